@@ -1,0 +1,74 @@
+/*
+ * Configuration: a libconfig file read into plain structs, over built-in
+ * defaults, validated by one table of keys (name, type, range).
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum crop_mode {
+	CROP_AUTO,
+	CROP_CONSERVATIVE,
+	CROP_OFF,
+	CROP_MANUAL
+};
+
+/* One named encoding profile. */
+struct profile {
+	char		*name;
+
+	/* video: x265 */
+	char		*encoder;	/* "x265" */
+	char		*preset;	/* x265 preset, "slow" */
+	char		*tune;		/* x265 tune, "" for none */
+	char		*x265_params;	/* "key=value:key=value" */
+	int		 bitrate;	/* kbps; 0: derive from bpp */
+	double		 bpp;		/* bits per pixel per frame */
+	int		 bit_depth;	/* 0 follows the source, or 8, 10 */
+	int		 threads;	/* encoder threads per job */
+
+	/* picture */
+	enum crop_mode	 crop;
+	int		 crop_manual[4];	/* top, bottom, left, right */
+	int		 crop_samples;	/* frames sampled for detection */
+	int		 crop_limit;	/* luma level (8-bit scale) of black */
+	int		 scale_width;	/* 0: keep; else scale to this width */
+
+	/* audio */
+	char		*audio_codec;	/* "opus", "copy" */
+	int		 audio_bitrate;	/* kbps per channel */
+	int		 normalize;	/* bool: loudness normalisation */
+	double		 loudness;	/* integrated target, LUFS */
+	double		 true_peak;	/* ceiling, dBTP */
+	double		 lra;		/* loudness range target, LU */
+	int		 dynaudnorm;	/* bool: dynamic normaliser first */
+};
+
+/* The whole configuration. */
+struct config {
+	char		*path;		/* file read, NULL for built-in */
+
+	char		*output_dir;
+	char		*stats_dir;
+	char		*work_dir;
+	char		*token_dir;
+	char		*log_dir;
+	char		*status_dir;
+	int		 jobs;
+	int		 overwrite;	/* bool: replace existing outputs */
+	char		*default_profile;
+
+	struct profile	*profiles;
+	size_t		 nprofiles;
+};
+
+struct config	*conf_default(void);
+struct config	*conf_load(const char *, char **);
+void		 conf_free(struct config *);
+struct profile	*conf_profile(struct config *, const char *);
+const char	*conf_crop_mode_name(enum crop_mode);
+void		 conf_dump(const struct config *, FILE *);
+
+#endif

@@ -1,0 +1,125 @@
+/* Filesystem helpers: directories, durable writes, atomic publication. */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* mkdir -p: make path and its missing parents. */
+int
+fs_mkdirs(const char *path, char **cause)
+{
+	struct stat	 sb;
+	char		*copy, *p, c;
+	int		 rv = 0;
+
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return 0;
+	copy = xstrdup(path);
+	for (p = copy + 1; rv == 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(copy, 0777) == -1 && errno != EEXIST) {
+			xasprintf(cause, "cannot make directory %s: %s", copy,
+			    strerror(errno));
+			rv = -1;
+		} else if (stat(copy, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+			xasprintf(cause, "%s: not a directory", copy);
+			rv = -1;
+		}
+		if (c == '\0')
+			break;
+		*p = c;
+	}
+	free(copy);
+	return rv;
+}
+
+/* Flush a file or directory to stable storage. */
+int
+fs_fsync_path(const char *path)
+{
+	int	fd, rv, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	rv = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	if (rv == -1 && (errno == EINVAL || errno == EROFS))
+		return 0;	/* fsync unsupported here: nothing to flush */
+	return rv;
+}
+
+/* The directory part of a path, allocated. */
+char *
+fs_dirname(const char *path)
+{
+	char	*copy, *d;
+
+	copy = xstrdup(path);
+	d = xstrdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+/*
+ * Publish tmp as final: flushed, then linked (never replacing an existing
+ * file) or renamed over it when overwrite is set, and the directory flushed.
+ */
+int
+fs_publish(const char *tmp, const char *final, int overwrite, char **cause)
+{
+	char	*dir;
+	int	 rv;
+
+	if (fs_fsync_path(tmp) == -1) {
+		xasprintf(cause, "flushing %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (overwrite)
+		rv = rename(tmp, final);
+	else if ((rv = link(tmp, final)) == 0)
+		unlink(tmp);
+	if (rv == -1) {
+		xasprintf(cause, "publishing %s: %s", final, strerror(errno));
+		return -1;
+	}
+	dir = fs_dirname(final);
+	if (fs_fsync_path(dir) == -1)
+		log_warn("flushing directory %s", dir);
+	free(dir);
+	return 0;
+}
+
+/* Bytes available to us on the filesystem holding path, -1 unknown. */
+int64_t
+fs_free_bytes(const char *path)
+{
+	struct statvfs	sv;
+
+	if (statvfs(path, &sv) == -1)
+		return -1;
+	return (int64_t)sv.f_bavail * sv.f_frsize;
+}
+
+int
+fs_exists(const char *path)
+{
+	struct stat	sb;
+
+	return lstat(path, &sb) == 0;
+}

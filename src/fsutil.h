@@ -1,0 +1,14 @@
+/* Filesystem helpers: directories, durable writes, atomic publication. */
+#ifndef FSUTIL_H
+#define FSUTIL_H
+
+#include <stdint.h>
+
+int	 fs_mkdirs(const char *, char **);
+int	 fs_fsync_path(const char *);
+int	 fs_publish(const char *, const char *, int, char **);
+int64_t	 fs_free_bytes(const char *);
+int	 fs_exists(const char *);
+char	*fs_dirname(const char *);
+
+#endif

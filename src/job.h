@@ -1,0 +1,78 @@
+/*
+ * One job: a source file through the whole pipeline to one published,
+ * verified Matroska file.  probe, crop detection, two-pass x265 with the
+ * audio measured in pass 1 and normalised in pass 2, verification, and
+ * atomic publication.
+ */
+#ifndef JOB_H
+#define JOB_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "crop.h"
+
+#define JOB_MAX_AUDIO	32
+
+enum job_stage {
+	JOB_PROBE,
+	JOB_CROP,
+	JOB_PASS1,
+	JOB_PASS2,
+	JOB_VERIFY,
+	JOB_PUBLISH
+};
+
+struct job_progress {
+	enum job_stage	 stage;
+	int64_t		 frame;
+	int64_t		 total;		/* 0 unknown */
+	double		 fps;
+	double		 eta;		/* seconds for the whole job, -1 */
+};
+
+struct job_loudness {
+	double	i;
+	double	lra;
+	double	tp;
+	int	valid;
+};
+
+struct job_result {
+	int			 skipped;	/* output existed */
+	struct crop		 crop;
+	char			 crop_why[512];
+	int			 src_width;
+	int			 src_height;
+	int			 width;		/* encoded */
+	int			 height;
+	int			 depth;
+	int			 kbps;		/* target */
+	double			 actual_kbps;	/* video, measured */
+	int64_t			 frames;
+	double			 seconds;	/* wall time */
+	int			 naudio;	/* normalised tracks */
+	struct job_loudness	 before[JOB_MAX_AUDIO];
+	struct job_loudness	 after[JOB_MAX_AUDIO];
+};
+
+struct job {
+	const char		*source;
+	const char		*output;	/* final path */
+	const struct config	*conf;
+	const struct profile	*prof;
+	int			 overwrite;
+	volatile int		*stop;		/* set by a signal */
+	void			(*progress)(void *, const struct job_progress *);
+	void			*arg;
+
+	struct job_result	 res;
+	char			*error;		/* why it failed */
+	int			 transient;	/* worth retrying */
+};
+
+int		 job_run(struct job *);
+const char	*job_stage_name(enum job_stage);
+void		 job_summary(const struct job *, char *, size_t);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * Logging: stderr or syslog, plus an optional per-job log file with
+ * timestamped lines.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int	 log_dest = LOG_TO_STDERR;
+static int	 log_verbose;
+static const char *log_procname = "distenc";
+static FILE	*log_jobfile;
+static char	 log_prefix[256];
+
+/* Set up logging: program name, verbosity, destination. */
+void
+log_init(const char *procname, int verbose, int dest)
+{
+	log_procname = procname;
+	log_verbose = verbose;
+	log_dest = dest;
+	if (dest == LOG_TO_SYSLOG)
+		openlog(procname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	tzset();
+}
+
+void
+log_setverbose(int v)
+{
+	log_verbose = v;
+}
+
+int
+log_getverbose(void)
+{
+	return log_verbose;
+}
+
+/* Also copy every line to this file (a job's log), or stop with NULL. */
+void
+log_setjobfile(FILE *fp)
+{
+	log_jobfile = fp;
+}
+
+/* Put a short prefix ("file.mkv: ") before every line sent to stderr. */
+void
+log_setprefix(const char *prefix)
+{
+	if (prefix == NULL)
+		log_prefix[0] = '\0';
+	else
+		snprintf(log_prefix, sizeof(log_prefix), "%s", prefix);
+}
+
+static void
+log_tojobfile(int pri, const char *msg)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 stamp[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(log_jobfile, "%s.%03ld %s%s\n", stamp, ts.tv_nsec / 1000000,
+	    pri <= LOG_WARNING ? "error: " : "", msg);
+	fflush(log_jobfile);
+}
+
+void
+vlog(int pri, const char *fmt, va_list ap)
+{
+	char	msg[4096];
+	int	saved_errno = errno;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_jobfile != NULL && pri <= LOG_INFO)
+		log_tojobfile(pri, msg);
+	if (log_dest == LOG_TO_SYSLOG)
+		syslog(pri, "%s", msg);
+	else
+		fprintf(stderr, "%s: %s%s\n", log_procname, log_prefix, msg);
+	errno = saved_errno;
+}
+
+static void
+logit(int pri, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(pri, fmt, ap);
+	va_end(ap);
+}
+
+/* Warn, appending the current errno's text. */
+void
+log_warn(const char *emsg, ...)
+{
+	char	 buf[4096];
+	va_list	 ap;
+	int	 saved_errno = errno;
+
+	va_start(ap, emsg);
+	vsnprintf(buf, sizeof(buf), emsg, ap);
+	va_end(ap);
+	logit(LOG_ERR, "%s: %s", buf, strerror(saved_errno));
+	errno = saved_errno;
+}
+
+void
+log_warnx(const char *emsg, ...)
+{
+	va_list	ap;
+
+	va_start(ap, emsg);
+	vlog(LOG_ERR, emsg, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *emsg, ...)
+{
+	va_list	ap;
+
+	va_start(ap, emsg);
+	vlog(LOG_INFO, emsg, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *emsg, ...)
+{
+	va_list	ap;
+
+	if (log_verbose < 1)
+		return;
+	va_start(ap, emsg);
+	vlog(LOG_DEBUG, emsg, ap);
+	va_end(ap);
+}
+
+static void __attribute__((noreturn))
+vfatalc(int code, const char *emsg, va_list ap)
+{
+	char	buf[4096];
+
+	vsnprintf(buf, sizeof(buf), emsg, ap);
+	if (code)
+		logit(LOG_CRIT, "fatal: %s: %s", buf, strerror(code));
+	else
+		logit(LOG_CRIT, "fatal: %s", buf);
+	exit(1);
+}
+
+void
+fatal(const char *emsg, ...)
+{
+	va_list	ap;
+
+	va_start(ap, emsg);
+	vfatalc(errno, emsg, ap);
+}
+
+void
+fatalx(const char *emsg, ...)
+{
+	va_list	ap;
+
+	va_start(ap, emsg);
+	vfatalc(0, emsg, ap);
+}

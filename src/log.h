@@ -1,0 +1,31 @@
+/*
+ * Logging in the OpenBSD daemons' shape: warnings with and without errno,
+ * informational and debug lines, and fatal errors.  Lines go to stderr or
+ * syslog, and also to a job's own log file when one is set.
+ */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#define LOG_TO_STDERR	0
+#define LOG_TO_SYSLOG	1
+
+void	log_init(const char *, int, int);
+void	log_setverbose(int);
+int	log_getverbose(void);
+void	log_setjobfile(FILE *);
+void	log_setprefix(const char *);
+
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	vlog(int, const char *, va_list) __attribute__((format(printf, 2, 0)));
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * The media layer: FFmpeg's libraries behind a few small interfaces.
+ * probe, frame source (demux and decode), crop detection by sampling,
+ * audio loudness measurement and normalisation, Matroska muxing and
+ * verification.  FFmpeg types stay in media*.c, enc_*.c and job.c.
+ */
+#ifndef MEDIA_H
+#define MEDIA_H
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/mastering_display_metadata.h>
+
+#include "conf.h"
+#include "crop.h"
+
+#define MEDIA_MAX_AUDIO	32
+
+/* What probing a source found. */
+struct media_info {
+	int			 vindex;	/* video stream index */
+	int			 width;
+	int			 height;
+	AVRational		 fps;		/* average frame rate */
+	AVRational		 tb;		/* video stream time base */
+	int64_t			 duration;	/* AV_TIME_BASE units, 0 unknown */
+	int64_t			 frames_est;	/* estimate, 0 unknown */
+	enum AVPixelFormat	 pix_fmt;
+	int			 depth;		/* luma bits per sample */
+	char			 codec[32];
+	enum AVColorPrimaries	 primaries;
+	enum AVColorTransferCharacteristic trc;
+	enum AVColorSpace	 space;
+	enum AVColorRange	 range;
+	int			 has_mastering;
+	AVMasteringDisplayMetadata mastering;
+	int			 has_cll;
+	AVContentLightMetadata	 cll;
+	int			 naudio;
+	int			 nsubtitle;
+	int			 nattachment;
+	int			 nchapter;
+};
+
+int	 media_probe(const char *, struct media_info *, char **);
+void	 media_quiet(void);
+char	*media_error(int);
+
+/* A demuxer with a video decoder and, optionally, audio decoders. */
+struct media_source {
+	AVFormatContext	*fmt;
+	AVCodecContext	*vdec;
+	int		 vindex;
+	AVCodecContext	*adec[MEDIA_MAX_AUDIO];
+	int		 aslot[MEDIA_MAX_AUDIO];	/* slot -> stream */
+	int		 naudio;
+	AVPacket	*pkt;
+	AVFrame		*frame;
+	int64_t		 vframes;	/* video frames decoded */
+	int64_t		 last_pts;	/* last video pts, in stream tb */
+	int64_t		 last_dur;
+};
+
+/* What a pass over a source does with each frame and packet. */
+struct media_sink {
+	void	*arg;
+	int	(*video)(void *, AVFrame *);		 /* NULL: end */
+	int	(*audio)(void *, int, AVFrame *);	 /* NULL: end */
+	int	(*packet)(void *, AVPacket *);		 /* other streams */
+};
+
+int	 source_open(struct media_source *, const char *, int, int,
+	    char **);
+int	 source_run(struct media_source *, const struct media_sink *,
+	    volatile int *, char **);
+int	 source_sample(struct media_source *, int64_t, AVFrame *, char **);
+void	 source_close(struct media_source *);
+
+/* Decoded pictures made ready for an encoder: cropped, scaled, converted. */
+struct media_picture;
+struct media_picture *picture_new(const struct crop *, int, int,
+	    enum AVPixelFormat);
+int	 picture_convert(struct media_picture *, AVFrame *, AVFrame **,
+	    char **);
+void	 picture_free(struct media_picture *);
+
+/* Crop detection: sample frames, scan and combine. */
+int	 media_crop(const char *, const struct media_info *,
+	    const struct profile *, struct crop *, char *, size_t, char **);
+
+/* Audio: loudness measurement (pass 1), normalisation and encoding. */
+struct audio_loudness {
+	double	i;	/* integrated, LUFS */
+	double	lra;	/* loudness range, LU */
+	double	tp;	/* true peak, dBTP */
+	int	valid;
+};
+struct audio_meter;
+struct audio_meter *meter_new(const AVCodecContext *,
+	    const struct profile *, char **);
+int	 meter_feed(struct audio_meter *, AVFrame *, char **);
+void	 meter_free(struct audio_meter *, struct audio_loudness *);
+
+struct audio_norm;
+struct audio_norm *norm_new(const AVCodecContext *, AVRational,
+	    const struct profile *, const struct audio_loudness *, char **);
+const AVCodecContext *norm_encoder(const struct audio_norm *);
+int	 norm_feed(struct audio_norm *, AVFrame *,
+	    int (*)(void *, AVPacket *), void *, char **);
+double	 norm_gain(const struct audio_norm *);
+void	 norm_free(struct audio_norm *, struct audio_loudness *);
+
+/* Matroska output. */
+struct media_mux;
+struct media_mux *mux_open(const char *, AVFormatContext *, char **);
+int	 mux_add_video(struct media_mux *, const AVStream *,
+	    const AVCodecParameters *, AVRational, const struct media_info *);
+int	 mux_add_encoded(struct media_mux *, const AVStream *,
+	    const AVCodecContext *);
+int	 mux_add_copy(struct media_mux *, const AVStream *);
+int	 mux_start(struct media_mux *, char **);
+int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);
+int	 mux_finish(struct media_mux *, char **);
+void	 mux_free(struct media_mux *);
+
+/* Verification of a finished file. */
+struct verify_expect {
+	int64_t		frames;
+	int64_t		duration;	/* AV_TIME_BASE units */
+	AVRational	fps;
+	int		width;
+	int		height;
+	int		naudio;
+	int		nsubtitle;
+};
+int	 media_verify(const char *, const struct verify_expect *,
+	    volatile int *, char **);
+
+#endif

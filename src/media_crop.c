@@ -1,0 +1,156 @@
+/*
+ * Crop detection by sampling: seek to frames spread over the film (the
+ * first and last few percent skipped), scan each one's luma for black
+ * borders and combine the edges.  The cost grows with the number of
+ * samples, never with the film's length.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+/* Whether the frame's first plane is directly a luma plane. */
+static int
+crop_direct(const AVFrame *f)
+{
+	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f->format);
+
+	if (d == NULL || (d->flags & (AV_PIX_FMT_FLAG_RGB |
+	    AV_PIX_FMT_FLAG_BE | AV_PIX_FMT_FLAG_PAL)))
+		return 0;
+	if (!(d->flags & AV_PIX_FMT_FLAG_PLANAR) && d->nb_components > 1)
+		return 0;
+	return d->comp[0].plane == 0 && d->comp[0].offset == 0 &&
+	    d->comp[0].step == (d->comp[0].depth > 8 ? 2 : 1);
+}
+
+/* Scan one decoded frame, converting to 8-bit grey when needed. */
+static enum crop_scan_result
+crop_frame(const AVFrame *f, int limit, struct crop *c)
+{
+	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f->format);
+	struct SwsContext	*sws;
+	struct crop_plane	 p;
+	enum crop_scan_result	 r;
+	uint8_t			*grey;
+
+	p.width = f->width;
+	p.height = f->height;
+	if (crop_direct(f)) {
+		p.data = f->data[0];
+		p.linesize = f->linesize[0];
+		p.depth = d->comp[0].depth;
+		return crop_scan(&p, limit, c);
+	}
+	sws = sws_getContext(f->width, f->height, f->format, f->width,
+	    f->height, AV_PIX_FMT_GRAY8, SWS_POINT, NULL, NULL, NULL);
+	if (sws == NULL)
+		return CROP_SCAN_IMPLAUSIBLE;
+	grey = xmalloc((size_t)f->width * f->height);
+	p.data = grey;
+	p.linesize = f->width;
+	p.depth = 8;
+	sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0,
+	    f->height, &grey, &p.linesize);
+	r = crop_scan(&p, limit, c);
+	free(grey);
+	sws_freeContext(sws);
+	return r;
+}
+
+/* Keep the picture left after cropping even in both dimensions (4:2:0). */
+static void
+crop_even(const struct media_info *mi, struct crop *c)
+{
+	if ((mi->height - c->top - c->bottom) & 1)
+		c->bottom++;
+	if ((mi->width - c->left - c->right) & 1)
+		c->right++;
+}
+
+/* Manual crop from the profile, checked against the picture size. */
+static int
+crop_manual(const struct media_info *mi, const struct profile *prof,
+    struct crop *out, char *why, size_t whylen, char **cause)
+{
+	out->top = prof->crop_manual[0];
+	out->bottom = prof->crop_manual[1];
+	out->left = prof->crop_manual[2];
+	out->right = prof->crop_manual[3];
+	if (out->top + out->bottom > mi->height - 16 ||
+	    out->left + out->right > mi->width - 16) {
+		xasprintf(cause, "manual crop %d:%d:%d:%d leaves less than "
+		    "16 pixels of a %dx%d picture", out->top, out->bottom,
+		    out->left, out->right, mi->width, mi->height);
+		return -1;
+	}
+	crop_even(mi, out);
+	snprintf(why, whylen, "manual crop from the profile");
+	return 0;
+}
+
+/* The crop for a source under a profile's crop mode; why says how. */
+int
+media_crop(const char *path, const struct media_info *mi,
+    const struct profile *prof, struct crop *out, char *why, size_t whylen,
+    char **cause)
+{
+	struct media_source	 src;
+	struct crop		 s[CROP_MAX_SAMPLES], c;
+	AVFrame			*f;
+	int64_t			 ts, span;
+	int			 i, n, used = 0, dark = 0, odd = 0;
+	char			 how[256], *err = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (prof->crop == CROP_MANUAL)
+		return crop_manual(mi, prof, out, why, whylen, cause);
+	if (prof->crop == CROP_OFF || mi->duration <= 0) {
+		crop_even(mi, out);
+		snprintf(why, whylen, "%s", prof->crop == CROP_OFF ?
+		    "cropping off" : "duration unknown, not cropping");
+		return 0;
+	}
+	if (source_open(&src, path, 1, 0, cause) != 0)
+		return -1;
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	n = prof->crop_samples < CROP_MAX_SAMPLES ? prof->crop_samples :
+	    CROP_MAX_SAMPLES;
+	span = mi->duration * 90 / 100;
+	for (i = 0; i < n; i++) {
+		ts = mi->duration * 5 / 100 + (n > 1 ? span * i / (n - 1) : 0);
+		if (source_sample(&src, ts, f, &err) != 0) {
+			log_debug("crop sample at %.2fs: %s", ts / 1e6, err);
+			free(err);
+			err = NULL;
+			continue;
+		}
+		switch (crop_frame(f, prof->crop_limit, &c)) {
+		case CROP_SCAN_OK:
+			s[used++] = c;
+			break;
+		case CROP_SCAN_DARK:
+			dark++;
+			break;
+		default:
+			odd++;
+			break;
+		}
+		av_frame_unref(f);
+	}
+	av_frame_free(&f);
+	source_close(&src);
+	crop_combine(s, used, mi->width, mi->height, prof->crop, out, how,
+	    sizeof(how));
+	crop_even(mi, out);
+	snprintf(why, whylen, "%s; %d of %d samples used, %d dark, %d "
+	    "implausible", how, used, n, dark, odd);
+	return 0;
+}

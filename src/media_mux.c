@@ -1,0 +1,229 @@
+/*
+ * Matroska output through libavformat: the encoded video, the audio
+ * encoded or copied, every subtitle and attachment copied, with chapters
+ * and metadata from the source.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+struct media_mux {
+	AVFormatContext	*fmt;
+	char		*path;
+	int		 started;
+};
+
+/* Metadata that describes the old encode and would now be false. */
+static int
+mux_stale_tag(const char *key)
+{
+	return strcasecmp(key, "ENCODER") == 0 ||
+	    strcasecmp(key, "DURATION") == 0 ||
+	    strncasecmp(key, "BPS", 3) == 0 ||
+	    strncasecmp(key, "NUMBER_OF_", 10) == 0 ||
+	    strncasecmp(key, "_STATISTICS_", 12) == 0;
+}
+
+/* Copy metadata, without the stale statistics tags when re-encoded. */
+static void
+mux_copy_tags(AVDictionary **dst, const AVDictionary *src, int reencoded)
+{
+	const AVDictionaryEntry	*e = NULL;
+
+	while ((e = av_dict_get(src, "", e, AV_DICT_IGNORE_SUFFIX)) != NULL)
+		if (!reencoded || !mux_stale_tag(e->key))
+			av_dict_set(dst, e->key, e->value, 0);
+}
+
+/* Copy the source's chapters. */
+static void
+mux_copy_chapters(AVFormatContext *out, const AVFormatContext *in)
+{
+	AVChapter	*c;
+	unsigned int	 i;
+
+	if (in->nb_chapters == 0)
+		return;
+	out->chapters = av_calloc(in->nb_chapters, sizeof(*out->chapters));
+	if (out->chapters == NULL)
+		fatalx("av_calloc");
+	for (i = 0; i < in->nb_chapters; i++) {
+		if ((c = av_mallocz(sizeof(*c))) == NULL)
+			fatalx("av_mallocz");
+		c->id = in->chapters[i]->id;
+		c->time_base = in->chapters[i]->time_base;
+		c->start = in->chapters[i]->start;
+		c->end = in->chapters[i]->end;
+		av_dict_copy(&c->metadata, in->chapters[i]->metadata, 0);
+		out->chapters[out->nb_chapters++] = c;
+	}
+}
+
+/* A Matroska muxer writing to path, with in's chapters and tags. */
+struct media_mux *
+mux_open(const char *path, AVFormatContext *in, char **cause)
+{
+	struct media_mux	*m;
+	int			 ret;
+
+	m = xcalloc(1, sizeof(*m));
+	m->path = xstrdup(path);
+	ret = avformat_alloc_output_context2(&m->fmt, NULL, "matroska", path);
+	if (ret < 0) {
+		xasprintf(cause, "matroska muxer: %s", media_error(ret));
+		goto fail;
+	}
+	if ((ret = avio_open(&m->fmt->pb, path, AVIO_FLAG_WRITE)) < 0) {
+		xasprintf(cause, "%s: %s", path, media_error(ret));
+		goto fail;
+	}
+	mux_copy_tags(&m->fmt->metadata, in->metadata, 1);
+	mux_copy_chapters(m->fmt, in);
+	return m;
+fail:
+	mux_free(m);
+	return NULL;
+}
+
+/* A new output stream with the source stream's tags and disposition. */
+static AVStream *
+mux_stream(struct media_mux *m, const AVStream *in, int reencoded)
+{
+	AVStream	*st;
+
+	if ((st = avformat_new_stream(m->fmt, NULL)) == NULL)
+		fatalx("avformat_new_stream");
+	if (in != NULL) {
+		mux_copy_tags(&st->metadata, in->metadata, reencoded);
+		st->disposition = in->disposition;
+	}
+	return st;
+}
+
+/* The encoded video stream, with colour and HDR10 metadata. */
+int
+mux_add_video(struct media_mux *m, const AVStream *in,
+    const AVCodecParameters *par, AVRational fps, const struct media_info *mi)
+{
+	AVStream	*st;
+	uint8_t		*sd;
+
+	st = mux_stream(m, in, 1);
+	if (avcodec_parameters_copy(st->codecpar, par) < 0)
+		fatalx("avcodec_parameters_copy");
+	st->codecpar->color_primaries = mi->primaries;
+	st->codecpar->color_trc = mi->trc;
+	st->codecpar->color_space = mi->space;
+	st->codecpar->color_range = mi->range;
+	st->avg_frame_rate = fps;
+	st->time_base = mi->tb;
+	if (mi->has_mastering) {
+		sd = av_stream_new_side_data(st,
+		    AV_PKT_DATA_MASTERING_DISPLAY_METADATA,
+		    sizeof(mi->mastering));
+		if (sd == NULL)
+			fatalx("av_stream_new_side_data");
+		memcpy(sd, &mi->mastering, sizeof(mi->mastering));
+	}
+	if (mi->has_cll) {
+		sd = av_stream_new_side_data(st,
+		    AV_PKT_DATA_CONTENT_LIGHT_LEVEL, sizeof(mi->cll));
+		if (sd == NULL)
+			fatalx("av_stream_new_side_data");
+		memcpy(sd, &mi->cll, sizeof(mi->cll));
+	}
+	return st->index;
+}
+
+/* A stream fed by one of our encoders (audio). */
+int
+mux_add_encoded(struct media_mux *m, const AVStream *in,
+    const AVCodecContext *enc)
+{
+	AVStream	*st;
+
+	st = mux_stream(m, in, 1);
+	if (avcodec_parameters_from_context(st->codecpar, enc) < 0)
+		fatalx("avcodec_parameters_from_context");
+	st->time_base = enc->time_base;
+	return st->index;
+}
+
+/* A stream copied as it is: subtitles, attachments, copied audio. */
+int
+mux_add_copy(struct media_mux *m, const AVStream *in)
+{
+	AVStream	*st;
+
+	st = mux_stream(m, in, 0);
+	if (avcodec_parameters_copy(st->codecpar, in->codecpar) < 0)
+		fatalx("avcodec_parameters_copy");
+	st->codecpar->codec_tag = 0;
+	st->time_base = in->time_base;
+	return st->index;
+}
+
+/* Write the header once every stream is added. */
+int
+mux_start(struct media_mux *m, char **cause)
+{
+	int	ret;
+
+	if ((ret = avformat_write_header(m->fmt, NULL)) < 0) {
+		xasprintf(cause, "writing %s: %s", m->path, media_error(ret));
+		return -1;
+	}
+	m->started = 1;
+	return 0;
+}
+
+/* Write a packet whose timestamps are in tb to output stream idx. */
+int
+mux_write(struct media_mux *m, int idx, AVPacket *pkt, AVRational tb,
+    char **cause)
+{
+	int	ret;
+
+	pkt->stream_index = idx;
+	av_packet_rescale_ts(pkt, tb, m->fmt->streams[idx]->time_base);
+	pkt->pos = -1;
+	if ((ret = av_interleaved_write_frame(m->fmt, pkt)) < 0) {
+		xasprintf(cause, "writing %s: %s", m->path, media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the trailer and close the file. */
+int
+mux_finish(struct media_mux *m, char **cause)
+{
+	int	ret;
+
+	if ((ret = av_write_trailer(m->fmt)) < 0 ||
+	    (ret = m->fmt->pb->error) < 0 ||
+	    (ret = avio_closep(&m->fmt->pb)) < 0) {
+		xasprintf(cause, "writing %s: %s", m->path, media_error(ret));
+		return -1;
+	}
+	m->started = 0;
+	return 0;
+}
+
+void
+mux_free(struct media_mux *m)
+{
+	if (m == NULL)
+		return;
+	if (m->fmt != NULL) {
+		if (m->fmt->pb != NULL)
+			avio_closep(&m->fmt->pb);
+		avformat_free_context(m->fmt);
+	}
+	free(m->path);
+	free(m);
+}

@@ -1,0 +1,242 @@
+/*
+ * Probing a source: its video stream, frame rate, colour description,
+ * HDR10 metadata and the other streams it carries.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+/* FFmpeg's own messages: errors only, the caller reports them better. */
+void
+media_quiet(void)
+{
+	av_log_set_level(log_getverbose() > 1 ? AV_LOG_INFO : AV_LOG_QUIET);
+}
+
+/* The text for an AVERROR code (a static buffer). */
+char *
+media_error(int err)
+{
+	static char	buf[AV_ERROR_MAX_STRING_SIZE];
+
+	av_strerror(err, buf, sizeof(buf));
+	return buf;
+}
+
+/* Open a file for demuxing with a clear reason when it is not media. */
+static int
+probe_open(const char *path, AVFormatContext **fmt, char **cause)
+{
+	struct stat	sb;
+	int		ret;
+
+	if (stat(path, &sb) == -1) {
+		xasprintf(cause, "%s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "not a regular file");
+		return -1;
+	}
+	if (sb.st_size == 0) {
+		xasprintf(cause, "empty file");
+		return -1;
+	}
+	if ((ret = avformat_open_input(fmt, path, NULL, NULL)) < 0) {
+		if (ret == AVERROR_INVALIDDATA)
+			xasprintf(cause, "not a media file");
+		else
+			xasprintf(cause, "cannot open: %s", media_error(ret));
+		return -1;
+	}
+	if ((ret = avformat_find_stream_info(*fmt, NULL)) < 0) {
+		xasprintf(cause, "not a media file: %s", media_error(ret));
+		avformat_close_input(fmt);
+		return -1;
+	}
+	return 0;
+}
+
+/* Count the streams of each kind beside the video. */
+static void
+probe_count(AVFormatContext *fmt, struct media_info *mi)
+{
+	unsigned int	i;
+
+	for (i = 0; i < fmt->nb_streams; i++) {
+		switch (fmt->streams[i]->codecpar->codec_type) {
+		case AVMEDIA_TYPE_AUDIO:
+			mi->naudio++;
+			break;
+		case AVMEDIA_TYPE_SUBTITLE:
+			mi->nsubtitle++;
+			break;
+		case AVMEDIA_TYPE_ATTACHMENT:
+			mi->nattachment++;
+			break;
+		default:
+			break;
+		}
+	}
+	mi->nchapter = fmt->nb_chapters;
+}
+
+/* HDR10 static metadata from the container's stream side data. */
+static void
+probe_hdr_stream(AVStream *st, struct media_info *mi)
+{
+	uint8_t	*sd;
+
+	sd = av_stream_get_side_data(st,
+	    AV_PKT_DATA_MASTERING_DISPLAY_METADATA, NULL);
+	if (sd != NULL) {
+		memcpy(&mi->mastering, sd, sizeof(mi->mastering));
+		mi->has_mastering = mi->mastering.has_primaries ||
+		    mi->mastering.has_luminance;
+	}
+	sd = av_stream_get_side_data(st, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, NULL);
+	if (sd != NULL) {
+		memcpy(&mi->cll, sd, sizeof(mi->cll));
+		mi->has_cll = 1;
+	}
+}
+
+/* HDR10 metadata and colour from the first decoded frame (SEI). */
+static int
+probe_first_frame(const char *path, struct media_info *mi, char **cause)
+{
+	struct media_source	 src;
+	AVFrameSideData		*sd;
+	AVFrame			*frame;
+	int			 ret = -1;
+
+	if (source_open(&src, path, 1, 0, cause) != 0)
+		return -1;
+	if ((frame = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	if (source_sample(&src, AV_NOPTS_VALUE, frame, cause) != 0)
+		goto out;
+	sd = av_frame_get_side_data(frame,
+	    AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
+	if (sd != NULL && !mi->has_mastering) {
+		memcpy(&mi->mastering, sd->data, sizeof(mi->mastering));
+		mi->has_mastering = 1;
+	}
+	sd = av_frame_get_side_data(frame, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL);
+	if (sd != NULL && !mi->has_cll) {
+		memcpy(&mi->cll, sd->data, sizeof(mi->cll));
+		mi->has_cll = 1;
+	}
+	if (mi->primaries == AVCOL_PRI_UNSPECIFIED)
+		mi->primaries = frame->color_primaries;
+	if (mi->trc == AVCOL_TRC_UNSPECIFIED)
+		mi->trc = frame->color_trc;
+	if (mi->space == AVCOL_SPC_UNSPECIFIED)
+		mi->space = frame->colorspace;
+	if (mi->range == AVCOL_RANGE_UNSPECIFIED)
+		mi->range = frame->color_range;
+	ret = 0;
+out:
+	av_frame_free(&frame);
+	source_close(&src);
+	return ret;
+}
+
+/* Fill mi from the video stream's parameters; -1 when unusable. */
+static int
+probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
+{
+	AVStream			*st = fmt->streams[mi->vindex];
+	AVCodecParameters		*par = st->codecpar;
+	const AVPixFmtDescriptor	*desc;
+
+	snprintf(mi->codec, sizeof(mi->codec), "%s",
+	    avcodec_get_name(par->codec_id));
+	if (avcodec_find_decoder(par->codec_id) == NULL) {
+		xasprintf(cause, "no decoder for video codec %s", mi->codec);
+		return -1;
+	}
+	mi->width = par->width;
+	mi->height = par->height;
+	mi->pix_fmt = par->format;
+	if (mi->width < 16 || mi->height < 16) {
+		xasprintf(cause, "video is %dx%d, too small", mi->width,
+		    mi->height);
+		return -1;
+	}
+	desc = av_pix_fmt_desc_get(mi->pix_fmt);
+	if (desc == NULL || !sws_isSupportedInput(mi->pix_fmt)) {
+		xasprintf(cause, "unsupported pixel format %s",
+		    desc ? desc->name : "(unknown)");
+		return -1;
+	}
+	if (desc->flags & (AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_PAL |
+	    AV_PIX_FMT_FLAG_BITSTREAM)) {
+		xasprintf(cause, "unsupported pixel format %s", desc->name);
+		return -1;
+	}
+	mi->depth = desc->comp[0].depth;
+	mi->tb = st->time_base;
+	mi->fps = st->avg_frame_rate;
+	if (mi->fps.num <= 0 || mi->fps.den <= 0)
+		mi->fps = st->r_frame_rate;
+	if (mi->fps.num <= 0 || mi->fps.den <= 0) {
+		xasprintf(cause, "video frame rate unknown");
+		return -1;
+	}
+	mi->primaries = par->color_primaries;
+	mi->trc = par->color_trc;
+	mi->space = par->color_space;
+	mi->range = par->color_range;
+	return 0;
+}
+
+/* Probe a source file; -1 with a reason a user can act on. */
+int
+media_probe(const char *path, struct media_info *mi, char **cause)
+{
+	AVFormatContext	*fmt = NULL;
+	AVStream	*st;
+	int		 idx;
+
+	memset(mi, 0, sizeof(*mi));
+	if (probe_open(path, &fmt, cause) != 0)
+		return -1;
+	idx = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (idx < 0 || (fmt->streams[idx]->disposition &
+	    AV_DISPOSITION_ATTACHED_PIC)) {
+		xasprintf(cause, "no video stream");
+		avformat_close_input(&fmt);
+		return -1;
+	}
+	mi->vindex = idx;
+	probe_count(fmt, mi);
+	if (probe_video(fmt, mi, cause) != 0) {
+		avformat_close_input(&fmt);
+		return -1;
+	}
+	st = fmt->streams[idx];
+	if (st->duration > 0)
+		mi->duration = av_rescale_q(st->duration, st->time_base,
+		    AV_TIME_BASE_Q);
+	else if (fmt->duration > 0)
+		mi->duration = fmt->duration;
+	if (st->nb_frames > 0)
+		mi->frames_est = st->nb_frames;
+	else if (mi->duration > 0)
+		mi->frames_est = av_rescale_q(mi->duration, AV_TIME_BASE_Q,
+		    av_inv_q(mi->fps));
+	probe_hdr_stream(st, mi);
+	avformat_close_input(&fmt);
+	return probe_first_frame(path, mi, cause);
+}

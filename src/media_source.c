@@ -1,0 +1,343 @@
+/*
+ * The frame source: a demuxer with a video decoder and the audio decoders,
+ * read in one pass that hands each decoded frame, and every packet of the
+ * streams that are copied, to a sink.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+/* Open a decoder for stream st with up to threads threads. */
+static AVCodecContext *
+source_decoder(AVStream *st, int threads, char **cause)
+{
+	const AVCodec	*codec;
+	AVCodecContext	*ctx;
+	int		 ret;
+
+	if ((codec = avcodec_find_decoder(st->codecpar->codec_id)) == NULL) {
+		xasprintf(cause, "no decoder for %s stream %d (%s)",
+		    av_get_media_type_string(st->codecpar->codec_type),
+		    st->index, avcodec_get_name(st->codecpar->codec_id));
+		return NULL;
+	}
+	if ((ctx = avcodec_alloc_context3(codec)) == NULL)
+		fatalx("avcodec_alloc_context3");
+	if ((ret = avcodec_parameters_to_context(ctx, st->codecpar)) < 0)
+		goto fail;
+	ctx->pkt_timebase = st->time_base;
+	ctx->thread_count = threads;
+	if ((ret = avcodec_open2(ctx, codec, NULL)) < 0)
+		goto fail;
+	return ctx;
+fail:
+	xasprintf(cause, "cannot open %s decoder: %s", codec->name,
+	    media_error(ret));
+	avcodec_free_context(&ctx);
+	return NULL;
+}
+
+/* Open path for a pass; with_audio also opens every audio decoder. */
+int
+source_open(struct media_source *src, const char *path, int threads,
+    int with_audio, char **cause)
+{
+	AVStream	*st;
+	unsigned int	 i;
+	int		 ret;
+
+	memset(src, 0, sizeof(*src));
+	if ((ret = avformat_open_input(&src->fmt, path, NULL, NULL)) < 0) {
+		xasprintf(cause, "cannot open: %s", media_error(ret));
+		return -1;
+	}
+	if ((ret = avformat_find_stream_info(src->fmt, NULL)) < 0) {
+		xasprintf(cause, "not a media file: %s", media_error(ret));
+		goto fail;
+	}
+	src->vindex = av_find_best_stream(src->fmt, AVMEDIA_TYPE_VIDEO, -1,
+	    -1, NULL, 0);
+	if (src->vindex < 0) {
+		xasprintf(cause, "no video stream");
+		goto fail;
+	}
+	st = src->fmt->streams[src->vindex];
+	if ((src->vdec = source_decoder(st, threads, cause)) == NULL)
+		goto fail;
+	for (i = 0; with_audio && i < src->fmt->nb_streams; i++) {
+		st = src->fmt->streams[i];
+		if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
+			continue;
+		if (src->naudio == MEDIA_MAX_AUDIO) {
+			xasprintf(cause, "more than %d audio streams",
+			    MEDIA_MAX_AUDIO);
+			goto fail;
+		}
+		if ((src->adec[src->naudio] = source_decoder(st, 1,
+		    cause)) == NULL)
+			goto fail;
+		src->aslot[src->naudio++] = i;
+	}
+	if ((src->pkt = av_packet_alloc()) == NULL ||
+	    (src->frame = av_frame_alloc()) == NULL)
+		fatalx("av_packet_alloc");
+	src->last_pts = AV_NOPTS_VALUE;
+	return 0;
+fail:
+	source_close(src);
+	return -1;
+}
+
+void
+source_close(struct media_source *src)
+{
+	int	i;
+
+	for (i = 0; i < src->naudio; i++)
+		avcodec_free_context(&src->adec[i]);
+	avcodec_free_context(&src->vdec);
+	avformat_close_input(&src->fmt);
+	av_packet_free(&src->pkt);
+	av_frame_free(&src->frame);
+	src->naudio = 0;
+}
+
+/* The audio slot of a stream index, or -1. */
+static int
+source_slot(const struct media_source *src, int index)
+{
+	int	i;
+
+	for (i = 0; i < src->naudio; i++)
+		if (src->aslot[i] == index)
+			return i;
+	return -1;
+}
+
+/* Describe where in the file a stream's timestamp falls. */
+static void
+source_where(const struct media_source *src, int index, int64_t ts,
+    char *buf, size_t len)
+{
+	AVRational	tb = src->fmt->streams[index]->time_base;
+	double		s;
+
+	if (ts == AV_NOPTS_VALUE) {
+		snprintf(buf, len, "stream %d", index);
+		return;
+	}
+	s = ts * av_q2d(tb);
+	snprintf(buf, len, "stream %d at %02d:%02d:%06.3f", index,
+	    (int)(s / 3600), (int)(s / 60) % 60, s - 60 * (int)(s / 60));
+}
+
+/* Drain decoded frames from ctx into the sink; slot -1 is video. */
+static int
+source_drain(struct media_source *src, AVCodecContext *ctx, int slot,
+    const struct media_sink *sink, char **cause)
+{
+	AVFrame	*f = src->frame;
+	int	 ret, index;
+	char	 where[64];
+
+	index = slot < 0 ? src->vindex : src->aslot[slot];
+	for (;;) {
+		ret = avcodec_receive_frame(ctx, f);
+		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+			return 0;
+		source_where(src, index, src->pkt->pts, where, sizeof(where));
+		if (ret < 0) {
+			xasprintf(cause, "damaged or truncated: decoding %s: "
+			    "%s", where, media_error(ret));
+			return -1;
+		}
+		if ((f->flags & AV_FRAME_FLAG_CORRUPT) ||
+		    f->decode_error_flags != 0) {
+			xasprintf(cause, "damaged or truncated: corrupt frame "
+			    "in %s", where);
+			av_frame_unref(f);
+			return -1;
+		}
+		f->pts = f->best_effort_timestamp;
+		if (slot < 0) {
+			src->vframes++;
+			src->last_pts = f->pts;
+			ret = sink->video(sink->arg, f);
+		} else
+			ret = sink->audio(sink->arg, slot, f);
+		av_frame_unref(f);
+		if (ret != 0) {
+			if (*cause == NULL)
+				xasprintf(cause, "stopped");
+			return -1;
+		}
+	}
+}
+
+/* Send a packet (NULL to flush) to a decoder and drain it. */
+static int
+source_decode(struct media_source *src, AVCodecContext *ctx, int slot,
+    AVPacket *pkt, const struct media_sink *sink, char **cause)
+{
+	char	where[64];
+	int	ret;
+
+	ret = avcodec_send_packet(ctx, pkt);
+	if (ret < 0 && ret != AVERROR_EOF) {
+		source_where(src, slot < 0 ? src->vindex : src->aslot[slot],
+		    pkt ? pkt->pts : AV_NOPTS_VALUE, where, sizeof(where));
+		xasprintf(cause, "damaged or truncated: decoding %s: %s",
+		    where, media_error(ret));
+		return -1;
+	}
+	return source_drain(src, ctx, slot, sink, cause);
+}
+
+/* Flush every decoder and tell the sink the streams ended. */
+static int
+source_flush(struct media_source *src, const struct media_sink *sink,
+    char **cause)
+{
+	int	i;
+
+	if (source_decode(src, src->vdec, -1, NULL, sink, cause) != 0)
+		return -1;
+	for (i = 0; i < src->naudio; i++)
+		if (source_decode(src, src->adec[i], i, NULL, sink, cause) != 0)
+			return -1;
+	if (sink->video(sink->arg, NULL) != 0)
+		goto stopped;
+	for (i = 0; i < src->naudio; i++)
+		if (sink->audio(sink->arg, i, NULL) != 0)
+			goto stopped;
+	return 0;
+stopped:
+	if (*cause == NULL)
+		xasprintf(cause, "stopped");
+	return -1;
+}
+
+/*
+ * Read the whole source once: video and audio frames decoded to the sink,
+ * packets of other streams passed on.  *stop set by a signal ends it.
+ */
+int
+source_run(struct media_source *src, const struct media_sink *sink,
+    volatile int *stop, char **cause)
+{
+	AVPacket	*pkt = src->pkt;
+	int		 ret, slot, rv = 0;
+
+	*cause = NULL;
+	while (rv == 0) {
+		if (stop != NULL && *stop) {
+			xasprintf(cause, "interrupted");
+			return -1;
+		}
+		if ((ret = av_read_frame(src->fmt, pkt)) == AVERROR_EOF)
+			break;
+		if (ret < 0) {
+			xasprintf(cause, "read error: %s", media_error(ret));
+			return -1;
+		}
+		if (pkt->stream_index == src->vindex)
+			rv = source_decode(src, src->vdec, -1, pkt, sink, cause);
+		else if ((slot = source_slot(src, pkt->stream_index)) >= 0)
+			rv = source_decode(src, src->adec[slot], slot, pkt,
+			    sink, cause);
+		else if (sink->packet != NULL) {
+			if (sink->packet(sink->arg, pkt) != 0) {
+				if (*cause == NULL)
+					xasprintf(cause, "stopped");
+				rv = -1;
+			}
+		}
+		av_packet_unref(pkt);
+	}
+	if (rv != 0)
+		return -1;
+	return source_flush(src, sink, cause);
+}
+
+/* Decode video until a frame at or after pts (stream tb) is in frame. */
+static int
+source_until(struct media_source *src, int64_t pts, AVFrame *frame,
+    char **cause)
+{
+	AVPacket	*pkt = src->pkt;
+	int		 ret, eof = 0, n = 0;
+
+	for (;;) {
+		ret = avcodec_receive_frame(src->vdec, frame);
+		if (ret == 0) {
+			frame->pts = frame->best_effort_timestamp;
+			if (pts == AV_NOPTS_VALUE || frame->pts == AV_NOPTS_VALUE ||
+			    frame->pts >= pts || ++n > 600)
+				return 0;
+			av_frame_unref(frame);
+			continue;
+		}
+		if (ret == AVERROR_EOF)
+			break;
+		if (ret != AVERROR(EAGAIN)) {
+			xasprintf(cause, "decoding: %s", media_error(ret));
+			return -1;
+		}
+		if (eof)
+			break;
+		do {
+			if ((ret = av_read_frame(src->fmt, pkt)) < 0)
+				break;
+			if (pkt->stream_index != src->vindex)
+				av_packet_unref(pkt);
+		} while (pkt->stream_index != src->vindex);
+		if (ret < 0) {
+			eof = 1;
+			avcodec_send_packet(src->vdec, NULL);
+			continue;
+		}
+		ret = avcodec_send_packet(src->vdec, pkt);
+		av_packet_unref(pkt);
+		if (ret < 0 && ret != AVERROR_INVALIDDATA) {
+			xasprintf(cause, "decoding: %s", media_error(ret));
+			return -1;
+		}
+	}
+	xasprintf(cause, "no frame decoded");
+	return -1;
+}
+
+/*
+ * One video frame at or after a time (AV_TIME_BASE units; AV_NOPTS_VALUE
+ * for the first frame), found by seeking to the keyframe before it.
+ */
+int
+source_sample(struct media_source *src, int64_t ts, AVFrame *frame,
+    char **cause)
+{
+	AVStream	*st = src->fmt->streams[src->vindex];
+	int64_t		 pts = AV_NOPTS_VALUE;
+	unsigned int	 i;
+	int		 ret;
+
+	for (i = 0; i < src->fmt->nb_streams; i++)
+		if ((int)i != src->vindex)
+			src->fmt->streams[i]->discard = AVDISCARD_ALL;
+	if (ts != AV_NOPTS_VALUE) {
+		pts = av_rescale_q(ts, AV_TIME_BASE_Q, st->time_base);
+		if (st->start_time != AV_NOPTS_VALUE)
+			pts += st->start_time;
+		ret = av_seek_frame(src->fmt, src->vindex, pts,
+		    AVSEEK_FLAG_BACKWARD);
+		if (ret < 0) {
+			xasprintf(cause, "seek failed: %s", media_error(ret));
+			return -1;
+		}
+		avcodec_flush_buffers(src->vdec);
+	}
+	return source_until(src, pts, frame, cause);
+}

@@ -1,0 +1,50 @@
+/* Bitrate and space arithmetic, pure. */
+#include "config.h"
+
+#include <math.h>
+
+#include "rate.h"
+
+/*
+ * The video bitrate in kbps for a bits-per-pixel figure: bpp * width *
+ * height * frames per second, at least 1.  0 when the inputs are unusable.
+ */
+int
+rate_kbps(double bpp, int width, int height, int fps_num, int fps_den)
+{
+	double	bps;
+
+	if (bpp <= 0 || width <= 0 || height <= 0 || fps_num <= 0 ||
+	    fps_den <= 0)
+		return 0;
+	bps = bpp * width * height * ((double)fps_num / fps_den);
+	if (bps / 1000 > 2000000)
+		return 2000000;
+	return bps < 1000 ? 1 : (int)lround(bps / 1000);
+}
+
+/*
+ * Room x265's two-pass stats take for a film: about 256 bytes of text a
+ * frame plus the cutree file's two bytes per 16x16 block, with a quarter
+ * more for the temporary copies it renames at the end.
+ */
+int64_t
+rate_stats_bytes(int64_t frames, int width, int height)
+{
+	int64_t	blocks, per_frame;
+
+	if (frames <= 0 || width <= 0 || height <= 0)
+		return 0;
+	blocks = (int64_t)((width + 15) / 16) * ((height + 15) / 16);
+	per_frame = 256 + 2 * blocks;
+	return frames * per_frame * 5 / 4;
+}
+
+/* Seconds left at fps for done of total frames, -1 when unknown. */
+double
+rate_eta(int64_t done, int64_t total, double fps)
+{
+	if (fps <= 0 || total <= 0 || done > total)
+		return -1;
+	return (total - done) / fps;
+}

@@ -1,0 +1,525 @@
+/* Unit tests for black-border detection (src/crop.c). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "crop.h"
+
+#define LIMIT	24	/* black threshold, 8-bit scale */
+#define PAD	16	/* bytes of padding at the end of every row */
+
+/* A synthetic luma plane. */
+struct frame {
+	uint8_t	*buf;
+	int	 w;
+	int	 h;
+	int	 depth;
+	int	 linesize;
+	uint32_t seed;
+};
+
+static void
+frame_init(struct frame *f, int w, int h, int depth)
+{
+	f->w = w;
+	f->h = h;
+	f->depth = depth;
+	f->linesize = w * (depth > 8 ? 2 : 1) + PAD;
+	f->buf = test_malloc((size_t)f->linesize * h);
+	/* Fill the padding with white: the scan must never look at it. */
+	memset(f->buf, 0xff, (size_t)f->linesize * h);
+	f->seed = 12345;
+}
+
+static void
+frame_free(struct frame *f)
+{
+	test_free(f->buf);
+}
+
+static void
+frame_put(struct frame *f, int x, int y, unsigned int v)
+{
+	uint8_t		*q = f->buf + (size_t)y * f->linesize;
+	uint16_t	 v16 = (uint16_t)v;
+
+	if (f->depth == 8)
+		q[x] = (uint8_t)v;
+	else
+		memcpy(q + 2 * x, &v16, sizeof(v16));
+}
+
+/* Deterministic pseudo-random number in [-amp, amp]. */
+static int
+frame_rand(struct frame *f, int amp)
+{
+	f->seed = f->seed * 1103515245u + 12345u;
+	return (int)((f->seed >> 16) % (unsigned int)(2 * amp + 1)) - amp;
+}
+
+/* Fill a rectangle with v plus noise of +/- amp. */
+static void
+frame_rect(struct frame *f, int x0, int y0, int w, int h, int v, int amp)
+{
+	int	x, y;
+
+	for (y = y0; y < y0 + h; y++)
+		for (x = x0; x < x0 + w; x++)
+			frame_put(f, x, y, (unsigned int)(v +
+			    (amp > 0 ? frame_rand(f, amp) : 0)));
+}
+
+static struct crop_plane
+frame_plane(const struct frame *f)
+{
+	struct crop_plane	p;
+
+	p.data = f->buf;
+	p.linesize = f->linesize;
+	p.width = f->w;
+	p.height = f->h;
+	p.depth = f->depth;
+	return p;
+}
+
+static enum crop_scan_result
+frame_scan(const struct frame *f, struct crop *c)
+{
+	struct crop_plane	p = frame_plane(f);
+
+	return crop_scan(&p, LIMIT, c);
+}
+
+static void
+assert_crop(const struct crop *c, int t, int b, int l, int r)
+{
+	assert_int_equal(c->top, t);
+	assert_int_equal(c->bottom, b);
+	assert_int_equal(c->left, l);
+	assert_int_equal(c->right, r);
+}
+
+static void
+set_crop(struct crop *c, int t, int b, int l, int r)
+{
+	c->top = t;
+	c->bottom = b;
+	c->left = l;
+	c->right = r;
+}
+
+/* A 2.39-style letterbox: 22 black rows at the top and the bottom. */
+static void
+test_scan_letterbox(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 0);
+	frame_rect(&f, 0, 22, 320, 136, 120, 0);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
+	assert_crop(&c, 22, 22, 0, 0);
+	frame_free(&f);
+}
+
+/* A pillarbox: 40 black columns left, 37 right. */
+static void
+test_scan_pillarbox(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 0);
+	frame_rect(&f, 40, 0, 243, 180, 90, 0);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
+	assert_crop(&c, 0, 0, 40, 37);
+	frame_free(&f);
+}
+
+/*
+ * Tall bars around a dim picture: over whole columns the mean would be
+ * black, so columns must be judged within the picture rows only.
+ */
+static void
+test_scan_columns_within_rows(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 0);
+	frame_rect(&f, 10, 60, 300, 60, 40, 0);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
+	assert_crop(&c, 60, 60, 10, 10);
+	frame_free(&f);
+}
+
+/* A black frame with noise is dark, not a frame full of border. */
+static void
+test_scan_all_dark(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 6);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_DARK);
+	assert_crop(&c, 0, 0, 0, 0);
+	frame_free(&f);
+}
+
+/*
+ * Sparse stars on black: no line is black (too many bright samples) but
+ * the mean is, so the frame is dark.
+ */
+static void
+test_scan_dark_mean(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+	int		x, y;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 0);
+	for (y = 0; y < 180; y++)
+		for (x = y % 8; x < 320; x += 8)
+			frame_put(&f, x, y, 48);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_DARK);
+	frame_free(&f);
+}
+
+/* A dark scene with one small lamp: not borders, implausible. */
+static void
+test_scan_implausible(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 4);
+	frame_rect(&f, 200, 50, 30, 20, 220, 0);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_IMPLAUSIBLE);
+	/* The raw borders are still reported, for the log. */
+	assert_crop(&c, 50, 110, 200, 90);
+	frame_free(&f);
+}
+
+/* Bars with grain of +/- 6 around 16 are still black. */
+static void
+test_scan_noisy_bars(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 6);
+	frame_rect(&f, 0, 22, 320, 136, 110, 30);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
+	assert_crop(&c, 22, 22, 0, 0);
+	frame_free(&f);
+}
+
+/*
+ * A few hot pixels (under 1/32 of a row) in a bar are tolerated; a
+ * subtitle line in the bottom bar is not black and ends the border.
+ */
+static void
+test_scan_bright_in_bar(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	frame_rect(&f, 0, 0, 320, 180, 16, 0);
+	frame_rect(&f, 0, 22, 320, 136, 120, 0);
+	frame_rect(&f, 100, 5, 8, 1, 235, 0);		/* 8 of 320 */
+	frame_rect(&f, 100, 166, 120, 6, 235, 0);	/* subtitle */
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
+	assert_crop(&c, 22, 8, 0, 0);
+
+	/* A dim edge of text: mean under the limit, but 30 bright of 320. */
+	frame_rect(&f, 100, 172, 30, 1, 100, 0);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
+	assert_crop(&c, 22, 7, 0, 0);
+	frame_free(&f);
+}
+
+/* 10-bit samples: black at 64, limit scaled to 96, bars at 90. */
+static void
+test_scan_10bit(void **state)
+{
+	struct frame	f;
+	struct crop	c;
+
+	(void)state;
+	frame_init(&f, 320, 180, 10);
+	frame_rect(&f, 0, 0, 320, 180, 64, 20);
+	frame_rect(&f, 0, 30, 320, 120, 480, 100);
+	frame_rect(&f, 0, 30, 12, 120, 90, 0);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
+	assert_crop(&c, 30, 30, 12, 0);
+
+	/* A 10-bit dark frame. */
+	frame_rect(&f, 0, 0, 320, 180, 64, 24);
+	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_DARK);
+	frame_free(&f);
+}
+
+/* Bad planes are rejected without reading them. */
+static void
+test_scan_invalid(void **state)
+{
+	struct frame		f;
+	struct crop_plane	p;
+	struct crop		c;
+
+	(void)state;
+	frame_init(&f, 32, 32, 10);
+	p = frame_plane(&f);
+	p.linesize = 32;	/* less than 32 16-bit samples */
+	assert_int_equal(crop_scan(&p, LIMIT, &c), CROP_SCAN_IMPLAUSIBLE);
+	p = frame_plane(&f);
+	p.depth = 17;
+	assert_int_equal(crop_scan(&p, LIMIT, &c), CROP_SCAN_IMPLAUSIBLE);
+	assert_int_equal(crop_scan(NULL, LIMIT, &c), CROP_SCAN_IMPLAUSIBLE);
+	frame_free(&f);
+}
+
+/*
+ * 20 scanned frames, 2 of them with a subtitle in the bottom bar: the
+ * combined crop is still the full bar.
+ */
+static void
+test_combine_subtitle(void **state)
+{
+	struct frame	f;
+	struct crop	s[20], c;
+	char		why[256];
+	int		i;
+
+	(void)state;
+	frame_init(&f, 320, 180, 8);
+	for (i = 0; i < 20; i++) {
+		frame_rect(&f, 0, 0, 320, 180, 16, 5);
+		frame_rect(&f, 0, 22, 320, 136, 60 + 8 * i, 20);
+		if (i == 3 || i == 11)
+			frame_rect(&f, 90, 162, 140, 7, 235, 0);
+		assert_int_equal(frame_scan(&f, &s[i]), CROP_SCAN_OK);
+	}
+	assert_int_equal(s[3].bottom, 11);
+	assert_int_equal(crop_combine(s, 20, 320, 180, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 22, 22, 0, 0);
+	assert_string_equal(why, "median of 20 frames");
+	frame_free(&f);
+}
+
+/* 14 frames with 40-row bars, 6 (IMAX scenes) with 10: the minimum. */
+static void
+test_combine_mixed_aspect(void **state)
+{
+	struct crop	s[20], c;
+	char		why[256];
+	int		i;
+
+	(void)state;
+	for (i = 0; i < 20; i++)
+		set_crop(&s[i], i % 10 < 3 ? 10 : 40, i % 10 < 3 ? 10 : 40,
+		    6, 6);
+	s[0].right = 0;		/* one odd frame: the median keeps 6 */
+	assert_int_equal(crop_combine(s, 20, 1920, 800, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 10, 10, 6, 6);
+	assert_string_equal(why, "mixed aspect ratio: 6 of 20 frames show"
+	    " less border at the top and 6 at the bottom, using the smallest"
+	    " border there, median of 20 frames elsewhere");
+
+	/* 4 of 20 is not "many": the median stays. */
+	for (i = 0; i < 20; i++)
+		set_crop(&s[i], i < 4 ? 10 : 40, 40, 0, 0);
+	assert_int_equal(crop_combine(s, 20, 1920, 800, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 40, 40, 0, 0);
+}
+
+/* Conservative mode: the smallest border on every edge. */
+static void
+test_combine_conservative(void **state)
+{
+	struct crop	s[5], c;
+	char		why[256];
+
+	(void)state;
+	set_crop(&s[0], 40, 40, 20, 20);
+	set_crop(&s[1], 40, 12, 20, 20);
+	set_crop(&s[2], 38, 40, 20, 8);
+	set_crop(&s[3], 40, 40, 14, 20);
+	set_crop(&s[4], 40, 40, 20, 20);
+	assert_int_equal(crop_combine(s, 5, 1920, 1080, CROP_CONSERVATIVE,
+	    &c, why, sizeof(why)), 0);
+	assert_crop(&c, 38, 12, 14, 8);
+	assert_string_equal(why, "smallest border over 5 frames");
+
+	/* Auto on the same samples: the median. */
+	assert_int_equal(crop_combine(s, 5, 1920, 1080, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 40, 40, 20, 20);
+}
+
+/* Off mode, no samples, manual mode and bad arguments. */
+static void
+test_combine_off_and_empty(void **state)
+{
+	struct crop	s[1], c;
+	char		why[256];
+
+	(void)state;
+	set_crop(&s[0], 40, 40, 20, 20);
+	assert_int_equal(crop_combine(s, 1, 1920, 1080, CROP_OFF, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 0, 0, 0, 0);
+	assert_string_equal(why, "cropping off");
+
+	set_crop(&c, 1, 1, 1, 1);
+	assert_int_equal(crop_combine(NULL, 0, 1920, 1080, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 0, 0, 0, 0);
+	assert_string_equal(why, "no usable frames, not cropping");
+
+	assert_int_equal(crop_combine(s, 1, 1920, 1080, CROP_MANUAL, &c, why,
+	    sizeof(why)), -1);
+	assert_int_equal(crop_combine(s, 1, 1920, 1080, CROP_AUTO, NULL, why,
+	    sizeof(why)), -1);
+	assert_int_equal(crop_combine(NULL, 1, 1920, 1080, CROP_AUTO, &c, why,
+	    sizeof(why)), -1);
+	assert_int_equal(crop_combine(s, 1, 0, 1080, CROP_AUTO, &c, why,
+	    sizeof(why)), -1);
+	/* No explanation wanted. */
+	assert_int_equal(crop_combine(s, 1, 1920, 1080, CROP_AUTO, &c, NULL,
+	    0), 0);
+	assert_crop(&c, 40, 40, 20, 20);
+}
+
+/* Odd borders are rounded down to even; 1 px borders vanish. */
+static void
+test_combine_round_even(void **state)
+{
+	struct crop	s[3], c;
+	char		why[256];
+	int		i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		set_crop(&s[i], 23, 21, 13, 1);
+	assert_int_equal(crop_combine(s, 3, 1920, 1080, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 22, 20, 12, 0);
+}
+
+/* An odd width or height gets one more column or row right or bottom. */
+static void
+test_combine_odd_source(void **state)
+{
+	struct crop	s[3], c;
+	char		why[256];
+	int		i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		set_crop(&s[i], 22, 22, 0, 0);
+	assert_int_equal(crop_combine(s, 3, 321, 181, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 22, 23, 0, 1);
+	assert_int_equal((321 - c.left - c.right) % 2, 0);
+	assert_int_equal((181 - c.top - c.bottom) % 2, 0);
+	assert_non_null(strstr(why, "odd height"));
+	assert_non_null(strstr(why, "odd width"));
+}
+
+/* A crop leaving less than 16 px is refused for that axis only. */
+static void
+test_combine_too_small(void **state)
+{
+	struct crop	s[3], c;
+	char		why[256];
+	int		i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		set_crop(&s[i], 44, 44, 30, 30);
+	assert_int_equal(crop_combine(s, 3, 200, 100, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 0, 0, 30, 30);
+	assert_non_null(strstr(why, "not cropping top and bottom"));
+
+	/* Exactly 16 left is fine; borders beyond the frame are clamped. */
+	for (i = 0; i < 3; i++)
+		set_crop(&s[i], 42, 42, 500, 0);
+	assert_int_equal(crop_combine(s, 3, 200, 100, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 42, 42, 0, 0);
+}
+
+/* With an even count the lower median is used (less crop). */
+static void
+test_combine_even_count(void **state)
+{
+	struct crop	s[10], c;
+	char		why[256];
+	int		i;
+
+	(void)state;
+	for (i = 0; i < 10; i++)
+		set_crop(&s[i], i < 5 ? 20 : 30, 20, 0, 0);
+	assert_int_equal(crop_combine(s, 10, 1920, 1080, CROP_AUTO, &c, why,
+	    sizeof(why)), 0);
+	assert_crop(&c, 20, 20, 0, 0);
+
+	/* A tiny buffer truncates the explanation safely. */
+	assert_int_equal(crop_combine(s, 10, 1920, 1080, CROP_AUTO, &c, why,
+	    6), 0);
+	assert_string_equal(why, "media");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scan_letterbox),
+		cmocka_unit_test(test_scan_pillarbox),
+		cmocka_unit_test(test_scan_columns_within_rows),
+		cmocka_unit_test(test_scan_all_dark),
+		cmocka_unit_test(test_scan_dark_mean),
+		cmocka_unit_test(test_scan_implausible),
+		cmocka_unit_test(test_scan_noisy_bars),
+		cmocka_unit_test(test_scan_bright_in_bar),
+		cmocka_unit_test(test_scan_10bit),
+		cmocka_unit_test(test_scan_invalid),
+		cmocka_unit_test(test_combine_subtitle),
+		cmocka_unit_test(test_combine_mixed_aspect),
+		cmocka_unit_test(test_combine_conservative),
+		cmocka_unit_test(test_combine_off_and_empty),
+		cmocka_unit_test(test_combine_round_even),
+		cmocka_unit_test(test_combine_odd_source),
+		cmocka_unit_test(test_combine_too_small),
+		cmocka_unit_test(test_combine_even_count),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
