@@ -84,7 +84,7 @@ job_report(struct job_ctx *c, int force)
 {
 	struct job		*j = c->job;
 	struct job_progress	 p;
-	double			 t, left;
+	double			 t;
 
 	if (j->progress == NULL || (!force && job_elapsed(&c->tlast) < 0.5))
 		return;
@@ -95,13 +95,9 @@ job_report(struct job_ctx *c, int force)
 	p.total = j->res.frames > 0 ? j->res.frames : c->mi.frames_est;
 	t = job_elapsed(&c->t0);
 	p.fps = t > 0 ? c->sent / t : 0;
-	p.eta = -1;
-	if (p.fps > 0 && p.total > 0 && p.frame <= p.total) {
-		left = (double)(p.total - p.frame);
-		if (c->stage == JOB_PASS1)
-			left += p.total;
-		p.eta = left / p.fps;
-	}
+	p.eta = rate_eta(p.frame, p.total, p.fps);
+	if (p.eta >= 0 && c->stage == JOB_PASS1)
+		p.eta += p.total / p.fps;	/* pass 2 to come */
 	j->progress(j->arg, &p);
 }
 

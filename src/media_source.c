@@ -289,12 +289,9 @@ source_until(struct media_source *src, int64_t pts, AVFrame *frame,
 		}
 		if (eof)
 			break;
-		do {
-			if ((ret = av_read_frame(src->fmt, pkt)) < 0)
-				break;
-			if (pkt->stream_index != src->vindex)
-				av_packet_unref(pkt);
-		} while (pkt->stream_index != src->vindex);
+		while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
+		    pkt->stream_index != src->vindex)
+			av_packet_unref(pkt);
 		if (ret < 0) {
 			eof = 1;
 			avcodec_send_packet(src->vdec, NULL);

@@ -63,9 +63,11 @@ worker_child(struct job *j, const char *prefix)
 	else if (rv == 0) {
 		job_summary(j, text, sizeof(text));
 		fprintf(stderr, "%cR done %s\n", WORKER_CTL, text);
-	} else
+	} else {
+		log_warnx("failed: %s", j->error);
 		fprintf(stderr, "%cR %s %s\n", WORKER_CTL, j->transient ?
 		    "transient" : "failed", j->error);
+	}
 	fflush(stderr);
 	_exit(rv == 0 ? 0 : 1);
 }
