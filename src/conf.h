@@ -42,7 +42,6 @@ struct profile {
 	int		 normalize;	/* bool: loudness normalisation */
 	double		 loudness;	/* integrated target, LUFS */
 	double		 true_peak;	/* ceiling, dBTP */
-	double		 lra;		/* loudness range target, LU */
 	int		 dynaudnorm;	/* bool: dynamic normaliser first */
 };
 
@@ -52,10 +51,7 @@ struct config {
 
 	char		*output_dir;
 	char		*stats_dir;
-	char		*work_dir;
-	char		*token_dir;
 	char		*log_dir;
-	char		*status_dir;
 	int		 jobs;
 	int		 overwrite;	/* bool: replace existing outputs */
 	char		*default_profile;

@@ -723,6 +723,7 @@ job_publish(struct job_ctx *c)
 	job_stage(c, JOB_PUBLISH);
 	if (fs_publish(c->tmp, j->output, j->overwrite, &c->err) != 0)
 		return job_fail_err(c);
+	log_info("published: %s", j->output);
 	free(c->tmp);
 	c->tmp = NULL;
 	return 0;

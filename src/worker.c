@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "log.h"
 #include "media.h"
 #include "worker.h"
@@ -40,11 +41,40 @@ worker_progress(void *arg, const struct job_progress *p)
 	    (long long)p->frame, (long long)p->total, p->fps, p->eta);
 }
 
+/* Open the job's own log file in log_dir, named after its output. */
+static FILE *
+worker_joblog(const struct job *j)
+{
+	FILE	*fp;
+	char	*path, *base, *dot, *cause = NULL;
+
+	if (*j->conf->log_dir == '\0')
+		return NULL;
+	if (fs_mkdirs(j->conf->log_dir, &cause) != 0) {
+		log_warnx("log directory: %s", cause);
+		free(cause);
+		return NULL;
+	}
+	base = strrchr(j->output, '/');
+	base = xstrdup(base != NULL ? base + 1 : j->output);
+	if ((dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	xasprintf(&path, "%s/%s.log", j->conf->log_dir, base);
+	if ((fp = fopen(path, "a")) == NULL)
+		log_warn("%s", path);
+	else
+		log_info("log: %s", path);
+	free(path);
+	free(base);
+	return fp;
+}
+
 /* The worker process: run the job and report how it ended. */
 static void __attribute__((noreturn))
 worker_child(struct job *j, const char *prefix)
 {
 	struct sigaction	sa;
+	FILE			*joblog;
 	char			text[1024];
 	int			rv;
 
@@ -57,6 +87,11 @@ worker_child(struct job *j, const char *prefix)
 	media_quiet();
 	j->stop = &job_stop;
 	j->progress = worker_progress;
+	if ((joblog = worker_joblog(j)) != NULL) {
+		log_setjobfile(joblog);
+		log_info("job: %s -> %s, profile %s", j->source, j->output,
+		    j->prof->name);
+	}
 	rv = job_run(j);
 	if (rv == 0 && j->res.skipped)
 		fprintf(stderr, "%cR skipped %s exists\n", WORKER_CTL, j->output);
@@ -68,6 +103,8 @@ worker_child(struct job *j, const char *prefix)
 		fprintf(stderr, "%cR %s %s\n", WORKER_CTL, j->transient ?
 		    "transient" : "failed", j->error);
 	}
+	if (joblog != NULL)
+		fclose(joblog);
 	fflush(stderr);
 	_exit(rv == 0 ? 0 : 1);
 }

@@ -100,7 +100,6 @@ assert_default_profile(const struct profile *p)
 	assert_int_equal(p->normalize, 1);
 	assert_true(p->loudness == -23.0);
 	assert_true(p->true_peak == -1.0);
-	assert_true(p->lra == 11.0);
 	assert_int_equal(p->dynaudnorm, 0);
 }
 
@@ -110,10 +109,7 @@ assert_default_globals(const struct config *conf)
 {
 	assert_string_equal(conf->output_dir, ".");
 	assert_string_equal(conf->stats_dir, "/dev/shm/distenc");
-	assert_string_equal(conf->work_dir, "/var/tmp/distenc");
-	assert_string_equal(conf->token_dir, "");
 	assert_string_equal(conf->log_dir, "");
-	assert_string_equal(conf->status_dir, "");
 	assert_int_equal(conf->jobs, 1);
 	assert_int_equal(conf->overwrite, 0);
 	assert_string_equal(conf->default_profile, "hevc");
@@ -145,7 +141,6 @@ assert_profile_equal(const struct profile *a, const struct profile *b)
 	assert_int_equal(a->normalize, b->normalize);
 	assert_true(a->loudness == b->loudness);
 	assert_true(a->true_peak == b->true_peak);
-	assert_true(a->lra == b->lra);
 	assert_int_equal(a->dynaudnorm, b->dynaudnorm);
 }
 
@@ -157,10 +152,7 @@ assert_config_equal(const struct config *a, const struct config *b)
 
 	assert_string_equal(a->output_dir, b->output_dir);
 	assert_string_equal(a->stats_dir, b->stats_dir);
-	assert_string_equal(a->work_dir, b->work_dir);
-	assert_string_equal(a->token_dir, b->token_dir);
 	assert_string_equal(a->log_dir, b->log_dir);
-	assert_string_equal(a->status_dir, b->status_dir);
 	assert_int_equal(a->jobs, b->jobs);
 	assert_int_equal(a->overwrite, b->overwrite);
 	assert_string_equal(a->default_profile, b->default_profile);
@@ -191,10 +183,7 @@ assert_dump_reloads(const struct config *conf)
 static const char full_text[] =
 	"output_dir = \"/srv/out\";\n"
 	"stats_dir = \"/tmp/stats\";\n"
-	"work_dir = \"/tmp/work\";\n"
-	"token_dir = \"/srv/tokens\";\n"
 	"log_dir = \"/var/log/distenc\";\n"
-	"status_dir = \"/run/distenc\";\n"
 	"jobs = 4;\n"
 	"overwrite = true;\n"
 	"default_profile = \"film\";\n"
@@ -218,7 +207,6 @@ static const char full_text[] =
 	"		normalize = false;\n"
 	"		loudness = -16.5;\n"
 	"		true_peak = -2.0;\n"
-	"		lra = 7.0;\n"
 	"		dynaudnorm = true;\n"
 	"	};\n"
 	"};\n";
@@ -231,10 +219,7 @@ assert_full(struct config *conf)
 
 	assert_string_equal(conf->output_dir, "/srv/out");
 	assert_string_equal(conf->stats_dir, "/tmp/stats");
-	assert_string_equal(conf->work_dir, "/tmp/work");
-	assert_string_equal(conf->token_dir, "/srv/tokens");
 	assert_string_equal(conf->log_dir, "/var/log/distenc");
-	assert_string_equal(conf->status_dir, "/run/distenc");
 	assert_int_equal(conf->jobs, 4);
 	assert_int_equal(conf->overwrite, 1);
 	assert_string_equal(conf->default_profile, "film");
@@ -265,7 +250,6 @@ assert_full(struct config *conf)
 	assert_int_equal(p->normalize, 0);
 	assert_true(p->loudness == -16.5);
 	assert_true(p->true_peak == -2.0);
-	assert_true(p->lra == 7.0);
 	assert_int_equal(p->dynaudnorm, 1);
 }
 
@@ -333,9 +317,9 @@ test_int64_literal(void **state)
 	struct config	*conf;
 
 	(void)state;
-	conf = load_ok("jobs = 3L;\nprofiles = { a = { lra = 5L; }; };\n");
+	conf = load_ok("jobs = 3L;\nprofiles = { a = { loudness = -18L; }; };\n");
 	assert_int_equal(conf->jobs, 3);
-	assert_true(conf_profile(conf, "a")->lra == 5.0);
+	assert_true(conf_profile(conf, "a")->loudness == -18.0);
 	conf_free(conf);
 	load_fails("jobs = 5000000000L;\n",
 	    ":1: jobs: 5000000000 is out of range (1..64)");
@@ -473,8 +457,8 @@ test_float_range(void **state)
 	    ":1: profiles.a.loudness: -4.5 is out of range (-70.0..-5.0)");
 	load_fails("profiles = { a = { true_peak = 0.5; }; };\n",
 	    ":1: profiles.a.true_peak: 0.5 is out of range (-9.0..0.0)");
-	load_fails("profiles = { a = { lra = 0.5; }; };\n",
-	    ":1: profiles.a.lra: 0.5 is out of range (1.0..20.0)");
+	load_fails("profiles = { a = { true_peak = -9.5; }; };\n",
+	    ":1: profiles.a.true_peak: -9.5 is out of range (-9.0..0.0)");
 	load_fails("profiles = { a = { bpp = 0.0; }; };\n",
 	    ":1: profiles.a.bpp: 0.0 is out of range (0.001..10.0)");
 	load_fails("profiles = { a = { bpp = 11; }; };\n",
@@ -489,12 +473,11 @@ test_int_for_float(void **state)
 
 	(void)state;
 	conf = load_ok("profiles = { a = { loudness = -16; true_peak = 0;\n"
-	    "lra = 20; bpp = 1; }; };\n");
+	    "bpp = 1; }; };\n");
 	p = conf_profile(conf, "a");
 	assert_non_null(p);
 	assert_true(p->loudness == -16.0);
 	assert_true(p->true_peak == 0.0);
-	assert_true(p->lra == 20.0);
 	assert_true(p->bpp == 1.0);
 	conf_free(conf);
 }
