@@ -1,0 +1,91 @@
+#!/bin/sh
+# distenc quick start on Debian 12.
+#
+#   sh contrib/quickstart.sh          install, build, make a sample clip and
+#                                     encode it with the built-in settings
+#   sh contrib/quickstart.sh check    install, build and run the test suite
+#
+# Installing needs root (sudo is used when it is there).
+set -eu
+
+cd "$(dirname "$0")/.."
+mode=${1:-demo}
+
+PACKAGES="autoconf automake make gcc pkg-config ffmpeg
+libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
+libswscale-dev libswresample-dev libx265-dev libaom-dev libconfig-dev
+libjansson-dev libcmocka-dev"
+
+say() { printf '\n==> %s\n' "$*"; }
+
+install_packages() {
+	missing=
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q "ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	say "installing:$missing"
+	sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $missing
+}
+
+build() {
+	say "building"
+	[ -x configure ] || autoreconf -fi
+	[ -f Makefile ] || ./configure
+	make -j"$(nproc)"
+}
+
+demo() {
+	dir=quickstart
+	mkdir -p "$dir"
+	say "making a sample clip: $dir/sample.mkv (letterboxed 640x360, quiet audio)"
+	ffmpeg -v error -y \
+	    -f lavfi -i "testsrc2=s=640x272:r=25:d=6,pad=640:360:0:44:black" \
+	    -f lavfi -i "sine=f=220:d=6:sample_rate=48000,volume=-30dB" \
+	    -c:v libx264 -pix_fmt yuv420p -c:a aac -ac 2 "$dir/sample.mkv"
+	say "encoding it with the built-in settings (x265 preset slow, two passes)"
+	rm -f "$dir/out/sample.mkv"
+	./distenc -o "$dir/out" -s "${TMPDIR:-/tmp}/distenc-stats" \
+	    "$dir/sample.mkv" | tee "$dir/summary.txt"
+	say "what distenc found and did"
+	line=$(grep '^done: ' "$dir/summary.txt") || {
+		echo "the sample was not encoded: see the messages above" >&2
+		exit 1
+	}
+	rest=${line#done: }
+	details=${rest#* (}
+	echo "  source: ${rest%% -> *}"
+	echo "$details" | sed 's/)$//' | tr -s ',' '\n' | sed 's/^ *//; s/^/  /'
+	echo
+	echo "The output is $(pwd)/$dir/out/sample.mkv"
+	echo "See 'man ./man/distenc.1' and etc/distenc.conf for more."
+}
+
+check() {
+	say "running the tests"
+	status=0
+	make check || status=$?
+	if [ -f test-suite.log ]; then
+		pass=$(sed -n 's/^# PASS: *//p' test-suite.log)
+		fail=$(sed -n 's/^# FAIL: *//p' test-suite.log)
+		err=$(sed -n 's/^# ERROR: *//p' test-suite.log)
+		skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
+		for f in $(find tests -name '*.log' ! -name test-suite.log); do
+			grep -h "^not ok" "$f" 2>/dev/null | sed "s|^|$f: |"
+		done
+		echo "tests: ${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
+	fi
+	return $status
+}
+
+install_packages
+build
+case $mode in
+demo)	demo ;;
+check)	check ;;
+*)	echo "usage: sh contrib/quickstart.sh [check]" >&2; exit 2 ;;
+esac
