@@ -1,0 +1,99 @@
+#!/bin/sh
+#
+# Batches and the command line: three inputs with -j 2; inputs with the
+# same name in different directories mirrored under the output directory;
+# --help, --version, an unknown option, --token-dir, no input, an unknown
+# profile and a bad config file.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+
+plan 19
+need_tools
+need_distenc
+
+# Every output of a list is HEVC with the wanted size: "PATH WxH" lines.
+outputs_ok() {
+	_bad=0
+	while read -r _p _s; do
+		_got=$(probe_stream "$_p" v:0 codec_name):$(probe_stream "$_p" v:0 width)x$(probe_stream "$_p" v:0 height)
+		if [ "$_got" != "hevc:$_s" ]; then
+			diag "  $_p: got '$_got', want hevc:$_s"
+			_bad=1
+		fi
+	done
+	return $_bad
+}
+
+# --- three inputs, two jobs ---------------------------------------------------
+
+clip letterbox "$T/in3/letterbox.mkv"
+clip pillarbox "$T/in3/pillarbox.mkv"
+clip odd "$T/in3/odd.mkv"
+run_distenc -c "$TESTCONF" -j 2 -o "$T/out3" -s "$T/stats" \
+    -i "$T/in3/letterbox.mkv" "$T/in3/pillarbox.mkv" "$T/in3/odd.mkv"
+is "$DE_RC" 0 "-j 2, three inputs: distenc exits 0"
+ok "-j 2, three inputs: three HEVC outputs, each cropped right" outputs_ok <<EOF
+$T/out3/letterbox.mkv 320x136
+$T/out3/pillarbox.mkv 240x180
+$T/out3/odd.mkv 320x180
+EOF
+is "$(find "$T/out3" ! -type d | wc -l | tr -d ' ')" 3 \
+    "-j 2, three inputs: nothing else in the output directory"
+ok "-j 2, three inputs: stats directory left empty" tree_is_empty "$T/stats"
+
+# --- same name, different directories -------------------------------------------
+
+mkdir -p "$T/in2/dir1" "$T/in2/dir2"
+cp "$T/in3/letterbox.mkv" "$T/in2/dir1/x.mkv"
+cp "$T/in3/pillarbox.mkv" "$T/in2/dir2/x.mkv"
+run_distenc -c "$TESTCONF" -o "$T/out2" -s "$T/stats" \
+    -i "$T/in2/dir1/x.mkv" "$T/in2/dir2/x.mkv"
+is "$DE_RC" 0 "dir1/x.mkv dir2/x.mkv: distenc exits 0"
+ok "dir1/x.mkv -> OUT/dir1/x.mkv (from the letterbox clip)" outputs_ok <<EOF
+$T/out2/dir1/x.mkv 320x136
+EOF
+ok "dir2/x.mkv -> OUT/dir2/x.mkv (from the pillarbox clip)" outputs_ok <<EOF
+$T/out2/dir2/x.mkv 240x180
+EOF
+
+# --- command line ---------------------------------------------------------
+
+run_distenc --help
+is "$DE_RC" 0 "--help exits 0"
+ok "--help mentions --token-dir" eval 'de_all | grep -q -- --token-dir'
+
+run_distenc --version
+is "$DE_RC" 0 "--version exits 0"
+ok "--version prints a version number" \
+    eval 'de_all | grep -Eq "[0-9]+\.[0-9]+"'
+
+run_distenc --no-such-option -i "$T/in3/letterbox.mkv" -o "$T/out-x"
+is "$DE_RC" 2 "an unknown option exits 2"
+
+run_distenc -c "$TESTCONF" --token-dir "$T/tokens" -o "$T/out-x" \
+    -i "$T/in3/letterbox.mkv"
+is "$DE_RC" 2 "--token-dir (not yet available) is rejected with 2"
+
+run_distenc -c "$TESTCONF" -o "$T/out-x"
+is "$DE_RC" 2 "no input file exits 2"
+
+run_distenc -c "$TESTCONF" -p no-such-profile -o "$T/out-x" \
+    -i "$T/in3/letterbox.mkv"
+is "$DE_RC" 2 "an unknown profile exits 2"
+
+ok "nothing written by the refused runs" test ! -e "$T/out-x"
+
+# A config error: line 3 says jobs = 0.
+badconf=$T/bad.conf
+{
+	echo 'default_profile = "test";'
+	echo 'profiles = { test = { preset = "ultrafast"; }; };'
+	echo 'jobs = 0;'
+} >"$badconf"
+run_distenc -c "$badconf" -o "$T/out-bad" -i "$T/in3/letterbox.mkv"
+is "$DE_RC" 2 "a bad config file (jobs = 0) exits 2"
+ok "the config error reads \"$badconf:3: jobs: ...\"" \
+    grep -qF "$badconf:3: jobs:" "$DE_ERR"
+ok "nothing written after the config error" test ! -e "$T/out-bad"
