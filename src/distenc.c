@@ -334,35 +334,30 @@ run_all(const struct config *conf, const struct profile *prof, int overwrite)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* One line per input on stdout; the number that failed. */
+/* One line per input on stdout, names escaped; the number that failed. */
 static int
 summary(void)
 {
 	struct input	*in;
+	char		 src[PATH_MAX * 4], out[PATH_MAX * 4];
 	int		 n, done = 0, skipped = 0, failed = 0;
 
 	for (n = 0; n < ninputs; n++) {
 		in = &inputs[n];
+		log_escape(in->path, src, sizeof(src));
+		log_escape(in->output ? in->output : "", out, sizeof(out));
 		if (!in->started) {
-			printf("failed: %s: not started: interrupted\n",
-			    in->path);
+			printf("failed: %s: not started: interrupted\n", src);
 			failed++;
-			continue;
-		}
-		switch (in->w.state) {
-		case WORKER_DONE:
-			printf("done: %s -> %s (%s)\n", in->path, in->output,
-			    in->w.text);
+		} else if (in->w.state == WORKER_DONE) {
+			printf("done: %s -> %s (%s)\n", src, out, in->w.text);
 			done++;
-			break;
-		case WORKER_SKIPPED:
-			printf("skipped: %s: %s\n", in->path, in->w.text);
+		} else if (in->w.state == WORKER_SKIPPED) {
+			printf("skipped: %s: %s exists\n", src, out);
 			skipped++;
-			break;
-		default:
-			printf("failed: %s: %s\n", in->path, in->w.text);
+		} else {
+			printf("failed: %s: %s\n", src, in->w.text);
 			failed++;
-			break;
 		}
 	}
 	fflush(stdout);

@@ -59,7 +59,7 @@ log_setprefix(const char *prefix)
 	if (prefix == NULL)
 		log_prefix[0] = '\0';
 	else
-		snprintf(log_prefix, sizeof(log_prefix), "%s", prefix);
+		log_escape(prefix, log_prefix, sizeof(log_prefix));
 }
 
 static void
@@ -77,13 +77,33 @@ log_tojobfile(int pri, const char *msg)
 	fflush(log_jobfile);
 }
 
+/*
+ * Copy s with control characters (a newline in a file name, say) written
+ * as \ooo, so that one message stays one line.
+ */
+void
+log_escape(const char *s, char *out, size_t len)
+{
+	size_t	o = 0;
+
+	for (; *s != '\0' && o + 5 < len; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			o += snprintf(out + o, len - o, "\\%03o",
+			    (unsigned char)*s);
+		else
+			out[o++] = *s;
+	}
+	out[o < len ? o : len - 1] = '\0';
+}
+
 void
 vlog(int pri, const char *fmt, va_list ap)
 {
-	char	msg[4096];
+	char	raw[4096], msg[4096 * 2];
 	int	saved_errno = errno;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	log_escape(raw, msg, sizeof(msg));
 	if (log_jobfile != NULL && pri <= LOG_INFO)
 		log_tojobfile(pri, msg);
 	if (log_dest == LOG_TO_SYSLOG)

@@ -17,6 +17,7 @@ void	log_setverbose(int);
 int	log_getverbose(void);
 void	log_setjobfile(FILE *);
 void	log_setprefix(const char *);
+void	log_escape(const char *, char *, size_t);
 
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

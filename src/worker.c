@@ -94,14 +94,16 @@ worker_child(struct job *j, const char *prefix)
 	}
 	rv = job_run(j);
 	if (rv == 0 && j->res.skipped)
-		fprintf(stderr, "%cR skipped %s exists\n", WORKER_CTL, j->output);
+		fprintf(stderr, "%cR skipped\n", WORKER_CTL);
 	else if (rv == 0) {
 		job_summary(j, text, sizeof(text));
 		fprintf(stderr, "%cR done %s\n", WORKER_CTL, text);
 	} else {
-		log_warnx("failed: %s", j->error);
+		log_setprefix(NULL);
+		log_warnx("failed: %s: %s", j->source, j->error);
+		log_escape(j->error, text, sizeof(text));
 		fprintf(stderr, "%cR %s %s\n", WORKER_CTL, j->transient ?
-		    "transient" : "failed", j->error);
+		    "transient" : "failed", text);
 	}
 	if (joblog != NULL)
 		fclose(joblog);
