@@ -270,7 +270,7 @@ run_start(struct input *in, const struct config *conf,
 		snprintf(in->w.text, sizeof(in->w.text), "%s", in->error);
 		return;
 	}
-	if (worker_start(&in->w, &in->job, in->prefix) == -1) {
+	if (worker_start(&in->w, &in->job, in->prefix, 0) == -1) {
 		in->finished = 1;
 		in->w.state = WORKER_FAILED;
 		snprintf(in->w.text, sizeof(in->w.text), "cannot start a "

@@ -123,3 +123,44 @@ fs_exists(const char *path)
 
 	return lstat(path, &sb) == 0;
 }
+
+/* Replace path with data atomically: a temporary file, fsync, rename. */
+int
+fs_write_atomic(const char *path, const char *data, size_t len, char **cause)
+{
+	char	*tmp;
+	ssize_t	 n;
+	size_t	 off = 0;
+	int	 fd;
+
+	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1)
+		goto fail;
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += n;
+	}
+	if (fsync(fd) == -1 && errno != EINVAL)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	xasprintf(cause, "%s: %s", path, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}

@@ -2,6 +2,7 @@
 #ifndef FSUTIL_H
 #define FSUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 int	 fs_mkdirs(const char *, char **);
@@ -9,6 +10,7 @@ int	 fs_fsync_path(const char *);
 int	 fs_publish(const char *, const char *, int, char **);
 int64_t	 fs_free_bytes(const char *);
 int	 fs_exists(const char *);
+int	 fs_write_atomic(const char *, const char *, size_t, char **);
 char	*fs_dirname(const char *);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,6 +147,15 @@ job_fail_err(struct job_ctx *c)
 	return -1;
 }
 
+/* Whether a source is an AviSynth script, by its name. */
+int
+job_is_script(const char *path)
+{
+	size_t	n = strlen(path);
+
+	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
+}
+
 /* The picture size to encode: after the crop, then the optional scale. */
 static void
 job_size(struct job_ctx *c)
@@ -175,6 +185,8 @@ job_analyse(struct job_ctx *c)
 	struct crop		*k = &r->crop;
 
 	job_stage(c, JOB_PROBE);
+	if (job_is_script(j->source))
+		return job_fail(c, 0, "AviSynth scripts are not supported yet");
 	if (media_probe(j->source, &c->mi, &c->err) != 0)
 		return job_fail_err(c);
 	r->src_width = c->mi.width;
@@ -224,13 +236,38 @@ job_stem(const char *path)
 	return stem;
 }
 
+/* The stats file of the job for source run by process pid. */
+static char *
+job_stats_path(const char *dir, const char *source, long pid)
+{
+	char	*stem, *path;
+
+	stem = job_stem(source);
+	xasprintf(&path, "%s/%s.%ld.x265-stats", dir, stem, pid);
+	free(stem);
+	return path;
+}
+
+/* The temporary output of the job for output run by process pid. */
+static char *
+job_tmp_path(const char *output, long pid)
+{
+	char	*dir, *stem, *path;
+
+	dir = fs_dirname(output);
+	stem = job_stem(output);
+	xasprintf(&path, "%s/.%s.%ld.distenc-tmp.mkv", dir, stem, pid);
+	free(stem);
+	free(dir);
+	return path;
+}
+
 /* Make the stats file's name and check the room for it. */
 static int
 job_stats(struct job_ctx *c)
 {
 	const char	*dir = c->job->conf->stats_dir;
 	struct job	*j = c->job;
-	char		*stem;
 	int64_t		 need, have;
 
 	if (fs_mkdirs(dir, &c->err) != 0)
@@ -245,15 +282,13 @@ job_stats(struct job_ctx *c)
 		return job_fail(c, 1, "stats directory %s is full: %lld bytes "
 		    "free, about %lld needed", dir, (long long)have,
 		    (long long)need);
-	stem = job_stem(j->source);
-	xasprintf(&c->stats, "%s/%s.%ld.x265-stats", dir, stem, (long)getpid());
-	free(stem);
+	c->stats = job_stats_path(dir, j->source, getpid());
 	return 0;
 }
 
-/* Remove the stats file and the names x265 uses beside it. */
+/* Remove a stats file and the names x265 uses beside it. */
 static void
-job_stats_remove(struct job_ctx *c)
+job_stats_unlink(const char *stats)
 {
 	static const char	*suffix[] = {
 		"", ".temp", ".cutree", ".cutree.temp"
@@ -261,14 +296,38 @@ job_stats_remove(struct job_ctx *c)
 	char			*p;
 	size_t			 i;
 
-	if (c->stats == NULL)
-		return;
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		xasprintf(&p, "%s%s", c->stats, suffix[i]);
+		xasprintf(&p, "%s%s", stats, suffix[i]);
 		if (unlink(p) == -1 && errno != ENOENT)
 			log_warn("removing %s", p);
 		free(p);
 	}
+}
+
+static void
+job_stats_remove(struct job_ctx *c)
+{
+	if (c->stats != NULL)
+		job_stats_unlink(c->stats);
+}
+
+/*
+ * Remove what the worker pid running a job left when it could not clean
+ * up itself (killed): its temporary output and its stats.
+ */
+void
+job_leftovers(const char *source, const char *output, const char *statsdir,
+    long pid)
+{
+	char	*p;
+
+	p = job_tmp_path(output, pid);
+	if (unlink(p) == 0)
+		log_info("removed %s", p);
+	free(p);
+	p = job_stats_path(statsdir, source, pid);
+	job_stats_unlink(p);
+	free(p);
 }
 
 /* Make the output directory and reserve the temporary name in it. */
@@ -276,17 +335,14 @@ static int
 job_output(struct job_ctx *c)
 {
 	struct job	*j = c->job;
-	char		*dir, *stem;
+	char		*dir;
 
 	dir = fs_dirname(j->output);
 	if (fs_mkdirs(dir, &c->err) != 0) {
 		free(dir);
 		return job_fail_err(c);
 	}
-	stem = job_stem(j->output);
-	xasprintf(&c->tmp, "%s/.%s.%ld.distenc-tmp.mkv", dir, stem,
-	    (long)getpid());
-	free(stem);
+	c->tmp = job_tmp_path(j->output, getpid());
 	c->tmpfd = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0666);
 	if (c->tmpfd == -1) {

@@ -59,6 +59,7 @@ struct job_result {
 struct job {
 	const char		*source;
 	const char		*output;	/* final path */
+	const char		*log;		/* job log, NULL: from log_dir */
 	const struct config	*conf;
 	const struct profile	*prof;
 	int			 overwrite;
@@ -74,5 +75,7 @@ struct job {
 int		 job_run(struct job *);
 const char	*job_stage_name(enum job_stage);
 void		 job_summary(const struct job *, char *, size_t);
+void		 job_leftovers(const char *, const char *, const char *, long);
+int		 job_is_script(const char *);
 
 #endif

@@ -33,6 +33,15 @@ log_init(const char *procname, int verbose, int dest)
 	tzset();
 }
 
+/* Switch destination (a worker process logs to its stderr pipe). */
+void
+log_setdest(int dest)
+{
+	if (log_dest == LOG_TO_SYSLOG && dest != LOG_TO_SYSLOG)
+		closelog();
+	log_dest = dest;
+}
+
 void
 log_setverbose(int v)
 {
@@ -62,8 +71,9 @@ log_setprefix(const char *prefix)
 		log_escape(prefix, log_prefix, sizeof(log_prefix));
 }
 
+/* One timestamped line to a job's log file. */
 static void
-log_tojobfile(int pri, const char *msg)
+log_tofile(FILE *fp, int error, const char *msg)
 {
 	struct timespec	 ts;
 	struct tm	 tm;
@@ -72,9 +82,23 @@ log_tojobfile(int pri, const char *msg)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(log_jobfile, "%s.%03ld %s%s\n", stamp, ts.tv_nsec / 1000000,
-	    pri <= LOG_WARNING ? "error: " : "", msg);
-	fflush(log_jobfile);
+	fprintf(fp, "%s.%03ld %s%s\n", stamp, ts.tv_nsec / 1000000,
+	    error ? "error: " : "", msg);
+	fflush(fp);
+}
+
+/* A timestamped line, escaped, to a log file of the caller's. */
+void
+log_stamp(FILE *fp, int error, const char *fmt, ...)
+{
+	va_list	ap;
+	char	raw[4096], msg[4096 * 2];
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	log_escape(raw, msg, sizeof(msg));
+	log_tofile(fp, error, msg);
 }
 
 /*
@@ -105,7 +129,7 @@ vlog(int pri, const char *fmt, va_list ap)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	log_escape(raw, msg, sizeof(msg));
 	if (log_jobfile != NULL && pri <= LOG_INFO)
-		log_tojobfile(pri, msg);
+		log_tofile(log_jobfile, pri <= LOG_WARNING, msg);
 	if (log_dest == LOG_TO_SYSLOG)
 		syslog(pri, "%s", msg);
 	else

@@ -14,10 +14,13 @@
 
 void	log_init(const char *, int, int);
 void	log_setverbose(int);
+void	log_setdest(int);
 int	log_getverbose(void);
 void	log_setjobfile(FILE *);
 void	log_setprefix(const char *);
 void	log_escape(const char *, char *, size_t);
+void	log_stamp(FILE *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -73,7 +73,12 @@ int	 source_open(struct media_source *, const char *, int, int,
 	    char **);
 int	 source_run(struct media_source *, const struct media_sink *,
 	    volatile int *, char **);
-int	 source_sample(struct media_source *, int64_t, AVFrame *, char **);
+#define SAMPLE_KEY	0
+#define SAMPLE_EXACT	1
+#define SAMPLE_ON	2
+int	 source_sample(struct media_source *, int64_t, int, AVFrame *,
+	    char **);
+int	 source_key_before(struct media_source *, int64_t, int64_t);
 void	 source_close(struct media_source *);
 
 /* Decoded pictures made ready for an encoder: cropped, scaled, converted. */

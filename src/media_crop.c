@@ -1,7 +1,10 @@
 /*
- * Crop detection by sampling: seek to frames spread over the film (the
- * first and last few percent skipped), scan each one's luma for black
- * borders and combine the edges.  The cost grows with the number of
+ * Crop detection by sampling: seek to times spread over the film (the
+ * first and last few percent skipped), take the keyframe each seek lands
+ * on (or, when that keyframe was the last sample too, decode on to the
+ * time itself), scan its luma for black borders and combine the edges.
+ * In a film, samples are minutes apart and keyframes seconds: the cost is
+ * one seek and one keyframe decode a sample, growing with the number of
  * samples, never with the film's length.
  */
 #include "config.h"
@@ -104,8 +107,9 @@ media_crop(const char *path, const struct media_info *mi,
 	struct media_source	 src;
 	struct crop		 s[CROP_MAX_SAMPLES], c;
 	AVFrame			*f;
-	int64_t			 ts, span;
+	int64_t			 ts, span, last = AV_NOPTS_VALUE;
 	int			 i, n, used = 0, dark = 0, odd = 0;
+	int			 repeats = 0, mode;
 	char			 how[256], *err = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -117,7 +121,7 @@ media_crop(const char *path, const struct media_info *mi,
 		    "cropping off" : "duration unknown, not cropping");
 		return 0;
 	}
-	if (source_open(&src, path, 1, 0, cause) != 0)
+	if (source_open(&src, path, prof->threads, 0, cause) != 0)
 		return -1;
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
@@ -126,12 +130,23 @@ media_crop(const char *path, const struct media_info *mi,
 	span = mi->duration * 90 / 100;
 	for (i = 0; i < n; i++) {
 		ts = mi->duration * 5 / 100 + (n > 1 ? span * i / (n - 1) : 0);
-		if (source_sample(&src, ts, f, &err) != 0) {
+		mode = source_key_before(&src, ts, last) ? SAMPLE_ON : SAMPLE_KEY;
+		if (source_sample(&src, ts, mode, f, &err) == 0 &&
+		    mode == SAMPLE_KEY && f->pts != AV_NOPTS_VALUE &&
+		    f->pts == last) {
+			/* The same keyframe again: decode on to the time. */
+			av_frame_unref(f);
+			mode = SAMPLE_ON;
+			source_sample(&src, ts, mode, f, &err);
+		}
+		if (err != NULL) {
 			log_debug("crop sample at %.2fs: %s", ts / 1e6, err);
 			free(err);
 			err = NULL;
 			continue;
 		}
+		repeats += mode == SAMPLE_ON;
+		last = f->pts;
 		switch (crop_frame(f, prof->crop_limit, &c)) {
 		case CROP_SCAN_OK:
 			s[used++] = c;
@@ -151,6 +166,7 @@ media_crop(const char *path, const struct media_info *mi,
 	    sizeof(how));
 	crop_even(mi, out);
 	snprintf(why, whylen, "%s; %d of %d samples used, %d dark, %d "
-	    "implausible", how, used, n, dark, odd);
+	    "implausible, %d decoded on from the one before", how, used, n, dark,
+	    odd, repeats);
 	return 0;
 }

@@ -124,7 +124,7 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 		return -1;
 	if ((frame = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
-	if (source_sample(&src, AV_NOPTS_VALUE, frame, cause) != 0)
+	if (source_sample(&src, AV_NOPTS_VALUE, SAMPLE_KEY, frame, cause) != 0)
 		goto out;
 	sd = av_frame_get_side_data(frame,
 	    AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);

@@ -263,10 +263,13 @@ source_run(struct media_source *src, const struct media_sink *sink,
 	return source_flush(src, sink, cause);
 }
 
-/* Decode video until a frame at or after pts (stream tb) is in frame. */
+/*
+ * Decode video until a frame is in frame: the first one (exact 0), or the
+ * first at or after pts (stream tb).
+ */
 static int
-source_until(struct media_source *src, int64_t pts, AVFrame *frame,
-    char **cause)
+source_until(struct media_source *src, int64_t pts, int exact,
+    AVFrame *frame, char **cause)
 {
 	AVPacket	*pkt = src->pkt;
 	int		 ret, eof = 0, n = 0;
@@ -275,8 +278,9 @@ source_until(struct media_source *src, int64_t pts, AVFrame *frame,
 		ret = avcodec_receive_frame(src->vdec, frame);
 		if (ret == 0) {
 			frame->pts = frame->best_effort_timestamp;
-			if (pts == AV_NOPTS_VALUE || frame->pts == AV_NOPTS_VALUE ||
-			    frame->pts >= pts || ++n > 600)
+			if (!exact || pts == AV_NOPTS_VALUE ||
+			    frame->pts == AV_NOPTS_VALUE || frame->pts >= pts ||
+			    ++n > 600)
 				return 0;
 			av_frame_unref(frame);
 			continue;
@@ -309,11 +313,14 @@ source_until(struct media_source *src, int64_t pts, AVFrame *frame,
 }
 
 /*
- * One video frame at or after a time (AV_TIME_BASE units; AV_NOPTS_VALUE
- * for the first frame), found by seeking to the keyframe before it.
+ * One video frame near a time (AV_TIME_BASE units; AV_NOPTS_VALUE for the
+ * first frame).  SAMPLE_KEY: the keyframe a seek to the time lands on;
+ * SAMPLE_EXACT: the first frame at or after the time, after that seek;
+ * SAMPLE_ON: the same without seeking, decoding on from where the last
+ * sample left off.
  */
 int
-source_sample(struct media_source *src, int64_t ts, AVFrame *frame,
+source_sample(struct media_source *src, int64_t ts, int how, AVFrame *frame,
     char **cause)
 {
 	AVStream	*st = src->fmt->streams[src->vindex];
@@ -328,6 +335,8 @@ source_sample(struct media_source *src, int64_t ts, AVFrame *frame,
 		pts = av_rescale_q(ts, AV_TIME_BASE_Q, st->time_base);
 		if (st->start_time != AV_NOPTS_VALUE)
 			pts += st->start_time;
+	}
+	if (ts != AV_NOPTS_VALUE && how != SAMPLE_ON) {
 		ret = av_seek_frame(src->fmt, src->vindex, pts,
 		    AVSEEK_FLAG_BACKWARD);
 		if (ret < 0) {
@@ -336,5 +345,29 @@ source_sample(struct media_source *src, int64_t ts, AVFrame *frame,
 		}
 		avcodec_flush_buffers(src->vdec);
 	}
-	return source_until(src, pts, frame, cause);
+	return source_until(src, pts, how != SAMPLE_KEY, frame, cause);
+}
+
+/*
+ * Whether the keyframe before a time (AV_TIME_BASE units) is at or
+ * before a stream pts, by the container's index: then decoding on from
+ * that pts is cheaper than seeking.
+ */
+int
+source_key_before(struct media_source *src, int64_t ts, int64_t pts)
+{
+	AVStream		*st = src->fmt->streams[src->vindex];
+	const AVIndexEntry	*e;
+	int64_t			 target;
+
+	if (pts == AV_NOPTS_VALUE)
+		return 0;
+	target = av_rescale_q(ts, AV_TIME_BASE_Q, st->time_base);
+	if (st->start_time != AV_NOPTS_VALUE)
+		target += st->start_time;
+	if (target <= pts)
+		return 0;
+	e = avformat_index_get_entry_from_timestamp(st, target,
+	    AVSEEK_FLAG_BACKWARD);
+	return e != NULL && e->timestamp <= pts;
 }

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -48,6 +49,11 @@ worker_joblog(const struct job *j)
 	FILE	*fp;
 	char	*path, *base, *dot, *cause = NULL;
 
+	if (j->log != NULL) {
+		if ((fp = fopen(j->log, "a")) == NULL)
+			log_warn("%s", j->log);
+		return fp;
+	}
 	if (*j->conf->log_dir == '\0')
 		return NULL;
 	if (fs_mkdirs(j->conf->log_dir, &cause) != 0) {
@@ -71,7 +77,7 @@ worker_joblog(const struct job *j)
 
 /* The worker process: run the job and report how it ended. */
 static void __attribute__((noreturn))
-worker_child(struct job *j, const char *prefix)
+worker_child(struct job *j, const char *prefix, int niceness)
 {
 	struct sigaction	sa;
 	FILE			*joblog;
@@ -83,7 +89,10 @@ worker_child(struct job *j, const char *prefix)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	log_setdest(LOG_TO_STDERR);
 	log_setprefix(prefix);
+	if (niceness != 0 && setpriority(PRIO_PROCESS, 0, niceness) == -1)
+		log_warn("nice %d", niceness);
 	media_quiet();
 	j->stop = &job_stop;
 	j->progress = worker_progress;
@@ -113,7 +122,8 @@ worker_child(struct job *j, const char *prefix)
 
 /* Fork a worker for a job. */
 int
-worker_start(struct worker *w, struct job *j, const char *prefix)
+worker_start(struct worker *w, struct job *j, const char *prefix,
+    int niceness)
 {
 	int	p[2];
 
@@ -131,7 +141,7 @@ worker_start(struct worker *w, struct job *j, const char *prefix)
 		if (dup2(p[1], STDERR_FILENO) == -1)
 			_exit(1);
 		close(p[1]);
-		worker_child(j, prefix);
+		worker_child(j, prefix, niceness);
 	}
 	close(p[1]);
 	w->fd = p[0];

@@ -35,7 +35,7 @@ struct worker {
 	void			*arg;
 };
 
-int	 worker_start(struct worker *, struct job *, const char *);
+int	 worker_start(struct worker *, struct job *, const char *, int);
 int	 worker_read(struct worker *, void (*)(struct worker *, const char *),
 	    void *);
 void	 worker_reap(struct worker *, int);

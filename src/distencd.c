@@ -1,0 +1,1037 @@
+/*
+ * distencd: the spool daemon.  One event loop owns every descriptor: the
+ * signal self-pipe, the spool's inotify descriptor, and one pipe per
+ * worker; timers (rescans, settle checks, retries, the watchdog) are the
+ * poll timeout.  Each job runs in a forked worker (the same code as the
+ * distenc command), and the loop turns what the workers report into
+ * status files, job logs and notifications.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <search.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "fsutil.h"
+#include "job.h"
+#include "jobid.h"
+#include "log.h"
+#include "sdnotify.h"
+#include "spool.h"
+#include "status.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+#define STOP_SECONDS	9	/* workers' grace after SIGTERM */
+#define MAX_HOOKS	64
+
+enum djob_state {
+	DJ_QUEUED,
+	DJ_RUNNING,
+	DJ_WAITING,
+	DJ_DONE,
+	DJ_FAILED,
+	DJ_STATES
+};
+
+static const char *djob_state_names[] = {
+	"queued", "running", "waiting", "done", "failed"
+};
+
+/* A job the daemon knows: found in the spool or remembered. */
+struct djob {
+	char		 id[JOBID_MAX];
+	char		*rel;		/* NULL: only remembered */
+	char		*source;
+	char		*output;
+	char		*log;
+	char		*status;
+	char		*profile;
+	char		*statsdir;
+	enum djob_state	 state;
+	int		 attempts;
+	time_t		 created;
+	time_t		 started;
+	time_t		 finished;
+	double		 retry_at;	/* monotonic */
+	double		 written;	/* status last written (monotonic) */
+	char		*error;
+	char		*summary;
+	struct profile	*sidecar;
+	struct job	 job;
+	struct worker	 w;
+};
+
+static struct config	*conf;
+static const char	*conffile;
+static struct spool	*spool;
+static struct djob	**jobs;
+static size_t		 njobs;
+static void		*jobindex;
+static char		 node[256];
+static int		 foreground;
+static int		 sigpipe_fds[2] = { -1, -1 };
+static int		 stopping;
+static double		 stop_deadline;
+static time_t		 started_at;
+static pid_t		 hooks[MAX_HOOKS];
+static int		 nhooks;
+static int		 daemon_dirty = 1;
+
+static void	daemon_status(void);
+
+static int
+djob_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct djob *)a)->id,
+	    ((const struct djob *)b)->id);
+}
+
+static struct djob *
+djob_find(const char *id)
+{
+	struct djob	key, **found;
+
+	snprintf(key.id, sizeof(key.id), "%s", id);
+	found = tfind(&key, &jobindex, djob_cmp);
+	return found != NULL ? *found : NULL;
+}
+
+/* A new job record, indexed by id. */
+static struct djob *
+djob_new(const char *id)
+{
+	struct djob	*dj;
+
+	dj = xcalloc(1, sizeof(*dj));
+	snprintf(dj->id, sizeof(dj->id), "%s", id);
+	jobs = xreallocarray(jobs, njobs + 1, sizeof(*jobs));
+	jobs[njobs++] = dj;
+	tsearch(dj, &jobindex, djob_cmp);
+	xasprintf(&dj->status, "%s/%s.json", conf->status_dir, id);
+	xasprintf(&dj->log, "%s/%s.log", conf->log_dir, id);
+	return dj;
+}
+
+/* A line of the daemon's own about a job: its log and the job's. */
+static void
+djob_log(struct djob *dj, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+djob_log(struct djob *dj, int error, const char *fmt, ...)
+{
+	FILE	*fp;
+	va_list	 ap;
+	char	 msg[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (error)
+		log_warnx("%s: %s", dj->rel ? dj->rel : dj->id, msg);
+	else
+		log_info("%s: %s", dj->rel ? dj->rel : dj->id, msg);
+	if ((fp = fopen(dj->log, "a")) == NULL)
+		return;
+	log_stamp(fp, error, "%s", msg);
+	fclose(fp);
+}
+
+/* The share of a job done, from its stage and frame counts. */
+static double
+djob_fraction(const struct djob *dj)
+{
+	const struct job_progress	*p = &dj->w.progress;
+	double				 f;
+
+	if (dj->state == DJ_DONE)
+		return 1.0;
+	if (dj->state != DJ_RUNNING || !dj->w.have_progress)
+		return 0.0;
+	f = p->total > 0 ? (double)p->frame / p->total : 0;
+	if (f > 1)
+		f = 1;
+	switch (p->stage) {
+	case JOB_PASS1:
+		return 0.02 + 0.45 * f;
+	case JOB_PASS2:
+		return 0.47 + 0.45 * f;
+	case JOB_VERIFY:
+		return 0.95;
+	case JOB_PUBLISH:
+		return 0.99;
+	default:
+		return 0.01;
+	}
+}
+
+/* Write a job's status file now. */
+static void
+djob_write(struct djob *dj)
+{
+	const struct job_progress	*p = &dj->w.progress;
+	struct status_job		 s;
+	char				*cause = NULL;
+	int				 live;
+
+	if (dj->rel == NULL)
+		return;
+	live = dj->state == DJ_RUNNING && dj->w.have_progress;
+	memset(&s, 0, sizeof(s));
+	s.id = dj->id;
+	s.source = dj->source;
+	s.relative = dj->rel;
+	s.profile = dj->profile;
+	s.node = node;
+	s.state = djob_state_names[dj->state];
+	s.stage = live ? job_stage_name(p->stage) : NULL;
+	s.progress = djob_fraction(dj);
+	s.frame = live ? p->frame : 0;
+	s.frames = live ? p->total : 0;
+	s.fps = live ? p->fps : 0;
+	s.eta = live ? p->eta : -1;
+	s.output = dj->output;
+	s.error = dj->error;
+	s.log = dj->log;
+	s.summary = dj->summary;
+	s.attempts = dj->attempts;
+	s.created = dj->created;
+	s.started = dj->started;
+	s.finished = dj->finished;
+	if (status_job_write(dj->status, &s, &cause) != 0) {
+		log_warnx("status: %s", cause);
+		free(cause);
+	}
+	dj->written = spool_now();
+	daemon_dirty = 1;
+}
+
+/* Set a job's state, error and summary, and write its status. */
+static void
+djob_set(struct djob *dj, enum djob_state state, const char *error,
+    const char *summary)
+{
+	char	*e = error ? xstrdup(error) : NULL;
+	char	*s = summary ? xstrdup(summary) : NULL;
+
+	dj->state = state;
+	free(dj->error);
+	dj->error = e;
+	free(dj->summary);
+	dj->summary = s;
+	if (state == DJ_DONE || state == DJ_FAILED)
+		dj->finished = time(NULL);
+	djob_write(dj);
+}
+
+/*
+ * Remember the jobs of earlier runs from their status files: done and
+ * failed ones are never taken again; the others are taken again when the
+ * spool offers their file.
+ */
+static void
+djob_remember(void)
+{
+	struct dirent	*de;
+	struct djob	*dj;
+	DIR		*d;
+	char		*path, *id, *state, *cause = NULL;
+	size_t		 n;
+	int		 attempts, s, count = 0;
+
+	if ((d = opendir(conf->status_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0 ||
+		    strcmp(de->d_name, "distencd.json") == 0)
+			continue;
+		xasprintf(&path, "%s/%s", conf->status_dir, de->d_name);
+		if (status_job_read(path, &id, &state, &attempts,
+		    &cause) != 0) {
+			log_warnx("%s", cause);
+			free(cause);
+			cause = NULL;
+			free(path);
+			continue;
+		}
+		if (strlen(id) < JOBID_MAX && djob_find(id) == NULL) {
+			dj = djob_new(id);
+			for (s = 0; s < DJ_STATES; s++)
+				if (strcmp(state, djob_state_names[s]) == 0)
+					dj->state = s;
+			if (dj->state == DJ_RUNNING || dj->state == DJ_WAITING)
+				dj->state = DJ_QUEUED;
+			dj->attempts = attempts;
+			count++;
+		}
+		free(id);
+		free(state);
+		free(path);
+	}
+	closedir(d);
+	log_info("remembered %d jobs from %s", count, conf->status_dir);
+}
+
+/* The output path for a source at rel: .mkv below output_dir. */
+static char *
+djob_output(const char *rel)
+{
+	char	*copy, *dot, *slash, *out;
+
+	copy = xstrdup(rel);
+	dot = strrchr(copy, '.');
+	slash = strrchr(copy, '/');
+	if (dot != NULL && dot != copy && (slash == NULL || dot > slash + 1))
+		*dot = '\0';
+	xasprintf(&out, "%s/%s.mkv", conf->output_dir, copy);
+	free(copy);
+	return out;
+}
+
+/* A settled file in the spool: queue it unless it is known. */
+static void
+on_ready(void *arg, const char *rel, const struct stat *sb)
+{
+	struct djob	*dj;
+	char		 id[JOBID_MAX];
+
+	(void)arg;
+	jobid_make(rel, sb->st_size, sb->st_mtim.tv_sec, id, sizeof(id));
+	if ((dj = djob_find(id)) != NULL) {
+		if (dj->rel != NULL || dj->state == DJ_DONE ||
+		    dj->state == DJ_FAILED)
+			return;		/* active, or finished earlier */
+	} else {
+		dj = djob_new(id);
+		dj->state = DJ_QUEUED;
+	}
+	dj->rel = xstrdup(rel);
+	xasprintf(&dj->source, "%s/%s", conf->spool_dir, rel);
+	dj->output = djob_output(rel);
+	dj->profile = xstrdup(conf_dir_profile(conf, rel));
+	dj->created = time(NULL);
+	djob_log(dj, 0, "queued: %s (id %s, profile %s)", dj->source, dj->id,
+	    dj->profile);
+	djob_write(dj);
+}
+
+/* The profile a job runs with: its directory's, and its sidecar's. */
+static const struct profile *
+djob_profile(struct djob *dj, char **cause)
+{
+	const struct profile	*prof;
+	char			*side;
+
+	if ((prof = conf_profile(conf, dj->profile)) == NULL) {
+		xasprintf(cause, "no profile %s", dj->profile);
+		return NULL;
+	}
+	xasprintf(&side, "%s.distenc", dj->source);
+	if (access(side, F_OK) == 0) {
+		conf_profile_free(dj->sidecar);
+		dj->sidecar = conf_sidecar(conf, prof, side, cause);
+		prof = dj->sidecar;
+		if (prof != NULL)
+			djob_log(dj, 0, "sidecar: %s", side);
+	}
+	free(side);
+	return prof;
+}
+
+/* Start a queued job in a worker. */
+static void
+djob_start(struct djob *dj)
+{
+	const struct profile	*prof;
+	char			*cause = NULL, prefix[128];
+
+	dj->attempts++;
+	dj->started = time(NULL);
+	if ((prof = djob_profile(dj, &cause)) == NULL) {
+		djob_log(dj, 1, "failed: %s", cause);
+		djob_set(dj, DJ_FAILED, cause, NULL);
+		free(cause);
+		return;
+	}
+	memset(&dj->job, 0, sizeof(dj->job));
+	dj->job.source = dj->source;
+	dj->job.output = dj->output;
+	dj->job.log = dj->log;
+	dj->job.conf = conf;
+	dj->job.prof = prof;
+	dj->job.overwrite = conf->overwrite;
+	free(dj->statsdir);
+	dj->statsdir = xstrdup(conf->stats_dir);
+	snprintf(prefix, sizeof(prefix), "%.100s: ", dj->id);
+	if (worker_start(&dj->w, &dj->job, prefix, conf->nice) == -1) {
+		djob_log(dj, 1, "cannot start a worker: %s", strerror(errno));
+		dj->state = DJ_WAITING;
+		dj->retry_at = spool_now() + conf->retry_delay;
+		djob_write(dj);
+		return;
+	}
+	djob_log(dj, 0, "started: attempt %d, profile %s, worker %ld",
+	    dj->attempts, prof->name, (long)dj->w.pid);
+	djob_set(dj, DJ_RUNNING, NULL, NULL);
+}
+
+/* Number of jobs in a state. */
+static int
+djob_count(enum djob_state state)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < njobs; i++)
+		if (jobs[i]->state == state && (state == DJ_DONE ||
+		    state == DJ_FAILED || jobs[i]->rel != NULL))
+			n++;
+	return n;
+}
+
+/* Start queued jobs while slots are free. */
+static void
+djob_start_all(void)
+{
+	size_t	i;
+	int	busy = djob_count(DJ_RUNNING);
+
+	for (i = 0; i < njobs && busy < conf->jobs; i++)
+		if (jobs[i]->state == DJ_QUEUED && jobs[i]->rel != NULL) {
+			djob_start(jobs[i]);
+			busy += jobs[i]->state == DJ_RUNNING;
+		}
+}
+
+/* Run an on_done or on_failure command, the job in its environment. */
+static void
+djob_hook(struct djob *dj, char *const *argv, size_t argc)
+{
+	pid_t	pid;
+	int	fd;
+
+	if (argc == 0)
+		return;
+	if (nhooks == MAX_HOOKS) {
+		djob_log(dj, 1, "hook %s not run: %d hooks still running",
+		    argv[0], MAX_HOOKS);
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		djob_log(dj, 1, "hook %s: fork: %s", argv[0], strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1)
+			dup2(fd, STDIN_FILENO);
+		setenv("DISTENC_ID", dj->id, 1);
+		setenv("DISTENC_SOURCE", dj->source, 1);
+		setenv("DISTENC_OUTPUT", dj->output, 1);
+		setenv("DISTENC_STATE", djob_state_names[dj->state], 1);
+		setenv("DISTENC_ERROR", dj->error ? dj->error : "", 1);
+		setenv("DISTENC_PROFILE", dj->profile, 1);
+		setenv("DISTENC_LOG", dj->log, 1);
+		setenv("DISTENC_STATUS", dj->status, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	hooks[nhooks++] = pid;
+	djob_log(dj, 0, "hook %s started (pid %ld)", argv[0], (long)pid);
+}
+
+/* Collect finished hooks and log how they ended. */
+static void
+hooks_reap(void)
+{
+	int	i = 0, status;
+
+	while (i < nhooks) {
+		if (waitpid(hooks[i], &status, WNOHANG) <= 0) {
+			i++;
+			continue;
+		}
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			log_info("hook %ld finished", (long)hooks[i]);
+		else if (WIFEXITED(status))
+			log_warnx("hook %ld exited with status %d",
+			    (long)hooks[i], WEXITSTATUS(status));
+		else
+			log_warnx("hook %ld killed by signal %d",
+			    (long)hooks[i], WTERMSIG(status));
+		hooks[i] = hooks[--nhooks];
+	}
+}
+
+/* Move a finished job's source to done/ or failed/ beside the spool. */
+static void
+djob_move(struct djob *dj, const char *where)
+{
+	char	*top, *dest, *dir, *cause = NULL;
+
+	if (!conf->move_sources)
+		return;
+	top = fs_dirname(conf->spool_dir);
+	xasprintf(&dest, "%s/%s/%s", top, where, dj->rel);
+	dir = fs_dirname(dest);
+	if (fs_mkdirs(dir, &cause) != 0) {
+		djob_log(dj, 1, "not moving the source: %s", cause);
+		free(cause);
+	} else if (rename(dj->source, dest) == -1)
+		djob_log(dj, 1, "not moving the source to %s: %s", dest,
+		    strerror(errno));
+	else
+		djob_log(dj, 0, "source moved to %s", dest);
+	free(dir);
+	free(dest);
+	free(top);
+}
+
+/* A failed attempt: retried later, queued again, or failed for good. */
+static void
+djob_failed(struct djob *dj)
+{
+	double	delay;
+
+	if (dj->w.transient && stopping) {
+		dj->attempts--;		/* interrupted: not the job's fault */
+		djob_log(dj, 0, "interrupted: queued for the next start");
+		djob_set(dj, DJ_QUEUED, NULL, NULL);
+	} else if (dj->w.transient && dj->attempts < conf->max_attempts) {
+		delay = conf->retry_delay * pow(2, dj->attempts - 1);
+		dj->retry_at = spool_now() + delay;
+		djob_log(dj, 1, "attempt %d failed: %s; retrying in %.0f s",
+		    dj->attempts, dj->w.text, delay);
+		djob_set(dj, DJ_WAITING, dj->w.text, NULL);
+	} else {
+		djob_log(dj, 1, "failed: %s", dj->w.text);
+		djob_set(dj, DJ_FAILED, dj->w.text, NULL);
+		djob_hook(dj, conf->on_failure, conf->non_failure);
+		djob_move(dj, "failed");
+	}
+}
+
+/* A worker ended: take its result. */
+static void
+djob_reaped(struct djob *dj, int status)
+{
+	worker_reap(&dj->w, status);
+	if (WIFSIGNALED(status))
+		job_leftovers(dj->source, dj->output, dj->statsdir,
+		    (long)dj->w.pid);
+	switch (dj->w.state) {
+	case WORKER_DONE:
+	case WORKER_SKIPPED:
+		if (dj->w.state == WORKER_SKIPPED)
+			snprintf(dj->w.text, sizeof(dj->w.text), "output "
+			    "exists, skipped");
+		djob_log(dj, 0, "done: %s (%s)", dj->output, dj->w.text);
+		djob_set(dj, DJ_DONE, NULL, dj->w.text);
+		djob_hook(dj, conf->on_done, conf->non_done);
+		djob_move(dj, "done");
+		break;
+	default:
+		djob_failed(dj);
+		break;
+	}
+	conf_profile_free(dj->sidecar);
+	dj->sidecar = NULL;
+}
+
+/* A log line from a worker: already in the job's log; the daemon's at -v. */
+static void
+worker_line(struct worker *w, const char *line)
+{
+	(void)w;
+	log_debug("%s", line);
+}
+
+/* Read from a running job's worker; collect it when it ends. */
+static void
+djob_read(struct djob *dj)
+{
+	int	status;
+
+	if (worker_read(&dj->w, worker_line, NULL) != 0) {
+		if (spool_now() - dj->written >= 2)
+			djob_write(dj);
+		return;
+	}
+	while (waitpid(dj->w.pid, &status, 0) == -1)
+		if (errno != EINTR)
+			fatal("waitpid");
+	djob_reaped(dj, status);
+}
+
+/* Queue waiting jobs whose retry time has come. */
+static void
+djob_retry_due(void)
+{
+	double	now = spool_now();
+	size_t	i;
+
+	for (i = 0; i < njobs; i++)
+		if (jobs[i]->state == DJ_WAITING && jobs[i]->retry_at <= now &&
+		    jobs[i]->rel != NULL && !stopping)
+			djob_set(jobs[i], DJ_QUEUED, jobs[i]->error, NULL);
+}
+
+/* Write the daemon's status file and tell systemd, when something changed. */
+static void
+daemon_status(void)
+{
+	struct status_daemon	 s;
+	char			*path, *cause = NULL;
+
+	if (!daemon_dirty)
+		return;
+	daemon_dirty = 0;
+	memset(&s, 0, sizeof(s));
+	s.node = node;
+	s.version = PACKAGE_VERSION;
+	s.spool_dir = conf->spool_dir;
+	s.watching = spool != NULL && spool_fd(spool) != -1 ? "inotify" :
+	    "polling";
+	s.pid = getpid();
+	s.started = started_at;
+	s.slots = conf->jobs;
+	s.queued = djob_count(DJ_QUEUED);
+	s.running = djob_count(DJ_RUNNING);
+	s.waiting = djob_count(DJ_WAITING);
+	s.done = djob_count(DJ_DONE);
+	s.failed = djob_count(DJ_FAILED);
+	s.busy = s.running;
+	s.queue = s.queued + s.waiting;
+	xasprintf(&path, "%s/distencd.json", conf->status_dir);
+	if (status_daemon_write(path, &s, &cause) != 0) {
+		log_warnx("status: %s", cause);
+		free(cause);
+	}
+	free(path);
+	sdn_notify("STATUS=%d/%d busy, %d queued, %d done, %d failed",
+	    s.busy, s.slots, s.queue, s.done, s.failed);
+}
+
+static void
+on_signal(int sig)
+{
+	unsigned char	c = sig;
+	int		saved = errno;
+
+	if (write(sigpipe_fds[1], &c, 1) == -1) {
+		/* the pipe is full: the signal is already pending */
+	}
+	errno = saved;
+}
+
+/* Signals arrive as bytes on a pipe the loop polls. */
+static void
+signals_setup(void)
+{
+	struct sigaction	sa;
+	int			i;
+
+	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < 2; i++)
+		fcntl(sigpipe_fds[i], F_SETFD, FD_CLOEXEC);
+}
+
+/* Make a directory setting absolute (against the start directory). */
+static void
+abs_dir(char **dir)
+{
+	char	cwd[PATH_MAX], *abs;
+	size_t	n;
+
+	while ((n = strlen(*dir)) > 1 && (*dir)[n - 1] == '/')
+		(*dir)[n - 1] = '\0';
+	if (**dir == '/' || **dir == '\0')
+		return;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("getcwd");
+	xasprintf(&abs, "%s/%s", cwd, *dir);
+	free(*dir);
+	*dir = abs;
+}
+
+/* Load the configuration with distencd's defaults for its directories. */
+static struct config *
+daemon_conf(const char *path, char **cause)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+		const char	*dflt;
+	} dirs[] = {
+		{ "output_dir", offsetof(struct config, output_dir),
+		  "/var/lib/distenc/output" },
+		{ "status_dir", offsetof(struct config, status_dir),
+		  "/var/lib/distenc/status" },
+		{ "log_dir", offsetof(struct config, log_dir),
+		  "/var/log/distenc" },
+	};
+	struct config	*c;
+	char		**field;
+	size_t		 i;
+
+	if (path == NULL)
+		c = conf_default();
+	else if ((c = conf_load(path, cause)) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		field = (char **)((char *)c + dirs[i].off);
+		if (!conf_isset(c, dirs[i].key)) {
+			free(*field);
+			*field = xstrdup(dirs[i].dflt);
+		}
+		abs_dir(field);
+	}
+	abs_dir(&c->spool_dir);
+	abs_dir(&c->stats_dir);
+	return c;
+}
+
+/* Make the daemon's directories; a reason when one cannot be used. */
+static int
+daemon_dirs(const struct config *c, char **cause)
+{
+	const char	*dirs[] = {
+		c->spool_dir, c->output_dir, c->status_dir, c->log_dir,
+		c->stats_dir
+	};
+	const char	*names[] = {
+		"spool_dir", "output_dir", "status_dir", "log_dir", "stats_dir"
+	};
+	char		*err = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (*dirs[i] == '\0') {
+			xasprintf(cause, "%s: must be set", names[i]);
+			return -1;
+		}
+		if (fs_mkdirs(dirs[i], &err) != 0) {
+			xasprintf(cause, "%s: %s", names[i], err);
+			free(err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* SIGHUP: a new configuration, or the old one kept when it is bad. */
+static void
+daemon_reload(void)
+{
+	struct config	*nc;
+	struct timespec	 ts;
+	char		*cause = NULL;
+	int		 respool;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sdn_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	if ((nc = daemon_conf(conffile, &cause)) == NULL ||
+	    daemon_dirs(nc, &cause) != 0) {
+		log_warnx("reload: %s; keeping the old configuration", cause);
+		free(cause);
+		conf_free(nc);
+		sdn_notify("READY=1");
+		return;
+	}
+	respool = strcmp(nc->spool_dir, conf->spool_dir) != 0;
+	conf_free(conf);
+	conf = nc;
+	if (respool) {
+		spool_close(spool);
+		if ((spool = spool_open(conf->spool_dir, conf->settle_time,
+		    &cause)) == NULL)
+			fatalx("reload: %s", cause);
+		log_info("spool %s: %s", conf->spool_dir, spool_mode(spool));
+	} else
+		spool_set_settle(spool, conf->settle_time);
+	log_info("reloaded %s: %d slots", conffile ? conffile :
+	    "the built-in configuration", conf->jobs);
+	daemon_dirty = 1;
+	sdn_notify("READY=1");
+}
+
+/* Kill the workers still running and remove what they leave. */
+static void
+daemon_kill_workers(void)
+{
+	size_t	i;
+	int	status;
+
+	for (i = 0; i < njobs; i++) {
+		if (jobs[i]->state != DJ_RUNNING)
+			continue;
+		kill(jobs[i]->w.pid, SIGKILL);
+		while (waitpid(jobs[i]->w.pid, &status, 0) == -1 &&
+		    errno == EINTR)
+			;
+		close(jobs[i]->w.fd);
+		job_leftovers(jobs[i]->source, jobs[i]->output,
+		    jobs[i]->statsdir, (long)jobs[i]->w.pid);
+		jobs[i]->attempts--;
+		djob_log(jobs[i], 1, "worker killed at shutdown: queued for "
+		    "the next start");
+		djob_set(jobs[i], DJ_QUEUED, NULL, NULL);
+	}
+}
+
+/* SIGTERM or SIGINT: stop the workers; a second one kills them. */
+static void
+daemon_stop(int sig)
+{
+	size_t	i;
+
+	if (stopping++ == 0) {
+		log_info("%s: stopping: no new jobs, stopping %d workers",
+		    sig == SIGINT ? "SIGINT" : "SIGTERM", djob_count(DJ_RUNNING));
+		sdn_notify("STOPPING=1");
+		stop_deadline = spool_now() + STOP_SECONDS;
+		for (i = 0; i < njobs; i++)
+			if (jobs[i]->state == DJ_RUNNING)
+				kill(jobs[i]->w.pid, SIGTERM);
+		return;
+	}
+	log_info("second signal: stopping at once");
+	daemon_kill_workers();
+}
+
+/* Act on the signals that arrived. */
+static void
+daemon_signals(void)
+{
+	unsigned char	sig[64];
+	ssize_t		n, i;
+
+	while ((n = read(sigpipe_fds[0], sig, sizeof(sig))) > 0)
+		for (i = 0; i < n; i++) {
+			if (sig[i] == SIGHUP && !stopping)
+				daemon_reload();
+			else if (sig[i] == SIGTERM || sig[i] == SIGINT)
+				daemon_stop(sig[i]);
+			else if (sig[i] == SIGCHLD)
+				hooks_reap();
+		}
+}
+
+/* Milliseconds until the earliest timer, capped at max seconds. */
+static int
+loop_timeout(double now, double max)
+{
+	double	t = max, d;
+	size_t	i;
+
+	if ((d = spool_due(spool)) >= 0 && d < t)
+		t = d;
+	for (i = 0; i < njobs; i++)
+		if (jobs[i]->state == DJ_WAITING && jobs[i]->rel != NULL &&
+		    (d = jobs[i]->retry_at - now) < t)
+			t = d;
+	if (stopping && (d = stop_deadline - now) < t)
+		t = d;
+	if (t < 0)
+		t = 0;
+	return (int)ceil(t * 1000);
+}
+
+/* Poll the signal pipe, the spool and the workers once. */
+static void
+loop_poll(double next_timer)
+{
+	struct pollfd	 pfd[2 + 256];
+	struct djob	*map[256];
+	double		 now = spool_now();
+	size_t		 i;
+	int		 n = 2, k;
+
+	pfd[0].fd = sigpipe_fds[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = spool_fd(spool);
+	pfd[1].events = POLLIN;
+	for (i = 0; i < njobs && n < 2 + 256; i++)
+		if (jobs[i]->state == DJ_RUNNING) {
+			map[n - 2] = jobs[i];
+			pfd[n].fd = jobs[i]->w.fd;
+			pfd[n++].events = POLLIN;
+		}
+	if (poll(pfd, n, loop_timeout(now, next_timer - now)) == -1) {
+		if (errno != EINTR)
+			fatal("poll");
+		return;
+	}
+	if (pfd[0].revents)
+		daemon_signals();
+	if (pfd[1].revents)
+		spool_read_events(spool);
+	for (k = 2; k < n; k++)
+		if (pfd[k].revents && map[k - 2]->state == DJ_RUNNING)
+			djob_read(map[k - 2]);
+}
+
+/* The event loop, until stopped and every worker has ended. */
+static void
+loop(void)
+{
+	double	now, next_rescan, next_watchdog = 0, wd_interval;
+
+	wd_interval = sdn_watchdog_usec() / 2e6;
+	next_rescan = spool_now() + conf->poll_interval;
+	for (;;) {
+		now = spool_now();
+		if (stopping && djob_count(DJ_RUNNING) == 0)
+			break;
+		if (stopping && now >= stop_deadline) {
+			log_warnx("workers still running after %d s: killing "
+			    "them", STOP_SECONDS);
+			daemon_kill_workers();
+			break;
+		}
+		if (now >= next_rescan) {
+			spool_rescan(spool);
+			next_rescan = now + conf->poll_interval;
+			daemon_dirty = 1;
+		}
+		if (wd_interval > 0 && now >= next_watchdog) {
+			sdn_notify("WATCHDOG=1");
+			next_watchdog = now + wd_interval;
+		}
+		if (!stopping) {
+			spool_check(spool, on_ready, NULL);
+			djob_retry_due();
+			djob_start_all();
+		}
+		daemon_status();
+		loop_poll(wd_interval > 0 && next_watchdog < next_rescan ?
+		    next_watchdog : next_rescan);
+	}
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: distencd [-fnvV] [-c file]\n");
+	exit(2);
+}
+
+/* Free what the daemon holds, at exit (for leak checkers). */
+static void
+daemon_free(void)
+{
+	struct djob	*dj;
+	size_t		 i;
+
+	for (i = 0; i < njobs; i++) {
+		dj = jobs[i];
+		tdelete(dj, &jobindex, djob_cmp);
+		free(dj->rel);
+		free(dj->source);
+		free(dj->output);
+		free(dj->log);
+		free(dj->status);
+		free(dj->profile);
+		free(dj->statsdir);
+		free(dj->error);
+		free(dj->summary);
+		conf_profile_free(dj->sidecar);
+		free(dj);
+	}
+	free(jobs);
+	spool_close(spool);
+	conf_free(conf);
+}
+
+int
+main(int argc, char *argv[])
+{
+	char	*cause = NULL;
+	int	 ch, verbose = 0, checkonly = 0;
+
+	while ((ch = getopt(argc, argv, "c:fnvV")) != -1) {
+		switch (ch) {
+		case 'c':
+			conffile = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			checkonly = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("distencd %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("distencd", verbose, foreground || checkonly ?
+	    LOG_TO_STDERR : LOG_TO_SYSLOG);
+	if (conffile == NULL && access(SYSCONFDIR "/distencd.conf", F_OK) == 0)
+		conffile = SYSCONFDIR "/distencd.conf";
+	if ((conf = daemon_conf(conffile, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		return 1;
+	}
+	if (checkonly) {
+		printf("configuration OK\n");
+		conf_free(conf);
+		return 0;
+	}
+	if (daemon_dirs(conf, &cause) != 0)
+		fatalx("%s", cause);
+	if (gethostname(node, sizeof(node)) == -1)
+		snprintf(node, sizeof(node), "localhost");
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+	started_at = time(NULL);
+	signals_setup();
+	djob_remember();
+	if ((spool = spool_open(conf->spool_dir, conf->settle_time,
+	    &cause)) == NULL)
+		fatalx("%s", cause);
+	log_info("distencd %s starting: spool %s (%s), %d slots, node %s",
+	    PACKAGE_VERSION, conf->spool_dir, spool_mode(spool), conf->jobs,
+	    node);
+	sdn_notify("READY=1");
+	loop();
+	daemon_dirty = 1;
+	daemon_status();
+	log_info("stopped");
+	daemon_free();
+	return 0;
+}
