@@ -45,6 +45,12 @@ struct profile {
 	int		 dynaudnorm;	/* bool: dynamic normaliser first */
 };
 
+/* One element of directories: sources below path use profile. */
+struct conf_dir {
+	char		*path;		/* below spool_dir, no "/" at its end */
+	char		*profile;	/* a profile of the configuration */
+};
+
 /* The whole configuration. */
 struct config {
 	char		*path;		/* file read, NULL for built-in */
@@ -56,8 +62,26 @@ struct config {
 	int		 overwrite;	/* bool: replace existing outputs */
 	char		*default_profile;
 
+	/* distencd(8); distenc(1) reads and ignores them. */
+	char		*spool_dir;
+	char		*status_dir;	/* "": none */
+	int		 poll_interval;	/* seconds between full rescans */
+	int		 settle_time;	/* seconds a file must stay unchanged */
+	int		 max_attempts;	/* for transient failures */
+	int		 retry_delay;	/* seconds, doubled for each retry */
+	int		 nice;		/* of workers, -20..19 */
+	int		 move_sources;	/* bool: to done/ or failed/ */
+	struct conf_dir	*dirs;
+	size_t		 ndirs;
+	char		**on_done;	/* argv (NULL-terminated), or NULL */
+	size_t		 non_done;
+	char		**on_failure;	/* argv (NULL-terminated), or NULL */
+	size_t		 non_failure;
+
 	struct profile	*profiles;
 	size_t		 nprofiles;
+
+	unsigned char	*isset;		/* private, for conf_isset */
 };
 
 struct config	*conf_default(void);
@@ -66,5 +90,10 @@ void		 conf_free(struct config *);
 struct profile	*conf_profile(struct config *, const char *);
 const char	*conf_crop_mode_name(enum crop_mode);
 void		 conf_dump(const struct config *, FILE *);
+int		 conf_isset(const struct config *, const char *);
+const char	*conf_dir_profile(const struct config *, const char *);
+struct profile	*conf_sidecar(const struct config *, const struct profile *,
+		     const char *, char **);
+void		 conf_profile_free(struct profile *);
 
 #endif

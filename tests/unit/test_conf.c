@@ -1,6 +1,8 @@
 /*
- * Unit tests for conf.c: defaults, a full file, every kind of error with its
- * exact message, profile inheritance, the example file, and dump/reload.
+ * Unit tests for the configuration module (conf*.c): defaults, a full file,
+ * every kind of error with its exact message, profile inheritance, the
+ * daemon's settings (directories, commands, conf_isset, conf_dir_profile),
+ * sidecar files, the example files, and dump/reload.
  */
 #include "config.h"
 
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -113,6 +116,20 @@ assert_default_globals(const struct config *conf)
 	assert_int_equal(conf->jobs, 1);
 	assert_int_equal(conf->overwrite, 0);
 	assert_string_equal(conf->default_profile, "hevc");
+	assert_string_equal(conf->spool_dir, "/var/spool/distenc/incoming");
+	assert_string_equal(conf->status_dir, "");
+	assert_int_equal(conf->poll_interval, 60);
+	assert_int_equal(conf->settle_time, 10);
+	assert_int_equal(conf->max_attempts, 3);
+	assert_int_equal(conf->retry_delay, 60);
+	assert_int_equal(conf->nice, 10);
+	assert_int_equal(conf->move_sources, 0);
+	assert_null(conf->dirs);
+	assert_int_equal(conf->ndirs, 0);
+	assert_null(conf->on_done);
+	assert_int_equal(conf->non_done, 0);
+	assert_null(conf->on_failure);
+	assert_int_equal(conf->non_failure, 0);
 }
 
 /* Check that two profiles have the same values, name included. */
@@ -144,6 +161,24 @@ assert_profile_equal(const struct profile *a, const struct profile *b)
 	assert_int_equal(a->dynaudnorm, b->dynaudnorm);
 }
 
+/* Check that two commands (n strings, NULL-terminated) are the same. */
+static void
+assert_argv_equal(char **a, size_t na, char **b, size_t nb)
+{
+	size_t	i;
+
+	assert_int_equal(na, nb);
+	if (na == 0) {
+		assert_null(a);
+		assert_null(b);
+		return;
+	}
+	for (i = 0; i < na; i++)
+		assert_string_equal(a[i], b[i]);
+	assert_null(a[na]);
+	assert_null(b[nb]);
+}
+
 /* Check that two configurations have the same values (not the path). */
 static void
 assert_config_equal(const struct config *a, const struct config *b)
@@ -156,6 +191,22 @@ assert_config_equal(const struct config *a, const struct config *b)
 	assert_int_equal(a->jobs, b->jobs);
 	assert_int_equal(a->overwrite, b->overwrite);
 	assert_string_equal(a->default_profile, b->default_profile);
+	assert_string_equal(a->spool_dir, b->spool_dir);
+	assert_string_equal(a->status_dir, b->status_dir);
+	assert_int_equal(a->poll_interval, b->poll_interval);
+	assert_int_equal(a->settle_time, b->settle_time);
+	assert_int_equal(a->max_attempts, b->max_attempts);
+	assert_int_equal(a->retry_delay, b->retry_delay);
+	assert_int_equal(a->nice, b->nice);
+	assert_int_equal(a->move_sources, b->move_sources);
+	assert_int_equal(a->ndirs, b->ndirs);
+	for (i = 0; i < a->ndirs; i++) {
+		assert_string_equal(a->dirs[i].path, b->dirs[i].path);
+		assert_string_equal(a->dirs[i].profile, b->dirs[i].profile);
+	}
+	assert_argv_equal(a->on_done, a->non_done, b->on_done, b->non_done);
+	assert_argv_equal(a->on_failure, a->non_failure, b->on_failure,
+	    b->non_failure);
 	assert_int_equal(a->nprofiles, b->nprofiles);
 	for (i = 0; i < a->nprofiles; i++)
 		assert_profile_equal(&a->profiles[i], &b->profiles[i]);
@@ -252,6 +303,28 @@ assert_full(struct config *conf)
 	assert_true(p->true_peak == -2.0);
 	assert_int_equal(p->dynaudnorm, 1);
 }
+
+static const char daemon_text[] =
+	"spool_dir = \"/srv/spool\";\n"
+	"status_dir = \"/srv/status\";\n"
+	"poll_interval = 300;\n"
+	"settle_time = 0;\n"
+	"max_attempts = 5;\n"
+	"retry_delay = 120;\n"
+	"nice = -5;\n"
+	"move_sources = true;\n"
+	"directories = (\n"
+	"	{ path = \"anime\"; profile = \"anime\"; },\n"
+	"	{ path = \"films/4k/\"; profile = \"hevc-fast\"; },\n"
+	"	{\n"
+	"		profile = \"hevc\";\n"
+	"		path = \"films\";\n"
+	"	}\n"
+	");\n"
+	"on_done = [ \"/usr/local/bin/notify\", \"--done\", \"\" ];\n"
+	"on_failure = ( \"/bin/sh\", \"-c\",\n"
+	"    \"echo \\\"$DISTENC_ID\\\"\\t>>/tmp/failed\" );\n"
+	"profiles = { anime = { tune = \"animation\"; }; };\n";
 
 static void
 test_defaults(void **state)
@@ -768,6 +841,55 @@ test_example_file(void **state)
 }
 
 static void
+test_daemon_example_file(void **state)
+{
+	struct config	*conf;
+	const char	*top;
+	char		*path, *cause = NULL;
+
+	(void)state;
+	if ((top = getenv("top_srcdir")) == NULL)
+		top = ".";
+	xasprintf(&path, "%s/etc/distencd.conf", top);
+	conf = conf_load(path, &cause);
+	if (conf == NULL)
+		fail_msg("%s", cause);
+
+	/* It spells out distencd's defaults. */
+	assert_string_equal(conf->spool_dir, "/var/spool/distenc/incoming");
+	assert_string_equal(conf->output_dir, "/var/lib/distenc/output");
+	assert_string_equal(conf->status_dir, "/var/lib/distenc/status");
+	assert_string_equal(conf->log_dir, "/var/log/distenc");
+	assert_string_equal(conf->stats_dir, "/dev/shm/distenc");
+	assert_int_equal(conf_isset(conf, "output_dir"), 1);
+	assert_int_equal(conf_isset(conf, "status_dir"), 1);
+	assert_int_equal(conf_isset(conf, "log_dir"), 1);
+	assert_int_equal(conf->jobs, 1);
+	assert_int_equal(conf->overwrite, 0);
+	assert_string_equal(conf->default_profile, "hevc");
+	assert_int_equal(conf->poll_interval, 60);
+	assert_int_equal(conf->settle_time, 10);
+	assert_int_equal(conf->max_attempts, 3);
+	assert_int_equal(conf->retry_delay, 60);
+	assert_int_equal(conf->nice, 10);
+	assert_int_equal(conf->move_sources, 0);
+	assert_null(conf->on_done);
+	assert_null(conf->on_failure);
+
+	/* Its directories and the profiles they name. */
+	assert_int_equal(conf->ndirs, 2);
+	assert_string_equal(conf_dir_profile(conf, "anime/s1/b.mkv"), "anime");
+	assert_string_equal(conf_dir_profile(conf, "films/4k/a.mkv"),
+	    "hevc-hq");
+	assert_string_equal(conf_dir_profile(conf, "films/a.mkv"), "hevc");
+	assert_string_equal(conf_profile(conf, "anime")->tune, "animation");
+	assert_string_equal(conf_profile(conf, "hevc-hq")->preset, "slower");
+	assert_dump_reloads(conf);
+	conf_free(conf);
+	free(path);
+}
+
+static void
 test_dump_reload(void **state)
 {
 	struct config	*conf;
@@ -786,6 +908,19 @@ test_dump_reload(void **state)
 	    "profiles = { x = { inherit = \"hevc-fast\"; bpp = 0.0123; };\n"
 	    "y = { inherit = \"x\"; loudness = -23.25; }; };\n");
 	assert_string_equal(conf->output_dir, "/srv/a \"b\" \\c\td");
+	assert_dump_reloads(conf);
+	conf_free(conf);
+
+	/* The daemon's settings: directories and commands. */
+	conf = load_ok(daemon_text);
+	assert_dump_reloads(conf);
+	conf_free(conf);
+	conf = load_ok("directories = ( { path = \"a \\\"q\\\"/\"; "
+	    "profile = \"hevc\"; } );\n"
+	    "on_failure = [ \"/x\\\\y\", \"\\n\" ];\n");
+	assert_string_equal(conf->dirs[0].path, "a \"q\"");
+	assert_string_equal(conf->on_failure[0], "/x\\y");
+	assert_string_equal(conf->on_failure[1], "\n");
 	assert_dump_reloads(conf);
 	conf_free(conf);
 }
@@ -813,6 +948,30 @@ test_dump_text(void **state)
 	assert_non_null(strstr(text, "\t\tnormalize = true;\n"));
 	assert_non_null(strstr(text, "\thevc-fast = {\n"));
 	assert_null(strstr(text, "inherit"));
+	assert_non_null(strstr(text,
+	    "\nspool_dir = \"/var/spool/distenc/incoming\";\n"));
+	assert_non_null(strstr(text, "\nnice = 10;\n"));
+	assert_non_null(strstr(text, "\nmove_sources = false;\n"));
+	assert_non_null(strstr(text, "\ndirectories = ( );\n"));
+	assert_non_null(strstr(text, "\non_done = [ ];\n"));
+	assert_non_null(strstr(text, "\non_failure = [ ];\n"));
+	free(text);
+	conf_free(conf);
+
+	conf = load_ok(daemon_text);
+	text = NULL;
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	conf_dump(conf, fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_non_null(strstr(text, "\ndirectories = (\n"
+	    "\t{ path = \"anime\"; profile = \"anime\"; },\n"
+	    "\t{ path = \"films/4k\"; profile = \"hevc-fast\"; },\n"
+	    "\t{ path = \"films\"; profile = \"hevc\"; }\n"
+	    ");\n"));
+	assert_non_null(strstr(text, "\non_done = [ \"/usr/local/bin/notify\", "
+	    "\"--done\", \"\" ];\n"));
+	assert_non_null(strstr(text, "\nsettle_time = 0;\n"));
 	free(text);
 	conf_free(conf);
 }
@@ -886,6 +1045,580 @@ test_include(void **state)
 }
 
 static void
+test_daemon_defaults(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = conf_default();
+	assert_default_globals(conf);
+	assert_int_equal(conf_isset(conf, "output_dir"), 0);
+	assert_int_equal(conf_isset(conf, "spool_dir"), 0);
+	assert_string_equal(conf_dir_profile(conf, "anime/x.mkv"), "hevc");
+	conf_free(conf);
+
+	/* A file without them has the same defaults. */
+	conf = load_ok("jobs = 2;\n");
+	assert_string_equal(conf->spool_dir, "/var/spool/distenc/incoming");
+	assert_int_equal(conf->nice, 10);
+	assert_null(conf->dirs);
+	assert_null(conf->on_done);
+	conf_free(conf);
+}
+
+static void
+test_daemon_file(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = load_ok(daemon_text);
+	assert_string_equal(conf->spool_dir, "/srv/spool");
+	assert_string_equal(conf->status_dir, "/srv/status");
+	assert_int_equal(conf->poll_interval, 300);
+	assert_int_equal(conf->settle_time, 0);
+	assert_int_equal(conf->max_attempts, 5);
+	assert_int_equal(conf->retry_delay, 120);
+	assert_int_equal(conf->nice, -5);
+	assert_int_equal(conf->move_sources, 1);
+
+	assert_int_equal(conf->ndirs, 3);
+	assert_string_equal(conf->dirs[0].path, "anime");
+	assert_string_equal(conf->dirs[0].profile, "anime");
+	/* A "/" at the end is removed. */
+	assert_string_equal(conf->dirs[1].path, "films/4k");
+	assert_string_equal(conf->dirs[1].profile, "hevc-fast");
+	assert_string_equal(conf->dirs[2].path, "films");
+	assert_string_equal(conf->dirs[2].profile, "hevc");
+
+	assert_int_equal(conf->non_done, 3);
+	assert_string_equal(conf->on_done[0], "/usr/local/bin/notify");
+	assert_string_equal(conf->on_done[1], "--done");
+	assert_string_equal(conf->on_done[2], "");
+	assert_null(conf->on_done[3]);
+	assert_int_equal(conf->non_failure, 3);
+	assert_string_equal(conf->on_failure[0], "/bin/sh");
+	assert_string_equal(conf->on_failure[2],
+	    "echo \"$DISTENC_ID\"\t>>/tmp/failed");
+	assert_null(conf->on_failure[3]);
+
+	/* The batch settings keep their defaults. */
+	assert_string_equal(conf->output_dir, ".");
+	assert_string_equal(conf->log_dir, "");
+	conf_free(conf);
+
+	/* Empty lists are allowed, as ( ) or [ ]. */
+	conf = load_ok("directories = ( );\non_done = [ ];\n"
+	    "on_failure = ( );\n");
+	assert_int_equal(conf->ndirs, 0);
+	assert_null(conf->dirs);
+	assert_int_equal(conf->non_done, 0);
+	assert_null(conf->on_done);
+	assert_null(conf->on_failure);
+	conf_free(conf);
+	conf = load_ok("directories = [ ];\n");
+	assert_int_equal(conf->ndirs, 0);
+	conf_free(conf);
+}
+
+static void
+test_daemon_range(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	load_fails("poll_interval = 0;\n",
+	    ":1: poll_interval: 0 is out of range (1..86400)");
+	load_fails("poll_interval = 86401;\n",
+	    ":1: poll_interval: 86401 is out of range (1..86400)");
+	load_fails("settle_time = -1;\n",
+	    ":1: settle_time: -1 is out of range (0..86400)");
+	load_fails("settle_time = 86401;\n",
+	    ":1: settle_time: 86401 is out of range (0..86400)");
+	load_fails("max_attempts = 0;\n",
+	    ":1: max_attempts: 0 is out of range (1..100)");
+	load_fails("max_attempts = 101;\n",
+	    ":1: max_attempts: 101 is out of range (1..100)");
+	load_fails("retry_delay = 0;\n",
+	    ":1: retry_delay: 0 is out of range (1..86400)");
+	load_fails("\nretry_delay = 86401;\n",
+	    ":2: retry_delay: 86401 is out of range (1..86400)");
+	load_fails("nice = -21;\n", ":1: nice: -21 is out of range (-20..19)");
+	load_fails("nice = 20;\n", ":1: nice: 20 is out of range (-20..19)");
+
+	conf = load_ok("poll_interval = 86400;\nsettle_time = 86400;\n"
+	    "max_attempts = 100;\nretry_delay = 1;\nnice = -20;\n");
+	assert_int_equal(conf->poll_interval, 86400);
+	assert_int_equal(conf->settle_time, 86400);
+	assert_int_equal(conf->max_attempts, 100);
+	assert_int_equal(conf->retry_delay, 1);
+	assert_int_equal(conf->nice, -20);
+	conf_free(conf);
+	conf = load_ok("poll_interval = 1;\nmax_attempts = 1;\n"
+	    "retry_delay = 86400;\nnice = 19;\n");
+	assert_int_equal(conf->poll_interval, 1);
+	assert_int_equal(conf->nice, 19);
+	conf_free(conf);
+}
+
+static void
+test_daemon_wrong_type(void **state)
+{
+	(void)state;
+	load_fails("spool_dir = 1;\n",
+	    ":1: spool_dir: expected a string, got an integer");
+	load_fails("spool_dir = \"\";\n", ":1: spool_dir: must not be empty");
+	load_fails("status_dir = false;\n",
+	    ":1: status_dir: expected a string, got a boolean");
+	load_fails("poll_interval = \"60\";\n",
+	    ":1: poll_interval: expected an integer, got a string");
+	load_fails("settle_time = 1.5;\n",
+	    ":1: settle_time: expected an integer, got a float");
+	load_fails("move_sources = 1;\n",
+	    ":1: move_sources: expected a boolean, got an integer");
+	load_fails("nice = [ 1 ];\n",
+	    ":1: nice: expected an integer, got an array");
+	load_fails("directories = 1;\n",
+	    ":1: directories: expected a list of groups, got an integer");
+	load_fails("directories = { path = \"a\"; profile = \"hevc\"; };\n",
+	    ":1: directories: expected a list of groups, got a group");
+	load_fails("profiles = { a = { nice = 1; }; };\n",
+	    ":1: profiles.a.nice: global setting, not allowed in a profile");
+}
+
+static void
+test_directories_errors(void **state)
+{
+	(void)state;
+	load_fails("directories = (\n\"anime\" );\n",
+	    ":2: directories.[0]: expected a group, got a string");
+	load_fails("directories = ( { path = \"a\"; profile = \"hevc\"; },\n"
+	    "( ) );\n",
+	    ":2: directories.[1]: expected a group, got a list");
+	/* A missing setting is reported at the element. */
+	load_fails("directories = (\n\n  {\n    profile = \"hevc\";\n  }\n);\n",
+	    ":3: directories.[0]: missing setting \"path\"");
+	load_fails("directories = ( { path = \"a\"; } );\n",
+	    ":1: directories.[0]: missing setting \"profile\"");
+	load_fails("directories = ( { } );\n",
+	    ":1: directories.[0]: missing setting \"path\"");
+	load_fails("directories = ( { path = \"a\"; profile = \"hevc\";\n"
+	    "colour = \"red\"; } );\n",
+	    ":2: directories.[0].colour: unknown setting");
+	load_fails("directories = ( { path = \"a\"; profile = \"hevc\";\n"
+	    "preset = \"slow\"; } );\n",
+	    ":2: directories.[0].preset: unknown setting");
+	load_fails("directories = ( { path = 1; profile = \"hevc\"; } );\n",
+	    ":1: directories.[0].path: expected a string, got an integer");
+	load_fails("directories = ( { path = \"a\"; profile = true; } );\n",
+	    ":1: directories.[0].profile: expected a string, got a boolean");
+	load_fails("path = \"a\";\n", ":1: path: unknown setting");
+	load_fails("profile = \"hevc\";\n", ":1: profile: unknown setting");
+}
+
+/* Load a directories list of one element with this path, which must fail. */
+static void
+bad_dir_path(const char *path, const char *reason)
+{
+	char	*text, *suffix;
+
+	xasprintf(&text, "directories = (\n"
+	    "  { profile = \"hevc\";\n"
+	    "    path = \"%s\"; }\n"
+	    ");\n", path);
+	xasprintf(&suffix, ":3: directories.[0].path: %s", reason);
+	load_fails(text, suffix);
+	free(suffix);
+	free(text);
+}
+
+static void
+test_directories_paths(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	bad_dir_path("/srv/anime", "must be relative");
+	bad_dir_path("/", "must be relative");
+	bad_dir_path("", "must not be empty");
+	bad_dir_path("..", "must not contain a \"..\" component");
+	bad_dir_path("a/../b", "must not contain a \"..\" component");
+	bad_dir_path("a/..", "must not contain a \"..\" component");
+	bad_dir_path("a//b", "must not contain an empty component");
+	bad_dir_path("./a", "must not contain a component starting with "
+	    "\".\" (distencd does not enter those directories)");
+	bad_dir_path("a/.hidden/b", "must not contain a component starting "
+	    "with \".\" (distencd does not enter those directories)");
+
+	/* Any "/" at the end is removed; other names are taken as they are. */
+	conf = load_ok("directories = (\n"
+	    "{ path = \"a//\"; profile = \"hevc\"; },\n"
+	    "{ path = \"b c/d..e/f.\"; profile = \"hevc\"; } );\n");
+	assert_string_equal(conf->dirs[0].path, "a");
+	assert_string_equal(conf->dirs[1].path, "b c/d..e/f.");
+	conf_free(conf);
+}
+
+static void
+test_directories_profiles(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	load_fails("directories = (\n"
+	    "  { path = \"a\"; profile = \"hevc\"; },\n"
+	    "  { path = \"b\";\n"
+	    "    profile = \"x\"; }\n"
+	    ");\n",
+	    ":4: directories.[1].profile: unknown profile \"x\"");
+	load_fails("directories = ( { path = \"a\"; profile = \"\"; } );\n",
+	    ":1: directories.[0].profile: unknown profile \"\"");
+
+	/* Built-in profiles, and profiles defined later, are known. */
+	conf = load_ok("directories = (\n"
+	    "{ path = \"a\"; profile = \"late\"; },\n"
+	    "{ path = \"b\"; profile = \"hevc-fast\"; } );\n"
+	    "profiles = { late = { }; };\n");
+	assert_string_equal(conf->dirs[0].profile, "late");
+	assert_string_equal(conf->dirs[1].profile, "hevc-fast");
+	conf_free(conf);
+}
+
+static void
+test_directories_duplicate(void **state)
+{
+	(void)state;
+	load_fails("directories = (\n"
+	    "  { path = \"anime\"; profile = \"hevc\"; },\n"
+	    "  { path = \"films\"; profile = \"hevc\"; },\n"
+	    "  { path = \"anime\"; profile = \"hevc-fast\"; }\n"
+	    ");\n",
+	    ":4: directories.[2].path: \"anime\" is already listed as "
+	    "directories.[0].path");
+	/* After the "/" at the end is removed. */
+	load_fails("directories = (\n"
+	    "  { path = \"a/b\"; profile = \"hevc\"; },\n"
+	    "  { profile = \"hevc\";\n    path = \"a/b/\"; }\n"
+	    ");\n",
+	    ":4: directories.[1].path: \"a/b\" is already listed as "
+	    "directories.[0].path");
+}
+
+static void
+test_commands(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	load_fails("on_done = \"/bin/true\";\n",
+	    ":1: on_done: expected an array of strings, got a string");
+	load_fails("on_failure = { a = 1; };\n",
+	    ":1: on_failure: expected an array of strings, got a group");
+	load_fails("on_done = [ 1, 2 ];\n",
+	    ":1: on_done.[0]: expected a string, got an integer");
+	load_fails("on_failure = ( \"/bin/echo\",\n  \"a\",\n  3 );\n",
+	    ":3: on_failure.[2]: expected a string, got an integer");
+	load_fails("on_done = ( \"/bin/echo\", [ \"a\" ] );\n",
+	    ":1: on_done.[1]: expected a string, got an array");
+	load_fails("\non_done = [ \"notify\", \"/abs\" ];\n",
+	    ":2: on_done.[0]: program \"notify\" is not an absolute path "
+	    "(commands are run without a shell or a PATH search)");
+	load_fails("on_failure = [ \"bin/notify\" ];\n",
+	    ":1: on_failure.[0]: program \"bin/notify\" is not an absolute "
+	    "path (commands are run without a shell or a PATH search)");
+	load_fails("on_failure = [ \"\" ];\n",
+	    ":1: on_failure.[0]: program \"\" is not an absolute path "
+	    "(commands are run without a shell or a PATH search)");
+	load_fails("profiles = { a = { on_done = [ \"/bin/true\" ]; }; };\n",
+	    ":1: profiles.a.on_done: global setting, not allowed in a "
+	    "profile");
+
+	conf = load_ok("on_done = [ \"/bin/true\" ];\n");
+	assert_int_equal(conf->non_done, 1);
+	assert_string_equal(conf->on_done[0], "/bin/true");
+	assert_null(conf->on_done[1]);
+	assert_null(conf->on_failure);
+	conf_free(conf);
+}
+
+static void
+test_isset(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = load_ok("jobs = 2;\nstatus_dir = \"\";\n"
+	    "profiles = { a = { threads = 4; }; };\n");
+	assert_int_equal(conf_isset(conf, "jobs"), 1);
+	/* Set to its default value is still set. */
+	assert_int_equal(conf_isset(conf, "status_dir"), 1);
+	assert_int_equal(conf_isset(conf, "output_dir"), 0);
+	assert_int_equal(conf_isset(conf, "log_dir"), 0);
+	assert_int_equal(conf_isset(conf, "directories"), 0);
+	/* Not global settings. */
+	assert_int_equal(conf_isset(conf, "profiles"), 0);
+	assert_int_equal(conf_isset(conf, "threads"), 0);
+	assert_int_equal(conf_isset(conf, "path"), 0);
+	assert_int_equal(conf_isset(conf, "nonesuch"), 0);
+	conf_free(conf);
+
+	conf = load_ok(daemon_text);
+	assert_int_equal(conf_isset(conf, "spool_dir"), 1);
+	assert_int_equal(conf_isset(conf, "directories"), 1);
+	assert_int_equal(conf_isset(conf, "on_failure"), 1);
+	assert_int_equal(conf_isset(conf, "output_dir"), 0);
+	conf_free(conf);
+
+	conf = load_ok("# nothing\n");
+	assert_int_equal(conf_isset(conf, "jobs"), 0);
+	conf_free(conf);
+}
+
+static void
+test_dir_profile(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = load_ok("default_profile = \"dflt\";\n"
+	    "directories = (\n"
+	    "  { path = \"films/4k\"; profile = \"uhd\"; },\n"
+	    "  { path = \"films\"; profile = \"film\"; },\n"
+	    "  { path = \"anime\"; profile = \"anime\"; },\n"
+	    "  { path = \"films/4k/hdr\"; profile = \"hdr\"; }\n"
+	    ");\n"
+	    "profiles = { dflt = { }; uhd = { }; film = { }; anime = { };\n"
+	    "  hdr = { }; };\n");
+	assert_string_equal(conf_dir_profile(conf, "anime/x.mkv"), "anime");
+	assert_string_equal(conf_dir_profile(conf, "anime/s1/x.mkv"),
+	    "anime");
+	/* Whole components only. */
+	assert_string_equal(conf_dir_profile(conf, "animes/x.mkv"), "dflt");
+	assert_string_equal(conf_dir_profile(conf, "anim/x.mkv"), "dflt");
+	assert_string_equal(conf_dir_profile(conf, "anime"), "dflt");
+	assert_string_equal(conf_dir_profile(conf, "x/anime/y.mkv"), "dflt");
+	/* The longest match, whatever the order of the list. */
+	assert_string_equal(conf_dir_profile(conf, "films/x.mkv"), "film");
+	assert_string_equal(conf_dir_profile(conf, "films/4k/x.mkv"), "uhd");
+	assert_string_equal(conf_dir_profile(conf, "films/4k/hdr/x.mkv"),
+	    "hdr");
+	assert_string_equal(conf_dir_profile(conf, "films/4k/hdr10/x.mkv"),
+	    "uhd");
+	assert_string_equal(conf_dir_profile(conf, "films/4kx/x.mkv"),
+	    "film");
+	assert_string_equal(conf_dir_profile(conf, "x.mkv"), "dflt");
+	assert_string_equal(conf_dir_profile(conf, ""), "dflt");
+	conf_free(conf);
+}
+
+/* A configuration for the sidecar tests. */
+static struct config *
+sidecar_conf(void)
+{
+	return load_ok("default_profile = \"film\";\n"
+	    "profiles = {\n"
+	    "  film = { preset = \"slower\"; bpp = 0.08; };\n"
+	    "  anime = { tune = \"animation\"; threads = 4; };\n"
+	    "};\n");
+}
+
+/* Read text as a sidecar over base, which must succeed. */
+static struct profile *
+sidecar_ok(const struct config *conf, const struct profile *base,
+    const char *text)
+{
+	struct profile	*pr;
+	char		*path, *cause = NULL;
+
+	path = write_temp(text);
+	pr = conf_sidecar(conf, base, path, &cause);
+	if (pr == NULL)
+		fail_msg("unexpected error: %s", cause);
+	assert_null(cause);
+	unlink(path);
+	free(path);
+	return pr;
+}
+
+/* Read text as a sidecar, which must fail with "PATH" and suffix. */
+static void
+sidecar_fails(const struct config *conf, const char *text,
+    const char *suffix)
+{
+	char	*path, *cause = NULL, *expected;
+
+	path = write_temp(text);
+	assert_null(conf_sidecar(conf, NULL, path, &cause));
+	assert_non_null(cause);
+	xasprintf(&expected, "%s%s", path, suffix);
+	assert_string_equal(cause, expected);
+	free(expected);
+	free(cause);
+	unlink(path);
+	free(path);
+}
+
+static void
+test_sidecar(void **state)
+{
+	struct config	*conf;
+	struct profile	*pr, *anime;
+
+	(void)state;
+	conf = sidecar_conf();
+	anime = conf_profile(conf, "anime");
+
+	/* Empty: a copy of base, or of the default profile. */
+	pr = sidecar_ok(conf, anime, "# nothing\n");
+	assert_profile_equal(pr, anime);
+	assert_ptr_not_equal(pr->preset, anime->preset);
+	conf_profile_free(pr);
+	pr = sidecar_ok(conf, NULL, "");
+	assert_profile_equal(pr, conf_profile(conf, "film"));
+	conf_profile_free(pr);
+
+	/* Overrides. */
+	pr = sidecar_ok(conf, anime, "crop = \"off\";\nbitrate = 4000;\n"
+	    "crop_manual = [ 2, 2, 0, 0 ];\nx265_params = \"no-sao\";\n");
+	assert_string_equal(pr->name, "anime");
+	assert_string_equal(pr->tune, "animation");
+	assert_int_equal(pr->threads, 4);
+	assert_int_equal(pr->crop, CROP_OFF);
+	assert_int_equal(pr->bitrate, 4000);
+	assert_int_equal(pr->crop_manual[1], 2);
+	assert_string_equal(pr->x265_params, "no-sao");
+	conf_profile_free(pr);
+	/* The configuration's profile is unchanged. */
+	assert_int_equal(anime->crop, CROP_AUTO);
+	assert_int_equal(anime->bitrate, 0);
+
+	/* A profile switch, wherever it is in the file. */
+	pr = sidecar_ok(conf, anime, "bitrate = 3000;\nprofile = \"film\";\n");
+	assert_string_equal(pr->name, "film");
+	assert_string_equal(pr->preset, "slower");
+	assert_string_equal(pr->tune, "");
+	assert_int_equal(pr->threads, 2);
+	assert_int_equal(pr->bitrate, 3000);
+	conf_profile_free(pr);
+	pr = sidecar_ok(conf, NULL, "profile = \"hevc-fast\";\n");
+	assert_profile_equal(pr, conf_profile(conf, "hevc-fast"));
+	conf_profile_free(pr);
+
+	conf_profile_free(NULL);
+	conf_free(conf);
+}
+
+static void
+test_sidecar_errors(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = sidecar_conf();
+	sidecar_fails(conf, "crop = \"off\";\ncolour = 1;\n",
+	    ":2: colour: unknown setting");
+	sidecar_fails(conf, "\n\nthreads = 0;\n",
+	    ":3: threads: 0 is out of range (1..256)");
+	sidecar_fails(conf, "preset = \"turbo\";\n",
+	    ":1: preset: \"turbo\" is not one of ultrafast, superfast, "
+	    "veryfast, faster, fast, medium, slow, slower, veryslow, "
+	    "placebo");
+	sidecar_fails(conf, "crop = 1;\n",
+	    ":1: crop: expected a string, got an integer");
+	sidecar_fails(conf, "x265_params = \"a=1::b\";\n",
+	    ":1: x265_params: bad item \"\" (expected key=value or key)");
+	sidecar_fails(conf, "jobs = 2;\n",
+	    ":1: jobs: global setting, not allowed in a sidecar");
+	sidecar_fails(conf, "directories = ( );\n",
+	    ":1: directories: global setting, not allowed in a sidecar");
+	sidecar_fails(conf, "profiles = { };\n",
+	    ":1: profiles: unknown setting");
+	sidecar_fails(conf, "path = \"a\";\n", ":1: path: unknown setting");
+	sidecar_fails(conf, "inherit = \"film\";\n",
+	    ":1: inherit: not allowed in a sidecar (the profile to start "
+	    "from is set with profile = \"NAME\")");
+	sidecar_fails(conf, "bitrate = 1;\n\nprofile = \"nonesuch\";\n",
+	    ":3: profile: unknown profile \"nonesuch\"");
+	sidecar_fails(conf, "profile = 3;\n",
+	    ":1: profile: expected a string, got an integer");
+	sidecar_fails(conf, "crop = \"off\";\nbitrate = ;\n",
+	    ":2: syntax error");
+	sidecar_fails(conf, "crop = \"off\";\n  @include \"/etc/passwd\"\n",
+	    ":2: @include is not allowed in a sidecar");
+	conf_free(conf);
+}
+
+static void
+test_sidecar_files(void **state)
+{
+	struct config	*conf;
+	const char	*tmpdir;
+	char		*dir, *path, *link, *cause = NULL, *expected, *big;
+	FILE		*fp;
+
+	(void)state;
+	conf = sidecar_conf();
+	assert_null(conf_sidecar(conf, NULL, "/nonexistent/a.mkv.distenc",
+	    &cause));
+	assert_string_equal(cause,
+	    "/nonexistent/a.mkv.distenc: No such file or directory");
+	free(cause);
+	assert_null(conf_sidecar(conf, NULL, "/", &cause));
+	assert_string_equal(cause, "/: not a regular file");
+	free(cause);
+	/* A NULL cause is allowed. */
+	assert_null(conf_sidecar(conf, NULL, "/nonexistent", NULL));
+
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	xasprintf(&dir, "%s/test_conf.XXXXXX", tmpdir);
+	assert_non_null(mkdtemp(dir));
+
+	/* Symbolic links are not followed. */
+	path = write_in(dir, "real.distenc", "crop = \"off\";\n");
+	xasprintf(&link, "%s/link.distenc", dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_null(conf_sidecar(conf, NULL, link, &cause));
+	xasprintf(&expected, "%s: symbolic link, not followed", link);
+	assert_string_equal(cause, expected);
+	free(expected);
+	free(cause);
+	unlink(link);
+
+	/* At most 64 KiB. */
+	big = xcalloc(1, 65538);
+	memset(big, '\n', 65537);
+	free(write_in(dir, "real.distenc", big));
+	assert_null(conf_sidecar(conf, NULL, path, &cause));
+	xasprintf(&expected, "%s: too large (over 65536 bytes)", path);
+	assert_string_equal(cause, expected);
+	free(expected);
+	free(cause);
+	big[65536] = '\0';
+	free(write_in(dir, "real.distenc", big));
+	conf_profile_free(conf_sidecar(conf, NULL, path, NULL));
+	free(big);
+
+	/* Text only. */
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite("a\0b", 1, 3, fp), 3);
+	assert_int_equal(fclose(fp), 0);
+	assert_null(conf_sidecar(conf, NULL, path, &cause));
+	xasprintf(&expected, "%s: not a text file", path);
+	assert_string_equal(cause, expected);
+	free(expected);
+	free(cause);
+
+	unlink(path);
+	rmdir(dir);
+	free(link);
+	free(path);
+	free(dir);
+	conf_free(conf);
+}
+
+static void
 test_misc(void **state)
 {
 	(void)state;
@@ -923,9 +1656,24 @@ main(void)
 		cmocka_unit_test(test_inherit_errors),
 		cmocka_unit_test(test_default_profile),
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_daemon_example_file),
 		cmocka_unit_test(test_dump_reload),
 		cmocka_unit_test(test_dump_text),
 		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_daemon_defaults),
+		cmocka_unit_test(test_daemon_file),
+		cmocka_unit_test(test_daemon_range),
+		cmocka_unit_test(test_daemon_wrong_type),
+		cmocka_unit_test(test_directories_errors),
+		cmocka_unit_test(test_directories_paths),
+		cmocka_unit_test(test_directories_profiles),
+		cmocka_unit_test(test_directories_duplicate),
+		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_isset),
+		cmocka_unit_test(test_dir_profile),
+		cmocka_unit_test(test_sidecar),
+		cmocka_unit_test(test_sidecar_errors),
+		cmocka_unit_test(test_sidecar_files),
 		cmocka_unit_test(test_misc),
 	};
 

@@ -1,0 +1,208 @@
+/*
+ * Sidecar files: SOURCE.distenc beside a source, in libconfig syntax, with
+ * an optional profile = "NAME" (the profile to start from) and profile
+ * settings overriding it.  They come from whoever drops files into the
+ * spool, so they are read with care: a regular file, not a symbolic link,
+ * of bounded size, without @include.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libconfig.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "conf_local.h"
+#include "xmalloc.h"
+
+#define SIDECAR_MAX	65536	/* bytes */
+
+/* Check that fd is a regular file of at most SIDECAR_MAX bytes. */
+static int
+sidecar_stat(int fd, const char *path, char **cause)
+{
+	struct stat	sb;
+
+	if (fstat(fd, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		return -1;
+	}
+	if (sb.st_size > SIDECAR_MAX) {
+		xasprintf(cause, "%s: too large (over %d bytes)", path,
+		    SIDECAR_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read all of fd, at most SIDECAR_MAX bytes, as a string. */
+static char *
+sidecar_slurp(int fd, const char *path, char **cause)
+{
+	char	*text;
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	text = xmalloc(SIDECAR_MAX + 2);
+	do {
+		n = read(fd, text + len, SIDECAR_MAX + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		len += n;
+	} while (n != 0 && len <= SIDECAR_MAX);
+	if (len > SIDECAR_MAX) {
+		xasprintf(cause, "%s: too large (over %d bytes)", path,
+		    SIDECAR_MAX);
+		goto fail;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		xasprintf(cause, "%s: not a text file", path);
+		goto fail;
+	}
+	text[len] = '\0';
+	return text;
+fail:
+	free(text);
+	return NULL;
+}
+
+/* Read a sidecar into memory; symbolic links are not followed. */
+static char *
+sidecar_read(const char *path, char **cause)
+{
+	char	*text = NULL;
+	int	 fd;
+
+	fd = open(path, O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_NOCTTY|O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			xasprintf(cause, "%s: symbolic link, not followed",
+			    path);
+		else
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (sidecar_stat(fd, path, cause) == 0)
+		text = sidecar_slurp(fd, path, cause);
+	close(fd);
+	return text;
+}
+
+/* The line of the first @include directive in text, or 0. */
+static int
+sidecar_include(const char *text)
+{
+	const char	*p = text;
+	int		 line = 1;
+
+	for (;;) {
+		p += strspn(p, " \t");
+		if (strncmp(p, "@include", 8) == 0)
+			return line;
+		if ((p = strchr(p, '\n')) == NULL)
+			return 0;
+		p++;
+		line++;
+	}
+}
+
+/*
+ * Build the profile of a sidecar read into root: a copy of the profile it
+ * names, or of base, with its settings applied.
+ */
+static struct profile *
+sidecar_build(const struct config *conf, const struct profile *base,
+    const config_setting_t *root, char **cause)
+{
+	const config_setting_t	*s;
+	const char		*name;
+	struct profile		*pr;
+
+	if ((s = config_setting_get_member(root, "profile")) != NULL) {
+		if (conf_apply(s, CONF_SIDECAR, NULL, cause) != 0)
+			return NULL;
+		name = config_setting_get_string(s);
+		if ((base = conf_get_profile(conf, name)) == NULL) {
+			conf_error(cause, s, "unknown profile \"%s\"", name);
+			return NULL;
+		}
+	} else if (base == NULL)
+		base = conf_get_profile(conf, NULL);
+
+	pr = xmalloc(sizeof(*pr));
+	memcpy(pr, base, sizeof(*pr));
+	pr->name = xstrdup(base->name);
+	conf_dup_values(CONF_PROFILE, pr);
+	if (conf_apply_group(root, CONF_SIDECAR, pr, cause) != 0) {
+		conf_profile_free(pr);
+		return NULL;
+	}
+	return pr;
+}
+
+/*
+ * Read the sidecar file at path over profile base (the default profile if
+ * NULL) or over the profile it names.  Return a new profile, named as the
+ * profile it started from, to free with conf_profile_free; or NULL with
+ * *cause set to "FILE:LINE: KEY: REASON" or "FILE: REASON".
+ */
+struct profile *
+conf_sidecar(const struct config *conf, const struct profile *base,
+    const char *path, char **cause)
+{
+	config_t	 cfg;
+	config_setting_t *root;
+	struct profile	*pr = NULL;
+	char		*text, *error = NULL;
+	int		 line;
+
+	if ((text = sidecar_read(path, &error)) == NULL)
+		goto out;
+	if ((line = sidecar_include(text)) != 0) {
+		xasprintf(&error, "%s:%d: @include is not allowed in a "
+		    "sidecar", path, line);
+		free(text);
+		goto out;
+	}
+	config_init(&cfg);
+	if (!config_read_string(&cfg, text)) {
+		xasprintf(&error, "%s:%d: %s", path, config_error_line(&cfg),
+		    config_error_text(&cfg));
+	} else {
+		root = config_root_setting(&cfg);
+		config_setting_set_hook(root, (void *)path);
+		pr = sidecar_build(conf, base, root, &error);
+	}
+	config_destroy(&cfg);
+	free(text);
+out:
+	if (cause != NULL)
+		*cause = error;
+	else
+		free(error);
+	return pr;
+}
+
+/* Free a profile from conf_sidecar; NULL is allowed. */
+void
+conf_profile_free(struct profile *pr)
+{
+	if (pr == NULL)
+		return;
+	free(pr->name);
+	conf_free_values(CONF_PROFILE, pr);
+	free(pr);
+}

@@ -1,0 +1,263 @@
+/*
+ * The table of settings: every key of the configuration file and of sidecar
+ * files, once, with its scope, type, range, default and where it is stored;
+ * and the built-in profiles, as text read like a profile in a file.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "conf.h"
+#include "conf_local.h"
+#include "xmalloc.h"
+
+static int	conf_check_params(char *, char **);
+static int	conf_check_nonempty(char *, char **);
+static int	conf_check_relpath(char *, char **);
+
+static const char *const conf_encoders[] = {
+	"x265", NULL
+};
+static const char *const conf_presets[] = {
+	"ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
+	"slow", "slower", "veryslow", "placebo", NULL
+};
+static const char *const conf_tunes[] = {
+	"", "psnr", "ssim", "grain", "zerolatency", "fastdecode", "animation",
+	NULL
+};
+/* In the order of enum crop_mode. */
+static const char *const conf_crop_modes[] = {
+	"auto", "conservative", "off", "manual", NULL
+};
+static const char *const conf_audio_codecs[] = {
+	"opus", "flac", "copy", NULL
+};
+static const int conf_bit_depths[] = { 0, 8, 10 };
+
+_Static_assert(sizeof(enum crop_mode) == sizeof(int),
+    "enum crop_mode is stored through an int");
+
+#define G(f)	.scope = CONF_GLOBAL, .offset = offsetof(struct config, f)
+#define GN(f, n) \
+	G(f), .count_offset = offsetof(struct config, n)
+#define P(f)	.scope = CONF_PROFILE, .offset = offsetof(struct profile, f)
+#define D(f)	.scope = CONF_DIR, .offset = offsetof(struct conf_dir, f)
+
+const struct conf_entry conf_table[] = {
+	/* Global settings, distenc(1) and distencd(8). */
+	{ .name = "output_dir", G(output_dir), .type = CONF_STRING,
+	  .default_str = "." },
+	{ .name = "stats_dir", G(stats_dir), .type = CONF_STRING,
+	  .default_str = "/dev/shm/distenc" },
+	{ .name = "log_dir", G(log_dir), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "jobs", G(jobs), .type = CONF_INT,
+	  .minimum = 1, .maximum = 64, .default_num = 1 },
+	{ .name = "overwrite", G(overwrite), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "default_profile", G(default_profile), .type = CONF_STRING,
+	  .default_str = "hevc" },
+
+	/* Global settings of distencd(8), read and ignored by distenc(1). */
+	{ .name = "spool_dir", G(spool_dir), .type = CONF_STRING,
+	  .check = conf_check_nonempty, .default_str = "/var/spool/distenc/incoming" },
+	{ .name = "status_dir", G(status_dir), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "poll_interval", G(poll_interval), .type = CONF_INT,
+	  .minimum = 1, .maximum = 86400, .default_num = 60 },
+	{ .name = "settle_time", G(settle_time), .type = CONF_INT,
+	  .minimum = 0, .maximum = 86400, .default_num = 10 },
+	{ .name = "max_attempts", G(max_attempts), .type = CONF_INT,
+	  .minimum = 1, .maximum = 100, .default_num = 3 },
+	{ .name = "retry_delay", G(retry_delay), .type = CONF_INT,
+	  .minimum = 1, .maximum = 86400, .default_num = 60 },
+	{ .name = "nice", G(nice), .type = CONF_INT,
+	  .minimum = -20, .maximum = 19, .default_num = 10 },
+	{ .name = "move_sources", G(move_sources), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "directories", GN(dirs, ndirs), .type = CONF_LIST,
+	  .elem_scope = CONF_DIR, .elem_size = sizeof(struct conf_dir) },
+	{ .name = "on_done", GN(on_done, non_done), .type = CONF_STRARRAY,
+	  .flags = CONF_COMMAND },
+	{ .name = "on_failure", GN(on_failure, non_failure),
+	  .type = CONF_STRARRAY, .flags = CONF_COMMAND },
+
+	/* An element of directories. */
+	{ .name = "path", D(path), .type = CONF_STRING,
+	  .flags = CONF_REQUIRED|CONF_UNIQUE, .check = conf_check_relpath,
+	  .default_str = "" },
+	{ .name = "profile", D(profile), .type = CONF_STRING,
+	  .flags = CONF_REQUIRED, .default_str = "" },
+
+	/* A sidecar's base profile; it also holds profile settings. */
+	{ .name = "profile", .scope = CONF_SIDECAR, .type = CONF_INHERIT },
+
+	/* Profile settings: video. */
+	{ .name = "inherit", .scope = CONF_PROFILE, .type = CONF_INHERIT,
+	  .flags = CONF_NOSIDECAR },
+	{ .name = "encoder", P(encoder), .type = CONF_CHOICE,
+	  .choices = conf_encoders, .default_str = "x265" },
+	{ .name = "preset", P(preset), .type = CONF_CHOICE,
+	  .choices = conf_presets, .default_str = "slow" },
+	{ .name = "tune", P(tune), .type = CONF_CHOICE,
+	  .choices = conf_tunes, .default_str = "" },
+	{ .name = "x265_params", P(x265_params), .type = CONF_STRING,
+	  .check = conf_check_params, .default_str = "" },
+	{ .name = "bitrate", P(bitrate), .type = CONF_INT,
+	  .minimum = 0, .maximum = 1000000, .default_num = 0 },
+	{ .name = "bpp", P(bpp), .type = CONF_FLOAT,
+	  .minimum = 0.001, .maximum = 10.0, .default_num = 0.06 },
+	{ .name = "bit_depth", P(bit_depth), .type = CONF_INT,
+	  .values = conf_bit_depths, .nvalues = nitems(conf_bit_depths),
+	  .default_num = 0 },
+	{ .name = "threads", P(threads), .type = CONF_INT,
+	  .minimum = 1, .maximum = 256, .default_num = 2 },
+
+	/* Profile settings: picture. */
+	{ .name = "crop", P(crop), .type = CONF_ENUM,
+	  .choices = conf_crop_modes, .default_str = "auto" },
+	{ .name = "crop_manual", P(crop_manual), .type = CONF_INTARRAY,
+	  .count = 4, .flags = CONF_EVEN, .minimum = 0, .maximum = 8192,
+	  .default_num = 0 },
+	{ .name = "crop_samples", P(crop_samples), .type = CONF_INT,
+	  .minimum = 3, .maximum = 200, .default_num = 20 },
+	{ .name = "crop_limit", P(crop_limit), .type = CONF_INT,
+	  .minimum = 0, .maximum = 255, .default_num = 24 },
+	{ .name = "scale_width", P(scale_width), .type = CONF_INT,
+	  .flags = CONF_ZERO|CONF_EVEN, .minimum = 16, .maximum = 8192,
+	  .default_num = 0 },
+
+	/* Profile settings: audio. */
+	{ .name = "audio_codec", P(audio_codec), .type = CONF_CHOICE,
+	  .choices = conf_audio_codecs, .default_str = "opus" },
+	{ .name = "audio_bitrate", P(audio_bitrate), .type = CONF_INT,
+	  .minimum = 8, .maximum = 512, .default_num = 64 },
+	{ .name = "normalize", P(normalize), .type = CONF_BOOL,
+	  .default_num = 1 },
+	{ .name = "loudness", P(loudness), .type = CONF_FLOAT,
+	  .minimum = -70.0, .maximum = -5.0, .default_num = -23.0 },
+	{ .name = "true_peak", P(true_peak), .type = CONF_FLOAT,
+	  .minimum = -9.0, .maximum = 0.0, .default_num = -1.0 },
+	{ .name = "dynaudnorm", P(dynaudnorm), .type = CONF_BOOL,
+	  .default_num = 0 },
+};
+const size_t conf_ntable = nitems(conf_table);
+
+#undef G
+#undef GN
+#undef P
+#undef D
+
+/*
+ * Built-in profiles: each is a name and its settings in libconfig syntax,
+ * read over the defaults exactly like a profile in a file.
+ */
+const struct conf_builtin conf_builtins[] = {
+	{ "hevc",	"" },
+	{ "hevc-fast",	"preset = \"fast\";" },
+};
+const size_t conf_nbuiltins = nitems(conf_builtins);
+
+/* Find the setting of a scope by name. */
+const struct conf_entry *
+conf_find(enum conf_scope scope, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(conf_table); i++) {
+		if (conf_table[i].scope == scope &&
+		    strcmp(conf_table[i].name, name) == 0)
+			return &conf_table[i];
+	}
+	return NULL;
+}
+
+const char *
+conf_crop_mode_name(enum crop_mode mode)
+{
+	if ((unsigned int)mode >= nitems(conf_crop_modes) - 1)
+		return "unknown";
+	return conf_crop_modes[mode];
+}
+
+/* Check x265_params: items split by ':', each "key=value" or "key". */
+static int
+conf_check_params(char *s, char **reason)
+{
+	const char	*item, *end, *eq;
+	size_t		 len;
+
+	if (*s == '\0')
+		return 0;
+	for (item = s;; item = end + 1) {
+		end = strchr(item, ':');
+		len = end != NULL ? (size_t)(end - item) : strlen(item);
+		eq = memchr(item, '=', len);
+		if (len == 0 || eq == item ||
+		    (eq != NULL && eq == item + len - 1)) {
+			xasprintf(reason, "bad item \"%.*s\" "
+			    "(expected key=value or key)", (int)len, item);
+			return -1;
+		}
+		if (end == NULL)
+			break;
+	}
+	return 0;
+}
+
+static int
+conf_check_nonempty(char *s, char **reason)
+{
+	if (*s != '\0')
+		return 0;
+	*reason = xstrdup("must not be empty");
+	return -1;
+}
+
+/* Check one component of a relative path. */
+static int
+conf_check_component(const char *s, size_t len, char **reason)
+{
+	if (len == 0)
+		*reason = xstrdup("must not contain an empty component");
+	else if (len == 2 && s[0] == '.' && s[1] == '.')
+		*reason = xstrdup("must not contain a \"..\" component");
+	else if (s[0] == '.') {
+		*reason = xstrdup("must not contain a component starting "
+		    "with \".\" (distencd does not enter those directories)");
+	} else
+		return 0;
+	return -1;
+}
+
+/*
+ * Check a path below the spool directory, removing any "/" at its end: it
+ * must not be empty or absolute, and its components must not be empty or
+ * start with ".".
+ */
+static int
+conf_check_relpath(char *s, char **reason)
+{
+	const char	*item, *end;
+	size_t		 len = strlen(s);
+
+	if (*s == '/') {
+		*reason = xstrdup("must be relative");
+		return -1;
+	}
+	while (len > 0 && s[len - 1] == '/')
+		s[--len] = '\0';
+	if (conf_check_nonempty(s, reason) != 0)
+		return -1;
+	for (item = s;; item = end + 1) {
+		end = strchr(item, '/');
+		len = end != NULL ? (size_t)(end - item) : strlen(item);
+		if (conf_check_component(item, len, reason) != 0)
+			return -1;
+		if (end == NULL)
+			break;
+	}
+	return 0;
+}
