@@ -340,13 +340,18 @@ job_output(struct job_ctx *c)
 	dir = fs_dirname(j->output);
 	if (fs_mkdirs(dir, &c->err) != 0) {
 		free(dir);
-		return job_fail_err(c);
+		job_fail(c, 1, "%s", c->err);
+		free(c->err);
+		c->err = NULL;
+		return -1;
 	}
 	c->tmp = job_tmp_path(j->output, getpid());
 	c->tmpfd = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0666);
 	if (c->tmpfd == -1) {
-		job_fail(c, errno == ENOSPC, "output directory %s: %s", dir,
+		/* Transient: a full or unmounted disk, a permission an
+		 * administrator can fix; a retry may succeed. */
+		job_fail(c, 1, "output directory %s: %s", dir,
 		    strerror(errno));
 		free(c->tmp);
 		c->tmp = NULL;

@@ -88,6 +88,8 @@ worker_child(struct job *j, const char *prefix, int niceness)
 	sa.sa_handler = worker_onsignal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);	/* the parent's handlers write to */
+	signal(SIGCHLD, SIG_DFL);	/* its own signal pipe */
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	log_setdest(LOG_TO_STDERR);
 	log_setprefix(prefix);
