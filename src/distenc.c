@@ -392,6 +392,25 @@ crop_only(const struct profile *prof)
 	return failed ? 1 : 0;
 }
 
+/* Encode every input; the exit status. */
+static int
+run(const struct config *conf, const struct profile *prof, int overwrite)
+{
+	struct sigaction	sa;
+	int			failed;
+
+	input_outputs(conf->output_dir);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	tty = isatty(STDERR_FILENO);
+	run_all(conf, prof, overwrite);
+	failed = summary();
+	return failed || worker_stop ? 1 : 0;
+}
+
 /* Load the configuration and apply the command line's overrides. */
 static struct config *
 setup_conf(const char *path, const char *outdir, const char *statsdir,
@@ -434,12 +453,11 @@ main(int argc, char *argv[])
 {
 	struct config		*conf;
 	const struct profile	*prof;
-	struct sigaction	 sa;
 	const char		*cfile = NULL, *pname = NULL, *outdir = NULL;
 	const char		*statsdir = NULL;
 	char			*cause = NULL, *end;
 	int			 ch, verbose = 0, overwrite = 0, jobs = 0;
-	int			 cropflag = 0, dump = 0, failed;
+	int			 cropflag = 0, dump = 0, rv;
 
 	log_init("distenc", 0, LOG_TO_STDERR);
 	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
@@ -499,30 +517,22 @@ main(int argc, char *argv[])
 	conf = setup_conf(cfile, outdir, statsdir, jobs);
 	if (dump) {
 		conf_dump(conf, stdout);
-		return 0;
-	}
-	if ((prof = conf_profile(conf, pname)) == NULL) {
+		rv = 0;
+	} else if ((prof = conf_profile(conf, pname)) == NULL) {
 		log_warnx("no profile %s in %s", pname,
 		    cfile ? cfile : "the built-in configuration");
-		return 2;
-	}
-	if (ninputs == 0)
-		usage();
-	if (cropflag)
-		return crop_only(prof);
-	if (fs_mkdirs(conf->output_dir, &cause) != 0) {
+		rv = 2;
+	} else if (ninputs == 0) {
+		usage_text(stderr);
+		rv = 2;
+	} else if (cropflag)
+		rv = crop_only(prof);
+	else if (fs_mkdirs(conf->output_dir, &cause) != 0) {
 		log_warnx("output directory %s: %s", conf->output_dir, cause);
-		return 1;
-	}
-	input_outputs(conf->output_dir);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	tty = isatty(STDERR_FILENO);
-	run_all(conf, prof, overwrite || conf->overwrite);
-	failed = summary();
+		free(cause);
+		rv = 1;
+	} else
+		rv = run(conf, prof, overwrite || conf->overwrite);
 	conf_free(conf);
-	return failed || worker_stop ? 1 : 0;
+	return rv;
 }
