@@ -15,12 +15,17 @@ PACKAGES="autoconf automake make gcc pkg-config ffmpeg
 libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
 libswscale-dev libswresample-dev libx265-dev libaom-dev libconfig-dev
 libjansson-dev libcmocka-dev"
+# What the tests use besides: a FUSE file system for the spool, Matroska
+# inspection, JSON reading in the shell tests.
+CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3"
 
 say() { printf '\n==> %s\n' "$*"; }
 
 install_packages() {
 	missing=
-	for p in $PACKAGES; do
+	wanted=$PACKAGES
+	[ "$mode" = check ] && wanted="$wanted $CHECK_PACKAGES"
+	for p in $wanted; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		    grep -q "ok installed" || missing="$missing $p"
 	done

@@ -232,9 +232,10 @@ status_draw(void)
 		    !w->have_progress)
 			continue;
 		fmt_eta(w->progress.eta, eta, sizeof(eta));
-		off += snprintf(line + off, sizeof(line) - off, "%s[%.24s %s "
+		off += snprintf(line + off, sizeof(line) - off, "%s[%.*s %s "
 		    "%lld/%lld %.1f fps ETA %s]", off ? " " : "",
-		    inputs[n].prefix, job_stage_name(w->progress.stage),
+		    (int)strcspn(inputs[n].prefix, ":"), inputs[n].prefix,
+		    job_stage_name(w->progress.stage),
 		    (long long)w->progress.frame, (long long)w->progress.total,
 		    w->progress.fps, eta);
 	}
