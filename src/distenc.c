@@ -234,7 +234,7 @@ status_draw(void)
 		fmt_eta(w->progress.eta, eta, sizeof(eta));
 		off += snprintf(line + off, sizeof(line) - off, "%s[%.*s %s "
 		    "%lld/%lld %.1f fps ETA %s]", off ? " " : "",
-		    (int)strcspn(inputs[n].prefix, ":"), inputs[n].prefix,
+		    (int)strlen(inputs[n].prefix) - 2, inputs[n].prefix,
 		    job_stage_name(w->progress.stage),
 		    (long long)w->progress.frame, (long long)w->progress.total,
 		    w->progress.fps, eta);

@@ -20,6 +20,12 @@
 #   mounts     try_mount_tmpfs DIR OPTIONS (unmounted on exit)
 #   clips      clip KIND PATH [SECONDS]  (see tests/mkclip.sh)
 #   timing     time_cmd TIMEFILE CMD [ARG...]  (benchmarks)
+#   exit       at_exit CMD  (run on exit, before unmounting and removing $T)
+#   daemon     $DISTENCD, need_distencd, write_dconf, start_daemon,
+#              stop_daemon, daemon_alive, proc_alive, proc_gone_within,
+#              proc_descendants, wait_until, json_get, job_status,
+#              job_get, job_state_in, job_wait_state, video_size,
+#              temp_files_in, clip_boxed, now, elapsed (see below)
 #
 # Every TAP script ends with exit status 0 however its checks went: the
 # TAP driver counts the "not ok" lines.  Checks the script did not reach
@@ -162,6 +168,10 @@ _lib_exit() {
 		bail_rest "not run: the test script stopped early"
 	elif [ "$_tap_n" -gt "$_tap_planned" ] && [ "$_tap_planned" -gt 0 ]; then
 		diag "BUG: $_tap_n checks run, $_tap_planned planned"
+	fi
+	# Exit hooks (at_exit), e.g. stopping daemons, before unmounting.
+	if [ -n "${_lib_atexit:-}" ]; then
+		eval "$_lib_atexit"
 	fi
 	if [ -f "$T/.mounts" ]; then
 		# Innermost (last made) first.
@@ -472,4 +482,410 @@ time_cmd() {
 		    'BEGIN { printf "%.2f nan nan\n", b - a }' >"$_tc_f"
 	fi
 	return $_tc_rc
+}
+
+# --- exit hooks ---------------------------------------------------------------
+
+# at_exit CMD: run CMD (a shell command line) on exit, before the mounts are
+# undone and $T is removed; hooks run in the order they were added.
+_lib_atexit=
+at_exit() {
+	_lib_atexit="$_lib_atexit
+$*"
+}
+
+# --- the daemon (distencd) ------------------------------------------------------
+
+DISTENCD=${DISTENCD:-${top_builddir:-.}/distencd}
+# Python for reading JSON status files (the system one starts fastest).
+if [ -z "${PYTHON:-}" ]; then
+	if [ -x /usr/bin/python3 ]; then
+		PYTHON=/usr/bin/python3
+	else
+		PYTHON=python3
+	fi
+fi
+# The daemon's directories (write_dconf makes them).
+DSPOOL=$T/spool
+DOUT=$T/out
+DSTATUS=$T/status
+DLOGS=$T/logs
+
+# Fail every check if the daemon or the tools its tests need are missing.
+need_distencd() {
+	if [ ! -f "$DISTENCD" ] || [ ! -x "$DISTENCD" ]; then
+		diag "no executable distencd at $DISTENCD"
+		bail_rest "distencd missing ($DISTENCD): check not run"
+		exit 0
+	fi
+	if ! command -v "$PYTHON" >/dev/null 2>&1; then
+		diag "$PYTHON (for the JSON status files) is not installed"
+		bail_rest "python3 missing: check not run"
+		exit 0
+	fi
+}
+
+# write_dconf FILE [GLOBALS [PROFILES]]: a daemon config with every
+# directory in $T (spool, out, status, logs, stats; all made), the fast
+# profile "test" of $TESTCONF as default_profile, settle_time
+# ${DCONF_SETTLE:-2}, poll_interval ${DCONF_POLL:-2}, jobs ${DCONF_JOBS:-2};
+# GLOBALS is added as global settings, PROFILES inside "profiles", e.g.
+# 'other = { inherit = "test"; crop = "off"; };'.
+write_dconf() {
+	_wd_prof=$(sed -n 's/^profiles = { \(.*\) };$/\1/p' "$TESTCONF")
+	mkdir -p "$DSPOOL" "$DOUT" "$DSTATUS" "$DLOGS" "$T/stats"
+	cat >"$1" <<EOF
+spool_dir = "$DSPOOL";
+output_dir = "$DOUT";
+status_dir = "$DSTATUS";
+log_dir = "$DLOGS";
+stats_dir = "$T/stats";
+settle_time = ${DCONF_SETTLE:-2};
+poll_interval = ${DCONF_POLL:-2};
+jobs = ${DCONF_JOBS:-2};
+default_profile = "test";
+profiles = { $_wd_prof ${3:-} };
+${2:-}
+EOF
+}
+
+# start_daemon CONF [LOG]: run "distencd -f -c CONF" in the background, in
+# $T, without core dumps, stderr and stdout appended to LOG (default
+# $T/daemon.log).  Sets DPID and DLOG.  Stopped on exit if still running.
+start_daemon() {
+	DLOG=${2:-$T/daemon.log}
+	(
+		cd "$T" || exit 127
+		ulimit -c 0 2>/dev/null
+		unset NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID
+		exec "$DISTENCD" -f -c "$1"
+	) </dev/null >>"$DLOG" 2>&1 &
+	DPID=$!
+	echo "$DPID" >>"$T/.daemons"
+	diag "started distencd -f -c $1 (pid $DPID), log $DLOG"
+}
+
+# proc_alive PID: the process exists and is not a zombie.
+proc_alive() {
+	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
+	_pa_st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$_pa_st" ] && [ "$_pa_st" != Z ] && [ "$_pa_st" != X ]
+}
+
+daemon_alive() {
+	proc_alive "${DPID:-}"
+}
+
+# proc_gone_within SECONDS PID...: wait (0.1 s steps) until none of the
+# processes is alive; 1 if some still is after SECONDS.
+proc_gone_within() {
+	_pg_end=$(awk -v n="$(now)" -v s="$1" 'BEGIN { printf "%.3f", n + s }')
+	shift
+	while :; do
+		_pg_any=
+		for _pg_p; do
+			proc_alive "$_pg_p" && _pg_any=1
+		done
+		[ -z "$_pg_any" ] && return 0
+		awk -v n="$(now)" -v e="$_pg_end" 'BEGIN { exit !(n >= e) }' &&
+		    return 1
+		sleep 0.1
+	done
+}
+
+# proc_descendants PID: every live descendant, one PID a line.
+proc_descendants() {
+	for _pd_c in $(pgrep -P "$1" 2>/dev/null); do
+		echo "$_pd_c"
+		proc_descendants "$_pd_c"
+	done
+}
+
+# is_distencd_proc PID: a running distencd process (a daemon or a worker).
+is_distencd_proc() {
+	_ip_exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	case $_ip_exe in
+	*/distencd|*/distencd" (deleted)"|*/lt-distencd) return 0 ;;
+	esac
+	return 1
+}
+
+# stop_daemon [PID]: SIGTERM the daemon (default $DPID), wait up to 15 s,
+# then SIGKILL it and any worker left.  DRC is its exit status (137 when
+# it had to be killed), DSTOP_SECS the seconds it took to go.
+stop_daemon() {
+	_st_pid=${1:-${DPID:-}}
+	DRC=
+	DSTOP_SECS=
+	[ -n "$_st_pid" ] || return 0
+	_st_kids=$(proc_descendants "$_st_pid")
+	_st_t0=$(now)
+	kill -TERM "$_st_pid" 2>/dev/null
+	if ! proc_gone_within 15 "$_st_pid"; then
+		diag "distencd (pid $_st_pid) still running 15 s after SIGTERM: SIGKILL"
+		_st_kids="$_st_kids $(proc_descendants "$_st_pid")"
+		kill -KILL "$_st_pid" 2>/dev/null
+		proc_gone_within 5 "$_st_pid"
+	fi
+	DSTOP_SECS=$(elapsed "$_st_t0")
+	wait "$_st_pid" 2>/dev/null
+	DRC=$?
+	for _st_k in $_st_kids; do
+		if proc_alive "$_st_k" && is_distencd_proc "$_st_k"; then
+			diag "process $_st_k of distencd $_st_pid outlived it: SIGKILL"
+			kill -KILL "$_st_k" 2>/dev/null
+		fi
+	done
+	if [ -f "$T/.daemons" ]; then
+		grep -vx "$_st_pid" "$T/.daemons" >"$T/.daemons.new"
+		mv "$T/.daemons.new" "$T/.daemons"
+	fi
+	[ "$_st_pid" = "${DPID:-}" ] && DPID=
+	return 0
+}
+
+# On exit: stop every daemon still running, then kill (by PID) any distencd
+# process left whose command line names $T (orphaned workers).
+_daemon_atexit() {
+	if [ -s "$T/.daemons" ]; then
+		for _da_p in $(cat "$T/.daemons"); do
+			if proc_alive "$_da_p"; then
+				stop_daemon "$_da_p"
+			fi
+		done
+	fi
+	for _da_p in $(pgrep -f -- "$T/" 2>/dev/null); do
+		if is_distencd_proc "$_da_p"; then
+			diag "distencd process $_da_p left behind: SIGKILL"
+			kill -KILL "$_da_p" 2>/dev/null
+		fi
+	done
+}
+at_exit _daemon_atexit
+
+# now: the wall clock in seconds, with nanoseconds.
+now() {
+	date +%s.%N
+}
+
+# elapsed T0: seconds since T0 (from now), 3 decimals.
+elapsed() {
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# wait_until SECONDS CMD [ARG...]: run CMD every 0.2 s until it succeeds
+# (0) or SECONDS have passed (1).
+wait_until() {
+	_wu_end=$(awk -v n="$(now)" -v s="$1" 'BEGIN { printf "%.3f", n + s }')
+	shift
+	while :; do
+		"$@" && return 0
+		awk -v n="$(now)" -v e="$_wu_end" 'BEGIN { exit !(n >= e) }' &&
+		    return 1
+		sleep 0.2
+	done
+}
+
+# json_get FILE KEY[.KEY...]: a value from a JSON file: strings as they are,
+# null as "null", numbers and booleans in JSON, objects and arrays as JSON.
+# Nothing and status 1 when the file or the key is missing.
+json_get() {
+	"$PYTHON" - "$1" "$2" <<'EOF'
+import json, sys
+try:
+    with open(sys.argv[1]) as f:
+        v = json.load(f)
+    for k in sys.argv[2].split('.'):
+        v = v[k]
+except Exception:
+    sys.exit(1)
+print(v if isinstance(v, str) else json.dumps(v))
+EOF
+}
+
+# job_status REL: the status file (in $DSTATUS) of the job whose "relative"
+# (or "source") is REL; the most recently written when there are several.
+job_status() {
+	"$PYTHON" - "$DSTATUS" "$1" <<'EOF'
+import json, os, sys
+d, rel = sys.argv[1], sys.argv[2]
+best = None
+try:
+    names = os.listdir(d)
+except OSError:
+    names = []
+for n in names:
+    if not n.endswith('.json') or n == 'distencd.json':
+        continue
+    p = os.path.join(d, n)
+    try:
+        with open(p) as f:
+            j = json.load(f)
+        m = os.stat(p).st_mtime_ns
+    except Exception:
+        continue
+    if isinstance(j, dict) and rel in (j.get('relative'), j.get('source')):
+        if best is None or m > best[0]:
+            best = (m, p)
+if best:
+    print(best[1])
+else:
+    sys.exit(1)
+EOF
+}
+
+# job_get REL KEY: a value (see json_get) of that job's status.
+job_get() {
+	_jg_f=$(job_status "$1") || return 1
+	json_get "$_jg_f" "$2"
+}
+
+# job_state_in REL STATE...: the job's state is one of these.
+job_state_in() {
+	_js_s=$(job_get "$1" state) || return 1
+	shift
+	for _js_w; do
+		[ "$_js_s" = "$_js_w" ] && return 0
+	done
+	return 1
+}
+
+# job_wait_state SECONDS REL STATE...: wait until the job is in one of the
+# states; on a timeout its status goes to diag.
+job_wait_state() {
+	_jw_s=$1
+	shift
+	wait_until "$_jw_s" job_state_in "$@" && return 0
+	diag "  $1: not in state '$(shift; echo "$*")' after $_jw_s s; status:"
+	_jw_f=$(job_status "$1") && diag "$(cat "$_jw_f")"
+	return 1
+}
+
+# jobs_table: every job status in $DSTATUS, "state relative error" a line
+# (for diagnostics).
+jobs_table() {
+	"$PYTHON" - "$DSTATUS" <<'EOF'
+import json, os, sys
+d = sys.argv[1]
+for n in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+    if not n.endswith('.json') or n == 'distencd.json':
+        continue
+    try:
+        with open(os.path.join(d, n)) as f:
+            j = json.load(f)
+        print(j.get('state'), repr(j.get('relative')), j.get('error') or '')
+    except Exception as e:
+        print('unreadable', n, e)
+EOF
+}
+
+# video_size FILE: WIDTHxHEIGHT of the first video stream.
+video_size() {
+	echo "$(probe_stream "$1" v:0 width)x$(probe_stream "$1" v:0 height)"
+}
+
+# temp_files_in DIR...: temporary outputs and x265 stats left there.
+temp_files_in() {
+	for _tf_d; do
+		[ -d "$_tf_d" ] && find "$_tf_d" \( -name '*distenc-tmp*' \
+		    -o -name '*.x265-stats*' \) -print 2>/dev/null
+	done
+}
+
+# clip_boxed PATH SECONDS WIDTH HEIGHT: a letterboxed clip like "letterbox"
+# of another size (bars of HEIGHT/8, rounded to even, top and bottom).
+clip_boxed() {
+	mkdir -p "$(dirname "$1")"
+	_cb_bar=$(($4 / 16 * 2))
+	if ! _mkclip_boxed "$1" "$2" "$3" $(($4 - 2 * _cb_bar)) "$3" "$4" 0 \
+	    "$_cb_bar" 2>"$T/mkclip.err"; then
+		diag "cannot make the $3x$4 clip $1:"
+		diag_file "$T/mkclip.err" mkclip
+		return 1
+	fi
+}
+
+# run_distencd ARG...: like run_distenc, for the daemon's one-shot options
+# (-n, -V, a bad option), with a 20 s time limit.
+run_distencd() {
+	_de_n=$((_de_n + 1))
+	DE_OUT=$T/run$_de_n.stdout
+	DE_ERR=$T/run$_de_n.stderr
+	diag "run $_de_n: distencd $*"
+	timeout 20 "$DISTENCD" "$@" >"$DE_OUT" 2>"$DE_ERR" </dev/null
+	DE_RC=$?
+	diag "run $_de_n: exit status $DE_RC"
+	diag_file "$DE_OUT" stdout 10
+	diag_file "$DE_ERR" stderr 20
+	return 0
+}
+
+# iso_epoch ISO8601: seconds since the epoch (fractions kept); nothing and
+# status 1 when it is no ISO 8601 UTC time.
+iso_epoch() {
+	"$PYTHON" - "$1" <<'EOF'
+import sys
+from datetime import datetime, timezone
+s = sys.argv[1].strip()
+if s.endswith('Z'):
+    s = s[:-1] + '+00:00'
+try:
+    d = datetime.fromisoformat(s)
+except ValueError:
+    sys.exit(1)
+if d.tzinfo is None:
+    sys.exit(1)
+print('%.3f' % d.timestamp())
+EOF
+}
+
+# slow_copy SRC DST REL OUT [PIECES [GAP]]: write SRC to DST (a source in
+# the spool, job REL, output OUT) in PIECES pieces (default 5), each
+# appended GAP seconds (default 1) after the one before, checking all the
+# while (0.1 s steps) that the daemon has not taken it: no status in state
+# running, waiting, done or failed, no OUT.  Sets SLOW_EARLY (what was seen
+# too early; empty if nothing) and SLOW_MAXGAP (the longest gap between two
+# writes, which must stay under settle_time for the check to mean anything).
+slow_copy() {
+	_sc_src=$1 _sc_dst=$2 _sc_rel=$3 _sc_out=$4
+	_sc_n=${5:-5} _sc_gap=${6:-1}
+	SLOW_EARLY=
+	SLOW_MAXGAP=0
+	rm -rf "$T/.pieces"
+	mkdir -p "$T/.pieces" "$(dirname "$_sc_dst")"
+	split -n "$_sc_n" "$_sc_src" "$T/.pieces/p." || {
+		SLOW_EARLY="cannot split $_sc_src"
+		return 1
+	}
+	_sc_last=
+	for _sc_p in "$T"/.pieces/p.*; do
+		dd if="$_sc_p" of="$_sc_dst" conv=notrunc oflag=append \
+		    status=none
+		_sc_t=$(now)
+		if [ -n "$_sc_last" ]; then
+			SLOW_MAXGAP=$(awk -v a="$_sc_last" -v b="$_sc_t" \
+			    -v m="$SLOW_MAXGAP" \
+			    'BEGIN { g = b - a; printf "%.3f", (g > m ? g : m) }')
+		fi
+		_sc_last=$_sc_t
+		while :; do
+			_sc_s=$(job_get "$_sc_rel" state)
+			case $_sc_s in
+			running|waiting|done|failed)
+				SLOW_EARLY="$SLOW_EARLY state $_sc_s after piece ${_sc_p##*.};"
+				;;
+			esac
+			[ -e "$_sc_out" ] &&
+			    SLOW_EARLY="$SLOW_EARLY output after piece ${_sc_p##*.};"
+			awk -v a="$_sc_t" -v b="$(now)" -v g="$_sc_gap" \
+			    'BEGIN { exit !(b - a >= g) }' && break
+			sleep 0.1
+		done
+	done
+	rm -rf "$T/.pieces"
+	cmp -s "$_sc_src" "$_sc_dst" || {
+		SLOW_EARLY="$SLOW_EARLY (BUG: the copy differs from $_sc_src)"
+		return 1
+	}
+	return 0
 }
