@@ -58,6 +58,11 @@ static const struct option longopts[] = {
 	{ "token-dir",	required_argument,	NULL, 't' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "version",	no_argument,		NULL, 'V' },
+	/* distencd's workers: "distenc --worker", see worker_mode(). */
+	{ "worker",	no_argument,		NULL, 'W' },
+	{ "worker-output", required_argument,	NULL, 'O' },
+	{ "worker-log",	required_argument,	NULL, 'L' },
+	{ "worker-prefix", required_argument,	NULL, 'P' },
 	{ NULL,		0,			NULL, 0 }
 };
 
@@ -412,6 +417,36 @@ run(const struct config *conf, const struct profile *prof, int overwrite)
 	return failed || worker_stop ? 1 : 0;
 }
 
+/*
+ * distencd's worker: run one job, its configuration (the daemon's, with
+ * the job's profile as the default) read from stdin, the log and result
+ * sent up stderr to the daemon.
+ */
+static void __attribute__((noreturn))
+worker_mode(const char *output, const char *log, const char *prefix)
+{
+	struct config	*conf;
+	struct job	 j;
+	char		*cause = NULL, text[1024];
+
+	if (ninputs != 1 || output == NULL)
+		usage();
+	if ((conf = conf_load("/dev/stdin", &cause)) == NULL) {
+		log_escape(cause, text, sizeof(text));
+		fprintf(stderr, "%cR failed configuration: %s\n", WORKER_CTL,
+		    text);
+		exit(1);
+	}
+	memset(&j, 0, sizeof(j));
+	j.source = inputs[0].path;
+	j.output = output;
+	j.log = log;
+	j.conf = conf;
+	j.prof = conf_profile(conf, NULL);
+	j.overwrite = conf->overwrite;
+	worker_run(&j, prefix != NULL ? prefix : "", 0);
+}
+
 /* Load the configuration and apply the command line's overrides. */
 static struct config *
 setup_conf(const char *path, const char *outdir, const char *statsdir,
@@ -458,7 +493,8 @@ main(int argc, char *argv[])
 	const char		*statsdir = NULL;
 	char			*cause = NULL, *end;
 	int			 ch, verbose = 0, overwrite = 0, jobs = 0;
-	int			 cropflag = 0, dump = 0, rv;
+	int			 cropflag = 0, dump = 0, rv, worker = 0;
+	const char		*woutput = NULL, *wlog = NULL, *wprefix = NULL;
 
 	log_init("distenc", 0, LOG_TO_STDERR);
 	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
@@ -472,6 +508,18 @@ main(int argc, char *argv[])
 			break;
 		case 'D':
 			dump = 1;
+			break;
+		case 'W':
+			worker = 1;
+			break;
+		case 'O':
+			woutput = optarg;
+			break;
+		case 'L':
+			wlog = optarg;
+			break;
+		case 'P':
+			wprefix = optarg;
 			break;
 		case 'f':
 			overwrite = 1;
@@ -515,6 +563,8 @@ main(int argc, char *argv[])
 	for (; optind < argc; optind++)
 		add_input(argv[optind]);
 	log_setverbose(verbose);
+	if (worker)
+		worker_mode(woutput, wlog, wprefix);
 	conf = setup_conf(cfile, outdir, statsdir, jobs);
 	if (dump) {
 		conf_dump(conf, stdout);

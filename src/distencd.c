@@ -72,9 +72,11 @@ struct djob {
 	double		 written;	/* status last written (monotonic) */
 	char		*error;
 	char		*summary;
+	int64_t		 size;		/* the file the id was made from */
+	int64_t		 mtime;
+	int64_t		 frames;	/* last progress seen */
 	struct profile	*sidecar;
-	struct job	 job;
-	struct worker	 w;
+	struct worker	*w;		/* while running */
 };
 
 static struct config	*conf;
@@ -89,8 +91,12 @@ static int		 sigpipe_fds[2] = { -1, -1 };
 static int		 stopping;
 static double		 stop_deadline;
 static time_t		 started_at;
-static pid_t		 hooks[MAX_HOOKS];
+static struct {
+	pid_t		 pid;
+	char		 id[JOBID_MAX];
+} hooks[MAX_HOOKS];
 static int		 nhooks;
+static char		*worker_prog;
 static int		 daemon_dirty = 1;
 
 static void	daemon_status(void);
@@ -128,13 +134,16 @@ djob_new(const char *id)
 	return dj;
 }
 
+#define DJL_ERROR	1	/* an error */
+#define DJL_NOFILE	2	/* the worker wrote it to the job's log */
+
 /* A line of the daemon's own about a job: its log and the job's. */
 static void
-djob_log(struct djob *dj, int error, const char *fmt, ...)
+djob_log(struct djob *dj, int flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-djob_log(struct djob *dj, int error, const char *fmt, ...)
+djob_log(struct djob *dj, int flags, const char *fmt, ...)
 {
 	FILE	*fp;
 	va_list	 ap;
@@ -143,13 +152,13 @@ djob_log(struct djob *dj, int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (error)
+	if (flags & DJL_ERROR)
 		log_warnx("%s: %s", dj->rel ? dj->rel : dj->id, msg);
 	else
 		log_info("%s: %s", dj->rel ? dj->rel : dj->id, msg);
-	if ((fp = fopen(dj->log, "a")) == NULL)
+	if ((flags & DJL_NOFILE) || (fp = fopen(dj->log, "a")) == NULL)
 		return;
-	log_stamp(fp, error, "%s", msg);
+	log_stamp(fp, flags & DJL_ERROR, "%s", msg);
 	fclose(fp);
 }
 
@@ -157,13 +166,14 @@ djob_log(struct djob *dj, int error, const char *fmt, ...)
 static double
 djob_fraction(const struct djob *dj)
 {
-	const struct job_progress	*p = &dj->w.progress;
+	const struct job_progress	*p;
 	double				 f;
 
 	if (dj->state == DJ_DONE)
 		return 1.0;
-	if (dj->state != DJ_RUNNING || !dj->w.have_progress)
+	if (dj->state != DJ_RUNNING || dj->w == NULL || !dj->w->have_progress)
 		return 0.0;
+	p = &dj->w->progress;
 	f = p->total > 0 ? (double)p->frame / p->total : 0;
 	if (f > 1)
 		f = 1;
@@ -185,14 +195,19 @@ djob_fraction(const struct djob *dj)
 static void
 djob_write(struct djob *dj)
 {
-	const struct job_progress	*p = &dj->w.progress;
+	const struct job_progress	*p = NULL;
 	struct status_job		 s;
 	char				*cause = NULL;
 	int				 live;
 
 	if (dj->rel == NULL)
 		return;
-	live = dj->state == DJ_RUNNING && dj->w.have_progress;
+	live = dj->state == DJ_RUNNING && dj->w != NULL &&
+	    dj->w->have_progress;
+	if (live) {
+		p = &dj->w->progress;
+		dj->frames = p->total;
+	}
 	memset(&s, 0, sizeof(s));
 	s.id = dj->id;
 	s.source = dj->source;
@@ -202,8 +217,8 @@ djob_write(struct djob *dj)
 	s.state = djob_state_names[dj->state];
 	s.stage = live ? job_stage_name(p->stage) : NULL;
 	s.progress = djob_fraction(dj);
-	s.frame = live ? p->frame : 0;
-	s.frames = live ? p->total : 0;
+	s.frame = live ? p->frame : dj->state == DJ_DONE ? dj->frames : 0;
+	s.frames = dj->frames;
 	s.fps = live ? p->fps : 0;
 	s.eta = live ? p->eta : -1;
 	s.output = dj->output;
@@ -323,6 +338,11 @@ on_ready(void *arg, const char *rel, const struct stat *sb)
 		dj->state = DJ_QUEUED;
 	}
 	dj->rel = xstrdup(rel);
+	dj->size = sb->st_size;
+	dj->mtime = sb->st_mtim.tv_sec;
+	free(dj->source);
+	free(dj->output);
+	free(dj->profile);
 	xasprintf(&dj->source, "%s/%s", conf->spool_dir, rel);
 	dj->output = djob_output(rel);
 	dj->profile = xstrdup(conf_dir_profile(conf, rel));
@@ -355,40 +375,117 @@ djob_profile(struct djob *dj, char **cause)
 	return prof;
 }
 
+/*
+ * The configuration a worker gets on its stdin: the daemon's settings
+ * with the job's profile as the only one (directories and hooks are the
+ * daemon's business).
+ */
+static char *
+djob_config(const struct profile *prof, size_t *len)
+{
+	struct config	 c = *conf;
+	FILE		*fp;
+	char		*text = NULL;
+
+	c.profiles = (struct profile *)prof;
+	c.nprofiles = 1;
+	c.default_profile = prof->name;
+	c.dirs = NULL;
+	c.ndirs = 0;
+	c.on_done = c.on_failure = NULL;
+	c.non_done = c.non_failure = 0;
+	if ((fp = open_memstream(&text, len)) == NULL)
+		fatal("open_memstream");
+	conf_dump(&c, fp);
+	if (fclose(fp) != 0)
+		fatal("open_memstream");
+	return text;
+}
+
+/* Whether the file is still the one the job's id was made from. */
+static int
+djob_current(struct djob *dj)
+{
+	struct stat	sb;
+
+	if (lstat(dj->source, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return 0;
+	return sb.st_size == dj->size && sb.st_mtim.tv_sec == dj->mtime;
+}
+
+/* Forget a job whose file changed or went before it started. */
+static void
+djob_drop(struct djob *dj)
+{
+	djob_log(dj, 0, "the file changed or went away before its job "
+	    "started: dropped (a changed file is a new job)");
+	unlink(dj->status);
+	spool_forget(spool, dj->rel);
+	free(dj->rel);
+	dj->rel = NULL;		/* remembered only, never started */
+	daemon_dirty = 1;
+}
+
+static void	djob_failed(struct djob *, const char *, int, int);
+
+/* Run a worker program for the job. */
+static int
+djob_exec(struct djob *dj, const struct profile *prof)
+{
+	char	*text, *argv[12];
+	size_t	 len;
+	int	 rv, n = 0;
+
+	text = djob_config(prof, &len);
+	argv[n++] = "distenc";
+	argv[n++] = "--worker";
+	argv[n++] = "--worker-output";
+	argv[n++] = dj->output;
+	argv[n++] = "--worker-log";
+	argv[n++] = dj->log;
+	argv[n++] = "--worker-prefix";
+	argv[n++] = dj->id;
+	argv[n++] = "--";
+	argv[n++] = dj->source;
+	argv[n] = NULL;
+	dj->w = xcalloc(1, sizeof(*dj->w));
+	rv = worker_exec(dj->w, worker_prog, argv, text, len, conf->nice);
+	free(text);
+	if (rv == -1) {
+		free(dj->w);
+		dj->w = NULL;
+	}
+	return rv;
+}
+
 /* Start a queued job in a worker. */
 static void
 djob_start(struct djob *dj)
 {
 	const struct profile	*prof;
-	char			*cause = NULL, prefix[128];
+	char			*cause = NULL;
 
+	if (!djob_current(dj)) {
+		djob_drop(dj);
+		return;
+	}
 	dj->attempts++;
 	dj->started = time(NULL);
 	if ((prof = djob_profile(dj, &cause)) == NULL) {
-		djob_log(dj, 1, "failed: %s", cause);
-		djob_set(dj, DJ_FAILED, cause, NULL);
+		djob_failed(dj, cause, 0, 0);
 		free(cause);
 		return;
 	}
-	memset(&dj->job, 0, sizeof(dj->job));
-	dj->job.source = dj->source;
-	dj->job.output = dj->output;
-	dj->job.log = dj->log;
-	dj->job.conf = conf;
-	dj->job.prof = prof;
-	dj->job.overwrite = conf->overwrite;
 	free(dj->statsdir);
 	dj->statsdir = xstrdup(conf->stats_dir);
-	snprintf(prefix, sizeof(prefix), "%.100s: ", dj->id);
-	if (worker_start(&dj->w, &dj->job, prefix, conf->nice) == -1) {
-		djob_log(dj, 1, "cannot start a worker: %s", strerror(errno));
-		dj->state = DJ_WAITING;
-		dj->retry_at = spool_now() + conf->retry_delay;
-		djob_write(dj);
+	if (djob_exec(dj, prof) == -1) {
+		xasprintf(&cause, "cannot start a worker: %s", strerror(errno));
+		djob_failed(dj, cause, 1, 0);
+		free(cause);
 		return;
 	}
 	djob_log(dj, 0, "started: attempt %d, profile %s, worker %ld",
-	    dj->attempts, prof->name, (long)dj->w.pid);
+	    dj->attempts, prof->name, (long)dj->w->pid);
 	djob_set(dj, DJ_RUNNING, NULL, NULL);
 }
 
@@ -453,7 +550,8 @@ djob_hook(struct djob *dj, char *const *argv, size_t argc)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	hooks[nhooks++] = pid;
+	hooks[nhooks].pid = pid;
+	snprintf(hooks[nhooks++].id, sizeof(hooks[0].id), "%s", dj->id);
 	djob_log(dj, 0, "hook %s started (pid %ld)", argv[0], (long)pid);
 }
 
@@ -464,18 +562,20 @@ hooks_reap(void)
 	int	i = 0, status;
 
 	while (i < nhooks) {
-		if (waitpid(hooks[i], &status, WNOHANG) <= 0) {
+		if (waitpid(hooks[i].pid, &status, WNOHANG) <= 0) {
 			i++;
 			continue;
 		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			log_info("hook %ld finished", (long)hooks[i]);
+			log_info("%s: hook %ld finished", hooks[i].id,
+			    (long)hooks[i].pid);
 		else if (WIFEXITED(status))
-			log_warnx("hook %ld exited with status %d",
-			    (long)hooks[i], WEXITSTATUS(status));
+			log_warnx("%s: hook %ld exited with status %d",
+			    hooks[i].id, (long)hooks[i].pid,
+			    WEXITSTATUS(status));
 		else
-			log_warnx("hook %ld killed by signal %d",
-			    (long)hooks[i], WTERMSIG(status));
+			log_warnx("%s: hook %ld killed by signal %d",
+			    hooks[i].id, (long)hooks[i].pid, WTERMSIG(status));
 		hooks[i] = hooks[--nhooks];
 	}
 }
@@ -504,25 +604,30 @@ djob_move(struct djob *dj, const char *where)
 	free(top);
 }
 
-/* A failed attempt: retried later, queued again, or failed for good. */
+/*
+ * A failed attempt (why; transient when a retry may succeed; logged when
+ * the worker already wrote it to the job's log): retried later, queued
+ * again, or failed for good.
+ */
 static void
-djob_failed(struct djob *dj)
+djob_failed(struct djob *dj, const char *why, int transient, int logged)
 {
+	int	nofile = logged ? DJL_NOFILE : 0;
 	double	delay;
 
-	if (dj->w.transient && stopping) {
+	if (transient && stopping) {
 		dj->attempts--;		/* interrupted: not the job's fault */
 		djob_log(dj, 0, "interrupted: queued for the next start");
 		djob_set(dj, DJ_QUEUED, NULL, NULL);
-	} else if (dj->w.transient && dj->attempts < conf->max_attempts) {
+	} else if (transient && dj->attempts < conf->max_attempts) {
 		delay = conf->retry_delay * pow(2, dj->attempts - 1);
 		dj->retry_at = spool_now() + delay;
-		djob_log(dj, 1, "attempt %d failed: %s; retrying in %.0f s",
-		    dj->attempts, dj->w.text, delay);
-		djob_set(dj, DJ_WAITING, dj->w.text, NULL);
+		djob_log(dj, DJL_ERROR, "attempt %d failed: %s; retrying in "
+		    "%.0f s", dj->attempts, why, delay);
+		djob_set(dj, DJ_WAITING, why, NULL);
 	} else {
-		djob_log(dj, 1, "failed: %s", dj->w.text);
-		djob_set(dj, DJ_FAILED, dj->w.text, NULL);
+		djob_log(dj, DJL_ERROR | nofile, "failed: %s", why);
+		djob_set(dj, DJ_FAILED, why, NULL);
 		djob_hook(dj, conf->on_failure, conf->non_failure);
 		djob_move(dj, "failed");
 	}
@@ -532,27 +637,25 @@ djob_failed(struct djob *dj)
 static void
 djob_reaped(struct djob *dj, int status)
 {
-	worker_reap(&dj->w, status);
+	struct worker	*w = dj->w;
+
+	worker_reap(w, status);
+	dj->w = NULL;
 	if (WIFSIGNALED(status))
 		job_leftovers(dj->source, dj->output, dj->statsdir,
-		    (long)dj->w.pid);
-	switch (dj->w.state) {
-	case WORKER_DONE:
-	case WORKER_SKIPPED:
-		if (dj->w.state == WORKER_SKIPPED)
-			snprintf(dj->w.text, sizeof(dj->w.text), "output "
-			    "exists, skipped");
-		djob_log(dj, 0, "done: %s (%s)", dj->output, dj->w.text);
-		djob_set(dj, DJ_DONE, NULL, dj->w.text);
+		    (long)w->pid);
+	if (w->state == WORKER_SKIPPED)
+		snprintf(w->text, sizeof(w->text), "output exists, skipped");
+	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED) {
+		djob_log(dj, 0, "done: %s (%s)", dj->output, w->text);
+		djob_set(dj, DJ_DONE, NULL, w->text);
 		djob_hook(dj, conf->on_done, conf->non_done);
 		djob_move(dj, "done");
-		break;
-	default:
-		djob_failed(dj);
-		break;
-	}
+	} else
+		djob_failed(dj, w->text, w->transient, !WIFSIGNALED(status));
 	conf_profile_free(dj->sidecar);
 	dj->sidecar = NULL;
+	free(w);
 }
 
 /* A log line from a worker: already in the job's log; the daemon's at -v. */
@@ -569,12 +672,12 @@ djob_read(struct djob *dj)
 {
 	int	status;
 
-	if (worker_read(&dj->w, worker_line, NULL) != 0) {
+	if (worker_read(dj->w, worker_line, NULL) != 0) {
 		if (spool_now() - dj->written >= 2)
 			djob_write(dj);
 		return;
 	}
-	while (waitpid(dj->w.pid, &status, 0) == -1)
+	while (waitpid(dj->w->pid, &status, 0) == -1)
 		if (errno != EINTR)
 			fatal("waitpid");
 	djob_reaped(dj, status);
@@ -717,6 +820,40 @@ daemon_conf(const char *path, char **cause)
 	return c;
 }
 
+/*
+ * The worker program: "distenc" beside this distencd (a build tree, or
+ * both installed in one directory), else the installed one.
+ */
+static char *
+worker_path(void)
+{
+	char	 self[PATH_MAX], *dir, *path;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		dir = fs_dirname(self);
+		xasprintf(&path, "%s/distenc", dir);
+		free(dir);
+		if (access(path, X_OK) == 0)
+			return path;
+		free(path);
+	}
+	return xstrdup(BINDIR "/distenc");
+}
+
+/* Say how the spool is watched. */
+static void
+daemon_spool_mode(void)
+{
+	if (spool_fd(spool) != -1)
+		log_info("spool %s: watching with inotify, rescanning every "
+		    "%d s", conf->spool_dir, conf->poll_interval);
+	else
+		log_info("spool on %s: polling every %d s (%s)",
+		    spool_fstype(spool), conf->poll_interval, spool_mode(spool));
+}
+
 /* Make the daemon's directories; a reason when one cannot be used. */
 static int
 daemon_dirs(const struct config *c, char **cause)
@@ -773,7 +910,7 @@ daemon_reload(void)
 		if ((spool = spool_open(conf->spool_dir, conf->settle_time,
 		    &cause)) == NULL)
 			fatalx("reload: %s", cause);
-		log_info("spool %s: %s", conf->spool_dir, spool_mode(spool));
+		daemon_spool_mode();
 	} else
 		spool_set_settle(spool, conf->settle_time);
 	log_info("reloaded %s: %d slots", conffile ? conffile :
@@ -786,22 +923,24 @@ daemon_reload(void)
 static void
 daemon_kill_workers(void)
 {
-	size_t	i;
-	int	status;
+	struct worker	*w;
+	size_t		 i;
+	int		 status;
 
 	for (i = 0; i < njobs; i++) {
-		if (jobs[i]->state != DJ_RUNNING)
+		if (jobs[i]->state != DJ_RUNNING || (w = jobs[i]->w) == NULL)
 			continue;
-		kill(jobs[i]->w.pid, SIGKILL);
-		while (waitpid(jobs[i]->w.pid, &status, 0) == -1 &&
-		    errno == EINTR)
+		kill(w->pid, SIGKILL);
+		while (waitpid(w->pid, &status, 0) == -1 && errno == EINTR)
 			;
-		close(jobs[i]->w.fd);
+		close(w->fd);
 		job_leftovers(jobs[i]->source, jobs[i]->output,
-		    jobs[i]->statsdir, (long)jobs[i]->w.pid);
+		    jobs[i]->statsdir, (long)w->pid);
+		jobs[i]->w = NULL;
+		free(w);
 		jobs[i]->attempts--;
-		djob_log(jobs[i], 1, "worker killed at shutdown: queued for "
-		    "the next start");
+		djob_log(jobs[i], DJL_ERROR, "worker killed at shutdown: "
+		    "queued for the next start");
 		djob_set(jobs[i], DJ_QUEUED, NULL, NULL);
 	}
 }
@@ -818,8 +957,8 @@ daemon_stop(int sig)
 		sdn_notify("STOPPING=1");
 		stop_deadline = spool_now() + STOP_SECONDS;
 		for (i = 0; i < njobs; i++)
-			if (jobs[i]->state == DJ_RUNNING)
-				kill(jobs[i]->w.pid, SIGTERM);
+			if (jobs[i]->state == DJ_RUNNING && jobs[i]->w != NULL)
+				kill(jobs[i]->w->pid, SIGTERM);
 		return;
 	}
 	log_info("second signal: stopping at once");
@@ -879,9 +1018,9 @@ loop_poll(double next_timer)
 	pfd[1].fd = spool_fd(spool);
 	pfd[1].events = POLLIN;
 	for (i = 0; i < njobs && n < 2 + 256; i++)
-		if (jobs[i]->state == DJ_RUNNING) {
+		if (jobs[i]->state == DJ_RUNNING && jobs[i]->w != NULL) {
 			map[n - 2] = jobs[i];
-			pfd[n].fd = jobs[i]->w.fd;
+			pfd[n].fd = jobs[i]->w->fd;
 			pfd[n++].events = POLLIN;
 		}
 	if (poll(pfd, n, loop_timeout(now, next_timer - now)) == -1) {
@@ -894,7 +1033,7 @@ loop_poll(double next_timer)
 	if (pfd[1].revents)
 		spool_read_events(spool);
 	for (k = 2; k < n; k++)
-		if (pfd[k].revents && map[k - 2]->state == DJ_RUNNING)
+		if (pfd[k].revents && map[k - 2]->w != NULL)
 			djob_read(map[k - 2]);
 }
 
@@ -966,6 +1105,7 @@ daemon_free(void)
 		free(dj);
 	}
 	free(jobs);
+	free(worker_prog);
 	spool_close(spool);
 	conf_free(conf);
 }
@@ -1016,6 +1156,7 @@ main(int argc, char *argv[])
 		fatalx("%s", cause);
 	if (gethostname(node, sizeof(node)) == -1)
 		snprintf(node, sizeof(node), "localhost");
+	worker_prog = worker_path();
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
 	started_at = time(NULL);
@@ -1024,9 +1165,9 @@ main(int argc, char *argv[])
 	if ((spool = spool_open(conf->spool_dir, conf->settle_time,
 	    &cause)) == NULL)
 		fatalx("%s", cause);
-	log_info("distencd %s starting: spool %s (%s), %d slots, node %s",
-	    PACKAGE_VERSION, conf->spool_dir, spool_mode(spool), conf->jobs,
-	    node);
+	log_info("distencd %s starting: %d slots, node %s, worker %s",
+	    PACKAGE_VERSION, conf->jobs, node, worker_prog);
+	daemon_spool_mode();
 	sdn_notify("READY=1");
 	loop();
 	daemon_dirty = 1;

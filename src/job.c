@@ -59,16 +59,6 @@ struct job_ctx {
 	struct timespec		 tlast;
 };
 
-static const char *stage_names[] = {
-	"probe", "crop", "pass 1", "pass 2", "verify", "publish"
-};
-
-const char *
-job_stage_name(enum job_stage s)
-{
-	return stage_names[s];
-}
-
 static double
 job_elapsed(const struct timespec *since)
 {
@@ -147,15 +137,6 @@ job_fail_err(struct job_ctx *c)
 	return -1;
 }
 
-/* Whether a source is an AviSynth script, by its name. */
-int
-job_is_script(const char *path)
-{
-	size_t	n = strlen(path);
-
-	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
-}
-
 /* The picture size to encode: after the crop, then the optional scale. */
 static void
 job_size(struct job_ctx *c)
@@ -218,50 +199,6 @@ job_analyse(struct job_ctx *c)
 	return 0;
 }
 
-/* A unique, readable stem for this job's temporary files. */
-static char *
-job_stem(const char *path)
-{
-	const char	*base;
-	char		*stem, *p;
-
-	base = strrchr(path, '/');
-	base = base != NULL ? base + 1 : path;
-	xasprintf(&stem, "%.64s", base);
-	for (p = stem; *p != '\0'; p++)
-		if (*p == '\n' || *p == '/' || *p == '\'' || *p == '"')
-			*p = '_';
-	if ((p = strrchr(stem, '.')) != NULL && p != stem)
-		*p = '\0';
-	return stem;
-}
-
-/* The stats file of the job for source run by process pid. */
-static char *
-job_stats_path(const char *dir, const char *source, long pid)
-{
-	char	*stem, *path;
-
-	stem = job_stem(source);
-	xasprintf(&path, "%s/%s.%ld.x265-stats", dir, stem, pid);
-	free(stem);
-	return path;
-}
-
-/* The temporary output of the job for output run by process pid. */
-static char *
-job_tmp_path(const char *output, long pid)
-{
-	char	*dir, *stem, *path;
-
-	dir = fs_dirname(output);
-	stem = job_stem(output);
-	xasprintf(&path, "%s/.%s.%ld.distenc-tmp.mkv", dir, stem, pid);
-	free(stem);
-	free(dir);
-	return path;
-}
-
 /* Make the stats file's name and check the room for it. */
 static int
 job_stats(struct job_ctx *c)
@@ -286,48 +223,11 @@ job_stats(struct job_ctx *c)
 	return 0;
 }
 
-/* Remove a stats file and the names x265 uses beside it. */
-static void
-job_stats_unlink(const char *stats)
-{
-	static const char	*suffix[] = {
-		"", ".temp", ".cutree", ".cutree.temp"
-	};
-	char			*p;
-	size_t			 i;
-
-	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		xasprintf(&p, "%s%s", stats, suffix[i]);
-		if (unlink(p) == -1 && errno != ENOENT)
-			log_warn("removing %s", p);
-		free(p);
-	}
-}
-
 static void
 job_stats_remove(struct job_ctx *c)
 {
 	if (c->stats != NULL)
 		job_stats_unlink(c->stats);
-}
-
-/*
- * Remove what the worker pid running a job left when it could not clean
- * up itself (killed): its temporary output and its stats.
- */
-void
-job_leftovers(const char *source, const char *output, const char *statsdir,
-    long pid)
-{
-	char	*p;
-
-	p = job_tmp_path(output, pid);
-	if (unlink(p) == 0)
-		log_info("removed %s", p);
-	free(p);
-	p = job_stats_path(statsdir, source, pid);
-	job_stats_unlink(p);
-	free(p);
 }
 
 /* Make the output directory and reserve the temporary name in it. */

@@ -50,6 +50,7 @@ struct spool {
 	int			 settle;
 	int			 fd;		/* inotify, -1 polling */
 	char			 mode[128];
+	const char		*fstype;	/* polled for this reason */
 	struct spool_watch	*watches;
 	size_t			 nwatches;
 	struct spool_file	**pending;	/* seen, not settled: few */
@@ -375,18 +376,21 @@ spool_open(const char *root, int settle, char **cause)
 	sp->root = xstrdup(root);
 	sp->settle = settle;
 	sp->fd = -1;
-	if ((remote = spool_remote(root)) != NULL)
-		snprintf(sp->mode, sizeof(sp->mode), "polling (%s file "
-		    "system: inotify cannot see other hosts' changes)", remote);
+	sp->fstype = "this file system";
+	if ((remote = spool_remote(root)) != NULL) {
+		sp->fstype = remote;
+		snprintf(sp->mode, sizeof(sp->mode), "inotify cannot see "
+		    "changes made through other mounts or hosts");
+	}
 #ifdef HAVE_SYS_INOTIFY_H
 	else if ((sp->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
-		snprintf(sp->mode, sizeof(sp->mode), "polling (inotify: %s)",
+		snprintf(sp->mode, sizeof(sp->mode), "inotify: %s",
 		    strerror(errno));
 	else
 		snprintf(sp->mode, sizeof(sp->mode), "inotify");
 #else
 	else
-		snprintf(sp->mode, sizeof(sp->mode), "polling (no inotify)");
+		snprintf(sp->mode, sizeof(sp->mode), "no inotify");
 #endif
 	spool_rescan(sp);
 	return sp;
@@ -425,11 +429,18 @@ spool_fd(const struct spool *sp)
 	return sp->fd;
 }
 
-/* "inotify", or "polling (why)". */
+/* "inotify", or why the spool is polled. */
 const char *
 spool_mode(const struct spool *sp)
 {
 	return sp->mode;
+}
+
+/* The file system type that makes the spool polled (NFS, FUSE...). */
+const char *
+spool_fstype(const struct spool *sp)
+{
+	return sp->fstype;
 }
 
 #ifdef HAVE_SYS_INOTIFY_H

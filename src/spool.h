@@ -18,6 +18,7 @@ void		 spool_close(struct spool *);
 void		 spool_set_settle(struct spool *, int);
 int		 spool_fd(const struct spool *);
 const char	*spool_mode(const struct spool *);
+const char	*spool_fstype(const struct spool *);
 void		 spool_read_events(struct spool *);
 void		 spool_rescan(struct spool *);
 double		 spool_due(const struct spool *);

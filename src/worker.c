@@ -1,7 +1,8 @@
 /*
- * Worker processes: fork one per job, run the job with the log and
- * progress sent up a pipe, and turn the pipe's lines and the exit status
- * back into a result in the parent.
+ * Worker processes, the parent's side: start one per job (forked, or
+ * forked and executed), and turn the lines of its stderr pipe and its
+ * exit status back into progress and a result.  No FFmpeg here: the
+ * daemon links this without the media libraries.
  */
 #include "config.h"
 
@@ -16,116 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fsutil.h"
 #include "log.h"
-#include "media.h"
 #include "worker.h"
 #include "xmalloc.h"
 
 volatile sig_atomic_t worker_stop;
-static volatile int job_stop;
-
-/* SIGINT and SIGTERM in a worker: stop the job, clean up, exit. */
-static void
-worker_onsignal(int sig)
-{
-	(void)sig;
-	job_stop = 1;
-}
-
-/* Send progress to the parent. */
-static void
-worker_progress(void *arg, const struct job_progress *p)
-{
-	(void)arg;
-	fprintf(stderr, "%cP %d %lld %lld %.2f %.0f\n", WORKER_CTL, p->stage,
-	    (long long)p->frame, (long long)p->total, p->fps, p->eta);
-}
-
-/* Open the job's own log file in log_dir, named after its output. */
-static FILE *
-worker_joblog(const struct job *j)
-{
-	FILE	*fp;
-	char	*path, *base, *dot, *cause = NULL;
-
-	if (j->log != NULL) {
-		if ((fp = fopen(j->log, "a")) == NULL)
-			log_warn("%s", j->log);
-		return fp;
-	}
-	if (*j->conf->log_dir == '\0')
-		return NULL;
-	if (fs_mkdirs(j->conf->log_dir, &cause) != 0) {
-		log_warnx("log directory: %s", cause);
-		free(cause);
-		return NULL;
-	}
-	base = strrchr(j->output, '/');
-	base = xstrdup(base != NULL ? base + 1 : j->output);
-	if ((dot = strrchr(base, '.')) != NULL && dot != base)
-		*dot = '\0';
-	xasprintf(&path, "%s/%s.log", j->conf->log_dir, base);
-	if ((fp = fopen(path, "a")) == NULL)
-		log_warn("%s", path);
-	else
-		log_info("log: %s", path);
-	free(path);
-	free(base);
-	return fp;
-}
-
-/* The worker process: run the job and report how it ended. */
-static void __attribute__((noreturn))
-worker_child(struct job *j, const char *prefix, int niceness)
-{
-	struct sigaction	sa;
-	FILE			*joblog;
-	char			text[1024];
-	int			rv;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_onsignal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGHUP, SIG_IGN);	/* the parent's handlers write to */
-	signal(SIGCHLD, SIG_DFL);	/* its own signal pipe */
-	setvbuf(stderr, NULL, _IOLBF, 0);
-	log_setdest(LOG_TO_STDERR);
-	log_setprefix(prefix);
-	if (niceness != 0 && setpriority(PRIO_PROCESS, 0, niceness) == -1)
-		log_warn("nice %d", niceness);
-	media_quiet();
-	j->stop = &job_stop;
-	j->progress = worker_progress;
-	if ((joblog = worker_joblog(j)) != NULL) {
-		log_setjobfile(joblog);
-		log_info("job: %s -> %s, profile %s", j->source, j->output,
-		    j->prof->name);
-	}
-	rv = job_run(j);
-	if (rv == 0 && j->res.skipped)
-		fprintf(stderr, "%cR skipped\n", WORKER_CTL);
-	else if (rv == 0) {
-		job_summary(j, text, sizeof(text));
-		fprintf(stderr, "%cR done %s\n", WORKER_CTL, text);
-	} else {
-		log_setprefix(NULL);
-		log_warnx("failed: %s: %s", j->source, j->error);
-		log_escape(j->error, text, sizeof(text));
-		fprintf(stderr, "%cR %s %s\n", WORKER_CTL, j->transient ?
-		    "transient" : "failed", text);
-	}
-	if (joblog != NULL)
-		fclose(joblog);
-	fflush(stderr);
-	_exit(rv == 0 ? 0 : 1);
-}
-
-/* Fork a worker for a job. */
-int
-worker_start(struct worker *w, struct job *j, const char *prefix,
-    int niceness)
+/* Fork with the child's stderr a pipe to w->fd; 0 in the child. */
+pid_t
+worker_fork(struct worker *w)
 {
 	int	p[2];
 
@@ -143,11 +42,51 @@ worker_start(struct worker *w, struct job *j, const char *prefix,
 		if (dup2(p[1], STDERR_FILENO) == -1)
 			_exit(1);
 		close(p[1]);
-		worker_child(j, prefix, niceness);
+		return 0;
 	}
 	close(p[1]);
 	w->fd = p[0];
 	w->state = WORKER_RUNNING;
+	return w->pid;
+}
+
+/*
+ * Start a worker program: path with argv, niced, with input (its job's
+ * configuration) on its stdin.
+ */
+int
+worker_exec(struct worker *w, const char *path, char *const argv[],
+    const char *input, size_t len, int niceness)
+{
+	ssize_t	n;
+	size_t	off = 0;
+	int	in[2];
+
+	if (pipe2(in, O_CLOEXEC) == -1)
+		return -1;
+	switch (worker_fork(w)) {
+	case -1:
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	case 0:
+		dup2(in[0], STDIN_FILENO);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		if (niceness != 0)
+			setpriority(PRIO_PROCESS, 0, niceness);
+		execv(path, argv);
+		fprintf(stderr, "%cR failed cannot run %s: %s\n", WORKER_CTL,
+		    path, strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	while (off < len && (n = write(in[1], input + off, len - off)) != 0) {
+		if (n == -1 && errno != EINTR)
+			break;
+		off += n > 0 ? n : 0;
+	}
+	close(in[1]);
 	return 0;
 }
 

@@ -35,7 +35,12 @@ struct worker {
 	void			*arg;
 };
 
+pid_t	 worker_fork(struct worker *);
+int	 worker_exec(struct worker *, const char *, char *const [],
+	    const char *, size_t, int);
 int	 worker_start(struct worker *, struct job *, const char *, int);
+void	 worker_run(struct job *, const char *, int)
+	    __attribute__((noreturn));
 int	 worker_read(struct worker *, void (*)(struct worker *, const char *),
 	    void *);
 void	 worker_reap(struct worker *, int);

@@ -21,11 +21,13 @@
 #   clips      clip KIND PATH [SECONDS]  (see tests/mkclip.sh)
 #   timing     time_cmd TIMEFILE CMD [ARG...]  (benchmarks)
 #   exit       at_exit CMD  (run on exit, before unmounting and removing $T)
-#   daemon     $DISTENCD, need_distencd, write_dconf, start_daemon,
-#              stop_daemon, daemon_alive, proc_alive, proc_gone_within,
-#              proc_descendants, wait_until, json_get, job_status,
-#              job_get, job_state_in, job_wait_state, video_size,
-#              temp_files_in, clip_boxed, now, elapsed (see below)
+#   daemon     $DISTENCD, need_distencd, run_distencd, write_dconf,
+#              start_daemon, stop_daemon, daemon_alive, proc_alive,
+#              proc_gone_within, proc_descendants, is_distencd_proc,
+#              wait_until, json_get, iso_epoch, job_status, job_get,
+#              job_state_in, job_wait_state, jobs_table, video_size,
+#              temp_files_in, clip_boxed, slow_copy, now, elapsed
+#              (see below; every daemon started is stopped on exit)
 #
 # Every TAP script ends with exit status 0 however its checks went: the
 # TAP driver counts the "not ok" lines.  Checks the script did not reach
@@ -556,6 +558,7 @@ start_daemon() {
 	DLOG=${2:-$T/daemon.log}
 	(
 		cd "$T" || exit 127
+		# shellcheck disable=SC3045 # dash, bash and busybox have it
 		ulimit -c 0 2>/dev/null
 		unset NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID
 		exec "$DISTENCD" -f -c "$1"
@@ -627,8 +630,10 @@ stop_daemon() {
 		kill -KILL "$_st_pid" 2>/dev/null
 		proc_gone_within 5 "$_st_pid"
 	fi
+	# shellcheck disable=SC2034 # for the caller
 	DSTOP_SECS=$(elapsed "$_st_t0")
 	wait "$_st_pid" 2>/dev/null
+	# shellcheck disable=SC2034 # for the caller
 	DRC=$?
 	for _st_k in $_st_kids; do
 		if proc_alive "$_st_k" && is_distencd_proc "$_st_k"; then

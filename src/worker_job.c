@@ -1,0 +1,135 @@
+/*
+ * Running a job in a worker process: the log and progress go up the
+ * stderr pipe to the parent (the distenc command, or the daemon through
+ * "distenc --worker"), the result as a last control line.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "media.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+static volatile int job_stop;
+
+/* SIGINT and SIGTERM in a worker: stop the job, clean up, exit. */
+static void
+worker_onsignal(int sig)
+{
+	(void)sig;
+	job_stop = 1;
+}
+
+/* Send progress to the parent. */
+static void
+worker_progress(void *arg, const struct job_progress *p)
+{
+	(void)arg;
+	fprintf(stderr, "%cP %d %lld %lld %.2f %.0f\n", WORKER_CTL, p->stage,
+	    (long long)p->frame, (long long)p->total, p->fps, p->eta);
+}
+
+/* Open the job's own log file in log_dir, named after its output. */
+static FILE *
+worker_joblog(const struct job *j)
+{
+	FILE	*fp;
+	char	*path, *base, *dot, *cause = NULL;
+
+	if (j->log != NULL) {
+		if ((fp = fopen(j->log, "a")) == NULL)
+			log_warn("%s", j->log);
+		return fp;
+	}
+	if (*j->conf->log_dir == '\0')
+		return NULL;
+	if (fs_mkdirs(j->conf->log_dir, &cause) != 0) {
+		log_warnx("log directory: %s", cause);
+		free(cause);
+		return NULL;
+	}
+	base = strrchr(j->output, '/');
+	base = xstrdup(base != NULL ? base + 1 : j->output);
+	if ((dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	xasprintf(&path, "%s/%s.log", j->conf->log_dir, base);
+	if ((fp = fopen(path, "a")) == NULL)
+		log_warn("%s", path);
+	else
+		log_info("log: %s", path);
+	free(path);
+	free(base);
+	return fp;
+}
+
+/* The worker process: run the job and report how it ended. */
+void
+worker_run(struct job *j, const char *prefix, int niceness)
+{
+	struct sigaction	sa;
+	FILE			*joblog;
+	char			text[1024];
+	int			rv;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_onsignal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);	/* the parent's handlers write to */
+	signal(SIGCHLD, SIG_DFL);	/* its own signal pipe */
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	log_setdest(LOG_TO_STDERR);
+	log_setprefix(prefix);
+	if (niceness != 0 && setpriority(PRIO_PROCESS, 0, niceness) == -1)
+		log_warn("nice %d", niceness);
+	media_quiet();
+	j->stop = &job_stop;
+	j->progress = worker_progress;
+	if ((joblog = worker_joblog(j)) != NULL) {
+		log_setjobfile(joblog);
+		log_info("job: %s -> %s, profile %s", j->source, j->output,
+		    j->prof->name);
+	}
+	rv = job_run(j);
+	if (rv == 0 && j->res.skipped)
+		fprintf(stderr, "%cR skipped\n", WORKER_CTL);
+	else if (rv == 0) {
+		job_summary(j, text, sizeof(text));
+		fprintf(stderr, "%cR done %s\n", WORKER_CTL, text);
+	} else {
+		log_setprefix(NULL);
+		log_warnx("failed: %s: %s", j->source, j->error);
+		log_escape(j->error, text, sizeof(text));
+		fprintf(stderr, "%cR %s %s\n", WORKER_CTL, j->transient ?
+		    "transient" : "failed", text);
+	}
+	if (joblog != NULL)
+		fclose(joblog);
+	fflush(stderr);
+	_exit(rv == 0 ? 0 : 1);
+}
+
+/* Fork a worker for a job. */
+int
+worker_start(struct worker *w, struct job *j, const char *prefix,
+    int niceness)
+{
+	switch (worker_fork(w)) {
+	case -1:
+		return -1;
+	case 0:
+		worker_run(j, prefix, niceness);
+	}
+	return 0;
+}
+
