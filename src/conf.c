@@ -27,8 +27,10 @@
 struct conf_pending {
 	const char		*name;
 	config_setting_t	*group;		/* its settings */
-	config_setting_t	*inherit;	/* inherit setting or NULL */
+	config_setting_t	*inherit;	/* if a string, else NULL */
 	size_t			 parent;	/* index, npending for none */
+	int			 broken;	/* has errors: not built */
+	int			 cycle;		/* on a reported cycle */
 	int			 built;
 };
 
@@ -38,6 +40,8 @@ struct conf_ctx {
 	config_t		*builtin;	/* conf_nbuiltins of them */
 	struct conf_pending	*pending;
 	size_t			 npending;
+	size_t			*order;		/* pending, in order defined */
+	int			 noprofiles;	/* profiles is not a group */
 };
 
 /* Copy profile src over an empty dst, duplicating its values but not name. */
@@ -62,24 +66,43 @@ conf_pending_find(const struct conf_ctx *ctx, const char *name)
 	return i;
 }
 
-/* Add a profile to be built, replacing any earlier one of the same name. */
+/*
+ * Add a profile to be built, replacing any earlier one of the same name: it
+ * keeps the earlier one's place in pending but goes last in order.  A
+ * broken profile has errors, reported; it is not built, but its name and
+ * its inherit setting are known.
+ */
 static void
 conf_pending_add(struct conf_ctx *ctx, const char *name,
-    config_setting_t *group)
+    config_setting_t *group, int broken)
 {
 	struct conf_pending	*pp;
-	size_t			 i;
+	size_t			 i, k, n = ctx->npending;
 
-	if ((i = conf_pending_find(ctx, name)) == ctx->npending) {
-		ctx->pending = xreallocarray(ctx->pending, ctx->npending + 1,
+	if ((i = conf_pending_find(ctx, name)) == n) {
+		ctx->pending = xreallocarray(ctx->pending, n + 1,
 		    sizeof(*ctx->pending));
-		ctx->npending++;
+		ctx->order = xreallocarray(ctx->order, n + 1,
+		    sizeof(*ctx->order));
+		ctx->npending = ++n;
+	} else {
+		for (k = 0; ctx->order[k] != i; k++)
+			continue;
+		memmove(&ctx->order[k], &ctx->order[k + 1],
+		    (n - 1 - k) * sizeof(*ctx->order));
 	}
+	ctx->order[n - 1] = i;
 	pp = &ctx->pending[i];
 	memset(pp, 0, sizeof(*pp));
 	pp->name = name;
 	pp->group = group;
-	pp->inherit = config_setting_get_member(group, "inherit");
+	pp->broken = broken;
+	/* An inherit that is not a string is among the reported errors. */
+	if (config_setting_is_group(group))
+		pp->inherit = config_setting_get_member(group, "inherit");
+	if (pp->inherit != NULL &&
+	    config_setting_type(pp->inherit) != CONFIG_TYPE_STRING)
+		pp->inherit = NULL;
 }
 
 /* Read and check the built-in profiles; any error is a bug. */
@@ -87,7 +110,7 @@ static void
 conf_read_builtins(struct conf_ctx *ctx)
 {
 	config_t	*cfg;
-	char		*cause;
+	char		*cause = NULL;
 	size_t		 i;
 
 	ctx->builtin = xcalloc(conf_nbuiltins, sizeof(*ctx->builtin));
@@ -104,45 +127,49 @@ conf_read_builtins(struct conf_ctx *ctx)
 			fatalx("built-in profile %s: %s",
 			    conf_builtins[i].name, cause);
 		conf_pending_add(ctx, conf_builtins[i].name,
-		    config_root_setting(cfg));
+		    config_root_setting(cfg), 0);
 	}
 }
 
-/* Check the profiles group of a file and add each profile in it. */
-static int
+/*
+ * Check the profiles group of a file and add each profile in it, those with
+ * errors as broken.  If it is not a group, no profile name can be checked.
+ */
+static void
 conf_read_profiles(struct conf_ctx *ctx, config_setting_t *profiles,
     char **cause)
 {
 	config_setting_t	*group;
-	const char		*name;
-	int			 i, n;
+	int			 i, n, broken;
 
 	if (config_setting_type(profiles) != CONFIG_TYPE_GROUP) {
 		conf_error(cause, profiles, "expected a group, got %s",
 		    conf_type_name(config_setting_type(profiles)));
-		return -1;
+		ctx->noprofiles = 1;
+		return;
 	}
 	n = config_setting_length(profiles);
 	for (i = 0; i < n; i++) {
 		group = config_setting_get_elem(profiles, i);
-		name = config_setting_name(group);
+		broken = 0;
 		if (config_setting_type(group) != CONFIG_TYPE_GROUP) {
 			conf_error(cause, group, "expected a group, got %s",
 			    conf_type_name(config_setting_type(group)));
-			return -1;
-		}
-		if (conf_apply_group(group, CONF_PROFILE, NULL, cause) != 0)
-			return -1;
-		conf_pending_add(ctx, name, group);
+			broken = 1;
+		} else if (conf_apply_group(group, CONF_PROFILE, NULL,
+		    cause) != 0)
+			broken = 1;
+		conf_pending_add(ctx, config_setting_name(group), group,
+		    broken);
 	}
-	return 0;
 }
 
 /*
- * Read the top level of a file: global settings and profiles, in order.
- * Remember which global settings the file sets, for conf_isset.
+ * Read the top level of a file: global settings and profiles, in order,
+ * going on after errors.  Remember which global settings the file sets,
+ * for conf_isset.
  */
-static int
+static void
 conf_read_root(struct conf_ctx *ctx, const config_setting_t *root,
     char **cause)
 {
@@ -153,16 +180,12 @@ conf_read_root(struct conf_ctx *ctx, const config_setting_t *root,
 	for (i = 0; i < n; i++) {
 		s = config_setting_get_elem(root, i);
 		name = config_setting_name(s);
-		if (strcmp(name, "profiles") == 0) {
-			if (conf_read_profiles(ctx, s, cause) != 0)
-				return -1;
-			continue;
-		}
-		if (conf_apply(s, CONF_GLOBAL, ctx->conf, cause) != 0)
-			return -1;
-		ctx->conf->isset[conf_find(CONF_GLOBAL, name) - conf_table] = 1;
+		if (strcmp(name, "profiles") == 0)
+			conf_read_profiles(ctx, s, cause);
+		else if (conf_apply(s, CONF_GLOBAL, ctx->conf, cause) == 0)
+			ctx->conf->isset[conf_find(CONF_GLOBAL, name) -
+			    conf_table] = 1;
 	}
-	return 0;
 }
 
 /* The chain "a -> b -> a" of a cycle through profile i. */
@@ -183,55 +206,99 @@ conf_cycle(const struct conf_ctx *ctx, size_t i)
 	return chain;
 }
 
-/* Find each profile's parent; unknown names and cycles are errors. */
+/* Find each profile's parent: npending for none or an unknown one. */
+static void
+conf_link_parents(struct conf_ctx *ctx)
+{
+	struct conf_pending	*pp;
+	size_t			 i;
+
+	for (i = 0; i < ctx->npending; i++) {
+		pp = &ctx->pending[i];
+		pp->parent = ctx->npending;
+		if (pp->inherit != NULL)
+			pp->parent = conf_pending_find(ctx,
+			    config_setting_get_string(pp->inherit));
+	}
+}
+
+/* Whether profile i is on an inheritance cycle. */
 static int
+conf_on_cycle(const struct conf_ctx *ctx, size_t i)
+{
+	size_t	k, steps, n = ctx->npending;
+
+	k = ctx->pending[i].parent;
+	for (steps = 0; k != n && k != i && steps < n; steps++)
+		k = ctx->pending[k].parent;
+	return k == i;
+}
+
+/* Mark the profiles of the cycle through profile i as reported and broken. */
+static void
+conf_mark_cycle(struct conf_ctx *ctx, size_t i)
+{
+	size_t	k = i;
+
+	do {
+		ctx->pending[k].cycle = ctx->pending[k].broken = 1;
+		k = ctx->pending[k].parent;
+	} while (k != i);
+}
+
+/*
+ * Link each profile to its parent.  Report, profiles in the order they are
+ * defined, each unknown profile inherited and each cycle (once, at its
+ * first profile defined); the profiles concerned are broken.
+ */
+static void
 conf_link(struct conf_ctx *ctx, char **cause)
 {
 	struct conf_pending	*pp;
-	const char		*name;
 	char			*chain;
-	size_t			 i, k, steps, n = ctx->npending;
+	size_t			 i, k;
 
-	for (i = 0; i < n; i++) {
+	conf_link_parents(ctx);
+	for (k = 0; k < ctx->npending; k++) {
+		i = ctx->order[k];
 		pp = &ctx->pending[i];
-		pp->parent = n;
-		if (pp->inherit == NULL)
+		if (pp->inherit == NULL || pp->cycle)
 			continue;
-		name = config_setting_get_string(pp->inherit);
-		if ((pp->parent = conf_pending_find(ctx, name)) == n) {
+		if (pp->parent == ctx->npending) {
 			conf_error(cause, pp->inherit, "unknown profile \"%s\"",
-			    name);
-			return -1;
+			    config_setting_get_string(pp->inherit));
+			pp->broken = 1;
+		} else if (conf_on_cycle(ctx, i)) {
+			chain = conf_cycle(ctx, i);
+			conf_error(cause, pp->inherit, "inheritance cycle: %s",
+			    chain);
+			free(chain);
+			conf_mark_cycle(ctx, i);
 		}
 	}
-	for (i = 0; i < n; i++) {
-		pp = &ctx->pending[i];
-		k = pp->parent;
-		for (steps = 0; k != n && k != i && steps < n; steps++)
-			k = ctx->pending[k].parent;
-		if (k != i)
-			continue;
-		chain = conf_cycle(ctx, i);
-		conf_error(cause, pp->inherit, "inheritance cycle: %s", chain);
-		free(chain);
-		return -1;
-	}
-	return 0;
 }
 
-/* Build profile i: its parent (or the defaults), then its own settings. */
+/*
+ * Build profile i: its parent (or the defaults), then its own settings,
+ * checked when read.  A broken profile, or one inheriting from one, is not
+ * built (and has no name): return -1, reporting nothing more.
+ */
 static int
 conf_build(struct conf_ctx *ctx, size_t i, char **cause)
 {
 	struct conf_pending	*pp = &ctx->pending[i];
 	struct profile		*pr = &ctx->conf->profiles[i];
 
+	if (pp->broken)
+		return -1;
 	if (pp->built)
 		return 0;
 	pp->built = 1;
 	if (pp->parent != ctx->npending) {
-		if (conf_build(ctx, pp->parent, cause) != 0)
+		if (conf_build(ctx, pp->parent, cause) != 0) {
+			pp->broken = 1;
 			return -1;
+		}
 		conf_copy_profile(pr, &ctx->conf->profiles[pp->parent]);
 	} else
 		conf_set_defaults(CONF_PROFILE, pr);
@@ -240,68 +307,88 @@ conf_build(struct conf_ctx *ctx, size_t i, char **cause)
 }
 
 /* Turn the pending profiles into the configuration's profiles. */
-static int
+static void
 conf_resolve(struct conf_ctx *ctx, char **cause)
 {
 	struct config	*conf = ctx->conf;
 	size_t		 i;
 
-	if (conf_link(ctx, cause) != 0)
-		return -1;
+	conf_link(ctx, cause);
 	conf->profiles = xcalloc(ctx->npending, sizeof(*conf->profiles));
 	conf->nprofiles = ctx->npending;
-	for (i = 0; i < ctx->npending; i++) {
-		if (conf_build(ctx, i, cause) != 0)
-			return -1;
-	}
-	return 0;
+	for (i = 0; i < ctx->npending; i++)
+		(void)conf_build(ctx, i, cause);
+}
+
+/*
+ * Whether name is not a profile.  A broken profile is one (its errors are
+ * reported), and so is any name if profiles is not a group (the names it
+ * was meant to hold are not known).
+ */
+static int
+conf_unknown_profile(const struct conf_ctx *ctx, const char *name)
+{
+	return !ctx->noprofiles &&
+	    conf_pending_find(ctx, name) == ctx->npending;
 }
 
 /* Check that default_profile names a profile. */
-static int
+static void
 conf_check_default(struct conf_ctx *ctx, config_t *cfg, char **cause)
 {
 	struct config		*conf = ctx->conf;
 	config_setting_t	*s = NULL;
+	char			*line;
 
-	if (conf_get_profile(conf, conf->default_profile) != NULL)
-		return 0;
+	if (!conf_unknown_profile(ctx, conf->default_profile))
+		return;
 	if (cfg != NULL)
 		s = config_setting_get_member(config_root_setting(cfg),
 		    "default_profile");
-	if (s != NULL)
+	if (s != NULL) {
 		conf_error(cause, s, "unknown profile \"%s\"",
 		    conf->default_profile);
-	else
-		xasprintf(cause, "default_profile: unknown profile \"%s\"",
-		    conf->default_profile);
-	return -1;
+		return;
+	}
+	xasprintf(&line, "default_profile: unknown profile \"%s\"",
+	    conf->default_profile);
+	conf_add_error(cause, conf->path != NULL ? conf->path : "(built-in)",
+	    line);
 }
 
-/* Check that each element of directories names a profile. */
-static int
-conf_check_dirs(const struct config *conf, config_t *cfg, char **cause)
+/*
+ * Check that each element of directories names a profile.  The elements
+ * are read from the file, so that those of a list with errors elsewhere are
+ * checked too; a profile setting that is not a string is already reported.
+ */
+static void
+conf_check_dirs(const struct conf_ctx *ctx, config_t *cfg, char **cause)
 {
 	config_setting_t	*list, *s;
-	size_t			 i;
+	const char		*name;
+	int			 i, n;
 
-	for (i = 0; i < conf->ndirs; i++) {
-		if (conf_get_profile(conf, conf->dirs[i].profile) != NULL)
+	if (cfg == NULL || (list = config_setting_get_member(
+	    config_root_setting(cfg), "directories")) == NULL ||
+	    !config_setting_is_list(list))
+		return;
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		/* NULL if the element is not a group. */
+		s = config_setting_get_member(config_setting_get_elem(list, i),
+		    "profile");
+		if (s == NULL || config_setting_type(s) != CONFIG_TYPE_STRING)
 			continue;
-		/* Only a file sets directories. */
-		list = config_setting_get_member(config_root_setting(cfg),
-		    "directories");
-		s = config_setting_get_elem(list, i);
-		conf_error(cause, config_setting_get_member(s, "profile"),
-		    "unknown profile \"%s\"", conf->dirs[i].profile);
-		return -1;
+		name = config_setting_get_string(s);
+		if (conf_unknown_profile(ctx, name))
+			conf_error(cause, s, "unknown profile \"%s\"", name);
 	}
-	return 0;
 }
 
 /*
  * Build a configuration from the defaults, the built-in profiles and, if
- * cfg is not NULL, a file read from path.
+ * cfg is not NULL, a file read from path.  *cause is NULL on entry; any
+ * error added to it (see conf_load for their order) makes this fail.
  */
 static struct config *
 conf_new(config_t *cfg, const char *path, char **cause)
@@ -309,7 +396,6 @@ conf_new(config_t *cfg, const char *path, char **cause)
 	struct conf_ctx	 ctx;
 	struct config	*conf;
 	size_t		 i;
-	int		 error = -1;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = conf = xcalloc(1, sizeof(*conf));
@@ -319,22 +405,18 @@ conf_new(config_t *cfg, const char *path, char **cause)
 		conf->path = xstrdup(path);
 	conf_read_builtins(&ctx);
 
-	if (cfg != NULL &&
-	    conf_read_root(&ctx, config_root_setting(cfg), cause) != 0)
-		goto out;
-	if (conf_resolve(&ctx, cause) != 0)
-		goto out;
-	if (conf_check_default(&ctx, cfg, cause) != 0)
-		goto out;
-	if (conf_check_dirs(conf, cfg, cause) != 0)
-		goto out;
-	error = 0;
-out:
+	if (cfg != NULL)
+		conf_read_root(&ctx, config_root_setting(cfg), cause);
+	conf_resolve(&ctx, cause);
+	conf_check_default(&ctx, cfg, cause);
+	conf_check_dirs(&ctx, cfg, cause);
+
 	for (i = 0; i < conf_nbuiltins; i++)
 		config_destroy(&ctx.builtin[i]);
 	free(ctx.builtin);
 	free(ctx.pending);
-	if (error != 0) {
+	free(ctx.order);
+	if (*cause != NULL) {
 		conf_free(conf);
 		return NULL;
 	}
@@ -346,7 +428,7 @@ struct config *
 conf_default(void)
 {
 	struct config	*conf;
-	char		*cause;
+	char		*cause = NULL;
 
 	if ((conf = conf_new(NULL, NULL, &cause)) == NULL)
 		fatalx("built-in configuration: %s", cause);
@@ -378,8 +460,26 @@ conf_open(const char *path, char **cause)
 }
 
 /*
- * Read a configuration file over the built-in defaults.  Return NULL with
- * *cause set to "FILE:LINE: KEY: REASON" on error.
+ * Read a configuration file over the built-in defaults.  On error return
+ * NULL with *cause set to "FILE: REASON" (the file cannot be read),
+ * "FILE:LINE: REASON" (a syntax error: nothing more is checked) or every
+ * error found, one a line "FILE:LINE: KEY: REASON" joined by '\n', up to
+ * CONF_MAX_ERRORS and then "FILE: too many errors".  They come in the order
+ * of the checks:
+ *
+ * 1. Each setting, in file order (an included file where it is included):
+ *    at most one error a setting, but one for each bad element of
+ *    directories (a missing setting at the element, then its own settings,
+ *    then a path already listed by an earlier element without errors).
+ * 2. inherit naming no profile, and inheritance cycles (each once, at its
+ *    profile defined first), profiles in the order they are defined (a
+ *    file's profile named like a built-in one is at its place in the file).
+ * 3. default_profile naming no profile.
+ * 4. Elements of directories naming no profile, in list order.
+ *
+ * Later checks skip what has errors, rather than report their consequences:
+ * a profile with errors, or inheriting from one, is not built but is still
+ * a profile to name; if profiles is not a group, no name is checked.
  */
 struct config *
 conf_load(const char *path, char **cause)

@@ -84,6 +84,12 @@ struct config {
 	unsigned char	*isset;		/* private, for conf_isset */
 };
 
+/*
+ * On error conf_load and conf_sidecar return NULL with *cause (to free)
+ * holding every error found, which may be several lines: one error a line,
+ * "FILE:LINE: KEY: REASON", joined by '\n' with none at the end.  The
+ * order of the lines is described at conf_load in conf.c.
+ */
 struct config	*conf_default(void);
 struct config	*conf_load(const char *, char **);
 void		 conf_free(struct config *);

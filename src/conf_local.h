@@ -13,6 +13,8 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
+#define CONF_MAX_ERRORS	50	/* reported in one cause, then "too many" */
+
 /* Where a setting may appear, and the struct it is stored in. */
 enum conf_scope {
 	CONF_GLOBAL,		/* top level; member of struct config */
@@ -82,6 +84,7 @@ const struct conf_entry	*conf_find(enum conf_scope, const char *);
 /* conf_value.c */
 void		 conf_fmt_float(char *, size_t, double);
 char		*conf_key(const config_setting_t *);
+void		 conf_add_error(char **, const char *, char *);
 void		 conf_error(char **, const config_setting_t *, const char *,
 		     ...) __attribute__((format(printf, 3, 4)));
 const char	*conf_type_name(int);

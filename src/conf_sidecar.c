@@ -120,33 +120,54 @@ sidecar_include(const char *text)
 }
 
 /*
+ * The profile a sidecar starts from: the one its profile setting ps names,
+ * else base, else the default profile.  NULL if ps names no profile; if ps
+ * is not a string (an error reported with the others), base or the default.
+ */
+static const struct profile *
+sidecar_from(const struct config *conf, const struct profile *base,
+    const config_setting_t *ps)
+{
+	if (ps != NULL && config_setting_type(ps) == CONFIG_TYPE_STRING)
+		return conf_get_profile(conf, config_setting_get_string(ps));
+	if (base != NULL)
+		return base;
+	return conf_get_profile(conf, NULL);
+}
+
+/*
  * Build the profile of a sidecar read into root: a copy of the profile it
- * names, or of base, with its settings applied.
+ * starts from with its settings applied.  Every setting is checked, in
+ * file order, even if the profile it names is unknown.
  */
 static struct profile *
 sidecar_build(const struct config *conf, const struct profile *base,
     const config_setting_t *root, char **cause)
 {
-	const config_setting_t	*s;
-	const char		*name;
-	struct profile		*pr;
+	const config_setting_t	*ps, *s;
+	const struct profile	*from;
+	struct profile		*pr = NULL;
+	int			 i, n, error = 0;
 
-	if ((s = config_setting_get_member(root, "profile")) != NULL) {
-		if (conf_apply(s, CONF_SIDECAR, NULL, cause) != 0)
-			return NULL;
-		name = config_setting_get_string(s);
-		if ((base = conf_get_profile(conf, name)) == NULL) {
-			conf_error(cause, s, "unknown profile \"%s\"", name);
-			return NULL;
+	ps = config_setting_get_member(root, "profile");
+	if ((from = sidecar_from(conf, base, ps)) != NULL) {
+		pr = xmalloc(sizeof(*pr));
+		memcpy(pr, from, sizeof(*pr));
+		pr->name = xstrdup(from->name);
+		conf_dup_values(CONF_PROFILE, pr);
+	}
+	n = config_setting_length(root);
+	for (i = 0; i < n; i++) {
+		s = config_setting_get_elem(root, i);
+		if (conf_apply(s, CONF_SIDECAR, pr, cause) != 0)
+			error = -1;
+		else if (s == ps && from == NULL) {
+			conf_error(cause, s, "unknown profile \"%s\"",
+			    config_setting_get_string(s));
+			error = -1;
 		}
-	} else if (base == NULL)
-		base = conf_get_profile(conf, NULL);
-
-	pr = xmalloc(sizeof(*pr));
-	memcpy(pr, base, sizeof(*pr));
-	pr->name = xstrdup(base->name);
-	conf_dup_values(CONF_PROFILE, pr);
-	if (conf_apply_group(root, CONF_SIDECAR, pr, cause) != 0) {
+	}
+	if (error != 0) {
 		conf_profile_free(pr);
 		return NULL;
 	}
@@ -157,7 +178,9 @@ sidecar_build(const struct config *conf, const struct profile *base,
  * Read the sidecar file at path over profile base (the default profile if
  * NULL) or over the profile it names.  Return a new profile, named as the
  * profile it started from, to free with conf_profile_free; or NULL with
- * *cause set to "FILE:LINE: KEY: REASON" or "FILE: REASON".
+ * *cause set to "FILE: REASON", "FILE:LINE: REASON" (@include or a syntax
+ * error) or, as for conf_load, every error in its settings in file order,
+ * one a line "FILE:LINE: KEY: REASON" joined by '\n'.
  */
 struct profile *
 conf_sidecar(const struct config *conf, const struct profile *base,

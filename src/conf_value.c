@@ -1,7 +1,8 @@
 /*
  * Values of settings, driven by the table: check a setting read by
- * libconfig against its entry and store it, report errors as
- * "FILE:LINE: KEY: REASON", and set, free and copy the values of a scope.
+ * libconfig against its entry and store it, report errors as lines
+ * "FILE:LINE: KEY: REASON" added to those found before, and set, free and
+ * copy the values of a scope.
  */
 #include "config.h"
 
@@ -120,22 +121,73 @@ conf_file(const config_setting_t *s)
 	return "(built-in)";
 }
 
-/* Set *cause to "FILE:LINE: KEY: REASON" for setting s. */
+/* The number of lines in errors, NULL for none. */
+static size_t
+conf_nerrors(const char *errors)
+{
+	size_t	n;
+
+	if (errors == NULL)
+		return 0;
+	for (n = 1; (errors = strchr(errors, '\n')) != NULL; errors++)
+		n++;
+	return n;
+}
+
+/*
+ * Append line (which is freed) to the errors in *cause, NULL for none, one
+ * a line.  After CONF_MAX_ERRORS of them, the next is replaced by "FILE: too
+ * many errors" and the rest dropped.
+ */
+void
+conf_add_error(char **cause, const char *file, char *line)
+{
+	size_t	 n = conf_nerrors(*cause);
+	char	*tmp;
+
+	if (n > CONF_MAX_ERRORS) {
+		free(line);
+		return;
+	}
+	if (n == CONF_MAX_ERRORS) {
+		free(line);
+		xasprintf(&line, "%s: too many errors", file);
+	}
+	if (*cause == NULL) {
+		*cause = line;
+		return;
+	}
+	xasprintf(&tmp, "%s\n%s", *cause, line);
+	free(*cause);
+	free(line);
+	*cause = tmp;
+}
+
+/*
+ * Append "FILE:LINE: KEY: REASON" for setting s to the errors in *cause
+ * (see conf_add_error); FILE of "too many errors" is the file being read.
+ */
 void
 conf_error(char **cause, const config_setting_t *s, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*reason, *key;
+	const config_setting_t	*root = s;
+	va_list			 ap;
+	char			*reason, *key, *line;
 
+	if (conf_nerrors(*cause) > CONF_MAX_ERRORS)
+		return;
 	va_start(ap, fmt);
 	if (vasprintf(&reason, fmt, ap) == -1)
 		fatal("vasprintf");
 	va_end(ap);
 	key = conf_key(s);
-	xasprintf(cause, "%s:%u: %s: %s", conf_file(s),
+	xasprintf(&line, "%s:%u: %s: %s", conf_file(s),
 	    config_setting_source_line(s), key, reason);
 	free(key);
 	free(reason);
+	while (!config_setting_is_root(root))
+		root = config_setting_parent(root);
+	conf_add_error(cause, conf_file(root), line);
 }
 
 /* The type of a libconfig setting, for messages. */
@@ -466,7 +518,10 @@ conf_set_strarray(const struct conf_entry *ce, const config_setting_t *s,
 	return 0;
 }
 
-/* Check that a list element has every required setting. */
+/*
+ * Check that a list element has every required setting; only the first
+ * missing one is reported, as they would all be reported at the element.
+ */
 static int
 conf_check_required(enum conf_scope scope, const config_setting_t *group,
     char **cause)
@@ -500,11 +555,11 @@ conf_member_or_group(const config_setting_t *group, const char *name)
 
 /*
  * Check that element n of a list read into elems has no CONF_UNIQUE string
- * equal to an earlier element's.
+ * equal to that of an earlier element without errors (ok[j]).
  */
 static int
 conf_check_unique(const struct conf_entry *list, const config_setting_t *s,
-    char *elems, size_t n, char **cause)
+    char *elems, const unsigned char *ok, size_t n, char **cause)
 {
 	const struct conf_entry	*ce;
 	const char		*v, *w;
@@ -519,7 +574,7 @@ conf_check_unique(const struct conf_entry *list, const config_setting_t *s,
 		v = *(char **)conf_ptr(ce, elems + n * size);
 		for (j = 0; j < n; j++) {
 			w = *(char **)conf_ptr(ce, elems + j * size);
-			if (strcmp(v, w) != 0)
+			if (!ok[j] || strcmp(v, w) != 0)
 				continue;
 			key = conf_key(conf_member_or_group(
 			    config_setting_get_elem(s, j), ce->name));
@@ -545,46 +600,68 @@ conf_free_elems(const struct conf_entry *list, char *elems, size_t n)
 }
 
 /*
+ * Check element i of list s, read over the defaults into elems: its required
+ * settings, each of its settings, and, if those have no error, that it is
+ * unique.  Set ok[i] if it has no error.
+ */
+static int
+conf_set_elem(const struct conf_entry *ce, const config_setting_t *s,
+    char *elems, unsigned char *ok, size_t i, char **cause)
+{
+	const config_setting_t	*e = config_setting_get_elem(s, i);
+	char			*elem = elems + i * ce->elem_size;
+	int			 error = 0;
+
+	if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+		conf_error(cause, e, "expected a group, got %s",
+		    conf_type_name(config_setting_type(e)));
+		return -1;
+	}
+	conf_set_defaults(ce->elem_scope, elem);
+	if (conf_check_required(ce->elem_scope, e, cause) != 0)
+		error = -1;
+	if (conf_apply_group(e, ce->elem_scope, elem, cause) != 0)
+		error = -1;
+	if (error == 0 &&
+	    conf_check_unique(ce, s, elems, ok, i, cause) != 0)
+		error = -1;
+	ok[i] = error == 0;
+	return error;
+}
+
+/*
  * Check a list of groups, each read over the defaults into a struct of the
- * entry's element scope, and store it if base is not NULL.
+ * entry's element scope, and store it if base is not NULL.  Every element
+ * is checked, whatever errors the earlier ones have.
  */
 static int
 conf_set_list(const struct conf_entry *ce, const config_setting_t *s,
     void *base, char **cause)
 {
-	const config_setting_t	*e;
-	char			*elems = NULL, **ep, *elem;
-	size_t			 i, n = config_setting_length(s);
+	char		*elems = NULL, **ep;
+	unsigned char	*ok = NULL;
+	size_t		 i, n = config_setting_length(s);
+	int		 error = 0;
 
-	if (n > 0)
+	if (n > 0) {
 		elems = xcalloc(n, ce->elem_size);
-	for (i = 0; i < n; i++) {
-		e = config_setting_get_elem(s, i);
-		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			conf_error(cause, e, "expected a group, got %s",
-			    conf_type_name(config_setting_type(e)));
-			goto fail;
-		}
-		elem = elems + i * ce->elem_size;
-		conf_set_defaults(ce->elem_scope, elem);
-		if (conf_apply_group(e, ce->elem_scope, elem, cause) != 0 ||
-		    conf_check_required(ce->elem_scope, e, cause) != 0 ||
-		    conf_check_unique(ce, s, elems, i, cause) != 0)
-			goto fail;
+		ok = xcalloc(n, sizeof(*ok));
 	}
-	if (base == NULL) {
+	for (i = 0; i < n; i++) {
+		if (conf_set_elem(ce, s, elems, ok, i, cause) != 0)
+			error = -1;
+	}
+	free(ok);
+	if (error != 0 || base == NULL) {
+		/* Elements not groups are zero, which frees as nothing. */
 		conf_free_elems(ce, elems, n);
-		return 0;
+		return error;
 	}
 	ep = conf_ptr(ce, base);
 	conf_free_elems(ce, *ep, *conf_count(ce, base));
 	*ep = elems;
 	*conf_count(ce, base) = n;
 	return 0;
-fail:
-	/* Elements not reached are zero, which frees as nothing. */
-	conf_free_elems(ce, elems, n);
-	return -1;
 }
 
 /* The entry for a setting found in a group of scope where, or NULL. */
@@ -620,7 +697,9 @@ conf_unknown(const config_setting_t *s, enum conf_scope where, char **cause)
 /*
  * Apply one setting found in a group of scope where (the top level, a
  * profile, a list element, a sidecar): look it up in the table, check it,
- * and store it if base is not NULL.
+ * and store it if base is not NULL.  A setting gives at most one error, the
+ * first found in it, except a list of groups, whose elements are each
+ * checked like groups of settings.
  */
 int
 conf_apply(const config_setting_t *s, enum conf_scope where, void *base,
@@ -656,19 +735,22 @@ conf_apply(const config_setting_t *s, enum conf_scope where, void *base,
 	return 0;
 }
 
-/* Apply every member of a group of scope where. */
+/*
+ * Apply every member of a group of scope where, going on after an error;
+ * return -1 if any had one.
+ */
 int
 conf_apply_group(const config_setting_t *group, enum conf_scope where,
     void *base, char **cause)
 {
-	int	i, n = config_setting_length(group);
+	int	i, n = config_setting_length(group), error = 0;
 
 	for (i = 0; i < n; i++) {
 		if (conf_apply(config_setting_get_elem(group, i), where, base,
 		    cause) != 0)
-			return -1;
+			error = -1;
 	}
-	return 0;
+	return error;
 }
 
 /* Store the defaults of every entry of a scope. */

@@ -458,7 +458,7 @@ setup_conf(const char *path, const char *outdir, const char *statsdir,
 	if (path == NULL)
 		conf = conf_default();
 	else if ((conf = conf_load(path, &cause)) == NULL) {
-		log_warnx("%s", cause);
+		log_warnx_lines("", cause);
 		exit(2);
 	}
 	if (outdir != NULL) {

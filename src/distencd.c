@@ -896,7 +896,8 @@ daemon_reload(void)
 	    (unsigned long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	if ((nc = daemon_conf(conffile, &cause)) == NULL ||
 	    daemon_dirs(nc, &cause) != 0) {
-		log_warnx("reload: %s; keeping the old configuration", cause);
+		log_warnx_lines("reload: ", cause);
+		log_warnx("reload failed: keeping the old configuration");
 		free(cause);
 		conf_free(nc);
 		sdn_notify("READY=1");
@@ -1144,7 +1145,7 @@ main(int argc, char *argv[])
 	if (conffile == NULL && access(SYSCONFDIR "/distencd.conf", F_OK) == 0)
 		conffile = SYSCONFDIR "/distencd.conf";
 	if ((conf = daemon_conf(conffile, &cause)) == NULL) {
-		log_warnx("%s", cause);
+		log_warnx_lines("", cause);
 		return 1;
 	}
 	if (checkonly) {

@@ -172,6 +172,21 @@ log_warnx(const char *emsg, ...)
 	va_end(ap);
 }
 
+/* A warning per line of a text of several lines (config errors). */
+void
+log_warnx_lines(const char *prefix, const char *text)
+{
+	const char	*nl;
+
+	for (; text != NULL && *text != '\0'; text = nl + 1) {
+		if ((nl = strchr(text, '\n')) == NULL) {
+			log_warnx("%s%s", prefix, text);
+			break;
+		}
+		log_warnx("%s%.*s", prefix, (int)(nl - text), text);
+	}
+}
+
 void
 log_info(const char *emsg, ...)
 {

@@ -24,6 +24,7 @@ void	log_stamp(FILE *, int, const char *, ...)
 
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx_lines(const char *, const char *);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	vlog(int, const char *, va_list) __attribute__((format(printf, 2, 0)));

@@ -78,6 +78,49 @@ load_fails(const char *text, const char *suffix)
 	free(path);
 }
 
+/*
+ * The lines "PATH" followed by each suffix of a NULL-terminated list,
+ * joined by '\n', as in the cause of several errors.
+ */
+static char *
+join_lines(const char *path, va_list ap)
+{
+	const char	*suffix;
+	char		*lines = NULL, *tmp;
+
+	while ((suffix = va_arg(ap, const char *)) != NULL) {
+		if (lines == NULL)
+			xasprintf(&lines, "%s%s", path, suffix);
+		else {
+			xasprintf(&tmp, "%s\n%s%s", lines, path, suffix);
+			free(lines);
+			lines = tmp;
+		}
+	}
+	assert_non_null(lines);
+	return lines;
+}
+
+/* Load text, which must fail with one line "PATH" and suffix for each. */
+static void __attribute__((sentinel))
+load_fails_lines(const char *text, ...)
+{
+	va_list	 ap;
+	char	*path, *cause = NULL, *expected;
+
+	path = write_temp(text);
+	assert_null(conf_load(path, &cause));
+	assert_non_null(cause);
+	va_start(ap, text);
+	expected = join_lines(path, ap);
+	va_end(ap);
+	assert_string_equal(cause, expected);
+	free(expected);
+	free(cause);
+	unlink(path);
+	free(path);
+}
+
 /* Check that p has every built-in default profile value. */
 static void
 assert_default_profile(const struct profile *p)
@@ -1548,6 +1591,287 @@ test_sidecar_errors(void **state)
 	conf_free(conf);
 }
 
+/* Read text as a sidecar, which must fail with these lines (join_lines). */
+static void __attribute__((sentinel))
+sidecar_fails_lines(const struct config *conf, const char *text, ...)
+{
+	va_list	 ap;
+	char	*path, *cause = NULL, *expected;
+
+	path = write_temp(text);
+	assert_null(conf_sidecar(conf, NULL, path, &cause));
+	assert_non_null(cause);
+	va_start(ap, text);
+	expected = join_lines(path, ap);
+	va_end(ap);
+	assert_string_equal(cause, expected);
+	free(expected);
+	free(cause);
+	unlink(path);
+	free(path);
+}
+
+static void
+test_errors_globals(void **state)
+{
+	(void)state;
+	load_fails_lines("jobs = 0;\npoll_interval = 0;\n",
+	    ":1: jobs: 0 is out of range (1..64)",
+	    ":2: poll_interval: 0 is out of range (1..86400)", NULL);
+	/* One error a setting, whatever its kind, in file order. */
+	load_fails_lines("colour = 1;\noutput_dir = 3;\njobs = 2;\n"
+	    "preset = \"slow\";\non_done = ( \"/bin/echo\", 1 );\n",
+	    ":1: colour: unknown setting",
+	    ":2: output_dir: expected a string, got an integer",
+	    ":4: preset: profile setting, belongs in a profile "
+	    "(profiles.NAME.preset)",
+	    ":5: on_done.[1]: expected a string, got an integer", NULL);
+	/* A syntax error is the only one. */
+	load_fails_lines("jobs = 0;\nnice = 99;\nthreads = ;\n",
+	    ":3: syntax error", NULL);
+}
+
+static void
+test_errors_profiles(void **state)
+{
+	(void)state;
+	load_fails_lines("profiles = {\n"
+	    "  a = { threads = 0; };\n"
+	    "  b = { preset = \"turbo\";\n"
+	    "    crop = 1; };\n"
+	    "  c = [ 1 ];\n"
+	    "};\n",
+	    ":2: profiles.a.threads: 0 is out of range (1..256)",
+	    ":3: profiles.b.preset: \"turbo\" is not one of ultrafast, "
+	    "superfast, veryfast, faster, fast, medium, slow, slower, "
+	    "veryslow, placebo",
+	    ":4: profiles.b.crop: expected a string, got an integer",
+	    ":5: profiles.c: expected a group, got an array", NULL);
+	/* Globals around the profiles, in file order. */
+	load_fails_lines("jobs = 0;\n"
+	    "profiles = { a = { bpp = 0.0; }; };\n"
+	    "nice = 20;\n",
+	    ":1: jobs: 0 is out of range (1..64)",
+	    ":2: profiles.a.bpp: 0.0 is out of range (0.001..10.0)",
+	    ":3: nice: 20 is out of range (-20..19)", NULL);
+}
+
+static void
+test_errors_default_profile(void **state)
+{
+	(void)state;
+	/* default_profile is checked after the settings. */
+	load_fails_lines("default_profile = \"nonesuch\";\n"
+	    "profiles = { a = { threads = 0; }; };\n",
+	    ":2: profiles.a.threads: 0 is out of range (1..256)",
+	    ":1: default_profile: unknown profile \"nonesuch\"", NULL);
+	load_fails_lines("profiles = { a = { threads = 0; }; };\n"
+	    "default_profile = \"nonesuch\";\n",
+	    ":1: profiles.a.threads: 0 is out of range (1..256)",
+	    ":2: default_profile: unknown profile \"nonesuch\"", NULL);
+	/* A profile with errors is still a profile to name. */
+	load_fails_lines("default_profile = \"a\";\n"
+	    "profiles = { a = { threads = 0; }; };\n",
+	    ":2: profiles.a.threads: 0 is out of range (1..256)", NULL);
+	load_fails_lines("default_profile = \"a\";\n"
+	    "profiles = { a = 1; };\n",
+	    ":2: profiles.a: expected a group, got an integer", NULL);
+	/* Without a profiles group, no name is checked. */
+	load_fails_lines("default_profile = \"a\";\nprofiles = 1;\n"
+	    "directories = ( { path = \"x\"; profile = \"b\"; } );\n",
+	    ":2: profiles: expected a group, got an integer", NULL);
+	/* A default_profile that is not a string is checked no further. */
+	load_fails_lines("default_profile = 1;\n",
+	    ":1: default_profile: expected a string, got an integer", NULL);
+}
+
+static void
+test_errors_inherit(void **state)
+{
+	(void)state;
+	/*
+	 * Profiles inheriting from one with errors are not built, silently;
+	 * unknown profiles inherited come after the settings' errors.
+	 */
+	load_fails_lines("profiles = {\n"
+	    "  a = { threads = 0; };\n"
+	    "  b = { inherit = \"a\"; };\n"
+	    "  c = { inherit = \"b\"; bpp = 0.0; };\n"
+	    "  d = { inherit = \"nonesuch\"; threads = 0; };\n"
+	    "  e = { inherit = \"d\"; };\n"
+	    "  f = { inherit = 1; };\n"
+	    "  g = { inherit = \"f\"; };\n"
+	    "};\n",
+	    ":2: profiles.a.threads: 0 is out of range (1..256)",
+	    ":4: profiles.c.bpp: 0.0 is out of range (0.001..10.0)",
+	    ":5: profiles.d.threads: 0 is out of range (1..256)",
+	    ":7: profiles.f.inherit: expected a string, got an integer",
+	    ":5: profiles.d.inherit: unknown profile \"nonesuch\"", NULL);
+	/* A cycle is reported once, even through a profile with errors. */
+	load_fails_lines("profiles = {\n"
+	    "  x = { inherit = \"a\"; };\n"
+	    "  a = { inherit = \"b\"; threads = 0; };\n"
+	    "  b = { inherit = \"a\"; };\n"
+	    "  y = { inherit = \"y\"; };\n"
+	    "  z = { inherit = \"nonesuch\"; };\n"
+	    "};\n",
+	    ":3: profiles.a.threads: 0 is out of range (1..256)",
+	    ":3: profiles.a.inherit: inheritance cycle: a -> b -> a",
+	    ":5: profiles.y.inherit: inheritance cycle: y -> y",
+	    ":6: profiles.z.inherit: unknown profile \"nonesuch\"", NULL);
+	/* In the order defined, a built-in's name at its place in the file. */
+	load_fails_lines("profiles = {\n"
+	    "  a = { inherit = \"x\"; };\n"
+	    "  hevc = { inherit = \"y\"; };\n"
+	    "};\n",
+	    ":2: profiles.a.inherit: unknown profile \"x\"",
+	    ":3: profiles.hevc.inherit: unknown profile \"y\"", NULL);
+}
+
+static void
+test_errors_directories(void **state)
+{
+	(void)state;
+	load_fails_lines("jobs = 0;\n"
+	    "directories = (\n"
+	    "  { path = \"/a\"; profile = \"hevc\"; },\n"
+	    "  { path = \"b\"; profile = \"nonesuch\"; },\n"
+	    "  { profile = 1; path = \"c\"; },\n"
+	    "  { },\n"
+	    "  \"d\",\n"
+	    "  { colour = 1; }\n"
+	    ");\n"
+	    "nice = 99;\n",
+	    ":1: jobs: 0 is out of range (1..64)",
+	    ":3: directories.[0].path: must be relative",
+	    ":5: directories.[2].profile: expected a string, got an integer",
+	    ":6: directories.[3]: missing setting \"path\"",
+	    ":7: directories.[4]: expected a group, got a string",
+	    ":8: directories.[5]: missing setting \"path\"",
+	    ":8: directories.[5].colour: unknown setting",
+	    ":10: nice: 99 is out of range (-20..19)",
+	    ":4: directories.[1].profile: unknown profile \"nonesuch\"",
+	    NULL);
+	/*
+	 * An element with errors is compared with no other; a profile with
+	 * errors is a profile to name.
+	 */
+	load_fails_lines("directories = (\n"
+	    "  { path = \"a\"; profile = 1; },\n"
+	    "  { path = \"a\"; profile = \"p\"; },\n"
+	    "  { path = \"a/\"; profile = \"hevc\"; }\n"
+	    ");\n"
+	    "profiles = { p = { threads = 0; }; };\n",
+	    ":2: directories.[0].profile: expected a string, got an integer",
+	    ":4: directories.[2].path: \"a\" is already listed as "
+	    "directories.[1].path",
+	    ":6: profiles.p.threads: 0 is out of range (1..256)", NULL);
+}
+
+static void
+test_errors_sidecar(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = sidecar_conf();
+	sidecar_fails_lines(conf,
+	    "threads = 0;\ncrop = \"off\";\ncolour = 1;\n",
+	    ":1: threads: 0 is out of range (1..256)",
+	    ":3: colour: unknown setting", NULL);
+	/* An unknown profile in file order, the settings checked anyway. */
+	sidecar_fails_lines(conf, "profile = \"nonesuch\";\nthreads = 0;\n",
+	    ":1: profile: unknown profile \"nonesuch\"",
+	    ":2: threads: 0 is out of range (1..256)", NULL);
+	sidecar_fails_lines(conf, "jobs = 2;\nbitrate = -1;\nprofile = 3;\n",
+	    ":1: jobs: global setting, not allowed in a sidecar",
+	    ":2: bitrate: -1 is out of range (0..1000000)",
+	    ":3: profile: expected a string, got an integer", NULL);
+	conf_free(conf);
+}
+
+/* Text of n unknown settings, one a line. */
+static char *
+unknown_settings(int n)
+{
+	char	*text = xstrdup(""), *tmp;
+	int	 i;
+
+	for (i = 1; i <= n; i++) {
+		xasprintf(&tmp, "%sk%d = 1;\n", text, i);
+		free(text);
+		text = tmp;
+	}
+	return text;
+}
+
+/* The cause for the first n lines of unknown_settings read from path. */
+static char *
+unknown_lines(const char *path, int n)
+{
+	char	*lines = NULL, *tmp;
+	int	 i;
+
+	for (i = 1; i <= n; i++) {
+		xasprintf(&tmp, "%s%s%s:%d: k%d: unknown setting",
+		    lines != NULL ? lines : "", lines != NULL ? "\n" : "",
+		    path, i, i);
+		free(lines);
+		lines = tmp;
+	}
+	return lines;
+}
+
+static void
+test_errors_cap(void **state)
+{
+	struct config	*conf;
+	char		*text, *path, *cause = NULL, *expected, *tmp;
+
+	(void)state;
+	/* 50 errors are all reported. */
+	text = unknown_settings(50);
+	path = write_temp(text);
+	assert_null(conf_load(path, &cause));
+	expected = unknown_lines(path, 50);
+	assert_string_equal(cause, expected);
+	free(expected);
+	free(cause);
+	unlink(path);
+	free(path);
+	free(text);
+
+	/* Then the rest, whatever they are, are cut short. */
+	text = unknown_settings(60);
+	xasprintf(&tmp, "%sdefault_profile = \"nonesuch\";\n", text);
+	path = write_temp(tmp);
+	assert_null(conf_load(path, &cause));
+	expected = unknown_lines(path, 50);
+	free(tmp);
+	xasprintf(&tmp, "%s\n%s: too many errors", expected, path);
+	assert_string_equal(cause, tmp);
+	free(tmp);
+	free(expected);
+	free(cause);
+	unlink(path);
+	free(path);
+
+	/* The same in a sidecar. */
+	conf = sidecar_conf();
+	path = write_temp(text);
+	assert_null(conf_sidecar(conf, NULL, path, &cause));
+	expected = unknown_lines(path, 50);
+	xasprintf(&tmp, "%s\n%s: too many errors", expected, path);
+	assert_string_equal(cause, tmp);
+	free(tmp);
+	free(expected);
+	free(cause);
+	unlink(path);
+	free(path);
+	free(text);
+	conf_free(conf);
+}
+
 static void
 test_sidecar_files(void **state)
 {
@@ -1674,6 +1998,13 @@ main(void)
 		cmocka_unit_test(test_sidecar),
 		cmocka_unit_test(test_sidecar_errors),
 		cmocka_unit_test(test_sidecar_files),
+		cmocka_unit_test(test_errors_globals),
+		cmocka_unit_test(test_errors_profiles),
+		cmocka_unit_test(test_errors_default_profile),
+		cmocka_unit_test(test_errors_inherit),
+		cmocka_unit_test(test_errors_directories),
+		cmocka_unit_test(test_errors_sidecar),
+		cmocka_unit_test(test_errors_cap),
 		cmocka_unit_test(test_misc),
 	};
 
