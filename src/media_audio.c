@@ -42,7 +42,6 @@ struct audio_norm {
 	AVCodecContext		*enc;
 	AVPacket		*pkt;
 	double			 gain;	/* dB */
-	int64_t			 next_pts;
 };
 
 /* The decoder's channel layout, or the default one for its count. */
@@ -332,7 +331,6 @@ norm_new(const AVCodecContext *dec, AVRational tb, const struct profile *prof,
 		av_buffersink_set_frame_size(n->g.sink, n->enc->frame_size);
 	if ((n->pkt = av_packet_alloc()) == NULL)
 		fatalx("av_packet_alloc");
-	n->next_pts = AV_NOPTS_VALUE;
 	return n;
 }
 

@@ -1,0 +1,79 @@
+/*
+ * The daemon's jobs (djob.c) and the state the daemon's loop (distencd.c)
+ * shares with them.
+ */
+#ifndef DJOB_H
+#define DJOB_H
+
+#include <sys/stat.h>
+
+#include <stdint.h>
+#include <time.h>
+
+#include "conf.h"
+#include "job.h"
+#include "jobid.h"
+#include "worker.h"
+
+enum djob_state {
+	DJ_QUEUED,
+	DJ_RUNNING,
+	DJ_WAITING,
+	DJ_DONE,
+	DJ_FAILED,
+	DJ_STATES
+};
+
+
+/* A job the daemon knows: found in the spool or remembered. */
+struct djob {
+	char		 id[JOBID_MAX];
+	char		*rel;		/* NULL: only remembered */
+	char		*source;
+	char		*output;
+	char		*log;
+	char		*status;
+	char		*profile;
+	char		*statsdir;
+	enum djob_state	 state;
+	int		 attempts;
+	time_t		 created;
+	time_t		 started;
+	time_t		 finished;
+	double		 retry_at;	/* monotonic */
+	double		 written;	/* status last written (monotonic) */
+	char		*error;
+	char		*summary;
+	int64_t		 size;		/* the file the id was made from */
+	int64_t		 mtime;
+	int64_t		 frames;	/* last progress seen */
+	struct profile	*sidecar;
+	struct worker	*w;		/* while running */
+};
+
+#define DJL_ERROR	1	/* an error */
+#define DJL_NOFILE	2	/* the worker wrote it to the job's log */
+
+/* Shared with distencd.c, which owns them. */
+extern struct config	*conf;
+extern struct spool	*spool;
+extern struct djob	**jobs;
+extern size_t		 njobs;
+extern char		 node[256];
+extern int		 stopping;
+extern char		*worker_prog;
+extern int		 daemon_dirty;
+
+void	 djob_log(struct djob *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 djob_set(struct djob *, enum djob_state, const char *, const char *);
+void	 djob_remember(void);
+void	 on_ready(void *, const char *, const struct stat *);
+int	 djob_count(enum djob_state);
+void	 djob_start_all(void);
+void	 djob_read(struct djob *);
+void	 djob_retry_due(void);
+void	 hooks_reap(void);
+void	 djob_free_all(void);
+
+#endif
