@@ -444,7 +444,9 @@ worker_mode(const char *output, const char *log, const char *prefix)
 	j.conf = conf;
 	j.prof = conf_profile(conf, NULL);
 	j.overwrite = conf->overwrite;
-	worker_run(&j, prefix != NULL ? prefix : "", 0);
+	if (prefix != NULL)
+		xasprintf(&cause, "%s: ", prefix);
+	worker_run(&j, prefix != NULL ? cause : "", 0);
 }
 
 /* Load the configuration and apply the command line's overrides. */
@@ -459,6 +461,7 @@ setup_conf(const char *path, const char *outdir, const char *statsdir,
 		conf = conf_default();
 	else if ((conf = conf_load(path, &cause)) == NULL) {
 		log_warnx_lines("", cause);
+		free(cause);
 		exit(2);
 	}
 	if (outdir != NULL) {

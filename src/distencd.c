@@ -484,6 +484,7 @@ main(int argc, char *argv[])
 		conffile = SYSCONFDIR "/distencd.conf";
 	if ((conf = daemon_conf(conffile, &cause)) == NULL) {
 		log_warnx_lines("", cause);
+		free(cause);
 		return 1;
 	}
 	if (checkonly) {

@@ -581,7 +581,10 @@ djob_reaped(struct djob *dj, int status)
 
 	worker_reap(w, status);
 	dj->w = NULL;
-	if (WIFSIGNALED(status))
+	if (w->state != WORKER_DONE && w->state != WORKER_SKIPPED)
+		/* Whatever the worker could not clean up (killed, or died
+		 * in a sanitizer's or the C library's abort): the names
+		 * hold its pid, so nothing else matches them. */
 		job_leftovers(dj->source, dj->output, dj->statsdir,
 		    (long)w->pid);
 	if (w->state == WORKER_SKIPPED)
