@@ -72,9 +72,9 @@ measure() {
 		cut -d' ' -f1 "$T/t" >>"$T/$_name.times"
 		printf '  %-5s run %d: %s s\n' "$_name" "$i" "$(cut -d' ' -f1 "$T/t")"
 	done
-	# "FILE: crop WxH+X+Y (median of N frames)"
+	# "FILE: crop WxH+X+Y (why)": the geometry is compared, not the why
 	grep -F "$_file" "$T/$_name.out" | grep ': crop ' | head -n 1 |
-	    sed 's/^.*: crop /crop /' >"$T/$_name.crop"
+	    sed 's/^.*: crop \([^ ]*\).*/crop \1/' >"$T/$_name.crop"
 }
 
 median() {
