@@ -301,7 +301,7 @@ run_poll(int running)
 		fatal("poll");
 	for (n = 0; n < k; n++) {
 		if (pfd[n].revents == 0 ||
-		    worker_read(&inputs[map[n]].w, status_print, NULL) != 0)
+		    worker_read(&inputs[map[n]].w, status_print) != 0)
 			continue;
 		while (waitpid(inputs[map[n]].w.pid, &status, 0) == -1)
 			if (errno != EINTR)

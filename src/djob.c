@@ -615,7 +615,7 @@ djob_read(struct djob *dj)
 {
 	int	status;
 
-	if (worker_read(dj->w, worker_line, NULL) != 0) {
+	if (worker_read(dj->w, worker_line) != 0) {
 		if (spool_now() - dj->written >= 2)
 			djob_write(dj);
 		return;

@@ -125,13 +125,11 @@ worker_control(struct worker *w, const char *line)
  * the worker.  Returns 0 at end of file, 1 while open.
  */
 int
-worker_read(struct worker *w, void (*print)(struct worker *, const char *),
-    void *arg)
+worker_read(struct worker *w, void (*print)(struct worker *, const char *))
 {
 	ssize_t	 n;
 	char	*nl, *line;
 
-	(void)arg;
 	n = read(w->fd, w->buf + w->len, sizeof(w->buf) - 1 - w->len);
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return 1;

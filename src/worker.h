@@ -41,8 +41,7 @@ int	 worker_exec(struct worker *, const char *, char *const [],
 int	 worker_start(struct worker *, struct job *, const char *, int);
 void	 worker_run(struct job *, const char *, int)
 	    __attribute__((noreturn));
-int	 worker_read(struct worker *, void (*)(struct worker *, const char *),
-	    void *);
+int	 worker_read(struct worker *, void (*)(struct worker *, const char *));
 void	 worker_reap(struct worker *, int);
 void	 worker_signal(int);
 extern volatile sig_atomic_t worker_stop;

@@ -3,13 +3,15 @@
 # Batches and the command line: three inputs with -j 2; inputs with the
 # same name in different directories mirrored under the output directory;
 # --help, --version, an unknown option, --token-dir, no input, an unknown
-# profile and a bad config file.
+# profile and a bad config file; --dump-config, --crop-only, per-job logs
+# in log_dir, a name with a newline kept on one log line, an AviSynth
+# script refused.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 19
+plan 28
 need_tools
 need_distenc
 
@@ -97,3 +99,50 @@ is "$DE_RC" 2 "a bad config file (jobs = 0) exits 2"
 ok "the config error reads \"$badconf:3: jobs: ...\"" \
     grep -qF "$badconf:3: jobs:" "$DE_ERR"
 ok "nothing written after the config error" test ! -e "$T/out-bad"
+
+# --- --dump-config: the effective configuration, which loads again ----------
+
+run_distenc -c "$TESTCONF" --dump-config
+cp "$DE_OUT" "$T/dump1.conf"
+run_distenc -c "$T/dump1.conf" --dump-config
+# (the first line, a comment, names the file each was read from)
+ok "--dump-config output loads, and dumps the same again" \
+    sh -c 'sed 1d "$1" >"$1.1" && sed 1d "$2" | cmp -s "$1.1" -' _ \
+    "$T/dump1.conf" "$DE_OUT"
+ok "--dump-config shows the test profile's preset" \
+    grep -q 'preset = "ultrafast";' "$T/dump1.conf"
+
+# --- --crop-only ------------------------------------------------------------------
+
+run_distenc -c "$TESTCONF" --crop-only "$T/in3/letterbox.mkv"
+is "$DE_RC" 0 "--crop-only exits 0"
+ok "--crop-only prints the crop: 320x136+0+22" \
+    grep -q "letterbox.mkv: crop 320x136+0+22 (" "$DE_OUT"
+ok "--crop-only writes no output" test ! -e "$T/letterbox.mkv"
+
+# --- log_dir: a log per job; a newline in a name stays on one line ----------
+
+nl='
+'
+mkdir -p "$T/innl"
+cp "$T/in3/letterbox.mkv" "$T/innl/a${nl}b.mkv"
+{
+	cat "$TESTCONF"
+	echo "log_dir = \"$T/logs\";"
+} >"$T/logs.conf"
+run_distenc -c "$T/logs.conf" -o "$T/outnl" -s "$T/stats" "$T/innl/a${nl}b.mkv"
+is "$DE_RC" 0 "a name with a newline: distenc exits 0"
+ok "log_dir: the job's log has its crop and publication lines" \
+    sh -c 'grep -q " crop: top 22" "$1" && grep -q " published: " "$1"' _ \
+    "$T/logs/a${nl}b.log"
+ok "the newline is written as \\012 in the log lines and the summary" \
+    sh -c 'grep -q "a\\\\012b.mkv: crop:" "$1" &&
+    grep -q "^done: .*a\\\\012b.mkv -> " "$2"' _ "$DE_ERR" "$DE_OUT"
+
+# --- an AviSynth script --------------------------------------------------------
+
+echo 'FFVideoSource("x.mkv")' >"$T/in3/script.avs"
+run_distenc -c "$TESTCONF" -o "$T/outavs" -s "$T/stats" "$T/in3/script.avs"
+ok "an .avs script fails: \"AviSynth scripts are not supported yet\"" \
+    sh -c '[ "$1" = 1 ] && grep -q "script.avs: AviSynth scripts are not supported yet" "$2"' \
+    _ "$DE_RC" "$DE_OUT"
