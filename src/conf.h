@@ -61,6 +61,9 @@ struct config {
 	int		 jobs;
 	int		 overwrite;	/* bool: replace existing outputs */
 	char		*default_profile;
+	char		*token_dir;	/* "": work alone */
+	char		*node;		/* "": the host name */
+	int		 lease;		/* seconds */
 
 	/* distencd(8); distenc(1) reads and ignores them. */
 	char		*spool_dir;

@@ -10,11 +10,13 @@
 
 #include "conf.h"
 #include "conf_local.h"
+#include "token.h"
 #include "xmalloc.h"
 
 static int	conf_check_params(char *, char **);
 static int	conf_check_nonempty(char *, char **);
 static int	conf_check_relpath(char *, char **);
+static int	conf_check_node(char *, char **);
 
 static const char *const conf_encoders[] = {
 	"x265", NULL
@@ -59,6 +61,12 @@ const struct conf_entry conf_table[] = {
 	  .default_num = 0 },
 	{ .name = "default_profile", G(default_profile), .type = CONF_STRING,
 	  .default_str = "hevc" },
+	{ .name = "token_dir", G(token_dir), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "node", G(node), .type = CONF_STRING,
+	  .check = conf_check_node, .default_str = "" },
+	{ .name = "lease", G(lease), .type = CONF_INT,
+	  .minimum = 4, .maximum = 86400, .default_num = 300 },
 
 	/* Global settings of distencd(8), read and ignored by distenc(1). */
 	{ .name = "spool_dir", G(spool_dir), .type = CONF_STRING,
@@ -213,6 +221,17 @@ conf_check_nonempty(char *s, char **reason)
 	if (*s != '\0')
 		return 0;
 	*reason = xstrdup("must not be empty");
+	return -1;
+}
+
+/* A node name: empty (the host's name) or what token files allow. */
+static int
+conf_check_node(char *s, char **reason)
+{
+	if (*s == '\0' || tok_node_valid(s))
+		return 0;
+	*reason = xstrdup("must be 1 to 63 of A-Z a-z 0-9 . _ - "
+	    "(not starting with . or -)");
 	return -1;
 }
 

@@ -3,6 +3,9 @@
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#ifdef HAVE_SYS_VFS_H
+#include <sys/vfs.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,4 +166,34 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+/* Whether a file system's changes can be missed by inotify. */
+const char *
+fs_remote(const char *path)
+{
+#ifdef HAVE_SYS_VFS_H
+	static const struct {
+		unsigned long	 magic;
+		const char	*name;
+	} fs[] = {
+		{ 0x6969, "NFS" }, { 0x517b, "SMB" }, { 0xff534d42, "CIFS" },
+		{ 0xfe534d42, "SMB2" }, { 0x65735546, "FUSE" },
+		{ 0x01021997, "9P" }, { 0x00c36400, "Ceph" },
+		{ 0x5346414f, "AFS" }, { 0x73757245, "Coda" },
+		{ 0x564c, "NCP" }, { 0x47504653, "GPFS" },
+		{ 0x0bd00bd0, "Lustre" }
+	};
+	struct statfs	sf;
+	size_t		i;
+
+	if (statfs(path, &sf) == -1)
+		return NULL;
+	for (i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+		if ((unsigned long)sf.f_type == fs[i].magic)
+			return fs[i].name;
+#else
+	(void)path;
+#endif
+	return NULL;
 }

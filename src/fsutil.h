@@ -12,5 +12,6 @@ int64_t	 fs_free_bytes(const char *);
 int	 fs_exists(const char *);
 int	 fs_write_atomic(const char *, const char *, size_t, char **);
 char	*fs_dirname(const char *);
+const char *fs_remote(const char *);
 
 #endif

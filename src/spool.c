@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "log.h"
 #include "spool.h"
 #include "xmalloc.h"
@@ -329,36 +330,6 @@ spool_rescan(struct spool *sp)
 	spool_scan_dir(sp, "", 0);
 }
 
-/* Whether a file system's changes can be missed by inotify. */
-static const char *
-spool_remote(const char *path)
-{
-#ifdef HAVE_SYS_VFS_H
-	static const struct {
-		unsigned long	 magic;
-		const char	*name;
-	} fs[] = {
-		{ 0x6969, "NFS" }, { 0x517b, "SMB" }, { 0xff534d42, "CIFS" },
-		{ 0xfe534d42, "SMB2" }, { 0x65735546, "FUSE" },
-		{ 0x01021997, "9P" }, { 0x00c36400, "Ceph" },
-		{ 0x5346414f, "AFS" }, { 0x73757245, "Coda" },
-		{ 0x564c, "NCP" }, { 0x47504653, "GPFS" },
-		{ 0x0bd00bd0, "Lustre" }
-	};
-	struct statfs	sf;
-	size_t		i;
-
-	if (statfs(path, &sf) == -1)
-		return NULL;
-	for (i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
-		if ((unsigned long)sf.f_type == fs[i].magic)
-			return fs[i].name;
-#else
-	(void)path;
-#endif
-	return NULL;
-}
-
 /* Open the spool at root: choose inotify or polling, and scan it. */
 struct spool *
 spool_open(const char *root, int settle, char **cause)
@@ -377,7 +348,7 @@ spool_open(const char *root, int settle, char **cause)
 	sp->settle = settle;
 	sp->fd = -1;
 	sp->fstype = "this file system";
-	if ((remote = spool_remote(root)) != NULL) {
+	if ((remote = fs_remote(root)) != NULL) {
 		sp->fstype = remote;
 		snprintf(sp->mode, sizeof(sp->mode), "inotify cannot see "
 		    "changes made through other mounts or hosts");

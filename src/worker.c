@@ -8,6 +8,9 @@
 
 #include <sys/resource.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +29,7 @@ volatile sig_atomic_t worker_stop;
 pid_t
 worker_fork(struct worker *w)
 {
+	pid_t	parent = getpid();
 	int	p[2];
 
 	memset(w, 0, sizeof(*w));
@@ -39,6 +43,14 @@ worker_fork(struct worker *w)
 	}
 	if (w->pid == 0) {
 		close(p[0]);
+#ifdef __linux__
+		/* A parent killed outright (kill -9) must not leave its
+		 * workers encoding for a claim nobody renews: they get the
+		 * SIGTERM that makes them clean up. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
+		    getppid() != parent)
+			_exit(1);
+#endif
 		if (dup2(p[1], STDERR_FILENO) == -1)
 			_exit(1);
 		close(p[1]);

@@ -1,0 +1,99 @@
+/*
+ * The token directory: how hosts that share nothing but a directory (NFS,
+ * SMB, sshfs) agree on who encodes what.  The protocol is described in
+ * full at the top of token.c.
+ */
+#ifndef TOKEN_H
+#define TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TOK_MARKER	".distenc-tokens"
+#define TOK_NODE_MAX	64
+#define TOK_BOOT_MAX	40
+#define TOK_TEXT_MAX	1024
+#define TOK_TASK_MAX	256
+
+enum tok_kind {
+	TOK_CLAIM,
+	TOK_DONE,
+	TOK_FAILED,
+	TOK_MARK,
+	TOK_NODE,
+	TOK_KINDS
+};
+
+/* A token file's contents, parsed. */
+struct tok_file {
+	enum tok_kind	 kind;
+	char		 node[TOK_NODE_MAX];
+	char		 boot[TOK_BOOT_MAX];
+	char		 id[TOK_BOOT_MAX];	/* marker */
+	long		 pid;
+	int64_t		 start;		/* the writer's clock: for people */
+	int		 lease;		/* seconds */
+	int		 attempt;
+	int		 transient;
+	int		 daemon;
+	int64_t		 retry_at;	/* file system clock */
+	char		 text[TOK_TEXT_MAX];	/* source, output or reason */
+	char		 summary[TOK_TEXT_MAX];
+};
+
+/* What a claim found. */
+enum tok_result {
+	TOK_ERROR = -1,
+	TOK_CLAIMED,		/* ours now */
+	TOK_HELD,		/* another live holder */
+	TOK_ISDONE,		/* done (by anyone) */
+	TOK_ISFAILED,		/* failed for good */
+	TOK_WAIT		/* failed, to be retried later */
+};
+
+struct tok_seen {
+	struct tok_file	 f;		/* the claim or marker found */
+	int		 attempt;	/* TOK_CLAIMED: this attempt */
+	double		 until;		/* HELD, WAIT: when to look again,
+					 * seconds of the monotonic clock */
+};
+
+struct tokdir;
+
+/* Pure parts (token_file.c). */
+int	 tok_parse(const char *, size_t, struct tok_file *, char **);
+size_t	 tok_format(const struct tok_file *, char *, size_t);
+int	 tok_node_valid(const char *);
+int64_t	 tok_lease_left(int64_t, int64_t, int);
+const char *tok_kind_name(enum tok_kind);
+
+/* The directory (token_dir.c). */
+struct tokdir	*tok_open(const char *, const char *, int, int, int,
+		    const char *);
+void		 tok_close(struct tokdir *);
+int		 tok_ready(struct tokdir *, char **);
+int		 tok_fd(const struct tokdir *);
+int		 tok_read_events(struct tokdir *);
+const char	*tok_path(const struct tokdir *);
+const char	*tok_node(const struct tokdir *);
+int		 tok_now(struct tokdir *, int, int64_t *, char **);
+double		 tok_mono(int64_t, const struct tokdir *);
+void		 tok_sweep(struct tokdir *);
+
+/* Claims and markers (token.c). */
+int	 tok_claim(struct tokdir *, const char *, const char *,
+	    struct tok_seen *, char **);
+int	 tok_held(const struct tokdir *, const char *);
+double	 tok_renew_due(const struct tokdir *);
+int	 tok_renew(struct tokdir *, void (*)(void *, const char *,
+	    const char *), void *);
+void	 tok_release(struct tokdir *, const char *);
+void	 tok_release_all(struct tokdir *);
+int	 tok_done(struct tokdir *, const char *, const char *, const char *,
+	    char **);
+int	 tok_fail(struct tokdir *, const char *, const char *, int, int,
+	    char **);
+int	 tok_publish(struct tokdir *, const char *, const char *, size_t,
+	    char **);
+
+#endif

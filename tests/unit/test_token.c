@@ -1,0 +1,577 @@
+/*
+ * Unit tests: token files (corrupt, truncated, hostile), lease arithmetic
+ * by the file system's clock, and the protocol on a real directory: claim,
+ * held, done, failed, takeover of stale, corrupt, orphaned and future
+ * claims, the marker, node names, chunk tasks.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "log.h"
+#include "token.h"
+#include "token_local.h"
+
+static char	tmpl[] = "/tmp/test_token.XXXXXX";
+static char	*top;
+static int	 serial;
+
+static char *
+newdir(void)
+{
+	static char	path[512];
+
+	snprintf(path, sizeof(path), "%s/t%d", top, serial++);
+	return path;
+}
+
+static void
+put(const char *dir, const char *name, const char *text, time_t age)
+{
+	struct timespec	ts[2];
+	char		path[1024];
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= age;
+	ts[1] = ts[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char	path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+static struct tokdir *
+ready(const char *dir, const char *node)
+{
+	struct tokdir	*td;
+	char		*cause = NULL;
+
+	td = tok_open(dir, node, 60, 3, 0, NULL);
+	if (tok_ready(td, &cause) != 0)
+		fail_msg("tok_ready: %s", cause);
+	return td;
+}
+
+static const char claim_text[] =
+    "distenc-claim 1\nnode hostb\nboot 1234-boot\npid 4242\nstart 17\n"
+    "lease 60\nattempt 1\nsource a/b.mkv\nrenewed 0000000000\n";
+
+/* A claim formatted and parsed again is the same. */
+static void
+test_roundtrip(void **state)
+{
+	struct tok_file	 f, g;
+	char		 buf[4096], *cause = NULL;
+	size_t		 len;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.kind = TOK_CLAIM;
+	strcpy(f.node, "host-1.example");
+	strcpy(f.boot, "0b6e-boot");
+	f.pid = 99;
+	f.start = -5;
+	f.lease = 300;
+	f.attempt = 2;
+	strcpy(f.text, "dir/na\nme \"q\".mkv");
+	len = tok_format(&f, buf, sizeof(buf));
+	assert_true(len < sizeof(buf));
+	assert_int_equal(tok_parse(buf, len, &g, &cause), 0);
+	assert_string_equal(g.node, f.node);
+	assert_string_equal(g.boot, f.boot);
+	assert_int_equal(g.pid, 99);
+	assert_int_equal(g.lease, 300);
+	assert_int_equal(g.attempt, 2);
+	assert_int_equal(g.start, -5);
+	assert_null(strchr(g.text, '\n'));	/* escaped, one line */
+	assert_non_null(strstr(buf, "renewed 0000000000\n"));
+}
+
+static void
+expect_bad(const char *text, size_t len, const char *why)
+{
+	struct tok_file	 f;
+	char		*cause = NULL;
+
+	if (len == (size_t)-1)
+		len = strlen(text);
+	assert_int_equal(tok_parse(text, len, &f, &cause), -1);
+	assert_non_null(cause);
+	if (why != NULL && strstr(cause, why) == NULL)
+		fail_msg("\"%s\" does not say \"%s\"", cause, why);
+	free(cause);
+}
+
+/* Corrupt and hostile files are refused with a reason, never trusted. */
+static void
+test_corrupt(void **state)
+{
+	char	big[20000];
+
+	(void)state;
+	expect_bad("", 0, "empty");
+	expect_bad("hello world\n", 12, "not a token file");
+	expect_bad("distenc-claim 7\n", 16, "unknown version");
+	expect_bad("distenc-claim 1\nnode a\0b\n", 25, "binary");
+	expect_bad("distenc-claim 1\nnode ../etc\nboot b\npid 1\nlease 5\n",
+	    (size_t)-1, "bad node");
+	expect_bad("distenc-claim 1\nnode a\nboot b\npid -4\nlease 5\n", (size_t)-1,
+	    "bad pid");
+	expect_bad("distenc-claim 1\nnode a\nboot b\npid 99999999999999\n"
+	    "lease 5\n",
+	    (size_t)-1, "bad pid");
+	expect_bad("distenc-claim 1\nnode a\nboot b\npid 1x\nlease 5\n", (size_t)-1,
+	    "bad pid");
+	expect_bad("distenc-claim 1\nnode a\nboot b\npid 1\nlease 0\n", (size_t)-1,
+	    "bad lease");
+	/* No header line at all, just a very long line. */
+	memset(big, 'x', sizeof(big));
+	expect_bad(big, sizeof(big), "not a token file");
+}
+
+/* Every prefix of a claim cut short parses only once it is whole. */
+static void
+test_truncated(void **state)
+{
+	struct tok_file	 f;
+	size_t		 len = strlen(claim_text), n, lease_end;
+	char		*cause = NULL;
+
+	(void)state;
+	lease_end = strstr(claim_text, "lease 60\n") - claim_text + 9;
+	for (n = 0; n < len; n++) {
+		int	r = tok_parse(claim_text, n, &f, &cause);
+
+		if (n < lease_end)
+			assert_int_equal(r, -1);
+		else
+			assert_int_equal(r, 0);
+		free(cause);
+		cause = NULL;
+	}
+	assert_int_equal(tok_parse(claim_text, len, &f, &cause), 0);
+	assert_string_equal(f.text, "a/b.mkv");
+}
+
+/* Hostile values: control characters, overlong lines, unknown keys. */
+static void
+test_hostile(void **state)
+{
+	struct tok_file	 f;
+	char		 buf[16384], *cause = NULL;
+	int		 n;
+
+	(void)state;
+	n = snprintf(buf, sizeof(buf), "distenc-done 1\nnode a\nattempt 1\n"
+	    "future-key whatever\noutput \033[2J\r%s\n", "");
+	assert_int_equal(tok_parse(buf, n, &f, &cause), 0);
+	assert_null(strchr(f.text, '\033'));
+	assert_null(strchr(f.text, '\r'));
+	memset(buf, 0, sizeof(buf));
+	n = snprintf(buf, sizeof(buf), "distenc-done 1\nnode a\nattempt 1\n"
+	    "output ");
+	memset(buf + n, 'y', 12000);
+	n += 12000;
+	buf[n++] = '\n';
+	assert_int_equal(tok_parse(buf, n, &f, &cause), 0);
+	assert_true(strlen(f.text) < TOK_TEXT_MAX);
+	assert_false(tok_node_valid(""));
+	assert_false(tok_node_valid(".x"));
+	assert_false(tok_node_valid("a b"));
+	assert_false(tok_node_valid("a/b"));
+	assert_true(tok_node_valid("node-7.lan_x"));
+	memset(buf, 'n', 64);
+	buf[64] = '\0';
+	assert_false(tok_node_valid(buf));
+}
+
+/*
+ * Lease arithmetic uses only the file system's times: hosts whose clocks
+ * are an hour apart agree, and a renewal from "the future" is stale.
+ */
+static void
+test_lease(void **state)
+{
+	(void)state;
+	assert_int_equal(tok_lease_left(1000, 990, 60), 50);
+	assert_int_equal(tok_lease_left(1000, 940, 60), 0);
+	assert_true(tok_lease_left(1000, 900, 60) < 0);
+	assert_int_equal(tok_lease_left(1000, 1030, 60), 90);
+	assert_int_equal(tok_lease_left(1000, 1000 + 3600, 60), 0);
+	assert_int_equal(tok_lease_left(1000, 990, 0), 0);
+}
+
+/* The probe reads the file system's clock, not the local one. */
+static void
+test_clock(void **state)
+{
+	struct tokdir	*td;
+	int64_t		 now;
+	char		*cause = NULL;
+
+	(void)state;
+	td = ready(newdir(), "a");
+	assert_int_equal(tok_now(td, 1, &now, &cause), 0);
+	assert_true(now >= time(NULL) - 2 && now <= time(NULL) + 2);
+	assert_int_equal(tok_now(td, 0, &now, &cause), 0);	/* estimate */
+	assert_true(now >= time(NULL) - 2 && now <= time(NULL) + 2);
+	tok_close(td);
+}
+
+/* Claim, held by another, done, and nothing left behind. */
+static void
+test_claim(void **state)
+{
+	struct tokdir	*a, *b;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL;
+
+	(void)state;
+	a = ready(dir, "a");
+	b = ready(dir, "b");
+	assert_true(exists(dir, TOK_MARKER));
+	assert_int_equal(tok_claim(a, "job1", "x/y.mkv", &s, &cause),
+	    TOK_CLAIMED);
+	assert_int_equal(s.attempt, 1);
+	assert_int_equal(tok_claim(b, "job1", "x/y.mkv", &s, &cause),
+	    TOK_HELD);
+	assert_string_equal(s.f.node, "a");
+	assert_true(s.until > 0);
+	assert_int_equal(tok_done(a, "job1", "/out/y.mkv", "1000 kb/s",
+	    &cause), 0);
+	assert_false(exists(dir, "job1.claim"));
+	assert_int_equal(tok_claim(b, "job1", "x/y.mkv", &s, &cause),
+	    TOK_ISDONE);
+	assert_string_equal(s.f.node, "a");
+	assert_string_equal(s.f.text, "/out/y.mkv");
+	assert_string_equal(s.f.summary, "1000 kb/s");
+	/* Released claims are free at once. */
+	assert_int_equal(tok_claim(b, "job2", "z", &s, &cause), TOK_CLAIMED);
+	tok_release(b, "job2");
+	assert_int_equal(tok_claim(a, "job2", "z", &s, &cause), TOK_CLAIMED);
+	tok_close(a);	/* releases job2 */
+	assert_false(exists(dir, "job2.claim"));
+	tok_close(b);
+}
+
+static void
+on_lost(void *arg, const char *task, const char *why)
+{
+	(void)why;
+	snprintf(arg, 64, "%s", task);
+}
+
+/* A stale claim is taken over; its old holder finds it lost. */
+static void
+test_takeover(void **state)
+{
+	struct tokdir	*a, *b;
+	struct tok_seen	 s;
+	struct stat	 sb;
+	struct timespec	 ts[2];
+	char		*dir = newdir(), *cause = NULL, path[1024], lost[64] = "";
+
+	(void)state;
+	a = ready(dir, "a");
+	b = ready(dir, "b");
+	assert_int_equal(tok_claim(a, "job", "src", &s, &cause), TOK_CLAIMED);
+	snprintf(path, sizeof(path), "%s/job.claim", dir);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= 61;
+	ts[1] = ts[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	assert_int_equal(tok_claim(b, "job", "src", &s, &cause), TOK_CLAIMED);
+	assert_int_equal(stat(path, &sb), 0);
+	a->held[0].renewed = 0;		/* make a's renewal due */
+	assert_int_equal(tok_renew(a, on_lost, lost), 1);
+	assert_string_equal(lost, "job");
+	assert_int_equal(a->nheld, 0);
+	tok_close(a);	/* must not remove b's claim */
+	assert_true(exists(dir, "job.claim"));
+	b->held[0].renewed = 0;
+	assert_int_equal(tok_renew(b, on_lost, lost), 0);
+	tok_close(b);
+}
+
+/* Corrupt claims: respected while fresh, taken over once stale. */
+static void
+test_corrupt_claim(void **state)
+{
+	struct tokdir	*b;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL;
+
+	(void)state;
+	b = ready(dir, "b");
+	put(dir, "fresh.claim", "\377garbage", 0);
+	put(dir, "old.claim", "distenc-claim 1\nnode a\npi", 61);
+	put(dir, "empty.claim", "", 120);
+	assert_int_equal(tok_claim(b, "fresh", "", &s, &cause), TOK_HELD);
+	assert_int_equal(tok_claim(b, "old", "", &s, &cause), TOK_CLAIMED);
+	assert_int_equal(tok_claim(b, "empty", "", &s, &cause), TOK_CLAIMED);
+	tok_close(b);
+}
+
+/*
+ * A host whose clock is an hour off: its claim's own times are wrong but
+ * its mtime (set by the file system) is fresh, so it is held.  A claim
+ * dated an hour ahead cannot be this protocol's: stale.
+ */
+static void
+test_skewed_host(void **state)
+{
+	struct tokdir	*b;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL, text[512];
+
+	(void)state;
+	b = ready(dir, "b");
+	snprintf(text, sizeof(text), "distenc-claim 1\nnode a\nboot x\npid 1\n"
+	    "start %lld\nlease 60\nattempt 1\n", (long long)time(NULL) - 3600);
+	put(dir, "behind.claim", text, 0);
+	if (tok_claim(b, "behind", "", &s, &cause) != TOK_HELD)
+		fail_msg("behind: %s", cause ? cause : "?");
+	put(dir, "ahead.claim", text, -3600);
+	assert_int_equal(tok_claim(b, "ahead", "", &s, &cause), TOK_CLAIMED);
+	tok_close(b);
+}
+
+/* This host's earlier run's claim (same node and boot, pid gone). */
+static void
+test_orphan(void **state)
+{
+	struct tokdir	*a;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL, text[512];
+	pid_t		 pid;
+
+	(void)state;
+	a = ready(dir, "a");
+	if ((pid = fork()) == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	snprintf(text, sizeof(text), "distenc-claim 1\nnode a\nboot %s\n"
+	    "pid %ld\nstart 0\nlease 60\nattempt 1\n", a->boot, (long)pid);
+	put(dir, "mine.claim", text, 0);
+	assert_int_equal(tok_claim(a, "mine", "", &s, &cause), TOK_CLAIMED);
+	/* Another node's fresh claim with a dead pid is still held. */
+	snprintf(text, sizeof(text), "distenc-claim 1\nnode z\nboot %s\n"
+	    "pid %ld\nstart 0\nlease 60\nattempt 1\n", a->boot, (long)pid);
+	put(dir, "theirs.claim", text, 0);
+	assert_int_equal(tok_claim(a, "theirs", "", &s, &cause), TOK_HELD);
+	tok_close(a);
+}
+
+/* Failures: final ones stay failed, transient ones wait, then retry. */
+static void
+test_failed(void **state)
+{
+	struct tokdir	*a, *b;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL;
+
+	(void)state;
+	a = ready(dir, "a");
+	b = ready(dir, "b");
+	assert_int_equal(tok_claim(a, "bad", "", &s, &cause), TOK_CLAIMED);
+	assert_int_equal(tok_fail(a, "bad", "not a media file", 0, 10,
+	    &cause), 0);
+	assert_int_equal(tok_claim(b, "bad", "", &s, &cause), TOK_ISFAILED);
+	assert_string_equal(s.f.text, "not a media file");
+	assert_int_equal(tok_claim(a, "flaky", "", &s, &cause), TOK_CLAIMED);
+	assert_int_equal(tok_fail(a, "flaky", "disk full", 1, 1000, &cause),
+	    0);
+	assert_int_equal(tok_claim(b, "flaky", "", &s, &cause), TOK_WAIT);
+	assert_true(s.until > 900);
+	put(dir, "due.failed", "distenc-failed 1\nnode a\nattempt 1\n"
+	    "transient 1\nretry_at 0\nreason x\n", 0);
+	assert_int_equal(tok_claim(b, "due", "", &s, &cause), TOK_CLAIMED);
+	assert_int_equal(s.attempt, 2);
+	assert_int_equal(tok_done(b, "due", "o", "", &cause), 0);
+	assert_false(exists(dir, "due.failed"));
+	put(dir, "spent.failed", "distenc-failed 1\nnode a\nattempt 3\n"
+	    "transient 1\nretry_at 0\nreason x\n", 0);
+	assert_int_equal(tok_claim(b, "spent", "", &s, &cause), TOK_ISFAILED);
+	tok_close(a);
+	tok_close(b);
+}
+
+/* The marker: made at first use, required after, never faked. */
+static void
+test_marker(void **state)
+{
+	struct tokdir	*td;
+	char		*dir, *cause = NULL, record[1024], path[2048];
+
+	(void)state;
+	dir = newdir();
+	assert_int_equal(mkdir(dir, 0777), 0);
+	put(dir, "something", "x", 0);
+	td = tok_open(dir, "a", 60, 3, 0, NULL);
+	assert_int_equal(tok_ready(td, &cause), -1);
+	assert_non_null(strstr(cause, "not empty"));
+	free(cause);
+	cause = NULL;
+	tok_close(td);
+
+	dir = newdir();
+	snprintf(record, sizeof(record), "%s.record", dir);
+	td = tok_open(dir, "a", 60, 3, 1, record);
+	assert_int_equal(tok_ready(td, &cause), 0);
+	assert_true(access(record, F_OK) == 0);
+	tok_close(td);
+	/* The share "unmounted": an empty directory, and a host that
+	 * remembers the marker refuses it. */
+	snprintf(path, sizeof(path), "rm -rf '%s' && mkdir '%s'", dir, dir);
+	assert_int_equal(system(path), 0);
+	td = tok_open(dir, "a", 60, 3, 1, record);
+	assert_int_equal(tok_ready(td, &cause), -1);
+	assert_non_null(strstr(cause, "is the share mounted"));
+	free(cause);
+	cause = NULL;
+	assert_false(exists(dir, TOK_MARKER));
+	tok_close(td);
+}
+
+/* Two live hosts with one node name: the second is refused. */
+static void
+test_node_conflict(void **state)
+{
+	struct tokdir	*td;
+	char		*dir = newdir(), *cause = NULL;
+
+	(void)state;
+	td = ready(dir, "a");
+	tok_close(td);
+	put(dir, ".node.a", "distenc-node 1\nnode a\nboot other-boot\npid 7\n"
+	    "daemon 1\nstart 0\nlease 60\n", 0);
+	td = tok_open(dir, "a", 60, 3, 1, NULL);
+	assert_int_equal(tok_ready(td, &cause), -1);
+	assert_non_null(strstr(cause, "in use by another live host"));
+	free(cause);
+	cause = NULL;
+	tok_close(td);
+	/* Once that file is stale, the name is free again. */
+	put(dir, ".node.a", "distenc-node 1\nnode a\nboot other-boot\npid 7\n"
+	    "daemon 1\nstart 0\nlease 60\n", 61);
+	td = tok_open(dir, "a", 60, 3, 1, NULL);
+	assert_int_equal(tok_ready(td, &cause), 0);
+	tok_close(td);
+}
+
+/* Chunk tasks in a job's subdirectory; a plan published once. */
+static void
+test_chunks(void **state)
+{
+	struct tokdir	*a, *b;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL;
+
+	(void)state;
+	a = ready(dir, "a");
+	b = ready(dir, "b");
+	assert_int_equal(tok_publish(a, "job.d/plan", "a\n", 2, &cause), 0);
+	assert_int_equal(tok_publish(b, "job.d/plan", "b\n", 2, &cause), 1);
+	assert_int_equal(tok_claim(a, "job.d/c0001", "", &s, &cause),
+	    TOK_CLAIMED);
+	assert_int_equal(tok_claim(b, "job.d/c0001", "", &s, &cause),
+	    TOK_HELD);
+	assert_int_equal(tok_claim(b, "job.d/c0002", "", &s, &cause),
+	    TOK_CLAIMED);
+	assert_int_equal(tok_done(a, "job.d/c0001", "", "", &cause), 0);
+	assert_true(exists(dir, "job.d/c0001.done"));
+	tok_close(a);
+	tok_close(b);
+}
+
+/* Leftovers of killed processes go once two leases old. */
+static void
+test_sweep(void **state)
+{
+	struct tokdir	*a;
+	char		*dir = newdir();
+
+	(void)state;
+	a = ready(dir, "a");
+	put(dir, ".tmp.z.1.2", "", 121);
+	put(dir, ".probe.z.1", "", 121);
+	put(dir, "j.stale.z.1.3", "", 121);
+	put(dir, ".tmp.z.1.4", "", 10);
+	tok_sweep(a);
+	assert_false(exists(dir, ".tmp.z.1.2"));
+	assert_false(exists(dir, ".probe.z.1"));
+	assert_false(exists(dir, "j.stale.z.1.3"));
+	assert_true(exists(dir, ".tmp.z.1.4"));
+	assert_true(exists(dir, TOK_MARKER));
+	tok_close(a);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	log_init("test_token", 0, LOG_TO_STDERR);
+	top = mkdtemp(tmpl);
+	return top == NULL;
+}
+
+static int
+teardown(void **state)
+{
+	char	cmd[1024];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	return system(cmd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_lease),
+		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_claim),
+		cmocka_unit_test(test_takeover),
+		cmocka_unit_test(test_corrupt_claim),
+		cmocka_unit_test(test_skewed_host),
+		cmocka_unit_test(test_orphan),
+		cmocka_unit_test(test_failed),
+		cmocka_unit_test(test_marker),
+		cmocka_unit_test(test_node_conflict),
+		cmocka_unit_test(test_chunks),
+		cmocka_unit_test(test_sweep),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
