@@ -12,19 +12,23 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "fsutil.h"
 #include "job.h"
+#include "jobid.h"
 #include "log.h"
 #include "media.h"
+#include "token.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -33,16 +37,48 @@ struct input {
 	char		*abs;		/* absolute */
 	char		*output;
 	char		*prefix;	/* for log lines: "name: " */
+	char		*rel;		/* below the inputs' common directory */
+	char		 id[JOBID_MAX];	/* its task in a token directory */
 	struct job	 job;
 	struct worker	 w;
 	int		 started;
 	int		 finished;
 	char		*error;		/* failed before starting */
+	/* With a token directory: */
+	double		 until;		/* not to be tried before (monotonic) */
+	int		 lost;		/* its claim was lost while running */
+	int		 other;		/* TOK_ISDONE or TOK_ISFAILED elsewhere */
+	char		*otext;		/* what the other host said */
+	char		 holder[TOK_NODE_MAX];
 };
 
 static struct input	*inputs;
 static int		 ninputs;
 static int		 tty;
+static struct tokdir	*tokens;
+static int		 retry_delay = 60;
+
+static void	input_mark(struct input *);
+
+static double
+mono_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The token directory changed: look at other hosts' inputs again. */
+static void
+inputs_recheck(void)
+{
+	int	n;
+
+	for (n = 0; n < ninputs; n++)
+		if (!inputs[n].started && !inputs[n].finished)
+			inputs[n].until = 0;
+}
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
@@ -51,6 +87,8 @@ static const struct option longopts[] = {
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "inputs",	required_argument,	NULL, 'i' },
 	{ "jobs",	required_argument,	NULL, 'j' },
+	{ "lease",	required_argument,	NULL, 'E' },
+	{ "node",	required_argument,	NULL, 'N' },
 	{ "output-dir",	required_argument,	NULL, 'o' },
 	{ "overwrite",	no_argument,		NULL, 'f' },
 	{ "profile",	required_argument,	NULL, 'p' },
@@ -71,6 +109,7 @@ usage_text(FILE *fp)
 {
 	fprintf(fp,
 "usage: distenc [-fhvV] [-c file] [-p profile] [-o dir] [-s dir] [-j n]\n"
+"               [-t dir [--node name] [--lease seconds]]\n"
 "               [--crop-only] [--dump-config] -i file [file ...]\n"
 "\n"
 "Encode each input to HEVC (two-pass x265) in Matroska, with black bars\n"
@@ -89,8 +128,12 @@ usage_text(FILE *fp)
 "  -f, --overwrite         replace existing outputs (default: skip them)\n"
 "      --crop-only         only detect and print each input's crop\n"
 "      --dump-config       print the effective configuration and exit\n"
-"  -t, --token-dir DIR     share the work with other hosts through a\n"
-"                          token directory: not yet available\n"
+"  -t, --token-dir DIR     share the work with the other hosts that run\n"
+"                          this command with the same inputs and DIR (on\n"
+"                          NFS, SMB, sshfs): each input is encoded once\n"
+"      --node NAME         this host's name there (default: host name)\n"
+"      --lease SECONDS     how long a claim of a host that stopped\n"
+"                          renewing it holds (default 300)\n"
 "  -v, --verbose           more detail (twice: FFmpeg and x265 too)\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              this text\n"
@@ -176,7 +219,8 @@ input_outputs(const char *outdir)
 	int	 n, m;
 
 	for (n = 0; n < ninputs; n++) {
-		rel = xstrdup(inputs[n].abs + common + 1);
+		inputs[n].rel = xstrdup(inputs[n].abs + common + 1);
+		rel = xstrdup(inputs[n].rel);
 		dot = strrchr(rel, '.');
 		slash = strrchr(rel, '/');
 		if (dot != NULL && dot != rel && (slash == NULL || dot > slash + 1))
@@ -284,49 +328,227 @@ run_start(struct input *in, const struct config *conf,
 	}
 }
 
-/* Wait for output from the running workers and collect finished ones. */
-static int
-run_poll(int running)
+/* An input's worker ended: its result, and its marker. */
+static void
+run_reaped(struct input *in, int status)
 {
-	struct pollfd	 pfd[256];
-	int		 map[256], n, k = 0, status;
+	worker_reap(&in->w, status);
+	in->finished = 1;
+	if (tokens == NULL)
+		return;
+	if (in->lost) {
+		/* Another host has it now: look at it again later. */
+		in->lost = 0;
+		in->started = in->finished = 0;
+		in->until = mono_now() + 1;
+		return;
+	}
+	input_mark(in);
+}
 
-	for (n = 0; n < ninputs && k < 256; n++)
+/*
+ * Wait up to timeout seconds for output from the running workers (or a
+ * change in the token directory); collect finished ones.
+ */
+static int
+run_poll(int running, double timeout)
+{
+	struct pollfd	 pfd[257];
+	int		 map[257], n, k = 0, status;
+
+	if (tokens != NULL && tok_fd(tokens) != -1) {
+		pfd[k].fd = tok_fd(tokens);
+		pfd[k].events = POLLIN;
+		map[k++] = -1;
+	}
+	for (n = 0; n < ninputs && k < 257; n++)
 		if (inputs[n].started && !inputs[n].finished) {
 			pfd[k].fd = inputs[n].w.fd;
 			pfd[k].events = POLLIN;
 			map[k++] = n;
 		}
-	if (poll(pfd, k, 500) == -1 && errno != EINTR)
+	if (poll(pfd, k, (int)(timeout * 1000) + 1) == -1 && errno != EINTR)
 		fatal("poll");
 	for (n = 0; n < k; n++) {
+		if (pfd[n].revents != 0 && map[n] == -1) {
+			if (tok_read_events(tokens))
+				inputs_recheck();
+			continue;
+		}
 		if (pfd[n].revents == 0 ||
 		    worker_read(&inputs[map[n]].w, status_print) != 0)
 			continue;
 		while (waitpid(inputs[map[n]].w.pid, &status, 0) == -1)
 			if (errno != EINTR)
 				fatal("waitpid");
-		worker_reap(&inputs[map[n]].w, status);
-		inputs[map[n]].finished = 1;
+		run_reaped(&inputs[map[n]], status);
 		running--;
 	}
 	status_draw();
 	return running;
 }
 
+/* An input's id in the token directory, from its file as it is now. */
+static void
+input_id(struct input *in)
+{
+	struct stat	sb;
+
+	if (in->error != NULL)
+		return;
+	if (stat(in->abs, &sb) == -1)
+		xasprintf(&in->error, "%s", strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		xasprintf(&in->error, "not a regular file");
+	else
+		jobid_make(in->rel, sb.st_size, sb.st_mtim.tv_sec, in->id,
+		    sizeof(in->id));
+}
+
+/* Another host has the input's claim, or finished or failed it. */
+static void
+input_elsewhere(struct input *in, int r, const struct tok_seen *seen)
+{
+	const struct tok_file	*f = &seen->f;
+
+	if (r == TOK_ISDONE || r == TOK_ISFAILED) {
+		in->finished = 1;
+		in->other = r;
+		if (r == TOK_ISDONE)
+			xasprintf(&in->otext, "%s (by node %s%s%s)", f->text,
+			    f->node, f->summary[0] ? ": " : "", f->summary);
+		else
+			xasprintf(&in->otext, "failed on node %s: %s", f->node,
+			    f->text);
+		return;
+	}
+	in->until = seen->until;
+	if (strcmp(in->holder, f->node) != 0)
+		log_info("%s%s node %s%s%s", in->prefix, r == TOK_HELD ?
+		    "claimed by" : "failed for now on", f->node[0] ? f->node :
+		    "?", r == TOK_WAIT ? ": " : "", r == TOK_WAIT ? f->text :
+		    "");
+	snprintf(in->holder, sizeof(in->holder), "%s", f->node);
+}
+
+/* Claim an input in the token directory: 1 when it is this host's. */
+static int
+input_claim(struct input *in)
+{
+	struct tok_seen	 seen;
+	char		*cause = NULL;
+	int		 r;
+
+	if (in->error != NULL)
+		return 1;	/* fails at once, touching no token */
+	r = tok_claim(tokens, in->id, in->rel, &seen, &cause);
+	if (r == TOK_CLAIMED)
+		return 1;
+	if (r == TOK_ERROR) {
+		in->error = cause;
+		return 1;
+	}
+	input_elsewhere(in, r, &seen);
+	return 0;
+}
+
+/* Write the marker of an input this host finished. */
+static void
+input_mark(struct input *in)
+{
+	struct worker	*w = &in->w;
+	char		*cause = NULL;
+	int		 rv = 0;
+
+	if (tok_held(tokens, in->id) == -1)
+		return;
+	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED)
+		rv = tok_done(tokens, in->id, in->output, w->text, &cause);
+	else if (worker_stop && w->transient)
+		tok_release(tokens, in->id);	/* interrupted */
+	else
+		rv = tok_fail(tokens, in->id, w->text, w->transient,
+		    retry_delay, &cause);
+	if (rv != 0) {
+		log_warnx("%stoken directory: %s", in->prefix, cause);
+		free(cause);
+	}
+	if (w->state == WORKER_FAILED && w->transient && !worker_stop) {
+		/* Any host may take it again once its retry time comes. */
+		log_warnx("%s%s: to be retried", in->prefix, w->text);
+		in->started = in->finished = 0;
+		in->until = 0;
+	}
+}
+
+/* A claim found lost while its input was encoded. */
+static void
+input_lost(void *arg, const char *task, const char *why)
+{
+	int	n;
+
+	(void)arg;
+	for (n = 0; n < ninputs; n++)
+		if (strcmp(inputs[n].id, task) == 0 && inputs[n].started &&
+		    !inputs[n].finished) {
+			log_warnx("%sclaim lost: %s: stopping", inputs[n].prefix,
+			    why);
+			inputs[n].lost = 1;
+			kill(inputs[n].w.pid, SIGTERM);
+		}
+}
+
+/* The next input to start now, or -1; *wait: seconds until one may be. */
+static int
+input_next(double *wait)
+{
+	double	now = mono_now();
+	int	n;
+
+	*wait = 3600;
+	for (n = 0; n < ninputs; n++) {
+		if (inputs[n].started || inputs[n].finished)
+			continue;
+		if (inputs[n].until <= now)
+			return n;
+		if (inputs[n].until - now < *wait)
+			*wait = inputs[n].until - now;
+	}
+	return -1;
+}
+
+/* Inputs not finished (here or elsewhere). */
+static int
+inputs_left(void)
+{
+	int	n, left = 0;
+
+	for (n = 0; n < ninputs; n++)
+		left += !inputs[n].finished;
+	return left;
+}
+
 /* Run every input, up to jobs at a time, until all end or a signal. */
 static void
 run_all(const struct config *conf, const struct profile *prof, int overwrite)
 {
-	int	next = 0, running = 0, told = 0, n;
+	double	wait;
+	int	running = 0, told = 0, n;
 
-	while (next < ninputs || running > 0) {
-		while (!worker_stop && running < conf->jobs && next < ninputs) {
-			run_start(&inputs[next], conf, prof, overwrite);
-			if (!inputs[next++].finished)
+	for (;;) {
+		if (tokens != NULL)
+			tok_renew(tokens, input_lost, NULL);
+		while (!worker_stop && running < conf->jobs &&
+		    (n = input_next(&wait)) != -1) {
+			if (tokens != NULL && !input_claim(&inputs[n]))
+				continue;
+			run_start(&inputs[n], conf, prof, overwrite);
+			if (!inputs[n].finished)
 				running++;
+			else if (tokens != NULL)
+				input_mark(&inputs[n]);
 		}
-		if (running == 0)
+		if (running == 0 && (worker_stop || inputs_left() == 0))
 			break;
 		if (worker_stop && told < worker_stop) {
 			for (n = 0; n < ninputs; n++)
@@ -334,7 +556,11 @@ run_all(const struct config *conf, const struct profile *prof, int overwrite)
 					kill(inputs[n].w.pid, SIGTERM);
 			told = worker_stop;
 		}
-		running = run_poll(running);
+		input_next(&wait);
+		if (tokens != NULL && tok_renew_due(tokens) < wait)
+			wait = tok_renew_due(tokens);
+		running = run_poll(running, running > 0 && wait > 0.5 ? 0.5 :
+		    wait);
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
@@ -352,7 +578,15 @@ summary(void)
 		in = &inputs[n];
 		log_escape(in->path, src, sizeof(src));
 		log_escape(in->output ? in->output : "", out, sizeof(out));
-		if (!in->started) {
+		if (in->other == TOK_ISDONE) {
+			log_escape(in->otext, out, sizeof(out));
+			printf("done: %s -> %s\n", src, out);
+			done++;
+		} else if (in->other == TOK_ISFAILED) {
+			log_escape(in->otext, out, sizeof(out));
+			printf("failed: %s: %s\n", src, out);
+			failed++;
+		} else if (!in->started) {
 			printf("failed: %s: not started: interrupted\n", src);
 			failed++;
 		} else if (in->w.state == WORKER_DONE) {
@@ -398,6 +632,58 @@ crop_only(const struct profile *prof)
 	return failed ? 1 : 0;
 }
 
+/* Where this host remembers a token directory's marker. */
+static char *
+tokens_record(const char *dir)
+{
+	const char	*state = getenv("XDG_STATE_HOME"), *home;
+	char		*path;
+
+	if (state != NULL && *state == '/')
+		xasprintf(&path, "%s/distenc/token-%016" PRIx64, state,
+		    jobid_hash(dir, strlen(dir), 0));
+	else if ((home = getenv("HOME")) != NULL && *home == '/')
+		xasprintf(&path, "%s/.local/state/distenc/token-%016" PRIx64,
+		    home, jobid_hash(dir, strlen(dir), 0));
+	else
+		path = NULL;
+	return path;
+}
+
+/* Share the work through the token directory: 0, or -1 (do nothing). */
+static int
+tokens_open(const struct config *conf)
+{
+	char	 node[256], *dir, *record, *cause = NULL;
+	int	 n;
+
+	if (*conf->node != '\0')
+		snprintf(node, sizeof(node), "%s", conf->node);
+	else if (gethostname(node, sizeof(node)) == -1)
+		snprintf(node, sizeof(node), "localhost");
+	if (!tok_node_valid(node)) {
+		log_warnx("node name %s (the host name) cannot be used in a "
+		    "token directory: give one with --node", node);
+		return -1;
+	}
+	dir = input_abs(conf->token_dir);
+	record = tokens_record(dir);
+	tokens = tok_open(dir, node, conf->lease, conf->max_attempts, 0,
+	    record);
+	free(record);
+	free(dir);
+	if (tok_ready(tokens, &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		return -1;
+	}
+	tok_sweep(tokens);
+	retry_delay = conf->retry_delay;
+	for (n = 0; n < ninputs; n++)
+		input_id(&inputs[n]);
+	return 0;
+}
+
 /* Encode every input; the exit status. */
 static int
 run(const struct config *conf, const struct profile *prof, int overwrite)
@@ -406,6 +692,10 @@ run(const struct config *conf, const struct profile *prof, int overwrite)
 	int			failed;
 
 	input_outputs(conf->output_dir);
+	if (*conf->token_dir != '\0' && tokens_open(conf) != 0) {
+		tok_close(tokens);
+		return 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = worker_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -413,6 +703,8 @@ run(const struct config *conf, const struct profile *prof, int overwrite)
 	signal(SIGPIPE, SIG_IGN);
 	tty = isatty(STDERR_FILENO);
 	run_all(conf, prof, overwrite);
+	tok_close(tokens);
+	tokens = NULL;
 	failed = summary();
 	return failed || worker_stop ? 1 : 0;
 }
@@ -477,6 +769,23 @@ setup_conf(const char *path, const char *outdir, const char *statsdir,
 	return conf;
 }
 
+/* The command line's token settings over the configuration's. */
+static void
+setup_tokens(struct config *conf, const char *dir, const char *node,
+    int lease)
+{
+	if (dir != NULL) {
+		free(conf->token_dir);
+		conf->token_dir = xstrdup(dir);
+	}
+	if (node != NULL) {
+		free(conf->node);
+		conf->node = xstrdup(node);
+	}
+	if (lease > 0)
+		conf->lease = lease;
+}
+
 static void
 add_input(const char *path)
 {
@@ -493,10 +802,12 @@ main(int argc, char *argv[])
 	struct config		*conf;
 	const struct profile	*prof;
 	const char		*cfile = NULL, *pname = NULL, *outdir = NULL;
-	const char		*statsdir = NULL;
+	const char		*statsdir = NULL, *tokdir = NULL;
+	const char		*nodename = NULL;
 	char			*cause = NULL, *end;
 	int			 ch, verbose = 0, overwrite = 0, jobs = 0;
 	int			 cropflag = 0, dump = 0, rv, worker = 0;
+	int			 lease = 0;
 	const char		*woutput = NULL, *wlog = NULL, *wprefix = NULL;
 
 	log_init("distenc", 0, LOG_TO_STDERR);
@@ -550,9 +861,24 @@ main(int argc, char *argv[])
 			statsdir = optarg;
 			break;
 		case 't':
-			log_warnx("--token-dir: sharing work between hosts is "
-			    "not yet available in this version");
-			return 2;
+			tokdir = optarg;
+			break;
+		case 'N':
+			if (!tok_node_valid(optarg)) {
+				log_warnx("--node: %s: use 1 to 63 of A-Z a-z "
+				    "0-9 . _ -", optarg);
+				return 2;
+			}
+			nodename = optarg;
+			break;
+		case 'E':
+			lease = strtol(optarg, &end, 10);
+			if (*end != '\0' || lease < 4 || lease > 86400) {
+				log_warnx("--lease: %s is not 4..86400 seconds",
+				    optarg);
+				return 2;
+			}
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -569,6 +895,7 @@ main(int argc, char *argv[])
 	if (worker)
 		worker_mode(woutput, wlog, wprefix);
 	conf = setup_conf(cfile, outdir, statsdir, jobs);
+	setup_tokens(conf, tokdir, nodename, lease);
 	if (dump) {
 		conf_dump(conf, stdout);
 		rv = 0;

@@ -31,6 +31,7 @@
 #include "sdnotify.h"
 #include "spool.h"
 #include "status.h"
+#include "token.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -50,6 +51,9 @@ static double		 stop_deadline;
 static time_t		 started_at;
 char		*worker_prog;
 int		 daemon_dirty = 1;
+struct tokdir	*tokens;
+int		 tokens_ready;
+static char	*tokens_why;	/* why not ready */
 
 
 /* Write the daemon's status file and tell systemd, when something changed. */
@@ -76,6 +80,12 @@ daemon_status(void)
 	s.waiting = djob_count(DJ_WAITING);
 	s.done = djob_count(DJ_DONE);
 	s.failed = djob_count(DJ_FAILED);
+	s.elsewhere = djob_count(DJ_ELSEWHERE);
+	if (tokens != NULL) {
+		s.token_dir = tok_path(tokens);
+		s.tokens = tokens_ready ? "ready" : tokens_why ? tokens_why :
+		    "not ready";
+	}
 	s.busy = s.running;
 	s.queue = s.queued + s.waiting;
 	xasprintf(&path, "%s/distencd.json", conf->status_dir);
@@ -173,6 +183,8 @@ daemon_conf(const char *path, char **cause)
 	}
 	abs_dir(&c->spool_dir);
 	abs_dir(&c->stats_dir);
+	if (*c->token_dir != '\0')
+		abs_dir(&c->token_dir);
 	return c;
 }
 
@@ -238,6 +250,61 @@ daemon_dirs(const struct config *c, char **cause)
 	return 0;
 }
 
+/* Whether the token directory can be used; said when that changes. */
+static void
+daemon_tokens(void)
+{
+	char	*cause = NULL;
+
+	if (tokens == NULL)
+		return;
+	if (tok_ready(tokens, &cause) == 0) {
+		if (!tokens_ready && tokens_why != NULL)
+			log_info("token directory %s: usable again",
+			    tok_path(tokens));
+		tokens_ready = 1;
+		free(tokens_why);
+		tokens_why = NULL;
+		tok_sweep(tokens);
+		djob_recheck();
+	} else {
+		if (tokens_why == NULL || strcmp(tokens_why, cause) != 0)
+			log_warnx("%s", cause);
+		free(tokens_why);
+		tokens_why = cause;
+		tokens_ready = 0;
+	}
+	daemon_dirty = 1;
+}
+
+/* This host's node name: the setting, or the host name. */
+static void
+daemon_node(void)
+{
+	if (*conf->node != '\0')
+		snprintf(node, sizeof(node), "%s", conf->node);
+	else if (gethostname(node, sizeof(node)) == -1)
+		snprintf(node, sizeof(node), "localhost");
+	if (*conf->token_dir != '\0' && !tok_node_valid(node))
+		fatalx("node name %s (the host name) cannot be used in a "
+		    "token directory: set node", node);
+}
+
+/* Open the token directory, when one is set. */
+static void
+daemon_tokens_open(void)
+{
+	char	*record;
+
+	if (*conf->token_dir == '\0')
+		return;
+	xasprintf(&record, "%s/token-marker", conf->status_dir);
+	tokens = tok_open(conf->token_dir, node, conf->lease,
+	    conf->max_attempts, 1, record);
+	free(record);
+	daemon_tokens();
+}
+
 /* SIGHUP: a new configuration, or the old one kept when it is bad. */
 static void
 daemon_reload(void)
@@ -259,6 +326,15 @@ daemon_reload(void)
 		sdn_notify("READY=1");
 		return;
 	}
+	if (strcmp(nc->token_dir, conf->token_dir) != 0 ||
+	    strcmp(nc->node, conf->node) != 0 || nc->lease != conf->lease)
+		log_warnx("reload: token_dir, node and lease are kept until "
+		    "a restart");
+	free(nc->token_dir);
+	nc->token_dir = xstrdup(conf->token_dir);
+	free(nc->node);
+	nc->node = xstrdup(conf->node);
+	nc->lease = conf->lease;
 	respool = strcmp(nc->spool_dir, conf->spool_dir) != 0;
 	conf_free(conf);
 	conf = nc;
@@ -295,6 +371,7 @@ daemon_kill_workers(void)
 		    jobs[i]->statsdir, (long)w->pid);
 		jobs[i]->w = NULL;
 		free(w);
+		djob_release(jobs[i]);
 		jobs[i]->attempts--;
 		djob_log(jobs[i], DJL_ERROR, "worker killed at shutdown: "
 		    "queued for the next start");
@@ -349,8 +426,11 @@ loop_timeout(double now, double max)
 
 	if ((d = spool_due(spool)) >= 0 && d < t)
 		t = d;
+	if (tokens != NULL && (d = tok_renew_due(tokens)) < t)
+		t = d;
 	for (i = 0; i < njobs; i++)
-		if (jobs[i]->state == DJ_WAITING && jobs[i]->rel != NULL &&
+		if ((jobs[i]->state == DJ_WAITING ||
+		    jobs[i]->state == DJ_ELSEWHERE) && jobs[i]->rel != NULL &&
 		    (d = jobs[i]->retry_at - now) < t)
 			t = d;
 	if (stopping && (d = stop_deadline - now) < t)
@@ -364,19 +444,21 @@ loop_timeout(double now, double max)
 static void
 loop_poll(double next_timer)
 {
-	struct pollfd	 pfd[2 + 256];
+	struct pollfd	 pfd[3 + 256];
 	struct djob	*map[256];
 	double		 now = spool_now();
 	size_t		 i;
-	int		 n = 2, k;
+	int		 n = 3, k;
 
 	pfd[0].fd = sigpipe_fds[0];
 	pfd[0].events = POLLIN;
 	pfd[1].fd = spool_fd(spool);
 	pfd[1].events = POLLIN;
-	for (i = 0; i < njobs && n < 2 + 256; i++)
+	pfd[2].fd = tokens != NULL ? tok_fd(tokens) : -1;
+	pfd[2].events = POLLIN;
+	for (i = 0; i < njobs && n < 3 + 256; i++)
 		if (jobs[i]->state == DJ_RUNNING && jobs[i]->w != NULL) {
-			map[n - 2] = jobs[i];
+			map[n - 3] = jobs[i];
 			pfd[n].fd = jobs[i]->w->fd;
 			pfd[n++].events = POLLIN;
 		}
@@ -389,9 +471,11 @@ loop_poll(double next_timer)
 		daemon_signals();
 	if (pfd[1].revents)
 		spool_read_events(spool);
-	for (k = 2; k < n; k++)
-		if (pfd[k].revents && map[k - 2]->w != NULL)
-			djob_read(map[k - 2]);
+	if (pfd[2].revents && tok_read_events(tokens))
+		djob_recheck();
+	for (k = 3; k < n; k++)
+		if (pfd[k].revents && map[k - 3]->w != NULL)
+			djob_read(map[k - 3]);
 }
 
 /* The event loop, until stopped and every worker has ended. */
@@ -413,6 +497,7 @@ loop(void)
 			break;
 		}
 		if (now >= next_rescan) {
+			daemon_tokens();
 			spool_rescan(spool);
 			next_rescan = now + conf->poll_interval;
 			daemon_dirty = 1;
@@ -421,6 +506,8 @@ loop(void)
 			sdn_notify("WATCHDOG=1");
 			next_watchdog = now + wd_interval;
 		}
+		if (tokens != NULL)
+			tok_renew(tokens, djob_lost, NULL);
 		if (!stopping) {
 			spool_check(spool, on_ready, NULL);
 			djob_retry_due();
@@ -444,6 +531,8 @@ static void
 daemon_free(void)
 {
 	djob_free_all();
+	tok_close(tokens);
+	free(tokens_why);
 	free(worker_prog);
 	spool_close(spool);
 	conf_free(conf);
@@ -494,13 +583,13 @@ main(int argc, char *argv[])
 	}
 	if (daemon_dirs(conf, &cause) != 0)
 		fatalx("%s", cause);
-	if (gethostname(node, sizeof(node)) == -1)
-		snprintf(node, sizeof(node), "localhost");
+	daemon_node();
 	worker_prog = worker_path();
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
 	started_at = time(NULL);
 	signals_setup();
+	daemon_tokens_open();
 	djob_remember();
 	if ((spool = spool_open(conf->spool_dir, conf->settle_time,
 	    &cause)) == NULL)

@@ -29,12 +29,13 @@
 #include "log.h"
 #include "spool.h"
 #include "status.h"
+#include "token.h"
 #include "xmalloc.h"
 
 #define MAX_HOOKS	64
 
 static const char *djob_state_names[] = {
-	"queued", "running", "waiting", "done", "failed"
+	"queued", "running", "waiting", "done", "failed", "elsewhere"
 };
 
 static void		*jobindex;
@@ -153,7 +154,7 @@ djob_write(struct djob *dj)
 	s.source = dj->source;
 	s.relative = dj->rel;
 	s.profile = dj->profile;
-	s.node = node;
+	s.node = dj->holder != NULL ? dj->holder : node;
 	s.state = djob_state_names[dj->state];
 	s.stage = live ? job_stage_name(p->stage) : NULL;
 	s.progress = djob_fraction(dj);
@@ -231,7 +232,9 @@ djob_remember(void)
 			for (s = 0; s < DJ_STATES; s++)
 				if (strcmp(state, djob_state_names[s]) == 0)
 					dj->state = s;
-			if (dj->state == DJ_RUNNING || dj->state == DJ_WAITING)
+			if (dj->state == DJ_RUNNING ||
+			    dj->state == DJ_WAITING ||
+			    dj->state == DJ_ELSEWHERE)
 				dj->state = DJ_QUEUED;
 			dj->attempts = attempts;
 			count++;
@@ -368,6 +371,150 @@ djob_drop(struct djob *dj)
 
 static void	djob_failed(struct djob *, const char *, int, int);
 
+/* Set who has the job, when another host does. */
+static void
+djob_holder(struct djob *dj, const char *who)
+{
+	free(dj->holder);
+	dj->holder = who != NULL && *who != '\0' ? xstrdup(who) : NULL;
+}
+
+/* Another host has the job's claim, or finished or failed it. */
+static void
+djob_elsewhere(struct djob *dj, int r, const struct tok_seen *seen)
+{
+	char	*msg;
+	int	 was = dj->state == DJ_ELSEWHERE && dj->holder != NULL &&
+		    strcmp(dj->holder, seen->f.node) == 0;
+
+	djob_holder(dj, seen->f.node);
+	dj->retry_at = seen->until;
+	switch (r) {
+	case TOK_HELD:
+		if (was)
+			return;
+		djob_log(dj, 0, "claimed by node %s (pid %ld): left to it",
+		    seen->f.node[0] ? seen->f.node : "?", seen->f.pid);
+		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		break;
+	case TOK_ISDONE:
+		free(dj->output);
+		dj->output = xstrdup(seen->f.text);
+		xasprintf(&msg, "done by node %s%s%s", seen->f.node,
+		    seen->f.summary[0] ? ": " : "", seen->f.summary);
+		djob_log(dj, 0, "%s: %s", msg, seen->f.text);
+		djob_set(dj, DJ_DONE, NULL, msg);
+		free(msg);
+		break;
+	case TOK_ISFAILED:
+		dj->attempts = seen->f.attempt;
+		xasprintf(&msg, "failed on node %s: %s", seen->f.node,
+		    seen->f.text);
+		djob_log(dj, DJL_ERROR, "%s", msg);
+		djob_set(dj, DJ_FAILED, msg, NULL);
+		free(msg);
+		break;
+	case TOK_WAIT:
+		dj->attempts = seen->f.attempt;
+		xasprintf(&msg, "attempt %d failed on node %s: %s", seen->f.attempt,
+		    seen->f.node, seen->f.text);
+		djob_log(dj, 0, "%s; retried in %.0f s", msg,
+		    seen->until - spool_now());
+		djob_set(dj, DJ_WAITING, msg, NULL);
+		free(msg);
+		break;
+	}
+}
+
+/*
+ * Claim a job in the token directory before it starts: 0 when this host
+ * has it now, -1 when it stays queued or is another host's.
+ */
+static int
+djob_claim(struct djob *dj)
+{
+	struct tok_seen	 seen;
+	char		*cause = NULL;
+	int		 r;
+
+	if (!tokens_ready)
+		return -1;
+	r = tok_claim(tokens, dj->id, dj->rel, &seen, &cause);
+	if (r == TOK_CLAIMED) {
+		djob_holder(dj, NULL);
+		dj->attempts = seen.attempt - 1;
+		return 0;
+	}
+	if (r == TOK_ERROR) {
+		log_warnx("token directory: %s: taking no work until the "
+		    "next rescan", cause);
+		free(cause);
+		tokens_ready = 0;
+		daemon_dirty = 1;
+		return -1;
+	}
+	djob_elsewhere(dj, r, &seen);
+	return -1;
+}
+
+/* Give a job's claim back (interrupted: no marker). */
+void
+djob_release(struct djob *dj)
+{
+	if (tokens != NULL)
+		tok_release(tokens, dj->id);
+}
+
+/* Write a job's done or failed marker for the other hosts. */
+static void
+djob_mark(struct djob *dj, int done, const char *text, int transient)
+{
+	char	*cause = NULL;
+	int	 rv;
+
+	if (tokens == NULL || tok_held(tokens, dj->id) == -1)
+		return;
+	if (done)
+		rv = tok_done(tokens, dj->id, dj->output, text, &cause);
+	else
+		rv = tok_fail(tokens, dj->id, text, transient,
+		    conf->retry_delay, &cause);
+	if (rv != 0) {
+		djob_log(dj, DJL_ERROR, "token directory: %s", cause);
+		free(cause);
+	}
+}
+
+/* A claim found lost while its job ran: stop the job, another has it. */
+void
+djob_lost(void *arg, const char *task, const char *why)
+{
+	size_t	i;
+
+	(void)arg;
+	for (i = 0; i < njobs; i++) {
+		if (strcmp(jobs[i]->id, task) != 0)
+			continue;
+		djob_log(jobs[i], DJL_ERROR, "claim lost: %s: stopping the "
+		    "job", why);
+		if (jobs[i]->state == DJ_RUNNING && jobs[i]->w != NULL) {
+			jobs[i]->lost = 1;
+			kill(jobs[i]->w->pid, SIGTERM);
+		}
+	}
+}
+
+/* Look again at jobs other hosts had (the token directory changed). */
+void
+djob_recheck(void)
+{
+	size_t	i;
+
+	for (i = 0; i < njobs; i++)
+		if (jobs[i]->state == DJ_ELSEWHERE)
+			jobs[i]->retry_at = 0;
+}
+
 /* Run a worker program for the job. */
 static int
 djob_exec(struct djob *dj, const struct profile *prof)
@@ -409,6 +556,8 @@ djob_start(struct djob *dj)
 		djob_drop(dj);
 		return;
 	}
+	if (tokens != NULL && djob_claim(dj) != 0)
+		return;
 	dj->attempts++;
 	dj->started = time(NULL);
 	if ((prof = djob_profile(dj, &cause)) == NULL) {
@@ -450,8 +599,12 @@ djob_start_all(void)
 	size_t	i;
 	int	busy = djob_count(DJ_RUNNING);
 
+	double	now = spool_now();
+
 	for (i = 0; i < njobs && busy < conf->jobs; i++)
-		if (jobs[i]->state == DJ_QUEUED && jobs[i]->rel != NULL) {
+		if (jobs[i]->rel != NULL && (jobs[i]->state == DJ_QUEUED ||
+		    (jobs[i]->state == DJ_ELSEWHERE &&
+		    jobs[i]->retry_at <= now))) {
 			djob_start(jobs[i]);
 			busy += jobs[i]->state == DJ_RUNNING;
 		}
@@ -555,11 +708,22 @@ djob_failed(struct djob *dj, const char *why, int transient, int logged)
 	int	nofile = logged ? DJL_NOFILE : 0;
 	double	delay;
 
+	if (dj->lost) {
+		dj->lost = 0;
+		dj->attempts--;
+		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		dj->retry_at = 0;
+		return;
+	}
 	if (transient && stopping) {
 		dj->attempts--;		/* interrupted: not the job's fault */
+		djob_release(dj);
 		djob_log(dj, 0, "interrupted: queued for the next start");
 		djob_set(dj, DJ_QUEUED, NULL, NULL);
-	} else if (transient && dj->attempts < conf->max_attempts) {
+		return;
+	}
+	djob_mark(dj, 0, why, transient);
+	if (transient && dj->attempts < conf->max_attempts) {
 		delay = conf->retry_delay * pow(2, dj->attempts - 1);
 		dj->retry_at = spool_now() + delay;
 		djob_log(dj, DJL_ERROR, "attempt %d failed: %s; retrying in "
@@ -589,7 +753,13 @@ djob_reaped(struct djob *dj, int status)
 		    (long)w->pid);
 	if (w->state == WORKER_SKIPPED)
 		snprintf(w->text, sizeof(w->text), "output exists, skipped");
+	if ((w->state == WORKER_DONE || w->state == WORKER_SKIPPED) &&
+	    dj->lost)
+		djob_log(dj, 0, "finished after its claim was lost: %s (%s)",
+		    dj->output, w->text);
 	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED) {
+		dj->lost = 0;
+		djob_mark(dj, 1, w->text, 0);
 		djob_log(dj, 0, "done: %s (%s)", dj->output, w->text);
 		djob_set(dj, DJ_DONE, NULL, w->text);
 		djob_hook(dj, conf->on_done, conf->non_done);
@@ -659,6 +829,7 @@ djob_free_all(void)
 		free(dj->statsdir);
 		free(dj->error);
 		free(dj->summary);
+		free(dj->holder);
 		conf_profile_free(dj->sidecar);
 		free(dj);
 	}

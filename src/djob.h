@@ -21,6 +21,7 @@ enum djob_state {
 	DJ_WAITING,
 	DJ_DONE,
 	DJ_FAILED,
+	DJ_ELSEWHERE,		/* another host holds its claim */
 	DJ_STATES
 };
 
@@ -49,6 +50,8 @@ struct djob {
 	int64_t		 frames;	/* last progress seen */
 	struct profile	*sidecar;
 	struct worker	*w;		/* while running */
+	char		*holder;	/* the node that has it, if not us */
+	int		 lost;		/* its claim was lost while running */
 };
 
 #define DJL_ERROR	1	/* an error */
@@ -63,6 +66,8 @@ extern char		 node[256];
 extern int		 stopping;
 extern char		*worker_prog;
 extern int		 daemon_dirty;
+extern struct tokdir	*tokens;	/* NULL: working alone */
+extern int		 tokens_ready;
 
 void	 djob_log(struct djob *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -75,5 +80,8 @@ void	 djob_read(struct djob *);
 void	 djob_retry_due(void);
 void	 hooks_reap(void);
 void	 djob_free_all(void);
+void	 djob_lost(void *, const char *, const char *);
+void	 djob_recheck(void);
+void	 djob_release(struct djob *);
 
 #endif

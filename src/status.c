@@ -143,5 +143,9 @@ status_daemon_write(const char *path, const struct status_daemon *s,
 	    "waiting", s->waiting, "done", s->done, "failed", s->failed);
 	if (o == NULL)
 		fatalx("json_pack");
+	json_object_set_new(json_object_get(o, "counts"), "elsewhere",
+	    json_integer(s->elsewhere));
+	json_object_set_new(o, "token_dir", status_str(s->token_dir));
+	json_object_set_new(o, "tokens", status_str(s->tokens));
 	return status_dump(path, o, cause);
 }

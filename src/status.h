@@ -46,6 +46,9 @@ struct status_daemon {
 	int		 waiting;
 	int		 done;
 	int		 failed;
+	int		 elsewhere;	/* claimed by other hosts */
+	const char	*token_dir;	/* NULL: working alone */
+	const char	*tokens;	/* "ready", or why not */
 };
 
 int	 status_job_write(const char *, const struct status_job *, char **);

@@ -350,7 +350,10 @@ tok_record_write(const struct tokdir *td)
 	free(dir);
 }
 
-/* Whether a directory holds anything at all. */
+/*
+ * Whether a directory holds nothing but what hosts making it a token
+ * directory at this moment write (temporary files, probes, node files).
+ */
 static int
 tok_dir_empty(const char *path)
 {
@@ -361,7 +364,11 @@ tok_dir_empty(const char *path)
 	if ((d = opendir(path)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0 &&
+		    strncmp(de->d_name, ".tmp.", 5) != 0 &&
+		    strncmp(de->d_name, ".probe.", 7) != 0 &&
+		    strncmp(de->d_name, ".node.", 6) != 0)
 			empty = 0;
 	closedir(d);
 	return empty;
@@ -429,7 +436,10 @@ tok_mark(struct tokdir *td, char **cause)
 	    mkdir(td->dir, 0777) == -1 && errno != EEXIST)
 		xasprintf(cause, "token directory %s: cannot make it: %s",
 		    td->dir, strerror(errno));
-	else if (!tok_dir_empty(td->dir))
+	else if (access(path, F_OK) == 0) {
+		free(path);	/* another host made it just now */
+		return tok_mark(td, cause);
+	} else if (!tok_dir_empty(td->dir))
 		xasprintf(cause, "token directory %s: not empty and no marker "
 		    "%s: not a token directory (or its marker was removed); "
 		    "not using it", td->dir, TOK_MARKER);
