@@ -2,7 +2,7 @@
 #
 # Batches and the command line: three inputs with -j 2; inputs with the
 # same name in different directories mirrored under the output directory;
-# --help, --version, an unknown option, --token-dir, no input, an unknown
+# --help, --version, an unknown option, a bad --node, no input, an unknown
 # profile and a bad config file; --dump-config, --crop-only, per-job logs
 # in log_dir, a name with a newline kept on one log line, an AviSynth
 # script refused.
@@ -74,9 +74,9 @@ ok "--version prints a version number" \
 run_distenc --no-such-option -i "$T/in3/letterbox.mkv" -o "$T/out-x"
 is "$DE_RC" 2 "an unknown option exits 2"
 
-run_distenc -c "$TESTCONF" --token-dir "$T/tokens" -o "$T/out-x" \
-    -i "$T/in3/letterbox.mkv"
-is "$DE_RC" 2 "--token-dir (not yet available) is rejected with 2"
+run_distenc -c "$TESTCONF" --token-dir "$T/tokens" --node "a b" \
+    -o "$T/out-x" -i "$T/in3/letterbox.mkv"
+is "$DE_RC" 2 "--node with a space is rejected with 2"
 
 run_distenc -c "$TESTCONF" -o "$T/out-x"
 is "$DE_RC" 2 "no input file exits 2"
@@ -85,7 +85,8 @@ run_distenc -c "$TESTCONF" -p no-such-profile -o "$T/out-x" \
     -i "$T/in3/letterbox.mkv"
 is "$DE_RC" 2 "an unknown profile exits 2"
 
-ok "nothing written by the refused runs" test ! -e "$T/out-x"
+ok "nothing written by the refused runs" \
+    sh -c 'test ! -e "$1" && test ! -e "$2"' _ "$T/out-x" "$T/tokens"
 
 # A config error: line 3 says jobs = 0.
 badconf=$T/bad.conf

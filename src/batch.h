@@ -1,0 +1,51 @@
+/*
+ * The batch command's inputs and its run over them (batch.c), shared
+ * with the token directory's part (batch_tokens.c) and main (distenc.c).
+ */
+#ifndef BATCH_H
+#define BATCH_H
+
+#include "conf.h"
+#include "job.h"
+#include "jobid.h"
+#include "token.h"
+#include "worker.h"
+
+struct input {
+	char		*path;		/* as given */
+	char		*abs;		/* absolute */
+	char		*output;
+	char		*prefix;	/* for log lines: "name: " */
+	char		*rel;		/* below the inputs' common directory */
+	char		 id[JOBID_MAX];	/* its task in a token directory */
+	struct job	 job;
+	struct worker	 w;
+	int		 started;
+	int		 finished;
+	char		*error;		/* failed before starting */
+	/* With a token directory: */
+	double		 until;		/* not to be tried before (monotonic) */
+	int		 lost;		/* its claim was lost while running */
+	int		 other;		/* TOK_ISDONE or TOK_ISFAILED elsewhere */
+	char		*otext;		/* what the other host said */
+	char		 holder[TOK_NODE_MAX];
+};
+
+
+extern struct input	*inputs;
+extern int		 ninputs;
+extern int		 tty;
+extern struct tokdir	*tokens;
+
+char	*input_abs(const char *);
+void	 input_outputs(const char *);
+void	 run_all(const struct config *, const struct profile *, int);
+int	 summary(void);
+double	 mono_now(void);
+void	 inputs_recheck(void);
+int	 input_claim(struct input *);
+void	 input_mark(struct input *);
+void	 input_lost(void *, const char *, const char *);
+int	 tokens_open(const struct config *);
+
+#endif
