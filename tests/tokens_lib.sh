@@ -1,0 +1,115 @@
+# shellcheck shell=sh
+#
+# Helpers for the tests and benchmarks of work shared through a token
+# directory, sourced after tests/lib.sh.
+#
+#   tiny PATH [SECONDS [SIZE]]   a small clip with audio (default 0.6 s,
+#                                160x90, 25 fps)
+#   node_conf FILE NODE SPOOL TOKENS OUTPUT [EXTRA]
+#                                a daemon config for node NODE, its own
+#                                status, log and stats directories in
+#                                $T/node-NODE; lease $TLEASE (6), poll
+#                                $TPOLL (1), jobs $TJOBS (1)
+#   node_status NODE             the node's distencd.json
+#   count_files DIR SUFFIX       files in DIR ending in SUFFIX
+#   encodes_of REL LOG...        how many times REL was started in the logs
+#   outputs_verified DIR N FRAMES
+#                                N .mkv files in DIR (any depth), each HEVC
+#                                with FRAMES frames; nothing hidden left
+#   job_id REL FILE              the job id distenc gives FILE at REL
+
+# tiny PATH [SECONDS [SIZE]]
+tiny() {
+	mkdir -p "$(dirname "$1")"
+	ffmpeg -nostdin -v error -y \
+	    -f lavfi -i "testsrc2=size=${3:-160x90}:rate=25:duration=${2:-0.6}" \
+	    -f lavfi -i "sine=frequency=440:duration=${2:-0.6}" \
+	    -c:v libx264 -preset ultrafast -c:a aac -shortest -f matroska \
+	    "$1.part" &&
+	    mv "$1.part" "$1"
+}
+
+# node_conf FILE NODE SPOOL TOKENS OUTPUT [EXTRA]
+node_conf() {
+	_nc_prof=$(sed -n 's/^profiles = { \(.*\) };$/\1/p' "$TESTCONF")
+	_nc_d=$T/node-$2
+	mkdir -p "$_nc_d/status" "$_nc_d/logs" "$_nc_d/stats" "$3" "$5"
+	cat >"$1" <<EOF
+spool_dir = "$3";
+output_dir = "$5";
+status_dir = "$_nc_d/status";
+log_dir = "$_nc_d/logs";
+stats_dir = "$_nc_d/stats";
+token_dir = "$4";
+node = "$2";
+lease = ${TLEASE:-6};
+settle_time = 1;
+poll_interval = ${TPOLL:-1};
+jobs = ${TJOBS:-1};
+retry_delay = 1;
+default_profile = "test";
+profiles = { $_nc_prof };
+${6:-}
+EOF
+}
+
+node_status() {
+	printf '%s\n' "$T/node-$1/status/distencd.json"
+}
+
+# count_files DIR SUFFIX
+count_files() {
+	find "$1" -maxdepth 1 -type f -name "*$2" 2>/dev/null | wc -l |
+	    tr -d ' '
+}
+
+# encodes_of REL LOG...: lines "REL: started:" (daemon) or "REL: pass 1:"
+# (batch) in the logs.
+encodes_of() {
+	_eo_rel=$1
+	shift
+	cat "$@" 2>/dev/null | grep -F -e "$_eo_rel: started:" \
+	    -e "$_eo_rel: pass 1:" | wc -l | tr -d ' '
+}
+
+# outputs_verified DIR N FRAMES
+outputs_verified() {
+	find "$1" -type f -name '*.mkv' | sort >"$T/.ov.list"
+	_ov_n=0
+	while IFS= read -r _ov_f; do
+		_ov_c=$(probe_stream "$_ov_f" v:0 codec_name)
+		_ov_k=$(frame_count "$_ov_f")
+		if [ "$_ov_c" != hevc ] || [ "$_ov_k" != "$3" ]; then
+			diag "$_ov_f: codec $_ov_c, $_ov_k frames (want hevc, $3)"
+			return 1
+		fi
+		_ov_n=$((_ov_n + 1))
+	done <"$T/.ov.list"
+	if [ "$_ov_n" != "$2" ]; then
+		diag "$1: $_ov_n outputs, want $2"
+		return 1
+	fi
+	if [ -n "$(find "$1" -name '.*' -type f)" ]; then
+		diag "$1: hidden (partial) files: $(find "$1" -name '.*' -type f)"
+		return 1
+	fi
+}
+
+# job_id REL FILE: jobid.c's id, for tests that plant token files.
+job_id() {
+	"$PYTHON" - "$1" "$2" <<'EOF'
+import os, sys
+rel, path = sys.argv[1], sys.argv[2]
+st = os.stat(path)
+h = 0xcbf29ce484222325
+for b in rel.encode() + b'\0' + str(st.st_size).encode() + b'\0' + \
+        str(int(st.st_mtime)).encode():
+    h ^= b
+    h = (h * 0x100000001b3) & 0xffffffffffffffff
+safe = ''.join(c if c.isascii() and (c.isalnum() or c in '._-') else '_'
+               for c in rel.encode()[:80].decode('latin-1'))
+if safe.startswith('.'):
+    safe = '_' + safe[1:]
+print('%s-%016x' % (safe, h))
+EOF
+}
