@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,18 +316,28 @@ tok_mono(int64_t t, const struct tokdir *td)
 	return tok_clock(1) + (t - (tok_clock(0) + td->offset));
 }
 
-/* The marker id this host remembers for the directory, if any. */
+/*
+ * The marker id this host remembers for this directory, if any: the
+ * record is one line, "<id> <directory>".
+ */
 static int
 tok_record_read(const struct tokdir *td, char *id, size_t len)
 {
 	FILE	*fp;
+	char	 line[TOK_BOOT_MAX + PATH_MAX + 2], *sp;
 	int	 ok = 0;
 
 	if (td->record == NULL || (fp = fopen(td->record, "r")) == NULL)
 		return 0;
-	if (fgets(id, len, fp) != NULL) {
-		id[strcspn(id, "\n")] = '\0';
-		ok = id[0] != '\0';
+	if (fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((sp = strchr(line, ' ')) != NULL &&
+		    strcmp(sp + 1, td->dir) == 0 && sp > line &&
+		    (size_t)(sp - line) < len) {
+			*sp = '\0';
+			memcpy(id, line, sp - line + 1);
+			ok = 1;
+		}
 	}
 	fclose(fp);
 	return ok;
@@ -335,18 +346,19 @@ tok_record_read(const struct tokdir *td, char *id, size_t len)
 static void
 tok_record_write(const struct tokdir *td)
 {
-	char	 text[TOK_BOOT_MAX + 2], old[TOK_BOOT_MAX], *dir, *cause = NULL;
+	char	 old[TOK_BOOT_MAX], *text, *dir, *cause = NULL;
 
 	if (td->record == NULL || (tok_record_read(td, old, sizeof(old)) &&
 	    strcmp(old, td->mark) == 0))
 		return;
 	dir = fs_dirname(td->record);
-	snprintf(text, sizeof(text), "%s\n", td->mark);
+	xasprintf(&text, "%s %s\n", td->mark, td->dir);
 	if (fs_mkdirs(dir, &cause) != 0 ||
 	    fs_write_atomic(td->record, text, strlen(text), &cause) != 0) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
+	free(text);
 	free(dir);
 }
 
@@ -406,7 +418,7 @@ tok_mark(struct tokdir *td, char **cause)
 {
 	struct tok_file	 f;
 	struct stat	 sb;
-	char		*path, old[TOK_BOOT_MAX];
+	char		*path, *err = NULL, old[TOK_BOOT_MAX];
 	int		 rv = -1, known;
 
 	path = tok_name(td, TOK_MARKER, "");
@@ -443,9 +455,13 @@ tok_mark(struct tokdir *td, char **cause)
 		xasprintf(cause, "token directory %s: not empty and no marker "
 		    "%s: not a token directory (or its marker was removed); "
 		    "not using it", td->dir, TOK_MARKER);
-	else if (tok_mark_new(td, path, cause) == 0) {
+	else if (tok_mark_new(td, path, &err) == 0) {
 		free(path);
 		return tok_mark(td, cause);
+	} else {
+		xasprintf(cause, "token directory %s: cannot make its marker: "
+		    "%s", td->dir, err);
+		free(err);
 	}
 	free(path);
 	return rv;
