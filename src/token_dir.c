@@ -75,7 +75,8 @@ tok_boot_id(char *out, size_t len)
 /*
  * A new file beside name (in its directory) holding data, under a unique
  * hidden name: ".tmp.<node>.<pid>.<n>".  Its path in *tmp; kept open in
- * *fdp when fdp is not NULL.
+ * *fdp when fdp is not NULL (a claim), else flushed to stable storage
+ * first (a marker, which must survive a crash of the server).
  */
 int
 tok_tmpfile(struct tokdir *td, const char *name, const char *data,
@@ -101,11 +102,13 @@ tok_tmpfile(struct tokdir *td, const char *name, const char *data,
 		}
 		off += n;
 	}
+	if (fdp != NULL) {
+		*fdp = fd;
+		return 0;
+	}
 	if (fsync(fd) == -1 && errno != EINVAL)
 		goto fail;
-	if (fdp != NULL)
-		*fdp = fd;
-	else if (close(fd) == -1) {
+	if (close(fd) == -1) {
 		fd = -1;
 		goto fail;
 	}
@@ -402,9 +405,14 @@ tok_mark_new(struct tokdir *td, const char *path, char **cause)
 	snprintf(f.id, sizeof(f.id), "%016" PRIx64, h);
 	snprintf(f.node, sizeof(f.node), "%s", td->node);
 	f.start = time(NULL);
-	if (tok_write_marker(td, path, &f, 1, cause) == -1)
+	switch (tok_write_marker(td, path, &f, 1, cause)) {
+	case -1:
 		return -1;
-	log_info("token directory %s: first use, marker made", td->dir);
+	case 0:
+		log_info("token directory %s: first use, marker made",
+		    td->dir);
+		break;
+	}
 	return 0;
 }
 
