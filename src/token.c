@@ -100,6 +100,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "jobid.h"
 #include "log.h"
 #include "token.h"
 #include "token_local.h"
@@ -191,22 +192,39 @@ tok_look(struct tokdir *td, const char *task, struct tok_seen *seen,
 	return TOK_CLAIMED;
 }
 
-/* Link a new claim into place: 0 held, 1 the name is taken, -1 error. */
+/* A nonce no other claim has: this host, process, time and count. */
+static void
+tok_nonce(struct tokdir *td, char *out, size_t len)
+{
+	char	src[TOK_NODE_MAX + TOK_BOOT_MAX + 96];
+
+	snprintf(src, sizeof(src), "%s %s %ld %.9f %u", td->node, td->boot,
+	    (long)getpid(), tok_clock(0), td->rnd++);
+	snprintf(out, len, "%016" PRIx64, jobid_hash(src, strlen(src), 0));
+}
+
+/*
+ * Link a new claim into place: 0 held, 1 the name is taken (or may be),
+ * -1 error.  The claim is held when, read back, it is the one written
+ * (its nonce): the link may report failure after succeeding (a lost NFS
+ * reply), and inode numbers cannot tell (sshfs shows the two names of
+ * one file with different ones).  sshfs reports a lost race as EPERM.
+ */
 static int
 tok_link(struct tokdir *td, const char *task, const char *source,
-    int attempt, char **cause)
+    int attempt, int *linkerr, char **cause)
 {
 	struct tok_file	 f;
 	struct tokheld	*h;
-	struct stat	 a, b;
-	char		 buf[TOK_TEXT_MAX * 2 + 512], *name, *tmp;
+	char		 buf[TOK_TEXT_MAX * 2 + 512], *name, *tmp, why[64];
 	size_t		 len;
-	int		 fd, rv, err, held;
+	int		 fd, rv, held;
 
 	memset(&f, 0, sizeof(f));
 	f.kind = TOK_CLAIM;
 	snprintf(f.node, sizeof(f.node), "%s", td->node);
 	snprintf(f.boot, sizeof(f.boot), "%s", td->boot);
+	tok_nonce(td, f.nonce, sizeof(f.nonce));
 	f.pid = getpid();
 	f.start = time(NULL);
 	f.lease = td->lease;
@@ -221,17 +239,17 @@ tok_link(struct tokdir *td, const char *task, const char *source,
 		return -1;
 	}
 	rv = link(tmp, name);
-	err = errno;
-	held = lstat(tmp, &a) == 0 && lstat(name, &b) == 0 &&
-	    a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	*linkerr = rv == -1 ? errno : 0;
+	held = tok_mine(name, f.nonce, why, sizeof(why)) == 0;
 	unlink(tmp);
 	free(tmp);
 	if (!held) {
 		close(fd);
-		if (rv == -1 && err != EEXIST)
-			xasprintf(cause, "%s: %s", name, strerror(err));
+		rv = rv == -1 && *linkerr != EEXIST && *linkerr != EPERM;
+		if (rv)
+			xasprintf(cause, "%s: %s", name, strerror(*linkerr));
 		free(name);
-		return rv == -1 && err != EEXIST ? -1 : 1;
+		return rv ? -1 : 1;
 	}
 	free(name);
 	td->held = xreallocarray(td->held, td->nheld + 1, sizeof(*td->held));
@@ -239,8 +257,7 @@ tok_link(struct tokdir *td, const char *task, const char *source,
 	memset(h, 0, sizeof(*h));
 	snprintf(h->task, sizeof(h->task), "%s", task);
 	h->fd = fd;
-	h->dev = a.st_dev;
-	h->ino = a.st_ino;
+	snprintf(h->nonce, sizeof(h->nonce), "%s", f.nonce);
 	h->renew_off = len - strlen(TOK_RENEWED);
 	h->renewed = tok_clock(1);
 	h->attempt = attempt;
@@ -260,16 +277,18 @@ tok_orphan(const struct tokdir *td, const struct tok_file *f,
 }
 
 /*
- * Rename a stale claim away and check it was the one judged (inode and
- * mtime): 1 taken over, 0 not (someone was faster), -1 error.
+ * Rename a stale claim away and check it was the one judged (its nonce,
+ * or size when it was unreadable, and mtime): 1 taken over, 0 not
+ * (someone was faster), -1 error.
  */
 static int
 tok_takeover(struct tokdir *td, const char *task, const char *path,
-    const struct stat *judged, char **cause)
+    const struct tok_file *jf, const struct stat *judged, char **cause)
 {
+	struct tok_file	 f;
 	struct stat	 sb;
-	char		*stale, suffix[TOK_NODE_MAX + 64];
-	int		 same;
+	char		*stale, *err = NULL, suffix[TOK_NODE_MAX + 64];
+	int		 same, r;
 
 	snprintf(suffix, sizeof(suffix), ".stale.%s.%ld.%u", td->node,
 	    (long)getpid(), td->rnd++);
@@ -281,9 +300,11 @@ tok_takeover(struct tokdir *td, const char *task, const char *path,
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	same = lstat(stale, &sb) == 0 && sb.st_ino == judged->st_ino &&
-	    sb.st_dev == judged->st_dev &&
-	    sb.st_mtim.tv_sec == judged->st_mtim.tv_sec;
+	r = tok_readfile(stale, &f, &sb, &err);
+	free(err);
+	same = sb.st_mtim.tv_sec == judged->st_mtim.tv_sec &&
+	    (jf->nonce[0] != '\0' ? r == 0 && strcmp(f.nonce, jf->nonce) == 0 :
+	    sb.st_size == judged->st_size);
 	if (!same && link(stale, path) == -1 && errno != EEXIST)
 		log_warnx("%s: cannot put back a claim renamed by mistake: %s",
 		    path, strerror(errno));
@@ -372,7 +393,7 @@ tok_judge(struct tokdir *td, const char *task, struct tok_seen *seen,
 	else
 		snprintf(why, sizeof(why), "lease ran out %" PRId64 " s ago",
 		    past);
-	if ((r = tok_takeover(td, task, path, &sb, cause)) == 1)
+	if ((r = tok_takeover(td, task, path, f, &sb, cause)) == 1)
 		log_info("%s: took over the claim of %s (pid %ld): %s", task,
 		    f->node[0] ? f->node : "?", f->pid, why);
 	free(path);
@@ -392,7 +413,7 @@ tok_claim(struct tokdir *td, const char *task, const char *source,
     struct tok_seen *seen, char **cause)
 {
 	struct tok_seen	 again;
-	int		 r, i, tries;
+	int		 r, i, tries, linkerr = 0;
 
 	memset(seen, 0, sizeof(*seen));
 	if ((i = tok_held(td, task)) != -1) {
@@ -406,7 +427,7 @@ tok_claim(struct tokdir *td, const char *task, const char *source,
 	for (tries = 0; tries < TOK_TRIES; tries++) {
 		if ((r = tok_look(td, task, seen, cause)) != TOK_CLAIMED)
 			return r;
-		r = tok_link(td, task, source, seen->attempt, cause);
+		r = tok_link(td, task, source, seen->attempt, &linkerr, cause);
 		if (r == -1)
 			return TOK_ERROR;
 		if (r == 0) {
@@ -418,6 +439,13 @@ tok_claim(struct tokdir *td, const char *task, const char *source,
 		}
 		if ((r = tok_judge(td, task, seen, cause)) != 1)
 			return r;
+	}
+	if (linkerr == EPERM) {
+		/* Never there, never linked: no hard links here. */
+		xasprintf(cause, "%s: cannot link a claim: %s (the token "
+		    "directory's file system must support hard links)",
+		    td->dir, strerror(linkerr));
+		return TOK_ERROR;
 	}
 	seen->until = tok_clock(1) + 1;
 	return TOK_HELD;
@@ -437,11 +465,16 @@ tok_renew_due(const struct tokdir *td)
 	return due < 0 ? 0 : due;
 }
 
-/* Renew one claim: 0, or -1 with why it is lost. */
+/*
+ * Renew one claim: rewrite its "renewed" line in place (the file system
+ * stamps it; fstat makes an NFS client send the write), then read it
+ * back by name to see it is still this one.  0, or -1 with why it is
+ * lost.
+ */
 static int
 tok_renew_one(struct tokdir *td, struct tokheld *h, char *why, size_t len)
 {
-	struct stat	 sb, cur;
+	struct stat	 sb;
 	char		 line[64], *path;
 	int		 n, rv = 0;
 
@@ -451,13 +484,8 @@ tok_renew_one(struct tokdir *td, struct tokheld *h, char *why, size_t len)
 	    fstat(h->fd, &sb) == -1) {
 		snprintf(why, len, "cannot renew: %s", strerror(errno));
 		rv = -1;
-	} else if (lstat(path, &cur) == -1) {
-		snprintf(why, len, "its claim is gone: %s", strerror(errno));
-		rv = -1;
-	} else if (cur.st_ino != h->ino || cur.st_dev != h->dev) {
-		snprintf(why, len, "its claim was taken over by another host");
-		rv = -1;
-	}
+	} else
+		rv = tok_mine(path, h->nonce, why, len);
 	free(path);
 	h->renewed = tok_clock(1);
 	return rv;
@@ -499,15 +527,14 @@ tok_renew(struct tokdir *td, void (*lost)(void *, const char *,
 void
 tok_release(struct tokdir *td, const char *task)
 {
-	struct stat	 sb;
-	char		*path;
-	int		 i;
+	char	*path, why[64];
+	int	 i;
 
 	if ((i = tok_held(td, task)) == -1)
 		return;
 	path = tok_name(td, task, ".claim");
-	if (lstat(path, &sb) == 0 && sb.st_ino == td->held[i].ino &&
-	    sb.st_dev == td->held[i].dev && unlink(path) == -1)
+	if (tok_mine(path, td->held[i].nonce, why, sizeof(why)) == 0 &&
+	    unlink(path) == -1)
 		log_warn("%s", path);
 	free(path);
 	tok_forget(td, i);

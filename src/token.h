@@ -30,6 +30,7 @@ struct tok_file {
 	char		 node[TOK_NODE_MAX];
 	char		 boot[TOK_BOOT_MAX];
 	char		 id[TOK_BOOT_MAX];	/* marker */
+	char		 nonce[TOK_BOOT_MAX];	/* claim: which one it is */
 	long		 pid;
 	int64_t		 start;		/* the writer's clock: for people */
 	int		 lease;		/* seconds */

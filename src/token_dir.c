@@ -126,19 +126,39 @@ fail:
 	return -1;
 }
 
+/* Read what is left of fd into buf from len on; -1 on an error. */
+static int
+tok_read_rest(int fd, char *buf, size_t size, size_t *len)
+{
+	ssize_t	n;
+
+	while (*len < size &&
+	    (n = pread(fd, buf + *len, size - *len, *len)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		*len += n;
+	}
+	return 0;
+}
+
 /*
- * Read and parse a token file.  Opening (not stat alone) makes an NFS
- * client fetch fresh attributes.  0, or -1 with errno ENOENT when there
- * is none, or -1 with a cause (sb filled in when it could be opened).
+ * Read and parse a token file.  Opening (not stat alone) makes NFS and
+ * sshfs clients fetch fresh attributes; a client that read a rewritten
+ * file only as far as its old cached size (sshfs) knows the new size
+ * after that read, so the rest is read then.  0, or -1 with errno ENOENT
+ * when there is none, or -1 with a cause (sb filled in when it could be
+ * opened).
  */
 int
 tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
     char **cause)
 {
 	char	 buf[TOK_READ_MAX];
-	ssize_t	 n;
 	size_t	 len = 0;
-	int	 fd, rv;
+	int	 fd, rv, tries;
 
 	memset(sb, 0, sizeof(*sb));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
@@ -152,16 +172,15 @@ tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
 		errno = EINVAL;
 		return -1;
 	}
-	while (len < sizeof(buf) &&
-	    (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
+	for (tries = 0; tries < 3; tries++) {
+		if (tok_read_rest(fd, buf, sizeof(buf), &len) == -1) {
 			xasprintf(cause, "%s: %s", path, strerror(errno));
 			close(fd);
 			return -1;
 		}
-		len += n;
+		if (fstat(fd, sb) == -1 || sb->st_size <= (off_t)len ||
+		    len == sizeof(buf))
+			break;
 	}
 	close(fd);
 	if ((rv = tok_parse(buf, len, f, cause)) != 0) {
@@ -169,6 +188,28 @@ tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Whether the claim at path is the one with this nonce: 0, or -1 with
+ * why not (gone, or another's).
+ */
+int
+tok_mine(const char *path, const char *nonce, char *why, size_t len)
+{
+	struct tok_file	 f;
+	struct stat	 sb;
+	char		*cause = NULL;
+
+	if (tok_readfile(path, &f, &sb, &cause) == 0 &&
+	    f.kind == TOK_CLAIM && strcmp(f.nonce, nonce) == 0)
+		return 0;
+	if (cause == NULL && errno == ENOENT)
+		snprintf(why, len, "its claim is gone");
+	else
+		snprintf(why, len, "its claim was taken over by another host");
+	free(cause);
+	return -1;
 }
 
 /*

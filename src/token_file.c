@@ -37,8 +37,9 @@ static const char *const tok_textkey[TOK_KINDS] = {
 #define F_ATTEMPT	0x10
 #define F_TRANSIENT	0x20
 #define F_ID		0x40
+#define F_NONCE		0x80
 static const int tok_required[TOK_KINDS] = {
-	F_NODE | F_BOOT | F_PID | F_LEASE,
+	F_NODE | F_BOOT | F_PID | F_LEASE | F_NONCE,
 	F_NODE | F_ATTEMPT,
 	F_NODE | F_ATTEMPT | F_TRANSIENT,
 	F_ID,
@@ -133,11 +134,14 @@ tok_field(struct tok_file *f, const char *key, const char *v)
 		tok_copy(f->node, sizeof(f->node), v);
 		return F_NODE;
 	}
-	if (strcmp(key, "boot") == 0 || strcmp(key, "id") == 0) {
+	if (strcmp(key, "boot") == 0 || strcmp(key, "id") == 0 ||
+	    strcmp(key, "nonce") == 0) {
 		if (*v == '\0' || strlen(v) >= TOK_BOOT_MAX)
 			return -1;
-		tok_copy(key[0] == 'b' ? f->boot : f->id, TOK_BOOT_MAX, v);
-		return key[0] == 'b' ? F_BOOT : F_ID;
+		tok_copy(key[0] == 'b' ? f->boot : key[0] == 'i' ? f->id :
+		    f->nonce, TOK_BOOT_MAX, v);
+		return key[0] == 'b' ? F_BOOT : key[0] == 'i' ? F_ID :
+		    F_NONCE;
 	}
 	if (tok_textkey[f->kind] != NULL &&
 	    strcmp(key, tok_textkey[f->kind]) == 0) {
@@ -309,6 +313,7 @@ tok_format(const struct tok_file *f, char *buf, size_t len)
 	off = tok_put(buf, len, off, "id", f->id);
 	off = tok_put(buf, len, off, "node", f->node);
 	off = tok_put(buf, len, off, "boot", f->boot);
+	off = tok_put(buf, len, off, "nonce", f->nonce);
 	if (f->pid > 0)
 		off = tok_putn(buf, len, off, "pid", f->pid);
 	if (f->kind == TOK_NODE)

@@ -10,8 +10,7 @@
 struct tokheld {
 	char		 task[TOK_TASK_MAX];
 	int		 fd;		/* open on the claim: renewals */
-	dev_t		 dev;
-	ino_t		 ino;
+	char		 nonce[TOK_BOOT_MAX];	/* tells it from any other */
 	off_t		 renew_off;	/* where the "renewed" line is */
 	unsigned	 count;
 	int		 attempt;
@@ -46,6 +45,7 @@ int	 tok_tmpfile(struct tokdir *, const char *, const char *, size_t,
 	    char **, int *, char **);
 int	 tok_readfile(const char *, struct tok_file *, struct stat *,
 	    char **);
+int	 tok_mine(const char *, const char *, char *, size_t);
 int	 tok_write_marker(struct tokdir *, const char *,
 	    const struct tok_file *, int, char **);
 

@@ -200,7 +200,7 @@ wait_until 10 test -f "$K/tok/.distenc-tokens"
 skewed=$(($(date +%s) - 3600))
 (
 	while [ ! -f "$K/stop" ]; do
-		printf 'distenc-claim 1\nnode faraway\nboot other-boot\npid 77\nstart %s\nlease %s\nattempt 1\nrenewed %010d\n' \
+		printf 'distenc-claim 1\nnode faraway\nboot other-boot\nnonce 0f\npid 77\nstart %s\nlease %s\nattempt 1\nrenewed %010d\n' \
 		    "$skewed" "$TLEASE" "$(date +%s)" >"$K/tok/$id.claim"
 		sleep 1
 	done

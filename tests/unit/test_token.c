@@ -79,7 +79,8 @@ ready(const char *dir, const char *node)
 }
 
 static const char claim_text[] =
-    "distenc-claim 1\nnode hostb\nboot 1234-boot\npid 4242\nstart 17\n"
+    "distenc-claim 1\nnode hostb\nboot 1234-boot\nnonce 5eed\npid 4242\n"
+    "start 17\n"
     "lease 60\nattempt 1\nsource a/b.mkv\nrenewed 0000000000\n";
 
 /* A claim formatted and parsed again is the same. */
@@ -95,6 +96,7 @@ test_roundtrip(void **state)
 	f.kind = TOK_CLAIM;
 	strcpy(f.node, "host-1.example");
 	strcpy(f.boot, "0b6e-boot");
+	strcpy(f.nonce, "c0ffee");
 	f.pid = 99;
 	f.start = -5;
 	f.lease = 300;
@@ -105,6 +107,7 @@ test_roundtrip(void **state)
 	assert_int_equal(tok_parse(buf, len, &g, &cause), 0);
 	assert_string_equal(g.node, f.node);
 	assert_string_equal(g.boot, f.boot);
+	assert_string_equal(g.nonce, f.nonce);
 	assert_int_equal(g.pid, 99);
 	assert_int_equal(g.lease, 300);
 	assert_int_equal(g.attempt, 2);
@@ -352,7 +355,8 @@ test_skewed_host(void **state)
 
 	(void)state;
 	b = ready(dir, "b");
-	snprintf(text, sizeof(text), "distenc-claim 1\nnode a\nboot x\npid 1\n"
+	snprintf(text, sizeof(text), "distenc-claim 1\nnode a\nboot x\n"
+	    "nonce n1\npid 1\n"
 	    "start %lld\nlease 60\nattempt 1\n", (long long)time(NULL) - 3600);
 	put(dir, "behind.claim", text, 0);
 	if (tok_claim(b, "behind", "", &s, &cause) != TOK_HELD)
@@ -377,12 +381,14 @@ test_orphan(void **state)
 		_exit(0);
 	waitpid(pid, NULL, 0);
 	snprintf(text, sizeof(text), "distenc-claim 1\nnode a\nboot %s\n"
-	    "pid %ld\nstart 0\nlease 60\nattempt 1\n", a->boot, (long)pid);
+	    "nonce n2\npid %ld\nstart 0\nlease 60\nattempt 1\n", a->boot,
+	    (long)pid);
 	put(dir, "mine.claim", text, 0);
 	assert_int_equal(tok_claim(a, "mine", "", &s, &cause), TOK_CLAIMED);
 	/* Another node's fresh claim with a dead pid is still held. */
 	snprintf(text, sizeof(text), "distenc-claim 1\nnode z\nboot %s\n"
-	    "pid %ld\nstart 0\nlease 60\nattempt 1\n", a->boot, (long)pid);
+	    "nonce n3\npid %ld\nstart 0\nlease 60\nattempt 1\n", a->boot,
+	    (long)pid);
 	put(dir, "theirs.claim", text, 0);
 	assert_int_equal(tok_claim(a, "theirs", "", &s, &cause), TOK_HELD);
 	tok_close(a);
