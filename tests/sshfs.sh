@@ -48,9 +48,10 @@
 #   mounts, but through sshfs the two names have different st_ino and
 #   st_nlink 1 (SFTP v3 attributes carry neither; FUSE numbers the
 #   paths), so "both names are one inode per lstat" never holds there.
-#   link() to a name the client knows exists: EEXIST (the kernel's
-#   lookup).  To a name created on the server after that lookup: EPERM
-#   (the server's EEXIST comes back as SSH_FX_FAILURE).  Two mounts
+#   link() to a name that exists when the kernel looks it up (or that
+#   the mount still has cached): EEXIST, without asking the server.  To
+#   a name made on the server after that lookup: EPERM (the server's
+#   EEXIST comes back as SSH_FX_FAILURE, which sshfs maps to EPERM).  Two mounts
 #   racing link() to one name, 200 rounds: exactly one wins each round;
 #   the loser got EEXIST 53 times and EPERM 147 times.  disable_hardlink
 #   (or a server without the extension) also gives EPERM.
