@@ -16,8 +16,11 @@ libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
 libswscale-dev libswresample-dev libx265-dev libaom-dev libconfig-dev
 libjansson-dev libcmocka-dev"
 # What the tests use besides: a FUSE file system for the spool, Matroska
-# inspection, JSON reading in the shell tests.
-CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3"
+# inspection, JSON reading in the shell tests, and sshd and sshfs for two
+# network mounts of one token directory over 127.0.0.1 (the tests run
+# their own sshd; the system's ssh service is not started, and is
+# disabled when this script installed it).
+CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3 openssh-server sshfs"
 
 say() { printf '\n==> %s\n' "$*"; }
 
@@ -34,7 +37,22 @@ install_packages() {
 	sudo=
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
 	$sudo apt-get update
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $missing
+	# Debian starts and enables a service it installs (openssh-server):
+	# a policy-rc.d saying 101 stops the start, and it is disabled after.
+	policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+		$sudo chmod 755 /usr/sbin/policy-rc.d
+		policy=1
+	fi
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $missing ||
+	    { [ -n "$policy" ] && $sudo rm -f /usr/sbin/policy-rc.d; exit 1; }
+	[ -n "$policy" ] && $sudo rm -f /usr/sbin/policy-rc.d
+	case " $missing " in
+	(*" openssh-server "*)
+		$sudo systemctl disable ssh.service ssh.socket >/dev/null 2>&1 ||
+		    true;;
+	esac
 }
 
 build() {
