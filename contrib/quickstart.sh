@@ -19,8 +19,10 @@ libjansson-dev libcmocka-dev"
 # inspection, JSON reading in the shell tests, and sshd and sshfs for two
 # network mounts of one token directory over 127.0.0.1 (the tests run
 # their own sshd; the system's ssh service is not started, and is
-# disabled when this script installed it).
-CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3 openssh-server sshfs"
+# disabled when this script installed it), and libfaketime for a host
+# whose clock is an hour off.
+CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3 openssh-server sshfs
+faketime"
 
 say() { printf '\n==> %s\n' "$*"; }
 

@@ -5,7 +5,8 @@
 # output, no partial file, no claim left, the work taken over within the
 # lease and a poll interval); the token directory unmounted (nothing is
 # done until it is back) or read-only; a corrupt claim; a live host whose
-# clock is an hour off; two daemons with one node name.
+# clock is an hour off, simulated and real (a daemon under libfaketime);
+# two daemons with one node name.
 #
 # CHAOS_ROUNDS (default 3) sets the number of kill rounds.
 
@@ -15,7 +16,7 @@
 . "$top_srcdir/tests/tokens_lib.sh"
 
 ROUNDS=${CHAOS_ROUNDS:-3}
-plan $((ROUNDS * 2 + 1 + 5 + 3 + 3 + 3 + 2))
+plan $((ROUNDS * 2 + 1 + 5 + 3 + 3 + 3 + 3 + 2))
 need_tools
 need_distencd
 
@@ -222,6 +223,62 @@ ok "once it stops renewing, its job is taken over and done (${took} s)" \
 ok "...within the lease, a poll interval and the encode (${took} s)" \
     awk -v t="$took" -v l="$TLEASE" -v p="$TPOLL" 'BEGIN { exit !(t <= l + p + 10) }'
 stop_daemon
+
+# --- a real daemon whose clock is an hour behind ---------------------------
+
+# libfaketime (package faketime): time() and the real-time clock an hour
+# behind, the monotonic clock and stat() real, as on a host with a wrong
+# clock.
+FT=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+F=$T/fake
+if [ -n "$FT" ]; then
+	node_conf "$F-ok.conf" ontime "$F/spool" "$F/tok" "$F/out"
+	node_conf "$F-late.conf" behind "$F/spool" "$F/tok" "$F/out"
+	start_daemon "$F-ok.conf" "$F-ok.log"
+	okpid=$DPID
+	export LD_PRELOAD="$FT" FAKETIME=-1h NO_FAKE_STAT=1 \
+	    FAKETIME_DONT_FAKE_MONOTONIC=1
+	start_daemon "$F-late.conf" "$F-late.log"
+	latepid=$DPID
+	unset LD_PRELOAD FAKETIME NO_FAKE_STAT FAKETIME_DONT_FAKE_MONOTONIC
+	wait_until 10 test -s "$(node_status behind)"
+	skew=$(awk -v a="$(date +%s)" \
+	    -v b="$(iso_epoch "$(json_get "$(node_status behind)" started)")" \
+	    'BEGIN { printf "%d", a - b }')
+	ok "the faked host's clock is an hour behind (${skew} s)" \
+	    test "$skew" -ge 3590 -a "$skew" -le 3620
+	drop "$F/spool"
+	wait_until 90 sh -c '[ "$(find "$1" -maxdepth 1 -name "*.done" | wc -l)" -ge "$2" ]' \
+	    _ "$F/tok" "$N"
+	twice=
+	for i in $(seq 1 $N); do
+		c=$(encodes_of "s$i.mkv" "$F-ok.log" "$F-late.log")
+		[ "$c" = 1 ] || twice="$twice s$i:$c"
+	done
+	diag "on time: $(grep -c started: "$F-ok.log"), an hour behind: $(grep -c started: "$F-late.log")"
+	is "${twice:-none}/$(count_files "$F/tok" .done)" "none/$N" \
+	    "with a host an hour behind, every input encoded exactly once"
+	# The late host's claim, once it is killed, is taken after its lease.
+	tiny "$T/src/long.mkv" 6 320x180
+	cp "$T/src/long.mkv" "$T/tmp/x" && mv "$T/tmp/x" "$F/in-long.mkv"
+	stop_daemon "$okpid"
+	mv "$F/in-long.mkv" "$F/spool/long.mkv"
+	wait_until 30 sh -c 'grep -l "^node behind\$" "$1"/*.claim >/dev/null 2>&1' _ "$F/tok"
+	start_daemon "$F-ok.conf" "$F-ok2.log"
+	okpid=$DPID
+	kill -KILL "$latepid"
+	t0=$(now)
+	wait "$latepid" 2>/dev/null
+	wait_until 30 grep -q "took over the claim of behind" "$F-ok2.log"
+	took=$(elapsed "$t0")
+	ok "the killed late host's claim is taken over by its lease (${took} s, lease $TLEASE s)" \
+	    awk -v t="$took" -v l="$TLEASE" -v p="$TPOLL" 'BEGIN { exit !(t <= l + p + 2) }'
+	stop_daemon "$okpid"
+else
+	skip "the faked host's clock is an hour behind" "no libfaketime (package faketime)"
+	skip "with a host an hour behind, every input encoded once" "no libfaketime"
+	skip "the killed late host's claim is taken over by its lease" "no libfaketime"
+fi
 
 # --- two daemons with one node name ---------------------------------------
 
