@@ -308,24 +308,15 @@ tok_fd(const struct tokdir *td)
 	return td->fd;
 }
 
-/*
- * The file system's clock, in seconds: the mtime of a probe file this
- * process writes in the token directory (the server sets it).  Between
- * probes (an eighth of a lease) it is estimated from the local clock and
- * the offset the last probe measured; precise forces a probe.
- */
-int
-tok_now(struct tokdir *td, int precise, int64_t *now, char **cause)
+/* Write the probe and read its mtime (see tok_now). */
+static int
+tok_probe(struct tokdir *td, double mono, int64_t *now, char **cause)
 {
 	struct stat	sb;
 	char		buf[32];
-	double		mono = tok_clock(1), real;
+	double		real;
 	int		n;
 
-	if (!precise && td->probed > 0 && mono - td->probed < td->lease / 8.0) {
-		*now = (int64_t)(tok_clock(0) + td->offset);
-		return 0;
-	}
 	if (td->probefd == -1) {
 		free(td->probe);
 		xasprintf(&td->probe, "%s/.probe.%s.%ld", td->dir, td->node,
@@ -344,12 +335,36 @@ tok_now(struct tokdir *td, int precise, int64_t *now, char **cause)
 	*now = sb.st_mtim.tv_sec;
 	return 0;
 fail:
-	xasprintf(cause, "%s: cannot read the file system's clock: %s",
-	    td->probe, strerror(errno));
+	if (cause != NULL)
+		xasprintf(cause, "%s: cannot read the file system's clock: %s",
+		    td->probe, strerror(errno));
 	if (td->probefd != -1) {
 		close(td->probefd);
 		td->probefd = -1;
 	}
+	return -1;
+}
+
+/*
+ * The file system's clock, in seconds: the mtime of a probe file this
+ * process writes in the token directory (the server sets it).  Between
+ * probes (an eighth of a lease) it is estimated from the local clock and
+ * the offset the last probe measured; precise forces a probe.
+ */
+int
+tok_now(struct tokdir *td, int precise, int64_t *now, char **cause)
+{
+	double	mono = tok_clock(1);
+	int	tries;
+
+	if (!precise && td->probed > 0 && mono - td->probed < td->lease / 8.0) {
+		*now = (int64_t)(tok_clock(0) + td->offset);
+		return 0;
+	}
+	/* A probe removed under it (an NFS handle gone stale) is made anew. */
+	for (tries = 0; tries < 2; tries++)
+		if (tok_probe(td, mono, now, tries == 1 ? cause : NULL) == 0)
+			return 0;
 	return -1;
 }
 
