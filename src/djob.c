@@ -592,14 +592,39 @@ djob_count(enum djob_state state)
 	return n;
 }
 
+/*
+ * With every slot busy, jobs other hosts hold are not claimed; their
+ * markers are still read, so a job done elsewhere shows as done.
+ */
+static void
+djob_peek_elsewhere(double now)
+{
+	struct tok_seen	 seen;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < njobs; i++) {
+		if (jobs[i]->state != DJ_ELSEWHERE || jobs[i]->rel == NULL ||
+		    jobs[i]->retry_at > now)
+			continue;
+		r = tok_peek(tokens, jobs[i]->id, &seen, &cause);
+		free(cause);
+		cause = NULL;
+		if (r == TOK_ISDONE || r == TOK_ISFAILED)
+			djob_elsewhere(jobs[i], r, &seen);
+		else
+			jobs[i]->retry_at = now + conf->poll_interval;
+	}
+}
+
 /* Start queued jobs while slots are free. */
 void
 djob_start_all(void)
 {
+	double	now = spool_now();
 	size_t	i;
 	int	busy = djob_count(DJ_RUNNING);
-
-	double	now = spool_now();
 
 	for (i = 0; i < njobs && busy < conf->jobs; i++)
 		if (jobs[i]->rel != NULL && (jobs[i]->state == DJ_QUEUED ||
@@ -608,6 +633,8 @@ djob_start_all(void)
 			djob_start(jobs[i]);
 			busy += jobs[i]->state == DJ_RUNNING;
 		}
+	if (tokens != NULL && tokens_ready && busy >= conf->jobs)
+		djob_peek_elsewhere(now);
 }
 
 /* Run an on_done or on_failure command, the job in its environment. */

@@ -204,6 +204,18 @@ tok_nonce(struct tokdir *td, char *out, size_t len)
 }
 
 /*
+ * What the task's markers say, claiming nothing: TOK_ISDONE, TOK_ISFAILED,
+ * TOK_WAIT, or TOK_CLAIMED when it is free or claimed (not told apart).
+ */
+int
+tok_peek(struct tokdir *td, const char *task, struct tok_seen *seen,
+    char **cause)
+{
+	memset(seen, 0, sizeof(*seen));
+	return tok_look(td, task, seen, cause);
+}
+
+/*
  * Link a new claim into place: 0 held, 1 the name is taken (or may be),
  * -1 error.  The claim is held when, read back, it is the one written
  * (its nonce): the link may report failure after succeeding (a lost NFS

@@ -85,6 +85,7 @@ void		 tok_sweep(struct tokdir *);
 int	 tok_claim(struct tokdir *, const char *, const char *,
 	    struct tok_seen *, char **);
 int	 tok_held(const struct tokdir *, const char *);
+int	 tok_peek(struct tokdir *, const char *, struct tok_seen *, char **);
 double	 tok_renew_due(const struct tokdir *);
 int	 tok_renew(struct tokdir *, void (*)(void *, const char *,
 	    const char *), void *);
