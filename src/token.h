@@ -62,6 +62,7 @@ struct tok_seen {
 struct tokdir;
 
 /* Pure parts (token_file.c). */
+struct stat;
 int	 tok_parse(const char *, size_t, struct tok_file *, char **);
 size_t	 tok_format(const struct tok_file *, char *, size_t);
 int	 tok_node_valid(const char *);
@@ -80,6 +81,8 @@ const char	*tok_node(const struct tokdir *);
 int		 tok_now(struct tokdir *, int, int64_t *, char **);
 double		 tok_mono(int64_t, const struct tokdir *);
 void		 tok_sweep(struct tokdir *);
+int		 tok_readfile(const char *, struct tok_file *, struct stat *,
+		    char **);
 
 /* Claims and markers (token.c). */
 int	 tok_claim(struct tokdir *, const char *, const char *,

@@ -43,8 +43,6 @@ double	 tok_clock(int);
 char	*tok_name(const struct tokdir *, const char *, const char *);
 int	 tok_tmpfile(struct tokdir *, const char *, const char *, size_t,
 	    char **, int *, char **);
-int	 tok_readfile(const char *, struct tok_file *, struct stat *,
-	    char **);
 int	 tok_mine(const char *, const char *, char *, size_t);
 int	 tok_write_marker(struct tokdir *, const char *,
 	    const struct tok_file *, int, char **);
