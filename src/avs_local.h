@@ -1,0 +1,96 @@
+/* What the interpreter's files share: values, clips and the evaluator. */
+#ifndef AVS_LOCAL_H
+#define AVS_LOCAL_H
+
+#include "avs.h"
+
+enum avs_vtype {
+	AVS_V_VOID,
+	AVS_V_INT,
+	AVS_V_FLOAT,
+	AVS_V_BOOL,
+	AVS_V_STRING,
+	AVS_V_CLIP
+};
+
+struct avs_clip;
+
+struct avs_value {
+	enum avs_vtype	 type;
+	double		 num;		/* int, float, bool */
+	char		*str;		/* owned by the evaluator's arena */
+	struct avs_clip	*clip;
+};
+
+enum avs_op {
+	AVS_C_SOURCE,
+	AVS_C_FILTER,
+	AVS_C_CONCAT
+};
+
+/* A clip: a node of the filter graph, with what is known of its frames. */
+struct avs_clip {
+	enum avs_op		 op;
+	int			 input;		/* AVS_C_SOURCE */
+	char			*filter;	/* AVS_C_FILTER */
+	struct avs_clip		*in[2];
+	int			 has_video;
+	int			 width;
+	int			 height;
+	int			 fps_num;
+	int			 fps_den;
+	int64_t			 frames;
+	char			 pix_fmt[32];
+	int			 depth;
+	int			 log2_chroma_w;
+	int			 log2_chroma_h;
+	struct avs_audio_seg	*audio;
+	int			 naudio;
+	int			 has_audio;
+	int			 audio_explicit;
+
+	/* graph making */
+	int			 id;
+	int			 uses;
+	int			 handed;
+	struct avs_clip		*next;		/* all clips, to free */
+};
+
+struct avs_eval;
+
+/* One argument of a call, bound to a function's parameter list. */
+#define AVS_MAX_ARGS	16
+struct avs_args {
+	struct avs_value	 v[AVS_MAX_ARGS];
+	int			 set[AVS_MAX_ARGS];
+	const struct avs_node	*call;
+};
+
+/* A built-in function: its name, parameters ("c" clip, "i" int,
+ * "f" float, "s" string, "b" bool, "." anything; a name in [] is
+ * named-only-or-positional, as in AviSynth) and what it does. */
+struct avs_func {
+	const char	*name;
+	const char	*params;	/* "c[first]i[last]i" */
+	int		(*fn)(struct avs_eval *, struct avs_args *,
+			    struct avs_value *);
+	int		 rest;		/* more arguments are ignored */
+};
+
+const struct avs_func *avs_func_find(const char *);
+
+int	 avs_error(struct avs_eval *, const struct avs_node *, const char *,
+	    ...) __attribute__((format(printf, 3, 4)));
+struct avs_clip *avs_clip_new(struct avs_eval *, enum avs_op);
+struct avs_clip *avs_clip_filter(struct avs_eval *, struct avs_clip *,
+	    const char *, ...) __attribute__((format(printf, 3, 4)));
+int	 avs_source(struct avs_eval *, const struct avs_node *, const char *,
+	    int, int, struct avs_value *);
+int	 avs_import(struct avs_eval *, const char *, struct avs_value *);
+const char *avs_eval_file(const struct avs_eval *);
+char	*avs_strdup(struct avs_eval *, const char *);
+void	 avs_audio_cut(struct avs_clip *, double, double);
+void	 avs_audio_join(struct avs_clip *, const struct avs_clip *,
+	    const struct avs_clip *);
+
+#endif

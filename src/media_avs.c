@@ -1,0 +1,591 @@
+/*
+ * AviSynth scripts as frame sources.  With AviSynth+ installed the script
+ * runs there (avs_plus.c); otherwise the built-in interpreter's plan runs
+ * here: each video source decoded with libavformat/libavcodec into a
+ * buffer source of one libavfilter graph, and the script's frames taken
+ * from its sink in order, numbered from 0.  Any frame range is read
+ * frame-exactly by reading on from the start (or from where the last
+ * read stopped).
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+
+#include "avs.h"
+#include "log.h"
+#include "media.h"
+#include "media_avs.h"
+#include "xmalloc.h"
+
+/* One video input of the graph: a decoder and its buffer source. */
+struct script_input {
+	struct media_source	 src;
+	AVFilterContext		*buf;
+	int64_t			 n;		/* frames sent */
+	int			 eof;
+};
+
+struct media_script {
+	char			*path;
+	int			 threads;
+	struct avs_plan		*plan;
+	struct avsplus		*plus;
+	struct avsplus_info	 pi;
+	struct media_script_info info;
+	AVFilterGraph		*graph;
+	AVFilterContext		*sink;
+	struct script_input	*in;
+	int			 nin;
+	int64_t			 next;		/* index of the next frame */
+};
+
+/* Whether a file is an AviSynth script, by its name. */
+int
+media_is_script(const char *path)
+{
+	size_t	n = strlen(path);
+
+	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
+}
+
+/* Count a video stream's frames by its packets (no decoding). */
+static int64_t
+script_count(AVFormatContext *fmt, int vindex)
+{
+	AVPacket	*pkt;
+	int64_t		 n = 0;
+	unsigned int	 i;
+
+	for (i = 0; i < fmt->nb_streams; i++)
+		fmt->streams[i]->discard = (int)i == vindex ? AVDISCARD_DEFAULT :
+		    AVDISCARD_ALL;
+	if ((pkt = av_packet_alloc()) == NULL)
+		fatalx("av_packet_alloc");
+	while (av_read_frame(fmt, pkt) >= 0) {
+		n += pkt->stream_index == vindex;
+		av_packet_unref(pkt);
+	}
+	av_packet_free(&pkt);
+	return n;
+}
+
+/* The video stream's part of a source's description. */
+static int
+script_probe_video(AVFormatContext *fmt, int idx, struct avs_source_info *si,
+    char **cause)
+{
+	AVStream			*st = fmt->streams[idx];
+	const AVPixFmtDescriptor	*d;
+	AVRational			 r;
+
+	d = av_pix_fmt_desc_get(st->codecpar->format);
+	r = st->avg_frame_rate.num > 0 ? st->avg_frame_rate :
+	    st->r_frame_rate;
+	if (d == NULL || r.num <= 0 || r.den <= 0 ||
+	    st->codecpar->width <= 0) {
+		xasprintf(cause, "video format or frame rate unknown");
+		return -1;
+	}
+	si->width = st->codecpar->width;
+	si->height = st->codecpar->height;
+	si->fps_num = r.num;
+	si->fps_den = r.den;
+	snprintf(si->pix_fmt, sizeof(si->pix_fmt), "%s", d->name);
+	si->depth = d->comp[0].depth;
+	si->log2_chroma_w = d->log2_chroma_w;
+	si->log2_chroma_h = d->log2_chroma_h;
+	si->frames = script_count(fmt, idx);
+	if (si->frames == 0) {
+		xasprintf(cause, "no video frame");
+		return -1;
+	}
+	return 0;
+}
+
+/* What the interpreter needs of a source file: its video and audio. */
+int
+media_script_source_probe(const char *path, struct avs_source_info *si, char **cause)
+{
+	AVFormatContext	*fmt = NULL;
+	unsigned int	 i;
+	int		 ret, idx;
+
+	if (media_is_script(path)) {
+		xasprintf(cause, "a script as a source (Import it instead)");
+		return -1;
+	}
+	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0 ||
+	    (ret = avformat_find_stream_info(fmt, NULL)) < 0) {
+		xasprintf(cause, "cannot open: %s", media_error(ret));
+		avformat_close_input(&fmt);
+		return -1;
+	}
+	for (i = 0; i < fmt->nb_streams; i++)
+		if (fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
+			si->has_audio = 1;
+	if (fmt->duration > 0)
+		si->duration = fmt->duration / (double)AV_TIME_BASE;
+	idx = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	ret = idx < 0 ? 0 : script_probe_video(fmt, idx, si, cause);
+	avformat_close_input(&fmt);
+	return ret;
+}
+
+/* The buffer source of input i and its decoder. */
+static int
+script_input_open(struct media_script *s, int i, char **cause)
+{
+	struct script_input	*in = &s->in[i];
+	AVCodecContext		*d;
+	char			 args[256], name[32];
+	int			 ret;
+
+	unsigned int		 k;
+
+	if (source_open(&in->src, s->plan->inputs[i], s->threads, 0,
+	    cause) != 0)
+		return -1;
+	for (k = 0; k < in->src.fmt->nb_streams; k++)
+		if ((int)k != in->src.vindex)
+			in->src.fmt->streams[k]->discard = AVDISCARD_ALL;
+	d = in->src.vdec;
+	snprintf(args, sizeof(args), "video_size=%dx%d:pix_fmt=%d:"
+	    "time_base=1/1:pixel_aspect=1/1", d->width, d->height,
+	    d->pix_fmt);
+	snprintf(name, sizeof(name), "in%d", i);
+	ret = avfilter_graph_create_filter(&in->buf,
+	    avfilter_get_by_name("buffer"), name, args, NULL, s->graph);
+	if (ret < 0) {
+		xasprintf(cause, "%s: buffer source: %s", s->plan->inputs[i],
+		    media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* Link the open ends of the plan's graph: [inI] and [out]. */
+static int
+script_link(struct media_script *s, char **cause)
+{
+	AVFilterInOut	*outs = NULL, *ins, *io;
+	int		 i, ret;
+
+	for (i = s->nin - 1; i >= 0; i--) {
+		if (s->in[i].buf == NULL)
+			continue;
+		if ((io = avfilter_inout_alloc()) == NULL)
+			fatalx("avfilter_inout_alloc");
+		xasprintf(&io->name, "in%d", i);
+		io->filter_ctx = s->in[i].buf;
+		io->next = outs;
+		outs = io;
+	}
+	if ((ins = avfilter_inout_alloc()) == NULL)
+		fatalx("avfilter_inout_alloc");
+	ins->name = av_strdup("out");
+	ins->filter_ctx = s->sink;
+	ret = avfilter_graph_parse_ptr(s->graph, s->plan->graph, &ins, &outs,
+	    NULL);
+	avfilter_inout_free(&ins);
+	avfilter_inout_free(&outs);
+	if (ret >= 0)
+		ret = avfilter_graph_config(s->graph, NULL);
+	if (ret < 0) {
+		xasprintf(cause, "%s: the script's filters: %s", s->path,
+		    media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* Build the graph of a plan. */
+static int
+script_graph(struct media_script *s, char **cause)
+{
+	enum AVPixelFormat	fmt;
+	int			i, ret;
+
+	if ((s->graph = avfilter_graph_alloc()) == NULL)
+		fatalx("avfilter_graph_alloc");
+	s->graph->nb_threads = 1;
+	s->nin = s->plan->ninputs;
+	s->in = xcalloc(s->nin, sizeof(*s->in));
+	for (i = 0; i < s->nin; i++)
+		if (s->plan->video[i] && script_input_open(s, i, cause) != 0)
+			return -1;
+	ret = avfilter_graph_create_filter(&s->sink,
+	    avfilter_get_by_name("buffersink"), "out", NULL, NULL, s->graph);
+	if (ret < 0)
+		fatalx("buffersink: %s", media_error(ret));
+	fmt = av_get_pix_fmt(s->plan->pix_fmt);
+	if (fmt != AV_PIX_FMT_NONE)
+		av_opt_set_bin(s->sink, "pix_fmts", (uint8_t *)&fmt,
+		    sizeof(fmt), AV_OPT_SEARCH_CHILDREN);
+	return script_link(s, cause);
+}
+
+/* Decode input i's next frame into its buffer source (or end it). */
+static int
+script_feed(struct media_script *s, struct script_input *in, char **cause)
+{
+	AVFrame	*f = in->src.frame;
+	char	*err = NULL;
+	int	 ret;
+
+	if (source_next(&in->src, f, &err) != 1) {
+		if (err != NULL) {
+			*cause = err;
+			return -1;
+		}
+		in->eof = 1;
+		ret = av_buffersrc_close(in->buf, in->n, 0);
+	} else {
+		f->pts = in->n++;
+		ret = av_buffersrc_add_frame_flags(in->buf, f,
+		    AV_BUFFERSRC_FLAG_KEEP_REF);
+		av_frame_unref(f);
+	}
+	if (ret < 0) {
+		xasprintf(cause, "%s: filtering: %s", s->path,
+		    media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* The input the graph waits for most. */
+static struct script_input *
+script_wanted(struct media_script *s)
+{
+	struct script_input	*best = NULL;
+	unsigned		 n, most = 0;
+	int			 i;
+
+	for (i = 0; i < s->nin; i++) {
+		if (s->in[i].buf == NULL || s->in[i].eof)
+			continue;
+		n = av_buffersrc_get_nb_failed_requests(s->in[i].buf);
+		if (best == NULL || n > most) {
+			best = &s->in[i];
+			most = n;
+		}
+	}
+	return best;
+}
+
+/* The next frame of the graph: 1, 0 at the end, -1 on error. */
+static int
+script_pull(struct media_script *s, AVFrame *f, char **cause)
+{
+	struct script_input	*in;
+	int			 ret;
+
+	for (;;) {
+		ret = av_buffersink_get_frame(s->sink, f);
+		if (ret >= 0)
+			return 1;
+		if (ret == AVERROR_EOF)
+			return 0;
+		if (ret != AVERROR(EAGAIN)) {
+			xasprintf(cause, "%s: filtering: %s", s->path,
+			    media_error(ret));
+			return -1;
+		}
+		if ((in = script_wanted(s)) == NULL)
+			return 0;
+		if (script_feed(s, in, cause) != 0)
+			return -1;
+	}
+}
+
+static void
+script_teardown(struct media_script *s)
+{
+	int	i;
+
+	for (i = 0; i < s->nin; i++)
+		if (s->in[i].src.fmt != NULL)
+			source_close(&s->in[i].src);
+	free(s->in);
+	s->in = NULL;
+	s->nin = 0;
+	avfilter_graph_free(&s->graph);
+	s->sink = NULL;
+	s->next = 0;
+}
+
+/* (Re)start reading the built-in plan from frame 0. */
+static int
+script_start(struct media_script *s, char **cause)
+{
+	script_teardown(s);
+	if (script_graph(s, cause) != 0) {
+		script_teardown(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* The clip's description, from AviSynth+ or from the plan. */
+static void
+script_describe(struct media_script *s)
+{
+	struct media_script_info	*i = &s->info;
+	char				 name[32];
+
+	if (s->plus != NULL) {
+		i->width = s->pi.width;
+		i->height = s->pi.height;
+		i->fps = (AVRational){ s->pi.fps_num, s->pi.fps_den };
+		i->frames = s->pi.frames;
+		i->pix_fmt = av_get_pix_fmt(avs_fmt_name(s->pi.log2_chroma_w,
+		    s->pi.log2_chroma_h, s->pi.depth, name, sizeof(name)));
+		i->has_audio = s->pi.sample_rate > 0 && s->pi.channels > 0;
+		return;
+	}
+	i->width = s->plan->width;
+	i->height = s->plan->height;
+	i->fps = (AVRational){ s->plan->fps_num, s->plan->fps_den };
+	i->frames = s->plan->frames;
+	i->pix_fmt = av_get_pix_fmt(s->plan->pix_fmt);
+	i->has_audio = s->plan->naudio > 0;
+}
+
+/*
+ * Open a script: through AviSynth+ when it can be loaded, else with the
+ * built-in interpreter.  info tells its frames, rate, size and format.
+ */
+struct media_script *
+script_open(const char *path, int threads, struct media_script_info *info,
+    char **cause)
+{
+	struct media_script	*s;
+	char			 name[32];
+
+	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	s->threads = threads;
+	if (avsplus_available()) {
+		if ((s->plus = avsplus_open(path, &s->pi, cause)) == NULL)
+			goto fail;
+		if (avs_fmt_name(s->pi.log2_chroma_w, s->pi.log2_chroma_h,
+		    s->pi.depth, name, sizeof(name)) == NULL) {
+			xasprintf(cause, "%s: AviSynth+ gives a pixel format "
+			    "other than planar YUV (%#x)", path,
+			    (unsigned)s->pi.pixel_type);
+			goto fail;
+		}
+	} else {
+		if ((s->plan = avs_eval(path, media_script_source_probe, cause)) == NULL)
+			goto fail;
+		log_debug("%s: filters %s", path, s->plan->graph);
+		if (script_start(s, cause) != 0)
+			goto fail;
+	}
+	script_describe(s);
+	if (info != NULL)
+		*info = s->info;
+	return s;
+fail:
+	script_close(s);
+	return NULL;
+}
+
+/* A frame from AviSynth+, copied into f. */
+static int
+script_plus_frame(struct media_script *s, AVFrame *f, char **cause)
+{
+	uint8_t	*src[3];
+	int	 pitch[3], p, h, bps;
+
+	if (s->next >= s->info.frames)
+		return 0;
+	if (avsplus_frame(s->plus, s->next, src, pitch, cause) != 0)
+		return -1;
+	f->format = s->info.pix_fmt;
+	f->width = s->info.width;
+	f->height = s->info.height;
+	if (av_frame_get_buffer(f, 0) < 0)
+		fatalx("av_frame_get_buffer");
+	bps = s->pi.depth > 8 ? 2 : 1;
+	for (p = 0; p < 3; p++) {
+		h = p == 0 ? f->height : AV_CEIL_RSHIFT(f->height,
+		    s->pi.log2_chroma_h);
+		av_image_copy_plane(f->data[p], f->linesize[p], src[p],
+		    pitch[p], bps * (p == 0 ? f->width :
+		    AV_CEIL_RSHIFT(f->width, s->pi.log2_chroma_w)), h);
+	}
+	avsplus_frame_done(s->plus);
+	return 1;
+}
+
+/* The script's next frame, numbered from 0 in pts: 1, 0 at the end. */
+int
+script_read(struct media_script *s, AVFrame *f, char **cause)
+{
+	int	ret;
+
+	if (s->plus != NULL)
+		ret = script_plus_frame(s, f, cause);
+	else
+		ret = script_pull(s, f, cause);
+	if (ret == 1) {
+		f->pts = s->next++;
+		f->pkt_dts = f->pts;
+		f->sample_aspect_ratio = (AVRational){ 0, 1 };
+	}
+	return ret;
+}
+
+/* Make frame n the next one read: frame-exact, by reading on (from the
+ * start again when n is behind). */
+int
+script_seek(struct media_script *s, int64_t n, char **cause)
+{
+	AVFrame	*f;
+	int	 ret = 1;
+
+	if (s->plus != NULL || n == s->next) {
+		s->next = s->plus != NULL ? n : s->next;
+		return 0;
+	}
+	if (n < s->next && script_start(s, cause) != 0)
+		return -1;
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	while (s->next < n && (ret = script_read(s, f, cause)) == 1)
+		av_frame_unref(f);
+	av_frame_free(&f);
+	if (ret == 0)
+		xasprintf(cause, "%s: frame %lld is past the end", s->path,
+		    (long long)n);
+	return ret == 1 ? 0 : -1;
+}
+
+/*
+ * Read frames [first, last) of a script to fn, frame-exactly; each frame's
+ * pts is its number in the script.  For chunked encoding.
+ */
+int
+script_range(const char *path, int64_t first, int64_t last, int threads,
+    int (*fn)(void *, AVFrame *), void *arg, volatile int *stop,
+    char **cause)
+{
+	struct media_script	*s;
+	AVFrame			*f;
+	int			 ret = 0;
+
+	if ((s = script_open(path, threads, NULL, cause)) == NULL)
+		return -1;
+	if (script_seek(s, first, cause) != 0) {
+		script_close(s);
+		return -1;
+	}
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	while (ret == 0 && s->next < last) {
+		if (stop != NULL && *stop) {
+			xasprintf(cause, "interrupted");
+			ret = -1;
+		} else if ((ret = script_read(s, f, cause)) == 1) {
+			ret = fn(arg, f) != 0 ? -1 : 0;
+			av_frame_unref(f);
+		} else if (ret == 0) {
+			xasprintf(cause, "%s: ends at frame %lld, before %lld",
+			    path, (long long)s->next, (long long)last);
+			ret = -1;
+		}
+	}
+	av_frame_free(&f);
+	script_close(s);
+	return ret;
+}
+
+/* Colour description from the script's first video source. */
+static void
+script_colour(const struct media_script *s, struct media_info *mi)
+{
+	AVCodecParameters	*par;
+	int			 i;
+
+	for (i = 0; i < s->nin; i++) {
+		if (s->in[i].src.fmt == NULL)
+			continue;
+		par = s->in[i].src.fmt->streams[s->in[i].src.vindex]->codecpar;
+		mi->primaries = par->color_primaries;
+		mi->trc = par->color_trc;
+		mi->space = par->color_space;
+		mi->range = par->color_range;
+		return;
+	}
+}
+
+/* Probe a script: its clip's frames, rate, size and format, and the
+ * audio streams it brings. */
+int
+media_script_probe(const char *path, struct media_info *mi, char **cause)
+{
+	struct media_source		 src;
+	struct media_script		*s;
+	const AVPixFmtDescriptor	*d;
+
+	memset(mi, 0, sizeof(*mi));
+	if (source_open(&src, path, 1, 1, cause) != 0)
+		return -1;
+	s = src.script;
+	mi->script = 1;
+	mi->vindex = src.vindex;
+	mi->width = s->info.width;
+	mi->height = s->info.height;
+	mi->fps = s->info.fps;
+	mi->tb = av_inv_q(s->info.fps);
+	mi->frames_est = s->info.frames;
+	mi->duration = av_rescale_q(s->info.frames, mi->tb, AV_TIME_BASE_Q);
+	mi->pix_fmt = s->info.pix_fmt;
+	d = av_pix_fmt_desc_get(mi->pix_fmt);
+	mi->depth = d != NULL ? d->comp[0].depth : 8;
+	snprintf(mi->codec, sizeof(mi->codec), "%s", s->plus != NULL ?
+	    "AviSynth+ script" : "AviSynth script");
+	mi->naudio = src.naudio;
+	script_colour(s, mi);
+	source_close(&src);
+	return 0;
+}
+
+const struct avs_plan *
+script_plan(const struct media_script *s)
+{
+	return s->plan;
+}
+
+struct avsplus *
+script_plus(const struct media_script *s)
+{
+	return s->plus;
+}
+
+const struct avsplus_info *
+script_plus_info(const struct media_script *s)
+{
+	return &s->pi;
+}
+
+void
+script_close(struct media_script *s)
+{
+	if (s == NULL)
+		return;
+	script_teardown(s);
+	avs_plan_free(s->plan);
+	avsplus_close(s->plus);
+	free(s->path);
+	free(s);
+}

@@ -1,0 +1,480 @@
+/*
+ * A script as a frame source for a job's passes: its streams described by
+ * an AVFormatContext of our own (the script's video, then the audio
+ * streams of the file the script's audio comes from), its frames read in
+ * order, and its audio decoded, cut to the script's segments and
+ * interleaved with the video.  With AviSynth+, the audio is AviSynth+'s,
+ * read as PCM.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <libavutil/channel_layout.h>
+
+#include "avs.h"
+#include "log.h"
+#include "media.h"
+#include "media_avs.h"
+#include "xmalloc.h"
+
+#define AUDIO_CHUNK	4096	/* AviSynth+ samples per read */
+
+struct script_audio {
+	AVFormatContext			*fmt;	/* the audio's own file */
+	int				 real[MEDIA_MAX_AUDIO];
+	const struct avs_audio_seg	*seg;
+	int				 nseg;
+	int				 cur[MEDIA_MAX_AUDIO];
+	int64_t				 out[MEDIA_MAX_AUDIO];
+	int				 eof;
+	AVRational			 fps;
+
+	/* AviSynth+ */
+	struct avsplus			*plus;
+	int64_t				 pos;
+	int64_t				 total;
+	int				 bps;	/* bytes per sample, all channels */
+};
+
+/* Our stream for the script's video. */
+static void
+ssrc_video_stream(struct media_source *src, const struct media_script_info *i)
+{
+	AVStream	*st;
+
+	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
+		fatalx("avformat_new_stream");
+	st->codecpar->codec_type = AVMEDIA_TYPE_VIDEO;
+	st->codecpar->codec_id = AV_CODEC_ID_RAWVIDEO;
+	st->codecpar->width = i->width;
+	st->codecpar->height = i->height;
+	st->codecpar->format = i->pix_fmt;
+	st->time_base = av_inv_q(i->fps);
+	st->avg_frame_rate = i->fps;
+	st->r_frame_rate = i->fps;
+	st->nb_frames = i->frames;
+	src->vindex = st->index;
+}
+
+/* Our stream for an audio stream of the audio's file, and its decoder. */
+static int
+ssrc_audio_stream(struct media_source *src, AVStream *real, char **cause)
+{
+	struct script_audio	*a = src->saudio;
+	AVStream		*st;
+	int			 slot = src->naudio;
+
+	if (slot == MEDIA_MAX_AUDIO)
+		return 0;
+	if ((src->adec[slot] = source_decoder(real, 1, cause)) == NULL)
+		return -1;
+	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
+		fatalx("avformat_new_stream");
+	if (avcodec_parameters_copy(st->codecpar, real->codecpar) < 0)
+		fatalx("avcodec_parameters_copy");
+	st->time_base = real->time_base;
+	st->disposition = real->disposition;
+	av_dict_copy(&st->metadata, real->metadata, 0);
+	src->aslot[slot] = st->index;
+	a->real[slot] = real->index;
+	src->naudio++;
+	return 0;
+}
+
+/* Whether the built-in interpreter can take the plan's audio: one file,
+ * its segments in order. */
+static int
+ssrc_audio_usable(const struct avs_plan *p, const char *path, char **cause)
+{
+	int	k;
+
+	for (k = 1; k < p->naudio; k++)
+		if (p->audio[k].input != p->audio[0].input ||
+		    p->audio[k].start < p->audio[k - 1].end - 1e-6)
+			break;
+	if (k == p->naudio)
+		return 0;
+	xasprintf(cause, "%s: the script's audio comes from several files or "
+	    "goes back in its file, which the built-in interpreter does not "
+	    "do; installing AviSynth+ (libavisynth.so) would run it", path);
+	return -1;
+}
+
+/* Open the file the plan's audio comes from. */
+static int
+ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
+    const char *path, char **cause)
+{
+	struct script_audio	*a = src->saudio;
+	const char		*file;
+	unsigned int		 i;
+	int			 ret;
+
+	if (ssrc_audio_usable(p, path, cause) != 0)
+		return -1;
+	a->seg = p->audio;
+	a->nseg = p->naudio;
+	file = p->inputs[p->audio[0].input];
+	if ((ret = avformat_open_input(&a->fmt, file, NULL, NULL)) < 0 ||
+	    (ret = avformat_find_stream_info(a->fmt, NULL)) < 0) {
+		xasprintf(cause, "%s: cannot open: %s", file, media_error(ret));
+		return -1;
+	}
+	for (i = 0; i < a->fmt->nb_streams; i++) {
+		if (a->fmt->streams[i]->codecpar->codec_type !=
+		    AVMEDIA_TYPE_AUDIO) {
+			a->fmt->streams[i]->discard = AVDISCARD_ALL;
+			continue;
+		}
+		if (ssrc_audio_stream(src, a->fmt->streams[i], cause) != 0)
+			return -1;
+	}
+	log_debug("%s: audio from %s%s", path, file, p->audio_from_script ?
+	    "" : " (the script has none of its own)");
+	return 0;
+}
+
+/* AviSynth+'s audio, read as PCM through a PCM decoder. */
+static int
+ssrc_plus_audio(struct media_source *src, struct media_script *s,
+    char **cause)
+{
+	const struct avsplus_info	*pi = script_plus_info(s);
+	struct script_audio		*a = src->saudio;
+	AVStream			*st;
+	enum AVCodecID			 id;
+
+	switch (pi->sample_type) {
+	case 2:
+		id = AV_CODEC_ID_PCM_S16LE;
+		break;
+	case 4:
+		id = AV_CODEC_ID_PCM_S24LE;
+		break;
+	case 8:
+		id = AV_CODEC_ID_PCM_S32LE;
+		break;
+	case 16:
+		id = AV_CODEC_ID_PCM_F32LE;
+		break;
+	default:
+		xasprintf(cause, "AviSynth+ audio sample type %d",
+		    pi->sample_type);
+		return -1;
+	}
+	a->plus = script_plus(s);
+	a->total = pi->samples;
+	a->bps = av_get_bits_per_sample(id) / 8 * pi->channels;
+	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
+		fatalx("avformat_new_stream");
+	st->codecpar->codec_type = AVMEDIA_TYPE_AUDIO;
+	st->codecpar->codec_id = id;
+	st->codecpar->sample_rate = pi->sample_rate;
+	av_channel_layout_default(&st->codecpar->ch_layout, pi->channels);
+	st->time_base = (AVRational){ 1, pi->sample_rate };
+	if ((src->adec[0] = source_decoder(st, 1, cause)) == NULL)
+		return -1;
+	src->aslot[0] = st->index;
+	src->naudio = 1;
+	return 0;
+}
+
+/* Open a script as a source; with_audio also takes its audio. */
+int
+script_source_open(struct media_source *src, const char *path, int threads,
+    int with_audio, char **cause)
+{
+	struct media_script_info	 info;
+	const struct avs_plan		*p;
+
+	memset(src, 0, sizeof(*src));
+	if ((src->script = script_open(path, threads, &info, cause)) == NULL)
+		return -1;
+	if ((src->fmt = avformat_alloc_context()) == NULL)
+		fatalx("avformat_alloc_context");
+	src->saudio = xcalloc(1, sizeof(*src->saudio));
+	src->saudio->fps = info.fps;
+	ssrc_video_stream(src, &info);
+	if ((src->pkt = av_packet_alloc()) == NULL ||
+	    (src->frame = av_frame_alloc()) == NULL)
+		fatalx("av_packet_alloc");
+	src->last_pts = AV_NOPTS_VALUE;
+	if (with_audio && info.has_audio) {
+		p = script_plan(src->script);
+		if ((p != NULL ? ssrc_audio_open(src, p, path, cause) :
+		    ssrc_plus_audio(src, src->script, cause)) != 0) {
+			script_source_close(src);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+script_source_close(struct media_source *src)
+{
+	int	i;
+
+	for (i = 0; i < src->naudio; i++)
+		avcodec_free_context(&src->adec[i]);
+	src->naudio = 0;
+	if (src->saudio != NULL)
+		avformat_close_input(&src->saudio->fmt);
+	free(src->saudio);
+	src->saudio = NULL;
+	avformat_free_context(src->fmt);
+	src->fmt = NULL;
+	script_close(src->script);
+	src->script = NULL;
+	av_packet_free(&src->pkt);
+	av_frame_free(&src->frame);
+}
+
+/* Hand the part of f inside [lo, hi) (samples of f) to the sink. */
+static int
+ssrc_deliver(struct media_source *src, int slot, AVFrame *f, int64_t lo,
+    int64_t hi, const struct media_sink *sink)
+{
+	struct script_audio	*a = src->saudio;
+	AVStream		*st = src->fmt->streams[src->aslot[slot]];
+	AVFrame			*o = f;
+	int			 ret;
+
+	if (lo != 0 || hi != f->nb_samples) {
+		if ((o = av_frame_alloc()) == NULL)
+			fatalx("av_frame_alloc");
+		o->format = f->format;
+		o->sample_rate = f->sample_rate;
+		o->nb_samples = (int)(hi - lo);
+		if (av_channel_layout_copy(&o->ch_layout, &f->ch_layout) < 0 ||
+		    av_frame_get_buffer(o, 0) < 0)
+			fatalx("av_frame_get_buffer");
+		av_samples_copy(o->extended_data, f->extended_data, 0,
+		    (int)lo, o->nb_samples, f->ch_layout.nb_channels,
+		    f->format);
+	}
+	o->pts = av_rescale_q(a->out[slot], (AVRational){ 1, f->sample_rate },
+	    st->time_base);
+	a->out[slot] += hi - lo;
+	ret = sink->audio(sink->arg, slot, o);
+	if (o != f)
+		av_frame_free(&o);
+	return ret;
+}
+
+/* Cut a decoded audio frame to the script's segments. */
+static int
+ssrc_cut(struct media_source *src, int slot, AVFrame *f,
+    const struct media_sink *sink)
+{
+	struct script_audio	*a = src->saudio;
+	AVStream		*real = a->fmt->streams[a->real[slot]];
+	AVRational		 sr = { 1, f->sample_rate };
+	int64_t			 s0, n = f->nb_samples, lo, hi, sa, sb, start;
+
+	start = real->start_time != AV_NOPTS_VALUE ? real->start_time : 0;
+	if (f->pts == AV_NOPTS_VALUE)
+		return 0;
+	s0 = av_rescale_q(f->pts - start, real->time_base, sr);
+	while (a->cur[slot] < a->nseg) {
+		sa = llround(a->seg[a->cur[slot]].start * f->sample_rate);
+		sb = llround(a->seg[a->cur[slot]].end * f->sample_rate);
+		if (s0 + n <= sa)
+			return 0;
+		lo = s0 > sa ? s0 : sa;
+		hi = s0 + n < sb ? s0 + n : sb;
+		if (hi > lo && ssrc_deliver(src, slot, f, lo - s0, hi - s0,
+		    sink) != 0)
+			return -1;
+		if (s0 + n < sb)
+			return 0;
+		a->cur[slot]++;
+	}
+	return 0;
+}
+
+/* Decode a packet (NULL: flush) of an audio slot and cut what comes. */
+static int
+ssrc_decode(struct media_source *src, int slot, AVPacket *pkt,
+    const struct media_sink *sink, char **cause)
+{
+	AVFrame	*f = src->frame;
+	int	 ret;
+
+	ret = avcodec_send_packet(src->adec[slot], pkt);
+	if (ret < 0 && ret != AVERROR_EOF && ret != AVERROR_INVALIDDATA) {
+		xasprintf(cause, "decoding audio: %s", media_error(ret));
+		return -1;
+	}
+	while ((ret = avcodec_receive_frame(src->adec[slot], f)) == 0) {
+		f->pts = f->best_effort_timestamp;
+		if (src->saudio->plus != NULL) {
+			f->pts = src->saudio->out[slot];
+			src->saudio->out[slot] += f->nb_samples;
+			ret = sink->audio(sink->arg, slot, f);
+		} else
+			ret = ssrc_cut(src, slot, f, sink);
+		av_frame_unref(f);
+		if (ret != 0) {
+			if (*cause == NULL)
+				xasprintf(cause, "stopped");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The slot of a packet of the audio's file, or -1. */
+static int
+ssrc_slot(const struct media_source *src, int index)
+{
+	int	i;
+
+	for (i = 0; i < src->naudio; i++)
+		if (src->saudio->real[i] == index)
+			return i;
+	return -1;
+}
+
+/* Seconds of audio handed on, in the slot furthest behind that still
+ * has segments to come; HUGE_VAL when all are done. */
+static double
+ssrc_audio_at(const struct media_source *src)
+{
+	const struct script_audio	*a = src->saudio;
+	double				 t, min = HUGE_VAL;
+	int				 i;
+
+	for (i = 0; i < src->naudio; i++) {
+		if (a->cur[i] >= a->nseg)
+			continue;
+		t = (double)a->out[i] / src->adec[i]->sample_rate;
+		if (t < min)
+			min = t;
+	}
+	return min;
+}
+
+/* AviSynth+'s audio up to a time (seconds). */
+static int
+ssrc_plus_until(struct media_source *src, double t,
+    const struct media_sink *sink, char **cause)
+{
+	struct script_audio	*a = src->saudio;
+	AVPacket		*pkt = src->pkt;
+	int64_t			 n;
+
+	while (!a->eof && a->pos < t * src->adec[0]->sample_rate) {
+		n = a->total - a->pos < AUDIO_CHUNK ? a->total - a->pos :
+		    AUDIO_CHUNK;
+		if (n <= 0) {
+			a->eof = 1;
+			return ssrc_decode(src, 0, NULL, sink, cause);
+		}
+		if (av_new_packet(pkt, (int)(n * a->bps)) < 0)
+			fatalx("av_new_packet");
+		if (avsplus_audio(a->plus, pkt->data, a->pos, n, cause) != 0)
+			return -1;
+		pkt->pts = a->pos;
+		a->pos += n;
+		if (ssrc_decode(src, 0, pkt, sink, cause) != 0)
+			return -1;
+		av_packet_unref(pkt);
+	}
+	return 0;
+}
+
+/* The script's audio up to a time (seconds of the script). */
+static int
+ssrc_audio_until(struct media_source *src, double t,
+    const struct media_sink *sink, char **cause)
+{
+	struct script_audio	*a = src->saudio;
+	AVPacket		*pkt = src->pkt;
+	int			 i, ret, slot;
+
+	if (src->naudio == 0)
+		return 0;
+	if (a->plus != NULL)
+		return ssrc_plus_until(src, t, sink, cause);
+	while (!a->eof && ssrc_audio_at(src) < t) {
+		if ((ret = av_read_frame(a->fmt, pkt)) < 0) {
+			a->eof = 1;
+			for (i = 0; i < src->naudio; i++)
+				if (ssrc_decode(src, i, NULL, sink, cause) != 0)
+					return -1;
+			break;
+		}
+		slot = ssrc_slot(src, pkt->stream_index);
+		ret = slot < 0 ? 0 : ssrc_decode(src, slot, pkt, sink, cause);
+		av_packet_unref(pkt);
+		if (ret != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The end: the rest of the audio, then tell the sink. */
+static int
+ssrc_finish(struct media_source *src, const struct media_sink *sink,
+    char **cause)
+{
+	int	i;
+
+	if (ssrc_audio_until(src, HUGE_VAL, sink, cause) != 0)
+		return -1;
+	if (sink->video(sink->arg, NULL) != 0)
+		goto stopped;
+	for (i = 0; i < src->naudio; i++)
+		if (sink->audio(sink->arg, i, NULL) != 0)
+			goto stopped;
+	return 0;
+stopped:
+	if (*cause == NULL)
+		xasprintf(cause, "stopped");
+	return -1;
+}
+
+/* Read the whole script once: frames in order, the audio beside them. */
+int
+script_source_run(struct media_source *src, const struct media_sink *sink,
+    volatile int *stop, char **cause)
+{
+	AVFrame		*f;
+	AVRational	 fps = src->saudio->fps;
+	int		 ret;
+
+	*cause = NULL;
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	for (;;) {
+		if (stop != NULL && *stop) {
+			xasprintf(cause, "interrupted");
+			ret = -1;
+			break;
+		}
+		if ((ret = script_read(src->script, f, cause)) != 1)
+			break;
+		src->vframes++;
+		src->last_pts = f->pts;
+		ret = sink->video(sink->arg, f);
+		av_frame_unref(f);
+		if (ret != 0) {
+			if (*cause == NULL)
+				xasprintf(cause, "stopped");
+			ret = -1;
+			break;
+		}
+		if (ssrc_audio_until(src, (double)src->vframes * fps.den /
+		    fps.num, sink, cause) != 0) {
+			ret = -1;
+			break;
+		}
+	}
+	av_frame_free(&f);
+	if (ret != 0)
+		return -1;
+	return ssrc_finish(src, sink, cause);
+}
