@@ -6,23 +6,17 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "avs_local.h"
 #include "log.h"
 #include "xmalloc.h"
 
 #define EVAL_MAX_IMPORT	16
-#define EVAL_MAX_FILE	(4 * 1024 * 1024)
 
 struct avs_var {
 	char		*name;
@@ -108,160 +102,6 @@ avs_clip_new(struct avs_eval *ev, enum avs_op op)
 	return c;
 }
 
-/* Copy a clip's audio segments to another clip. */
-static void
-clip_audio_copy(struct avs_clip *to, const struct avs_clip *from)
-{
-	to->has_audio = from->has_audio;
-	to->audio_explicit = from->audio_explicit;
-	to->naudio = from->naudio;
-	to->audio = NULL;
-	if (from->naudio > 0) {
-		to->audio = xreallocarray(NULL, from->naudio,
-		    sizeof(*to->audio));
-		memcpy(to->audio, from->audio, from->naudio *
-		    sizeof(*to->audio));
-	}
-}
-
-/* A clip that is in with a filter (text, as for libavfilter) applied;
- * its properties are in's until the caller changes them. */
-struct avs_clip *
-avs_clip_filter(struct avs_eval *ev, struct avs_clip *in, const char *fmt,
-    ...)
-{
-	struct avs_clip	*c;
-	va_list		 ap;
-
-	c = avs_clip_new(ev, AVS_C_FILTER);
-	c->in[0] = in;
-	va_start(ap, fmt);
-	if (vasprintf(&c->filter, fmt, ap) == -1)
-		fatal("vasprintf");
-	va_end(ap);
-	c->has_video = in->has_video;
-	c->width = in->width;
-	c->height = in->height;
-	c->fps_num = in->fps_num;
-	c->fps_den = in->fps_den;
-	c->frames = in->frames;
-	memcpy(c->pix_fmt, in->pix_fmt, sizeof(c->pix_fmt));
-	c->depth = in->depth;
-	c->log2_chroma_w = in->log2_chroma_w;
-	c->log2_chroma_h = in->log2_chroma_h;
-	clip_audio_copy(c, in);
-	return c;
-}
-
-/* Keep only [start, end) seconds of a clip's audio. */
-void
-avs_audio_cut(struct avs_clip *c, double start, double end)
-{
-	struct avs_audio_seg	*out;
-	double			 at = 0, len, a, b;
-	int			 i, n = 0;
-
-	out = xreallocarray(NULL, c->naudio + 1, sizeof(*out));
-	for (i = 0; i < c->naudio; i++) {
-		len = c->audio[i].end - c->audio[i].start;
-		a = start > at ? start - at : 0;
-		b = end < at + len ? end - at : len;
-		if (b > a) {
-			out[n].input = c->audio[i].input;
-			out[n].start = c->audio[i].start + a;
-			out[n].end = c->audio[i].start + b;
-			n++;
-		}
-		at += len;
-	}
-	free(c->audio);
-	c->audio = out;
-	c->naudio = n;
-}
-
-/* The audio of a splice: a's then b's. */
-void
-avs_audio_join(struct avs_clip *c, const struct avs_clip *a,
-    const struct avs_clip *b)
-{
-	free(c->audio);
-	c->naudio = a->naudio + b->naudio;
-	c->audio = xreallocarray(NULL, c->naudio + 1, sizeof(*c->audio));
-	if (a->naudio > 0)
-		memcpy(c->audio, a->audio, a->naudio * sizeof(*c->audio));
-	if (b->naudio > 0)
-		memcpy(c->audio + a->naudio, b->audio, b->naudio *
-		    sizeof(*c->audio));
-	c->has_audio = a->has_audio || b->has_audio;
-	c->audio_explicit = a->audio_explicit || b->audio_explicit;
-}
-
-/* FFmpeg's name for planar YUV with this subsampling and depth. */
-const char *
-avs_fmt_name(int cw, int ch, int depth, char *buf, size_t len)
-{
-	const char	*base;
-
-	if (cw == 1 && ch == 1)
-		base = "yuv420p";
-	else if (cw == 1 && ch == 0)
-		base = "yuv422p";
-	else if (cw == 0 && ch == 0)
-		base = "yuv444p";
-	else
-		return NULL;
-	if (depth == 8)
-		snprintf(buf, len, "%s", base);
-	else
-		snprintf(buf, len, "%s%dle", base, depth);
-	return buf;
-}
-
-/* A file path as the script names it: relative to the script's folder. */
-char *
-avs_resolve(const char *script, const char *name)
-{
-	const char	*slash;
-	char		*p;
-
-	if (name[0] == '/' || (slash = strrchr(script, '/')) == NULL)
-		return xstrdup(name);
-	xasprintf(&p, "%.*s/%s", (int)(slash - script), script, name);
-	return p;
-}
-
-/* Read a whole (small) file; NUL-terminated. */
-char *
-avs_read_file(const char *path, size_t *lenp, char **cause)
-{
-	struct stat	 sb;
-	char		*buf;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return NULL;
-	}
-	if (sb.st_size > EVAL_MAX_FILE) {
-		xasprintf(cause, "%s: too large for a script", path);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(sb.st_size + 1);
-	while (len < (size_t)sb.st_size &&
-	    (n = read(fd, buf + len, sb.st_size - len)) > 0)
-		len += n;
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-}
-
 /* A source clip for a file named in the script. */
 int
 avs_source(struct avs_eval *ev, const struct avs_node *call, const char *name,
@@ -340,44 +180,6 @@ var_set(struct avs_eval *ev, const char *name, const struct avs_value *val)
 	v->v = *val;
 }
 
-static int
-type_ok(char want, const struct avs_value *v)
-{
-	switch (want) {
-	case 'c':
-		return v->type == AVS_V_CLIP;
-	case 'i':
-		return v->type == AVS_V_INT;
-	case 'f':
-		return v->type == AVS_V_INT || v->type == AVS_V_FLOAT;
-	case 's':
-		return v->type == AVS_V_STRING;
-	case 'b':
-		return v->type == AVS_V_BOOL;
-	default:
-		return 1;
-	}
-}
-
-static const char *
-type_name(char t)
-{
-	switch (t) {
-	case 'c':
-		return "a clip";
-	case 'i':
-		return "an integer";
-	case 'f':
-		return "a number";
-	case 's':
-		return "a string";
-	case 'b':
-		return "a boolean";
-	default:
-		return "a value";
-	}
-}
-
 /* The parameters of a function: names and types, in order. */
 static int
 func_params(const char *spec, char names[][24], char *types)
@@ -405,9 +207,9 @@ bind_one(struct avs_eval *ev, const struct avs_func *f, struct avs_args *a,
 	if (a->set[i])
 		return avs_error(ev, at, "%s: argument %s given twice",
 		    f->name, names[i]);
-	if (!type_ok(types[i], v))
+	if (!avs_type_ok(types[i], v))
 		return avs_error(ev, at, "%s: argument %s must be %s",
-		    f->name, names[i], type_name(types[i]));
+		    f->name, names[i], avs_type_name(types[i]));
 	a->v[i] = *v;
 	a->set[i] = 1;
 	return 0;
@@ -558,72 +360,6 @@ eval_splice(struct avs_eval *ev, const struct avs_node *n,
 	return 0;
 }
 
-static double
-arith(enum avs_tok op, double a, double b)
-{
-	switch (op) {
-	case AVS_T_PLUS:
-		return a + b;
-	case AVS_T_MINUS:
-		return a - b;
-	case AVS_T_STAR:
-		return a * b;
-	case AVS_T_SLASH:
-		return a / b;
-	case AVS_T_EQ:
-		return a == b;
-	case AVS_T_NE:
-		return a != b;
-	case AVS_T_LT:
-		return a < b;
-	case AVS_T_LE:
-		return a <= b;
-	case AVS_T_GT:
-		return a > b;
-	case AVS_T_GE:
-		return a >= b;
-	case AVS_T_AND:
-		return a && b;
-	case AVS_T_OR:
-		return a || b;
-	default:
-		return 0;
-	}
-}
-
-/* Numbers: integer arithmetic stays integer, as in AviSynth. */
-static int
-eval_numbers(struct avs_eval *ev, const struct avs_node *n,
-    const struct avs_value *a, const struct avs_value *b,
-    struct avs_value *out)
-{
-	int	isint = a->type == AVS_V_INT && b->type == AVS_V_INT;
-
-	if ((n->op == AVS_T_SLASH || n->op == AVS_T_PERCENT) && isint &&
-	    b->num == 0)
-		return avs_error(ev, n, "division by zero");
-	if (n->op >= AVS_T_EQ) {
-		out->type = AVS_V_BOOL;
-		out->num = arith(n->op, a->num, b->num);
-	} else if (isint) {
-		out->type = AVS_V_INT;
-		if (n->op == AVS_T_SLASH)
-			out->num = (double)((long long)a->num /
-			    (long long)b->num);
-		else if (n->op == AVS_T_PERCENT)
-			out->num = (double)((long long)a->num %
-			    (long long)b->num);
-		else
-			out->num = arith(n->op, a->num, b->num);
-	} else if (n->op == AVS_T_PERCENT)
-		return avs_error(ev, n, "%% needs integers");
-	else {
-		out->type = AVS_V_FLOAT;
-		out->num = arith(n->op, a->num, b->num);
-	}
-	return 0;
-}
-
 static int
 eval_binary(struct avs_eval *ev, const struct avs_node *n,
     struct avs_value *out)
@@ -655,7 +391,7 @@ eval_binary(struct avs_eval *ev, const struct avs_node *n,
 	}
 	if ((num(&a) && num(&b)) || (a.type == AVS_V_BOOL &&
 	    b.type == AVS_V_BOOL && n->op >= AVS_T_EQ))
-		return eval_numbers(ev, n, &a, &b, out);
+		return avs_numbers(ev, n, &a, &b, out);
 	return avs_error(ev, n, "%s cannot be used on these values",
 	    avs_tok_name(n->op));
 }
@@ -796,81 +532,14 @@ avs_import(struct avs_eval *ev, const char *name, struct avs_value *out)
 	return rv;
 }
 
-/* Count how many nodes use each clip, from the result down. */
-static void
-graph_count(struct avs_clip *c)
-{
-	int	i;
-
-	if (c->uses++ > 0)
-		return;
-	for (i = 0; i < 2; i++)
-		if (c->in[i] != NULL)
-			graph_count(c->in[i]);
-}
-
-static void
-graph_add(char **g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-graph_add(char **g, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s, *t;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		fatal("vasprintf");
-	va_end(ap);
-	xasprintf(&t, "%s%s", *g != NULL ? *g : "", s);
-	free(*g);
-	free(s);
-	*g = t;
-}
-
-/* Write a clip's filters (once) and give a consumer its output label. */
-static void
-graph_emit(struct avs_clip *c, char **g, char *label, size_t len)
-{
-	char	a[32], b[32];
-	int	i;
-
-	if (c->handed == 0) {
-		if (c->op == AVS_C_FILTER) {
-			graph_emit(c->in[0], g, a, sizeof(a));
-			graph_add(g, "[%s]%s[c%d];", a, c->filter, c->id);
-		} else if (c->op == AVS_C_CONCAT) {
-			graph_emit(c->in[0], g, a, sizeof(a));
-			graph_emit(c->in[1], g, b, sizeof(b));
-			graph_add(g, "[%s][%s]concat=n=2:v=1:a=0,setpts=N"
-			    "[c%d];", a, b, c->id);
-		} else
-			graph_add(g, "[in%d]null[c%d];", c->input, c->id);
-		if (c->uses > 1) {
-			graph_add(g, "[c%d]split=%d", c->id, c->uses);
-			for (i = 0; i < c->uses; i++)
-				graph_add(g, "[c%ds%d]", c->id, i);
-			graph_add(g, ";");
-		}
-	}
-	if (c->uses > 1)
-		snprintf(label, len, "c%ds%d", c->id, c->handed);
-	else
-		snprintf(label, len, "c%d", c->id);
-	c->handed++;
-}
-
 /* The plan of a clip: its graph, inputs, properties and audio. */
 static struct avs_plan *
 eval_plan(struct avs_eval *ev, struct avs_clip *c)
 {
 	struct avs_plan	*p;
-	char		 label[32];
 
 	p = xcalloc(1, sizeof(*p));
-	graph_count(c);
-	graph_emit(c, &p->graph, label, sizeof(label));
-	graph_add(&p->graph, "[%s]null[out]", label);
+	p->graph = avs_graph(c);
 	p->inputs = ev->inputs;
 	p->video = ev->video;
 	p->ninputs = ev->ninputs;

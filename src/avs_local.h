@@ -89,6 +89,12 @@ int	 avs_source(struct avs_eval *, const struct avs_node *, const char *,
 int	 avs_import(struct avs_eval *, const char *, struct avs_value *);
 const char *avs_eval_file(const struct avs_eval *);
 char	*avs_strdup(struct avs_eval *, const char *);
+char	*avs_graph(struct avs_clip *);
+int	 avs_type_ok(char, const struct avs_value *);
+const char *avs_type_name(char);
+int	 avs_numbers(struct avs_eval *, const struct avs_node *,
+	    const struct avs_value *, const struct avs_value *,
+	    struct avs_value *);
 void	 avs_audio_cut(struct avs_clip *, double, double);
 void	 avs_audio_join(struct avs_clip *, const struct avs_clip *,
 	    const struct avs_clip *);
