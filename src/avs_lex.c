@@ -104,6 +104,18 @@ lex_line_rest_empty(const struct avs_lexer *lx, const char *q)
 	return q >= lx->end || *q == '\n' || *q == '#';
 }
 
+/* Whether only blanks come before the current character on its line. */
+static int
+lex_line_start(const struct avs_lexer *lx)
+{
+	const char	*q;
+
+	for (q = lx->bol; q < lx->p; q++)
+		if (*q != ' ' && *q != '\t')
+			return 0;
+	return 1;
+}
+
 /* Whether the next non-blank line starts with a backslash: then this
  * newline is a continuation. */
 static const char *
@@ -145,6 +157,9 @@ lex_skip(struct avs_lexer *lx, char **cause)
 		} else if (*lx->p == '[' && lex_peek(lx, 1) == '*') {
 			if (lex_block(lx, 1, cause) != 0)
 				return -1;
+		} else if (*lx->p == '\\' && lex_line_start(lx)) {
+			/* continuation at the start of a line */
+			lx->p++;
 		} else if (*lx->p == '\\' && lex_line_rest_empty(lx,
 		    lx->p + 1)) {
 			/* continuation at the end of a line */

@@ -1,0 +1,333 @@
+#!/bin/sh
+#
+# AviSynth scripts with the built-in interpreter: each function and each
+# form of the syntax compared, frame by frame (MD5 of each frame), with
+# the same operation done by the ffmpeg program's filters on the same
+# source; the script's audio; errors with their file, line and column;
+# frame ranges read exactly; scene-detection scripts; a script encoded by
+# distenc, with its sources found from the script's folder.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+
+plan 72
+need_tools
+need_distenc
+
+AVSREAD=$top_builddir/tests/avs/avsread
+if [ ! -x "$AVSREAD" ]; then
+	bail_rest "no $AVSREAD: check not run"
+	exit 0
+fi
+
+# No AviSynth+ here, even if one is installed: the built-in interpreter.
+LD_LIBRARY_PATH=$T/no-avisynth
+export LD_LIBRARY_PATH
+
+S=$T/scripts
+clip letterbox "$S/src/a.mkv" 3
+clip gray10 "$S/src/g.mkv" 1
+# 320x180 25 fps, 75 frames; g.mkv 10-bit 4:2:2, 25 frames.
+
+# The frames of a script, one MD5 a line (avsread's header line dropped).
+script_md5() {
+	"$AVSREAD" "$@" 2>"$T/avsread.err" | tail -n +2
+}
+
+# The frames of FILE through the ffmpeg program's -vf or -filter_complex.
+ffmpeg_md5() {
+	_f=$1
+	shift
+	ffmpeg -v error -i "$_f" "$@" -f framemd5 - 2>"$T/ffmpeg.err" |
+	    grep -v '^#' | awk -F', *' '{ print $NF }'
+}
+
+# same_frames DESC SCRIPT-TEXT VF [SOURCE]: the script's frames are the
+# filter's on the source, all of them, and there are some.
+same_frames() {
+	printf '%s\n' "$2" >"$S/t.avs"
+	script_md5 "$S/t.avs" >"$T/ours"
+	ffmpeg_md5 "${4:-$S/src/a.mkv}" -map 0:v -vf "$3" >"$T/theirs"
+	if [ -s "$T/ours" ] && cmp -s "$T/ours" "$T/theirs"; then
+		pass "$1 ($(wc -l <"$T/ours" | tr -d ' ') frames)"
+	else
+		fail "$1"
+		diag "  script: $2" "  filters: $3" \
+		    "  frames: $(wc -l <"$T/ours") against $(wc -l <"$T/theirs")"
+		diag_file "$T/avsread.err" avsread
+		diag_file "$T/ffmpeg.err" ffmpeg
+	fi
+}
+
+# info SCRIPT-TEXT: avsread's header line for it.
+info() {
+	printf '%s\n' "$1" >"$S/i.avs"
+	"$AVSREAD" -r 0:0 "$S/i.avs" 2>&1 | head -1
+}
+
+# --- sources ------------------------------------------------------------------
+
+for f in FFVideoSource FFmpegSource2 LWLibavVideoSource LSMASHVideoSource \
+    AviSource DirectShowSource; do
+	same_frames "$f: every frame of the source" "$f(\"src/a.mkv\")" null
+done
+
+# --- Trim --------------------------------------------------------------------------
+
+same_frames "Trim(10, 19): frames 10 to 19" \
+    'FFVideoSource("src/a.mkv").Trim(10, 19)' \
+    trim=start_frame=10:end_frame=20
+same_frames "Trim(10, 0): 0 is the last frame" \
+    'FFVideoSource("src/a.mkv").Trim(10, 0)' trim=start_frame=10
+same_frames "Trim(10, -5): a negative end is a frame count" \
+    'FFVideoSource("src/a.mkv").Trim(10, -5)' \
+    trim=start_frame=10:end_frame=15
+same_frames "Trim(70, 100): the end is cut to the clip" \
+    'FFVideoSource("src/a.mkv").Trim(70, 100)' trim=start_frame=70
+same_frames "Trim(5, length=3)" \
+    'FFVideoSource("src/a.mkv").Trim(5, length=3)' \
+    trim=start_frame=5:end_frame=8
+
+# --- Crop and the resizers -------------------------------------------------------
+
+same_frames "Crop(0, 22, 0, -22): negative width and height from the edges" \
+    'FFVideoSource("src/a.mkv").Crop(0, 22, 0, -22)' crop=320:136:0:22
+same_frames "Crop(40, 20, 200, 100)" \
+    'FFVideoSource("src/a.mkv").Crop(40, 20, 200, 100)' crop=200:100:40:20
+for r in Spline16 Spline36 Spline64; do
+	same_frames "${r}Resize(160, 90) (swscale's spline kernel)" \
+	    "FFVideoSource(\"src/a.mkv\").${r}Resize(160, 90)" \
+	    scale=160:90:flags=spline
+done
+same_frames "LanczosResize(176, 100)" \
+    'FFVideoSource("src/a.mkv").LanczosResize(176, 100)' \
+    scale=176:100:flags=lanczos:param0=3
+same_frames "LanczosResize(176, 100, taps=2)" \
+    'FFVideoSource("src/a.mkv").LanczosResize(176, 100, taps=2)' \
+    scale=176:100:flags=lanczos:param0=2
+same_frames "Lanczos4Resize(640, 360)" \
+    'FFVideoSource("src/a.mkv").Lanczos4Resize(640, 360)' \
+    scale=640:360:flags=lanczos:param0=4
+same_frames "BicubicResize(160, 90, 0, 0.75)" \
+    'FFVideoSource("src/a.mkv").BicubicResize(160, 90, 0, 0.75)' \
+    scale=160:90:flags=bicubic:param0=0:param1=0.75
+same_frames "BilinearResize(160, 90)" \
+    'FFVideoSource("src/a.mkv").BilinearResize(160, 90)' \
+    scale=160:90:flags=bilinear
+same_frames "PointResize(640, 360)" \
+    'FFVideoSource("src/a.mkv").PointResize(640, 360)' \
+    scale=640:360:flags=neighbor
+same_frames "Spline36Resize(160, 68, 0, 22, 0, -22): the resizer's crop" \
+    'FFVideoSource("src/a.mkv").Spline36Resize(160, 68, 0, 22, 0, -22)' \
+    crop=320:136:0:22,scale=160:68:flags=spline
+same_frames "BilinearResize with src_left= and src_width= named" \
+    'FFVideoSource("src/a.mkv").BilinearResize(120, 90, src_left=40, src_width=-40)' \
+    crop=240:180:40:0,scale=120:90:flags=bilinear
+
+# --- formats -------------------------------------------------------------------------
+
+same_frames "ConvertToYV12 on 4:2:0 changes nothing" \
+    'FFVideoSource("src/a.mkv").ConvertToYV12()' null
+same_frames "ConvertBits(10)" \
+    'FFVideoSource("src/a.mkv").ConvertBits(10)' format=yuv420p10le
+same_frames "ConvertToYUV420 on 10-bit 4:2:2 keeps 10 bits" \
+    'FFVideoSource("src/g.mkv").ConvertToYUV420()' format=yuv420p10le \
+    "$S/src/g.mkv"
+same_frames "ConvertToYV12 on 10-bit 4:2:2" \
+    'FFVideoSource("src/g.mkv").ConvertToYV12()' format=yuv420p \
+    "$S/src/g.mkv"
+same_frames "ConvertBits(8) on 10-bit 4:2:2" \
+    'FFVideoSource("src/g.mkv").ConvertBits(8)' format=yuv422p \
+    "$S/src/g.mkv"
+
+# --- frame rates and frame selection ------------------------------------------------
+
+same_frames "AssumeFPS(30): the same frames" \
+    'FFVideoSource("src/a.mkv").AssumeFPS(30)' null
+is "$(info 'FFVideoSource("src/a.mkv").AssumeFPS(30)')" \
+    "frames=75 fps=30/1 size=320x180 pix_fmt=yuv420p audio=1" \
+    "AssumeFPS(30): 75 frames at 30 fps"
+is "$(info 'FFVideoSource("src/a.mkv").AssumeFPS("ntsc_film")')" \
+    "frames=75 fps=24000/1001 size=320x180 pix_fmt=yuv420p audio=1" \
+    "AssumeFPS(\"ntsc_film\"): 24000/1001"
+same_frames "ChangeFPS(30): frames repeated by their times" \
+    'FFVideoSource("src/a.mkv").ChangeFPS(30)' fps=30
+same_frames "ChangeFPS(15): frames dropped by their times" \
+    'FFVideoSource("src/a.mkv").ChangeFPS(15)' fps=15
+is "$(info 'FFVideoSource("src/a.mkv").ChangeFPS(30)')" \
+    "frames=90 fps=30/1 size=320x180 pix_fmt=yuv420p audio=1" \
+    "ChangeFPS(30): 90 frames at 30 fps"
+same_frames "SelectEven" 'FFVideoSource("src/a.mkv").SelectEven()' \
+    'select=not(mod(n\,2))'
+same_frames "SelectOdd" 'FFVideoSource("src/a.mkv").SelectOdd()' \
+    'select=mod(n\,2)'
+is "$(info 'FFVideoSource("src/a.mkv").SelectOdd()')" \
+    "frames=37 fps=25/2 size=320x180 pix_fmt=yuv420p audio=1" \
+    "SelectOdd: 37 frames at 12.5 fps"
+
+# --- geometry -------------------------------------------------------------------------
+
+same_frames "ReduceBy2" 'FFVideoSource("src/a.mkv").ReduceBy2()' \
+    scale=160:90:flags=bilinear
+same_frames "FlipVertical" 'FFVideoSource("src/a.mkv").FlipVertical()' vflip
+same_frames "FlipHorizontal" 'FFVideoSource("src/a.mkv").FlipHorizontal()' \
+    hflip
+same_frames "TurnLeft" 'FFVideoSource("src/a.mkv").TurnLeft()' \
+    transpose=cclock
+same_frames "TurnRight" 'FFVideoSource("src/a.mkv").TurnRight()' \
+    transpose=clock
+
+# --- syntax ----------------------------------------------------------------------------
+
+same_frames "statements on lines, implicit last, a function without ( )" \
+    'FFVideoSource("src/a.mkv")
+Trim(10, 39)
+SelectEven
+Crop(0, 22, 0, -22)' \
+    'trim=start_frame=10:end_frame=40,select=not(mod(n\,2)),crop=320:136:0:22'
+same_frames "comments (#, /* */, nested [* *]) and line continuation" \
+    '# a source
+FFVideoSource("src/a.mkv") /* inline
+ over lines */ [* outer [* inner *] *]
+Trim(10, \
+  19)
+Crop(0, 22, \
+\ 0, -22)' \
+    'trim=start_frame=10:end_frame=20,crop=320:136:0:22'
+same_frames "variables, method chaining, named arguments, arithmetic" \
+    'src = FFVideoSource(source = "src/a.mkv", cache = false)
+w = src.Width / 2
+h = (src.Height - 44) / 2
+src.Crop(left=0, top=22, width=0, height=-22).BilinearResize(w, h)' \
+    crop=320:136:0:22,scale=160:68:flags=bilinear
+same_frames "strings joined with +, triple quotes, booleans, ?:" \
+    'dir = """src"""
+big = true
+FFVideoSource(dir + "/" + "a.mkv")
+big ? Trim(0, 9) : Trim(0, 4)' \
+    trim=start_frame=0:end_frame=10
+same_frames "splice with + and ++ of one source used three times" \
+    'a = FFVideoSource("src/a.mkv")
+a.Trim(0, 9) + a.Trim(20, 24) ++ a.Trim(60, 0)' \
+    'split=3[a][b][c];[a]trim=start_frame=0:end_frame=10,setpts=PTS-STARTPTS[x];[b]trim=start_frame=20:end_frame=25,setpts=PTS-STARTPTS[y];[c]trim=start_frame=60,setpts=PTS-STARTPTS[z];[x][y][z]concat=n=3:v=1:a=0'
+mkdir -p "$S/lib"
+printf 'FFVideoSource("../src/a.mkv")\nTrim(10, 19)\n' >"$S/lib/part.avs"
+same_frames "Import of another script, whose paths are its own folder's" \
+    'Import("lib/part.avs")
+FlipHorizontal()' 'trim=start_frame=10:end_frame=20,hflip'
+same_frames "LoadPlugin, SetMemoryMax, SetMTMode, Prefetch accepted" \
+    'SetMemoryMax(1024)
+SetMTMode(3, 2)
+LoadPlugin("C:\plugins\ffms2.dll")
+FFVideoSource("src/a.mkv")
+Prefetch(2)' null
+grep_ok "$T/avsread.err" "LoadPlugin has no effect in the built-in interpreter" \
+    "LoadPlugin: a note in the log"
+
+# --- audio -----------------------------------------------------------------------------
+
+# The script's audio samples, stream by stream: "audio SLOT SAMPLES".
+audio_of() {
+	printf '%s\n' "$1" >"$S/a.avs"
+	"$AVSREAD" -a -r 0:0 "$S/a.avs" 2>&1 | grep '^audio '
+}
+is "$(audio_of 'FFVideoSource("src/a.mkv").Trim(10, 19)')" "audio 0 19200" \
+    "no audio in the script: the source's, cut as the video (0.4 s)"
+is "$(audio_of 'AudioDub(FFVideoSource("src/a.mkv"), FFAudioSource("src/a.mkv")).Trim(25, 49)')" \
+    "audio 0 48000" "AudioDub of FFAudioSource, trimmed: 1 s"
+is "$(audio_of 'v = LWLibavVideoSource("src/a.mkv")
+AudioDub(v, LWLibavAudioSource("src/a.mkv"))
+Trim(0, 4) ++ Trim(10, 14)')" "audio 0 19200" \
+    "LWLibavAudioSource, two trims spliced with ++: 0.4 s"
+
+# --- errors ------------------------------------------------------------------------------
+
+# error_is DESC SCRIPT-TEXT ERE: avsread fails with a message matching ERE.
+error_is() {
+	printf '%s\n' "$2" >"$S/e.avs"
+	if "$AVSREAD" "$S/e.avs" >/dev/null 2>"$T/e.err"; then
+		fail "$1"
+		diag "  the script was read"
+	else
+		grep_ok "$T/e.err" "$3" "$1"
+	fi
+}
+error_is "QTGMC: named with its line and column, and AviSynth+ offered" \
+    'FFVideoSource("src/a.mkv")
+  QTGMC(preset="slow")' \
+    'e\.avs:2:3: QTGMC: not a function the built-in interpreter knows; installing AviSynth\+ \(libavisynth\.so\) would run it'
+error_is "TFM as a method: its line and column" \
+    'FFVideoSource("src/a.mkv").TFM()' 'e\.avs:1:28: TFM: not a function'
+error_is "a syntax error: its line and column" \
+    'FFVideoSource("src/a.mkv")
+Trim(0 9)' 'e\.avs:2:8: expected .,. or .\)., found number'
+error_is "an unclosed string" 'FFVideoSource("src/a.mkv)' \
+    'e\.avs:1:15: string not closed'
+error_is "a missing source: the script's line and the file" \
+    'FFVideoSource("src/none.mkv")' \
+    'e\.avs:1:1: FFVideoSource: .*/src/none\.mkv: cannot open: No such file'
+error_is "a crop outside the picture" \
+    'FFVideoSource("src/a.mkv").Crop(0, 0, 400, 0)' \
+    'e\.avs:1:28: Crop: the area 400x180 at 0,0 is outside the 320x180 picture'
+
+# --- frame ranges ----------------------------------------------------------------------
+
+printf 'a = FFVideoSource("src/a.mkv")\na.Trim(0, 29) + a.Trim(40, 0).FlipVertical()\n' \
+    >"$S/r.avs"
+script_md5 "$S/r.avs" >"$T/all"
+script_md5 -r 25:45 "$S/r.avs" >"$T/part"
+sed -n 26,45p "$T/all" >"$T/want"
+ok "frames 25 to 44 of a spliced script, read alone, are those of the whole" \
+    cmp -s "$T/part" "$T/want"
+script_md5 -r 64:65 "$S/r.avs" >"$T/part"
+sed -n 65p "$T/all" >"$T/want"
+ok "the last frame read alone" cmp -s "$T/part" "$T/want"
+
+# --- scene detection -----------------------------------------------------------------
+
+printf 'src = FFVideoSource("src/a.mkv")\nsrc.Trim(10, 0).Crop(0, 22, 0, -22)\n' \
+    >"$S/film.avs"
+scd=$(TMPDIR=$T "$AVSREAD" -s "$S/film.avs" 2>"$T/scd.err")
+ok "a scene-detection script made from the source line, in a folder of ours" \
+    sh -c '[ "$(dirname "$1")" = "$2" ] && grep -q "^FFVideoSource(\"$3/src/a.mkv\")$" "$1"' \
+    _ "$scd" "$T" "$S"
+script_md5 "$scd" >"$T/ours"
+ffmpeg_md5 "$S/src/a.mkv" -map 0:v >"$T/theirs"
+ok "its frames are the source's" cmp -s "$T/ours" "$T/theirs"
+scd=$(TMPDIR=$T "$AVSREAD" -s -2 "$S/film.avs" 2>"$T/scd.err")
+script_md5 "$scd" >"$T/ours"
+ffmpeg_md5 "$S/src/a.mkv" -map 0:v -vf scale=160:90:flags=bilinear >"$T/theirs"
+ok "with ReduceBy2: the source's frames halved" cmp -s "$T/ours" "$T/theirs"
+printf 'FFVideoSource("src/a.mkv").SelectEven()\n' >"$S/film_scd.avs"
+is "$(TMPDIR=$T "$AVSREAD" -s "$S/film.avs")" "$S/film_scd.avs" \
+    "NAME_scd.avs beside the script is used as it is"
+
+# audio_seconds FILE: the end of the first audio stream's last packet.
+audio_seconds() {
+	ffprobe -v error -select_streams a:0 \
+	    -show_entries packet=pts_time,duration_time -of csv=p=0 \
+	    -- "$1" 2>/dev/null |
+	    awk -F, '$1 != "N/A" && $1 != "" { e = $1 + $2 } END { printf "%.3f\n", e }'
+}
+
+# --- distenc ------------------------------------------------------------------------------
+
+mkdir -p "$T/in"
+cp "$S/src/a.mkv" "$T/in/film.mkv"
+printf 'FFVideoSource("film.mkv")\nTrim(5, 54)\nCrop(0, 22, 0, -22)\nSpline36Resize(240, 102)\n' \
+    >"$T/in/film.avs"
+here=$(pwd)
+cd / && run_distenc -c "$TESTCONF" -o "$T/out" -s "$T/stats" "$T/in/film.avs"
+cd "$here" || exit 1
+is "$DE_RC" 0 "distenc encodes a script (run from another folder)"
+out=$T/out/film.mkv
+is "$(probe_stream "$out" v:0 codec_name) $(video_size "$out")" \
+    "hevc 240x102" "the output is HEVC at the script's size"
+is "$(frame_count "$out")" 50 "the output has the script's 50 frames"
+near "$(audio_seconds "$out")" 2.0 0.1 \
+    "its audio is the source's, cut as the script cuts the video (2 s)"
+grep_ok "$DE_ERR" "probe: AviSynth script 240x102 yuv420p 8-bit, 25.000 fps, 2.0s" \
+    "the log names an AviSynth script with its size, rate and length"
+grep_ok "$DE_ERR" "a script crops itself, not cropping" \
+    "a script is not cropped again"
