@@ -407,17 +407,29 @@ fn_assumefps(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	return ret_clip(out, c);
 }
 
-/* A rate change by dropping or repeating frames, by their times. */
+/*
+ * A rate change by dropping or repeating frames: output frame n is input
+ * frame floor(n * old / new), as in AviSynth, which is what the fps
+ * filter rounding times up gives; the count is AviSynth's (the last
+ * frame repeated or cut to it).
+ */
 static struct avs_clip *
 change_fps(struct avs_eval *ev, struct avs_clip *in, long long num,
     long long den)
 {
 	struct avs_clip	*c;
+	long long	 a, b, n;
 
+	a = (long long)in->fps_num * den;
+	b = (long long)in->fps_den * num;
+	n = (in->frames * b + a / 2) / a;
+	if (n < 1)
+		n = 1;
 	c = avs_clip_filter(ev, in, "settb=expr=%d/%d,setpts=N,"
-	    "fps=fps=%lld/%lld,setpts=N", in->fps_den, in->fps_num, num, den);
-	c->frames = (in->frames * num * in->fps_den + den * in->fps_num / 2) /
-	    (den * in->fps_num);
+	    "fps=fps=%lld/%lld:round=up,tpad=stop=1:stop_mode=clone,"
+	    "trim=end_frame=%lld,setpts=N", in->fps_den, in->fps_num, num,
+	    den, n);
+	c->frames = n;
 	fps_set(c, num, den);
 	return c;
 }

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 72
+plan 73
 need_tools
 need_distenc
 
@@ -152,9 +152,19 @@ is "$(info 'FFVideoSource("src/a.mkv").AssumeFPS("ntsc_film")')" \
     "frames=75 fps=24000/1001 size=320x180 pix_fmt=yuv420p audio=1" \
     "AssumeFPS(\"ntsc_film\"): 24000/1001"
 same_frames "ChangeFPS(30): frames repeated by their times" \
-    'FFVideoSource("src/a.mkv").ChangeFPS(30)' fps=30
+    'FFVideoSource("src/a.mkv").ChangeFPS(30)' fps=30:round=up
 same_frames "ChangeFPS(15): frames dropped by their times" \
-    'FFVideoSource("src/a.mkv").ChangeFPS(15)' fps=15
+    'FFVideoSource("src/a.mkv").ChangeFPS(15)' fps=15:round=up
+# AviSynth's choice: frame n of the new rate is floor(n * old / new), and
+# there are round(frames * new / old) of them.
+printf 'FFVideoSource("src/a.mkv").ChangeFPS(24000, 1001)\n' >"$S/c.avs"
+script_md5 "$S/c.avs" >"$T/ours"
+ffmpeg_md5 "$S/src/a.mkv" -map 0:v |
+    awk '{ f[NR - 1] = $0 } END { a = 25 * 1001; b = 24000
+	n = int((NR * b + int(a / 2)) / a)
+	for (i = 0; i < n; i++) print f[int(i * a / b)] }' >"$T/theirs"
+ok "ChangeFPS(24000, 1001): frame n is frame floor(n * 25 / 23.976), as in AviSynth" \
+    cmp -s "$T/ours" "$T/theirs"
 is "$(info 'FFVideoSource("src/a.mkv").ChangeFPS(30)')" \
     "frames=90 fps=30/1 size=320x180 pix_fmt=yuv420p audio=1" \
     "ChangeFPS(30): 90 frames at 30 fps"
