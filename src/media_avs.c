@@ -9,6 +9,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,6 +36,8 @@ struct script_input {
 	int64_t			 n;		/* frames sent */
 	int			 eof;
 };
+
+static int	script_probe(const char *, struct avs_source_info *, char **);
 
 struct media_script {
 	char			*path;
@@ -110,9 +116,75 @@ script_probe_video(AVFormatContext *fmt, int idx, struct avs_source_info *si,
 	return 0;
 }
 
+/*
+ * Sources already probed by this process, by path, size and time: a job
+ * opens its script for the probe and for each pass, and counting a film's
+ * frames reads all of it.
+ */
+#define PROBE_CACHE	8
+static struct probe_cached {
+	char			*path;
+	struct stat		 sb;
+	struct avs_source_info	 si;
+} probe_cache[PROBE_CACHE];
+static int		 probe_next;
+
+static struct probe_cached *
+script_cached(const char *path, const struct stat *sb)
+{
+	struct probe_cached	*pc;
+	int			 i;
+
+	for (i = 0; i < PROBE_CACHE; i++) {
+		pc = &probe_cache[i];
+		if (pc->path != NULL && strcmp(pc->path, path) == 0 &&
+		    pc->sb.st_dev == sb->st_dev && pc->sb.st_ino == sb->st_ino &&
+		    pc->sb.st_size == sb->st_size &&
+		    pc->sb.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
+		    pc->sb.st_mtim.tv_nsec == sb->st_mtim.tv_nsec)
+			return pc;
+	}
+	return NULL;
+}
+
+static void
+script_cache(const char *path, const struct stat *sb,
+    const struct avs_source_info *si)
+{
+	struct probe_cached	*pc = &probe_cache[probe_next];
+
+	probe_next = (probe_next + 1) % PROBE_CACHE;
+	free(pc->path);
+	pc->path = xstrdup(path);
+	pc->sb = *sb;
+	pc->si = *si;
+}
+
 /* What the interpreter needs of a source file: its video and audio. */
 int
-media_script_source_probe(const char *path, struct avs_source_info *si, char **cause)
+media_script_source_probe(const char *path, struct avs_source_info *si,
+    char **cause)
+{
+	struct probe_cached	*pc;
+	struct stat		 sb;
+
+	if (stat(path, &sb) == -1) {
+		xasprintf(cause, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if ((pc = script_cached(path, &sb)) != NULL) {
+		*si = pc->si;
+		return 0;
+	}
+	if (script_probe(path, si, cause) != 0)
+		return -1;
+	script_cache(path, &sb, si);
+	return 0;
+}
+
+/* Probe a source file the script names. */
+static int
+script_probe(const char *path, struct avs_source_info *si, char **cause)
 {
 	AVFormatContext	*fmt = NULL;
 	unsigned int	 i;
@@ -384,7 +456,8 @@ script_open(const char *path, int threads, struct media_script_info *info,
 			goto fail;
 		}
 	} else {
-		if ((s->plan = avs_eval(path, media_script_source_probe, cause)) == NULL)
+		s->plan = avs_eval(path, media_script_source_probe, cause);
+		if (s->plan == NULL)
 			goto fail;
 		log_debug("%s: filters %s", path, s->plan->graph);
 		if (script_start(s, cause) != 0)
