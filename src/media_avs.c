@@ -83,6 +83,25 @@ script_count(AVFormatContext *fmt, int vindex)
 	return n;
 }
 
+/* Whether the frames found fill the file's duration, as in a job's
+ * first pass: fail a source cut short. */
+static int
+script_whole(AVFormatContext *fmt, const struct avs_source_info *si,
+    char **cause)
+{
+	double	end, dur;
+
+	if (fmt->duration <= 0)
+		return 0;
+	end = (double)si->frames * si->fps_den / si->fps_num;
+	dur = fmt->duration / (double)AV_TIME_BASE;
+	if (end >= dur * 0.9 - 1)
+		return 0;
+	xasprintf(cause, "damaged or truncated: the video ends at %.2fs of "
+	    "%.2fs", end, dur);
+	return -1;
+}
+
 /* The video stream's part of a source's description. */
 static int
 script_probe_video(AVFormatContext *fmt, int idx, struct avs_source_info *si,
@@ -113,7 +132,7 @@ script_probe_video(AVFormatContext *fmt, int idx, struct avs_source_info *si,
 		xasprintf(cause, "no video frame");
 		return -1;
 	}
-	return 0;
+	return script_whole(fmt, si, cause);
 }
 
 /*
@@ -314,7 +333,9 @@ script_feed(struct media_script *s, struct script_input *in, char **cause)
 
 	if (source_next(&in->src, f, &err) != 1) {
 		if (err != NULL) {
-			*cause = err;
+			xasprintf(cause, "%s: %s", s->plan->inputs[in - s->in],
+			    err);
+			free(err);
 			return -1;
 		}
 		in->eof = 1;

@@ -30,6 +30,7 @@ struct script_audio {
 	int64_t				 out[MEDIA_MAX_AUDIO];
 	int				 eof;
 	AVRational			 fps;
+	int64_t				 frames;	/* the script's */
 
 	/* AviSynth+ */
 	struct avsplus			*plus;
@@ -196,6 +197,7 @@ script_source_open(struct media_source *src, const char *path, int threads,
 		fatalx("avformat_alloc_context");
 	src->saudio = xcalloc(1, sizeof(*src->saudio));
 	src->saudio->fps = info.fps;
+	src->saudio->frames = info.frames;
 	ssrc_video_stream(src, &info);
 	if ((src->pkt = av_packet_alloc()) == NULL ||
 	    (src->frame = av_frame_alloc()) == NULL)
@@ -476,5 +478,12 @@ script_source_run(struct media_source *src, const struct media_sink *sink,
 	av_frame_free(&f);
 	if (ret != 0)
 		return -1;
+	if (src->vframes != src->saudio->frames) {
+		xasprintf(cause, "the script gave %lld frames, not its %lld: "
+		    "a source is damaged or has frames in more than one "
+		    "packet", (long long)src->vframes,
+		    (long long)src->saudio->frames);
+		return -1;
+	}
 	return ssrc_finish(src, sink, cause);
 }

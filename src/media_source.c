@@ -393,6 +393,13 @@ source_next(struct media_source *src, AVFrame *frame, char **cause)
 
 	for (;;) {
 		ret = avcodec_receive_frame(src->vdec, frame);
+		if (ret == 0 && ((frame->flags & AV_FRAME_FLAG_CORRUPT) ||
+		    frame->decode_error_flags != 0)) {
+			xasprintf(cause, "damaged or truncated: corrupt frame "
+			    "%lld", (long long)src->vframes);
+			av_frame_unref(frame);
+			return -1;
+		}
 		if (ret == 0) {
 			frame->pts = frame->best_effort_timestamp;
 			src->vframes++;

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 73
+plan 74
 need_tools
 need_distenc
 
@@ -28,6 +28,7 @@ export LD_LIBRARY_PATH
 S=$T/scripts
 clip letterbox "$S/src/a.mkv" 3
 clip gray10 "$S/src/g.mkv" 1
+clip truncated "$S/src/t.mkv"
 # 320x180 25 fps, 75 frames; g.mkv 10-bit 4:2:2, 25 frames.
 
 # The frames of a script, one MD5 a line (avsread's header line dropped).
@@ -277,6 +278,9 @@ error_is "an unclosed string" 'FFVideoSource("src/a.mkv)' \
 error_is "a missing source: the script's line and the file" \
     'FFVideoSource("src/none.mkv")' \
     'e\.avs:1:1: FFVideoSource: .*/src/none\.mkv: cannot open: No such file'
+error_is "a truncated source fails as a truncated file does" \
+    'FFVideoSource("src/t.mkv")' \
+    'e\.avs:1:1: FFVideoSource: .*/src/t\.mkv: damaged or truncated: the video ends at'
 error_is "a crop outside the picture" \
     'FFVideoSource("src/a.mkv").Crop(0, 0, 400, 0)' \
     'e\.avs:1:28: Crop: the area 400x180 at 0,0 is outside the 320x180 picture'
