@@ -220,11 +220,11 @@ avsplus_frame(struct avsplus *a, int64_t n, uint8_t *planes[3],
 	int			 p;
 
 	avsplus_frame_done(a);
-	if ((a->frame = api.get_frame(a->clip, (int)n)) == NULL ||
-	    (err = api.clip_get_error(a->clip)) != NULL) {
-		err = api.clip_get_error(a->clip);
+	a->frame = api.get_frame(a->clip, (int)n);
+	if ((err = api.clip_get_error(a->clip)) != NULL || a->frame == NULL) {
 		xasprintf(cause, "AviSynth+: frame %lld: %s", (long long)n,
 		    err != NULL ? err : "no frame");
+		avsplus_frame_done(a);
 		return -1;
 	}
 	for (p = 0; p < 3; p++) {
