@@ -130,6 +130,12 @@ struct avs_plan {
 	struct avs_audio_seg	  *audio;	/* NULL: no audio */
 	int			   naudio;
 	int			   audio_from_script;
+	/* When the clip is one chain from one source: frame n of the
+	 * clip is source frame n * seek_mul + seek_add, and reading can
+	 * start with the source at any frame. */
+	int			   seekable;
+	int64_t			   seek_mul;
+	int64_t			   seek_add;
 };
 
 struct avs_plan *avs_eval(const char *, avs_probe_fn, char **);

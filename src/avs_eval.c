@@ -532,6 +532,33 @@ avs_import(struct avs_eval *ev, const char *name, struct avs_value *out)
 	return rv;
 }
 
+/*
+ * Whether the clip is one chain of filters over one source, used once,
+ * whose frames map to the source's by n * mul + add: then a reader may
+ * start the source at the frame it needs.
+ */
+static void
+eval_seek(const struct avs_clip *c, struct avs_plan *p)
+{
+	int64_t	mul = 1, add = 0;
+
+	for (; c->op == AVS_C_FILTER; c = c->in[0]) {
+		if (c->uses > 1 || c->map == AVS_MAP_OTHER)
+			return;
+		if (c->map == AVS_MAP_TRIM)
+			add += c->map_off;
+		else if (c->map == AVS_MAP_STEP2) {
+			add = 2 * add + c->map_off;
+			mul *= 2;
+		}
+	}
+	if (c->op != AVS_C_SOURCE || c->uses > 1)
+		return;
+	p->seekable = 1;
+	p->seek_mul = mul;
+	p->seek_add = add;
+}
+
 /* The plan of a clip: its graph, inputs, properties and audio. */
 static struct avs_plan *
 eval_plan(struct avs_eval *ev, struct avs_clip *c)
@@ -540,6 +567,7 @@ eval_plan(struct avs_eval *ev, struct avs_clip *c)
 
 	p = xcalloc(1, sizeof(*p));
 	p->graph = avs_graph(c);
+	eval_seek(c, p);
 	p->inputs = ev->inputs;
 	p->video = ev->video;
 	p->ninputs = ev->ninputs;

@@ -164,9 +164,11 @@ fn_trim(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	if (last < first)
 		return avs_error(ev, a->call, "Trim: last frame %lld is before "
 		    "first frame %lld", last, first);
-	c = avs_clip_filter(ev, in, "trim=start_frame=%lld:end_frame=%lld,"
-	    "setpts=N", first, last + 1);
+	c = avs_clip_filter(ev, in, "trim=start_pts=%lld:end_pts=%lld,"
+	    "setpts=PTS-%lld", first, last + 1, first);
 	c->frames = last - first + 1;
+	c->map = AVS_MAP_TRIM;
+	c->map_off = first;
 	avs_audio_cut(c, (double)first * in->fps_den / in->fps_num,
 	    (double)(last + 1) * in->fps_den / in->fps_num);
 	return ret_clip(out, c);
@@ -430,6 +432,7 @@ change_fps(struct avs_eval *ev, struct avs_clip *in, long long num,
 	    "trim=end_frame=%lld,setpts=N", in->fps_den, in->fps_num, num,
 	    den, n);
 	c->frames = n;
+	c->map = AVS_MAP_OTHER;
 	fps_set(c, num, den);
 	return c;
 }
@@ -474,9 +477,11 @@ fn_select(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	if (in->frames < 1 + odd)
 		return avs_error(ev, a->call, "%s: the clip is too short",
 		    fname(a));
-	c = avs_clip_filter(ev, in, "select=%s,setpts=N", odd ?
-	    "mod(n\\,2)" : "not(mod(n\\,2))");
+	c = avs_clip_filter(ev, in, "select=%s,setpts=floor(PTS/2)", odd ?
+	    "mod(pts\\,2)" : "not(mod(pts\\,2))");
 	c->frames = odd ? in->frames / 2 : (in->frames + 1) / 2;
+	c->map = AVS_MAP_STEP2;
+	c->map_off = odd;
 	fps_set(c, in->fps_num, (long long)in->fps_den * 2);
 	return ret_clip(out, c);
 }

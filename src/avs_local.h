@@ -28,7 +28,20 @@ enum avs_op {
 	AVS_C_CONCAT
 };
 
-/* A clip: a node of the filter graph, with what is known of its frames. */
+/* How a filter's frame n comes from its input's frames. */
+enum avs_map {
+	AVS_MAP_SAME,		/* frame n */
+	AVS_MAP_TRIM,		/* frame n + map_off */
+	AVS_MAP_STEP2,		/* frame 2n + map_off */
+	AVS_MAP_OTHER		/* no simple rule */
+};
+
+/*
+ * A clip: a node of the filter graph, with what is known of its frames.
+ * Frames carry their number in the clip as their pts (time base 1), so
+ * the graph gives the same frames whether its sources are read from the
+ * start or from a frame further on.
+ */
 struct avs_clip {
 	enum avs_op		 op;
 	int			 input;		/* AVS_C_SOURCE */
@@ -48,6 +61,8 @@ struct avs_clip {
 	int			 naudio;
 	int			 has_audio;
 	int			 audio_explicit;
+	enum avs_map		 map;
+	int64_t			 map_off;
 
 	/* graph making */
 	int			 id;

@@ -194,7 +194,7 @@ test_trim_graph_audio(void **state)
 	(void)state;
 	p = eval_ok("FFVideoSource(\"a.mkv\")\nTrim(25, 49)");
 	assert_non_null(strstr(p->graph,
-	    "trim=start_frame=25:end_frame=50,setpts=N"));
+	    "trim=start_pts=25:end_pts=50,setpts=PTS-25"));
 	assert_int_equal(p->naudio, 1);
 	assert_true(p->audio[0].start == 1.0 && p->audio[0].end == 2.0);
 	assert_int_equal(p->audio_from_script, 0);
@@ -367,6 +367,33 @@ test_sources(void **state)
 	    "function");
 }
 
+/* Which clips a reader may start anywhere, and where in the source. */
+static void
+test_seek_map(void **state)
+{
+	struct avs_plan	*p;
+
+	(void)state;
+	p = eval_ok("FFVideoSource(\"a.mkv\").Trim(10, 0).SelectOdd()."
+	    "Crop(0, 20, 0, -20)\nTrim(3, 0).AssumeFPS(24)");
+	assert_int_equal(p->seekable, 1);
+	assert_int_equal(p->seek_mul, 2);
+	assert_int_equal(p->seek_add, 17);	/* 2 (n + 3) + 1 + 10 */
+	avs_plan_free(p);
+	p = eval_ok("FFVideoSource(\"a.mkv\").Spline36Resize(320, 180)");
+	assert_int_equal(p->seekable, 1);
+	assert_int_equal(p->seek_mul, 1);
+	assert_int_equal(p->seek_add, 0);
+	avs_plan_free(p);
+	p = eval_ok("a = FFVideoSource(\"a.mkv\")\na.Trim(0, 9) + "
+	    "a.Trim(20, 29)");
+	assert_int_equal(p->seekable, 0);
+	avs_plan_free(p);
+	p = eval_ok("FFVideoSource(\"a.mkv\").ChangeFPS(30)");
+	assert_int_equal(p->seekable, 0);
+	avs_plan_free(p);
+}
+
 static void
 test_accepted(void **state)
 {
@@ -449,6 +476,7 @@ main(void)
 		cmocka_unit_test(test_geometry_format),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_seek_map),
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_scd),
 	};
