@@ -4,14 +4,13 @@
  * here: each video source decoded with libavformat/libavcodec into a
  * buffer source of one libavfilter graph, and the script's frames taken
  * from its sink in order, numbered from 0.  Any frame range is read
- * frame-exactly by reading on from the start (or from where the last
- * read stopped).
+ * frame-exactly: a script that is one chain over one source of constant
+ * rate starts its source at the keyframe before the frame it needs;
+ * others read on from the start (or from where the last read stopped).
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,8 +36,6 @@ struct script_input {
 	int			 eof;
 };
 
-static int	script_probe(const char *, struct avs_source_info *, char **);
-
 struct media_script {
 	char			*path;
 	int			 threads;
@@ -51,184 +48,11 @@ struct media_script {
 	struct script_input	*in;
 	int			 nin;
 	int64_t			 next;		/* index of the next frame */
+	AVFrame			*pending;	/* frame next, when sought */
 };
 
-/* Whether a file is an AviSynth script, by its name. */
-int
-media_is_script(const char *path)
-{
-	size_t	n = strlen(path);
-
-	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
-}
-
-/* Count a video stream's frames by its packets (no decoding). */
-static int64_t
-script_count(AVFormatContext *fmt, int vindex)
-{
-	AVPacket	*pkt;
-	int64_t		 n = 0;
-	unsigned int	 i;
-
-	for (i = 0; i < fmt->nb_streams; i++)
-		fmt->streams[i]->discard = (int)i == vindex ? AVDISCARD_DEFAULT :
-		    AVDISCARD_ALL;
-	if ((pkt = av_packet_alloc()) == NULL)
-		fatalx("av_packet_alloc");
-	while (av_read_frame(fmt, pkt) >= 0) {
-		n += pkt->stream_index == vindex;
-		av_packet_unref(pkt);
-	}
-	av_packet_free(&pkt);
-	return n;
-}
-
-/* Whether the frames found fill the file's duration, as in a job's
- * first pass: fail a source cut short. */
-static int
-script_whole(AVFormatContext *fmt, const struct avs_source_info *si,
-    char **cause)
-{
-	double	end, dur;
-
-	if (fmt->duration <= 0)
-		return 0;
-	end = (double)si->frames * si->fps_den / si->fps_num;
-	dur = fmt->duration / (double)AV_TIME_BASE;
-	if (end >= dur * 0.9 - 1)
-		return 0;
-	xasprintf(cause, "damaged or truncated: the video ends at %.2fs of "
-	    "%.2fs", end, dur);
-	return -1;
-}
-
-/* The video stream's part of a source's description. */
-static int
-script_probe_video(AVFormatContext *fmt, int idx, struct avs_source_info *si,
-    char **cause)
-{
-	AVStream			*st = fmt->streams[idx];
-	const AVPixFmtDescriptor	*d;
-	AVRational			 r;
-
-	d = av_pix_fmt_desc_get(st->codecpar->format);
-	r = st->avg_frame_rate.num > 0 ? st->avg_frame_rate :
-	    st->r_frame_rate;
-	if (d == NULL || r.num <= 0 || r.den <= 0 ||
-	    st->codecpar->width <= 0) {
-		xasprintf(cause, "video format or frame rate unknown");
-		return -1;
-	}
-	si->width = st->codecpar->width;
-	si->height = st->codecpar->height;
-	si->fps_num = r.num;
-	si->fps_den = r.den;
-	snprintf(si->pix_fmt, sizeof(si->pix_fmt), "%s", d->name);
-	si->depth = d->comp[0].depth;
-	si->log2_chroma_w = d->log2_chroma_w;
-	si->log2_chroma_h = d->log2_chroma_h;
-	si->frames = script_count(fmt, idx);
-	if (si->frames == 0) {
-		xasprintf(cause, "no video frame");
-		return -1;
-	}
-	return script_whole(fmt, si, cause);
-}
-
-/*
- * Sources already probed by this process, by path, size and time: a job
- * opens its script for the probe and for each pass, and counting a film's
- * frames reads all of it.
- */
-#define PROBE_CACHE	8
-static struct probe_cached {
-	char			*path;
-	struct stat		 sb;
-	struct avs_source_info	 si;
-} probe_cache[PROBE_CACHE];
-static int		 probe_next;
-
-static struct probe_cached *
-script_cached(const char *path, const struct stat *sb)
-{
-	struct probe_cached	*pc;
-	int			 i;
-
-	for (i = 0; i < PROBE_CACHE; i++) {
-		pc = &probe_cache[i];
-		if (pc->path != NULL && strcmp(pc->path, path) == 0 &&
-		    pc->sb.st_dev == sb->st_dev && pc->sb.st_ino == sb->st_ino &&
-		    pc->sb.st_size == sb->st_size &&
-		    pc->sb.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
-		    pc->sb.st_mtim.tv_nsec == sb->st_mtim.tv_nsec)
-			return pc;
-	}
-	return NULL;
-}
-
-static void
-script_cache(const char *path, const struct stat *sb,
-    const struct avs_source_info *si)
-{
-	struct probe_cached	*pc = &probe_cache[probe_next];
-
-	probe_next = (probe_next + 1) % PROBE_CACHE;
-	free(pc->path);
-	pc->path = xstrdup(path);
-	pc->sb = *sb;
-	pc->si = *si;
-}
-
-/* What the interpreter needs of a source file: its video and audio. */
-int
-media_script_source_probe(const char *path, struct avs_source_info *si,
-    char **cause)
-{
-	struct probe_cached	*pc;
-	struct stat		 sb;
-
-	if (stat(path, &sb) == -1) {
-		xasprintf(cause, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	if ((pc = script_cached(path, &sb)) != NULL) {
-		*si = pc->si;
-		return 0;
-	}
-	if (script_probe(path, si, cause) != 0)
-		return -1;
-	script_cache(path, &sb, si);
-	return 0;
-}
-
-/* Probe a source file the script names. */
-static int
-script_probe(const char *path, struct avs_source_info *si, char **cause)
-{
-	AVFormatContext	*fmt = NULL;
-	unsigned int	 i;
-	int		 ret, idx;
-
-	if (media_is_script(path)) {
-		xasprintf(cause, "a script as a source (Import it instead)");
-		return -1;
-	}
-	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0 ||
-	    (ret = avformat_find_stream_info(fmt, NULL)) < 0) {
-		xasprintf(cause, "cannot open: %s", media_error(ret));
-		avformat_close_input(&fmt);
-		return -1;
-	}
-	for (i = 0; i < fmt->nb_streams; i++)
-		if (fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
-			si->has_audio = 1;
-	if (fmt->duration > 0)
-		si->duration = fmt->duration / (double)AV_TIME_BASE;
-	idx = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-	ret = idx < 0 ? 0 : script_probe_video(fmt, idx, si, cause);
-	avformat_close_input(&fmt);
-	return ret;
-}
+#define SEEK_AHEAD	250	/* read on rather than seek up to this */
+#define SEEK_TRIES	5
 
 /* The buffer source of input i and its decoder. */
 static int
@@ -404,6 +228,7 @@ script_teardown(struct media_script *s)
 {
 	int	i;
 
+	av_frame_free(&s->pending);
 	for (i = 0; i < s->nin; i++)
 		if (s->in[i].src.fmt != NULL)
 			source_close(&s->in[i].src);
@@ -529,7 +354,11 @@ script_read(struct media_script *s, AVFrame *f, char **cause)
 
 	if (s->plus != NULL)
 		ret = script_plus_frame(s, f, cause);
-	else
+	else if (s->pending != NULL) {
+		av_frame_move_ref(f, s->pending);
+		av_frame_free(&s->pending);
+		ret = 1;
+	} else
 		ret = script_pull(s, f, cause);
 	if (ret == 1) {
 		f->pts = s->next++;
@@ -539,8 +368,123 @@ script_read(struct media_script *s, AVFrame *f, char **cause)
 	return ret;
 }
 
-/* Make frame n the next one read: frame-exact, by reading on (from the
- * start again when n is behind). */
+/*
+ * Decode from a seek until a keyframe, and tell its number in the source
+ * from its time: 0, or 1 when its time is not on the frame grid.
+ */
+static int
+seek_keyframe(struct media_source *src, const struct script_timing *t,
+    AVFrame *f, int64_t *num)
+{
+	double	x;
+	char	*err = NULL;
+
+	for (;;) {
+		if (source_next(src, f, &err) != 1) {
+			free(err);
+			return 1;	/* corrupt before a keyframe, or the end */
+		}
+		if (f->key_frame && f->pts != AV_NOPTS_VALUE)
+			break;
+		av_frame_unref(f);
+	}
+	x = (f->pts - t->first_pts) * av_q2d(t->tb) * av_q2d(t->fps);
+	*num = llround(x);
+	if (fabs(x - *num) > 0.25 || *num < 0) {
+		av_frame_unref(f);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Seek input i to a keyframe at or before its frame k and send that frame
+ * into the graph with its number: 0, or 1 when the source cannot be
+ * sought by frame number.
+ */
+static int
+seek_input(struct media_script *s, int i, int64_t k, char **cause)
+{
+	struct script_input	*in = &s->in[i];
+	struct script_timing	 t;
+	AVFrame			*f = in->src.frame;
+	int64_t			 back = 0, num, ts;
+	int			 tries, ret;
+
+	if (script_timing(s->plan->inputs[i], &t) != 0 || !t.regular)
+		return 1;
+	for (tries = 0; tries < SEEK_TRIES; tries++) {
+		ts = t.first_pts + av_rescale_q(k - back > 0 ? k - back : 0,
+		    av_inv_q(t.fps), t.tb);
+		if (av_seek_frame(in->src.fmt, in->src.vindex, ts,
+		    AVSEEK_FLAG_BACKWARD) < 0)
+			return 1;
+		avcodec_flush_buffers(in->src.vdec);
+		if (seek_keyframe(&in->src, &t, f, &num) != 0)
+			return 1;
+		if (num <= k)
+			break;
+		av_frame_unref(f);
+		back = back == 0 ? 2 * SEEK_AHEAD : back * 4;
+	}
+	if (tries == SEEK_TRIES)
+		return 1;
+	in->n = num;
+	f->pts = in->n++;
+	ret = av_buffersrc_add_frame_flags(in->buf, f, 0);
+	av_frame_unref(f);
+	if (ret < 0) {
+		xasprintf(cause, "%s: filtering: %s", s->path, media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the graph on to frame n (its pts) and keep it for the next read. */
+static int
+seek_pending(struct media_script *s, int64_t n, char **cause)
+{
+	AVFrame	*f;
+	int	 ret;
+
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	while ((ret = script_pull(s, f, cause)) == 1 && f->pts < n)
+		av_frame_unref(f);
+	if (ret == 1 && f->pts == n) {
+		s->pending = f;
+		s->next = n;
+		return 0;
+	}
+	av_frame_free(&f);
+	return ret < 0 ? -1 : 1;
+}
+
+/* Jump to frame n of a one-chain script: 0, 1 when it cannot be done
+ * (the reader then reads on from the start), -1 on error. */
+static int
+script_jump(struct media_script *s, int64_t n, char **cause)
+{
+	const struct avs_plan	*p = s->plan;
+	int			 i, ret;
+
+	for (i = 0; i < p->ninputs && !p->video[i]; i++)
+		;
+	if (i == p->ninputs || script_start(s, cause) != 0)
+		return -1;
+	ret = seek_input(s, i, n * p->seek_mul + p->seek_add, cause);
+	if (ret == 0)
+		ret = seek_pending(s, n, cause);
+	if (ret == 0)
+		log_debug("%s: sought to frame %lld", s->path, (long long)n);
+	else if (ret == 1 && script_start(s, cause) != 0)
+		return -1;
+	return ret;
+}
+
+/* Make frame n the next one read, frame-exactly: by seeking when the
+ * script allows it, else by reading on (from the start when n is
+ * behind). */
 int
 script_seek(struct media_script *s, int64_t n, char **cause)
 {
@@ -551,7 +495,12 @@ script_seek(struct media_script *s, int64_t n, char **cause)
 		s->next = s->plus != NULL ? n : s->next;
 		return 0;
 	}
-	if (n < s->next && script_start(s, cause) != 0)
+	av_frame_free(&s->pending);
+	if (s->plan->seekable && (n < s->next || n - s->next > SEEK_AHEAD)) {
+		if ((ret = script_jump(s, n, cause)) <= 0)
+			return ret;
+		ret = 1;
+	} else if (n < s->next && script_start(s, cause) != 0)
 		return -1;
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");

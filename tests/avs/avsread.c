@@ -1,11 +1,12 @@
 /*
  * Read an AviSynth script the way distenc does and print what it gives:
  *
- *	avsread [-a] [-r FIRST:LAST] SCRIPT
+ *	avsread [-ad] [-r FIRST:LAST] SCRIPT
  *		a line "frames=N fps=A/B size=WxH pix_fmt=F audio=0|1",
  *		then the MD5 of each frame of [FIRST, LAST) (all without -r),
  *		over its planes packed as FFmpeg's framemd5 packs them;
- *		-a also the audio: "audio slot samples" per stream
+ *		-a also the audio: "audio slot samples" per stream;
+ *		-d logs debug lines (how a range was reached)
  *	avsread -p SCRIPT	the built-in interpreter's filter graph
  *	avsread -s [-2] SCRIPT	the scene-detection script for SCRIPT
  *				(-2: reduced by 2)
@@ -107,13 +108,16 @@ main(int argc, char **argv)
 
 	log_init("avsread", 0, LOG_TO_STDERR);
 	av_log_set_level(AV_LOG_ERROR);
-	while ((ch = getopt(argc, argv, "2apr:s")) != -1) {
+	while ((ch = getopt(argc, argv, "2adpr:s")) != -1) {
 		switch (ch) {
 		case '2':
 			half = 1;
 			break;
 		case 'a':
 			au = 1;
+			break;
+		case 'd':
+			log_setverbose(1);
 			break;
 		case 'p':
 			plan = 1;

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 74
+plan 79
 need_tools
 need_distenc
 
@@ -29,6 +29,7 @@ S=$T/scripts
 clip letterbox "$S/src/a.mkv" 3
 clip gray10 "$S/src/g.mkv" 1
 clip truncated "$S/src/t.mkv"
+clip letterbox "$S/src/b.mkv" 30
 # 320x180 25 fps, 75 frames; g.mkv 10-bit 4:2:2, 25 frames.
 
 # The frames of a script, one MD5 a line (avsread's header line dropped).
@@ -297,6 +298,24 @@ ok "frames 25 to 44 of a spliced script, read alone, are those of the whole" \
 script_md5 -r 64:65 "$S/r.avs" >"$T/part"
 sed -n 65p "$T/all" >"$T/want"
 ok "the last frame read alone" cmp -s "$T/part" "$T/want"
+
+# A one-chain script over a source of constant rate is sought: its
+# source starts at the keyframe before the first frame wanted (when that
+# is more than 250 frames on).
+printf 'FFVideoSource("src/b.mkv").Trim(33, 0).SelectOdd()\nCrop(0, 22, 0, -22).Trim(5, 0)\n' \
+    >"$S/k.avs"
+script_md5 "$S/k.avs" >"$T/all"
+for r in 300:310 351:353 260:261; do
+	"$AVSREAD" -d -r "$r" "$S/k.avs" 2>"$T/k.err" | tail -n +2 >"$T/part"
+	sed -n "$((${r%:*} + 1)),${r#*:}p" "$T/all" >"$T/want"
+	ok "frames $r of Trim, SelectOdd, Crop, Trim read alone are those of the whole" \
+	    cmp -s "$T/part" "$T/want"
+done
+grep_ok "$T/k.err" "k\.avs: sought to frame 260" \
+    "frame 260 was reached by seeking the source (frame 559), not by reading"
+"$AVSREAD" -d -r 100:101 "$S/k.avs" 2>"$T/k.err" >/dev/null
+ok "frame 100 was reached by reading on" \
+    sh -c '! grep -q "sought" "$1"' _ "$T/k.err"
 
 # --- scene detection -----------------------------------------------------------------
 
