@@ -87,7 +87,7 @@ ssrc_audio_stream(struct media_source *src, AVStream *real, char **cause)
 /* Whether the built-in interpreter can take the plan's audio: one file,
  * its segments in order. */
 static int
-ssrc_audio_usable(const struct avs_plan *p, const char *path, char **cause)
+ssrc_audio_usable(const struct avs_plan *p, char **cause)
 {
 	int	k;
 
@@ -97,9 +97,9 @@ ssrc_audio_usable(const struct avs_plan *p, const char *path, char **cause)
 			break;
 	if (k == p->naudio)
 		return 0;
-	xasprintf(cause, "%s: the script's audio comes from several files or "
-	    "goes back in its file, which the built-in interpreter does not "
-	    "do; installing AviSynth+ (libavisynth.so) would run it", path);
+	xasprintf(cause, "the script's audio comes from several files or goes "
+	    "back in its file, which the built-in interpreter does not do; "
+	    "installing AviSynth+ (libavisynth.so) would run it");
 	return -1;
 }
 
@@ -113,7 +113,7 @@ ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
 	unsigned int		 i;
 	int			 ret;
 
-	if (ssrc_audio_usable(p, path, cause) != 0)
+	if (ssrc_audio_usable(p, cause) != 0)
 		return -1;
 	a->seg = p->audio;
 	a->nseg = p->naudio;
@@ -203,7 +203,13 @@ script_source_open(struct media_source *src, const char *path, int threads,
 	    (src->frame = av_frame_alloc()) == NULL)
 		fatalx("av_packet_alloc");
 	src->last_pts = AV_NOPTS_VALUE;
-	if (with_audio && info.has_audio) {
+	if (!with_audio && info.has_audio) {
+		xasprintf(cause, "a script's audio cannot be copied (it is cut "
+		    "to the script's frames): use audio_codec opus or flac");
+		script_source_close(src);
+		return -1;
+	}
+	if (info.has_audio) {
 		p = script_plan(src->script);
 		if ((p != NULL ? ssrc_audio_open(src, p, path, cause) :
 		    ssrc_plus_audio(src, src->script, cause)) != 0) {

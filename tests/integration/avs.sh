@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 79
+plan 81
 need_tools
 need_distenc
 
@@ -364,3 +364,16 @@ grep_ok "$DE_ERR" "probe: AviSynth script 240x102 yuv420p 8-bit, 25.000 fps, 2.0
     "the log names an AviSynth script with its size, rate and length"
 grep_ok "$DE_ERR" "a script crops itself, not cropping" \
     "a script is not cropped again"
+
+write_conf "$T/copy.conf" ultrafast 300 'audio_codec = "copy";'
+run_distenc -c "$T/copy.conf" -o "$T/outcopy" -s "$T/stats" "$T/in/film.avs"
+ok "audio_codec copy: a script fails, saying its audio cannot be copied" \
+    sh -c '[ "$1" = 1 ] && grep -q "film.avs: a script.s audio cannot be copied (it is cut to the script.s frames): use audio_codec opus or flac" "$2"' \
+    _ "$DE_RC" "$DE_OUT"
+
+printf 'v = FFVideoSource("film.mkv")\nAudioDub(v, FFAudioSource("film.mkv")).Trim(10, 19) + AudioDub(v, FFAudioSource("film.mkv")).Trim(0, 9)\n' \
+    >"$T/in/back.avs"
+run_distenc -c "$TESTCONF" -o "$T/out" -s "$T/stats" "$T/in/back.avs"
+ok "audio going back in its file: the built-in interpreter says AviSynth+ would run it" \
+    sh -c '[ "$1" = 1 ] && grep -q "back.avs: the script.s audio comes from several files or goes back in its file, .* installing AviSynth+ (libavisynth.so) would run it" "$2"' \
+    _ "$DE_RC" "$DE_OUT"
