@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,9 +208,10 @@ bind_one(struct avs_eval *ev, const struct avs_func *f, struct avs_args *a,
 	if (a->set[i])
 		return avs_error(ev, at, "%s: argument %s given twice",
 		    f->name, names[i]);
-	if (!avs_type_ok(types[i], v))
+	if (!avs_type_ok(tolower((unsigned char)types[i]), v))
 		return avs_error(ev, at, "%s: argument %s must be %s",
-		    f->name, names[i], avs_type_name(types[i]));
+		    f->name, names[i],
+		    avs_type_name(tolower((unsigned char)types[i])));
 	a->v[i] = *v;
 	a->set[i] = 1;
 	return 0;
@@ -239,8 +241,9 @@ bind_args(struct avs_eval *ev, const struct avs_func *f,
 	n = func_params(f->params, names, types);
 	for (i = 0; i < call->nargs; i++)
 		npos += call->argnames[i] == NULL;
-	if (n > 0 && types[0] == 'c' && (npos == 0 ||
-	    vals[0].type != AVS_V_CLIP || call->argnames[0] != NULL)) {
+	if (n > 0 && tolower((unsigned char)types[0]) == 'c' &&
+	    (npos == 0 || vals[0].type != AVS_V_CLIP ||
+	    call->argnames[0] != NULL)) {
 		if (ev->last.type != AVS_V_CLIP)
 			return avs_error(ev, call, "%s: no clip (\"last\" is "
 			    "not set)", f->name);
@@ -267,6 +270,10 @@ bind_args(struct avs_eval *ev, const struct avs_func *f,
 		    types) != 0)
 			return -1;
 	}
+	for (k = 0; k < n; k++)
+		if (isupper((unsigned char)types[k]) && !a->set[k])
+			return avs_error(ev, call, "%s: argument %s is needed",
+			    f->name, names[k]);
 	return 0;
 }
 

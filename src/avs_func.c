@@ -214,10 +214,6 @@ fn_crop(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	long long	 x = ARG_INT(a, 1), y = ARG_INT(a, 2);
 	long long	 w = ARG_INT(a, 3), h = ARG_INT(a, 4);
 
-	if (!ARG_SET(a, 1) || !ARG_SET(a, 2) || !ARG_SET(a, 3) ||
-	    !ARG_SET(a, 4))
-		return avs_error(ev, a->call, "Crop: needs left, top, width "
-		    "and height");
 	if (crop_rect(ev, a, in, x, y, &w, &h) != 0)
 		return -1;
 	c = avs_clip_filter(ev, in, "crop=w=%lld:h=%lld:x=%lld:y=%lld:"
@@ -338,7 +334,7 @@ static int
 fn_bits(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 {
 	struct avs_clip	*in = ARG_CLIP(a, 0);
-	long long	 bits = ARG_SET(a, 1) ? ARG_INT(a, 1) : in->depth;
+	long long	 bits = ARG_INT(a, 1);
 
 	if (bits != 8 && bits != 10 && bits != 12 && bits != 14 &&
 	    bits != 16)
@@ -424,7 +420,7 @@ change_fps(struct avs_eval *ev, struct avs_clip *in, long long num,
 
 	a = (long long)in->fps_num * den;
 	b = (long long)in->fps_den * num;
-	n = (in->frames * b + a / 2) / a;
+	n = (int64_t)(((__int128)in->frames * b + a / 2) / a);
 	if (n < 1)
 		n = 1;
 	c = avs_clip_filter(ev, in, "settb=expr=%d/%d,setpts=N,"
@@ -555,25 +551,25 @@ fn_property(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 }
 
 #define RESIZE_ARGS \
-	"clip:c,target_width:i,target_height:i,src_left:f,src_top:f," \
+	"clip:c,target_width:I,target_height:I,src_left:f,src_top:f," \
 	"src_width:f,src_height:f"
 
 static const struct avs_func funcs[] = {
-	{ "FFVideoSource", "source:s,track:i,cache:b,cachefile:s,fpsnum:i,"
+	{ "FFVideoSource", "source:S,track:i,cache:b,cachefile:s,fpsnum:i,"
 	    "fpsden:i", fn_ffvideo, 1 },
-	{ "FFmpegSource2", "source:s,vtrack:i,atrack:i", fn_ffms2, 1 },
-	{ "FFMS2", "source:s,vtrack:i,atrack:i", fn_ffms2, 1 },
-	{ "LWLibavVideoSource", "source:s", fn_video_source, 1 },
-	{ "LSMASHVideoSource", "source:s", fn_video_source, 1 },
-	{ "AviSource", "filename:s", fn_av_source, 1 },
-	{ "DirectShowSource", "filename:s", fn_av_source, 1 },
-	{ "FFAudioSource", "source:s", fn_audio_source, 1 },
-	{ "LWLibavAudioSource", "source:s", fn_audio_source, 1 },
-	{ "AudioDub", "video:c,audio:c", fn_audiodub, 0 },
-	{ "Import", "path:s", fn_import, 0 },
+	{ "FFmpegSource2", "source:S,vtrack:i,atrack:i", fn_ffms2, 1 },
+	{ "FFMS2", "source:S,vtrack:i,atrack:i", fn_ffms2, 1 },
+	{ "LWLibavVideoSource", "source:S", fn_video_source, 1 },
+	{ "LSMASHVideoSource", "source:S", fn_video_source, 1 },
+	{ "AviSource", "filename:S", fn_av_source, 1 },
+	{ "DirectShowSource", "filename:S", fn_av_source, 1 },
+	{ "FFAudioSource", "source:S", fn_audio_source, 1 },
+	{ "LWLibavAudioSource", "source:S", fn_audio_source, 1 },
+	{ "AudioDub", "video:C,audio:C", fn_audiodub, 0 },
+	{ "Import", "path:S", fn_import, 0 },
 	{ "Trim", "clip:c,first_frame:i,last_frame:i,pad:b,length:i,end:i",
 	    fn_trim, 0 },
-	{ "Crop", "clip:c,left:i,top:i,width:i,height:i,align:b", fn_crop,
+	{ "Crop", "clip:c,left:I,top:I,width:I,height:I,align:b", fn_crop,
 	    0 },
 	{ "Spline16Resize", RESIZE_ARGS, fn_resize, 0 },
 	{ "Spline36Resize", RESIZE_ARGS, fn_resize, 0 },
@@ -582,11 +578,11 @@ static const struct avs_func funcs[] = {
 	{ "Lanczos4Resize", RESIZE_ARGS, fn_resize, 0 },
 	{ "BilinearResize", RESIZE_ARGS, fn_resize, 0 },
 	{ "PointResize", RESIZE_ARGS, fn_resize, 0 },
-	{ "BicubicResize", "clip:c,target_width:i,target_height:i,b:f,c:f,"
+	{ "BicubicResize", "clip:c,target_width:I,target_height:I,b:f,c:f,"
 	    "src_left:f,src_top:f,src_width:f,src_height:f", fn_resize, 0 },
 	{ "ConvertToYV12", "clip:c,interlaced:b,matrix:s", fn_yv12, 1 },
 	{ "ConvertToYUV420", "clip:c,interlaced:b,matrix:s", fn_yuv420, 1 },
-	{ "ConvertBits", "clip:c,bits:i", fn_bits, 1 },
+	{ "ConvertBits", "clip:c,bits:I", fn_bits, 1 },
 	{ "AssumeFPS", "clip:c,numerator:.,denominator:i,sync_audio:b",
 	    fn_assumefps, 0 },
 	{ "ChangeFPS", "clip:c,numerator:.,denominator:i,linear:b",

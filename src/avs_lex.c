@@ -218,9 +218,9 @@ lex_number(struct avs_lexer *lx, struct avs_token *t, char **cause)
 		lx->p++;
 		while (lx->p < lx->end && isxdigit((unsigned char)*lx->p))
 			lx->p++;
-		if (lx->p - s < 2 || lx->p - s > 17)
+		if (lx->p - s < 2 || lx->p - s > 14)
 			return lex_error(t->line, t->col, cause,
-			    "bad hexadecimal number");
+			    "bad or too large hexadecimal number");
 		n = lx->p - s - 1;
 		memcpy(buf, s + 1, n);
 		buf[n] = '\0';
@@ -241,6 +241,8 @@ lex_number(struct avs_lexer *lx, struct avs_token *t, char **cause)
 	buf[n] = '\0';
 	t->type = dot ? AVS_T_FLOAT : AVS_T_INT;
 	t->num = strtod(buf, NULL);
+	if (!dot && t->num > 9007199254740992.0)
+		return lex_error(t->line, t->col, cause, "number too large");
 	return 0;
 }
 

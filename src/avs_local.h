@@ -4,6 +4,9 @@
 
 #include "avs.h"
 
+/* Integers are kept in doubles, exact up to 2^53. */
+#define AVS_INT_MAX	9007199254740992.0
+
 enum avs_vtype {
 	AVS_V_VOID,
 	AVS_V_INT,
@@ -81,12 +84,12 @@ struct avs_args {
 	const struct avs_node	*call;
 };
 
-/* A built-in function: its name, parameters ("c" clip, "i" int,
- * "f" float, "s" string, "b" bool, "." anything; a name in [] is
- * named-only-or-positional, as in AviSynth) and what it does. */
+/* A built-in function: its name, parameters ("name:t", t being "c"
+ * clip, "i" int, "f" float, "s" string, "b" bool, "." anything; in
+ * capitals when the argument is needed) and what it does. */
 struct avs_func {
 	const char	*name;
-	const char	*params;	/* "c[first]i[last]i" */
+	const char	*params;	/* "clip:c,first_frame:i,..." */
 	int		(*fn)(struct avs_eval *, struct avs_args *,
 			    struct avs_value *);
 	int		 rest;		/* more arguments are ignored */

@@ -102,6 +102,8 @@ avs_numbers(struct avs_eval *ev, const struct avs_node *n,
 			    (long long)b->num);
 		else
 			out->num = arith(n->op, a->num, b->num);
+		if (out->num > AVS_INT_MAX || out->num < -AVS_INT_MAX)
+			return avs_error(ev, n, "integer too large");
 	} else if (n->op == AVS_T_PERCENT)
 		return avs_error(ev, n, "%% needs integers");
 	else {
