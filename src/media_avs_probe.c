@@ -74,6 +74,38 @@ script_count(AVFormatContext *fmt, int vindex, AVRational fps,
 	return n;
 }
 
+/*
+ * Count a source's frames by decoding it: for a source whose packets are
+ * not one frame each at a constant rate (fields in packets of their own,
+ * a variable rate), where counting packets would be wrong.
+ */
+static int64_t
+script_decode_count(const char *path, char **cause)
+{
+	struct media_source	 src;
+	AVFrame			*f;
+	int64_t			 n = -1;
+	unsigned int		 i;
+	int			 ret;
+
+	if (source_open(&src, path, 2, 0, cause) != 0)
+		return -1;
+	for (i = 0; i < src.fmt->nb_streams; i++)
+		if ((int)i != src.vindex)
+			src.fmt->streams[i]->discard = AVDISCARD_ALL;
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	while ((ret = source_next(&src, f, cause)) == 1)
+		av_frame_unref(f);
+	if (ret == 0)
+		n = src.vframes;
+	av_frame_free(&f);
+	source_close(&src);
+	log_info("%s: frames counted by decoding (its times are not those of "
+	    "a constant rate): %lld", path, (long long)n);
+	return n;
+}
+
 /* Whether the frames found fill the file's duration, as in a job's
  * first pass: fail a source cut short. */
 static int
@@ -95,8 +127,8 @@ script_whole(AVFormatContext *fmt, const struct avs_source_info *si,
 
 /* The video stream's part of a source's description. */
 static int
-script_probe_video(AVFormatContext *fmt, int idx, struct avs_source_info *si,
-    struct script_timing *t, char **cause)
+script_probe_video(const char *path, AVFormatContext *fmt, int idx,
+    struct avs_source_info *si, struct script_timing *t, char **cause)
 {
 	AVStream			*st = fmt->streams[idx];
 	const AVPixFmtDescriptor	*d;
@@ -119,6 +151,9 @@ script_probe_video(AVFormatContext *fmt, int idx, struct avs_source_info *si,
 	si->log2_chroma_w = d->log2_chroma_w;
 	si->log2_chroma_h = d->log2_chroma_h;
 	si->frames = script_count(fmt, idx, r, t);
+	if (si->frames > 0 && !t->regular &&
+	    (si->frames = script_decode_count(path, cause)) < 0)
+		return -1;
 	if (si->frames == 0) {
 		xasprintf(cause, "no video frame");
 		return -1;
@@ -235,7 +270,8 @@ script_probe(const char *path, struct avs_source_info *si,
 	if (fmt->duration > 0)
 		si->duration = fmt->duration / (double)AV_TIME_BASE;
 	idx = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-	ret = idx < 0 ? 0 : script_probe_video(fmt, idx, si, t, cause);
+	ret = idx < 0 ? 0 : script_probe_video(path, fmt, idx, si, t,
+	    cause);
 	avformat_close_input(&fmt);
 	return ret;
 }

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 81
+plan 84
 need_tools
 need_distenc
 
@@ -316,6 +316,24 @@ grep_ok "$T/k.err" "k\.avs: sought to frame 260" \
 "$AVSREAD" -d -r 100:101 "$S/k.avs" 2>"$T/k.err" >/dev/null
 ok "frame 100 was reached by reading on" \
     sh -c '! grep -q "sought" "$1"' _ "$T/k.err"
+
+# A source of variable rate: its frames counted by decoding, never sought.
+ffmpeg -v error -f lavfi -i testsrc=size=320x180:rate=25 -t 2 \
+    -vf "setpts='if(lt(N,25),N,N+12)/25/TB'" -fps_mode passthrough \
+    -c:v ffv1 "$S/src/vfr.mkv" 2>"$T/ffmpeg.err"
+printf 'FFVideoSource("src/vfr.mkv")\nTrim(20, 0)\n' >"$S/v.avs"
+script_md5 "$S/v.avs" >"$T/ours"
+ffmpeg_md5 "$S/src/vfr.mkv" -map 0:v -fps_mode passthrough \
+    -vf trim=start_frame=20 >"$T/theirs"
+ok "a source of variable rate: every frame, in order ($(wc -l <"$T/theirs" | tr -d ' '))" \
+    cmp -s "$T/ours" "$T/theirs"
+grep_ok "$T/avsread.err" "frames counted by decoding" \
+    "... its frames counted by decoding"
+"$AVSREAD" -d -r 22:25 "$S/v.avs" 2>"$T/v.err" | tail -n +2 >"$T/part"
+sed -n 23,25p "$T/ours" >"$T/want"
+ok "... a range of it read alone, by reading on" \
+    sh -c 'cmp -s "$1" "$2" && ! grep -q sought "$3"' _ "$T/part" "$T/want" \
+    "$T/v.err"
 
 # --- scene detection -----------------------------------------------------------------
 
