@@ -90,7 +90,15 @@ int	 source_next(struct media_source *, AVFrame *, char **);
 void	 source_close(struct media_source *);
 AVCodecContext *source_decoder(AVStream *, int, char **);
 
-/* AviSynth scripts: their clip, and any frame range read frame-exactly. */
+/*
+ * AviSynth scripts (media_avs*.c): a script's clip and any range of its
+ * frames, read frame-exactly.  script_open tells the clip's frames, rate,
+ * size and format; script_seek(n) makes frame n the next script_read
+ * gives (each frame's pts is its number); script_range reads [first,
+ * last) to a callback, for a chunk.  A script opened with source_open is
+ * a media_source whose fmt describes the script's video and audio.  The
+ * scene-detection script of a script is avs_scd_script (avs.h).
+ */
 struct media_script_info {
 	int64_t			 frames;
 	AVRational		 fps;
