@@ -645,7 +645,8 @@ avs_eval(const char *path, avs_probe_fn probe, char **cause)
 	ev.imports = -1;
 	if (eval_file(&ev, path, &v) == 0) {
 		if (v.type != AVS_V_CLIP)
-			avs_error(&ev, NULL, "the script's value is not a clip");
+			avs_error(&ev, NULL, "the script's value is not a "
+			    "clip");
 		else if (!v.clip->has_video)
 			avs_error(&ev, NULL, "the script's clip has no video");
 		else if (v.clip->frames <= 0)

@@ -181,7 +181,8 @@ static int
 crop_aligned(const struct avs_clip *c, long long x, long long y,
     long long w, long long h)
 {
-	long long	mw = 1LL << c->log2_chroma_w, mh = 1LL << c->log2_chroma_h;
+	long long	mw = 1LL << c->log2_chroma_w;
+	long long	mh = 1LL << c->log2_chroma_h;
 
 	return x % mw == 0 && w % mw == 0 && y % mh == 0 && h % mh == 0;
 }

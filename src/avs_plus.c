@@ -84,7 +84,7 @@ struct avsplus {
 };
 
 static struct avsplus_api	api;
-static int			api_state;	/* 0 untried, 1 loaded, -1 not */
+static int			api_state;	/* 0 untried, 1 loaded, -1 no */
 
 /* Look up every entry; 0 when all are there. */
 static int

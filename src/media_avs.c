@@ -382,7 +382,7 @@ seek_keyframe(struct media_source *src, const struct script_timing *t,
 	for (;;) {
 		if (source_next(src, f, &err) != 1) {
 			free(err);
-			return 1;	/* corrupt before a keyframe, or the end */
+			return 1;	/* corrupt before a keyframe, or end */
 		}
 		if (f->key_frame && f->pts != AV_NOPTS_VALUE)
 			break;
@@ -434,7 +434,8 @@ seek_input(struct media_script *s, int i, int64_t k, char **cause)
 	ret = av_buffersrc_add_frame_flags(in->buf, f, 0);
 	av_frame_unref(f);
 	if (ret < 0) {
-		xasprintf(cause, "%s: filtering: %s", s->path, media_error(ret));
+		xasprintf(cause, "%s: filtering: %s", s->path,
+		    media_error(ret));
 		return -1;
 	}
 	return 0;

@@ -51,8 +51,8 @@ script_count(AVFormatContext *fmt, int vindex, AVRational fps,
 	double		 span;
 
 	for (i = 0; i < fmt->nb_streams; i++)
-		fmt->streams[i]->discard = (int)i == vindex ? AVDISCARD_DEFAULT :
-		    AVDISCARD_ALL;
+		fmt->streams[i]->discard = (int)i == vindex ?
+		    AVDISCARD_DEFAULT : AVDISCARD_ALL;
 	if ((pkt = av_packet_alloc()) == NULL)
 		fatalx("av_packet_alloc");
 	while (av_read_frame(fmt, pkt) >= 0) {
@@ -184,7 +184,8 @@ script_cached(const char *path, const struct stat *sb)
 	for (i = 0; i < PROBE_CACHE; i++) {
 		pc = &probe_cache[i];
 		if (pc->path != NULL && strcmp(pc->path, path) == 0 &&
-		    pc->sb.st_dev == sb->st_dev && pc->sb.st_ino == sb->st_ino &&
+		    pc->sb.st_dev == sb->st_dev &&
+		    pc->sb.st_ino == sb->st_ino &&
 		    pc->sb.st_size == sb->st_size &&
 		    pc->sb.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
 		    pc->sb.st_mtim.tv_nsec == sb->st_mtim.tv_nsec)

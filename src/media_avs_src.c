@@ -36,7 +36,7 @@ struct script_audio {
 	struct avsplus			*plus;
 	int64_t				 pos;
 	int64_t				 total;
-	int				 bps;	/* bytes per sample, all channels */
+	int				 bps;	/* bytes per sample frame */
 };
 
 /* Our stream for the script's video. */

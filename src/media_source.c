@@ -51,7 +51,8 @@ source_open(struct media_source *src, const char *path, int threads,
 	int		 ret;
 
 	if (media_is_script(path))
-		return script_source_open(src, path, threads, with_audio, cause);
+		return script_source_open(src, path, threads, with_audio,
+		    cause);
 	memset(src, 0, sizeof(*src));
 	if ((ret = avformat_open_input(&src->fmt, path, NULL, NULL)) < 0) {
 		xasprintf(cause, "cannot open: %s", media_error(ret));

@@ -204,8 +204,8 @@ fake_fill(struct fake_frame *f, const AVS_Clip *c, int p)
 			else
 				val = (64 + f->n % 64) << shift;
 			if (c->bits > 8)
-				((uint16_t *)(f->plane[p] + y * f->pitch[p]))[x] =
-				    (uint16_t)val;
+				((uint16_t *)(f->plane[p] +
+				    y * f->pitch[p]))[x] = (uint16_t)val;
 			else
 				f->plane[p][y * f->pitch[p] + x] = (uint8_t)val;
 		}
