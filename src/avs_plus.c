@@ -157,6 +157,15 @@ avsplus_format(int pt, struct avsplus_info *i)
 	return i->depth == 0 || i->depth == 32 ? -1 : 0;
 }
 
+/* AviSynth+'s messages on one line: "error\n(file, line 3)". */
+static void
+avsplus_one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
 /* Import a script into a new environment; info describes its clip. */
 struct avsplus *
 avsplus_open(const char *path, struct avsplus_info *info, char **cause)
@@ -179,6 +188,7 @@ avsplus_open(const char *path, struct avsplus_info *info, char **cause)
 		xasprintf(cause, "%s: AviSynth+: %s", path, res.type == 'e' &&
 		    res.d.string != NULL ? res.d.string :
 		    "the script's value is not a clip");
+		avsplus_one_line(*cause);
 		api.release_value(res);
 		avsplus_close(a);
 		return NULL;

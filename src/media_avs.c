@@ -277,45 +277,84 @@ script_describe(struct media_script *s)
 	i->has_audio = s->plan->naudio > 0;
 }
 
+/* Run a script in AviSynth+. */
+static int
+script_open_plus(struct media_script *s, char **cause)
+{
+	char	name[32];
+
+	if ((s->plus = avsplus_open(s->path, &s->pi, cause)) == NULL)
+		return -1;
+	if (avs_fmt_name(s->pi.log2_chroma_w, s->pi.log2_chroma_h,
+	    s->pi.depth, name, sizeof(name)) == NULL) {
+		xasprintf(cause, "%s: AviSynth+ gives a pixel format other "
+		    "than planar YUV (%#x)", s->path,
+		    (unsigned)s->pi.pixel_type);
+		avsplus_close(s->plus);
+		s->plus = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Run a script with the built-in interpreter. */
+static int
+script_open_own(struct media_script *s, char **cause)
+{
+	s->plan = avs_eval(s->path, media_script_source_probe, cause);
+	if (s->plan == NULL)
+		return -1;
+	log_debug("%s: filters %s", s->path, s->plan->graph);
+	return script_start(s, cause);
+}
+
+/* AviSynth+ first; what it cannot run (a plugin it lacks, say), the
+ * built-in interpreter may. */
+static int
+script_open_either(struct media_script *s, char **cause)
+{
+	char	*plus = NULL, *own = NULL;
+
+	if (script_open_plus(s, &plus) == 0)
+		return 0;
+	log_info("%s; trying the built-in interpreter", plus);
+	if (script_open_own(s, &own) == 0) {
+		free(plus);
+		return 0;
+	}
+	xasprintf(cause, "%s (the built-in interpreter: %s)", plus, own);
+	free(plus);
+	free(own);
+	return -1;
+}
+
 /*
- * Open a script: through AviSynth+ when it can be loaded, else with the
- * built-in interpreter.  info tells its frames, rate, size and format.
+ * Open a script: through AviSynth+ when it can be loaded, else (or when
+ * AviSynth+ fails) with the built-in interpreter.  info tells its frames,
+ * rate, size and format.
  */
 struct media_script *
 script_open(const char *path, int threads, struct media_script_info *info,
     char **cause)
 {
 	struct media_script	*s;
-	char			 name[32];
+	int			 rv;
 
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	s->threads = threads;
-	if (avsplus_available()) {
-		if ((s->plus = avsplus_open(path, &s->pi, cause)) == NULL)
-			goto fail;
-		if (avs_fmt_name(s->pi.log2_chroma_w, s->pi.log2_chroma_h,
-		    s->pi.depth, name, sizeof(name)) == NULL) {
-			xasprintf(cause, "%s: AviSynth+ gives a pixel format "
-			    "other than planar YUV (%#x)", path,
-			    (unsigned)s->pi.pixel_type);
-			goto fail;
-		}
-	} else {
-		s->plan = avs_eval(path, media_script_source_probe, cause);
-		if (s->plan == NULL)
-			goto fail;
-		log_debug("%s: filters %s", path, s->plan->graph);
-		if (script_start(s, cause) != 0)
-			goto fail;
+	if (avsplus_available())
+		rv = script_open_either(s, cause);
+	else
+		rv = script_open_own(s, cause);
+	if (rv != 0) {
+		script_close(s);
+		return NULL;
 	}
 	script_describe(s);
 	if (info != NULL)
 		*info = s->info;
 	return s;
-fail:
-	script_close(s);
-	return NULL;
 }
 
 /* A frame from AviSynth+, copied into f. */

@@ -12,7 +12,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 12
+plan 13
 need_tools
 need_distenc
 
@@ -63,8 +63,20 @@ ok "its frames as AviSynth+ gave them" cmp -s "$T/ours" "$T/theirs"
 
 printf 'FakeClip(128, 96, 10, 25, 1, 0, 0, 8)\nError("no")\n' >"$S/bad.avs"
 "$AVSREAD" "$S/bad.avs" >/dev/null 2>"$T/err"
-grep_ok "$T/err" 'bad\.avs: AviSynth\+: Script error: there is no function named "Error"' \
-    "AviSynth+'s error is reported with the script's name"
+grep_ok "$T/err" 'bad\.avs: AviSynth\+: Script error: there is no function named "Error".*\(the built-in interpreter: .*bad\.avs:1:1: FakeClip: not a function' \
+    "what neither AviSynth+ nor the built-in interpreter runs: both errors"
+
+# What AviSynth+ cannot run (the stand-in has no FFVideoSource), the
+# built-in interpreter may.
+clip letterbox "$S/src/a.mkv" 1
+printf 'FFVideoSource("src/a.mkv").Trim(5, 14)\n' >"$S/own.avs"
+"$AVSREAD" "$S/own.avs" 2>"$T/err" | tail -n +2 >"$T/ours"
+ffmpeg -v error -i "$S/src/a.mkv" -map 0:v -vf trim=start_frame=5:end_frame=15 \
+    -f framemd5 - 2>/dev/null | grep -v '^#' | awk -F', *' '{ print $NF }' \
+    >"$T/theirs"
+ok "a script AviSynth+ fails is run by the built-in interpreter" \
+    sh -c '[ -s "$1" ] && cmp -s "$1" "$2" && grep -q "AviSynth+: .*; trying the built-in interpreter" "$3"' \
+    _ "$T/ours" "$T/theirs" "$T/err"
 
 run_distenc -c "$TESTCONF" -o "$T/out" -s "$T/stats" "$S/p.avs"
 is "$DE_RC" 0 "distenc encodes a script through AviSynth+"
