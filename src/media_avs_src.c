@@ -27,7 +27,9 @@ struct script_audio {
 	const struct avs_audio_seg	*seg;
 	int				 nseg;
 	int				 cur[MEDIA_MAX_AUDIO];
+	int64_t				 at[MEDIA_MAX_AUDIO];	/* read to */
 	int64_t				 out[MEDIA_MAX_AUDIO];
+	int64_t				 zero;	/* the file's time 0, us */
 	int				 eof;
 	AVRational			 fps;
 	int64_t				 frames;	/* the script's */
@@ -103,6 +105,24 @@ ssrc_audio_usable(const struct avs_plan *p, char **cause)
 	return -1;
 }
 
+/* The time of the file's frame 0: its video's start, as the script's
+ * frames count from there; the file's start when it has no video. */
+static void
+ssrc_zero(struct script_audio *a)
+{
+	AVStream	*st;
+	int		 i;
+
+	a->zero = a->fmt->start_time != AV_NOPTS_VALUE ? a->fmt->start_time :
+	    0;
+	i = av_find_best_stream(a->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (i >= 0 && (st = a->fmt->streams[i])->start_time != AV_NOPTS_VALUE)
+		a->zero = av_rescale_q(st->start_time, st->time_base,
+		    AV_TIME_BASE_Q);
+	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
+		a->at[i] = INT64_MIN;
+}
+
 /* Open the file the plan's audio comes from. */
 static int
 ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
@@ -123,6 +143,7 @@ ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
 		xasprintf(cause, "%s: cannot open: %s", file, media_error(ret));
 		return -1;
 	}
+	ssrc_zero(a);
 	for (i = 0; i < a->fmt->nb_streams; i++) {
 		if (a->fmt->streams[i]->codecpar->codec_type !=
 		    AVMEDIA_TYPE_AUDIO) {
@@ -240,66 +261,147 @@ script_source_close(struct media_source *src)
 	av_frame_free(&src->frame);
 }
 
+/* Hand an audio frame to the sink, timed after what went before. */
+static int
+ssrc_emit(struct media_source *src, int slot, AVFrame *o,
+    const struct media_sink *sink)
+{
+	struct script_audio	*a = src->saudio;
+	AVStream		*st = src->fmt->streams[src->aslot[slot]];
+
+	o->pts = av_rescale_q(a->out[slot], (AVRational){ 1, o->sample_rate },
+	    st->time_base);
+	a->out[slot] += o->nb_samples;
+	return sink->audio(sink->arg, slot, o);
+}
+
+/* A frame of n samples in the slot decoder's format. */
+static AVFrame *
+ssrc_frame(const AVCodecContext *d, int n)
+{
+	AVFrame	*o;
+
+	if ((o = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	o->format = d->sample_fmt;
+	o->sample_rate = d->sample_rate;
+	o->nb_samples = n;
+	if (av_channel_layout_copy(&o->ch_layout, &d->ch_layout) < 0 ||
+	    av_frame_get_buffer(o, 0) < 0)
+		fatalx("av_frame_get_buffer");
+	return o;
+}
+
+/* n samples of silence: where the file has no audio the script has. */
+static int
+ssrc_silence(struct media_source *src, int slot, int64_t n,
+    const struct media_sink *sink)
+{
+	const AVCodecContext	*d = src->adec[slot];
+	AVFrame			*o;
+	int			 k, ret = 0;
+
+	for (; n > 0 && ret == 0; n -= k) {
+		k = n > AUDIO_CHUNK ? AUDIO_CHUNK : (int)n;
+		o = ssrc_frame(d, k);
+		av_samples_set_silence(o->extended_data, 0, k,
+		    d->ch_layout.nb_channels, d->sample_fmt);
+		ret = ssrc_emit(src, slot, o, sink);
+		av_frame_free(&o);
+	}
+	return ret;
+}
+
 /* Hand the part of f inside [lo, hi) (samples of f) to the sink. */
 static int
 ssrc_deliver(struct media_source *src, int slot, AVFrame *f, int64_t lo,
     int64_t hi, const struct media_sink *sink)
 {
-	struct script_audio	*a = src->saudio;
-	AVStream		*st = src->fmt->streams[src->aslot[slot]];
-	AVFrame			*o = f;
-	int			 ret;
+	AVFrame	*o;
+	int	 ret;
 
-	if (lo != 0 || hi != f->nb_samples) {
-		if ((o = av_frame_alloc()) == NULL)
-			fatalx("av_frame_alloc");
-		o->format = f->format;
-		o->sample_rate = f->sample_rate;
-		o->nb_samples = (int)(hi - lo);
-		if (av_channel_layout_copy(&o->ch_layout, &f->ch_layout) < 0 ||
-		    av_frame_get_buffer(o, 0) < 0)
-			fatalx("av_frame_get_buffer");
-		av_samples_copy(o->extended_data, f->extended_data, 0,
-		    (int)lo, o->nb_samples, f->ch_layout.nb_channels,
-		    f->format);
-	}
-	o->pts = av_rescale_q(a->out[slot], (AVRational){ 1, f->sample_rate },
-	    st->time_base);
-	a->out[slot] += hi - lo;
-	ret = sink->audio(sink->arg, slot, o);
-	if (o != f)
-		av_frame_free(&o);
+	if (lo == 0 && hi == f->nb_samples)
+		return ssrc_emit(src, slot, f, sink);
+	o = ssrc_frame(src->adec[slot], (int)(hi - lo));
+	av_samples_copy(o->extended_data, f->extended_data, 0, (int)lo,
+	    o->nb_samples, f->ch_layout.nb_channels, f->format);
+	ret = ssrc_emit(src, slot, o, sink);
+	av_frame_free(&o);
 	return ret;
 }
 
-/* Cut a decoded audio frame to the script's segments. */
+/* The current segment of a slot, in samples at rate. */
+static void
+ssrc_segment(const struct script_audio *a, int slot, int rate, int64_t *sa,
+    int64_t *sb)
+{
+	*sa = llround(a->seg[a->cur[slot]].start * rate);
+	*sb = llround(a->seg[a->cur[slot]].end * rate);
+}
+
+/*
+ * Cut a decoded audio frame to the script's segments: the samples inside
+ * them handed on, a gap before it (audio that starts late) filled with
+ * silence.
+ */
 static int
 ssrc_cut(struct media_source *src, int slot, AVFrame *f,
     const struct media_sink *sink)
 {
 	struct script_audio	*a = src->saudio;
 	AVStream		*real = a->fmt->streams[a->real[slot]];
-	AVRational		 sr = { 1, f->sample_rate };
-	int64_t			 s0, n = f->nb_samples, lo, hi, sa, sb, start;
+	int64_t			 s0, n = f->nb_samples, lo, hi, sa, sb;
 
-	start = real->start_time != AV_NOPTS_VALUE ? real->start_time : 0;
 	if (f->pts == AV_NOPTS_VALUE)
 		return 0;
-	s0 = av_rescale_q(f->pts - start, real->time_base, sr);
+	s0 = av_rescale_q(f->pts, real->time_base,
+	    (AVRational){ 1, f->sample_rate }) - av_rescale(a->zero,
+	    f->sample_rate, AV_TIME_BASE);
 	while (a->cur[slot] < a->nseg) {
-		sa = llround(a->seg[a->cur[slot]].start * f->sample_rate);
-		sb = llround(a->seg[a->cur[slot]].end * f->sample_rate);
-		if (s0 + n <= sa)
+		ssrc_segment(a, slot, f->sample_rate, &sa, &sb);
+		if (a->at[slot] < sa)
+			a->at[slot] = sa;
+		if (s0 + n <= a->at[slot])
 			return 0;
-		lo = s0 > sa ? s0 : sa;
+		lo = s0 < sb ? s0 : sb;
+		if (lo > a->at[slot]) {
+			if (ssrc_silence(src, slot, lo - a->at[slot], sink) != 0)
+				return -1;
+			a->at[slot] = lo;
+		}
+		lo = s0 > a->at[slot] ? s0 : a->at[slot];
 		hi = s0 + n < sb ? s0 + n : sb;
 		if (hi > lo && ssrc_deliver(src, slot, f, lo - s0, hi - s0,
 		    sink) != 0)
 			return -1;
-		if (s0 + n < sb)
+		if (hi > a->at[slot])
+			a->at[slot] = hi;
+		if (a->at[slot] < sb)
 			return 0;
 		a->cur[slot]++;
 	}
+	return 0;
+}
+
+/* At the file's end: silence for what the segments still want. */
+static int
+ssrc_pad(struct media_source *src, const struct media_sink *sink)
+{
+	struct script_audio	*a = src->saudio;
+	int64_t			 sa, sb;
+	int			 slot;
+
+	for (slot = 0; slot < src->naudio; slot++)
+		for (; a->cur[slot] < a->nseg; a->cur[slot]++) {
+			ssrc_segment(a, slot, src->adec[slot]->sample_rate,
+			    &sa, &sb);
+			if (a->at[slot] < sa)
+				a->at[slot] = sa;
+			if (ssrc_silence(src, slot, sb - a->at[slot],
+			    sink) != 0)
+				return -1;
+			a->at[slot] = sb;
+		}
 	return 0;
 }
 
@@ -413,6 +515,11 @@ ssrc_audio_until(struct media_source *src, double t,
 			for (i = 0; i < src->naudio; i++)
 				if (ssrc_decode(src, i, NULL, sink, cause) != 0)
 					return -1;
+			if (ssrc_pad(src, sink) != 0) {
+				if (*cause == NULL)
+					xasprintf(cause, "stopped");
+				return -1;
+			}
 			break;
 		}
 		slot = ssrc_slot(src, pkt->stream_index);

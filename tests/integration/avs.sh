@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 84
+plan 87
 need_tools
 need_distenc
 
@@ -253,6 +253,15 @@ AudioDub(v, LWLibavAudioSource("src/a.mkv"))
 Trim(0, 4) ++ Trim(10, 14)')" "audio 0 19200" \
     "LWLibavAudioSource, two trims spliced with ++: 0.4 s"
 
+# A source whose audio starts 0.5 s after its video and stops 0.5 s before.
+ffmpeg -v error -f lavfi -i testsrc=size=320x180:rate=25:d=3 -itsoffset 0.5 \
+    -f lavfi -i sine=frequency=440:sample_rate=48000:d=2 -map 0 -map 1 \
+    -c:v ffv1 -c:a flac "$S/src/d.mkv" 2>"$T/ffmpeg.err"
+is "$(audio_of 'FFVideoSource("src/d.mkv")')" "audio 0 144000" \
+    "audio starting late and ending early: padded with silence to the video's 3 s"
+is "$(audio_of 'FFVideoSource("src/d.mkv").Trim(25, 49)')" "audio 0 48000" \
+    "... and trimmed with the video (1 s)"
+
 # --- errors ------------------------------------------------------------------------------
 
 # error_is DESC SCRIPT-TEXT ERE: avsread fails with a message matching ERE.
@@ -382,6 +391,21 @@ grep_ok "$DE_ERR" "probe: AviSynth script 240x102 yuv420p 8-bit, 25.000 fps, 2.0
     "the log names an AviSynth script with its size, rate and length"
 grep_ok "$DE_ERR" "a script crops itself, not cropping" \
     "a script is not cropped again"
+
+# max_volume FILE START END: the audio's peak (dB) between two times.
+max_volume() {
+	ffmpeg -nostdin -hide_banner -i "$1" -map 0:a:0 \
+	    -af "atrim=$2:$3,volumedetect" -f null - 2>&1 |
+	    sed -n 's/.*max_volume: \([-0-9.inf]*\) dB.*/\1/p'
+}
+cp "$S/src/d.mkv" "$T/in/late.mkv"
+printf 'FFVideoSource("late.mkv")\n' >"$T/in/late.avs"
+run_distenc -c "$TESTCONF" -o "$T/out" -s "$T/stats" "$T/in/late.avs"
+ok "audio starting 0.5 s late stays in time: silent before 0.45 s, sound from 0.55 s to 2.45 s, silent after 2.55 s" \
+    awk -v a="$(max_volume "$T/out/late.mkv" 0 0.45)" \
+    -v b="$(max_volume "$T/out/late.mkv" 0.55 2.45)" \
+    -v c="$(max_volume "$T/out/late.mkv" 2.55 3)" \
+    'BEGIN { exit !((a == "-inf" || a < -60) && b > -30 && (c == "-inf" || c < -60)) }'
 
 write_conf "$T/copy.conf" ultrafast 300 'audio_codec = "copy";'
 run_distenc -c "$T/copy.conf" -o "$T/outcopy" -s "$T/stats" "$T/in/film.avs"
