@@ -120,12 +120,30 @@ fn_import(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	return avs_import(ev, ARG_STR(a, 0), out);
 }
 
-/* Accepted and ignored: threading and plugins need AviSynth+. */
+/*
+ * Accepted and ignored: threading and plugins need AviSynth+.  Noted
+ * once a process for each line, though a job opens its script more than
+ * once.
+ */
 static int
 fn_noted(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 {
-	log_info("%s:%d:%d: %s has no effect in the built-in interpreter",
-	    avs_eval_file(ev), a->call->line, a->call->col, a->call->name);
+	static char	*noted[16];
+	static int	 nnoted;
+	char		*where;
+	int		 i;
+
+	xasprintf(&where, "%s:%d:%d", avs_eval_file(ev), a->call->line,
+	    a->call->col);
+	for (i = 0; i < nnoted && strcmp(noted[i], where) != 0; i++)
+		;
+	if (i == nnoted)
+		log_info("%s: %s has no effect in the built-in interpreter",
+		    where, a->call->name);
+	if (i == nnoted && nnoted < 16)
+		noted[nnoted++] = where;
+	else
+		free(where);
 	if (ARG_SET(a, 0) && a->v[0].type == AVS_V_CLIP)
 		return ret_clip(out, ARG_CLIP(a, 0));
 	return 0;
