@@ -49,6 +49,7 @@ struct avs_eval {
 
 static int	eval_node(struct avs_eval *, const struct avs_node *,
 		    struct avs_value *);
+static int	func_params(const char *, char [][24], char *);
 
 /* Fail with "FILE:LINE:COL: message" (the first error only). */
 int
@@ -181,6 +182,15 @@ var_set(struct avs_eval *ev, const char *name, const struct avs_value *val)
 	v->v = *val;
 }
 
+/* The names of a function's parameters. */
+int
+avs_param_names(const struct avs_func *f, char names[][24])
+{
+	char	types[AVS_MAX_ARGS];
+
+	return func_params(f->params, names, types);
+}
+
 /* The parameters of a function: names and types, in order. */
 static int
 func_params(const char *spec, char names[][24], char *types)
@@ -298,6 +308,7 @@ eval_call(struct avs_eval *ev, const struct avs_node *n,
 			return -1;
 	memset(&a, 0, sizeof(a));
 	a.call = n;
+	a.func = f;
 	if (bind_args(ev, f, n, vals, &a) != 0)
 		return -1;
 	memset(out, 0, sizeof(*out));

@@ -77,16 +77,18 @@ struct avs_clip {
 struct avs_eval;
 
 /* One argument of a call, bound to a function's parameter list. */
-#define AVS_MAX_ARGS	16
+#define AVS_MAX_ARGS	24
 struct avs_args {
 	struct avs_value	 v[AVS_MAX_ARGS];
 	int			 set[AVS_MAX_ARGS];
 	const struct avs_node	*call;
+	const struct avs_func	*func;
 };
 
 /* A built-in function: its name, parameters ("name:t", t being "c"
- * clip, "i" int, "f" float, "s" string, "b" bool, "." anything; in
- * capitals when the argument is needed) and what it does. */
+ * clip, "i" int, "f" float, "s" string, "b" bool, "." anything, "-"
+ * anything and without effect; in capitals when the argument is needed)
+ * and what it does; with rest, any further arguments are ignored. */
 struct avs_func {
 	const char	*name;
 	const char	*params;	/* "clip:c,first_frame:i,..." */
@@ -96,6 +98,7 @@ struct avs_func {
 };
 
 const struct avs_func *avs_func_find(const char *);
+int	 avs_param_names(const struct avs_func *, char [][24]);
 
 int	 avs_error(struct avs_eval *, const struct avs_node *, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));

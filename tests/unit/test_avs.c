@@ -394,6 +394,53 @@ test_seek_map(void **state)
 	avs_plan_free(p);
 }
 
+/* Source arguments: those without effect accepted, those that would
+ * change the clip refused with AviSynth+ offered. */
+static void
+test_source_args(void **state)
+{
+	struct avs_plan	*p;
+
+	(void)state;
+	p = eval_ok("FFVideoSource(\"a.mkv\", -1, false, \"x.ffindex\", "
+	    "threads=2, seekmode=0, varprefix=\"v_\")");
+	assert_int_equal(p->frames, 100);
+	avs_plan_free(p);
+	p = eval_ok("FFmpegSource2(\"a.mkv\", atrack=-1, utf8=true)");
+	assert_int_equal(p->audio_from_script, 1);
+	avs_plan_free(p);
+	p = eval_ok("DirectShowSource(\"a.mkv\", 25, audio=false)");
+	assert_int_equal(p->audio_from_script, 0);	/* the source's */
+	avs_plan_free(p);
+	p = eval_ok("AviSource(\"a.avi\", pixel_type=\"FULL\")");
+	assert_int_equal(p->audio_from_script, 1);
+	avs_plan_free(p);
+	p = eval_ok("LWLibavVideoSource(\"a.mkv\", -1, 4, cache=false)");
+	assert_int_equal(p->frames, 100);
+	avs_plan_free(p);
+	eval_fails("FFVideoSource(\"a.mkv\", width=320, height=180)",
+	    "1:1: FFVideoSource: width= is not done by the built-in "
+	    "interpreter; installing AviSynth+ (libavisynth.so) would run it");
+	eval_fails("FFVideoSource(\"a.mkv\", colorspace=\"YV12\")",
+	    "FFVideoSource: colorspace= is not done");
+	eval_fails("FFmpegSource2(\"a.mkv\", atrack=2)",
+	    "FFmpegSource2: atrack= is not done");
+	eval_fails("LWLibavVideoSource(\"a.mkv\", format=\"YUV420P10\")",
+	    "LWLibavVideoSource: format= is not done");
+	eval_fails("LSMASHVideoSource(\"a.mp4\", track=2)",
+	    "LSMASHVideoSource: track= is not done");
+	eval_fails("DirectShowSource(\"a.mkv\", fps=30)",
+	    "DirectShowSource: fps= is not done");
+	eval_fails("AviSource(\"a.avi\", pixel_type=\"YUY2\")",
+	    "AviSource: pixel_type= is not done");
+	eval_fails("FFAudioSource(\"a.mkv\", track=3)",
+	    "FFAudioSource: track= is not done");
+	eval_fails("LWLibavAudioSource(\"a.mkv\", rate=44100)",
+	    "LWLibavAudioSource: rate= is not done");
+	eval_fails("FFVideoSource(\"a.mkv\", foo=1)",
+	    "FFVideoSource: no argument named foo");
+}
+
 static void
 test_accepted(void **state)
 {
@@ -477,6 +524,7 @@ main(void)
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_seek_map),
+		cmocka_unit_test(test_source_args),
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_scd),
 	};
