@@ -98,6 +98,9 @@ struct avs_func {
 };
 
 const struct avs_func *avs_func_find(const char *);
+const struct avs_func *avs_source_find(const char *);
+struct avs_clip *avs_change_fps(struct avs_eval *, struct avs_clip *,
+	    long long, long long);
 int	 avs_param_names(const struct avs_func *, char [][24]);
 
 int	 avs_error(struct avs_eval *, const struct avs_node *, const char *,
