@@ -133,6 +133,7 @@ struct avs_plan {
 	/* When the clip is one chain from one source: frame n of the
 	 * clip is source frame n * seek_mul + seek_add, and reading can
 	 * start with the source at any frame. */
+	int			   keep_sar;	/* pixel shape */
 	int			   seekable;
 	int64_t			   seek_mul;
 	int64_t			   seek_add;

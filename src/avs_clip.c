@@ -62,6 +62,7 @@ avs_clip_filter(struct avs_eval *ev, struct avs_clip *in, const char *fmt,
 	c->depth = in->depth;
 	c->log2_chroma_w = in->log2_chroma_w;
 	c->log2_chroma_h = in->log2_chroma_h;
+	c->sar_kept = in->sar_kept;
 	clip_audio_copy(c, in);
 	return c;
 }

@@ -129,6 +129,7 @@ avs_source(struct avs_eval *ev, const struct avs_node *call, const char *name,
 	ev->video[i] = video;
 	c = avs_clip_new(ev, AVS_C_SOURCE);
 	c->input = i;
+	c->sar_kept = 1;
 	c->has_video = video;
 	c->width = si.width;
 	c->height = si.height;
@@ -372,6 +373,7 @@ eval_splice(struct avs_eval *ev, const struct avs_node *n,
 	c->depth = x->depth;
 	c->log2_chroma_w = x->log2_chroma_w;
 	c->log2_chroma_h = x->log2_chroma_h;
+	c->sar_kept = x->sar_kept && y->sar_kept;
 	avs_audio_join(c, first, y);
 	out->type = AVS_V_CLIP;
 	out->clip = c;
@@ -599,6 +601,7 @@ eval_plan(struct avs_eval *ev, struct avs_clip *c)
 	p->frames = c->frames;
 	memcpy(p->pix_fmt, c->pix_fmt, sizeof(p->pix_fmt));
 	p->depth = c->depth;
+	p->keep_sar = c->sar_kept;
 	if (c->has_audio && c->naudio > 0) {
 		p->audio = xreallocarray(NULL, c->naudio, sizeof(*p->audio));
 		memcpy(p->audio, c->audio, c->naudio * sizeof(*p->audio));

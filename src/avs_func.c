@@ -274,6 +274,7 @@ fn_resize(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	flags = resize_flags(fname(a), a, bicubic, buf, sizeof(buf));
 	c = avs_clip_filter(ev, in, "%sscale=w=%lld:h=%lld:flags=%s", crop,
 	    w, h, flags);
+	c->sar_kept = 0;
 	c->width = (int)w;
 	c->height = (int)h;
 	return ret_clip(out, c);
@@ -457,6 +458,7 @@ fn_reduceby2(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 		    "halved", in->width, in->height, in->pix_fmt);
 	c = avs_clip_filter(ev, in, "scale=w=%d:h=%d:flags=bilinear",
 	    in->width / 2, in->height / 2);
+	c->sar_kept = 1;	/* both halved */
 	c->width = in->width / 2;
 	c->height = in->height / 2;
 	return ret_clip(out, c);
@@ -482,6 +484,7 @@ fn_turn(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 		    fname(a), in->pix_fmt);
 	c = avs_clip_filter(ev, in, "transpose=dir=%s", left ? "cclock" :
 	    "clock");
+	c->sar_kept = 0;
 	c->width = in->height;
 	c->height = in->width;
 	return ret_clip(out, c);

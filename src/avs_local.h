@@ -66,6 +66,7 @@ struct avs_clip {
 	int			 audio_explicit;
 	enum avs_map		 map;
 	int64_t			 map_off;
+	int			 sar_kept;	/* pixels as the source's */
 
 	/* graph making */
 	int			 id;

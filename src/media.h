@@ -105,6 +105,7 @@ struct media_script_info {
 	int			 width;
 	int			 height;
 	enum AVPixelFormat	 pix_fmt;
+	AVRational		 sar;		/* 0/1: square, unknown */
 	int			 has_audio;
 };
 int	 media_is_script(const char *);

@@ -258,7 +258,9 @@ script_describe(struct media_script *s)
 {
 	struct media_script_info	*i = &s->info;
 	char				 name[32];
+	int				 k;
 
+	i->sar = (AVRational){ 0, 1 };
 	if (s->plus != NULL) {
 		i->width = s->pi.width;
 		i->height = s->pi.height;
@@ -275,6 +277,13 @@ script_describe(struct media_script *s)
 	i->frames = s->plan->frames;
 	i->pix_fmt = av_get_pix_fmt(s->plan->pix_fmt);
 	i->has_audio = s->plan->naudio > 0;
+	for (k = 0; s->plan->keep_sar && k < s->nin; k++)
+		if (s->in[k].src.fmt != NULL) {
+			i->sar = av_guess_sample_aspect_ratio(s->in[k].src.fmt,
+			    s->in[k].src.fmt->streams[s->in[k].src.vindex],
+			    NULL);
+			break;
+		}
 }
 
 /* Run a script in AviSynth+. */
@@ -402,7 +411,7 @@ script_read(struct media_script *s, AVFrame *f, char **cause)
 	if (ret == 1) {
 		f->pts = s->next++;
 		f->pkt_dts = f->pts;
-		f->sample_aspect_ratio = (AVRational){ 0, 1 };
+		f->sample_aspect_ratio = s->info.sar;
 	}
 	return ret;
 }

@@ -54,6 +54,8 @@ ssrc_video_stream(struct media_source *src, const struct media_script_info *i)
 	st->codecpar->width = i->width;
 	st->codecpar->height = i->height;
 	st->codecpar->format = i->pix_fmt;
+	st->codecpar->sample_aspect_ratio = i->sar;
+	st->sample_aspect_ratio = i->sar;
 	st->time_base = av_inv_q(i->fps);
 	st->avg_frame_rate = i->fps;
 	st->r_frame_rate = i->fps;
