@@ -304,6 +304,17 @@ test_geometry_format(void **state)
 	avs_plan_free(p);
 	eval_fails("FFVideoSource(\"a.mkv\")\nConvertBits(9)",
 	    "ConvertBits: 9 bits");
+	/* The source's pixel shape is kept unless the picture is resized
+	 * or turned. */
+	p = eval_ok("FFVideoSource(\"a.mkv\").Crop(8, 0, -8, 0).ReduceBy2()");
+	assert_int_equal(p->keep_sar, 1);
+	avs_plan_free(p);
+	p = eval_ok("FFVideoSource(\"a.mkv\").Spline36Resize(320, 240)");
+	assert_int_equal(p->keep_sar, 0);
+	avs_plan_free(p);
+	p = eval_ok("FFVideoSource(\"a.mkv\").TurnRight()");
+	assert_int_equal(p->keep_sar, 0);
+	avs_plan_free(p);
 }
 
 /* Variables, last, chaining, named arguments, splices, ?:, Import. */
