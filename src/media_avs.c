@@ -601,23 +601,32 @@ script_range(const char *path, int64_t first, int64_t last, int threads,
 	return ret;
 }
 
-/* Colour description from the script's first video source. */
+/* Colour description and HDR10 metadata from the script's first video
+ * source, as its own probe finds them. */
 static void
 script_colour(const struct media_script *s, struct media_info *mi)
 {
-	AVCodecParameters	*par;
+	struct media_info	 src;
+	char			*err = NULL;
 	int			 i;
 
-	for (i = 0; i < s->nin; i++) {
-		if (s->in[i].src.fmt == NULL)
-			continue;
-		par = s->in[i].src.fmt->streams[s->in[i].src.vindex]->codecpar;
-		mi->primaries = par->color_primaries;
-		mi->trc = par->color_trc;
-		mi->space = par->color_space;
-		mi->range = par->color_range;
+	for (i = 0; s->plan != NULL && i < s->plan->ninputs; i++)
+		if (s->plan->video[i])
+			break;
+	if (s->plan == NULL || i == s->plan->ninputs)
+		return;
+	if (media_probe(s->plan->inputs[i], &src, &err) != 0) {
+		free(err);
 		return;
 	}
+	mi->primaries = src.primaries;
+	mi->trc = src.trc;
+	mi->space = src.space;
+	mi->range = src.range;
+	mi->has_mastering = src.has_mastering;
+	mi->mastering = src.mastering;
+	mi->has_cll = src.has_cll;
+	mi->cll = src.cll;
 }
 
 /* Probe a script: its clip's frames, rate, size and format, and the

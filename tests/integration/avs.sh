@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 87
+plan 89
 need_tools
 need_distenc
 
@@ -406,6 +406,20 @@ ok "audio starting 0.5 s late stays in time: silent before 0.45 s, sound from 0.
     -v b="$(max_volume "$T/out/late.mkv" 0.55 2.45)" \
     -v c="$(max_volume "$T/out/late.mkv" 2.55 3)" \
     'BEGIN { exit !((a == "-inf" || a < -60) && b > -30 && (c == "-inf" || c < -60)) }'
+
+# An HDR10 source through a script: its colour and HDR10 metadata kept.
+clip hdr10 "$T/in/hdr.mkv" 1
+printf 'FFVideoSource("hdr.mkv").Crop(0, 20, 0, -20)\n' >"$T/in/hdr.avs"
+run_distenc -c "$TESTCONF" -o "$T/out" -s "$T/stats" "$T/in/hdr.avs"
+is "$(probe_stream "$T/out/hdr.mkv" v:0 color_primaries) $(probe_stream "$T/out/hdr.mkv" v:0 color_transfer) $(probe_stream "$T/out/hdr.mkv" v:0 pix_fmt)" \
+    "bt2020 smpte2084 yuv420p10le" \
+    "an HDR10 source's script: 10-bit, BT.2020 and PQ kept"
+if side_data_same "$(side_data "$T/in/hdr.mkv" frame "Mastering display metadata")" \
+    "$(side_data "$T/out/hdr.mkv" stream "Mastering display metadata")"; then
+	pass "... and its mastering display metadata"
+else
+	fail "... and its mastering display metadata"
+fi
 
 write_conf "$T/copy.conf" ultrafast 300 'audio_codec = "copy";'
 run_distenc -c "$T/copy.conf" -o "$T/outcopy" -s "$T/stats" "$T/in/film.avs"
