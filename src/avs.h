@@ -114,6 +114,15 @@ struct avs_audio_seg {
 	double	 end;
 };
 
+/* A piece of a spliced script: a chain over one source, read alone. */
+struct avs_segment {
+	int	 input;
+	char	*graph;		/* [inN] -> [out] */
+	int64_t	 frames;
+	int64_t	 mul;		/* frame n is source frame n * mul + add */
+	int64_t	 add;
+};
+
 /* A script made into a plan: what media_avs.c runs. */
 struct avs_plan {
 	char			 **inputs;	/* source file paths */
@@ -137,6 +146,9 @@ struct avs_plan {
 	int			   seekable;
 	int64_t			   seek_mul;
 	int64_t			   seek_add;
+	/* When the clip is a splice of such chains: its pieces. */
+	struct avs_segment	  *segs;
+	int			   nsegs;
 };
 
 struct avs_plan *avs_eval(const char *, avs_probe_fn, char **);

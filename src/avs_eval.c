@@ -588,6 +588,8 @@ eval_plan(struct avs_eval *ev, struct avs_clip *c)
 	p = xcalloc(1, sizeof(*p));
 	p->graph = avs_graph(c);
 	eval_seek(c, p);
+	if (!p->seekable)
+		avs_segments(c, p);
 	p->inputs = ev->inputs;
 	p->video = ev->video;
 	p->ninputs = ev->ninputs;
@@ -689,5 +691,6 @@ avs_plan_free(struct avs_plan *p)
 	free(p->video);
 	free(p->graph);
 	free(p->audio);
+	avs_segments_free(p);
 	free(p);
 }

@@ -115,6 +115,8 @@ int	 avs_import(struct avs_eval *, const char *, struct avs_value *);
 const char *avs_eval_file(const struct avs_eval *);
 char	*avs_strdup(struct avs_eval *, const char *);
 char	*avs_graph(struct avs_clip *);
+void	 avs_segments(const struct avs_clip *, struct avs_plan *);
+void	 avs_segments_free(struct avs_plan *);
 int	 avs_type_ok(char, const struct avs_value *);
 const char *avs_type_name(char);
 int	 avs_numbers(struct avs_eval *, const struct avs_node *,

@@ -402,6 +402,41 @@ test_seek_map(void **state)
 	avs_plan_free(p);
 	p = eval_ok("FFVideoSource(\"a.mkv\").ChangeFPS(30)");
 	assert_int_equal(p->seekable, 0);
+	assert_int_equal(p->nsegs, 0);
+	avs_plan_free(p);
+}
+
+/* A splice of chains, with per-frame filters after it: its pieces. */
+static void
+test_segments(void **state)
+{
+	struct avs_plan	*p;
+
+	(void)state;
+	p = eval_ok("a = FFVideoSource(\"a.mkv\")\nb = FFVideoSource(\"b.mkv\")"
+	    "\na.Trim(10, 19) ++ b.SelectOdd().Trim(2, 0) + a\n"
+	    "Crop(0, 20, 0, -20).Spline36Resize(320, 160)");
+	assert_int_equal(p->nsegs, 3);
+	assert_int_equal(p->segs[0].input, 0);
+	assert_int_equal(p->segs[0].frames, 10);
+	assert_int_equal(p->segs[0].add, 10);
+	assert_int_equal(p->segs[0].mul, 1);
+	assert_string_equal(p->segs[0].graph, "[in0]trim=start_pts=10:"
+	    "end_pts=20,setpts=PTS-10,null,crop=w=640:h=320:x=0:y=20:exact=1,"
+	    "scale=w=320:h=160:flags=spline[out]");
+	assert_int_equal(p->segs[1].input, 1);
+	assert_int_equal(p->segs[1].frames, 48);
+	assert_int_equal(p->segs[1].mul, 2);
+	assert_int_equal(p->segs[1].add, 5);	/* 2 (n + 2) + 1 */
+	assert_int_equal(p->segs[2].input, 0);
+	assert_int_equal(p->segs[2].frames, 100);
+	assert_non_null(strstr(p->segs[2].graph, "[in0]crop="));
+	avs_plan_free(p);
+	p = eval_ok("a = FFVideoSource(\"a.mkv\")\n(a + a).Trim(5, 150)");
+	assert_int_equal(p->nsegs, 0);
+	avs_plan_free(p);
+	p = eval_ok("a = FFVideoSource(\"a.mkv\")\na + a.ChangeFPS(25)");
+	assert_int_equal(p->nsegs, 0);
 	avs_plan_free(p);
 }
 
@@ -535,6 +570,7 @@ main(void)
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_seek_map),
+		cmocka_unit_test(test_segments),
 		cmocka_unit_test(test_source_args),
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_scd),
