@@ -5,8 +5,9 @@
  * buffer source of one libavfilter graph, and the script's frames taken
  * from its sink in order, numbered from 0.  Any frame range is read
  * frame-exactly: a script that is one chain over one source of constant
- * rate starts its source at the keyframe before the frame it needs;
- * others read on from the start (or from where the last read stopped).
+ * rate starts its source at the keyframe before the frame it needs; a
+ * splice of such chains is read piece by piece, each started so; others
+ * read on from the start (or from where the last read stopped).
  */
 #include "config.h"
 
@@ -49,6 +50,8 @@ struct media_script {
 	int			 nin;
 	int64_t			 next;		/* index of the next frame */
 	AVFrame			*pending;	/* frame next, when sought */
+	int			 seg;		/* the piece read, if pieces */
+	int64_t			 seg_base;	/* its first frame's index */
 };
 
 #define SEEK_AHEAD	250	/* read on rather than seek up to this */
@@ -107,8 +110,8 @@ script_link(struct media_script *s, char **cause)
 		fatalx("avfilter_inout_alloc");
 	ins->name = av_strdup("out");
 	ins->filter_ctx = s->sink;
-	ret = avfilter_graph_parse_ptr(s->graph, s->plan->graph, &ins, &outs,
-	    NULL);
+	ret = avfilter_graph_parse_ptr(s->graph, s->plan->nsegs > 0 ?
+	    s->plan->segs[s->seg].graph : s->plan->graph, &ins, &outs, NULL);
 	avfilter_inout_free(&ins);
 	avfilter_inout_free(&outs);
 	if (ret >= 0)
@@ -134,7 +137,8 @@ script_graph(struct media_script *s, char **cause)
 	s->nin = s->plan->ninputs;
 	s->in = xcalloc(s->nin, sizeof(*s->in));
 	for (i = 0; i < s->nin; i++)
-		if (s->plan->video[i] && script_input_open(s, i, cause) != 0)
+		if ((s->plan->nsegs > 0 ? i == s->plan->segs[s->seg].input :
+		    s->plan->video[i]) && script_input_open(s, i, cause) != 0)
 			return -1;
 	ret = avfilter_graph_create_filter(&s->sink,
 	    avfilter_get_by_name("buffersink"), "out", NULL, NULL, s->graph);
@@ -198,9 +202,14 @@ script_wanted(struct media_script *s)
 	return best;
 }
 
-/* The next frame of the graph: 1, 0 at the end, -1 on error. */
+static int	piece_open(struct media_script *, int, int64_t, char **);
+static void	script_teardown(struct media_script *);
+
+/* The next frame of the graph: 1, 0 at the end, -1 on error.  With
+ * pieces, the end of one opens the next when next_piece is set. */
 static int
-script_pull(struct media_script *s, AVFrame *f, char **cause)
+script_pull(struct media_script *s, AVFrame *f, int next_piece,
+    char **cause)
 {
 	struct script_input	*in;
 	int			 ret;
@@ -209,6 +218,14 @@ script_pull(struct media_script *s, AVFrame *f, char **cause)
 		ret = av_buffersink_get_frame(s->sink, f);
 		if (ret >= 0)
 			return 1;
+		if (ret == AVERROR_EOF && next_piece &&
+		    s->seg + 1 < s->plan->nsegs) {
+			if (piece_open(s, s->seg + 1, 0, cause) != 0)
+				return -1;
+			av_frame_move_ref(f, s->pending);
+			av_frame_free(&s->pending);
+			return 1;
+		}
 		if (ret == AVERROR_EOF)
 			return 0;
 		if (ret != AVERROR(EAGAIN)) {
@@ -221,6 +238,24 @@ script_pull(struct media_script *s, AVFrame *f, char **cause)
 		if (script_feed(s, in, cause) != 0)
 			return -1;
 	}
+}
+
+/* Build the graph of piece k (with pieces) or of the whole script. */
+static int
+script_build(struct media_script *s, int k, char **cause)
+{
+	int	i;
+
+	script_teardown(s);
+	s->seg = k;
+	s->seg_base = 0;
+	for (i = 0; i < k; i++)
+		s->seg_base += s->plan->segs[i].frames;
+	if (script_graph(s, cause) != 0) {
+		script_teardown(s);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -244,12 +279,9 @@ script_teardown(struct media_script *s)
 static int
 script_start(struct media_script *s, char **cause)
 {
-	script_teardown(s);
-	if (script_graph(s, cause) != 0) {
-		script_teardown(s);
-		return -1;
-	}
-	return 0;
+	if (s->plan->nsegs > 0)
+		return piece_open(s, 0, 0, cause);
+	return script_build(s, 0, cause);
 }
 
 /* The clip's description, from AviSynth+ or from the plan. */
@@ -407,7 +439,7 @@ script_read(struct media_script *s, AVFrame *f, char **cause)
 		av_frame_free(&s->pending);
 		ret = 1;
 	} else
-		ret = script_pull(s, f, cause);
+		ret = script_pull(s, f, 1, cause);
 	if (ret == 1) {
 		f->pts = s->next++;
 		f->pkt_dts = f->pts;
@@ -489,41 +521,80 @@ seek_input(struct media_script *s, int i, int64_t k, char **cause)
 	return 0;
 }
 
-/* Read the graph on to frame n (its pts) and keep it for the next read. */
+/* Read the graph on to its frame n (its pts) and keep it as the
+ * script's frame global, for the next read. */
 static int
-seek_pending(struct media_script *s, int64_t n, char **cause)
+seek_pending(struct media_script *s, int64_t n, int64_t global,
+    char **cause)
 {
 	AVFrame	*f;
 	int	 ret;
 
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
-	while ((ret = script_pull(s, f, cause)) == 1 && f->pts < n)
+	while ((ret = script_pull(s, f, 0, cause)) == 1 && f->pts < n)
 		av_frame_unref(f);
 	if (ret == 1 && f->pts == n) {
 		s->pending = f;
-		s->next = n;
+		s->next = global;
 		return 0;
 	}
 	av_frame_free(&f);
 	return ret < 0 ? -1 : 1;
 }
 
-/* Jump to frame n of a one-chain script: 0, 1 when it cannot be done
- * (the reader then reads on from the start), -1 on error. */
+/*
+ * Open piece k with its frame n the next read: its source started at the
+ * keyframe before, when that is worth it and can be done, else read on
+ * from the piece's start.
+ */
+static int
+piece_open(struct media_script *s, int k, int64_t n, char **cause)
+{
+	const struct avs_segment	*g = &s->plan->segs[k];
+	int64_t				 at = n * g->mul + g->add;
+	int				 ret;
+
+	if (script_build(s, k, cause) != 0)
+		return -1;
+	if (at > SEEK_AHEAD) {
+		if ((ret = seek_input(s, g->input, at, cause)) < 0)
+			return -1;
+		if (ret == 1 && script_build(s, k, cause) != 0)
+			return -1;
+		if (ret == 0)
+			log_debug("%s: piece %d sought to its frame %lld",
+			    s->path, k, (long long)n);
+	}
+	if ((ret = seek_pending(s, n, s->seg_base + n, cause)) == 1)
+		xasprintf(cause, "%s: piece %d has no frame %lld", s->path, k,
+		    (long long)n);
+	return ret == 0 ? 0 : -1;
+}
+
+/* Jump to frame n of a one-chain script, or of a spliced one: 0, 1 when
+ * it cannot be done (the reader then reads on from the start), -1 on
+ * error. */
 static int
 script_jump(struct media_script *s, int64_t n, char **cause)
 {
 	const struct avs_plan	*p = s->plan;
+	int64_t			 base = 0;
 	int			 i, ret;
 
+	if (p->nsegs > 0) {
+		for (i = 0; i < p->nsegs - 1 && n >= base + p->segs[i].frames;
+		    i++)
+			base += p->segs[i].frames;
+		return piece_open(s, i, n - base, cause);
+	}
 	for (i = 0; i < p->ninputs && !p->video[i]; i++)
 		;
 	if (i == p->ninputs || script_start(s, cause) != 0)
 		return -1;
 	ret = seek_input(s, i, n * p->seek_mul + p->seek_add, cause);
 	if (ret == 0)
-		ret = seek_pending(s, n, cause);
+		ret = seek_pending(s, n, n, cause);
 	if (ret == 0)
 		log_debug("%s: sought to frame %lld", s->path, (long long)n);
 	else if (ret == 1 && script_start(s, cause) != 0)
@@ -544,8 +615,8 @@ script_seek(struct media_script *s, int64_t n, char **cause)
 		s->next = s->plus != NULL ? n : s->next;
 		return 0;
 	}
-	av_frame_free(&s->pending);
-	if (s->plan->seekable && (n < s->next || n - s->next > SEEK_AHEAD)) {
+	if ((s->plan->seekable || s->plan->nsegs > 0) &&
+	    (n < s->next || n - s->next > SEEK_AHEAD)) {
 		if ((ret = script_jump(s, n, cause)) <= 0)
 			return ret;
 		ret = 1;

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 89
+plan 95
 need_tools
 need_distenc
 
@@ -325,6 +325,25 @@ grep_ok "$T/k.err" "k\.avs: sought to frame 260" \
 "$AVSREAD" -d -r 100:101 "$S/k.avs" 2>"$T/k.err" >/dev/null
 ok "frame 100 was reached by reading on" \
     sh -c '! grep -q "sought" "$1"' _ "$T/k.err"
+
+# A splice of chains, cropped after: read piece by piece, each piece's
+# source sought; its frames those of ffmpeg's concat of the same trims.
+printf 'a = FFVideoSource("src/b.mkv")\na.Trim(100, 399) ++ a.Trim(500, 549).SelectEven() + a.Trim(600, 0)\nCrop(0, 22, 0, -22)\n' \
+    >"$S/p.avs"
+script_md5 "$S/p.avs" >"$T/all"
+ffmpeg_md5 "$S/src/b.mkv" -filter_complex \
+    "[0:v]split=3[a][b][c];[a]trim=start_frame=100:end_frame=400,setpts=PTS-STARTPTS[x];[b]trim=start_frame=500:end_frame=550,setpts=PTS-STARTPTS,select=not(mod(n\,2)),setpts=N/FRAME_RATE/TB[y];[c]trim=start_frame=600,setpts=PTS-STARTPTS[z];[x][y][z]concat=n=3:v=1:a=0,crop=320:136:0:22[out]" \
+    -map '[out]' >"$T/theirs"
+ok "a splice of three trims, cropped: every frame as ffmpeg's concat gives it" \
+    cmp -s "$T/all" "$T/theirs"
+for r in 0:3 295:330 320:380 449:475; do
+	"$AVSREAD" -d -r "$r" "$S/p.avs" 2>"$T/p.err" | tail -n +2 >"$T/part"
+	sed -n "$((${r%:*} + 1)),${r#*:}p" "$T/all" >"$T/want"
+	ok "frames $r of the splice read alone are those of the whole" \
+	    cmp -s "$T/part" "$T/want"
+done
+grep_ok "$T/p.err" "p\.avs: piece 2 sought to its frame 124" \
+    "... frame 449 reached by seeking the third piece's source"
 
 # A source of variable rate: its frames counted by decoding, never sought.
 ffmpeg -v error -f lavfi -i testsrc=size=320x180:rate=25 -t 2 \
