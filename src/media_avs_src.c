@@ -367,7 +367,8 @@ ssrc_cut(struct media_source *src, int slot, AVFrame *f,
 			return 0;
 		lo = s0 < sb ? s0 : sb;
 		if (lo > a->at[slot]) {
-			if (ssrc_silence(src, slot, lo - a->at[slot], sink) != 0)
+			if (ssrc_silence(src, slot, lo - a->at[slot],
+			    sink) != 0)
 				return -1;
 			a->at[slot] = lo;
 		}
