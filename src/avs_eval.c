@@ -355,6 +355,11 @@ eval_splice(struct avs_eval *ev, const struct avs_node *n,
 		return avs_error(ev, n, "Splice: the clips differ (%dx%d %s, "
 		    "%dx%d %s)", x->width, x->height, x->pix_fmt, y->width,
 		    y->height, y->pix_fmt);
+	if ((int64_t)x->fps_num * y->fps_den != (int64_t)y->fps_num *
+	    x->fps_den)
+		return avs_error(ev, n, "Splice: the frame rates differ "
+		    "(%d/%d, %d/%d)", x->fps_num, x->fps_den, y->fps_num,
+		    y->fps_den);
 	if (n->op == AVS_T_PLUSPLUS) {
 		first = avs_clip_filter(ev, x, "null");
 		avs_audio_cut(first, 0, (double)x->frames * x->fps_den /

@@ -342,6 +342,8 @@ test_syntax(void **state)
 	eval_fails("FFVideoSource(\"a.mkv\") + FFVideoSource(\"a.mkv\")."
 	    "ReduceBy2()", "1:24: Splice: the clips differ");
 	eval_fails("Trim(0, 10)", "1:1: Trim: no clip");
+	eval_fails("a = FFVideoSource(\"a.mkv\")\na ++ a.SelectEven()",
+	    "2:3: Splice: the frame rates differ (25/1, 25/2)");
 }
 
 /* Sources are found from the script's folder; audio from AudioDub. */
@@ -414,7 +416,7 @@ test_segments(void **state)
 
 	(void)state;
 	p = eval_ok("a = FFVideoSource(\"a.mkv\")\nb = FFVideoSource(\"b.mkv\")"
-	    "\na.Trim(10, 19) ++ b.SelectOdd().Trim(2, 0) + a\n"
+	    "\na.Trim(10, 19) ++ b.SelectOdd().Trim(2, 0).AssumeFPS(25) + a\n"
 	    "Crop(0, 20, 0, -20).Spline36Resize(320, 160)");
 	assert_int_equal(p->nsegs, 3);
 	assert_int_equal(p->segs[0].input, 0);
