@@ -22,10 +22,13 @@
 #define AUDIO_CHUNK	4096	/* AviSynth+ samples per read */
 
 struct script_audio {
-	AVFormatContext			*fmt;	/* the audio's own file */
+	const struct avs_plan		*plan;
+	AVFormatContext			*fmt;	/* the file read now */
+	AVCodecContext			*dec[MEDIA_MAX_AUDIO];
 	int				 real[MEDIA_MAX_AUDIO];
 	const struct avs_audio_seg	*seg;
 	int				 nseg;
+	int				 run_end;	/* past this file's */
 	int				 cur[MEDIA_MAX_AUDIO];
 	int64_t				 at[MEDIA_MAX_AUDIO];	/* read to */
 	int64_t				 out[MEDIA_MAX_AUDIO];
@@ -88,25 +91,6 @@ ssrc_audio_stream(struct media_source *src, AVStream *real, char **cause)
 	return 0;
 }
 
-/* Whether the built-in interpreter can take the plan's audio: one file,
- * its segments in order. */
-static int
-ssrc_audio_usable(const struct avs_plan *p, char **cause)
-{
-	int	k;
-
-	for (k = 1; k < p->naudio; k++)
-		if (p->audio[k].input != p->audio[0].input ||
-		    p->audio[k].start < p->audio[k - 1].end - 1e-6)
-			break;
-	if (k == p->naudio)
-		return 0;
-	xasprintf(cause, "the script's audio comes from several files or goes "
-	    "back in its file, which the built-in interpreter does not do; "
-	    "installing AviSynth+ (libavisynth.so) would run it");
-	return -1;
-}
-
 /* The time of the file's frame 0: its video's start, as the script's
  * frames count from there; the file's start when it has no video. */
 static void
@@ -125,38 +109,112 @@ ssrc_zero(struct script_audio *a)
 		a->at[i] = INT64_MIN;
 }
 
-/* Open the file the plan's audio comes from. */
+/* Close the file read now and its decoders. */
+static void
+ssrc_file_close(struct script_audio *a)
+{
+	int	i;
+
+	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
+		avcodec_free_context(&a->dec[i]);
+	avformat_close_input(&a->fmt);
+}
+
+/* Whether a file's audio stream decodes as the first file's did. */
 static int
-ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
-    const char *path, char **cause)
+ssrc_same_audio(const AVCodecContext *x, const AVCodecContext *y)
+{
+	return x->sample_rate == y->sample_rate &&
+	    x->sample_fmt == y->sample_fmt &&
+	    av_channel_layout_compare(&x->ch_layout, &y->ch_layout) == 0;
+}
+
+/* Take the file's audio streams, in order, for the slots (made from the
+ * first file). */
+static int
+ssrc_file_streams(struct media_source *src, const char *file, char **cause)
 {
 	struct script_audio	*a = src->saudio;
-	const char		*file;
+	AVStream		*st;
 	unsigned int		 i;
-	int			 ret;
+	int			 slot = 0, first = src->naudio == 0;
 
-	if (ssrc_audio_usable(p, cause) != 0)
+	for (i = 0; i < a->fmt->nb_streams; i++) {
+		st = a->fmt->streams[i];
+		if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+		    slot == MEDIA_MAX_AUDIO || (!first && slot == src->naudio)) {
+			st->discard = AVDISCARD_ALL;
+			continue;
+		}
+		if (first && ssrc_audio_stream(src, st, cause) != 0)
+			return -1;
+		if ((a->dec[slot] = source_decoder(st, 1, cause)) == NULL)
+			return -1;
+		if (!ssrc_same_audio(a->dec[slot], src->adec[slot])) {
+			xasprintf(cause, "%s: its audio %d is not as the "
+			    "script's first file's", file, slot);
+			return -1;
+		}
+		a->real[slot++] = i;
+	}
+	if (slot < src->naudio) {
+		xasprintf(cause, "%s: %d audio streams, where the script's "
+		    "first file has %d", file, slot, src->naudio);
 		return -1;
-	a->seg = p->audio;
-	a->nseg = p->naudio;
-	file = p->inputs[p->audio[0].input];
+	}
+	return 0;
+}
+
+/*
+ * Open the file of segment k and the run of segments that read it on in
+ * order, seeking near the run's start.  The audio of a script may come
+ * from several files and go back in one: each run is read in its turn.
+ */
+static int
+ssrc_file_open(struct media_source *src, int k, char **cause)
+{
+	struct script_audio		*a = src->saudio;
+	const struct avs_audio_seg	*g = &a->seg[k];
+	const char			*file = a->plan->inputs[g->input];
+	int				 i, ret;
+
+	ssrc_file_close(a);
 	if ((ret = avformat_open_input(&a->fmt, file, NULL, NULL)) < 0 ||
 	    (ret = avformat_find_stream_info(a->fmt, NULL)) < 0) {
 		xasprintf(cause, "%s: cannot open: %s", file, media_error(ret));
 		return -1;
 	}
 	ssrc_zero(a);
-	for (i = 0; i < a->fmt->nb_streams; i++) {
-		if (a->fmt->streams[i]->codecpar->codec_type !=
-		    AVMEDIA_TYPE_AUDIO) {
-			a->fmt->streams[i]->discard = AVDISCARD_ALL;
-			continue;
-		}
-		if (ssrc_audio_stream(src, a->fmt->streams[i], cause) != 0)
-			return -1;
-	}
-	log_debug("%s: audio from %s%s", path, file, p->audio_from_script ?
-	    "" : " (the script has none of its own)");
+	if (ssrc_file_streams(src, file, cause) != 0)
+		return -1;
+	for (a->run_end = k + 1; a->run_end < a->nseg &&
+	    a->seg[a->run_end].input == g->input &&
+	    a->seg[a->run_end].start >= a->seg[a->run_end - 1].end - 1e-6;
+	    a->run_end++)
+		;
+	if (g->start > 1)
+		av_seek_frame(a->fmt, -1, a->zero + (int64_t)((g->start - 1) *
+		    AV_TIME_BASE), AVSEEK_FLAG_BACKWARD);
+	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
+		a->cur[i] = k;
+	a->eof = 0;
+	return 0;
+}
+
+/* Open the first file the plan's audio comes from. */
+static int
+ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
+    const char *path, char **cause)
+{
+	struct script_audio	*a = src->saudio;
+
+	a->plan = p;
+	a->seg = p->audio;
+	a->nseg = p->naudio;
+	if (ssrc_file_open(src, 0, cause) != 0)
+		return -1;
+	log_debug("%s: audio from %s%s", path, p->inputs[p->audio[0].input],
+	    p->audio_from_script ? "" : " (the script has none of its own)");
 	return 0;
 }
 
@@ -252,7 +310,7 @@ script_source_close(struct media_source *src)
 		avcodec_free_context(&src->adec[i]);
 	src->naudio = 0;
 	if (src->saudio != NULL)
-		avformat_close_input(&src->saudio->fmt);
+		ssrc_file_close(src->saudio);
 	free(src->saudio);
 	src->saudio = NULL;
 	avformat_free_context(src->fmt);
@@ -359,7 +417,7 @@ ssrc_cut(struct media_source *src, int slot, AVFrame *f,
 	s0 = av_rescale_q(f->pts, real->time_base,
 	    (AVRational){ 1, f->sample_rate }) - av_rescale(a->zero,
 	    f->sample_rate, AV_TIME_BASE);
-	while (a->cur[slot] < a->nseg) {
+	while (a->cur[slot] < a->run_end) {
 		ssrc_segment(a, slot, f->sample_rate, &sa, &sb);
 		if (a->at[slot] < sa)
 			a->at[slot] = sa;
@@ -386,7 +444,7 @@ ssrc_cut(struct media_source *src, int slot, AVFrame *f,
 	return 0;
 }
 
-/* At the file's end: silence for what the segments still want. */
+/* At the file's end: silence for what its segments still want. */
 static int
 ssrc_pad(struct media_source *src, const struct media_sink *sink)
 {
@@ -395,7 +453,7 @@ ssrc_pad(struct media_source *src, const struct media_sink *sink)
 	int			 slot;
 
 	for (slot = 0; slot < src->naudio; slot++)
-		for (; a->cur[slot] < a->nseg; a->cur[slot]++) {
+		for (; a->cur[slot] < a->run_end; a->cur[slot]++) {
 			ssrc_segment(a, slot, src->adec[slot]->sample_rate,
 			    &sa, &sb);
 			if (a->at[slot] < sa)
@@ -413,15 +471,17 @@ static int
 ssrc_decode(struct media_source *src, int slot, AVPacket *pkt,
     const struct media_sink *sink, char **cause)
 {
-	AVFrame	*f = src->frame;
-	int	 ret;
+	AVCodecContext	*d = src->saudio->plus != NULL ? src->adec[slot] :
+			    src->saudio->dec[slot];
+	AVFrame		*f = src->frame;
+	int		 ret;
 
-	ret = avcodec_send_packet(src->adec[slot], pkt);
+	ret = avcodec_send_packet(d, pkt);
 	if (ret < 0 && ret != AVERROR_EOF && ret != AVERROR_INVALIDDATA) {
 		xasprintf(cause, "decoding audio: %s", media_error(ret));
 		return -1;
 	}
-	while ((ret = avcodec_receive_frame(src->adec[slot], f)) == 0) {
+	while ((ret = avcodec_receive_frame(d, f)) == 0) {
 		f->pts = f->best_effort_timestamp;
 		if (src->saudio->plus != NULL) {
 			f->pts = src->saudio->out[slot];
@@ -452,7 +512,7 @@ ssrc_slot(const struct media_source *src, int index)
 }
 
 /* Seconds of audio handed on, in the slot furthest behind that still
- * has segments to come; HUGE_VAL when all are done. */
+ * has segments to come from this file; HUGE_VAL when all are done. */
 static double
 ssrc_audio_at(const struct media_source *src)
 {
@@ -461,7 +521,7 @@ ssrc_audio_at(const struct media_source *src)
 	int				 i;
 
 	for (i = 0; i < src->naudio; i++) {
-		if (a->cur[i] >= a->nseg)
+		if (a->cur[i] >= a->run_end)
 			continue;
 		t = (double)a->out[i] / src->adec[i]->sample_rate;
 		if (t < min)
@@ -512,9 +572,18 @@ ssrc_audio_until(struct media_source *src, double t,
 		return 0;
 	if (a->plus != NULL)
 		return ssrc_plus_until(src, t, sink, cause);
-	while (!a->eof && ssrc_audio_at(src) < t) {
+	for (;;) {
+		if (ssrc_audio_at(src) == HUGE_VAL) {
+			/* this file's segments are done: the next file */
+			if (a->run_end >= a->nseg)
+				return 0;
+			if (ssrc_file_open(src, a->run_end, cause) != 0)
+				return -1;
+			continue;
+		}
+		if (ssrc_audio_at(src) >= t)
+			return 0;
 		if ((ret = av_read_frame(a->fmt, pkt)) < 0) {
-			a->eof = 1;
 			for (i = 0; i < src->naudio; i++)
 				if (ssrc_decode(src, i, NULL, sink, cause) != 0)
 					return -1;
@@ -523,7 +592,7 @@ ssrc_audio_until(struct media_source *src, double t,
 					xasprintf(cause, "stopped");
 				return -1;
 			}
-			break;
+			continue;
 		}
 		slot = ssrc_slot(src, pkt->stream_index);
 		ret = slot < 0 ? 0 : ssrc_decode(src, slot, pkt, sink, cause);
