@@ -151,8 +151,13 @@ ssrc_file_streams(struct media_source *src, const char *file, char **cause)
 		if ((a->dec[slot] = source_decoder(st, 1, cause)) == NULL)
 			return -1;
 		if (!ssrc_same_audio(a->dec[slot], src->adec[slot])) {
-			xasprintf(cause, "%s: its audio %d is not as the "
-			    "script's first file's", file, slot);
+			xasprintf(cause, "%s: its audio %d (%d channels, %d "
+			    "Hz) is not as the script's first file's (%d "
+			    "channels, %d Hz)", file, slot,
+			    a->dec[slot]->ch_layout.nb_channels,
+			    a->dec[slot]->sample_rate,
+			    src->adec[slot]->ch_layout.nb_channels,
+			    src->adec[slot]->sample_rate);
 			return -1;
 		}
 		a->real[slot++] = i;

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 98
+plan 99
 need_tools
 need_distenc
 
@@ -269,6 +269,11 @@ is "$(audio_of 'AviSource("src/a.mkv").Trim(0, 24) + AviSource("src/c.mkv")')" \
 is "$(audio_of 'a = FFVideoSource("src/a.mkv")
 a.Trim(30, 49) + a.Trim(0, 9) ++ a.Trim(20, 29)')" "audio 0 76800" \
     "trims out of order: the audio of each (1.6 s)"
+clip streams "$S/src/st.mkv" 2
+printf 'AviSource("src/a.mkv") + AviSource("src/st.mkv")\n' >"$S/a2.avs"
+"$AVSREAD" -a -r 0:0 "$S/a2.avs" >/dev/null 2>"$T/a2.err"
+grep_ok "$T/a2.err" "st\.mkv: its audio 0 \(6 channels, 48000 Hz\) is not as the script's first file's \(2 channels, 48000 Hz\)" \
+    "files whose audio differs: the one that differs is named"
 
 # --- errors ------------------------------------------------------------------------------
 
