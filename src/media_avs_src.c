@@ -142,7 +142,8 @@ ssrc_file_streams(struct media_source *src, const char *file, char **cause)
 	for (i = 0; i < a->fmt->nb_streams; i++) {
 		st = a->fmt->streams[i];
 		if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
-		    slot == MEDIA_MAX_AUDIO || (!first && slot == src->naudio)) {
+		    slot == MEDIA_MAX_AUDIO ||
+		    (!first && slot == src->naudio)) {
 			st->discard = AVDISCARD_ALL;
 			continue;
 		}

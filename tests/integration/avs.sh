@@ -75,7 +75,7 @@ for f in FFVideoSource FFmpegSource2 LWLibavVideoSource LSMASHVideoSource \
 	same_frames "$f: every frame of the source" "$f(\"src/a.mkv\")" null
 done
 
-# --- Trim --------------------------------------------------------------------------
+# --- Trim ---------------------------------------------------------------------
 
 same_frames "Trim(10, 19): frames 10 to 19" \
     'FFVideoSource("src/a.mkv").Trim(10, 19)' \
@@ -91,7 +91,7 @@ same_frames "Trim(5, length=3)" \
     'FFVideoSource("src/a.mkv").Trim(5, length=3)' \
     trim=start_frame=5:end_frame=8
 
-# --- Crop and the resizers -------------------------------------------------------
+# --- Crop and the resizers ----------------------------------------------------
 
 same_frames "Crop(0, 22, 0, -22): negative width and height from the edges" \
     'FFVideoSource("src/a.mkv").Crop(0, 22, 0, -22)' crop=320:136:0:22
@@ -127,7 +127,7 @@ same_frames "BilinearResize with src_left= and src_width= named" \
     'FFVideoSource("src/a.mkv").BilinearResize(120, 90, src_left=40, src_width=-40)' \
     crop=240:180:40:0,scale=120:90:flags=bilinear
 
-# --- formats -------------------------------------------------------------------------
+# --- formats ------------------------------------------------------------------
 
 same_frames "ConvertToYV12 on 4:2:0 changes nothing" \
     'FFVideoSource("src/a.mkv").ConvertToYV12()' null
@@ -143,7 +143,7 @@ same_frames "ConvertBits(8) on 10-bit 4:2:2" \
     'FFVideoSource("src/g.mkv").ConvertBits(8)' format=yuv422p \
     "$S/src/g.mkv"
 
-# --- frame rates and frame selection ------------------------------------------------
+# --- frame rates and frame selection ------------------------------------------
 
 same_frames "AssumeFPS(30): the same frames" \
     'FFVideoSource("src/a.mkv").AssumeFPS(30)' null
@@ -178,7 +178,7 @@ is "$(info 'FFVideoSource("src/a.mkv").SelectOdd()')" \
     "frames=37 fps=25/2 size=320x180 pix_fmt=yuv420p audio=1" \
     "SelectOdd: 37 frames at 12.5 fps"
 
-# --- geometry -------------------------------------------------------------------------
+# --- geometry -----------------------------------------------------------------
 
 same_frames "ReduceBy2" 'FFVideoSource("src/a.mkv").ReduceBy2()' \
     scale=160:90:flags=bilinear
@@ -190,7 +190,7 @@ same_frames "TurnLeft" 'FFVideoSource("src/a.mkv").TurnLeft()' \
 same_frames "TurnRight" 'FFVideoSource("src/a.mkv").TurnRight()' \
     transpose=clock
 
-# --- syntax ----------------------------------------------------------------------------
+# --- syntax -------------------------------------------------------------------
 
 same_frames "statements on lines, implicit last, a function without ( )" \
     'FFVideoSource("src/a.mkv")
@@ -237,7 +237,7 @@ Prefetch(2)' null
 grep_ok "$T/avsread.err" "LoadPlugin has no effect in the built-in interpreter" \
     "LoadPlugin: a note in the log"
 
-# --- audio -----------------------------------------------------------------------------
+# --- audio --------------------------------------------------------------------
 
 # The script's audio samples, stream by stream: "audio SLOT SAMPLES".
 audio_of() {
@@ -275,7 +275,7 @@ printf 'AviSource("src/a.mkv") + AviSource("src/st.mkv")\n' >"$S/a2.avs"
 grep_ok "$T/a2.err" "st\.mkv: its audio 0 \(6 channels, 48000 Hz\) is not as the script's first file's \(2 channels, 48000 Hz\)" \
     "files whose audio differs: the one that differs is named"
 
-# --- errors ------------------------------------------------------------------------------
+# --- errors -------------------------------------------------------------------
 
 # error_is DESC SCRIPT-TEXT ERE: avsread fails with a message matching ERE.
 error_is() {
@@ -308,7 +308,7 @@ error_is "a crop outside the picture" \
     'FFVideoSource("src/a.mkv").Crop(0, 0, 400, 0)' \
     'e\.avs:1:28: Crop: the area 400x180 at 0,0 is outside the 320x180 picture'
 
-# --- frame ranges ----------------------------------------------------------------------
+# --- frame ranges -------------------------------------------------------------
 
 printf 'a = FFVideoSource("src/a.mkv")\na.Trim(0, 29) + a.Trim(40, 0).FlipVertical()\n' \
     >"$S/r.avs"
@@ -376,7 +376,7 @@ ok "... a range of it read alone, by reading on" \
     sh -c 'cmp -s "$1" "$2" && ! grep -q sought "$3"' _ "$T/part" "$T/want" \
     "$T/v.err"
 
-# --- scene detection -----------------------------------------------------------------
+# --- scene detection ----------------------------------------------------------
 
 printf 'src = FFVideoSource("src/a.mkv")\nsrc.Trim(10, 0).Crop(0, 22, 0, -22)\n' \
     >"$S/film.avs"
@@ -403,7 +403,7 @@ audio_seconds() {
 	    awk -F, '$1 != "N/A" && $1 != "" { e = $1 + $2 } END { printf "%.3f\n", e }'
 }
 
-# --- distenc ------------------------------------------------------------------------------
+# --- distenc ------------------------------------------------------------------
 
 mkdir -p "$T/in"
 cp "$S/src/a.mkv" "$T/in/film.mkv"
