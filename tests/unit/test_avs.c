@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +18,7 @@
 
 #include "avs.h"
 
-static char	dir[PATH_MAX];
+static char	*dir;		/* the test's folder, made by setup */
 static char	probed[1024];
 
 /* The made-up source every script opens. */
@@ -541,7 +540,7 @@ setup(void **state)
 	(void)state;
 	if ((p = mkdtemp(tmpl)) == NULL)
 		return -1;
-	if (realpath(p, dir) == NULL)
+	if ((dir = realpath(p, NULL)) == NULL)
 		return -1;
 	return 0;
 }
@@ -549,11 +548,16 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	cmd[128];
+	char	*cmd;
+	int	 rv;
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	if (asprintf(&cmd, "rm -rf '%s'", dir) == -1)
+		return -1;
+	rv = system(cmd) == 0 ? 0 : -1;
+	free(cmd);
+	free(dir);
+	return rv;
 }
 
 int
