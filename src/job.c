@@ -166,8 +166,6 @@ job_analyse(struct job_ctx *c)
 	struct crop		*k = &r->crop;
 
 	job_stage(c, JOB_PROBE);
-	if (job_is_script(j->source))
-		return job_fail(c, 0, "AviSynth scripts are not supported yet");
 	if (media_probe(j->source, &c->mi, &c->err) != 0)
 		return job_fail_err(c);
 	r->src_width = c->mi.width;

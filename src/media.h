@@ -40,13 +40,18 @@ struct media_info {
 	int			 nsubtitle;
 	int			 nattachment;
 	int			 nchapter;
+	int			 script;	/* an AviSynth script */
 };
 
 int	 media_probe(const char *, struct media_info *, char **);
 void	 media_quiet(void);
 char	*media_error(int);
 
-/* A demuxer with a video decoder and, optionally, audio decoders. */
+struct media_script;
+struct script_audio;
+
+/* A demuxer with a video decoder and, optionally, audio decoders; or an
+ * AviSynth script, whose streams fmt describes. */
 struct media_source {
 	AVFormatContext	*fmt;
 	AVCodecContext	*vdec;
@@ -59,6 +64,8 @@ struct media_source {
 	int64_t		 vframes;	/* video frames decoded */
 	int64_t		 last_pts;	/* last video pts, in stream tb */
 	int64_t		 last_dur;
+	struct media_script *script;
+	struct script_audio *saudio;
 };
 
 /* What a pass over a source does with each frame and packet. */
@@ -79,7 +86,45 @@ int	 source_run(struct media_source *, const struct media_sink *,
 int	 source_sample(struct media_source *, int64_t, int, AVFrame *,
 	    char **);
 int	 source_key_before(struct media_source *, int64_t, int64_t);
+int	 source_next(struct media_source *, AVFrame *, char **);
 void	 source_close(struct media_source *);
+AVCodecContext *source_decoder(AVStream *, int, char **);
+
+/*
+ * AviSynth scripts (media_avs*.c): a script's clip and any range of its
+ * frames, read frame-exactly.  script_open tells the clip's frames, rate,
+ * size and format; script_seek(n) makes frame n the next script_read
+ * gives (each frame's pts is its number); script_range reads [first,
+ * last) to a callback, for a chunk.  A script opened with source_open is
+ * a media_source whose fmt describes the script's video and audio.  The
+ * scene-detection script of a script is avs_scd_script (avs.h).
+ */
+struct media_script_info {
+	int64_t			 frames;
+	AVRational		 fps;
+	int			 width;
+	int			 height;
+	enum AVPixelFormat	 pix_fmt;
+	AVRational		 sar;		/* 0/1: square, unknown */
+	int			 has_audio;
+};
+int	 media_is_script(const char *);
+int	 media_script_probe(const char *, struct media_info *, char **);
+struct avs_source_info;
+int	 media_script_source_probe(const char *, struct avs_source_info *,
+	    char **);
+struct media_script *script_open(const char *, int,
+	    struct media_script_info *, char **);
+int	 script_read(struct media_script *, AVFrame *, char **);
+int	 script_seek(struct media_script *, int64_t, char **);
+int	 script_range(const char *, int64_t, int64_t, int,
+	    int (*)(void *, AVFrame *), void *, volatile int *, char **);
+void	 script_close(struct media_script *);
+int	 script_source_open(struct media_source *, const char *, int, int,
+	    char **);
+int	 script_source_run(struct media_source *, const struct media_sink *,
+	    volatile int *, char **);
+void	 script_source_close(struct media_source *);
 
 /* Decoded pictures made ready for an encoder: cropped, scaled, converted. */
 struct media_picture;

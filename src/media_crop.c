@@ -115,10 +115,11 @@ media_crop(const char *path, const struct media_info *mi,
 	memset(out, 0, sizeof(*out));
 	if (prof->crop == CROP_MANUAL)
 		return crop_manual(mi, prof, out, why, whylen, cause);
-	if (prof->crop == CROP_OFF || mi->duration <= 0) {
+	if (prof->crop == CROP_OFF || mi->duration <= 0 || mi->script) {
 		crop_even(mi, out);
 		snprintf(why, whylen, "%s", prof->crop == CROP_OFF ?
-		    "cropping off" : "duration unknown, not cropping");
+		    "cropping off" : mi->script ? "a script crops itself, "
+		    "not cropping" : "duration unknown, not cropping");
 		return 0;
 	}
 	if (source_open(&src, path, prof->threads, 0, cause) != 0)

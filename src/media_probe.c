@@ -209,6 +209,8 @@ media_probe(const char *path, struct media_info *mi, char **cause)
 	AVStream	*st;
 	int		 idx;
 
+	if (media_is_script(path))
+		return media_script_probe(path, mi, cause);
 	memset(mi, 0, sizeof(*mi));
 	if (probe_open(path, &fmt, cause) != 0)
 		return -1;

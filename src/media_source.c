@@ -12,7 +12,7 @@
 #include "xmalloc.h"
 
 /* Open a decoder for stream st with up to threads threads. */
-static AVCodecContext *
+AVCodecContext *
 source_decoder(AVStream *st, int threads, char **cause)
 {
 	const AVCodec	*codec;
@@ -50,6 +50,9 @@ source_open(struct media_source *src, const char *path, int threads,
 	unsigned int	 i;
 	int		 ret;
 
+	if (media_is_script(path))
+		return script_source_open(src, path, threads, with_audio,
+		    cause);
 	memset(src, 0, sizeof(*src));
 	if ((ret = avformat_open_input(&src->fmt, path, NULL, NULL)) < 0) {
 		xasprintf(cause, "cannot open: %s", media_error(ret));
@@ -97,6 +100,10 @@ source_close(struct media_source *src)
 {
 	int	i;
 
+	if (src->script != NULL) {
+		script_source_close(src);
+		return;
+	}
 	for (i = 0; i < src->naudio; i++)
 		avcodec_free_context(&src->adec[i]);
 	avcodec_free_context(&src->vdec);
@@ -233,6 +240,8 @@ source_run(struct media_source *src, const struct media_sink *sink,
 	int		 ret, slot, rv = 0;
 
 	*cause = NULL;
+	if (src->script != NULL)
+		return script_source_run(src, sink, stop, cause);
 	while (rv == 0) {
 		if (stop != NULL && *stop) {
 			xasprintf(cause, "interrupted");
@@ -328,6 +337,10 @@ source_sample(struct media_source *src, int64_t ts, int how, AVFrame *frame,
 	unsigned int	 i;
 	int		 ret;
 
+	if (src->script != NULL) {
+		xasprintf(cause, "sampling is not done on scripts");
+		return -1;
+	}
 	for (i = 0; i < src->fmt->nb_streams; i++)
 		if ((int)i != src->vindex)
 			src->fmt->streams[i]->discard = AVDISCARD_ALL;
@@ -370,4 +383,47 @@ source_key_before(struct media_source *src, int64_t ts, int64_t pts)
 	e = avformat_index_get_entry_from_timestamp(st, target,
 	    AVSEEK_FLAG_BACKWARD);
 	return e != NULL && e->timestamp <= pts;
+}
+
+/* The next video frame in order: 1, 0 at the end, -1 on error. */
+int
+source_next(struct media_source *src, AVFrame *frame, char **cause)
+{
+	AVPacket	*pkt = src->pkt;
+	int		 ret;
+
+	for (;;) {
+		ret = avcodec_receive_frame(src->vdec, frame);
+		if (ret == 0 && ((frame->flags & AV_FRAME_FLAG_CORRUPT) ||
+		    frame->decode_error_flags != 0)) {
+			xasprintf(cause, "damaged or truncated: corrupt frame "
+			    "%lld", (long long)src->vframes);
+			av_frame_unref(frame);
+			return -1;
+		}
+		if (ret == 0) {
+			frame->pts = frame->best_effort_timestamp;
+			src->vframes++;
+			return 1;
+		}
+		if (ret == AVERROR_EOF)
+			return 0;
+		if (ret != AVERROR(EAGAIN)) {
+			xasprintf(cause, "decoding: %s", media_error(ret));
+			return -1;
+		}
+		while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
+		    pkt->stream_index != src->vindex)
+			av_packet_unref(pkt);
+		if (ret < 0) {
+			avcodec_send_packet(src->vdec, NULL);
+			continue;
+		}
+		ret = avcodec_send_packet(src->vdec, pkt);
+		av_packet_unref(pkt);
+		if (ret < 0 && ret != AVERROR_INVALIDDATA) {
+			xasprintf(cause, "decoding: %s", media_error(ret));
+			return -1;
+		}
+	}
 }

@@ -5,7 +5,7 @@
 # --help, --version, an unknown option, a bad --node, no input, an unknown
 # profile and a bad config file; --dump-config, --crop-only, per-job logs
 # in log_dir, a name with a newline kept on one log line, an AviSynth
-# script refused.
+# script whose source is missing.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -144,6 +144,6 @@ ok "the newline is written as \\012 in the log lines and the summary" \
 
 echo 'FFVideoSource("x.mkv")' >"$T/in3/script.avs"
 run_distenc -c "$TESTCONF" -o "$T/outavs" -s "$T/stats" "$T/in3/script.avs"
-ok "an .avs script fails: \"AviSynth scripts are not supported yet\"" \
-    sh -c '[ "$1" = 1 ] && grep -q "script.avs: AviSynth scripts are not supported yet" "$2"' \
+ok "an .avs script whose source is missing fails, naming the line and the file" \
+    sh -c '[ "$1" = 1 ] && grep -q "script.avs: .*script.avs:1:1: FFVideoSource: .*/in3/x.mkv: cannot open: No such file" "$2"' \
     _ "$DE_RC" "$DE_OUT"

@@ -1,0 +1,207 @@
+/*
+ * Reaching a frame of a script: a one-chain script over a source of
+ * constant rate starts its source at the keyframe before the frame it
+ * needs, the frame numbered by its time; a spliced one opens the piece
+ * that holds the frame and does the same; others read on (from the start
+ * when the frame is behind).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <libavfilter/buffersrc.h>
+
+#include "avs.h"
+#include "log.h"
+#include "media.h"
+#include "media_avs.h"
+#include "xmalloc.h"
+
+#define SEEK_AHEAD	250	/* read on rather than seek up to this */
+#define SEEK_TRIES	5
+
+/*
+ * Decode from a seek until a keyframe, and tell its number in the source
+ * from its time: 0, or 1 when its time is not on the frame grid.
+ */
+static int
+seek_keyframe(struct media_source *src, const struct script_timing *t,
+    AVFrame *f, int64_t *num)
+{
+	double	x;
+	char	*err = NULL;
+
+	for (;;) {
+		if (source_next(src, f, &err) != 1) {
+			free(err);
+			return 1;	/* corrupt before a keyframe, or end */
+		}
+		if (f->key_frame && f->pts != AV_NOPTS_VALUE)
+			break;
+		av_frame_unref(f);
+	}
+	x = (f->pts - t->first_pts) * av_q2d(t->tb) * av_q2d(t->fps);
+	*num = llround(x);
+	if (fabs(x - *num) > 0.25 || *num < 0) {
+		av_frame_unref(f);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Seek input i to a keyframe at or before its frame k and send that frame
+ * into the graph with its number: 0, or 1 when the source cannot be
+ * sought by frame number.
+ */
+static int
+seek_input(struct media_script *s, int i, int64_t k, char **cause)
+{
+	struct script_input	*in = &s->in[i];
+	struct script_timing	 t;
+	AVFrame			*f = in->src.frame;
+	int64_t			 back = 0, num, ts;
+	int			 tries, ret;
+
+	if (script_timing(s->plan->inputs[i], &t) != 0 || !t.regular)
+		return 1;
+	for (tries = 0; tries < SEEK_TRIES; tries++) {
+		ts = t.first_pts + av_rescale_q(k - back > 0 ? k - back : 0,
+		    av_inv_q(t.fps), t.tb);
+		if (av_seek_frame(in->src.fmt, in->src.vindex, ts,
+		    AVSEEK_FLAG_BACKWARD) < 0)
+			return 1;
+		avcodec_flush_buffers(in->src.vdec);
+		if (seek_keyframe(&in->src, &t, f, &num) != 0)
+			return 1;
+		if (num <= k)
+			break;
+		av_frame_unref(f);
+		back = back == 0 ? 2 * SEEK_AHEAD : back * 4;
+	}
+	if (tries == SEEK_TRIES)
+		return 1;
+	in->n = num;
+	f->pts = in->n++;
+	ret = av_buffersrc_add_frame_flags(in->buf, f, 0);
+	av_frame_unref(f);
+	if (ret < 0) {
+		xasprintf(cause, "%s: filtering: %s", s->path,
+		    media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the graph on to its frame n (its pts) and keep it as the
+ * script's frame global, for the next read. */
+static int
+seek_pending(struct media_script *s, int64_t n, int64_t global,
+    char **cause)
+{
+	AVFrame	*f;
+	int	 ret;
+
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	while ((ret = script_pull(s, f, 0, cause)) == 1 && f->pts < n)
+		av_frame_unref(f);
+	if (ret == 1 && f->pts == n) {
+		s->pending = f;
+		s->next = global;
+		return 0;
+	}
+	av_frame_free(&f);
+	return ret < 0 ? -1 : 1;
+}
+
+/*
+ * Open piece k with its frame n the next read: its source started at the
+ * keyframe before, when that is worth it and can be done, else read on
+ * from the piece's start.
+ */
+int
+piece_open(struct media_script *s, int k, int64_t n, char **cause)
+{
+	const struct avs_segment	*g = &s->plan->segs[k];
+	int64_t				 at = n * g->mul + g->add;
+	int				 ret;
+
+	if (script_build(s, k, cause) != 0)
+		return -1;
+	if (at > SEEK_AHEAD) {
+		if ((ret = seek_input(s, g->input, at, cause)) < 0)
+			return -1;
+		if (ret == 1 && script_build(s, k, cause) != 0)
+			return -1;
+		if (ret == 0)
+			log_debug("%s: piece %d sought to its frame %lld",
+			    s->path, k, (long long)n);
+	}
+	if ((ret = seek_pending(s, n, s->seg_base + n, cause)) == 1)
+		xasprintf(cause, "%s: piece %d has no frame %lld", s->path, k,
+		    (long long)n);
+	return ret == 0 ? 0 : -1;
+}
+
+/* Jump to frame n of a one-chain script, or of a spliced one: 0, 1 when
+ * it cannot be done (the reader then reads on from the start), -1 on
+ * error. */
+static int
+script_jump(struct media_script *s, int64_t n, char **cause)
+{
+	const struct avs_plan	*p = s->plan;
+	int64_t			 base = 0;
+	int			 i, ret;
+
+	if (p->nsegs > 0) {
+		for (i = 0; i < p->nsegs - 1 && n >= base + p->segs[i].frames;
+		    i++)
+			base += p->segs[i].frames;
+		return piece_open(s, i, n - base, cause);
+	}
+	for (i = 0; i < p->ninputs && !p->video[i]; i++)
+		;
+	if (i == p->ninputs || script_start(s, cause) != 0)
+		return -1;
+	ret = seek_input(s, i, n * p->seek_mul + p->seek_add, cause);
+	if (ret == 0)
+		ret = seek_pending(s, n, n, cause);
+	if (ret == 0)
+		log_debug("%s: sought to frame %lld", s->path, (long long)n);
+	else if (ret == 1 && script_start(s, cause) != 0)
+		return -1;
+	return ret;
+}
+
+/* Make frame n the next one read, frame-exactly: by seeking when the
+ * script allows it, else by reading on (from the start when n is
+ * behind). */
+int
+script_seek(struct media_script *s, int64_t n, char **cause)
+{
+	AVFrame	*f;
+	int	 ret = 1;
+
+	if (s->plus != NULL || n == s->next) {
+		s->next = s->plus != NULL ? n : s->next;
+		return 0;
+	}
+	if ((s->plan->seekable || s->plan->nsegs > 0) &&
+	    (n < s->next || n - s->next > SEEK_AHEAD)) {
+		if ((ret = script_jump(s, n, cause)) <= 0)
+			return ret;
+		ret = 1;
+	} else if (n < s->next && script_start(s, cause) != 0)
+		return -1;
+	if ((f = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
+	while (s->next < n && (ret = script_read(s, f, cause)) == 1)
+		av_frame_unref(f);
+	av_frame_free(&f);
+	if (ret == 0)
+		xasprintf(cause, "%s: frame %lld is past the end", s->path,
+		    (long long)n);
+	return ret == 1 ? 0 : -1;
+}

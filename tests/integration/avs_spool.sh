@@ -1,0 +1,55 @@
+#!/bin/sh
+#
+# AviSynth scripts in distencd's spool: a script is a job of its own and is
+# encoded; a change to the file it reads makes no new job; a script whose
+# source is missing fails with its line.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+
+plan 6
+need_tools
+need_distencd
+
+# No AviSynth+ here, even if one is installed: the built-in interpreter.
+LD_LIBRARY_PATH=$T/no-avisynth
+export LD_LIBRARY_PATH
+
+CONF=$T/d.conf
+clip letterbox "$T/clips/a.mkv"
+write_dconf "$CONF"
+start_daemon "$CONF"
+wait_until 15 test -s "$DSTATUS/distencd.json" ||
+    diag "no $DSTATUS/distencd.json after 15 s"
+
+# drop NAME TEXT: a script moved into the spool at once.
+drop() {
+	mkdir -p "$T/tmp"
+	printf '%s\n' "$2" >"$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$1"
+}
+
+drop film.avs "FFVideoSource(\"$T/clips/a.mkv\")
+Trim(0, 24)
+Crop(0, 22, 0, -22)"
+job_wait_state 120 film.avs done failed
+is "$(job_get film.avs state)" done "a script in the spool is encoded"
+is "$(video_size "$DOUT/film.mkv") $(frame_count "$DOUT/film.mkv")" \
+    "320x136 25" "the output has the script's size and 25 frames"
+
+# The script's source changes: the script itself did not, so no new job.
+clip pillarbox "$T/clips/b.mkv"
+cp "$T/clips/b.mkv" "$T/clips/a.mkv"
+sleep $((${DCONF_SETTLE:-2} + ${DCONF_POLL:-2} * 2 + 1))
+is "$(jobs_table | grep -c "'film.avs'")" 1 \
+    "a change to the script's source makes no new job"
+
+drop lost.avs 'FFVideoSource("gone.mkv")'
+job_wait_state 60 lost.avs failed done
+is "$(job_get lost.avs state)" failed "a script whose source is missing fails"
+ok "its error names the script's line and the missing file" \
+    sh -c 'printf "%s\n" "$1" | grep -q "lost.avs:1:1: FFVideoSource: .*/gone.mkv: cannot open"' \
+    _ "$(job_get lost.avs error)"
+
+stop_daemon
+is "$DRC" 0 "SIGTERM: the daemon exits 0"
