@@ -86,6 +86,12 @@ x265_set_colour(struct encoder *e, const struct media_info *mi, char **cause)
 		p->vui.matrixCoeffs = mi->space;
 		p->vui.bEnableVideoFullRangeFlag = mi->range == AVCOL_RANGE_JPEG;
 	}
+	if (mi->sar.num > 0 && mi->sar.num != mi->sar.den) {
+		/* Anamorphic pictures keep their shape on any player. */
+		p->vui.aspectRatioIdc = X265_EXTENDED_SAR;
+		p->vui.sarWidth = mi->sar.num;
+		p->vui.sarHeight = mi->sar.den;
+	}
 	if (mi->has_mastering && m->has_primaries && m->has_luminance) {
 		snprintf(buf, sizeof(buf), "G(%d,%d)B(%d,%d)R(%d,%d)"
 		    "WP(%d,%d)L(%lld,%lld)",

@@ -41,6 +41,7 @@ struct media_info {
 	int			 nattachment;
 	int			 nchapter;
 	int			 script;	/* an AviSynth script */
+	AVRational		 sar;		/* 0/1: square, unknown */
 };
 
 int	 media_probe(const char *, struct media_info *, char **);

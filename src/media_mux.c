@@ -119,6 +119,9 @@ mux_add_video(struct media_mux *m, const AVStream *in,
 	st->codecpar->color_trc = mi->trc;
 	st->codecpar->color_space = mi->space;
 	st->codecpar->color_range = mi->range;
+	if (st->codecpar->sample_aspect_ratio.num <= 0)
+		st->codecpar->sample_aspect_ratio = mi->sar;
+	st->sample_aspect_ratio = st->codecpar->sample_aspect_ratio;
 	st->avg_frame_rate = fps;
 	st->time_base = mi->tb;
 	if (mi->has_mastering) {

@@ -198,6 +198,9 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	mi->trc = par->color_trc;
 	mi->space = par->color_space;
 	mi->range = par->color_range;
+	mi->sar = av_guess_sample_aspect_ratio(fmt, st, NULL);
+	if (mi->sar.num <= 0 || mi->sar.den <= 0)
+		mi->sar = (AVRational){ 0, 1 };
 	return 0;
 }
 

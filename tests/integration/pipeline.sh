@@ -9,7 +9,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 32
+plan 34
 need_tools
 need_distenc
 
@@ -93,3 +93,14 @@ if [ "$(probe_stream "$dst" v:0 codec_name)" = hevc ] &&
 else
 	fail "the replaced output is complete and alone"
 fi
+
+# An anamorphic source (720x480 shown at 16:9) keeps its sample aspect
+# ratio, in the container and in the HEVC bitstream's VUI.
+ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=720x480:rate=25:duration=1 \
+    -vf setsar=32/27 -c:v libx264 -preset ultrafast "$T/ana.mkv"
+run_distenc -c "$TESTCONF" -o "$T/out-ana" "$T/ana.mkv"
+is "$(probe_stream "$T/out-ana/ana.mkv" v:0 sample_aspect_ratio)" 32:27 \
+    "an anamorphic source keeps its sample aspect ratio (32:27)"
+ok "...in the HEVC bitstream too (VUI sar 32:27)" sh -c \
+    'ffmpeg -nostdin -v trace -i "$1" -c:v copy -bsf:v trace_headers -f null - 2>&1 |
+	grep -Eq "sar_width .* = 32\$" ' _ "$T/out-ana/ana.mkv"
