@@ -20,7 +20,10 @@ enum job_stage {
 	JOB_PASS1,
 	JOB_PASS2,
 	JOB_VERIFY,
-	JOB_PUBLISH
+	JOB_PUBLISH,
+	JOB_SCENES,		/* chunked: scene changes and plan */
+	JOB_CHUNKS,		/* chunked: encoding the chunks */
+	JOB_JOIN		/* chunked: joining them */
 };
 
 struct job_progress {
@@ -60,6 +63,7 @@ struct job {
 	const char		*source;
 	const char		*output;	/* final path */
 	const char		*log;		/* job log, NULL: from log_dir */
+	const char		*id;		/* job id, NULL: from source */
 	const struct config	*conf;
 	const struct profile	*prof;
 	int			 overwrite;

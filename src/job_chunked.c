@@ -1,0 +1,602 @@
+/*
+ * A chunked job on one host: the plan, then up to parallel_encodes (else
+ * jobs) chunk encoders at once, each a forked process with its own
+ * threads, longest chunk first; a failed chunk is tried once more; then
+ * the chunks are joined.  Chunks already encoded and verified (by an
+ * earlier run that was stopped or killed) are reused, never encoded
+ * twice: a chunk is written under a temporary name and renamed only once
+ * its frame count is verified.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chunk.h"
+#include "fsutil.h"
+#include "job_chunked.h"
+#include "job_local.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define CHUNK_ATTEMPTS	2
+
+/* One chunk's encoder process. */
+struct chunk_run {
+	pid_t	pid;		/* 0: not running */
+	int	attempts;
+	int	done;
+};
+
+/* The file a failed chunk encoder leaves its reason in. */
+static char *
+chunk_failed_path(const struct job_ctx *c, size_t k)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/chunk-%04zu.failed", c->workdir, k);
+	return path;
+}
+
+/* The temporary name of chunk k written by this process. */
+static char *
+chunk_tmp_path(const struct job_ctx *c, size_t k)
+{
+	char	*path, host[256];
+
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "host");
+	host[sizeof(host) - 1] = '\0';
+	xasprintf(&path, "%s/.chunk-%04zu.%s.%ld.tmp.mkv", c->workdir, k,
+	    host, (long)getpid());
+	return path;
+}
+
+/* Whether the file of chunk k exists and decodes to its frame count. */
+int
+chunked_have(struct job_ctx *c, const struct plan *p, size_t k)
+{
+	struct verify_expect	 ex;
+	char			*path, *cause = NULL;
+	int			 rv;
+
+	path = chunked_path(c, k);
+	if (access(path, F_OK) == -1) {
+		free(path);
+		return 0;
+	}
+	memset(&ex, 0, sizeof(ex));
+	ex.frames = p->chunks[k].frames;
+	ex.fps = c->mi.fps;
+	ex.width = c->job->res.width;
+	ex.height = c->job->res.height;
+	rv = media_verify(path, &ex, c->job->stop, &cause) == 0;
+	if (!rv) {
+		log_warnx("chunk %zu: %s: %s; encoding it again", k, path,
+		    cause);
+		unlink(path);
+	}
+	free(cause);
+	free(path);
+	return rv;
+}
+
+/* Write an encoded packet of a chunk. */
+static int
+chunk_packet(struct job_ctx *c, const struct enc_packet *ep, AVRational tb)
+{
+	AVPacket	*pkt;
+	int		 rv;
+
+	c->vbytes += ep->size;
+	if ((pkt = av_packet_alloc()) == NULL ||
+	    av_new_packet(pkt, ep->size) < 0)
+		fatalx("av_new_packet");
+	memcpy(pkt->data, ep->data, ep->size);
+	pkt->pts = ep->pts;
+	pkt->dts = ep->dts;
+	pkt->duration = av_rescale_q(1, av_inv_q(c->mi.fps), tb);
+	if (ep->key)
+		pkt->flags |= AV_PKT_FLAG_KEY;
+	rv = mux_write(c->mux, 0, pkt, tb, &c->err);
+	av_packet_free(&pkt);
+	return rv;
+}
+
+/* Send a frame (NULL: the end) and write what comes out. */
+static int
+chunk_step(struct job_ctx *c, AVFrame *f, AVRational tb)
+{
+	struct enc_packet	ep;
+	int			ret;
+
+	if (c->ops->send(c->enc, f, &c->err) != 0)
+		return -1;
+	while ((ret = c->ops->receive(c->enc, &ep, &c->err)) == 1)
+		if (chunk_packet(c, &ep, tb) != 0)
+			return -1;
+	return ret;
+}
+
+/* The chunk file's muxer, its one stream from the encoder. */
+static int
+chunk_mux(struct job_ctx *c, const char *tmp)
+{
+	AVFormatContext		*none;
+	AVCodecParameters	*par;
+	const uint8_t		*hdr;
+	int			 size;
+
+	if ((none = avformat_alloc_context()) == NULL ||
+	    (par = avcodec_parameters_alloc()) == NULL)
+		fatalx("avformat_alloc_context");
+	c->mux = mux_open(tmp, none, &c->err);
+	avformat_free_context(none);
+	if (c->mux == NULL) {
+		avcodec_parameters_free(&par);
+		return -1;
+	}
+	mux_keep_timestamps(c->mux);
+	par->codec_type = AVMEDIA_TYPE_VIDEO;
+	par->codec_id = c->ops->codec;
+	par->width = c->job->res.width;
+	par->height = c->job->res.height;
+	par->format = enc_pix_fmt(c->job->res.depth);
+	c->ops->headers(c->enc, &hdr, &size);
+	if ((par->extradata = av_mallocz(size +
+	    AV_INPUT_BUFFER_PADDING_SIZE)) == NULL)
+		fatalx("av_mallocz");
+	memcpy(par->extradata, hdr, size);
+	par->extradata_size = size;
+	mux_add_video(c->mux, NULL, par, c->mi.fps, &c->mi);
+	avcodec_parameters_free(&par);
+	return mux_start(c->mux, &c->err);
+}
+
+/* Decode the chunk's frames from the source and encode them to tmp. */
+static int
+chunk_write(struct job_ctx *c, const struct chunk *ch, const char *tmp)
+{
+	struct job		*j = c->job;
+	struct chunk_reader	*r;
+	AVFrame			*f, *pic;
+	AVRational		 tb;
+	int			 ret, rv = -1;
+
+	if ((r = chunk_reader_open(j->source, 1, ch->pts, ch->frames,
+	    &c->err)) == NULL)
+		return -1;
+	tb = chunk_reader_stream(r)->time_base;
+	c->pic = picture_new(&j->res.crop, j->res.width, j->res.height,
+	    enc_pix_fmt(j->res.depth));
+	c->ep.width = j->res.width;
+	c->ep.height = j->res.height;
+	c->ep.depth = j->res.depth;
+	c->ep.fps = c->mi.fps;
+	c->ep.tb = tb;
+	c->ep.kbps = j->res.kbps;
+	c->ep.frames = ch->frames;
+	c->ep.prof = j->prof;
+	c->ep.mi = &c->mi;
+	if ((c->enc = c->ops->open(&c->ep, &c->err)) == NULL ||
+	    chunk_mux(c, tmp) != 0)
+		goto out;
+	while ((ret = chunk_reader_next(r, &f, &c->err)) == 1) {
+		if ((j->stop != NULL && *j->stop) ||
+		    picture_convert(c->pic, f, &pic, &c->err) != 0 ||
+		    chunk_step(c, pic, tb) != 0)
+			goto out;
+	}
+	if (ret == 0 && chunk_step(c, NULL, tb) == 0)
+		rv = mux_finish(c->mux, &c->err);
+out:
+	if (rv != 0 && c->err == NULL)
+		c->err = xstrdup("interrupted");
+	chunk_reader_close(r);
+	return rv;
+}
+
+/* Check a written chunk and rename it into place. */
+static int
+chunk_keep(struct job_ctx *c, const struct chunk *ch, const char *tmp,
+    const char *path)
+{
+	struct verify_expect	ex;
+
+	memset(&ex, 0, sizeof(ex));
+	ex.frames = ch->frames;
+	ex.fps = c->mi.fps;
+	ex.width = c->job->res.width;
+	ex.height = c->job->res.height;
+	if (media_verify(tmp, &ex, c->job->stop, &c->err) != 0)
+		return -1;
+	if (fs_fsync_path(tmp) == -1 || rename(tmp, path) == -1) {
+		xasprintf(&c->err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fs_fsync_path(c->workdir) == -1)
+		log_warn("flushing %s", c->workdir);
+	return 0;
+}
+
+/*
+ * Encode chunk k of plan p into its file, verified; on failure the reason
+ * is also left in chunk-NNNN.failed for whoever started this encoder.
+ */
+int
+chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
+{
+	const struct chunk	*ch = &p->chunks[k];
+	struct timespec		 t0;
+	char			*tmp, *path, *failed, *e = NULL;
+	int			 rv;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tmp = chunk_tmp_path(c, k);
+	path = chunked_path(c, k);
+	failed = chunk_failed_path(c, k);
+	unlink(failed);
+	rv = chunk_write(c, ch, tmp);
+	if (c->enc != NULL)
+		c->ops->close(c->enc);
+	c->enc = NULL;
+	mux_free(c->mux);
+	c->mux = NULL;
+	picture_free(c->pic);
+	c->pic = NULL;
+	if (rv == 0)
+		rv = chunk_keep(c, ch, tmp, path);
+	if (rv == 0)
+		log_info("chunk %zu/%zu: frames %lld-%lld, %.1fs (%.2f fps)",
+		    k + 1, p->nchunks, (long long)ch->first,
+		    (long long)(ch->first + ch->frames - 1), job_elapsed(&t0),
+		    ch->frames / job_elapsed(&t0));
+	else {
+		unlink(tmp);
+		if (fs_write_atomic(failed, c->err, strlen(c->err), &e) != 0)
+			log_warnx("%s", e);
+		free(e);
+	}
+	free(tmp);
+	free(path);
+	free(failed);
+	return rv;
+}
+
+/* The reason a chunk's encoder left, or a word on how it ended. */
+static char *
+chunk_reason(struct job_ctx *c, size_t k, int status)
+{
+	char	*path, *text = NULL, buf[1024];
+	ssize_t	 n;
+	int	 fd;
+
+	path = chunk_failed_path(c, k);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+			buf[n] = '\0';
+			text = xstrdup(buf);
+		}
+		close(fd);
+	}
+	unlink(path);
+	free(path);
+	if (text == NULL && WIFSIGNALED(status))
+		xasprintf(&text, "encoder killed by signal %d",
+		    WTERMSIG(status));
+	else if (text == NULL)
+		xasprintf(&text, "encoder exited with status %d",
+		    WEXITSTATUS(status));
+	return text;
+}
+
+/* Start chunk k's encoder process. */
+static int
+chunk_start(struct job_ctx *c, const struct plan *p, size_t k,
+    struct chunk_run *run)
+{
+	fflush(NULL);
+	switch (run[k].pid = fork()) {
+	case -1:
+		run[k].pid = 0;
+		return job_fail(c, 1, "cannot start a chunk encoder: %s",
+		    strerror(errno));
+	case 0:
+		_exit(chunked_encode(c, p, k) == 0 ? 0 : 1);
+	}
+	run[k].attempts++;
+	return 0;
+}
+
+/* A chunk encoder ended: done, to try again, or the job's failure. */
+static int
+chunk_ended(struct job_ctx *c, const struct plan *p, size_t k, int status,
+    struct chunk_run *run)
+{
+	char	*why;
+
+	run[k].pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		run[k].done = 1;
+		c->sent += p->chunks[k].frames;
+		job_report(c, 1);
+		return 0;
+	}
+	why = chunk_reason(c, k, status);
+	if (c->job->stop != NULL && *c->job->stop) {
+		free(why);
+		return -1;
+	}
+	if (run[k].attempts < CHUNK_ATTEMPTS) {
+		log_warnx("chunk %zu (frames %lld-%lld) failed: %s; trying "
+		    "again", k, (long long)p->chunks[k].first,
+		    (long long)(p->chunks[k].first + p->chunks[k].frames - 1),
+		    why);
+		free(why);
+		return 0;
+	}
+	job_fail(c, 0, "chunk %zu (frames %lld-%lld) failed %d times: %s", k,
+	    (long long)p->chunks[k].first,
+	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1),
+	    run[k].attempts, why);
+	free(why);
+	return -1;
+}
+
+/* Stop the running encoders and wait for them. */
+static void
+chunk_stop_all(const struct plan *p, struct chunk_run *run)
+{
+	size_t	k;
+	int	status;
+
+	for (k = 0; k < p->nchunks; k++)
+		if (run[k].pid > 0)
+			kill(run[k].pid, SIGTERM);
+	for (k = 0; k < p->nchunks; k++)
+		if (run[k].pid > 0) {
+			while (waitpid(run[k].pid, &status, 0) == -1 &&
+			    errno == EINTR)
+				;
+			run[k].pid = 0;
+		}
+}
+
+/* Wait for one encoder to end; its chunk, or -1 when interrupted. */
+static ssize_t
+chunk_wait(const struct plan *p, struct chunk_run *run, int *status)
+{
+	pid_t	pid;
+	size_t	k;
+
+	if ((pid = wait(status)) == -1)
+		return -1;
+	for (k = 0; k < p->nchunks; k++)
+		if (run[k].pid == pid)
+			return k;
+	return -1;
+}
+
+/* The next chunk to start in queue order, or -1. */
+static ssize_t
+chunk_next(const struct plan *p, const size_t *order,
+    const struct chunk_run *run)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nchunks; i++)
+		if (!run[order[i]].done && run[order[i]].pid == 0 &&
+		    run[order[i]].attempts < CHUNK_ATTEMPTS)
+			return order[i];
+	return -1;
+}
+
+/* Encode every chunk not yet there, up to n at once. */
+static int
+chunk_run_all(struct job_ctx *c, const struct plan *p, struct chunk_run *run,
+    const size_t *order, int n)
+{
+	ssize_t	k;
+	int	running = 0, status, rv = 0;
+
+	for (;;) {
+		while (rv == 0 && running < n && !*c->job->stop &&
+		    (k = chunk_next(p, order, run)) >= 0) {
+			if ((rv = chunk_start(c, p, k, run)) == 0)
+				running++;
+		}
+		if (running == 0)
+			break;
+		if ((k = chunk_wait(p, run, &status)) < 0) {
+			if (errno == EINTR && !*c->job->stop)
+				continue;
+			break;
+		}
+		running--;
+		if (rv == 0)
+			rv = chunk_ended(c, p, k, status, run);
+		else
+			run[k].pid = 0;
+	}
+	if (rv != 0 || *c->job->stop) {
+		chunk_stop_all(p, run);
+		if (*c->job->stop)
+			job_fail(c, 1, "interrupted");
+		return -1;
+	}
+	return 0;
+}
+
+/* How many chunk encoders run at once. */
+static int
+chunk_parallel(const struct job_ctx *c)
+{
+	const struct profile	*prof = c->job->prof;
+
+	return prof->parallel_encodes > 0 ? prof->parallel_encodes :
+	    c->job->conf->jobs;
+}
+
+/* Encode the chunks that are not there yet. */
+static int
+chunk_encode_all(struct job_ctx *c, const struct plan *p)
+{
+	struct chunk_run	*run;
+	size_t			*order, k, reused = 0;
+	int			 rv;
+
+	job_stage(c, JOB_CHUNKS);
+	run = xcalloc(p->nchunks, sizeof(*run));
+	order = xcalloc(p->nchunks, sizeof(*order));
+	for (k = 0; k < p->nchunks; k++)
+		if (chunked_have(c, p, k)) {
+			run[k].done = 1;
+			c->sent += p->chunks[k].frames;
+			reused++;
+		}
+	if (reused > 0)
+		log_info("chunks: reusing %zu verified chunk%s of %zu", reused,
+		    reused == 1 ? "" : "s", p->nchunks);
+	log_info("chunks: %zu to encode, %d at once, %d threads each",
+	    p->nchunks - reused, chunk_parallel(c), c->job->prof->threads);
+	chunk_queue(p->chunks, p->nchunks, chunk_parallel(c), order);
+	rv = chunk_run_all(c, p, run, order, chunk_parallel(c));
+	free(order);
+	free(run);
+	return rv;
+}
+
+/* Join the chunk files, in order, with the source's other streams. */
+int
+chunked_join(struct job_ctx *c, const struct plan *p)
+{
+	struct concat_spec	 cs;
+	struct audio_loudness	 loud[CHUNK_MAX_AUDIO];
+	int64_t			*frames;
+	struct stat		 sb;
+	size_t			 k;
+	int			 i, rv;
+
+	job_stage(c, JOB_JOIN);
+	memset(&cs, 0, sizeof(cs));
+	cs.chunks = xcalloc(p->nchunks, sizeof(*cs.chunks));
+	frames = xcalloc(p->nchunks, sizeof(*frames));
+	c->vbytes = 0;
+	for (k = 0; k < p->nchunks; k++) {
+		cs.chunks[k] = chunked_path(c, k);
+		frames[k] = p->chunks[k].frames;
+		if (stat(cs.chunks[k], &sb) == 0)
+			c->vbytes += sb.st_size;
+	}
+	for (i = 0; i < p->naudio; i++) {
+		loud[i].i = p->audio[i].i;
+		loud[i].lra = p->audio[i].lra;
+		loud[i].tp = p->audio[i].tp;
+		loud[i].valid = p->audio[i].valid;
+	}
+	cs.source = c->job->source;
+	cs.output = c->tmp;
+	cs.frames = frames;
+	cs.nchunks = p->nchunks;
+	cs.prof = c->job->prof;
+	cs.mi = &c->mi;
+	cs.loud = loud;
+	cs.naudio = p->naudio;
+	rv = media_concat(&cs, c->job->stop, &c->err);
+	for (k = 0; k < p->nchunks; k++)
+		free(cs.chunks[k]);
+	free(cs.chunks);
+	free(frames);
+	if (rv != 0)
+		return job_fail_err(c);
+	log_info("joined %zu chunks: %lld frames in %.1fs", p->nchunks,
+	    (long long)p->frames, job_elapsed(&c->t0));
+	return 0;
+}
+
+/* A film grain table must be readable before any chunk is started. */
+static int
+chunk_grain_table(struct job_ctx *c)
+{
+	const char	*path = c->job->prof->grain_table;
+	char		 magic[8];
+	int		 fd;
+	ssize_t		 n;
+
+	if (*path == '\0' || strcmp(c->job->prof->encoder, "aom") != 0)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return job_fail(c, 0, "film grain table %s: %s", path,
+		    strerror(errno));
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	if (n != sizeof(magic) || memcmp(magic, "filmgrn1", 8) != 0)
+		return job_fail(c, 0, "film grain table %s: not a grain table "
+		    "(no filmgrn1 header)", path);
+	return 0;
+}
+
+/* The chunked pipeline: plan, encode the chunks, join them. */
+int
+job_chunked(struct job_ctx *c)
+{
+	struct job	*j = c->job;
+	struct plan	 p;
+	int		 rv = -1;
+
+	if (j->prof->max_chunk_length > 0 &&
+	    j->prof->max_chunk_length < j->prof->min_chunk_length)
+		return job_fail(c, 0, "max_chunk_length %d is shorter than "
+		    "min_chunk_length %d", j->prof->max_chunk_length,
+		    j->prof->min_chunk_length);
+	if (chunk_grain_table(c) != 0 || chunked_workdir(c) != 0)
+		return -1;
+	job_stage(c, JOB_SCENES);
+	memset(&p, 0, sizeof(p));
+	if (chunked_plan(c, &p) != 0)
+		return -1;
+	j->res.frames = p.frames;
+	c->vspan = p.duration;
+	j->res.naudio = p.naudio;
+	log_info("plan: %zu chunks of %d frames or more, %lld frames",
+	    p.nchunks, j->prof->min_chunk_length, (long long)p.frames);
+	if (chunk_encode_all(c, &p) == 0 && chunked_join(c, &p) == 0) {
+		j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
+		    (c->vspan / 1e6);
+		rv = 0;
+	}
+	plan_clear(&p);
+	return rv;
+}
+
+/* After publication: the work directory is no longer needed. */
+void
+job_chunked_cleanup(struct job_ctx *c)
+{
+	char	*path;
+	size_t	 k;
+
+	if (c->workdir == NULL)
+		return;
+	for (k = 0;; k++) {
+		path = chunked_path(c, k);
+		if (unlink(path) == -1 && errno == ENOENT) {
+			free(path);
+			break;
+		}
+		free(path);
+	}
+	xasprintf(&path, "%s/plan", c->workdir);
+	unlink(path);
+	free(path);
+	if (rmdir(c->workdir) == -1)
+		log_warn("removing %s", c->workdir);
+}
