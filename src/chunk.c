@@ -128,7 +128,9 @@ plan_format(const struct plan *p)
 	int	 a;
 
 	xasprintf(&s, "distenc-plan 1\nkey %s\nframes %" PRId64 "\n"
-	    "duration %" PRId64 "\n", p->key, p->frames, p->duration);
+	    "duration %" PRId64 "\npicture %d %d %d %d %d %d %d\n", p->key,
+	    p->frames, p->duration, p->crop[0], p->crop[1], p->crop[2],
+	    p->crop[3], p->width, p->height, p->depth);
 	for (a = 0; a < p->naudio; a++) {
 		xasprintf(&t, "%saudio %d %.6f %.6f %.6f %d\n", s, a,
 		    p->audio[a].i, p->audio[a].lra, p->audio[a].tp,
@@ -161,6 +163,10 @@ plan_line(const char *line, struct plan *p)
 	    sscanf(line, "frames %" SCNd64, &p->frames) == 1 ||
 	    sscanf(line, "duration %" SCNd64, &p->duration) == 1)
 		return 0;
+	if (sscanf(line, "picture %d %d %d %d %d %d %d", &p->crop[0],
+	    &p->crop[1], &p->crop[2], &p->crop[3], &p->width, &p->height,
+	    &p->depth) == 7)
+		return p->width > 0 && p->height > 0 ? 0 : -1;
 	if (sscanf(line, "audio %d %lf %lf %lf %d", &n, &a.i, &a.lra, &a.tp,
 	    &a.valid) == 5) {
 		if (n != p->naudio || n >= CHUNK_MAX_AUDIO)
@@ -207,7 +213,8 @@ plan_parse(const char *text, struct plan *p, char **cause)
 			return -1;
 		}
 	}
-	if (!ended || p->nchunks == 0 || p->key[0] == '\0') {
+	if (!ended || p->nchunks == 0 || p->key[0] == '\0' ||
+	    p->width <= 0) {
 		xasprintf(cause, "incomplete plan");
 		plan_clear(p);
 		return -1;

@@ -30,6 +30,10 @@ struct plan {
 	char			 key[17];	/* settings fingerprint, hex */
 	int64_t			 frames;	/* in the source */
 	int64_t			 duration;	/* video span, microseconds */
+	int			 crop[4];	/* top, bottom, left, right */
+	int			 width;		/* encoded picture */
+	int			 height;
+	int			 depth;
 	int			 naudio;
 	struct plan_audio	 audio[CHUNK_MAX_AUDIO];
 	struct chunk		*chunks;

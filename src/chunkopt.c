@@ -27,7 +27,10 @@ static struct {
 	double		 thresh;
 	int		 downscale;
 	int		 chunkonly;	/* an option only for chunked jobs */
-} opt = { NULL, -1, -1, -1, -1, -1, -1, NULL, -1, -1, 0, 0 };
+	enum job_step	 step;
+	long		 step_chunk;
+} opt = { NULL, -1, -1, -1, -1, -1, -1, NULL, -1, -1, 0, 0, JOB_STEP_ALL,
+    -1 };
 
 /* A whole number in lo..hi, or -1 after saying why. */
 static int
@@ -59,6 +62,38 @@ chunkopt_scd(int ch, const char *arg)
 	log_warnx("--%s: %s is not %s", ch == 1007 ? "scd" : "ffmpeg-scd",
 	    arg, ch == 1007 ? "qpfile, source or script" : "0, 1 or 2");
 	return -1;
+}
+
+/* --chunk-step plan, chunk:K or join. */
+static int
+chunkopt_step(const char *arg)
+{
+	char	*end;
+
+	if (strcmp(arg, "plan") == 0)
+		opt.step = JOB_STEP_PLAN;
+	else if (strcmp(arg, "join") == 0)
+		opt.step = JOB_STEP_JOIN;
+	else if (strncmp(arg, "chunk:", 6) == 0 && arg[6] != '\0') {
+		opt.step = JOB_STEP_CHUNK;
+		opt.step_chunk = strtol(arg + 6, &end, 10);
+		if (*end != '\0' || opt.step_chunk < 0) {
+			log_warnx("--chunk-step: bad chunk number in %s", arg);
+			return -1;
+		}
+	} else {
+		log_warnx("--chunk-step: %s is not plan, chunk:K or join", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* A job's unit of work from --chunk-step. */
+void
+chunkopt_job(struct job *j)
+{
+	j->step = opt.step;
+	j->step_chunk = opt.step_chunk;
 }
 
 /* Take one option; 0, or -1 for a bad value. */
@@ -110,6 +145,8 @@ chunkopt_parse(int ch, const char *arg)
 	case 1011:
 		return (opt.max = chunkopt_int("max-chunk-length", arg, 0,
 		    1000000)) < 0 ? -1 : 0;
+	case 1013:
+		return chunkopt_step(arg);
 	}
 	return 0;
 }

@@ -24,12 +24,15 @@
 	{ "scdthresh",		required_argument, NULL, 1009 }, \
 	{ "downscale-scd",	no_argument,	   NULL, 1010 }, \
 	{ "max-chunk-length",	required_argument, NULL, 1011 }, \
-	{ "scenes-only",	no_argument,	   NULL, 1012 }
+	{ "scenes-only",	no_argument,	   NULL, 1012 }, \
+	{ "chunk-step",		required_argument, NULL, 1013 }
 
 #define CHUNKOPT_SCENES_ONLY	1012
 
 int	 chunkopt_parse(int, const char *);
 int	 chunkopt_apply(struct profile *, char *const *, int);
+struct job;
+void	 chunkopt_job(struct job *);
 int	 chunkopt_scenes_only(const struct profile *, char *const *, int);
 
 #endif

@@ -114,6 +114,8 @@ usage_text(FILE *fp)
 "      --ffmpeg-scd 0|1|2  the same as qpfile, source, script\n"
 "      --scdthresh X       scene detection threshold (default 0.3)\n"
 "      --downscale-scd     detect scenes on frames halved in size\n"
+"      --chunk-step STEP   one unit of the work: plan, chunk:K (the plan\n"
+"                          and chunk K) or join (all chunks there)\n"
 "\n"
 "Exit status: 0 when every input was encoded or skipped, 1 when any\n"
 "failed, 2 for a usage or configuration error.\n");
@@ -290,6 +292,7 @@ run_start(struct input *in, const struct config *conf,
 	in->job.conf = conf;
 	in->job.prof = prof;
 	in->job.overwrite = overwrite;
+	chunkopt_job(&in->job);
 	if (in->error != NULL) {
 		in->finished = 1;
 		in->w.state = WORKER_FAILED;

@@ -704,6 +704,11 @@ job_run(struct job *j)
 		rv = job_fail(c, 0, "no encoder %s", j->prof->encoder);
 	else
 		rv = job_analyse(c);
+	if (rv == 0 && j->prof->chunked && (j->step == JOB_STEP_PLAN ||
+	    j->step == JOB_STEP_CHUNK)) {
+		rv = job_chunked_step(c);
+		goto done;
+	}
 	if (rv == 0 && !j->prof->chunked)
 		rv = job_stats(c);
 	if (rv == 0)
@@ -722,6 +727,7 @@ job_run(struct job *j)
 		rv = job_publish(c);
 	if (rv == 0 && j->prof->chunked)
 		job_chunked_cleanup(c);
+done:
 	if (rv != 0 && j->stop != NULL && *j->stop) {
 		free(j->error);
 		j->error = xstrdup("interrupted");
@@ -741,6 +747,13 @@ job_summary(const struct job *j, char *buf, size_t len)
 	size_t			 off;
 	int			 i;
 
+	if (j->step == JOB_STEP_PLAN || j->step == JOB_STEP_CHUNK) {
+		if (j->step == JOB_STEP_PLAN)
+			snprintf(buf, len, "plan ready");
+		else
+			snprintf(buf, len, "chunk %ld ready", j->step_chunk);
+		return;
+	}
 	off = snprintf(buf, len, "crop %d:%d:%d:%d -> %dx%d, %d-bit",
 	    r->crop.top, r->crop.bottom, r->crop.left, r->crop.right,
 	    r->width, r->height, r->depth);

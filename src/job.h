@@ -26,6 +26,14 @@ enum job_stage {
 	JOB_JOIN		/* chunked: joining them */
 };
 
+/* What to do of a chunked job: all of it, or one unit of its work. */
+enum job_step {
+	JOB_STEP_ALL,
+	JOB_STEP_PLAN,		/* the plan only */
+	JOB_STEP_CHUNK,		/* the plan (made or read) and chunk k */
+	JOB_STEP_JOIN		/* join chunks that are all there, publish */
+};
+
 struct job_progress {
 	enum job_stage	 stage;
 	int64_t		 frame;
@@ -64,6 +72,8 @@ struct job {
 	const char		*output;	/* final path */
 	const char		*log;		/* job log, NULL: from log_dir */
 	const char		*id;		/* job id, NULL: from source */
+	enum job_step		 step;		/* chunked jobs */
+	long			 step_chunk;	/* JOB_STEP_CHUNK: which */
 	const struct config	*conf;
 	const struct profile	*prof;
 	int			 overwrite;

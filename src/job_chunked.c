@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -58,6 +59,42 @@ chunk_tmp_path(const struct job_ctx *c, size_t k)
 	xasprintf(&path, "%s/.chunk-%04zu.%s.%ld.tmp.mkv", c->workdir, k,
 	    host, (long)getpid());
 	return path;
+}
+
+/*
+ * Remove the temporary chunk files this host's encoders left when they
+ * were killed: those whose process is gone.  Other hosts' are theirs.
+ */
+static void
+chunk_clean_stale(const struct job_ctx *c)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		 host[256], *path, *p;
+	long		 pid;
+	size_t		 hl;
+
+	if (gethostname(host, sizeof(host)) == -1 ||
+	    (dp = opendir(c->workdir)) == NULL)
+		return;
+	host[sizeof(host) - 1] = '\0';
+	hl = strlen(host);
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, ".chunk-", 7) != 0 ||
+		    (p = strchr(de->d_name + 7, '.')) == NULL ||
+		    strncmp(p + 1, host, hl) != 0 || p[hl + 1] != '.')
+			continue;
+		pid = strtol(p + hl + 2, &p, 10);
+		if (pid <= 0 || strcmp(p, ".tmp.mkv") != 0 ||
+		    kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		xasprintf(&path, "%s/%s", c->workdir, de->d_name);
+		log_info("removing %s, left by an encoder that was stopped",
+		    path);
+		unlink(path);
+		free(path);
+	}
+	closedir(dp);
 }
 
 /* Whether the file of chunk k exists and decodes to its frame count. */
@@ -255,8 +292,8 @@ chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 	if (rv == 0)
 		rv = chunk_keep(c, ch, tmp, path);
 	if (rv == 0)
-		log_info("chunk %zu/%zu: frames %lld-%lld, %.1fs (%.2f fps)",
-		    k + 1, p->nchunks, (long long)ch->first,
+		log_info("chunk %zu of %zu: frames %lld-%lld, %.1fs (%.2f fps)",
+		    k, p->nchunks, (long long)ch->first,
 		    (long long)(ch->first + ch->frames - 1), job_elapsed(&t0),
 		    ch->frames / job_elapsed(&t0));
 	else {
@@ -343,8 +380,9 @@ chunk_ended(struct job_ctx *c, const struct plan *p, size_t k, int status,
 		free(why);
 		return 0;
 	}
-	job_fail(c, 0, "chunk %zu (frames %lld-%lld) failed %d times: %s", k,
-	    (long long)p->chunks[k].first,
+	/* A full work directory is worth another try later. */
+	job_fail(c, strstr(why, "No space") != NULL, "chunk %zu (frames "
+	    "%lld-%lld) failed %d times: %s", k, (long long)p->chunks[k].first,
 	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1),
 	    run[k].attempts, why);
 	free(why);
@@ -454,6 +492,7 @@ chunk_encode_all(struct job_ctx *c, const struct plan *p)
 	int			 rv;
 
 	job_stage(c, JOB_CHUNKS);
+	chunk_clean_stale(c);
 	run = xcalloc(p->nchunks, sizeof(*run));
 	order = xcalloc(p->nchunks, sizeof(*order));
 	for (k = 0; k < p->nchunks; k++)
@@ -544,14 +583,13 @@ chunk_grain_table(struct job_ctx *c)
 	return 0;
 }
 
-/* The chunked pipeline: plan, encode the chunks, join them. */
-int
-job_chunked(struct job_ctx *c)
+/* Check the settings, find the work directory and the plan. */
+static int
+chunk_setup(struct job_ctx *c, struct plan *p)
 {
 	struct job	*j = c->job;
-	struct plan	 p;
-	int		 rv = -1;
 
+	memset(p, 0, sizeof(*p));
 	if (j->prof->max_chunk_length > 0 &&
 	    j->prof->max_chunk_length < j->prof->min_chunk_length)
 		return job_fail(c, 0, "max_chunk_length %d is shorter than "
@@ -560,15 +598,68 @@ job_chunked(struct job_ctx *c)
 	if (chunk_grain_table(c) != 0 || chunked_workdir(c) != 0)
 		return -1;
 	job_stage(c, JOB_SCENES);
-	memset(&p, 0, sizeof(p));
-	if (chunked_plan(c, &p) != 0)
+	if (chunked_plan(c, p) != 0)
 		return -1;
-	j->res.frames = p.frames;
-	c->vspan = p.duration;
-	j->res.naudio = p.naudio;
+	j->res.frames = p->frames;
+	c->vspan = p->duration;
+	j->res.naudio = p->naudio;
 	log_info("plan: %zu chunks of %d frames or more, %lld frames",
-	    p.nchunks, j->prof->min_chunk_length, (long long)p.frames);
-	if (chunk_encode_all(c, &p) == 0 && chunked_join(c, &p) == 0) {
+	    p->nchunks, j->prof->min_chunk_length, (long long)p->frames);
+	return 0;
+}
+
+/* Every chunk must be there already (for a join on its own). */
+static int
+chunk_all_there(struct job_ctx *c, const struct plan *p)
+{
+	size_t	k;
+
+	for (k = 0; k < p->nchunks; k++)
+		if (!chunked_have(c, p, k))
+			return job_fail(c, 1, "chunk %zu of %zu is not there "
+			    "yet", k, p->nchunks);
+	return 0;
+}
+
+/*
+ * One unit of a chunked job's work on its own: the plan, or the plan and
+ * one chunk (which is left as it is when it is there and verifies).
+ */
+int
+job_chunked_step(struct job_ctx *c)
+{
+	struct job	*j = c->job;
+	struct plan	 p;
+	size_t		 k = j->step_chunk;
+	int		 rv = 0;
+
+	if (chunk_setup(c, &p) != 0)
+		return -1;
+	if (j->step == JOB_STEP_CHUNK) {
+		if (j->step_chunk < 0 || k >= p.nchunks)
+			rv = job_fail(c, 0, "no chunk %ld: the plan has %zu",
+			    j->step_chunk, p.nchunks);
+		else if (chunked_have(c, &p, k))
+			log_info("chunk %zu: already there and verified", k);
+		else if (chunked_encode(c, &p, k) != 0)
+			rv = job_fail_err(c);
+	}
+	plan_clear(&p);
+	return rv;
+}
+
+/* The chunked pipeline: plan, encode the chunks, join them. */
+int
+job_chunked(struct job_ctx *c)
+{
+	struct job	*j = c->job;
+	struct plan	 p;
+	int		 rv = -1;
+
+	if (chunk_setup(c, &p) != 0)
+		return -1;
+	if ((j->step == JOB_STEP_JOIN ? chunk_all_there(c, &p) :
+	    chunk_encode_all(c, &p)) == 0 && chunked_join(c, &p) == 0) {
 		j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
 		    (c->vspan / 1e6);
 		rv = 0;
@@ -577,26 +668,16 @@ job_chunked(struct job_ctx *c)
 	return rv;
 }
 
-/* After publication: the work directory is no longer needed. */
+/*
+ * After publication the work directory is no longer needed: the plan, the
+ * chunks, and whatever a stopped encoder left.
+ */
 void
 job_chunked_cleanup(struct job_ctx *c)
 {
-	char	*path;
-	size_t	 k;
-
 	if (c->workdir == NULL)
 		return;
-	for (k = 0;; k++) {
-		path = chunked_path(c, k);
-		if (unlink(path) == -1 && errno == ENOENT) {
-			free(path);
-			break;
-		}
-		free(path);
-	}
-	xasprintf(&path, "%s/plan", c->workdir);
-	unlink(path);
-	free(path);
+	chunked_empty_dir(c->workdir);
 	if (rmdir(c->workdir) == -1)
 		log_warn("removing %s", c->workdir);
 }

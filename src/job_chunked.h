@@ -16,12 +16,14 @@
 struct job_ctx;
 
 int	 job_chunked(struct job_ctx *);
+int	 job_chunked_step(struct job_ctx *);
 void	 job_chunked_cleanup(struct job_ctx *);
 
 /* job_plan.c */
 int	 chunked_workdir(struct job_ctx *);
 int	 chunked_plan(struct job_ctx *, struct plan *);
 char	*chunked_path(const struct job_ctx *, size_t);
+void	 chunked_empty_dir(const char *);
 
 /* job_chunked.c */
 int	 chunked_encode(struct job_ctx *, const struct plan *, size_t);

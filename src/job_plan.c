@@ -65,22 +65,26 @@ chunked_path(const struct job_ctx *c, size_t k)
 	return path;
 }
 
-/* The plan's key: what the chunks depend on, hashed. */
+/*
+ * The plan's key: what the chunks depend on, hashed: the source's
+ * identity and the settings (not the crop found, which the plan keeps).
+ */
 static void
 plan_key(struct job_ctx *c, char *key, size_t len)
 {
 	const struct profile	*p = c->job->prof;
-	const struct job_result	*r = &c->job->res;
 	struct stat		 sb;
 	char			*s;
 
 	if (stat(c->job->source, &sb) == -1)
 		memset(&sb, 0, sizeof(sb));
-	xasprintf(&s, "%lld %lld|%d %d %d %d|%dx%d %d|%s %s %s %s %d|"
-	    "%d %d %d %d %d %d %d %s %s %s|%d %d %d %.6f %d %s",
-	    (long long)sb.st_size, (long long)sb.st_mtime, r->crop.top,
-	    r->crop.bottom, r->crop.left, r->crop.right, r->width, r->height,
-	    r->depth, p->encoder, p->preset, p->tune, p->x265_params, r->kbps,
+	xasprintf(&s, "%lld %lld|%d %d %d %d %d %d %d %d %d|%s %s %s %s "
+	    "%d %d %.6f|%d %d %d %d %d %d %d %s %s %s|%d %d %d %.6f %d %s",
+	    (long long)sb.st_size, (long long)sb.st_mtime, p->crop,
+	    p->crop_manual[0], p->crop_manual[1], p->crop_manual[2],
+	    p->crop_manual[3], p->crop_samples, p->crop_limit,
+	    p->scale_width, p->bit_depth, p->encoder, p->preset,
+	    p->tune, p->x265_params, p->bitrate, c->job->res.kbps, p->bpp,
 	    p->q, p->cpu_used, p->lag_in_frames, p->tile_columns,
 	    p->tile_rows, p->row_mt, p->noise_level, p->grain_table,
 	    p->aom_preset, p->aom_params, p->min_chunk_length,
@@ -88,6 +92,42 @@ plan_key(struct job_ctx *c, char *key, size_t len)
 	    p->qp_file);
 	snprintf(key, len, "%016" PRIx64, jobid_hash(s, strlen(s), 0));
 	free(s);
+}
+
+/* Keep the picture settled now in the plan. */
+static void
+plan_picture_to(const struct job_ctx *c, struct plan *p)
+{
+	const struct job_result	*r = &c->job->res;
+
+	p->crop[0] = r->crop.top;
+	p->crop[1] = r->crop.bottom;
+	p->crop[2] = r->crop.left;
+	p->crop[3] = r->crop.right;
+	p->width = r->width;
+	p->height = r->height;
+	p->depth = r->depth;
+}
+
+/* Take the plan's picture, so every chunk of a film has the same. */
+static void
+plan_picture_from(struct job_ctx *c, const struct plan *p)
+{
+	struct job_result	*r = &c->job->res;
+
+	if (r->crop.top != p->crop[0] || r->crop.bottom != p->crop[1] ||
+	    r->crop.left != p->crop[2] || r->crop.right != p->crop[3] ||
+	    r->width != p->width || r->height != p->height)
+		log_info("plan: keeping its crop %d:%d:%d:%d -> %dx%d",
+		    p->crop[0], p->crop[1], p->crop[2], p->crop[3], p->width,
+		    p->height);
+	r->crop.top = p->crop[0];
+	r->crop.bottom = p->crop[1];
+	r->crop.left = p->crop[2];
+	r->crop.right = p->crop[3];
+	r->width = p->width;
+	r->height = p->height;
+	r->depth = p->depth;
 }
 
 /* Read a whole small file. */
@@ -290,9 +330,9 @@ out:
 	return rv;
 }
 
-/* Remove every file of the work directory (not below it). */
-static void
-plan_empty_dir(const char *dir)
+/* Remove every file of a job's work directory (not below it). */
+void
+chunked_empty_dir(const char *dir)
 {
 	struct dirent	*de;
 	DIR		*dp;
@@ -347,14 +387,16 @@ chunked_plan(struct job_ctx *c, struct plan *p)
 	if (plan_load(path, key, p) == 0) {
 		log_info("plan: reusing %s: %zu chunks, %lld frames", path,
 		    p->nchunks, (long long)p->frames);
+		plan_picture_from(c, p);
 		free(path);
 		return 0;
 	}
-	plan_empty_dir(c->workdir);
+	chunked_empty_dir(c->workdir);
 	memset(p, 0, sizeof(*p));
 	if (plan_make(c, p) != 0)
 		goto out;
 	snprintf(p->key, sizeof(p->key), "%s", key);
+	plan_picture_to(c, p);
 	text = plan_format(p);
 	if (fs_write_atomic(path, text, strlen(text), &c->err) != 0)
 		job_fail(c, 1, "plan: %s", c->err);

@@ -160,6 +160,11 @@ test_plan_file(void **state)
 	strcpy(p.key, "0123456789abcdef");
 	p.frames = 100;
 	p.duration = 4000000;
+	p.crop[0] = 22;
+	p.crop[1] = 22;
+	p.width = 320;
+	p.height = 136;
+	p.depth = 10;
 	p.naudio = 1;
 	p.audio[0].i = -40.5;
 	p.audio[0].lra = 1.25;
@@ -172,6 +177,12 @@ test_plan_file(void **state)
 	assert_string_equal(q.key, p.key);
 	assert_int_equal(q.frames, 100);
 	assert_int_equal(q.duration, 4000000);
+	assert_int_equal(q.crop[0], 22);
+	assert_int_equal(q.crop[1], 22);
+	assert_int_equal(q.crop[3], 0);
+	assert_int_equal(q.width, 320);
+	assert_int_equal(q.height, 136);
+	assert_int_equal(q.depth, 10);
 	assert_int_equal(q.naudio, 1);
 	assert_true(q.audio[0].i == -40.5 && q.audio[0].valid == 1);
 	assert_int_equal(q.nchunks, 2);
