@@ -286,7 +286,7 @@ plan_fill(struct job_ctx *c, const struct media_scan *scan, struct plan *p)
 		p->chunks[i].pts = scan->pts[p->chunks[i].first];
 	p->frames = scan->frames;
 	p->duration = av_rescale_q(scan->pts[scan->frames - 1] - scan->pts[0],
-	    scan->tb, AV_TIME_BASE_Q) + av_rescale_q(1,
+	    c->mi.tb, AV_TIME_BASE_Q) + av_rescale_q(1,
 	    av_inv_q(c->mi.fps), AV_TIME_BASE_Q);
 	p->naudio = scan->naudio < CHUNK_MAX_AUDIO ? scan->naudio :
 	    CHUNK_MAX_AUDIO;
@@ -309,7 +309,8 @@ plan_make(struct job_ctx *c, struct plan *p)
 	int			 detect = prof->scd != SCD_QPFILE, rv = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (media_scan(c->job->source, prof, detect, &scan, c->job->stop,
+	if (media_scan(c->job->source, prof, detect,
+	    strcmp(prof->audio_codec, "copy") != 0, &scan, c->job->stop,
 	    &c->err) != 0) {
 		media_scan_free(&scan);
 		return job_fail_err(c);

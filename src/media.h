@@ -105,14 +105,14 @@ struct audio_loudness {
 struct media_scan {
 	int64_t			*pts;		/* each frame's, in order */
 	int64_t			 frames;
-	AVRational		 tb;		/* of pts */
 	int64_t			*cuts;		/* frames starting a scene */
 	size_t			 ncuts;
 	int			 naudio;
 	struct audio_loudness	 loud[MEDIA_MAX_AUDIO];
 };
-int	 media_scan(const char *, const struct profile *, int,
+int	 media_scan(const char *, const struct profile *, int, int,
 	    struct media_scan *, volatile int *, char **);
+int	 media_cmp64(const void *, const void *);
 void	 media_scan_free(struct media_scan *);
 
 /* Frames of a chunk, exactly: from a frame's pts, n frames in order. */

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 39
+plan 40
 need_tools
 need_distenc
 
@@ -66,6 +66,19 @@ for mode in full downscaled; do
 	ok "scenes ($mode): cuts at $MKCLIP_SCENE_CUTS found within one frame, no other (found: $got)" \
 	    cuts_near "$MKCLIP_SCENE_CUTS" "$got"
 done
+# A 24 s film (the clip six times, keyframes only where x264 puts them)
+# is decoded in segments, one per processor, cut at keyframes: the cuts
+# near the segments' ends are found too, and no other.
+LONG=$T/in/six.mkv
+ffmpeg -nostdin -hide_banner -loglevel error -stream_loop 5 -i "$SRC" -an \
+    -c:v libx264 -preset veryfast -g 1000 -bf 3 "$LONG"
+want=$(awk -v c="$MKCLIP_SCENE_CUTS" 'BEGIN { n = split(c, a, " ");
+    for (r = 0; r < 6; r++) { if (r) printf "%d ", 100 * r;
+    for (i = 1; i <= n; i++) printf "%d ", 100 * r + a[i] } }')
+run_distenc -c "$CONF" --scenes-only "$LONG"
+got=$(sed -n 's/.*scene changes: *//p' "$DE_OUT")
+ok "scenes (24 s, in segments): all 23 cuts found within one frame, no other" \
+    cuts_near "$want" "$got"
 run_distenc -c "$CONF" --scenes-only --scdthresh 0.99 "$SRC"
 is "$(sed -n 's/.*, \([0-9]*\) scene changes.*/\1/p' "$DE_OUT")" 0 \
     "scenes: a threshold of 0.99 finds none"

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 23
+plan 25
 need_tools
 need_distenc
 
@@ -124,6 +124,21 @@ is "$(frame_count "$T/out2/scenes.mkv")" "$MKCLIP_SCENE_FRAMES" \
 run_distenc -c "$CONF" -o "$T/out3" --chunk-step plan "$SRC"
 run_distenc -c "$CONF" -o "$T/out3" --q 30 --chunk-step plan "$SRC"
 log_has "changed settings: planned again" "planning again"
+
+# --- a chunk whose frame count is wrong --------------------------------------
+
+# A plan that promises 20 frames in the last chunk, which has 17.
+run_distenc -c "$CONF" -o "$T/out5" --chunk-step plan "$SRC"
+PLAN=$(find "$WORK" -name plan | head -1)
+if [ -n "$PLAN" ]; then
+	sed 's/^chunk 3 83 17 /chunk 3 83 20 /' "$PLAN" >"$T/plan" &&
+	    cat "$T/plan" >"$PLAN"
+fi
+run_distenc -c "$CONF" -o "$T/out5" "$SRC"
+log_has "wrong frame count: tried again" "chunk 3 (frames 83-102) failed"
+log_has "wrong frame count: then failed with the numbers" \
+    "failed 2 times: the source ended after 17 of the chunk's 20 frames"
+rm -rf "$WORK"
 
 # --- a full work directory --------------------------------------------------
 
