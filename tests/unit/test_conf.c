@@ -951,9 +951,12 @@ test_example_file(void **state)
 	    conf_profile(def, "hevc"));
 	assert_profile_equal(conf_profile(conf, "hevc-fast"),
 	    conf_profile(def, "hevc-fast"));
+	assert_profile_equal(conf_profile(conf, "av1"),
+	    conf_profile(def, "av1"));
 	conf_free(def);
 
-	assert_int_equal(conf->nprofiles, 7);
+	assert_int_equal(conf->nprofiles, 8);
+	assert_int_equal(conf_profile(conf, "av1-grain")->noise_level, 20);
 	assert_string_equal(conf_profile(conf, NULL)->name, "hevc");
 	p = conf_profile(conf, "hevc-hq");
 	assert_non_null(p);
