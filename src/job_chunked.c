@@ -340,6 +340,9 @@ static int
 chunk_start(struct job_ctx *c, const struct plan *p, size_t k,
     struct chunk_run *run)
 {
+	log_info("chunk %zu of %zu: encoding frames %lld-%lld", k, p->nchunks,
+	    (long long)p->chunks[k].first,
+	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1));
 	fflush(NULL);
 	switch (run[k].pid = fork()) {
 	case -1:

@@ -3,10 +3,12 @@
  * (the frame list chunks are cut from), the scene changes when they are
  * detected, and the audio loudness for normalisation.
  *
- * The scene score is ffmpeg's (the select filter's "scene", scdet's
- * score/100) on the luma plane alone: mafd, the mean absolute difference
- * to the previous frame; score = min(mafd, |mafd - previous mafd|) / 100,
- * clipped to 0..1.  A frame whose score reaches the threshold starts a
+ * The scene score is ffmpeg's select filter's "scene" (the one the earlier
+ * tool's threshold of 0.3 is for): mafd, the mean absolute difference to
+ * the previous frame over every plane's samples, on the 8-bit scale;
+ * score = min(mafd, |mafd - previous mafd|) / 100, clipped to 0..1.  (The
+ * scdet filter scales the same difference by 100/256 instead: its 11.7 is
+ * this 0.3.)  A frame whose score reaches the threshold starts a
  * scene.  With downscaling, the difference is taken between 2x2 block
  * means, as on frames halved in both directions.  The decoder skips its
  * loop filter: the score hardly notices and decoding is much faster.
@@ -53,6 +55,9 @@ struct scan_seg {
 	AVFrame			*prev;
 	double			 prev_mafd;
 	int			 shift;		/* to 8-bit sample scale */
+	int			 planes;
+	int			 hsub;		/* chroma subsampling, log2 */
+	int			 vsub;
 	char			*err;
 };
 
@@ -104,18 +109,19 @@ scan_sad8_half(const uint8_t *a, int as, const uint8_t *b, int bs, int w,
 
 /* Samples of more than 8 bits, per sample or per 2x2 block. */
 static uint64_t SCAN_FAST
-scan_sad16(const AVFrame *fa, const AVFrame *fb, int half)
+scan_sad16(const AVFrame *fa, const AVFrame *fb, int p, int w, int h,
+    int half)
 {
 	const uint16_t	*a, *b;
 	uint64_t	 sum = 0;
 	int		 x, y, step = half ? 2 : 1, as, bs, sa, sb;
 
-	as = fa->linesize[0] / 2;
-	bs = fb->linesize[0] / 2;
-	for (y = 0; y + step - 1 < fa->height; y += step) {
-		a = (const uint16_t *)fa->data[0] + (size_t)y * as;
-		b = (const uint16_t *)fb->data[0] + (size_t)y * bs;
-		for (x = 0; x + step - 1 < fa->width; x += step) {
+	as = fa->linesize[p] / 2;
+	bs = fb->linesize[p] / 2;
+	for (y = 0; y + step - 1 < h; y += step) {
+		a = (const uint16_t *)fa->data[p] + (size_t)y * as;
+		b = (const uint16_t *)fb->data[p] + (size_t)y * bs;
+		for (x = 0; x + step - 1 < w; x += step) {
 			sa = a[x];
 			sb = b[x];
 			if (half) {
@@ -132,18 +138,22 @@ scan_sad16(const AVFrame *fa, const AVFrame *fb, int half)
 static double
 scan_score(struct scan_seg *s, const AVFrame *f)
 {
-	int		half = s->prof->scd_downscale;
-	uint64_t	sad, count;
+	int		half = s->prof->scd_downscale, p, w, h;
+	uint64_t	sad = 0, count = 0;
 	double		mafd, diff;
 
-	if (s->shift == 0)
-		sad = (half ? scan_sad8_half : scan_sad8)(f->data[0],
-		    f->linesize[0], s->prev->data[0], s->prev->linesize[0],
-		    f->width, f->height);
-	else
-		sad = scan_sad16(f, s->prev, half);
-	count = half ? (uint64_t)(f->width / 2) * (f->height / 2) :
-	    (uint64_t)f->width * f->height;
+	for (p = 0; p < s->planes; p++) {
+		w = p == 0 ? f->width : AV_CEIL_RSHIFT(f->width, s->hsub);
+		h = p == 0 ? f->height : AV_CEIL_RSHIFT(f->height, s->vsub);
+		if (s->shift == 0)
+			sad += (half ? scan_sad8_half : scan_sad8)(f->data[p],
+			    f->linesize[p], s->prev->data[p],
+			    s->prev->linesize[p], w, h);
+		else
+			sad += scan_sad16(f, s->prev, p, w, h, half);
+		count += half ? (uint64_t)(w / 2) * (h / 2) :
+		    (uint64_t)w * h;
+	}
 	mafd = count > 0 ? (double)sad / count / (1 << s->shift) : 0;
 	diff = fabs(mafd - s->prev_mafd);
 	s->prev_mafd = mafd;
@@ -259,9 +269,19 @@ scan_segment(void *arg)
 			src.fmt->streams[i]->discard = AVDISCARD_ALL;
 	src.vdec->skip_loop_filter = AVDISCARD_ALL;
 	src.vdec->flags2 |= AV_CODEC_FLAG2_FAST;
-	if ((d = av_pix_fmt_desc_get(src.vdec->pix_fmt)) != NULL &&
-	    d->comp[0].depth > 8)
-		s->shift = d->comp[0].depth - 8;
+	if ((d = av_pix_fmt_desc_get(src.vdec->pix_fmt)) == NULL ||
+	    (d->flags & (AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
+	    AV_PIX_FMT_FLAG_HWACCEL)) || (d->nb_components > 1 &&
+	    !(d->flags & AV_PIX_FMT_FLAG_PLANAR))) {
+		xasprintf(&s->err, "scene detection: cannot read %s pictures",
+		    d != NULL ? d->name : "these");
+		source_close(&src);
+		return NULL;
+	}
+	s->shift = d->comp[0].depth > 8 ? d->comp[0].depth - 8 : 0;
+	s->planes = d->nb_components > 3 ? 3 : d->nb_components;
+	s->hsub = d->log2_chroma_w;
+	s->vsub = d->log2_chroma_h;
 	if (!s->first && (ret = av_seek_frame(src.fmt, src.vindex, s->lo,
 	    AVSEEK_FLAG_BACKWARD)) < 0)
 		xasprintf(&s->err, "seek failed: %s", media_error(ret));
