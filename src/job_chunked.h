@@ -27,7 +27,11 @@ void	 chunked_empty_dir(const char *);
 
 /* job_chunked.c */
 int	 chunked_encode(struct job_ctx *, const struct plan *, size_t);
+char	*chunked_failed_path(const struct job_ctx *, size_t);
 int	 chunked_have(struct job_ctx *, const struct plan *, size_t);
 int	 chunked_join(struct job_ctx *, const struct plan *);
+
+/* job_chunks.c */
+int	 chunked_encode_all(struct job_ctx *, const struct plan *);
 
 #endif
