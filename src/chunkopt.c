@@ -175,13 +175,6 @@ chunkopt_apply(struct profile *prof, char *const *inputs, int n)
 		    "for chunked profiles such as av1", prof->name);
 		return -1;
 	}
-	for (i = 0; i < n && opt.scd != SCD_QPFILE; i++)
-		if (job_is_script(inputs[i]) && prof->chunked) {
-			log_warnx("%s: scene detection on AviSynth scripts "
-			    "(--scd source or script) is not available yet",
-			    inputs[i]);
-			return -1;
-		}
 	chunkopt_str(&prof->aom_preset, opt.preset);
 	chunkopt_str(&prof->grain_table, opt.grain);
 	if (opt.q >= 0)
@@ -202,6 +195,13 @@ chunkopt_apply(struct profile *prof, char *const *inputs, int n)
 		prof->scd_threshold = opt.thresh;
 	if (opt.downscale)
 		prof->scd_downscale = 1;
+	for (i = 0; i < n && prof->chunked && prof->scd != SCD_QPFILE; i++)
+		if (job_is_script(inputs[i])) {
+			log_warnx("%s: scene detection on AviSynth scripts "
+			    "(scd source or script) is not available yet",
+			    inputs[i]);
+			return -1;
+		}
 	return 0;
 }
 

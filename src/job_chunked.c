@@ -67,7 +67,9 @@ chunked_have(struct job_ctx *c, const struct plan *p, size_t k)
 	ex.width = c->job->res.width;
 	ex.height = c->job->res.height;
 	rv = media_verify(path, &ex, c->job->stop, &cause) == 0;
-	if (!rv) {
+	if (!rv && c->job->stop != NULL && *c->job->stop)
+		;	/* interrupted, not damaged: keep it */
+	else if (!rv) {
 		log_warnx("chunk %zu: %s: %s; encoding it again", k, path,
 		    cause);
 		unlink(path);

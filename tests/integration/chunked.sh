@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 40
+plan 42
 need_tools
 need_distenc
 
@@ -167,6 +167,14 @@ run_distenc -c "$CONF" --noiselevel 8 --q 30 -o "$T/outn" "$SRC"
 is "$DE_RC" 0 "noise level: exits 0"
 is "$(frame_count "$T/outn/scenes.mkv")" "$MKCLIP_SCENE_FRAMES" \
     "noise level: as many frames as the source"
+
+# --- AviSynth scripts ------------------------------------------------------
+
+printf 'FFVideoSource("%s")\n' "$SRC" >"$T/in/film.avs"
+run_distenc -c "$CONF" --scd source -o "$T/outavs" "$T/in/film.avs"
+is "$DE_RC" 2 "scene detection on a script: refused (exit 2)"
+log_has "scene detection on a script: not available yet, said so" \
+    "scene detection on AviSynth scripts (scd source or script) is not available yet"
 
 # --- 10-bit, and chunked x265 ---------------------------------------------
 
