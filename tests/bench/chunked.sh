@@ -60,13 +60,13 @@ command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed"
 src=$T/src/scenes720.mkv
 mkdir -p "$T/src"
 echo "making a ${seconds} s 1280x720 clip with a scene change every 2 s..."
-srcs="testsrc2 smptehdbars rgbtestsrc life=mold=10:ratio=0.3:death_color=blue cellauto=rule=110 mandelbrot"
+srcs="testsrc2 smptehdbars life=mold=10:ratio=0.3:death_color=blue testsrc cellauto=rule=110 rgbtestsrc"
 n=$((seconds / 2))
 inputs= chain= i=0
 for s in $srcs $srcs $srcs $srcs; do
 	[ "$i" -ge "$n" ] && break
 	case $s in *=*) opts="${s#*=}:" s=${s%%=*} ;; *) opts= ;; esac
-	inputs="$inputs -f lavfi -i $s=${opts}s=1280x720:r=25:d=2"
+	inputs="$inputs -t 2 -f lavfi -i $s=${opts}s=1280x720:r=25"
 	chain="$chain[$i:v]format=yuv420p,setsar=1[v$i];"
 	i=$((i + 1))
 done
@@ -109,13 +109,15 @@ cpu_of() {
 run() {
 	echo "encoding: $1..."
 	_t0=$(now)
-	setsid sh -c 'exec "$@" 2>&1' sh "$DISTENC" -c "$2" -o "$T/out-$1" \
-	    "$src" </dev/null | while IFS= read -r _l; do
+	rm -f "$T/$1.pid"
+	setsid sh -c 'echo $$ >"$0"; exec "$@" 2>&1' "$T/$1.pid" "$DISTENC" \
+	    -c "$2" -o "$T/out-$1" "$src" </dev/null |
+	    while IFS= read -r _l; do
 		printf '%s %s\n' "$(now)" "$_l"
 	done >"$T/$1.log" &
 	_p=$!
-	sleep 0.1
-	_g=$(pgrep -n -f "$DISTENC -c $2" 2>/dev/null)
+	while [ ! -s "$T/$1.pid" ]; do sleep 0.05; done
+	_g=$(cat "$T/$1.pid")	# setsid: its process group
 	while kill -0 "$_p" 2>/dev/null; do
 		[ -n "$_g" ] && printf '%s %s\n' "$(now)" "$(cpu_of "$_g")"
 		sleep 0.5
