@@ -1,6 +1,7 @@
 /*
  * distenc: the batch command.  Every input goes through the whole
- * pipeline (probe, crop detection, two-pass x265, loudness-normalised
+ * pipeline (probe, crop detection, two-pass x265 or, with a chunked
+ * profile, scene-based chunks encoded in parallel, loudness-normalised
  * audio, verification, atomic publication), up to --jobs at a time, each
  * in its own worker process.
  */
