@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 42
+plan 48
 need_tools
 need_distenc
 
@@ -122,6 +122,24 @@ near "$(loudness "$DST" 0)" "$TARGET_LUFS" "$LUFS_TOL" \
 ok "av1: the work directory is empty after publication" \
     tree_is_empty "$WORK"
 ok "av1: nothing else in the output directory" only_entry "$OUT" "$DST"
+
+# --- every stream kept ------------------------------------------------------
+
+STR=$T/in/streams.mkv
+clip streams "$STR"
+run_distenc -c "$CONF" -o "$T/outs" "$STR"
+SD=$T/outs/streams.mkv
+is "$DE_RC" 0 "streams: exits 0"
+is "$(probe_stream "$SD" a codec_name | tr '\n' ' ')" "opus opus " \
+    "streams: both audio tracks, in Opus"
+near "$(loudness "$SD" 1)" "$TARGET_LUFS" "$LUFS_TOL" \
+    "streams: the loud track normalised to $TARGET_LUFS LUFS"
+is "$(stream_count "$SD" subtitle)/$(stream_count "$SD" attachment)" 1/1 \
+    "streams: the subtitle and the attachment kept"
+is "$(chapter_starts "$SD" | tr '\n' ' ')" "0.000 1.500 " \
+    "streams: the chapters kept"
+is "$(frame_count "$SD")" "$(frame_count "$STR")" \
+    "streams: as many frames as the source"
 
 # --- scene changes from a QP file -------------------------------------------
 
