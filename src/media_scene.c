@@ -5,10 +5,10 @@
  *
  * The scene score is ffmpeg's select filter's "scene" (the one the earlier
  * tool's threshold of 0.3 is for): mafd, the mean absolute difference to
- * the previous frame over every plane's samples, on the 8-bit scale;
- * score = min(mafd, |mafd - previous mafd|) / 100, clipped to 0..1.  (The
- * scdet filter scales the same difference by 100/256 instead: its 11.7 is
- * this 0.3.)  A frame whose score reaches the threshold starts a
+ * the previous frame on the 8-bit scale, over the luma plane (every plane
+ * of RGB pictures), as ffmpeg takes it; score = min(mafd, |mafd - previous
+ * mafd|) / 100, clipped to 0..1.  (The scdet filter scales the same
+ * difference by 100/256 instead: its 11.7 is this 0.3.)  A frame whose score reaches the threshold starts a
  * scene.  With downscaling, the difference is taken between 2x2 block
  * means, as on frames halved in both directions.  The decoder skips its
  * loop filter: the score hardly notices and decoding is much faster.
@@ -279,7 +279,8 @@ scan_segment(void *arg)
 		return NULL;
 	}
 	s->shift = d->comp[0].depth > 8 ? d->comp[0].depth - 8 : 0;
-	s->planes = d->nb_components > 3 ? 3 : d->nb_components;
+	s->planes = !(d->flags & AV_PIX_FMT_FLAG_RGB) ? 1 :
+	    d->nb_components > 3 ? 3 : d->nb_components;
 	s->hsub = d->log2_chroma_w;
 	s->vsub = d->log2_chroma_h;
 	if (!s->first && (ret = av_seek_frame(src.fmt, src.vindex, s->lo,

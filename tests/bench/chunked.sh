@@ -176,6 +176,11 @@ t_ff=$(best scd-ffmpeg ffmpeg -nostdin -hide_banner -i "$long" -an \
     -vf scdet=threshold=11.72 -f null -)
 cuts_de=$(sed -n 's/.*, \([0-9]*\) scene changes.*/\1/p' "$T/scd-distenc.out")
 cuts_ff=$(grep -c 'lavfi.scd.score' "$T/scd-ffmpeg.out")
+list_de=$(sed -n 's/.*scene changes: *//p' "$T/scd-distenc.out")
+list_ff=$(grep -o 'lavfi.scd.time: [0-9.]*' "$T/scd-ffmpeg.out" |
+    awk '{ printf "%s%d", NR > 1 ? " " : "", $2 * 25 + 0.5 }')
+[ "$list_de" = "$list_ff" ] && same="the same frames" ||
+    same="different frames: distenc $list_de; ffmpeg $list_ff"
 
 # --- report -----------------------------------------------------------------------
 
@@ -204,6 +209,7 @@ printf '%-34s %10s %12s\n' "scene detection ($((seconds * 4)) s clip)" \
 printf '%-34s %10s %12s\n' "distenc --scenes-only" "$t_de" "$cuts_de"
 printf '%-34s %10s %12s\n' "ffmpeg -vf scdet=threshold=11.72" "$t_ff" \
     "$cuts_ff"
+echo "scene changes found: $same"
 awk -v d="$t_de" -v f="$t_ff" 'BEGIN {
 	printf "%-34s %10.2f (target: 2 or more)\n", "speed-up distenc/ffmpeg",
 	    f / d }'
