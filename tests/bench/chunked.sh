@@ -178,7 +178,7 @@ cuts_de=$(sed -n 's/.*, \([0-9]*\) scene changes.*/\1/p' "$T/scd-distenc.out")
 cuts_ff=$(grep -c 'lavfi.scd.score' "$T/scd-ffmpeg.out")
 list_de=$(sed -n 's/.*scene changes: *//p' "$T/scd-distenc.out")
 list_ff=$(grep -o 'lavfi.scd.time: [0-9.]*' "$T/scd-ffmpeg.out" |
-    awk '{ printf "%s%d", NR > 1 ? " " : "", $2 * 25 + 0.5 }')
+    awk '{ printf "%s%d", (NR > 1 ? " " : ""), $2 * 25 + 0.5 }')
 [ "$list_de" = "$list_ff" ] && same="the same frames" ||
     same="different frames: distenc $list_de; ffmpeg $list_ff"
 
