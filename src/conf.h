@@ -15,19 +15,48 @@ enum crop_mode {
 	CROP_MANUAL
 };
 
+/* Where a chunked job finds its scene changes. */
+enum scd_mode {
+	SCD_QPFILE,		/* an x264/x265 QP file */
+	SCD_SOURCE,		/* detected on the source's video */
+	SCD_SCRIPT		/* detected on the whole script's output */
+};
+
 /* One named encoding profile. */
 struct profile {
 	char		*name;
 
 	/* video: x265 */
-	char		*encoder;	/* "x265" */
+	char		*encoder;	/* "x265" or "aom" */
 	char		*preset;	/* x265 preset, "slow" */
 	char		*tune;		/* x265 tune, "" for none */
 	char		*x265_params;	/* "key=value:key=value" */
 	int		 bitrate;	/* kbps; 0: derive from bpp */
 	double		 bpp;		/* bits per pixel per frame */
 	int		 bit_depth;	/* 0 follows the source, or 8, 10 */
-	int		 threads;	/* encoder threads per job */
+	int		 threads;	/* threads per encoder */
+
+	/* video: aom */
+	int		 q;		/* cq-level */
+	int		 cpu_used;
+	int		 lag_in_frames;
+	int		 tile_columns;	/* log2 */
+	int		 tile_rows;	/* log2 */
+	int		 row_mt;	/* bool */
+	int		 noise_level;	/* film grain denoising, 0 off */
+	char		*grain_table;	/* film grain table file, "" none */
+	char		*aom_preset;	/* "1080p", "720p" */
+	char		*aom_params;	/* "key=value:key=value" */
+
+	/* chunks and scenes */
+	int		 chunked;	/* bool: scene-based parallel chunks */
+	int		 min_chunk_length;	/* frames */
+	int		 max_chunk_length;	/* frames, 0 none */
+	int		 parallel_encodes;	/* 0: jobs */
+	enum scd_mode	 scd;
+	double		 scd_threshold;
+	int		 scd_downscale;	/* bool: on 2x downscaled frames */
+	char		*qp_file;	/* "" search beside the source */
 
 	/* picture */
 	enum crop_mode	 crop;
@@ -57,6 +86,7 @@ struct config {
 
 	char		*output_dir;
 	char		*stats_dir;
+	char		*work_dir;	/* chunks and plans */
 	char		*log_dir;
 	int		 jobs;
 	int		 overwrite;	/* bool: replace existing outputs */
@@ -98,6 +128,8 @@ struct config	*conf_load(const char *, char **);
 void		 conf_free(struct config *);
 struct profile	*conf_profile(struct config *, const char *);
 const char	*conf_crop_mode_name(enum crop_mode);
+const char	*conf_scd_mode_name(enum scd_mode);
+const char	*conf_aom_preset(const char *);
 void		 conf_dump(const struct config *, FILE *);
 int		 conf_isset(const struct config *, const char *);
 const char	*conf_dir_profile(const struct config *, const char *);

@@ -19,7 +19,7 @@ static int	conf_check_relpath(char *, char **);
 static int	conf_check_node(char *, char **);
 
 static const char *const conf_encoders[] = {
-	"x265", NULL
+	"x265", "aom", NULL
 };
 static const char *const conf_presets[] = {
 	"ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
@@ -37,9 +37,30 @@ static const char *const conf_audio_codecs[] = {
 	"opus", "flac", "copy", NULL
 };
 static const int conf_bit_depths[] = { 0, 8, 10 };
+/* In the order of enum scd_mode. */
+static const char *const conf_scd_modes[] = {
+	"qpfile", "source", "script", NULL
+};
+
+/*
+ * The named aom presets: aomenc options applied over the profile's own
+ * settings and before its aom_params.
+ */
+static const struct {
+	const char	*name;
+	const char	*params;
+} conf_aom_presets[] = {
+	{ "1080p",	"tile-columns=1:enable-qm=1:qm-min=5:sb-size=dynamic" },
+	{ "720p",	"tile-columns=0:enable-qm=1:qm-min=5:sb-size=64" },
+};
+static const char *const conf_aom_preset_names[] = {
+	"1080p", "720p", NULL
+};
 
 _Static_assert(sizeof(enum crop_mode) == sizeof(int),
     "enum crop_mode is stored through an int");
+_Static_assert(sizeof(enum scd_mode) == sizeof(int),
+    "enum scd_mode is stored through an int");
 
 #define G(f)	.scope = CONF_GLOBAL, .offset = offsetof(struct config, f)
 #define GN(f, n) \
@@ -53,6 +74,8 @@ const struct conf_entry conf_table[] = {
 	  .default_str = "." },
 	{ .name = "stats_dir", G(stats_dir), .type = CONF_STRING,
 	  .default_str = "/dev/shm/distenc" },
+	{ .name = "work_dir", G(work_dir), .type = CONF_STRING,
+	  .check = conf_check_nonempty, .default_str = "/var/tmp/distenc" },
 	{ .name = "log_dir", G(log_dir), .type = CONF_STRING,
 	  .default_str = "" },
 	{ .name = "jobs", G(jobs), .type = CONF_INT,
@@ -123,6 +146,47 @@ const struct conf_entry conf_table[] = {
 	{ .name = "threads", P(threads), .type = CONF_INT,
 	  .minimum = 1, .maximum = 256, .default_num = 2 },
 
+	/* Profile settings: aom. */
+	{ .name = "q", P(q), .type = CONF_INT,
+	  .minimum = 0, .maximum = 63, .default_num = 14 },
+	{ .name = "cpu_used", P(cpu_used), .type = CONF_INT,
+	  .minimum = 0, .maximum = 9, .default_num = 4 },
+	{ .name = "lag_in_frames", P(lag_in_frames), .type = CONF_INT,
+	  .minimum = 0, .maximum = 64, .default_num = 48 },
+	{ .name = "tile_columns", P(tile_columns), .type = CONF_INT,
+	  .minimum = 0, .maximum = 6, .default_num = 0 },
+	{ .name = "tile_rows", P(tile_rows), .type = CONF_INT,
+	  .minimum = 0, .maximum = 6, .default_num = 0 },
+	{ .name = "row_mt", P(row_mt), .type = CONF_BOOL,
+	  .default_num = 1 },
+	{ .name = "noise_level", P(noise_level), .type = CONF_INT,
+	  .minimum = 0, .maximum = 50, .default_num = 0 },
+	{ .name = "grain_table", P(grain_table), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "aom_preset", P(aom_preset), .type = CONF_CHOICE,
+	  .choices = conf_aom_preset_names, .default_str = "1080p" },
+	{ .name = "aom_params", P(aom_params), .type = CONF_STRING,
+	  .check = conf_check_params, .default_str = "" },
+
+	/* Profile settings: scenes and chunks. */
+	{ .name = "chunked", P(chunked), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "min_chunk_length", P(min_chunk_length), .type = CONF_INT,
+	  .minimum = 1, .maximum = 100000, .default_num = 64 },
+	{ .name = "max_chunk_length", P(max_chunk_length), .type = CONF_INT,
+	  .flags = CONF_ZERO, .minimum = 2, .maximum = 1000000,
+	  .default_num = 0 },
+	{ .name = "parallel_encodes", P(parallel_encodes), .type = CONF_INT,
+	  .minimum = 0, .maximum = 64, .default_num = 0 },
+	{ .name = "scd", P(scd), .type = CONF_ENUM,
+	  .choices = conf_scd_modes, .default_str = "source" },
+	{ .name = "scd_threshold", P(scd_threshold), .type = CONF_FLOAT,
+	  .minimum = 0.001, .maximum = 1.0, .default_num = 0.3 },
+	{ .name = "scd_downscale", P(scd_downscale), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "qp_file", P(qp_file), .type = CONF_STRING,
+	  .default_str = "" },
+
 	/* Profile settings: picture. */
 	{ .name = "crop", P(crop), .type = CONF_ENUM,
 	  .choices = conf_crop_modes, .default_str = "auto" },
@@ -165,6 +229,10 @@ const size_t conf_ntable = nitems(conf_table);
 const struct conf_builtin conf_builtins[] = {
 	{ "hevc",	"" },
 	{ "hevc-fast",	"preset = \"fast\";" },
+	{ "hevc-chunked", "chunked = true; x265_params = \"crf=20\";" },
+	{ "av1",	"encoder = \"aom\"; chunked = true;" },
+	{ "av1-fast",	"encoder = \"aom\"; chunked = true; cpu_used = 6; "
+			"aom_preset = \"720p\"; lag_in_frames = 35;" },
 };
 const size_t conf_nbuiltins = nitems(conf_builtins);
 
@@ -190,7 +258,27 @@ conf_crop_mode_name(enum crop_mode mode)
 	return conf_crop_modes[mode];
 }
 
-/* Check x265_params: items split by ':', each "key=value" or "key". */
+const char *
+conf_scd_mode_name(enum scd_mode mode)
+{
+	if ((unsigned int)mode >= nitems(conf_scd_modes) - 1)
+		return "unknown";
+	return conf_scd_modes[mode];
+}
+
+/* The aomenc options of a named aom preset, NULL for none. */
+const char *
+conf_aom_preset(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(conf_aom_presets); i++)
+		if (strcmp(conf_aom_presets[i].name, name) == 0)
+			return conf_aom_presets[i].params;
+	return NULL;
+}
+
+/* Check x265_params and aom_params: items split by ':', each "key=value" or "key". */
 static int
 conf_check_params(char *s, char **reason)
 {

@@ -1,6 +1,7 @@
 /*
  * distenc: the batch command.  Every input goes through the whole
- * pipeline (probe, crop detection, two-pass x265, loudness-normalised
+ * pipeline (probe, crop detection, two-pass x265 or, with a chunked
+ * profile, scene-based chunks encoded in parallel, loudness-normalised
  * audio, verification, atomic publication), up to --jobs at a time, each
  * in its own worker process.
  */
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "chunkopt.h"
 #include "conf.h"
 #include "fsutil.h"
 #include "log.h"
@@ -42,6 +44,7 @@ static const struct option longopts[] = {
 	{ "worker-output", required_argument,	NULL, 'O' },
 	{ "worker-log",	required_argument,	NULL, 'L' },
 	{ "worker-prefix", required_argument,	NULL, 'P' },
+	CHUNKOPT_LONGOPTS,
 	{ NULL,		0,			NULL, 0 }
 };
 
@@ -51,12 +54,14 @@ usage_text(FILE *fp)
 	fprintf(fp,
 "usage: distenc [-fhvV] [-c file] [-p profile] [-o dir] [-s dir] [-j n]\n"
 "               [-t dir [--node name] [--lease seconds]]\n"
-"               [--crop-only] [--dump-config] -i file [file ...]\n"
+"               [--crop-only] [--dump-config] [--scenes-only]\n"
+"               [chunk options] -i file [file ...]\n"
 "\n"
-"Encode each input to HEVC (two-pass x265) in Matroska, with black bars\n"
-"cropped, audio loudness-normalised, and every stream, chapter and\n"
-"attachment kept.  Outputs mirror the inputs' paths below their common\n"
-"directory, with the extension .mkv.\n"
+"Encode each input to HEVC (two-pass x265) or, with a chunked profile such\n"
+"as av1, to AV1 (libaom) in chunks cut at scene changes and encoded in\n"
+"parallel, in Matroska, with black bars cropped, audio loudness-normalised,\n"
+"and every stream, chapter and attachment kept.  Outputs mirror the\n"
+"inputs' paths below their common directory, with the extension .mkv.\n"
 "\n"
 "  -i, --inputs FILE...    files to encode (also taken as plain arguments)\n"
 "  -o, --output-dir DIR    where finished files go (made if missing)\n"
@@ -69,6 +74,8 @@ usage_text(FILE *fp)
 "  -f, --overwrite         replace existing outputs (default: skip them)\n"
 "      --crop-only         only detect and print each input's crop\n"
 "      --dump-config       print the effective configuration and exit\n"
+"      --scenes-only       only detect and print each input's scene\n"
+"                          changes and chunks\n"
 "  -t, --token-dir DIR     share the work with the other hosts that run\n"
 "                          this command with the same inputs and DIR (on\n"
 "                          NFS, SMB, sshfs): each input is encoded once\n"
@@ -78,6 +85,22 @@ usage_text(FILE *fp)
 "  -v, --verbose           more detail (twice: FFmpeg and x265 too)\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              this text\n"
+"\n"
+"Chunk options (chunked profiles; they override the profile):\n"
+"      --preset NAME       aom preset: 1080p (default) or 720p\n"
+"      --q N               constant quality, cq-level 0..63 (default 14)\n"
+"      --min-chunk-length N  merge scenes to at least N frames (64)\n"
+"      --max-chunk-length N  split chunks longer than N frames (0: never)\n"
+"      --max-parallel-encodes N  chunk encoders at once (default: --jobs)\n"
+"      --threads N         threads per encoder (any profile)\n"
+"      --noiselevel N      film grain synthesis strength, 0 off\n"
+"      --graintable FILE   film grain table (the noise level is not used)\n"
+"      --scd MODE          scene changes: qpfile, source or script\n"
+"      --ffmpeg-scd 0|1|2  the same as qpfile, source, script\n"
+"      --scdthresh X       scene detection threshold (default 0.3)\n"
+"      --downscale-scd     detect scenes on frames halved in size\n"
+"      --chunk-step STEP   one unit of the work: plan, chunk:K (the plan\n"
+"                          and chunk K) or join (all chunks there)\n"
 "\n"
 "Exit status: 0 when every input was encoded or skipped, 1 when any\n"
 "failed, 2 for a usage or configuration error.\n");
@@ -219,6 +242,19 @@ setup_tokens(struct config *conf, const char *dir, const char *node,
 		conf->lease = lease;
 }
 
+/* The inputs' paths as an array. */
+static char **
+input_paths(void)
+{
+	char	**paths;
+	int	  n;
+
+	paths = xcalloc(ninputs + 1, sizeof(*paths));
+	for (n = 0; n < ninputs; n++)
+		paths[n] = inputs[n].path;
+	return paths;
+}
+
 static void
 add_input(const char *path)
 {
@@ -241,6 +277,9 @@ main(int argc, char *argv[])
 	int			 ch, verbose = 0, overwrite = 0, jobs = 0;
 	int			 cropflag = 0, dump = 0, rv, worker = 0;
 	int			 lease = 0;
+	int			 scenes = 0;
+	struct profile		*cprof;
+	char			**paths;
 	const char		*woutput = NULL, *wlog = NULL, *wprefix = NULL;
 
 	log_init("distenc", 0, LOG_TO_STDERR);
@@ -318,8 +357,14 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("distenc %s\n", PACKAGE_VERSION);
 			return 0;
+		case CHUNKOPT_SCENES_ONLY:
+			scenes = 1;
+			break;
 		default:
-			usage();
+			if (ch < CHUNKOPT_FIRST)
+				usage();
+			if (chunkopt_parse(ch, optarg) != 0)
+				return 2;
 		}
 	}
 	for (; optind < argc; optind++)
@@ -332,15 +377,23 @@ main(int argc, char *argv[])
 	if (dump) {
 		conf_dump(conf, stdout);
 		rv = 0;
-	} else if ((prof = conf_profile(conf, pname)) == NULL) {
+	} else if ((prof = cprof = conf_profile(conf, pname)) == NULL) {
 		log_warnx("no profile %s in %s", pname,
 		    cfile ? cfile : "the built-in configuration");
 		rv = 2;
 	} else if (ninputs == 0) {
 		usage_text(stderr);
 		rv = 2;
-	} else if (cropflag)
+	} else if (chunkopt_apply(cprof, (paths = input_paths()), ninputs) != 0) {
+		free(paths);
+		rv = 2;
+	} else if (free(paths), cropflag)
 		rv = crop_only(prof);
+	else if (scenes) {
+		paths = input_paths();
+		rv = chunkopt_scenes_only(prof, paths, ninputs);
+		free(paths);
+	}
 	else if (fs_mkdirs(conf->output_dir, &cause) != 0) {
 		log_warnx("output directory %s: %s", conf->output_dir, cause);
 		free(cause);

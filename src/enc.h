@@ -1,7 +1,7 @@
 /*
  * One interface for the video encoders: open with parameters, send frames,
- * receive packets, close.  x265 lives in enc_x265.c (libaom will sit
- * beside it).
+ * receive packets, close.  Each backend is one file behind one struct of
+ * function pointers: x265 in enc_x265.c, libaom (AV1) in enc_aom.c.
  */
 #ifndef ENC_H
 #define ENC_H
@@ -19,6 +19,7 @@ struct enc_params {
 	int			 height;
 	int			 depth;		/* 8 or 10 */
 	AVRational		 fps;
+	AVRational		 tb;		/* of the frames' pts */
 	int			 pass;		/* 0 single, 1 or 2 */
 	const char		*stats;		/* two-pass stats file */
 	int			 kbps;		/* target bitrate */
@@ -48,6 +49,7 @@ struct enc_ops {
 };
 
 extern const struct enc_ops enc_x265_ops;
+extern const struct enc_ops enc_aom_ops;
 
 const struct enc_ops *enc_find(const char *);
 enum AVPixelFormat enc_pix_fmt(int);

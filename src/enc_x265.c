@@ -347,19 +347,3 @@ const struct enc_ops enc_x265_ops = {
 	x265_receive,
 	x265_close
 };
-
-/* The encoder for a profile's encoder name. */
-const struct enc_ops *
-enc_find(const char *name)
-{
-	if (strcmp(name, "x265") == 0)
-		return &enc_x265_ops;
-	return NULL;
-}
-
-/* The pixel format an encoder takes at a bit depth. */
-enum AVPixelFormat
-enc_pix_fmt(int depth)
-{
-	return depth > 8 ? AV_PIX_FMT_YUV420P10 : AV_PIX_FMT_YUV420P;
-}

@@ -25,41 +25,14 @@
 #include "enc.h"
 #include "fsutil.h"
 #include "job.h"
+#include "job_chunked.h"
+#include "job_local.h"
 #include "log.h"
 #include "media.h"
 #include "rate.h"
 #include "xmalloc.h"
 
-/* What both passes share. */
-struct job_ctx {
-	struct job		*job;
-	struct media_info	 mi;
-	const struct enc_ops	*ops;
-	struct enc_params	 ep;
-	char			*stats;
-	char			*tmp;
-	int			 tmpfd;
-
-	/* the pass under way */
-	enum job_stage		 stage;
-	struct media_source	 src;
-	struct encoder		*enc;
-	struct media_picture	*pic;
-	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
-	struct audio_norm	*norm[MEDIA_MAX_AUDIO];
-	struct media_mux	*mux;
-	int			 vout;		/* mux index of the video */
-	int			 outidx[1024];	/* source stream -> mux */
-	int			 aout[MEDIA_MAX_AUDIO];
-	int64_t			 vbytes;	/* encoded video bytes */
-	int64_t			 sent;		/* frames sent to encoder */
-	int64_t			 vspan;		/* video duration, us */
-	char			*err;
-	struct timespec		 t0;
-	struct timespec		 tlast;
-};
-
-static double
+double
 job_elapsed(const struct timespec *since)
 {
 	struct timespec	now;
@@ -70,7 +43,7 @@ job_elapsed(const struct timespec *since)
 }
 
 /* Report progress at most a few times a second (always when forced). */
-static void
+void
 job_report(struct job_ctx *c, int force)
 {
 	struct job		*j = c->job;
@@ -93,7 +66,7 @@ job_report(struct job_ctx *c, int force)
 }
 
 /* Start a stage: log it and reset the per-stage clock. */
-static void
+void
 job_stage(struct job_ctx *c, enum job_stage s)
 {
 	c->stage = s;
@@ -104,11 +77,7 @@ job_stage(struct job_ctx *c, enum job_stage s)
 }
 
 /* Fail the job with a reason; transient when a retry could succeed. */
-static int
-job_fail(struct job_ctx *c, int transient, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
+int
 job_fail(struct job_ctx *c, int transient, const char *fmt, ...)
 {
 	va_list	ap;
@@ -124,7 +93,7 @@ job_fail(struct job_ctx *c, int transient, const char *fmt, ...)
 }
 
 /* Take c->err as the job's failure. */
-static int
+int
 job_fail_err(struct job_ctx *c)
 {
 	int	transient;
@@ -191,9 +160,16 @@ job_analyse(struct job_ctx *c)
 	    (c->mi.depth > 8 ? 10 : 8);
 	r->kbps = prof->bitrate != 0 ? prof->bitrate : rate_kbps(prof->bpp,
 	    r->width, r->height, c->mi.fps.num, c->mi.fps.den);
-	log_info("video: x265 preset %s%s%s, %d-bit, %d kbps%s", prof->preset,
-	    *prof->tune ? " tune " : "", prof->tune, r->depth, r->kbps,
-	    prof->bitrate != 0 ? "" : " (from bits per pixel)");
+	if (strcmp(prof->encoder, "aom") == 0) {
+		r->kbps = 0;
+		log_info("video: aom cq-level %d, cpu-used %d, preset %s, "
+		    "%d-bit", prof->q, prof->cpu_used, prof->aom_preset,
+		    r->depth);
+	} else
+		log_info("video: x265 preset %s%s%s, %d-bit, %d kbps%s",
+		    prof->preset, *prof->tune ? " tune " : "", prof->tune,
+		    r->depth, r->kbps, prof->bitrate != 0 ? "" :
+		    " (from bits per pixel)");
 	return 0;
 }
 
@@ -701,6 +677,7 @@ job_cleanup(struct job_ctx *c)
 		log_warn("removing %s", c->tmp);
 	free(c->tmp);
 	free(c->err);
+	free(c->workdir);
 }
 
 /* Run a job to its end; 0 when published (or skipped), -1 with error. */
@@ -725,18 +702,30 @@ job_run(struct job *j)
 		rv = job_fail(c, 0, "no encoder %s", j->prof->encoder);
 	else
 		rv = job_analyse(c);
-	if (rv == 0)
+	if (rv == 0 && j->prof->chunked && (j->step == JOB_STEP_PLAN ||
+	    j->step == JOB_STEP_CHUNK)) {
+		rv = job_chunked_step(c);
+		goto done;
+	}
+	if (rv == 0 && !j->prof->chunked)
 		rv = job_stats(c);
 	if (rv == 0)
 		rv = job_output(c);
-	if (rv == 0)
-		rv = job_pass1(c);
-	if (rv == 0)
-		rv = job_pass2(c);
+	if (rv == 0 && j->prof->chunked)
+		rv = job_chunked(c);
+	else {
+		if (rv == 0)
+			rv = job_pass1(c);
+		if (rv == 0)
+			rv = job_pass2(c);
+	}
 	if (rv == 0)
 		rv = job_verify(c);
 	if (rv == 0)
 		rv = job_publish(c);
+	if (rv == 0 && j->prof->chunked)
+		job_chunked_cleanup(c);
+done:
 	if (rv != 0 && j->stop != NULL && *j->stop) {
 		free(j->error);
 		j->error = xstrdup("interrupted");
@@ -756,6 +745,13 @@ job_summary(const struct job *j, char *buf, size_t len)
 	size_t			 off;
 	int			 i;
 
+	if (j->step == JOB_STEP_PLAN || j->step == JOB_STEP_CHUNK) {
+		if (j->step == JOB_STEP_PLAN)
+			snprintf(buf, len, "plan ready");
+		else
+			snprintf(buf, len, "chunk %ld ready", j->step_chunk);
+		return;
+	}
 	off = snprintf(buf, len, "crop %d:%d:%d:%d -> %dx%d, %d-bit",
 	    r->crop.top, r->crop.bottom, r->crop.left, r->crop.right,
 	    r->width, r->height, r->depth);
@@ -765,7 +761,10 @@ job_summary(const struct job *j, char *buf, size_t len)
 		off += snprintf(buf + off, len - off, ", audio %d loudness "
 		    "%.1f -> %.1f LUFS", i, r->before[i].i, r->after[i].i);
 	}
-	if (off < len)
+	if (off < len && r->kbps > 0)
 		snprintf(buf + off, len - off, ", video %.0f kbps (target %d)",
 		    r->actual_kbps, r->kbps);
+	else if (off < len)
+		snprintf(buf + off, len - off, ", video %.0f kbps",
+		    r->actual_kbps);
 }

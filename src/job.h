@@ -20,7 +20,18 @@ enum job_stage {
 	JOB_PASS1,
 	JOB_PASS2,
 	JOB_VERIFY,
-	JOB_PUBLISH
+	JOB_PUBLISH,
+	JOB_SCENES,		/* chunked: scene changes and plan */
+	JOB_CHUNKS,		/* chunked: encoding the chunks */
+	JOB_JOIN		/* chunked: joining them */
+};
+
+/* What to do of a chunked job: all of it, or one unit of its work. */
+enum job_step {
+	JOB_STEP_ALL,
+	JOB_STEP_PLAN,		/* the plan only */
+	JOB_STEP_CHUNK,		/* the plan (made or read) and chunk k */
+	JOB_STEP_JOIN		/* join chunks that are all there, publish */
 };
 
 struct job_progress {
@@ -60,6 +71,9 @@ struct job {
 	const char		*source;
 	const char		*output;	/* final path */
 	const char		*log;		/* job log, NULL: from log_dir */
+	const char		*id;		/* job id, NULL: from source */
+	enum job_step		 step;		/* chunked jobs */
+	long			 step_chunk;	/* JOB_STEP_CHUNK: which */
 	const struct config	*conf;
 	const struct profile	*prof;
 	int			 overwrite;

@@ -17,7 +17,8 @@
 #include "xmalloc.h"
 
 static const char *stage_names[] = {
-	"probe", "crop", "pass 1", "pass 2", "verify", "publish"
+	"probe", "crop", "pass 1", "pass 2", "verify", "publish", "scenes",
+	"chunks", "join"
 };
 
 const char *

@@ -146,6 +146,42 @@ struct audio_loudness {
 	double	tp;	/* true peak, dBTP */
 	int	valid;
 };
+
+/* One read of a source: frame list, scene changes, loudness. */
+struct media_scan {
+	int64_t			*pts;		/* each frame's, in order */
+	int64_t			 frames;
+	int64_t			*cuts;		/* frames starting a scene */
+	size_t			 ncuts;
+	int			 naudio;
+	struct audio_loudness	 loud[MEDIA_MAX_AUDIO];
+};
+int	 media_scan(const char *, const struct profile *, int, int,
+	    struct media_scan *, volatile int *, char **);
+int	 media_cmp64(const void *, const void *);
+void	 media_scan_free(struct media_scan *);
+
+/* Frames of a chunk, exactly: from a frame's pts, n frames in order. */
+struct chunk_reader;
+struct chunk_reader *chunk_reader_open(const char *, int, int64_t, int64_t,
+	    char **);
+int	 chunk_reader_next(struct chunk_reader *, AVFrame **, char **);
+AVStream *chunk_reader_stream(const struct chunk_reader *);
+void	 chunk_reader_close(struct chunk_reader *);
+
+/* Joining encoded chunks with the source's other streams. */
+struct concat_spec {
+	const char		*source;
+	const char		*output;	/* opened and written */
+	char			**chunks;	/* files, in film order */
+	const int64_t		*frames;	/* expected in each */
+	size_t			 nchunks;
+	const struct profile	*prof;
+	const struct media_info	*mi;
+	const struct audio_loudness *loud;	/* per audio slot */
+	int			 naudio;
+};
+int	 media_concat(const struct concat_spec *, volatile int *, char **);
 struct audio_meter;
 struct audio_meter *meter_new(const AVCodecContext *,
 	    const struct profile *, char **);
@@ -169,6 +205,7 @@ int	 mux_add_video(struct media_mux *, const AVStream *,
 int	 mux_add_encoded(struct media_mux *, const AVStream *,
 	    const AVCodecContext *);
 int	 mux_add_copy(struct media_mux *, const AVStream *);
+void	 mux_keep_timestamps(struct media_mux *);
 int	 mux_start(struct media_mux *, char **);
 int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);
 int	 mux_finish(struct media_mux *, char **);

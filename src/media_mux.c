@@ -170,6 +170,16 @@ mux_add_copy(struct media_mux *m, const AVStream *in)
 	return st->index;
 }
 
+/*
+ * Keep timestamps as they are: a chunk's, or a joined film's, must not be
+ * shifted because its first decoding times are negative.
+ */
+void
+mux_keep_timestamps(struct media_mux *m)
+{
+	m->fmt->avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED;
+}
+
 /* Write the header once every stream is added. */
 int
 mux_start(struct media_mux *m, char **cause)

@@ -27,6 +27,11 @@
 #   audioonly  stereo audio only (FLAC)
 #   long       1280x720 with a 1280x544 picture (bars 88 top and bottom),
 #              stereo audio; SECONDS long (default 20)
+#   scenes     320x180, 100 frames (4 s) of four lavfi sources joined, so
+#              that scenes start at the frames in MKCLIP_SCENE_CUTS; H.264
+#              with keyframes at frames 0 and 50 only (no scene-cut
+#              keyframes: chunks must start between keyframes), B-frames,
+#              stereo audio at about -40 LUFS; SECONDS is ignored
 #
 # SECONDS defaults to $CLIP_SECONDS, else 3 (20 for long).  All clips are
 # 25 fps and, except hdr10, odd and gray10, H.264 (libx264 when present,
@@ -48,6 +53,9 @@ MKCLIP_AMP_LOUD=0.19
 # 0.0001 cd/m2 units: P3-D65 primaries, 1000 / 0.005 cd/m2) and CTA-861.3.
 MKCLIP_MASTER_DISPLAY='G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50)'
 MKCLIP_MAX_CLL='1000,400'
+# Where the scenes clip's scenes start (frames), and its length.
+MKCLIP_SCENE_CUTS='23 52 83'
+MKCLIP_SCENE_FRAMES=100
 
 _mkclip_ff() {
 	ffmpeg -nostdin -hide_banner -loglevel error -y "$@"
@@ -106,6 +114,19 @@ mkclip_pillarbox() {
 
 mkclip_long() {
 	_mkclip_boxed "$1" "${2:-20}" 1280 544 1280 720 0 88
+}
+
+mkclip_scenes() {
+	_mkclip_ff \
+	    -f lavfi -i "testsrc=s=320x180:r=$MKCLIP_RATE" \
+	    -f lavfi -i "smptebars=s=320x180:r=$MKCLIP_RATE" \
+	    -f lavfi -i "rgbtestsrc=s=320x180:r=$MKCLIP_RATE" \
+	    -f lavfi -i "testsrc2=s=320x180:r=$MKCLIP_RATE" \
+	    -f lavfi -i "$(_mkclip_sines $MKCLIP_AMP_QUIET 4 stereo 440 660)" \
+	    -filter_complex "[0]trim=end_frame=23,setpts=PTS-STARTPTS,format=yuv420p[a];[1]trim=end_frame=29,setpts=PTS-STARTPTS,format=yuv420p[b];[2]trim=end_frame=31,setpts=PTS-STARTPTS,format=yuv420p[c];[3]trim=end_frame=17,setpts=PTS-STARTPTS,format=yuv420p[d];[a][b][c][d]concat=n=4:v=1[v]" \
+	    -map "[v]" -map 4:a -frames:v $MKCLIP_SCENE_FRAMES \
+	    -c:v libx264 -preset veryfast -g 50 -bf 3 \
+	    -x264-params scenecut=0:log-level=error -c:a flac "$1"
 }
 
 mkclip_hdr10() {
@@ -230,7 +251,7 @@ mkclip() {
 	fi
 	case $1 in
 	letterbox|pillarbox|hdr10|streams|odd|gray10|zero|truncated|\
-	notmedia|audioonly|long)
+	notmedia|audioonly|long|scenes)
 		_kind=$1
 		shift
 		"mkclip_$_kind" "$@"

@@ -133,6 +133,19 @@ assert_default_profile(const struct profile *p)
 	assert_true(p->bpp == 0.06);
 	assert_int_equal(p->bit_depth, 0);
 	assert_int_equal(p->threads, 2);
+	assert_int_equal(p->q, 14);
+	assert_int_equal(p->cpu_used, 4);
+	assert_int_equal(p->lag_in_frames, 48);
+	assert_int_equal(p->row_mt, 1);
+	assert_int_equal(p->noise_level, 0);
+	assert_string_equal(p->grain_table, "");
+	assert_string_equal(p->aom_preset, "1080p");
+	assert_int_equal(p->chunked, 0);
+	assert_int_equal(p->min_chunk_length, 64);
+	assert_int_equal(p->max_chunk_length, 0);
+	assert_int_equal(p->scd, SCD_SOURCE);
+	assert_true(p->scd_threshold == 0.3);
+	assert_int_equal(p->scd_downscale, 0);
 	assert_int_equal(p->crop, CROP_AUTO);
 	assert_int_equal(p->crop_manual[0], 0);
 	assert_int_equal(p->crop_manual[1], 0);
@@ -155,6 +168,7 @@ assert_default_globals(const struct config *conf)
 {
 	assert_string_equal(conf->output_dir, ".");
 	assert_string_equal(conf->stats_dir, "/dev/shm/distenc");
+	assert_string_equal(conf->work_dir, "/var/tmp/distenc");
 	assert_string_equal(conf->log_dir, "");
 	assert_int_equal(conf->jobs, 1);
 	assert_int_equal(conf->overwrite, 0);
@@ -202,6 +216,24 @@ assert_profile_equal(const struct profile *a, const struct profile *b)
 	assert_true(a->loudness == b->loudness);
 	assert_true(a->true_peak == b->true_peak);
 	assert_int_equal(a->dynaudnorm, b->dynaudnorm);
+	assert_int_equal(a->q, b->q);
+	assert_int_equal(a->cpu_used, b->cpu_used);
+	assert_int_equal(a->lag_in_frames, b->lag_in_frames);
+	assert_int_equal(a->tile_columns, b->tile_columns);
+	assert_int_equal(a->tile_rows, b->tile_rows);
+	assert_int_equal(a->row_mt, b->row_mt);
+	assert_int_equal(a->noise_level, b->noise_level);
+	assert_string_equal(a->grain_table, b->grain_table);
+	assert_string_equal(a->aom_preset, b->aom_preset);
+	assert_string_equal(a->aom_params, b->aom_params);
+	assert_int_equal(a->chunked, b->chunked);
+	assert_int_equal(a->min_chunk_length, b->min_chunk_length);
+	assert_int_equal(a->max_chunk_length, b->max_chunk_length);
+	assert_int_equal(a->parallel_encodes, b->parallel_encodes);
+	assert_int_equal(a->scd, b->scd);
+	assert_true(a->scd_threshold == b->scd_threshold);
+	assert_int_equal(a->scd_downscale, b->scd_downscale);
+	assert_string_equal(a->qp_file, b->qp_file);
 }
 
 /* Check that two commands (n strings, NULL-terminated) are the same. */
@@ -317,7 +349,7 @@ assert_full(struct config *conf)
 	assert_int_equal(conf->jobs, 4);
 	assert_int_equal(conf->overwrite, 1);
 	assert_string_equal(conf->default_profile, "film");
-	assert_int_equal(conf->nprofiles, 3);
+	assert_int_equal(conf->nprofiles, 6);
 
 	p = conf_profile(conf, NULL);
 	assert_non_null(p);
@@ -380,7 +412,7 @@ test_defaults(void **state)
 	assert_non_null(conf);
 	assert_null(conf->path);
 	assert_default_globals(conf);
-	assert_int_equal(conf->nprofiles, 2);
+	assert_int_equal(conf->nprofiles, 5);
 
 	p = conf_profile(conf, NULL);
 	assert_non_null(p);
@@ -615,7 +647,7 @@ test_enum(void **state)
 	    ":1: profiles.a.tune: \"film\" is not one of \"\", psnr, ssim, "
 	    "grain, zerolatency, fastdecode, animation");
 	load_fails("profiles = { a = { encoder = \"x264\"; }; };\n",
-	    ":1: profiles.a.encoder: \"x264\" is not one of x265");
+	    ":1: profiles.a.encoder: \"x264\" is not one of x265, aom");
 	load_fails("profiles = { a = { audio_codec = \"aac\"; }; };\n",
 	    ":1: profiles.a.audio_codec: \"aac\" is not one of opus, flac, "
 	    "copy");
@@ -685,6 +717,58 @@ test_crop_manual(void **state)
 	conf_free(conf);
 }
 
+/* The AV1 and chunk settings, and the built-in chunked profiles. */
+static void
+test_chunk_settings(void **state)
+{
+	struct config	*conf;
+	struct profile	*p;
+
+	(void)state;
+	conf = load_ok("work_dir = \"/srv/work\";\n"
+	    "profiles = { a = { encoder = \"aom\"; chunked = true; q = 20;\n"
+	    "  cpu_used = 8; scd = \"qpfile\"; scd_threshold = 0.25;\n"
+	    "  scd_downscale = true; min_chunk_length = 100;\n"
+	    "  max_chunk_length = 400; grain_table = \"/g.tbl\";\n"
+	    "  aom_preset = \"720p\"; aom_params = \"enable-qm=1\";\n"
+	    "  parallel_encodes = 3; }; };\n");
+	assert_string_equal(conf->work_dir, "/srv/work");
+	p = conf_profile(conf, "a");
+	assert_string_equal(p->encoder, "aom");
+	assert_int_equal(p->chunked, 1);
+	assert_int_equal(p->q, 20);
+	assert_int_equal(p->cpu_used, 8);
+	assert_int_equal(p->scd, SCD_QPFILE);
+	assert_true(p->scd_threshold == 0.25);
+	assert_int_equal(p->scd_downscale, 1);
+	assert_int_equal(p->min_chunk_length, 100);
+	assert_int_equal(p->max_chunk_length, 400);
+	assert_string_equal(p->grain_table, "/g.tbl");
+	assert_string_equal(p->aom_preset, "720p");
+	assert_int_equal(p->parallel_encodes, 3);
+	p = conf_profile(conf, "av1");
+	assert_string_equal(p->encoder, "aom");
+	assert_int_equal(p->chunked, 1);
+	assert_int_equal(p->q, 14);
+	assert_int_equal(conf_profile(conf, "av1-fast")->cpu_used, 6);
+	p = conf_profile(conf, "hevc-chunked");
+	assert_string_equal(p->encoder, "x265");
+	assert_int_equal(p->chunked, 1);
+	assert_string_equal(conf_aom_preset("720p"),
+	    "tile-columns=0:enable-qm=1:qm-min=5:sb-size=64");
+	assert_null(conf_aom_preset("4k"));
+	assert_string_equal(conf_scd_mode_name(SCD_SCRIPT), "script");
+	conf_free(conf);
+	load_fails("profiles = { a = { q = 64; }; };\n",
+	    ":1: profiles.a.q: 64 is out of range (0..63)");
+	load_fails("profiles = { a = { scd = \"avs\"; }; };\n",
+	    ":1: profiles.a.scd: \"avs\" is not one of qpfile, source, "
+	    "script");
+	load_fails("profiles = { a = { max_chunk_length = 1; }; };\n",
+	    ":1: profiles.a.max_chunk_length: 1 is out of range (0 or "
+	    "2..1000000)");
+}
+
 static void
 test_x265_params(void **state)
 {
@@ -731,7 +815,7 @@ test_inherit_file(void **state)
 	    "b = { inherit = \"a\"; bpp = 0.2;\n"
 	    "  x265_params = \"aq-mode=3\"; };\n"
 	    "};\n");
-	assert_int_equal(conf->nprofiles, 5);
+	assert_int_equal(conf->nprofiles, 8);
 	p = conf_profile(conf, "c");
 	assert_non_null(p);
 	assert_string_equal(p->name, "c");
@@ -787,7 +871,7 @@ test_replace_builtin(void **state)
 	    "hevc = { preset = \"medium\"; };\n"
 	    "mine = { inherit = \"hevc\"; };\n"
 	    "};\n");
-	assert_int_equal(conf->nprofiles, 3);
+	assert_int_equal(conf->nprofiles, 6);
 	p = conf_profile(conf, "hevc-fast");
 	assert_string_equal(p->preset, "slow");
 	assert_int_equal(p->threads, 4);
@@ -867,9 +951,12 @@ test_example_file(void **state)
 	    conf_profile(def, "hevc"));
 	assert_profile_equal(conf_profile(conf, "hevc-fast"),
 	    conf_profile(def, "hevc-fast"));
+	assert_profile_equal(conf_profile(conf, "av1"),
+	    conf_profile(def, "av1"));
 	conf_free(def);
 
-	assert_int_equal(conf->nprofiles, 4);
+	assert_int_equal(conf->nprofiles, 8);
+	assert_int_equal(conf_profile(conf, "av1-grain")->noise_level, 20);
 	assert_string_equal(conf_profile(conf, NULL)->name, "hevc");
 	p = conf_profile(conf, "hevc-hq");
 	assert_non_null(p);
@@ -1974,6 +2061,7 @@ main(void)
 		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_crop_manual),
 		cmocka_unit_test(test_x265_params),
+		cmocka_unit_test(test_chunk_settings),
 		cmocka_unit_test(test_inherit_file),
 		cmocka_unit_test(test_inherit_builtin),
 		cmocka_unit_test(test_replace_builtin),

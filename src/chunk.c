@@ -1,0 +1,231 @@
+/*
+ * Chunk planning, pure: scene changes (the frame numbers where a scene
+ * starts) become chunks.  A scene shorter than the minimum is merged with
+ * the ones after it until the chunk is long enough; the last chunk may be
+ * shorter.  With a maximum, a longer chunk is split into equal parts.  The
+ * queue runs longest first, with the last chunk at its head.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk.h"
+#include "xmalloc.h"
+
+/* Append a chunk of frames starting at first. */
+static void
+chunk_add(struct chunk **c, size_t *n, int64_t first, int64_t frames)
+{
+	*c = xreallocarray(*c, *n + 1, sizeof(**c));
+	(*c)[*n].first = first;
+	(*c)[*n].frames = frames;
+	(*c)[*n].pts = 0;
+	(*n)++;
+}
+
+/* Append a chunk, split into equal parts of at most max frames. */
+static void
+chunk_add_split(struct chunk **c, size_t *n, int64_t first, int64_t frames,
+    int max)
+{
+	int64_t	parts, i, at, next;
+
+	parts = max > 0 ? (frames + max - 1) / max : 1;
+	for (i = 0, at = first; i < parts; i++, at = next) {
+		next = first + frames * (i + 1) / parts;
+		chunk_add(c, n, at, next - at);
+	}
+}
+
+/*
+ * Chunks for a film of frames frames with scene changes at cuts (sorted,
+ * each in 1..frames-1; others are an error).  min >= 1; max 0 for none.
+ */
+int
+chunk_plan(const int64_t *cuts, size_t ncuts, int64_t frames, int min,
+    int max, struct chunk **out, size_t *nout, char **cause)
+{
+	struct chunk	*c = NULL;
+	size_t		 n = 0, i;
+	int64_t		 start = 0, end;
+
+	if (frames <= 0) {
+		xasprintf(cause, "no frames to encode");
+		return -1;
+	}
+	for (i = 0; i < ncuts; i++) {
+		if (cuts[i] < 0 || cuts[i] >= frames) {
+			xasprintf(cause, "scene change at frame %" PRId64
+			    " is beyond the end (%" PRId64 " frames)", cuts[i],
+			    frames);
+			return -1;
+		}
+		if (i > 0 && cuts[i] <= cuts[i - 1]) {
+			xasprintf(cause, "scene changes out of order at "
+			    "frame %" PRId64, cuts[i]);
+			return -1;
+		}
+	}
+	for (i = 0; i <= ncuts; i++) {
+		end = i < ncuts ? cuts[i] : frames;
+		if (end == 0 || (end - start < min && i < ncuts))
+			continue;	/* merged with what follows */
+		chunk_add_split(&c, &n, start, end - start, max);
+		start = end;
+	}
+	*out = c;
+	*nout = n;
+	return 0;
+}
+
+/* Longest first; equal lengths in film order. */
+static const struct chunk *chunk_sort_base;
+
+static int
+chunk_cmp(const void *a, const void *b)
+{
+	const struct chunk	*ca = &chunk_sort_base[*(const size_t *)a];
+	const struct chunk	*cb = &chunk_sort_base[*(const size_t *)b];
+
+	if (ca->frames != cb->frames)
+		return ca->frames < cb->frames ? 1 : -1;
+	return ca->first < cb->first ? -1 : ca->first > cb->first;
+}
+
+/*
+ * The order to encode n chunks in, into order[n]: longest first, and the
+ * last chunk of the film at the head, so it is in the first batch however
+ * many run at once (batch, kept for callers that place it otherwise).
+ */
+void
+chunk_queue(const struct chunk *c, size_t n, size_t batch, size_t *order)
+{
+	size_t	i, last = n - 1;
+
+	(void)batch;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	chunk_sort_base = c;
+	qsort(order, n, sizeof(*order), chunk_cmp);
+	chunk_sort_base = NULL;
+	for (i = 0; order[i] != last; i++)
+		;
+	memmove(order + 1, order, i * sizeof(*order));
+	order[0] = last;
+}
+
+/* The plan as text: one item a line. */
+char *
+plan_format(const struct plan *p)
+{
+	char	*s, *t;
+	size_t	 i;
+	int	 a;
+
+	xasprintf(&s, "distenc-plan 1\nkey %s\nframes %" PRId64 "\n"
+	    "duration %" PRId64 "\npicture %d %d %d %d %d %d %d\n", p->key,
+	    p->frames, p->duration, p->crop[0], p->crop[1], p->crop[2],
+	    p->crop[3], p->width, p->height, p->depth);
+	for (a = 0; a < p->naudio; a++) {
+		xasprintf(&t, "%saudio %d %.6f %.6f %.6f %d\n", s, a,
+		    p->audio[a].i, p->audio[a].lra, p->audio[a].tp,
+		    p->audio[a].valid);
+		free(s);
+		s = t;
+	}
+	for (i = 0; i < p->nchunks; i++) {
+		xasprintf(&t, "%schunk %zu %" PRId64 " %" PRId64 " %" PRId64
+		    "\n", s, i, p->chunks[i].first, p->chunks[i].frames,
+		    p->chunks[i].pts);
+		free(s);
+		s = t;
+	}
+	xasprintf(&t, "%send\n", s);
+	free(s);
+	return t;
+}
+
+/* Read one line of a plan into p. */
+static int
+plan_line(const char *line, struct plan *p)
+{
+	struct plan_audio	a;
+	struct chunk		c;
+	size_t			k;
+	int			n;
+
+	if (sscanf(line, "key %16s", p->key) == 1 ||
+	    sscanf(line, "frames %" SCNd64, &p->frames) == 1 ||
+	    sscanf(line, "duration %" SCNd64, &p->duration) == 1)
+		return 0;
+	if (sscanf(line, "picture %d %d %d %d %d %d %d", &p->crop[0],
+	    &p->crop[1], &p->crop[2], &p->crop[3], &p->width, &p->height,
+	    &p->depth) == 7)
+		return p->width > 0 && p->height > 0 ? 0 : -1;
+	if (sscanf(line, "audio %d %lf %lf %lf %d", &n, &a.i, &a.lra, &a.tp,
+	    &a.valid) == 5) {
+		if (n != p->naudio || n >= CHUNK_MAX_AUDIO)
+			return -1;
+		p->audio[p->naudio++] = a;
+		return 0;
+	}
+	if (sscanf(line, "chunk %zu %" SCNd64 " %" SCNd64 " %" SCNd64, &k,
+	    &c.first, &c.frames, &c.pts) == 4) {
+		if (k != p->nchunks || c.frames <= 0)
+			return -1;
+		p->chunks = xreallocarray(p->chunks, k + 1, sizeof(c));
+		p->chunks[p->nchunks++] = c;
+		return 0;
+	}
+	return -1;
+}
+
+/* Parse a plan written by plan_format; a partial plan is an error. */
+int
+plan_parse(const char *text, struct plan *p, char **cause)
+{
+	const char	*line = text, *nl;
+	char		 buf[256];
+	int		 lineno = 1, ended = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (strncmp(text, "distenc-plan 1\n", 15) != 0) {
+		xasprintf(cause, "not a plan");
+		return -1;
+	}
+	for (line = text + 15; *line != '\0' && !ended; line = nl + 1) {
+		lineno++;
+		if ((nl = strchr(line, '\n')) == NULL ||
+		    (size_t)(nl - line) >= sizeof(buf))
+			break;
+		memcpy(buf, line, nl - line);
+		buf[nl - line] = '\0';
+		if (strcmp(buf, "end") == 0)
+			ended = 1;
+		else if (plan_line(buf, p) != 0) {
+			xasprintf(cause, "line %d: bad item", lineno);
+			plan_clear(p);
+			return -1;
+		}
+	}
+	if (!ended || p->nchunks == 0 || p->key[0] == '\0' ||
+	    p->width <= 0) {
+		xasprintf(cause, "incomplete plan");
+		plan_clear(p);
+		return -1;
+	}
+	return 0;
+}
+
+void
+plan_clear(struct plan *p)
+{
+	free(p->chunks);
+	p->chunks = NULL;
+	p->nchunks = 0;
+}

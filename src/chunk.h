@@ -1,0 +1,50 @@
+/*
+ * Chunks of a film: scene changes turned into chunks of at least a minimum
+ * (and at most a maximum) length, the order they are encoded in, and the
+ * plan file that records them for every host and across restarts.
+ */
+#ifndef CHUNK_H
+#define CHUNK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHUNK_MAX_AUDIO	32
+
+struct chunk {
+	int64_t	first;		/* frame number of its first frame */
+	int64_t	frames;
+	int64_t	pts;		/* of its first frame, source time base */
+};
+
+/* The loudness measured for one audio track, for normalisation. */
+struct plan_audio {
+	double	i;
+	double	lra;
+	double	tp;
+	int	valid;
+};
+
+/* What the plan step decided, written to <work>/<id>/plan. */
+struct plan {
+	char			 key[17];	/* settings fingerprint, hex */
+	int64_t			 frames;	/* in the source */
+	int64_t			 duration;	/* video span, microseconds */
+	int			 crop[4];	/* top, bottom, left, right */
+	int			 width;		/* encoded picture */
+	int			 height;
+	int			 depth;
+	int			 naudio;
+	struct plan_audio	 audio[CHUNK_MAX_AUDIO];
+	struct chunk		*chunks;
+	size_t			 nchunks;
+};
+
+int	 chunk_plan(const int64_t *, size_t, int64_t, int, int,
+	    struct chunk **, size_t *, char **);
+void	 chunk_queue(const struct chunk *, size_t, size_t, size_t *);
+char	*plan_format(const struct plan *);
+int	 plan_parse(const char *, struct plan *, char **);
+void	 plan_clear(struct plan *);
+
+#endif

@@ -1,0 +1,412 @@
+/*
+ * The plan of a chunked job: its work directory, the scene changes (from
+ * a QP file or detected), the chunks, and the plan file that keeps them
+ * with the loudness measured on the same read.  A plan is reused when its
+ * key (a hash of the source's identity and every setting that shapes the
+ * chunks and their encoding) is the current one; otherwise the work
+ * directory is emptied and planned anew.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chunk.h"
+#include "fsutil.h"
+#include "job_chunked.h"
+#include "job_local.h"
+#include "jobid.h"
+#include "log.h"
+#include "qpfile.h"
+#include "xmalloc.h"
+
+#define PLAN_MAX_BYTES	(64 << 20)
+#define QPFILE_DEPTH	3	/* subfolders searched below the source's */
+
+/* The work directory's name: <work_dir>/<job id>, made if missing. */
+int
+chunked_workdir(struct job_ctx *c)
+{
+	struct job	*j = c->job;
+	struct stat	 sb;
+	char		 id[JOBID_MAX], real[PATH_MAX];
+
+	if (j->id != NULL)
+		snprintf(id, sizeof(id), "%s", j->id);
+	else {
+		if (stat(j->source, &sb) == -1 ||
+		    realpath(j->source, real) == NULL)
+			return job_fail(c, 0, "%s: %s", j->source,
+			    strerror(errno));
+		jobid_make(real + 1, sb.st_size, sb.st_mtime, id, sizeof(id));
+	}
+	xasprintf(&c->workdir, "%s/%s", j->conf->work_dir, id);
+	if (fs_mkdirs(c->workdir, &c->err) != 0)
+		return job_fail(c, 1, "work directory: %s", c->err);
+	return 0;
+}
+
+/* The file of chunk k. */
+char *
+chunked_path(const struct job_ctx *c, size_t k)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/chunk-%04zu.mkv", c->workdir, k);
+	return path;
+}
+
+/*
+ * The plan's key: what the chunks depend on, hashed: the source's
+ * identity and the settings (not the crop found, which the plan keeps).
+ */
+static void
+plan_key(struct job_ctx *c, char *key, size_t len)
+{
+	const struct profile	*p = c->job->prof;
+	struct stat		 sb;
+	char			*s;
+
+	if (stat(c->job->source, &sb) == -1)
+		memset(&sb, 0, sizeof(sb));
+	xasprintf(&s, "%lld %lld|%d %d %d %d %d %d %d %d %d|%s %s %s %s "
+	    "%d %d %.6f|%d %d %d %d %d %d %d %s %s %s|%d %d %d %.6f %d %s",
+	    (long long)sb.st_size, (long long)sb.st_mtime, p->crop,
+	    p->crop_manual[0], p->crop_manual[1], p->crop_manual[2],
+	    p->crop_manual[3], p->crop_samples, p->crop_limit,
+	    p->scale_width, p->bit_depth, p->encoder, p->preset,
+	    p->tune, p->x265_params, p->bitrate, c->job->res.kbps, p->bpp,
+	    p->q, p->cpu_used, p->lag_in_frames, p->tile_columns,
+	    p->tile_rows, p->row_mt, p->noise_level, p->grain_table,
+	    p->aom_preset, p->aom_params, p->min_chunk_length,
+	    p->max_chunk_length, p->scd, p->scd_threshold, p->scd_downscale,
+	    p->qp_file);
+	snprintf(key, len, "%016" PRIx64, jobid_hash(s, strlen(s), 0));
+	free(s);
+}
+
+/* Keep the picture settled now in the plan. */
+static void
+plan_picture_to(const struct job_ctx *c, struct plan *p)
+{
+	const struct job_result	*r = &c->job->res;
+
+	p->crop[0] = r->crop.top;
+	p->crop[1] = r->crop.bottom;
+	p->crop[2] = r->crop.left;
+	p->crop[3] = r->crop.right;
+	p->width = r->width;
+	p->height = r->height;
+	p->depth = r->depth;
+}
+
+/* Take the plan's picture, so every chunk of a film has the same. */
+static void
+plan_picture_from(struct job_ctx *c, const struct plan *p)
+{
+	struct job_result	*r = &c->job->res;
+
+	if (r->crop.top != p->crop[0] || r->crop.bottom != p->crop[1] ||
+	    r->crop.left != p->crop[2] || r->crop.right != p->crop[3] ||
+	    r->width != p->width || r->height != p->height)
+		log_info("plan: keeping its crop %d:%d:%d:%d -> %dx%d",
+		    p->crop[0], p->crop[1], p->crop[2], p->crop[3], p->width,
+		    p->height);
+	r->crop.top = p->crop[0];
+	r->crop.bottom = p->crop[1];
+	r->crop.left = p->crop[2];
+	r->crop.right = p->crop[3];
+	r->width = p->width;
+	r->height = p->height;
+	r->depth = p->depth;
+}
+
+/* Read a whole small file. */
+static char *
+plan_slurp(const char *path, size_t *len, char **cause)
+{
+	struct stat	 sb;
+	char		*buf;
+	ssize_t		 n;
+	size_t		 off = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	if (sb.st_size > PLAN_MAX_BYTES) {
+		xasprintf(cause, "%s: too large", path);
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc(sb.st_size + 1);
+	while (off < (size_t)sb.st_size &&
+	    (n = read(fd, buf + off, sb.st_size - off)) > 0)
+		off += n;
+	close(fd);
+	buf[off] = '\0';
+	*len = off;
+	return buf;
+}
+
+/* Look for <stem>.qp or <stem>.qpfile in dir and its subfolders. */
+static char *
+plan_find_qpfile(const char *dir, const char *stem, int depth)
+{
+	static const char *const exts[] = { ".qp", ".qpfile" };
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*dp;
+	char		*path, *found = NULL;
+	size_t		 i;
+
+	for (i = 0; i < 2; i++) {
+		xasprintf(&path, "%s/%s%s", dir, stem, exts[i]);
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			return path;
+		free(path);
+	}
+	if (depth == 0 || (dp = opendir(dir)) == NULL)
+		return NULL;
+	while (found == NULL && (de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			found = plan_find_qpfile(path, stem, depth - 1);
+		free(path);
+	}
+	closedir(dp);
+	return found;
+}
+
+/* The QP file: named by qp_file (relative to the source), or found. */
+static char *
+plan_qpfile_path(struct job_ctx *c)
+{
+	const char	*src = c->job->source, *name = c->job->prof->qp_file;
+	char		*dir, *stem, *dot, *path;
+
+	dir = fs_dirname(src);
+	if (*name != '\0') {
+		if (*name == '/')
+			path = xstrdup(name);
+		else
+			xasprintf(&path, "%s/%s", dir, name);
+		free(dir);
+		return path;
+	}
+	stem = xstrdup(strrchr(src, '/') ? strrchr(src, '/') + 1 : src);
+	if ((dot = strrchr(stem, '.')) != NULL && dot != stem)
+		*dot = '\0';
+	path = plan_find_qpfile(dir, stem, QPFILE_DEPTH);
+	free(stem);
+	free(dir);
+	return path;
+}
+
+/* The scene changes from the QP file. */
+static int
+plan_qpfile(struct job_ctx *c, struct media_scan *scan)
+{
+	char	*path, *text, *cause = NULL;
+	size_t	 len;
+	int	 rv;
+
+	if ((path = plan_qpfile_path(c)) == NULL)
+		return job_fail(c, 0, "no QP file (scene changes) found beside "
+		    "%s: set qp_file, or scd = \"source\" to detect them",
+		    c->job->source);
+	if ((text = plan_slurp(path, &len, &cause)) == NULL) {
+		job_fail(c, 0, "QP file %s", cause);
+		free(cause);
+		free(path);
+		return -1;
+	}
+	free(scan->cuts);
+	rv = qpfile_parse(text, len, scan->frames, &scan->cuts, &scan->ncuts,
+	    &cause);
+	if (rv != 0)
+		job_fail(c, 0, "QP file %s: %s", path, cause);
+	else
+		log_info("scenes: %zu scene changes from %s", scan->ncuts,
+		    path);
+	free(cause);
+	free(text);
+	free(path);
+	return rv;
+}
+
+/* Frame timestamps must increase, or chunks cannot be found again. */
+static int
+plan_check_pts(struct job_ctx *c, const struct media_scan *scan)
+{
+	int64_t	i;
+
+	for (i = 0; i < scan->frames; i++)
+		if (scan->pts[i] == AV_NOPTS_VALUE ||
+		    (i > 0 && scan->pts[i] <= scan->pts[i - 1]))
+			return job_fail(c, 0, "video frame %lld has no "
+			    "increasing timestamp: cannot be split into "
+			    "chunks", (long long)i);
+	if (scan->frames == 0)
+		return job_fail(c, 0, "no video frame could be decoded");
+	return 0;
+}
+
+/* Chunks, timestamps and loudness into the plan. */
+static int
+plan_fill(struct job_ctx *c, const struct media_scan *scan, struct plan *p)
+{
+	const struct profile	*prof = c->job->prof;
+	size_t			 i;
+	char			*cause = NULL;
+
+	if (chunk_plan(scan->cuts, scan->ncuts, scan->frames,
+	    prof->min_chunk_length, prof->max_chunk_length, &p->chunks,
+	    &p->nchunks, &cause) != 0) {
+		job_fail(c, 0, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	for (i = 0; i < p->nchunks; i++)
+		p->chunks[i].pts = scan->pts[p->chunks[i].first];
+	p->frames = scan->frames;
+	p->duration = av_rescale_q(scan->pts[scan->frames - 1] - scan->pts[0],
+	    c->mi.tb, AV_TIME_BASE_Q) + av_rescale_q(1,
+	    av_inv_q(c->mi.fps), AV_TIME_BASE_Q);
+	p->naudio = scan->naudio < CHUNK_MAX_AUDIO ? scan->naudio :
+	    CHUNK_MAX_AUDIO;
+	for (i = 0; i < (size_t)p->naudio; i++) {
+		p->audio[i].i = scan->loud[i].i;
+		p->audio[i].lra = scan->loud[i].lra;
+		p->audio[i].tp = scan->loud[i].tp;
+		p->audio[i].valid = scan->loud[i].valid;
+	}
+	return 0;
+}
+
+/* Read the source, find the scenes, plan the chunks. */
+static int
+plan_make(struct job_ctx *c, struct plan *p)
+{
+	const struct profile	*prof = c->job->prof;
+	struct media_scan	 scan;
+	struct timespec		 t0;
+	int			 detect = prof->scd != SCD_QPFILE, rv = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (media_scan(c->job->source, prof, detect,
+	    strcmp(prof->audio_codec, "copy") != 0, &scan, c->job->stop,
+	    &c->err) != 0) {
+		media_scan_free(&scan);
+		return job_fail_err(c);
+	}
+	if (plan_check_pts(c, &scan) != 0)
+		goto out;
+	if (detect)
+		log_info("scenes: %zu scene changes detected in %lld frames "
+		    "(threshold %.3f%s) in %.1fs", scan.ncuts,
+		    (long long)scan.frames, prof->scd_threshold,
+		    prof->scd_downscale ? ", downscaled" : "",
+		    job_elapsed(&t0));
+	else if (plan_qpfile(c, &scan) != 0)
+		goto out;
+	rv = plan_fill(c, &scan, p);
+out:
+	media_scan_free(&scan);
+	return rv;
+}
+
+/* Remove every file of a job's work directory (not below it). */
+void
+chunked_empty_dir(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		*path;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if (unlink(path) == -1 && errno != ENOENT)
+			log_warn("removing %s", path);
+		free(path);
+	}
+	closedir(dp);
+}
+
+/* The plan in the work directory when it is whole and current. */
+static int
+plan_load(const char *path, const char *key, struct plan *p)
+{
+	char	*text, *cause = NULL;
+	size_t	 len;
+	int	 rv;
+
+	if (access(path, F_OK) == -1)
+		return -1;
+	if ((text = plan_slurp(path, &len, &cause)) == NULL ||
+	    plan_parse(text, p, &cause) != 0) {
+		log_info("plan: %s: %s: planning again", path, cause);
+		rv = -1;
+	} else if ((rv = strcmp(p->key, key) != 0 ? -1 : 0) != 0) {
+		log_info("plan: the settings or the source changed: planning "
+		    "again");
+		plan_clear(p);
+	}
+	free(cause);
+	free(text);
+	return rv;
+}
+
+/* Load the current plan, or make one and write it. */
+int
+chunked_plan(struct job_ctx *c, struct plan *p)
+{
+	char	 key[17], *path, *text;
+	int	 rv = -1;
+
+	plan_key(c, key, sizeof(key));
+	xasprintf(&path, "%s/plan", c->workdir);
+	if (plan_load(path, key, p) == 0) {
+		log_info("plan: reusing %s: %zu chunks, %lld frames", path,
+		    p->nchunks, (long long)p->frames);
+		plan_picture_from(c, p);
+		free(path);
+		return 0;
+	}
+	chunked_empty_dir(c->workdir);
+	memset(p, 0, sizeof(*p));
+	if (plan_make(c, p) != 0)
+		goto out;
+	snprintf(p->key, sizeof(p->key), "%s", key);
+	plan_picture_to(c, p);
+	text = plan_format(p);
+	if (fs_write_atomic(path, text, strlen(text), &c->err) != 0)
+		job_fail(c, 1, "plan: %s", c->err);
+	else
+		rv = 0;
+	free(text);
+out:
+	free(path);
+	if (rv != 0)
+		plan_clear(p);
+	return rv;
+}

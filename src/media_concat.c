@@ -1,0 +1,364 @@
+/*
+ * Joining a chunked encode: the chunk files' video in film order, with
+ * continuous timestamps, interleaved with the source's audio (normalised
+ * and encoded, as in the pipeline's second pass), subtitles, attachments
+ * and chapters, into one Matroska file.
+ *
+ * Matroska keeps presentation times only, but the muxer wants increasing
+ * decoding times.  They are rebuilt over the whole film: with the frames'
+ * presentation times P sorted, and D the largest reordering delay of any
+ * chunk, packet i (in decoding order) gets P[i - D].  That is increasing,
+ * and never after the packet's own presentation time.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+struct concat_ctx {
+	const struct concat_spec *cs;
+	struct media_source	 src;
+	struct media_mux	*mux;
+	struct audio_norm	*norm[MEDIA_MAX_AUDIO];
+	int			 aout[MEDIA_MAX_AUDIO];
+	int			 outidx[1024];
+	int			 vout;
+	AVCodecParameters	*vpar;		/* from the first chunk */
+	AVRational		 tb;		/* of the chunks' video */
+	int64_t			*P;		/* presentation times, sorted */
+	int64_t			 nP;
+	int			 delay;		/* D */
+	int64_t			 written;
+	double			 src_time;	/* last source packet, s */
+	int			 src_eof;
+	char			*err;
+};
+
+static int
+concat_cmp(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Open a chunk file and find its video stream. */
+static AVFormatContext *
+concat_open(const char *path, char **cause)
+{
+	AVFormatContext	*fmt = NULL;
+	int		 ret;
+
+	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
+		xasprintf(cause, "%s: %s", path, media_error(ret));
+		return NULL;
+	}
+	if (fmt->nb_streams != 1 ||
+	    fmt->streams[0]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO) {
+		xasprintf(cause, "%s: not a chunk file", path);
+		avformat_close_input(&fmt);
+	}
+	return fmt;
+}
+
+/* The largest reordering delay of a chunk's pts (decoding order). */
+static int
+concat_delay(const int64_t *pts, const int64_t *sorted, int64_t n)
+{
+	int64_t	i, rank, *hit;
+	int	d = 0;
+
+	for (i = 0; i < n; i++) {
+		hit = bsearch(&pts[i], sorted, n, sizeof(*sorted), concat_cmp);
+		rank = hit - sorted;
+		if (i - rank > d)
+			d = i - rank;
+	}
+	return d;
+}
+
+/* Read one chunk's timestamps: count, order, delay, and add to P. */
+static int
+concat_scan_one(struct concat_ctx *c, size_t k, char **cause)
+{
+	const struct concat_spec *cs = c->cs;
+	AVFormatContext		 *fmt;
+	AVPacket		 *pkt;
+	int64_t			 *pts = NULL, n = 0, d;
+	int			  rv = -1;
+
+	if ((fmt = concat_open(cs->chunks[k], cause)) == NULL)
+		return -1;
+	if (k == 0) {
+		c->tb = fmt->streams[0]->time_base;
+		if ((c->vpar = avcodec_parameters_alloc()) == NULL ||
+		    avcodec_parameters_copy(c->vpar,
+		    fmt->streams[0]->codecpar) < 0)
+			fatalx("avcodec_parameters_copy");
+	}
+	if ((pkt = av_packet_alloc()) == NULL)
+		fatalx("av_packet_alloc");
+	while (av_read_frame(fmt, pkt) >= 0) {
+		pts = xreallocarray(pts, n + 1, sizeof(*pts));
+		pts[n++] = av_rescale_q(pkt->pts, fmt->streams[0]->time_base,
+		    c->tb);
+		av_packet_unref(pkt);
+	}
+	if (n != cs->frames[k]) {
+		xasprintf(cause, "chunk %zu has %lld frames, expected %lld", k,
+		    (long long)n, (long long)cs->frames[k]);
+		goto out;
+	}
+	c->P = xreallocarray(c->P, c->nP + n, sizeof(*c->P));
+	memcpy(c->P + c->nP, pts, n * sizeof(*pts));
+	qsort(c->P + c->nP, n, sizeof(*pts), concat_cmp);
+	if (c->nP > 0 && c->P[c->nP] <= c->P[c->nP - 1]) {
+		xasprintf(cause, "chunk %zu starts before chunk %zu ends", k,
+		    k - 1);
+		goto out;
+	}
+	if ((d = concat_delay(pts, c->P + c->nP, n)) > c->delay)
+		c->delay = d;
+	c->nP += n;
+	rv = 0;
+out:
+	free(pts);
+	av_packet_free(&pkt);
+	avformat_close_input(&fmt);
+	return rv;
+}
+
+struct concat_aout {
+	struct concat_ctx	*c;
+	int			 slot;
+};
+
+/* An encoded audio packet to the muxer. */
+static int
+concat_audio_packet(void *arg, AVPacket *pkt)
+{
+	struct concat_aout	*ao = arg;
+	struct concat_ctx	*c = ao->c;
+
+	return mux_write(c->mux, c->aout[ao->slot], pkt,
+	    norm_encoder(c->norm[ao->slot])->time_base, &c->err);
+}
+
+/* Decode an audio packet (NULL: flush) and normalise what comes out. */
+static int
+concat_audio(struct concat_ctx *c, int slot, AVPacket *pkt)
+{
+	struct concat_aout	 ao = { c, slot };
+	AVCodecContext		*dec = c->src.adec[slot];
+	AVFrame			*f = c->src.frame;
+	int			 ret;
+
+	if ((ret = avcodec_send_packet(dec, pkt)) < 0 && ret != AVERROR_EOF &&
+	    ret != AVERROR_INVALIDDATA) {
+		xasprintf(&c->err, "decoding audio %d: %s", slot,
+		    media_error(ret));
+		return -1;
+	}
+	while ((ret = avcodec_receive_frame(dec, f)) == 0) {
+		f->pts = f->best_effort_timestamp;
+		ret = norm_feed(c->norm[slot], f, concat_audio_packet, &ao,
+		    &c->err);
+		av_frame_unref(f);
+		if (ret != 0)
+			return -1;
+	}
+	if (pkt == NULL)
+		return norm_feed(c->norm[slot], NULL, concat_audio_packet, &ao,
+		    &c->err);
+	return 0;
+}
+
+/* Read and pass on one packet of the source's other streams. */
+static int
+concat_pump(struct concat_ctx *c)
+{
+	AVPacket	*pkt = c->src.pkt;
+	AVStream	*st;
+	int64_t		 ts;
+	int		 ret, slot, rv = 0;
+
+	if ((ret = av_read_frame(c->src.fmt, pkt)) == AVERROR_EOF) {
+		c->src_eof = 1;
+		return 0;
+	}
+	if (ret < 0) {
+		xasprintf(&c->err, "reading the source: %s", media_error(ret));
+		return -1;
+	}
+	st = c->src.fmt->streams[pkt->stream_index];
+	ts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+	if (ts != AV_NOPTS_VALUE && pkt->stream_index != c->src.vindex)
+		c->src_time = ts * av_q2d(st->time_base);
+	for (slot = 0; slot < c->src.naudio; slot++)
+		if (c->src.aslot[slot] == pkt->stream_index)
+			break;
+	if (slot < c->src.naudio)
+		rv = concat_audio(c, slot, pkt);
+	else if (pkt->stream_index < 1024 &&
+	    c->outidx[pkt->stream_index] >= 0)
+		rv = mux_write(c->mux, c->outidx[pkt->stream_index], pkt,
+		    st->time_base, &c->err);
+	av_packet_unref(pkt);
+	return rv;
+}
+
+/* Add one source stream to the output, as the pipeline does. */
+static int
+concat_stream(struct concat_ctx *c, AVStream *st)
+{
+	const struct concat_spec *cs = c->cs;
+	int			  slot, type = st->codecpar->codec_type;
+
+	c->outidx[st->index] = -1;
+	if (st->index == c->src.vindex) {
+		c->vpar->sample_aspect_ratio =
+		    st->codecpar->sample_aspect_ratio;
+		c->vpar->codec_tag = 0;
+		c->vout = mux_add_video(c->mux, st, c->vpar, cs->mi->fps,
+		    cs->mi);
+		st->discard = AVDISCARD_ALL;
+		return 0;
+	}
+	for (slot = 0; slot < c->src.naudio; slot++)
+		if (c->src.aslot[slot] == st->index)
+			break;
+	if (type == AVMEDIA_TYPE_AUDIO && slot < c->src.naudio) {
+		c->norm[slot] = norm_new(c->src.adec[slot], st->time_base,
+		    cs->prof, slot < cs->naudio ? &cs->loud[slot] : NULL,
+		    &c->err);
+		if (c->norm[slot] == NULL)
+			return -1;
+		c->aout[slot] = mux_add_encoded(c->mux, st,
+		    norm_encoder(c->norm[slot]));
+		log_info("audio %d: gain %+.1f dB to %.1f LUFS, %s", slot,
+		    norm_gain(c->norm[slot]), cs->prof->loudness,
+		    cs->prof->audio_codec);
+	} else if (type == AVMEDIA_TYPE_AUDIO ||
+	    type == AVMEDIA_TYPE_SUBTITLE || type == AVMEDIA_TYPE_ATTACHMENT ||
+	    (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+		c->outidx[st->index] = mux_add_copy(c->mux, st);
+	return 0;
+}
+
+/* Open the source and the output with every stream. */
+static int
+concat_start(struct concat_ctx *c)
+{
+	const struct concat_spec *cs = c->cs;
+	unsigned int		  i;
+	int			  audio;
+
+	audio = strcmp(cs->prof->audio_codec, "copy") != 0;
+	if (source_open(&c->src, cs->source, 1, audio, &c->err) != 0)
+		return -1;
+	if ((c->mux = mux_open(cs->output, c->src.fmt, &c->err)) == NULL)
+		return -1;
+	mux_keep_timestamps(c->mux);
+	for (i = 0; i < c->src.fmt->nb_streams && i < 1024; i++)
+		if (concat_stream(c, c->src.fmt->streams[i]) != 0)
+			return -1;
+	return mux_start(c->mux, &c->err);
+}
+
+/* One chunk's packets, with the source's in between. */
+static int
+concat_chunk(struct concat_ctx *c, size_t k, volatile int *stop)
+{
+	AVFormatContext	*fmt;
+	AVPacket	*pkt;
+	int64_t		 i, dur;
+	int		 rv = 0;
+
+	if ((fmt = concat_open(c->cs->chunks[k], &c->err)) == NULL)
+		return -1;
+	if ((pkt = av_packet_alloc()) == NULL)
+		fatalx("av_packet_alloc");
+	dur = av_rescale_q(1, av_inv_q(c->cs->mi->fps), c->tb);
+	while (rv == 0 && av_read_frame(fmt, pkt) >= 0) {
+		av_packet_rescale_ts(pkt, fmt->streams[0]->time_base, c->tb);
+		while (rv == 0 && !c->src_eof &&
+		    c->src_time <= pkt->pts * av_q2d(c->tb))
+			rv = concat_pump(c);
+		i = c->written++;
+		pkt->dts = i >= c->delay ? c->P[i - c->delay] :
+		    c->P[0] - (c->delay - i) * dur;
+		pkt->duration = dur;
+		if (rv == 0)
+			rv = mux_write(c->mux, c->vout, pkt, c->tb, &c->err);
+		av_packet_unref(pkt);
+		if (stop != NULL && *stop && rv == 0) {
+			xasprintf(&c->err, "interrupted");
+			rv = -1;
+		}
+	}
+	av_packet_free(&pkt);
+	avformat_close_input(&fmt);
+	return rv;
+}
+
+/* The rest of the source, then the audio's end. */
+static int
+concat_finish(struct concat_ctx *c)
+{
+	int	slot;
+
+	while (!c->src_eof)
+		if (concat_pump(c) != 0)
+			return -1;
+	for (slot = 0; slot < c->src.naudio; slot++)
+		if (concat_audio(c, slot, NULL) != 0)
+			return -1;
+	return mux_finish(c->mux, &c->err);
+}
+
+static void
+concat_free(struct concat_ctx *c)
+{
+	int	i;
+
+	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
+		norm_free(c->norm[i], NULL);
+	mux_free(c->mux);
+	if (c->src.fmt != NULL)
+		source_close(&c->src);
+	avcodec_parameters_free(&c->vpar);
+	free(c->P);
+	free(c->err);
+}
+
+/* Join the chunks of cs into cs->output. */
+int
+media_concat(const struct concat_spec *cs, volatile int *stop, char **cause)
+{
+	struct concat_ctx	c;
+	size_t			k;
+	int			rv = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.cs = cs;
+	for (k = 0; k < cs->nchunks; k++)
+		if (concat_scan_one(&c, k, &c.err) != 0)
+			goto out;
+	if (concat_start(&c) != 0)
+		goto out;
+	for (k = 0; k < cs->nchunks; k++)
+		if (concat_chunk(&c, k, stop) != 0)
+			goto out;
+	rv = concat_finish(&c);
+out:
+	if (rv != 0) {
+		*cause = c.err != NULL ? c.err : xstrdup("joining failed");
+		c.err = NULL;
+	}
+	concat_free(&c);
+	return rv;
+}

@@ -1,0 +1,517 @@
+/*
+ * One read of a source for a chunked job: every video frame's timestamp
+ * (the frame list chunks are cut from), the scene changes when they are
+ * detected, and the audio loudness for normalisation.
+ *
+ * The scene score is ffmpeg's select filter's "scene" (the one the earlier
+ * tool's threshold of 0.3 is for): mafd, the mean absolute difference to
+ * the previous frame on the 8-bit scale, over the luma plane (every plane
+ * of RGB pictures), as ffmpeg takes it; score = min(mafd, |mafd - previous
+ * mafd|) / 100, clipped to 0..1.  (The scdet filter scales the same
+ * difference by 100/256 instead: its 11.7 is this 0.3.)  A frame whose score reaches the threshold starts a
+ * scene.  With downscaling, the difference is taken between 2x2 block
+ * means, as on frames halved in both directions.  The decoder skips its
+ * loop filter: the score hardly notices and decoding is much faster.
+ *
+ * Decoding is what costs, so the film is cut at keyframes into one segment
+ * per processor, each decoded by its own thread with its own demuxer.  A
+ * segment reads on two frames into the next one, so the scores of the
+ * next segment's first two frames (which need the frames before them) are
+ * its own; the audio is measured by one more thread over the whole file.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libavutil/pixdesc.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+#define SCAN_MAX_SEGMENTS	16
+#define SCAN_MIN_SEGMENT	(10 * AV_TIME_BASE)	/* of film */
+
+/* One segment: frames with pts in [lo, hi) (hi INT64_MAX: to the end). */
+struct scan_seg {
+	const char		*path;
+	const struct profile	*prof;
+	int			 detect;
+	volatile int		*stop;
+	int64_t			 lo;
+	int64_t			 hi;
+	int			 first;		/* the film's first segment */
+	int64_t			*pts;
+	int64_t			 npts;
+	size_t			 alloc;
+	int64_t			*cuts;		/* as pts */
+	size_t			 ncuts;
+	int64_t			 seen;		/* frames from lo on */
+	int64_t			 past;		/* frames at or after hi */
+	AVFrame			*prev;
+	double			 prev_mafd;
+	int			 shift;		/* to 8-bit sample scale */
+	int			 planes;
+	int			 hsub;		/* chroma subsampling, log2 */
+	int			 vsub;
+	char			*err;
+};
+
+/*
+ * The differences are most of the work after decoding: let GCC vectorise
+ * these loops (psadbw and the like), which it does not at -O2.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SCAN_FAST	__attribute__((optimize("O3")))
+#else
+#define SCAN_FAST
+#endif
+
+/* Sum of absolute differences of an 8-bit plane. */
+static uint64_t SCAN_FAST
+scan_sad8(const uint8_t *a, int as, const uint8_t *b, int bs, int w, int h)
+{
+	uint64_t	sum = 0;
+	uint32_t	row;
+	int		x, y;
+
+	for (y = 0; y < h; y++, a += as, b += bs) {
+		for (row = 0, x = 0; x < w; x++)
+			row += abs(a[x] - b[x]);
+		sum += row;
+	}
+	return sum;
+}
+
+/* The same between 2x2 block means (sums / 4), w and h even. */
+static uint64_t SCAN_FAST
+scan_sad8_half(const uint8_t *a, int as, const uint8_t *b, int bs, int w,
+    int h)
+{
+	uint64_t	sum = 0;
+	uint32_t	row;
+	int		x, y, sa, sb;
+
+	for (y = 0; y + 1 < h; y += 2, a += 2 * as, b += 2 * bs) {
+		for (row = 0, x = 0; x + 1 < w; x += 2) {
+			sa = a[x] + a[x + 1] + a[x + as] + a[x + as + 1];
+			sb = b[x] + b[x + 1] + b[x + bs] + b[x + bs + 1];
+			row += abs(sa - sb);
+		}
+		sum += row;
+	}
+	return sum / 4;
+}
+
+/* Samples of more than 8 bits, per sample or per 2x2 block. */
+static uint64_t SCAN_FAST
+scan_sad16(const AVFrame *fa, const AVFrame *fb, int p, int w, int h,
+    int half)
+{
+	const uint16_t	*a, *b;
+	uint64_t	 sum = 0;
+	int		 x, y, step = half ? 2 : 1, as, bs, sa, sb;
+
+	as = fa->linesize[p] / 2;
+	bs = fb->linesize[p] / 2;
+	for (y = 0; y + step - 1 < h; y += step) {
+		a = (const uint16_t *)fa->data[p] + (size_t)y * as;
+		b = (const uint16_t *)fb->data[p] + (size_t)y * bs;
+		for (x = 0; x + step - 1 < w; x += step) {
+			sa = a[x];
+			sb = b[x];
+			if (half) {
+				sa += a[x + 1] + a[x + as] + a[x + as + 1];
+				sb += b[x + 1] + b[x + bs] + b[x + bs + 1];
+			}
+			sum += abs(sa - sb);
+		}
+	}
+	return half ? sum / 4 : sum;
+}
+
+/* The scene score of f against the previous frame. */
+static double
+scan_score(struct scan_seg *s, const AVFrame *f)
+{
+	int		half = s->prof->scd_downscale, p, w, h;
+	uint64_t	sad = 0, count = 0;
+	double		mafd, diff;
+
+	for (p = 0; p < s->planes; p++) {
+		w = p == 0 ? f->width : AV_CEIL_RSHIFT(f->width, s->hsub);
+		h = p == 0 ? f->height : AV_CEIL_RSHIFT(f->height, s->vsub);
+		if (s->shift == 0)
+			sad += (half ? scan_sad8_half : scan_sad8)(f->data[p],
+			    f->linesize[p], s->prev->data[p],
+			    s->prev->linesize[p], w, h);
+		else
+			sad += scan_sad16(f, s->prev, p, w, h, half);
+		count += half ? (uint64_t)(w / 2) * (h / 2) :
+		    (uint64_t)w * h;
+	}
+	mafd = count > 0 ? (double)sad / count / (1 << s->shift) : 0;
+	diff = fabs(mafd - s->prev_mafd);
+	s->prev_mafd = mafd;
+	mafd = (mafd < diff ? mafd : diff) / 100.0;
+	return mafd > 1.0 ? 1.0 : mafd;
+}
+
+/* Whether a frame's score is this segment's to judge. */
+static int
+scan_judges(const struct scan_seg *s)
+{
+	if (s->past > 0)
+		return 1;	/* the next segment's first two */
+	return s->first || s->seen >= 2;
+}
+
+/* A decoded frame: record its timestamp, score it; 1 when done. */
+static int
+scan_frame(struct scan_seg *s, AVFrame *f)
+{
+	int	cut;
+
+	if (f->pts < s->lo && !s->first)
+		return 0;	/* before the segment's keyframe */
+	if (f->pts >= s->hi) {
+		if (s->past++ >= 2)
+			return 1;
+	} else {
+		if ((size_t)s->npts == s->alloc) {
+			s->alloc = s->alloc ? 2 * s->alloc : 4096;
+			s->pts = xreallocarray(s->pts, s->alloc,
+			    sizeof(*s->pts));
+		}
+		s->pts[s->npts++] = f->pts;
+	}
+	if (s->detect) {
+		cut = s->prev != NULL && f->width == s->prev->width &&
+		    f->height == s->prev->height &&
+		    scan_score(s, f) >= s->prof->scd_threshold;
+		if (cut && scan_judges(s)) {
+			s->cuts = xreallocarray(s->cuts, s->ncuts + 1,
+			    sizeof(*s->cuts));
+			s->cuts[s->ncuts++] = f->pts;
+		}
+		av_frame_free(&s->prev);
+		if ((s->prev = av_frame_clone(f)) == NULL)
+			fatalx("av_frame_clone");
+	}
+	if (f->pts < s->hi)
+		s->seen++;
+	return 0;
+}
+
+/* Receive the decoder's frames; 1 when the segment is done. */
+static int
+scan_receive(struct scan_seg *s, AVCodecContext *dec, AVFrame *f)
+{
+	int	ret, done = 0;
+
+	while (!done && (ret = avcodec_receive_frame(dec, f)) == 0) {
+		f->pts = f->best_effort_timestamp;
+		done = f->pts != AV_NOPTS_VALUE ? scan_frame(s, f) : 0;
+		if (f->pts == AV_NOPTS_VALUE && s->err == NULL)
+			xasprintf(&s->err, "a video frame has no timestamp");
+		av_frame_unref(f);
+	}
+	return done || s->err != NULL;
+}
+
+/* Decode a segment's video from its keyframe on. */
+static int
+scan_decode(struct scan_seg *s, struct media_source *src)
+{
+	AVPacket	*pkt = src->pkt;
+	int		 ret, done = 0;
+
+	while (!done && (ret = av_read_frame(src->fmt, pkt)) >= 0) {
+		if (pkt->stream_index == src->vindex) {
+			ret = avcodec_send_packet(src->vdec, pkt);
+			if (ret < 0 && ret != AVERROR_INVALIDDATA) {
+				xasprintf(&s->err, "decoding: %s",
+				    media_error(ret));
+				done = 1;
+			} else
+				done = scan_receive(s, src->vdec, src->frame);
+		}
+		av_packet_unref(pkt);
+		if (s->stop != NULL && *s->stop && s->err == NULL)
+			xasprintf(&s->err, "interrupted");
+		done |= s->err != NULL;
+	}
+	if (!done) {
+		avcodec_send_packet(src->vdec, NULL);
+		scan_receive(s, src->vdec, src->frame);
+	}
+	return s->err != NULL ? -1 : 0;
+}
+
+/* A segment's thread. */
+static void *
+scan_segment(void *arg)
+{
+	struct scan_seg		*s = arg;
+	struct media_source	 src;
+	const AVPixFmtDescriptor *d;
+	unsigned int		 i;
+	int			 ret;
+
+	if (source_open(&src, s->path, 1, 0, &s->err) != 0)
+		return NULL;
+	for (i = 0; i < src.fmt->nb_streams; i++)
+		if ((int)i != src.vindex)
+			src.fmt->streams[i]->discard = AVDISCARD_ALL;
+	src.vdec->skip_loop_filter = AVDISCARD_ALL;
+	src.vdec->flags2 |= AV_CODEC_FLAG2_FAST;
+	if ((d = av_pix_fmt_desc_get(src.vdec->pix_fmt)) == NULL ||
+	    (d->flags & (AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
+	    AV_PIX_FMT_FLAG_HWACCEL)) || (d->nb_components > 1 &&
+	    !(d->flags & AV_PIX_FMT_FLAG_PLANAR))) {
+		xasprintf(&s->err, "scene detection: cannot read %s pictures",
+		    d != NULL ? d->name : "these");
+		source_close(&src);
+		return NULL;
+	}
+	s->shift = d->comp[0].depth > 8 ? d->comp[0].depth - 8 : 0;
+	s->planes = !(d->flags & AV_PIX_FMT_FLAG_RGB) ? 1 :
+	    d->nb_components > 3 ? 3 : d->nb_components;
+	s->hsub = d->log2_chroma_w;
+	s->vsub = d->log2_chroma_h;
+	if (!s->first && (ret = av_seek_frame(src.fmt, src.vindex, s->lo,
+	    AVSEEK_FLAG_BACKWARD)) < 0)
+		xasprintf(&s->err, "seek failed: %s", media_error(ret));
+	else
+		scan_decode(s, &src);
+	av_frame_free(&s->prev);
+	source_close(&src);
+	return NULL;
+}
+
+/*
+ * Where segments start: keyframe pts near k/n of the film, increasing;
+ * fewer (down to none) when the film is short or has few keyframes.
+ */
+static int
+scan_splits(const char *path, int n, int64_t *at, char **cause)
+{
+	struct media_source	 src;
+	AVStream		*st;
+	AVPacket		*pkt;
+	int64_t			 dur, ts;
+	int			 k, m = 0;
+
+	if (source_open(&src, path, 1, 0, cause) != 0)
+		return -1;
+	st = src.fmt->streams[src.vindex];
+	pkt = src.pkt;
+	dur = src.fmt->duration;
+	if (dur / n < SCAN_MIN_SEGMENT)
+		n = dur > 0 ? dur / SCAN_MIN_SEGMENT : 1;
+	for (k = 1; k < n; k++) {
+		ts = av_rescale_q(dur * k / n, AV_TIME_BASE_Q, st->time_base);
+		if (st->start_time != AV_NOPTS_VALUE)
+			ts += st->start_time;
+		if (av_seek_frame(src.fmt, src.vindex, ts,
+		    AVSEEK_FLAG_BACKWARD) < 0)
+			break;
+		while (av_read_frame(src.fmt, pkt) >= 0 &&
+		    (pkt->stream_index != src.vindex ||
+		    !(pkt->flags & AV_PKT_FLAG_KEY) || pkt->pts == AV_NOPTS_VALUE))
+			av_packet_unref(pkt);
+		if (pkt->data != NULL && (m == 0 || pkt->pts > at[m - 1]))
+			at[m++] = pkt->pts;
+		av_packet_unref(pkt);
+	}
+	source_close(&src);
+	return m;
+}
+
+/* The audio measurement's thread. */
+struct scan_audio_arg {
+	const char		*path;
+	const struct profile	*prof;
+	volatile int		*stop;
+	struct media_scan	*out;
+	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
+	char			*err;
+};
+
+static int
+scan_no_video(void *arg, AVFrame *f)
+{
+	(void)arg;
+	(void)f;
+	return 0;
+}
+
+static int
+scan_audio_frame(void *arg, int slot, AVFrame *f)
+{
+	struct scan_audio_arg	*a = arg;
+
+	return meter_feed(a->meter[slot], f, &a->err);
+}
+
+static void *
+scan_audio(void *arg)
+{
+	struct scan_audio_arg	*a = arg;
+	struct media_source	 src;
+	struct media_sink	 sink = { a, scan_no_video, scan_audio_frame,
+				    NULL };
+	char			*err = NULL;
+	int			 i, rv = -1;
+
+	if (source_open(&src, a->path, 1, 1, &a->err) != 0)
+		return NULL;
+	src.fmt->streams[src.vindex]->discard = AVDISCARD_ALL;
+	a->out->naudio = src.naudio;
+	for (i = 0; i < src.naudio; i++)
+		if ((a->meter[i] = meter_new(src.adec[i], a->prof,
+		    &a->err)) == NULL)
+			goto out;
+	if (source_run(&src, &sink, a->stop, &err) == 0)
+		rv = 0;
+	else if (a->err == NULL) {
+		a->err = err;
+		err = NULL;
+	}
+out:
+	free(err);
+	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
+		meter_free(a->meter[i], rv == 0 && i < src.naudio ?
+		    &a->out->loud[i] : NULL);
+	source_close(&src);
+	return NULL;
+}
+
+/* Segments' frames and cuts, in order, into out. */
+static int
+scan_merge(struct scan_seg *seg, int n, struct media_scan *out)
+{
+	int64_t	*hit;
+	size_t	 c;
+	int	 k;
+
+	for (k = 0; k < n; k++) {
+		out->pts = xreallocarray(out->pts, out->frames + seg[k].npts + 1,
+		    sizeof(*out->pts));
+		memcpy(out->pts + out->frames, seg[k].pts,
+		    seg[k].npts * sizeof(*out->pts));
+		out->frames += seg[k].npts;
+	}
+	for (k = 0; k < n; k++)
+		for (c = 0; c < seg[k].ncuts; c++) {
+			hit = bsearch(&seg[k].cuts[c], out->pts, out->frames,
+			    sizeof(*out->pts), media_cmp64);
+			if (hit == NULL)
+				continue;
+			out->cuts = xreallocarray(out->cuts, out->ncuts + 1,
+			    sizeof(*out->cuts));
+			out->cuts[out->ncuts++] = hit - out->pts;
+		}
+	return 0;
+}
+
+/* Compare two int64_t, for sorting and searching. */
+int
+media_cmp64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many segments: one per processor. */
+static int
+scan_nsegments(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > SCAN_MAX_SEGMENTS ? SCAN_MAX_SEGMENTS : n;
+}
+
+/* Start the threads, wait for them, gather what they found. */
+static int
+scan_run(struct scan_seg *seg, int n, struct scan_audio_arg *aa,
+    struct media_scan *out, char **cause)
+{
+	pthread_t	tid[SCAN_MAX_SEGMENTS + 1];
+	int		k, started = 0, rv = 0;
+
+	for (k = 0; k < n; k++, started++)
+		if (pthread_create(&tid[k], NULL, scan_segment, &seg[k]) != 0)
+			fatalx("pthread_create");
+	if (aa != NULL && pthread_create(&tid[n], NULL, scan_audio, aa) != 0)
+		fatalx("pthread_create");
+	for (k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+	if (aa != NULL)
+		pthread_join(tid[n], NULL);
+	for (k = 0; k < n && rv == 0; k++)
+		if (seg[k].err != NULL) {
+			*cause = xstrdup(seg[k].err);
+			rv = -1;
+		}
+	if (rv == 0 && aa != NULL && aa->err != NULL) {
+		*cause = xstrdup(aa->err);
+		rv = -1;
+	}
+	return rv != 0 ? -1 : scan_merge(seg, n, out);
+}
+
+/*
+ * Read path: frame timestamps, scene changes (detect), and the audio's
+ * loudness (audio).  out is cleared first; free it with media_scan_free.
+ */
+int
+media_scan(const char *path, const struct profile *prof, int detect,
+    int audio, struct media_scan *out, volatile int *stop, char **cause)
+{
+	struct scan_seg		 seg[SCAN_MAX_SEGMENTS];
+	struct scan_audio_arg	 aa;
+	int64_t			 at[SCAN_MAX_SEGMENTS];
+	int			 n, k, rv;
+
+	memset(out, 0, sizeof(*out));
+	memset(seg, 0, sizeof(seg));
+	memset(&aa, 0, sizeof(aa));
+	if ((n = scan_splits(path, scan_nsegments(), at, cause)) < 0)
+		return -1;
+	for (k = 0; k <= n; k++) {
+		seg[k].path = path;
+		seg[k].prof = prof;
+		seg[k].detect = detect;
+		seg[k].stop = stop;
+		seg[k].first = k == 0;
+		seg[k].lo = k == 0 ? INT64_MIN : at[k - 1];
+		seg[k].hi = k == n ? INT64_MAX : at[k];
+	}
+	aa.path = path;
+	aa.prof = prof;
+	aa.stop = stop;
+	aa.out = out;
+	rv = scan_run(seg, n + 1, audio ? &aa : NULL, out, cause);
+	for (k = 0; k <= n; k++) {
+		free(seg[k].pts);
+		free(seg[k].cuts);
+		free(seg[k].err);
+	}
+	free(aa.err);
+	return rv;
+}
+
+void
+media_scan_free(struct media_scan *out)
+{
+	free(out->pts);
+	free(out->cuts);
+	out->pts = NULL;
+	out->cuts = NULL;
+}

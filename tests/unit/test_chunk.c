@@ -1,0 +1,221 @@
+/* Unit tests: chunk planning (merging, last chunk, maximum), the queue
+ * order, and the plan file. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chunk.h"
+
+/* Plan and compare with the expected (first, frames) pairs. */
+static void
+expect_plan(const int64_t *cuts, size_t ncuts, int64_t frames, int min,
+    int max, const int64_t *want, size_t nwant)
+{
+	struct chunk	*c = NULL;
+	size_t		 n, i;
+	char		*cause = NULL;
+
+	assert_int_equal(chunk_plan(cuts, ncuts, frames, min, max, &c, &n,
+	    &cause), 0);
+	assert_null(cause);
+	assert_int_equal(n, nwant);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(c[i].first, want[2 * i]);
+		assert_int_equal(c[i].frames, want[2 * i + 1]);
+	}
+	free(c);
+}
+
+/* Scenes at least as long as the minimum are chunks as they are. */
+static void
+test_plan_scenes(void **state)
+{
+	const int64_t	cuts[] = { 100, 250 };
+	const int64_t	want[] = { 0, 100, 100, 150, 250, 150 };
+
+	(void)state;
+	expect_plan(cuts, 2, 400, 64, 0, want, 3);
+}
+
+/* Short scenes are merged with the following ones until long enough. */
+static void
+test_plan_merge(void **state)
+{
+	const int64_t	cuts[] = { 10, 20, 30, 100, 120, 200 };
+	/* 0-10-20-30-100: 100; 100-120-200: 100; 200-300: 100 */
+	const int64_t	want[] = { 0, 100, 100, 100, 200, 100 };
+
+	(void)state;
+	expect_plan(cuts, 6, 300, 64, 0, want, 3);
+}
+
+/* The last chunk may be shorter than the minimum. */
+static void
+test_plan_last_short(void **state)
+{
+	const int64_t	cuts[] = { 100, 190 };
+	const int64_t	want[] = { 0, 100, 100, 90, 190, 10 };
+
+	(void)state;
+	expect_plan(cuts, 2, 200, 64, 0, want, 3);
+}
+
+/* No scene change: one chunk; a cut at frame 0 is no cut. */
+static void
+test_plan_none(void **state)
+{
+	const int64_t	cuts[] = { 0 };
+	const int64_t	want[] = { 0, 500 };
+
+	(void)state;
+	expect_plan(NULL, 0, 500, 64, 0, want, 1);
+	expect_plan(cuts, 1, 500, 64, 0, want, 1);
+}
+
+/* A maximum splits long scenes into equal parts. */
+static void
+test_plan_max(void **state)
+{
+	const int64_t	cuts[] = { 300 };
+	const int64_t	want[] = { 0, 100, 100, 100, 200, 100, 300, 50 };
+
+	(void)state;
+	expect_plan(cuts, 1, 350, 64, 100, want, 4);
+}
+
+/* Uneven splits differ by at most one frame and cover every frame. */
+static void
+test_plan_max_uneven(void **state)
+{
+	const int64_t	want[] = { 0, 83, 83, 83, 166, 84 };
+
+	(void)state;
+	expect_plan(NULL, 0, 250, 10, 100, want, 3);
+}
+
+/* Cuts beyond the end or out of order are errors. */
+static void
+test_plan_bad(void **state)
+{
+	const int64_t	 beyond[] = { 100, 500 };
+	const int64_t	 order[] = { 200, 100 };
+	struct chunk	*c = NULL;
+	size_t		 n;
+	char		*cause = NULL;
+
+	(void)state;
+	assert_int_equal(chunk_plan(beyond, 2, 400, 64, 0, &c, &n, &cause),
+	    -1);
+	assert_string_equal(cause, "scene change at frame 500 is beyond the "
+	    "end (400 frames)");
+	free(cause);
+	cause = NULL;
+	assert_int_equal(chunk_plan(order, 2, 400, 64, 0, &c, &n, &cause),
+	    -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(chunk_plan(NULL, 0, 0, 64, 0, &c, &n, &cause), -1);
+	free(cause);
+}
+
+/* Longest first, with the film's last chunk at the head. */
+static void
+test_queue(void **state)
+{
+	struct chunk	c[5] = {
+		{ 0, 100, 0 }, { 100, 300, 0 }, { 400, 200, 0 },
+		{ 600, 300, 0 }, { 900, 50, 0 }
+	};
+	size_t		order[5];
+
+	(void)state;
+	chunk_queue(c, 5, 2, order);
+	assert_int_equal(order[0], 4);	/* the last */
+	assert_int_equal(order[1], 1);	/* 300, earlier first */
+	assert_int_equal(order[2], 3);	/* 300 */
+	assert_int_equal(order[3], 2);	/* 200 */
+	assert_int_equal(order[4], 0);	/* 100 */
+	chunk_queue(c, 1, 2, order);
+	assert_int_equal(order[0], 0);
+}
+
+/* A plan survives being written and read back; damage is refused. */
+static void
+test_plan_file(void **state)
+{
+	struct chunk	 c[2] = { { 0, 64, 0 }, { 64, 36, 2560 } };
+	struct plan	 p, q;
+	char		*text, *cause = NULL;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	strcpy(p.key, "0123456789abcdef");
+	p.frames = 100;
+	p.duration = 4000000;
+	p.crop[0] = 22;
+	p.crop[1] = 22;
+	p.width = 320;
+	p.height = 136;
+	p.depth = 10;
+	p.naudio = 1;
+	p.audio[0].i = -40.5;
+	p.audio[0].lra = 1.25;
+	p.audio[0].tp = -20.0;
+	p.audio[0].valid = 1;
+	p.chunks = c;
+	p.nchunks = 2;
+	text = plan_format(&p);
+	assert_int_equal(plan_parse(text, &q, &cause), 0);
+	assert_string_equal(q.key, p.key);
+	assert_int_equal(q.frames, 100);
+	assert_int_equal(q.duration, 4000000);
+	assert_int_equal(q.crop[0], 22);
+	assert_int_equal(q.crop[1], 22);
+	assert_int_equal(q.crop[3], 0);
+	assert_int_equal(q.width, 320);
+	assert_int_equal(q.height, 136);
+	assert_int_equal(q.depth, 10);
+	assert_int_equal(q.naudio, 1);
+	assert_true(q.audio[0].i == -40.5 && q.audio[0].valid == 1);
+	assert_int_equal(q.nchunks, 2);
+	assert_int_equal(q.chunks[1].first, 64);
+	assert_int_equal(q.chunks[1].frames, 36);
+	assert_int_equal(q.chunks[1].pts, 2560);
+	plan_clear(&q);
+	text[strlen(text) - 4] = '\0';	/* no "end" line */
+	assert_int_equal(plan_parse(text, &q, &cause), -1);
+	assert_string_equal(cause, "incomplete plan");
+	free(cause);
+	cause = NULL;
+	assert_int_equal(plan_parse("distenc-plan 1\nframes x\nend\n", &q,
+	    &cause), -1);
+	assert_string_equal(cause, "line 2: bad item");
+	free(cause);
+	free(text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_scenes),
+		cmocka_unit_test(test_plan_merge),
+		cmocka_unit_test(test_plan_last_short),
+		cmocka_unit_test(test_plan_none),
+		cmocka_unit_test(test_plan_max),
+		cmocka_unit_test(test_plan_max_uneven),
+		cmocka_unit_test(test_plan_bad),
+		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_plan_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
