@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "chunkopt.h"
 #include "fsutil.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -213,6 +214,7 @@ run_start(struct input *in, const struct config *conf,
 	in->job.conf = conf;
 	in->job.prof = prof;
 	in->job.overwrite = overwrite;
+	chunkopt_job(&in->job);
 	if (in->error != NULL) {
 		in->finished = 1;
 		in->w.state = WORKER_FAILED;
