@@ -195,11 +195,10 @@ chunkopt_apply(struct profile *prof, char *const *inputs, int n)
 		prof->scd_threshold = opt.thresh;
 	if (opt.downscale)
 		prof->scd_downscale = 1;
-	for (i = 0; i < n && prof->chunked && prof->scd != SCD_QPFILE; i++)
+	for (i = 0; i < n && prof->chunked; i++)
 		if (job_is_script(inputs[i])) {
-			log_warnx("%s: scene detection on AviSynth scripts "
-			    "(scd source or script) is not available yet",
-			    inputs[i]);
+			log_warnx("%s: chunked encoding of AviSynth scripts is "
+			    "not available yet", inputs[i]);
 			return -1;
 		}
 	return 0;

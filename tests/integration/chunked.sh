@@ -190,9 +190,9 @@ is "$(frame_count "$T/outn/scenes.mkv")" "$MKCLIP_SCENE_FRAMES" \
 
 printf 'FFVideoSource("%s")\n' "$SRC" >"$T/in/film.avs"
 run_distenc -c "$CONF" --scd source -o "$T/outavs" "$T/in/film.avs"
-is "$DE_RC" 2 "scene detection on a script: refused (exit 2)"
-log_has "scene detection on a script: not available yet, said so" \
-    "scene detection on AviSynth scripts (scd source or script) is not available yet"
+is "$DE_RC" 2 "a chunked job of a script: refused (exit 2)"
+log_has "a chunked job of a script: not available yet, said so" \
+    "chunked encoding of AviSynth scripts is not available yet"
 
 # --- 10-bit, and chunked x265 ---------------------------------------------
 
