@@ -123,6 +123,12 @@ djob_fraction(const struct djob *dj)
 		return 0.02 + 0.45 * f;
 	case JOB_PASS2:
 		return 0.47 + 0.45 * f;
+	case JOB_SCENES:
+		return 0.02 + 0.13 * f;
+	case JOB_CHUNKS:
+		return 0.15 + 0.75 * f;
+	case JOB_JOIN:
+		return 0.90 + 0.05 * f;
 	case JOB_VERIFY:
 		return 0.95;
 	case JOB_PUBLISH:
