@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "avs_local.h"
+#include "fsutil.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -148,30 +149,5 @@ avs_resolve(const char *script, const char *name)
 char *
 avs_read_file(const char *path, size_t *lenp, char **cause)
 {
-	struct stat	 sb;
-	char		*buf;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return NULL;
-	}
-	if (sb.st_size > CLIP_MAX_FILE) {
-		xasprintf(cause, "%s: too large for a script", path);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(sb.st_size + 1);
-	while (len < (size_t)sb.st_size &&
-	    (n = read(fd, buf + len, sb.st_size - len)) > 0)
-		len += n;
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
+	return fs_read_small(path, CLIP_MAX_FILE, lenp, cause);
 }

@@ -197,3 +197,35 @@ fs_remote(const char *path)
 #endif
 	return NULL;
 }
+
+/* A whole small file, at most max bytes, NUL-terminated; its length. */
+char *
+fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
+{
+	struct stat	 sb;
+	char		*buf;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	if ((size_t)sb.st_size > max) {
+		xasprintf(cause, "%s: too large (over %zu bytes)", path, max);
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc(sb.st_size + 1);
+	while (len < (size_t)sb.st_size &&
+	    (n = read(fd, buf + len, sb.st_size - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}

@@ -13,5 +13,6 @@ int	 fs_exists(const char *);
 int	 fs_write_atomic(const char *, const char *, size_t, char **);
 char	*fs_dirname(const char *);
 const char *fs_remote(const char *);
+char	*fs_read_small(const char *, size_t, size_t *, char **);
 
 #endif

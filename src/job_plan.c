@@ -130,37 +130,6 @@ plan_picture_from(struct job_ctx *c, const struct plan *p)
 	r->depth = p->depth;
 }
 
-/* Read a whole small file. */
-static char *
-plan_slurp(const char *path, size_t *len, char **cause)
-{
-	struct stat	 sb;
-	char		*buf;
-	ssize_t		 n;
-	size_t		 off = 0;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return NULL;
-	}
-	if (sb.st_size > PLAN_MAX_BYTES) {
-		xasprintf(cause, "%s: too large", path);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(sb.st_size + 1);
-	while (off < (size_t)sb.st_size &&
-	    (n = read(fd, buf + off, sb.st_size - off)) > 0)
-		off += n;
-	close(fd);
-	buf[off] = '\0';
-	*len = off;
-	return buf;
-}
 
 /* Look for <stem>.qp or <stem>.qpfile in dir and its subfolders. */
 static char *
@@ -230,7 +199,7 @@ plan_qpfile(struct job_ctx *c, struct media_scan *scan)
 		return job_fail(c, 0, "no QP file (scene changes) found beside "
 		    "%s: set qp_file, or scd = \"source\" to detect them",
 		    c->job->source);
-	if ((text = plan_slurp(path, &len, &cause)) == NULL) {
+	if ((text = fs_read_small(path, PLAN_MAX_BYTES, &len, &cause)) == NULL) {
 		job_fail(c, 0, "QP file %s", cause);
 		free(cause);
 		free(path);
@@ -362,7 +331,7 @@ plan_load(const char *path, const char *key, struct plan *p)
 
 	if (access(path, F_OK) == -1)
 		return -1;
-	if ((text = plan_slurp(path, &len, &cause)) == NULL ||
+	if ((text = fs_read_small(path, PLAN_MAX_BYTES, &len, &cause)) == NULL ||
 	    plan_parse(text, p, &cause) != 0) {
 		log_info("plan: %s: %s: planning again", path, cause);
 		rv = -1;
