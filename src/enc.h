@@ -52,6 +52,9 @@ extern const struct enc_ops enc_x265_ops;
 extern const struct enc_ops enc_aom_ops;
 
 const struct enc_ops *enc_find(const char *);
+int	 enc_set_params(struct encoder *, const char *,
+	    int (*)(struct encoder *, const char *, const char *, char **),
+	    char **);
 enum AVPixelFormat enc_pix_fmt(int);
 
 #endif

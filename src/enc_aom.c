@@ -59,20 +59,7 @@ aom_option(struct encoder *e, const char *name, const char *value,
 static int
 aom_options(struct encoder *e, const char *params, char **cause)
 {
-	char	*copy, *item, *next, *eq;
-	int	 rv = 0;
-
-	copy = xstrdup(params);
-	for (item = copy; rv == 0 && item != NULL && *item != '\0';
-	    item = next) {
-		if ((next = strchr(item, ':')) != NULL)
-			*next++ = '\0';
-		if ((eq = strchr(item, '=')) != NULL)
-			*eq++ = '\0';
-		rv = aom_option(e, item, eq != NULL ? eq : "1", cause);
-	}
-	free(copy);
-	return rv;
+	return enc_set_params(e, params, aom_option, cause);
 }
 
 /* The encoder's configuration before it is opened. */

@@ -51,20 +51,7 @@ x265_set(struct encoder *e, const char *key, const char *value, char **cause)
 static int
 x265_set_params(struct encoder *e, const char *params, char **cause)
 {
-	char	*copy, *item, *next, *eq;
-	int	 rv = 0;
-
-	copy = xstrdup(params);
-	for (item = copy; rv == 0 && item != NULL && *item != '\0';
-	    item = next) {
-		if ((next = strchr(item, ':')) != NULL)
-			*next++ = '\0';
-		if ((eq = strchr(item, '=')) != NULL)
-			*eq++ = '\0';
-		rv = x265_set(e, item, eq != NULL ? eq : "1", cause);
-	}
-	free(copy);
-	return rv;
+	return enc_set_params(e, params, x265_set, cause);
 }
 
 /* Colour description and HDR10 metadata from the source. */
