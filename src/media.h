@@ -79,6 +79,8 @@ struct media_sink {
 
 int	 source_open(struct media_source *, const char *, int, int,
 	    char **);
+int	 source_sink_end(const struct media_source *,
+	    const struct media_sink *, char **);
 int	 source_run(struct media_source *, const struct media_sink *,
 	    volatile int *, char **);
 #define SAMPLE_KEY	0

@@ -614,20 +614,9 @@ static int
 ssrc_finish(struct media_source *src, const struct media_sink *sink,
     char **cause)
 {
-	int	i;
-
 	if (ssrc_audio_until(src, HUGE_VAL, sink, cause) != 0)
 		return -1;
-	if (sink->video(sink->arg, NULL) != 0)
-		goto stopped;
-	for (i = 0; i < src->naudio; i++)
-		if (sink->audio(sink->arg, i, NULL) != 0)
-			goto stopped;
-	return 0;
-stopped:
-	if (*cause == NULL)
-		xasprintf(cause, "stopped");
-	return -1;
+	return source_sink_end(src, sink, cause);
 }
 
 /* Read the whole script once: frames in order, the audio beside them. */

@@ -216,13 +216,23 @@ source_flush(struct media_source *src, const struct media_sink *sink,
 	for (i = 0; i < src->naudio; i++)
 		if (source_decode(src, src->adec[i], i, NULL, sink, cause) != 0)
 			return -1;
-	if (sink->video(sink->arg, NULL) != 0)
-		goto stopped;
-	for (i = 0; i < src->naudio; i++)
-		if (sink->audio(sink->arg, i, NULL) != 0)
-			goto stopped;
-	return 0;
-stopped:
+	return source_sink_end(src, sink, cause);
+}
+
+/* Tell the sink every stream has ended; -1 when it stops there. */
+int
+source_sink_end(const struct media_source *src, const struct media_sink *sink,
+    char **cause)
+{
+	int	i;
+
+	if (sink->video(sink->arg, NULL) == 0) {
+		for (i = 0; i < src->naudio; i++)
+			if (sink->audio(sink->arg, i, NULL) != 0)
+				break;
+		if (i == src->naudio)
+			return 0;
+	}
 	if (*cause == NULL)
 		xasprintf(cause, "stopped");
 	return -1;
