@@ -17,26 +17,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define ARG_SET(a, i)	((a)->set[i])
-#define ARG_INT(a, i)	((long long)(a)->v[i].num)
-#define ARG_NUM(a, i)	((a)->v[i].num)
-#define ARG_STR(a, i)	((a)->v[i].str)
-#define ARG_CLIP(a, i)	((a)->v[i].clip)
-
-static const char *
-fname(const struct avs_args *a)
-{
-	return a->call->name;
-}
-
-static int
-ret_clip(struct avs_value *out, struct avs_clip *c)
-{
-	out->type = AVS_V_CLIP;
-	out->clip = c;
-	return 0;
-}
-
 static long long
 gcd(long long a, long long b)
 {

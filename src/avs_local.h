@@ -126,4 +126,26 @@ void	 avs_audio_cut(struct avs_clip *, double, double);
 void	 avs_audio_join(struct avs_clip *, const struct avs_clip *,
 	    const struct avs_clip *);
 
+/* Arguments of a built-in function, and its clip result (avs_func.c,
+ * avs_source.c). */
+#define ARG_SET(a, i)	((a)->set[i])
+#define ARG_INT(a, i)	((long long)(a)->v[i].num)
+#define ARG_NUM(a, i)	((a)->v[i].num)
+#define ARG_STR(a, i)	((a)->v[i].str)
+#define ARG_CLIP(a, i)	((a)->v[i].clip)
+
+static inline const char *
+fname(const struct avs_args *a)
+{
+	return a->call->name;
+}
+
+static inline int
+ret_clip(struct avs_value *out, struct avs_clip *c)
+{
+	out->type = AVS_V_CLIP;
+	out->clip = c;
+	return 0;
+}
+
 #endif

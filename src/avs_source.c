@@ -16,25 +16,6 @@
 #include "avs_local.h"
 #include "xmalloc.h"
 
-#define ARG_SET(a, i)	((a)->set[i])
-#define ARG_INT(a, i)	((long long)(a)->v[i].num)
-#define ARG_NUM(a, i)	((a)->v[i].num)
-#define ARG_STR(a, i)	((a)->v[i].str)
-
-static const char *
-fname(const struct avs_args *a)
-{
-	return a->call->name;
-}
-
-static int
-ret_clip(struct avs_value *out, struct avs_clip *c)
-{
-	out->type = AVS_V_CLIP;
-	out->clip = c;
-	return 0;
-}
-
 /* A source's audio alone. */
 static int
 fn_audio_only(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)

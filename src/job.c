@@ -336,6 +336,27 @@ job_packet(void *arg, AVPacket *pkt)
 	return mux_write(c->mux, idx, pkt, st->time_base, &c->err);
 }
 
+/*
+ * The cropped, scaled picture and the encoder settings every encode of
+ * the job shares (a pass or a chunk); the caller adds its own and opens.
+ */
+void
+job_enc_setup(struct job_ctx *c, int64_t frames)
+{
+	struct job	*j = c->job;
+
+	c->pic = picture_new(&j->res.crop, j->res.width, j->res.height,
+	    enc_pix_fmt(j->res.depth));
+	c->ep.width = j->res.width;
+	c->ep.height = j->res.height;
+	c->ep.depth = j->res.depth;
+	c->ep.fps = c->mi.fps;
+	c->ep.kbps = j->res.kbps;
+	c->ep.frames = frames;
+	c->ep.prof = j->prof;
+	c->ep.mi = &c->mi;
+}
+
 /* Open the source, the converter and the encoder for a pass. */
 static int
 job_pass_open(struct job_ctx *c, int pass)
@@ -348,18 +369,9 @@ job_pass_open(struct job_ctx *c, int pass)
 	if (source_open(&c->src, j->source, prof->threads, audio,
 	    &c->err) != 0)
 		return job_fail_err(c);
-	c->pic = picture_new(&j->res.crop, j->res.width, j->res.height,
-	    enc_pix_fmt(j->res.depth));
-	c->ep.width = j->res.width;
-	c->ep.height = j->res.height;
-	c->ep.depth = j->res.depth;
-	c->ep.fps = c->mi.fps;
+	job_enc_setup(c, pass == 2 ? j->res.frames : c->mi.frames_est);
 	c->ep.pass = pass;
 	c->ep.stats = c->stats;
-	c->ep.kbps = j->res.kbps;
-	c->ep.frames = pass == 2 ? j->res.frames : c->mi.frames_est;
-	c->ep.prof = prof;
-	c->ep.mi = &c->mi;
 	if ((c->enc = c->ops->open(&c->ep, &c->err)) == NULL)
 		return job_fail_err(c);
 	return 0;

@@ -165,17 +165,8 @@ chunk_write(struct job_ctx *c, const struct chunk *ch, const char *tmp)
 	    &c->err)) == NULL)
 		return -1;
 	tb = chunk_reader_stream(r)->time_base;
-	c->pic = picture_new(&j->res.crop, j->res.width, j->res.height,
-	    enc_pix_fmt(j->res.depth));
-	c->ep.width = j->res.width;
-	c->ep.height = j->res.height;
-	c->ep.depth = j->res.depth;
-	c->ep.fps = c->mi.fps;
+	job_enc_setup(c, ch->frames);
 	c->ep.tb = tb;
-	c->ep.kbps = j->res.kbps;
-	c->ep.frames = ch->frames;
-	c->ep.prof = j->prof;
-	c->ep.mi = &c->mi;
 	if ((c->enc = c->ops->open(&c->ep, &c->err)) == NULL ||
 	    chunk_mux(c, tmp) != 0)
 		goto out;

@@ -50,5 +50,6 @@ void	 job_stage(struct job_ctx *, enum job_stage);
 int	 job_fail(struct job_ctx *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 job_fail_err(struct job_ctx *);
+void	 job_enc_setup(struct job_ctx *, int64_t);
 
 #endif
