@@ -30,6 +30,8 @@ int		 ninputs;
 int		 tty;
 struct tokdir	*tokens;
 
+static const struct config *run_conf;
+
 double
 mono_now(void)
 {
@@ -215,6 +217,13 @@ run_start(struct input *in, const struct config *conf,
 	in->job.prof = prof;
 	in->job.overwrite = overwrite;
 	chunkopt_job(&in->job);
+	if (tokens != NULL) {
+		in->job.id = in->id;
+		in->job.tokens = tok_path(tokens);
+		in->job.node = tok_node(tokens);
+		if (in->helping)
+			in->job.step = JOB_STEP_HELP;
+	}
 	if (in->error != NULL) {
 		in->finished = 1;
 		in->w.state = WORKER_FAILED;
@@ -235,7 +244,7 @@ run_reaped(struct input *in, int status)
 {
 	worker_reap(&in->w, status);
 	in->finished = 1;
-	if (tokens == NULL)
+	if (tokens == NULL || input_helped(in, run_conf))
 		return;
 	if (in->lost) {
 		/* Another host has it now: look at it again later. */
@@ -326,12 +335,14 @@ run_all(const struct config *conf, const struct profile *prof, int overwrite)
 	double	wait;
 	int	running = 0, told = 0, n;
 
+	run_conf = conf;
 	for (;;) {
 		if (tokens != NULL)
 			tok_renew(tokens, input_lost, NULL);
 		while (!worker_stop && running < conf->jobs &&
 		    (n = input_next(&wait)) != -1) {
-			if (tokens != NULL && !input_claim(&inputs[n]))
+			if (tokens != NULL && !input_claim(&inputs[n]) &&
+			    !input_helpable(&inputs[n], prof, mono_now()))
 				continue;
 			run_start(&inputs[n], conf, prof, overwrite);
 			if (!inputs[n].finished)

@@ -29,6 +29,8 @@ struct input {
 	int		 other;		/* TOK_ISDONE or TOK_ISFAILED elsewhere */
 	char		*otext;		/* what the other host said */
 	char		 holder[TOK_NODE_MAX];
+	int		 helping;	/* running: another host's chunks */
+	double		 help_at;	/* not helped before (monotonic) */
 };
 
 
@@ -44,6 +46,8 @@ int	 summary(void);
 double	 mono_now(void);
 void	 inputs_recheck(void);
 int	 input_claim(struct input *);
+int	 input_helpable(struct input *, const struct profile *, double);
+int	 input_helped(struct input *, const struct config *);
 void	 input_mark(struct input *);
 void	 input_lost(void *, const char *, const char *);
 int	 tokens_open(const struct config *);

@@ -86,6 +86,52 @@ input_claim(struct input *in)
 	return 0;
 }
 
+/*
+ * Whether to help with a chunked input another host holds, once it has
+ * published its plan: a worker then claims and encodes its chunks, and
+ * joins them if the last one is its own.
+ */
+int
+input_helpable(struct input *in, const struct profile *prof, double now)
+{
+	if (in->finished || !prof->chunked || in->holder[0] == '\0' ||
+	    in->help_at > now || !tok_has_sub(tokens, in->id, ".plan"))
+		return 0;
+	log_info("%shelping node %s with its chunks", in->prefix, in->holder);
+	in->helping = 1;
+	return 1;
+}
+
+/*
+ * A helping worker ended: 1 for such a worker (the input stays the other
+ * host's, to be looked at again), 0 for any other.
+ */
+int
+input_helped(struct input *in, const struct config *conf)
+{
+	struct worker	*w = &in->w;
+
+	if (!in->helping)
+		return 0;
+	in->helping = 0;
+	in->job.step = JOB_STEP_ALL;
+	if (w->state == WORKER_DONE)
+		/* Published; the input's done marker is its holder's to
+		 * write, or this host's once that claim runs out. */
+		log_info("%schunks joined here: %s", in->prefix, in->output);
+	else if (w->state == WORKER_HELPED || w->state == WORKER_SKIPPED)
+		log_info("%shelped node %s: %s", in->prefix, in->holder,
+		    w->state == WORKER_SKIPPED ? "the output is there" :
+		    w->text);
+	else
+		log_warnx("%shelping failed: %s", in->prefix, w->text);
+	in->help_at = mono_now() + (w->state == WORKER_FAILED ?
+	    conf->retry_delay : conf->poll_interval);
+	in->started = in->finished = 0;
+	in->until = mono_now() + 1;
+	return 1;
+}
+
 /* Write the marker of an input this host finished. */
 void
 input_mark(struct input *in)

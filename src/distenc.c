@@ -44,6 +44,10 @@ static const struct option longopts[] = {
 	{ "worker-output", required_argument,	NULL, 'O' },
 	{ "worker-log",	required_argument,	NULL, 'L' },
 	{ "worker-prefix", required_argument,	NULL, 'P' },
+	{ "worker-id",	required_argument,	NULL, 2001 },
+	{ "worker-tokens", required_argument,	NULL, 2002 },
+	{ "worker-node", required_argument,	NULL, 2003 },
+	{ "worker-help", no_argument,		NULL, 2004 },
 	CHUNKOPT_LONGOPTS,
 	{ NULL,		0,			NULL, 0 }
 };
@@ -165,19 +169,31 @@ run(const struct config *conf, const struct profile *prof, int overwrite)
 	return failed || worker_stop ? 1 : 0;
 }
 
+/* What distencd tells its worker on the command line. */
+struct worker_args {
+	const char	*output;
+	const char	*log;
+	const char	*prefix;	/* of log lines */
+	const char	*id;		/* the job's id */
+	const char	*tokens;	/* token directory: chunks are shared */
+	const char	*node;
+	int		 help;		/* another host's job: its chunks */
+};
+
 /*
  * distencd's worker: run one job, its configuration (the daemon's, with
  * the job's profile as the default) read from stdin, the log and result
  * sent up stderr to the daemon.
  */
 static void __attribute__((noreturn))
-worker_mode(const char *output, const char *log, const char *prefix)
+worker_mode(const struct worker_args *wa)
 {
 	struct config	*conf;
 	struct job	 j;
 	char		*cause = NULL, text[1024];
 
-	if (ninputs != 1 || output == NULL)
+	if (ninputs != 1 || wa->output == NULL ||
+	    (wa->tokens != NULL && (wa->id == NULL || wa->node == NULL)))
 		usage();
 	if ((conf = conf_load("/dev/stdin", &cause)) == NULL) {
 		log_escape(cause, text, sizeof(text));
@@ -187,14 +203,18 @@ worker_mode(const char *output, const char *log, const char *prefix)
 	}
 	memset(&j, 0, sizeof(j));
 	j.source = inputs[0].path;
-	j.output = output;
-	j.log = log;
+	j.output = wa->output;
+	j.log = wa->log;
+	j.id = wa->id;
+	j.tokens = wa->tokens;
+	j.node = wa->node;
+	j.step = wa->help ? JOB_STEP_HELP : JOB_STEP_ALL;
 	j.conf = conf;
 	j.prof = conf_profile(conf, NULL);
 	j.overwrite = conf->overwrite;
-	if (prefix != NULL)
-		xasprintf(&cause, "%s: ", prefix);
-	worker_run(&j, prefix != NULL ? cause : "", 0);
+	if (wa->prefix != NULL)
+		xasprintf(&cause, "%s: ", wa->prefix);
+	worker_run(&j, wa->prefix != NULL ? cause : "", 0);
 }
 
 /* Load the configuration and apply the command line's overrides. */
@@ -280,9 +300,10 @@ main(int argc, char *argv[])
 	int			 scenes = 0;
 	struct profile		*cprof;
 	char			**paths;
-	const char		*woutput = NULL, *wlog = NULL, *wprefix = NULL;
+	struct worker_args	 wa;
 
 	log_init("distenc", 0, LOG_TO_STDERR);
+	memset(&wa, 0, sizeof(wa));
 	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -299,13 +320,25 @@ main(int argc, char *argv[])
 			worker = 1;
 			break;
 		case 'O':
-			woutput = optarg;
+			wa.output = optarg;
 			break;
 		case 'L':
-			wlog = optarg;
+			wa.log = optarg;
 			break;
 		case 'P':
-			wprefix = optarg;
+			wa.prefix = optarg;
+			break;
+		case 2001:
+			wa.id = optarg;
+			break;
+		case 2002:
+			wa.tokens = optarg;
+			break;
+		case 2003:
+			wa.node = optarg;
+			break;
+		case 2004:
+			wa.help = 1;
 			break;
 		case 'f':
 			overwrite = 1;
@@ -371,7 +404,7 @@ main(int argc, char *argv[])
 		add_input(argv[optind]);
 	log_setverbose(verbose);
 	if (worker)
-		worker_mode(woutput, wlog, wprefix);
+		worker_mode(&wa);
 	conf = setup_conf(cfile, outdir, statsdir, jobs);
 	setup_tokens(conf, tokdir, nodename, lease);
 	if (dump) {

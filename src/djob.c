@@ -161,7 +161,7 @@ djob_write(struct djob *dj)
 	s.relative = dj->rel;
 	s.profile = dj->profile;
 	s.node = dj->holder != NULL ? dj->holder : node;
-	s.state = djob_state_names[dj->state];
+	s.state = dj->helping ? "helping" : djob_state_names[dj->state];
 	s.stage = live ? job_stage_name(p->stage) : NULL;
 	s.progress = djob_fraction(dj);
 	s.frame = live ? p->frame : dj->state == DJ_DONE ? dj->frames : 0;
@@ -521,11 +521,11 @@ djob_recheck(void)
 			jobs[i]->retry_at = 0;
 }
 
-/* Run a worker program for the job. */
+/* Run a worker program for the job (or for its chunks: help). */
 static int
-djob_exec(struct djob *dj, const struct profile *prof)
+djob_exec(struct djob *dj, const struct profile *prof, int help)
 {
-	char	*text, *argv[12];
+	char	*text, *argv[20];
 	size_t	 len;
 	int	 rv, n = 0;
 
@@ -538,6 +538,16 @@ djob_exec(struct djob *dj, const struct profile *prof)
 	argv[n++] = dj->log;
 	argv[n++] = "--worker-prefix";
 	argv[n++] = dj->id;
+	argv[n++] = "--worker-id";
+	argv[n++] = dj->id;
+	if (tokens != NULL) {
+		argv[n++] = "--worker-tokens";
+		argv[n++] = (char *)tok_path(tokens);
+		argv[n++] = "--worker-node";
+		argv[n++] = node;
+	}
+	if (help)
+		argv[n++] = "--worker-help";
 	argv[n++] = "--";
 	argv[n++] = dj->source;
 	argv[n] = NULL;
@@ -573,7 +583,7 @@ djob_start(struct djob *dj)
 	}
 	free(dj->statsdir);
 	dj->statsdir = xstrdup(conf->stats_dir);
-	if (djob_exec(dj, prof) == -1) {
+	if (djob_exec(dj, prof, 0) == -1) {
 		xasprintf(&cause, "cannot start a worker: %s", strerror(errno));
 		djob_failed(dj, cause, 1, 0);
 		free(cause);
@@ -624,7 +634,41 @@ djob_peek_elsewhere(double now)
 	}
 }
 
-/* Start queued jobs while slots are free. */
+/*
+ * Help with a chunked job another host holds, once it has published its
+ * plan: a worker claims and encodes its chunks, and joins them if the
+ * last one is its own.  0 when started.
+ */
+static int
+djob_help(struct djob *dj, double now)
+{
+	const struct profile	*prof;
+	char			*cause = NULL;
+
+	if (dj->state != DJ_ELSEWHERE || dj->rel == NULL ||
+	    dj->holder == NULL || dj->help_at > now ||
+	    !tok_has_sub(tokens, dj->id, ".plan") || !djob_current(dj))
+		return -1;
+	dj->help_at = now + conf->poll_interval;
+	if ((prof = djob_profile(dj, &cause)) == NULL || !prof->chunked) {
+		free(cause);
+		return -1;
+	}
+	free(dj->statsdir);
+	dj->statsdir = xstrdup(conf->stats_dir);
+	if (djob_exec(dj, prof, 1) == -1) {
+		djob_log(dj, DJL_ERROR, "cannot start a worker to help: %s",
+		    strerror(errno));
+		return -1;
+	}
+	dj->helping = 1;
+	djob_log(dj, 0, "helping node %s with its chunks: worker %ld",
+	    dj->holder, (long)dj->w->pid);
+	djob_set(dj, DJ_RUNNING, NULL, NULL);
+	return 0;
+}
+
+/* Start queued jobs while slots are free; then help other hosts. */
 void
 djob_start_all(void)
 {
@@ -639,6 +683,10 @@ djob_start_all(void)
 			djob_start(jobs[i]);
 			busy += jobs[i]->state == DJ_RUNNING;
 		}
+	for (i = 0; i < njobs && busy < conf->jobs && tokens != NULL &&
+	    tokens_ready && !stopping; i++)
+		if (djob_help(jobs[i], now) == 0)
+			busy++;
 	if (tokens != NULL && tokens_ready && busy >= conf->jobs)
 		djob_peek_elsewhere(now);
 }
@@ -770,6 +818,46 @@ djob_failed(struct djob *dj, const char *why, int transient, int logged)
 	}
 }
 
+/*
+ * A worker that helped another host's job ended.  The job stays that
+ * host's: its marker, hooks and sources are its business (even when the
+ * file was joined and published here).
+ */
+static void
+djob_helped(struct djob *dj, struct worker *w, int status)
+{
+	dj->helping = 0;
+	if (w->state != WORKER_DONE && w->state != WORKER_HELPED &&
+	    w->state != WORKER_SKIPPED)
+		job_leftovers(dj->source, dj->output, dj->statsdir,
+		    (long)w->pid);
+	switch (w->state) {
+	case WORKER_DONE:
+		/* Published; the job's done marker is its holder's to
+		 * write, or this host's once that claim runs out. */
+		djob_log(dj, 0, "chunks joined here: %s (%s)", dj->output,
+		    w->text);
+		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		break;
+	case WORKER_HELPED:
+	case WORKER_SKIPPED:
+		djob_log(dj, 0, "helped node %s: %s", dj->holder ? dj->holder :
+		    "?", w->state == WORKER_SKIPPED ? "the output is there" :
+		    w->text);
+		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		break;
+	default:
+		/* A chunk that failed for good is marked so; its host fails
+		 * the job.  This host may help again later. */
+		djob_log(dj, DJL_ERROR | (WIFSIGNALED(status) ? 0 :
+		    DJL_NOFILE), "helping failed: %s", w->text);
+		dj->help_at = spool_now() + conf->retry_delay;
+		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		break;
+	}
+	dj->retry_at = 0;
+}
+
 /* A worker ended: take its result. */
 static void
 djob_reaped(struct djob *dj, int status)
@@ -778,6 +866,11 @@ djob_reaped(struct djob *dj, int status)
 
 	worker_reap(w, status);
 	dj->w = NULL;
+	if (dj->helping) {
+		djob_helped(dj, w, status);
+		free(w);
+		return;
+	}
 	if (w->state != WORKER_DONE && w->state != WORKER_SKIPPED)
 		/* Whatever the worker could not clean up (killed, or died
 		 * in a sanitizer's or the C library's abort): the names

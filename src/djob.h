@@ -52,6 +52,8 @@ struct djob {
 	struct worker	*w;		/* while running */
 	char		*holder;	/* the node that has it, if not us */
 	int		 lost;		/* its claim was lost while running */
+	int		 helping;	/* running: another host's chunks */
+	double		 help_at;	/* not helped before (monotonic) */
 };
 
 #define DJL_ERROR	1	/* an error */

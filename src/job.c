@@ -30,6 +30,7 @@
 #include "log.h"
 #include "media.h"
 #include "rate.h"
+#include "token.h"
 #include "xmalloc.h"
 
 double
@@ -40,6 +41,18 @@ job_elapsed(const struct timespec *since)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (now.tv_sec - since->tv_sec) +
 	    (now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* Sleep a little (or until a signal): -1 when the job is to stop. */
+int
+job_nap(struct job_ctx *c, double seconds)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+	return c->job->stop != NULL && *c->job->stop ? -1 : 0;
 }
 
 /* Report progress at most a few times a second (always when forced). */
@@ -702,14 +715,23 @@ job_run(struct job *j)
 
 	memset(&j->res, 0, sizeof(j->res));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!j->overwrite && fs_exists(j->output)) {
-		j->res.skipped = 1;
-		log_info("%s exists, skipping (overwrite is off)", j->output);
-		return 0;
-	}
 	c = xcalloc(1, sizeof(*c));
 	c->job = j;
 	c->tmpfd = -1;
+	if (j->tokens != NULL && j->id != NULL && j->prof->chunked &&
+	    (j->step == JOB_STEP_ALL || j->step == JOB_STEP_HELP)) {
+		c->td = tok_attach(j->tokens, j->node, j->conf->lease,
+		    j->conf->max_attempts);
+		rv = 0;
+		if (job_chunked_joined(c))
+			goto done;	/* by another host: published */
+	}
+	if (!j->overwrite && fs_exists(j->output)) {
+		j->res.skipped = 1;
+		log_info("%s exists, skipping (overwrite is off)", j->output);
+		rv = 0;
+		goto done;
+	}
 	if ((c->ops = enc_find(j->prof->encoder)) == NULL)
 		rv = job_fail(c, 0, "no encoder %s", j->prof->encoder);
 	else if (j->prof->chunked && media_is_script(j->source))
@@ -727,9 +749,12 @@ job_run(struct job *j)
 		rv = job_stats(c);
 	if (rv == 0)
 		rv = job_output(c);
-	if (rv == 0 && j->prof->chunked)
-		rv = job_chunked(c);
-	else {
+	if (rv == 0 && j->prof->chunked) {
+		if ((rv = job_chunked(c)) == 1) {
+			rv = 0;		/* another host's to join */
+			goto done;
+		}
+	} else {
 		if (rv == 0)
 			rv = job_pass1(c);
 		if (rv == 0)
@@ -739,8 +764,10 @@ job_run(struct job *j)
 		rv = job_verify(c);
 	if (rv == 0)
 		rv = job_publish(c);
-	if (rv == 0 && j->prof->chunked)
+	if (rv == 0 && j->prof->chunked) {
+		job_chunked_published(c);
 		job_chunked_cleanup(c);
+	}
 done:
 	if (rv != 0 && j->stop != NULL && *j->stop) {
 		free(j->error);
@@ -748,6 +775,7 @@ done:
 		j->transient = 1;
 	}
 	job_cleanup(c);
+	tok_close(c->td);	/* gives back any chunk claim still held */
 	free(c);
 	j->res.seconds = job_elapsed(&t0);
 	return rv;

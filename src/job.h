@@ -31,7 +31,9 @@ enum job_step {
 	JOB_STEP_ALL,
 	JOB_STEP_PLAN,		/* the plan only */
 	JOB_STEP_CHUNK,		/* the plan (made or read) and chunk k */
-	JOB_STEP_JOIN		/* join chunks that are all there, publish */
+	JOB_STEP_JOIN,		/* join chunks that are all there, publish */
+	JOB_STEP_HELP		/* another host's job: claim and encode its
+				 * chunks; join them if the last is ours */
 };
 
 struct job_progress {
@@ -65,6 +67,11 @@ struct job_result {
 	int			 naudio;	/* normalised tracks */
 	struct job_loudness	 before[JOB_MAX_AUDIO];
 	struct job_loudness	 after[JOB_MAX_AUDIO];
+	/* chunked jobs shared through a token directory */
+	int			 helped;	/* chunks encoded here */
+	int			 joined;	/* joined and published here */
+	char			 joined_by[64];	/* or by that node */
+	char			 note[1024];	/* what a helper did */
 };
 
 struct job {
@@ -72,6 +79,8 @@ struct job {
 	const char		*output;	/* final path */
 	const char		*log;		/* job log, NULL: from log_dir */
 	const char		*id;		/* job id, NULL: from source */
+	const char		*tokens;	/* token directory for chunks */
+	const char		*node;		/* this host's name in it */
 	enum job_step		 step;		/* chunked jobs */
 	long			 step_chunk;	/* JOB_STEP_CHUNK: which */
 	const struct config	*conf;

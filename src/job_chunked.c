@@ -22,6 +22,7 @@
 #include "job_chunked.h"
 #include "job_local.h"
 #include "log.h"
+#include "token.h"
 #include "xmalloc.h"
 
 /* The file a failed chunk encoder leaves its reason in. */
@@ -322,11 +323,49 @@ chunk_grain_table(struct job_ctx *c)
 	return 0;
 }
 
-/* Check the settings, find the work directory and the plan. */
+/*
+ * Publish the plan in the token directory, under its key: the sign for
+ * other hosts that this job's chunks may be claimed.
+ */
+static int
+chunk_publish(struct job_ctx *c, const struct plan *p)
+{
+	char	name[TOK_TASK_MAX], *text, *cause = NULL;
+	int	rv;
+
+	snprintf(name, sizeof(name), "%s.d/%s.plan", c->job->id, p->key);
+	xasprintf(&text, "distenc-plan 1\nkey %s\nchunks %zu\nframes %lld\n"
+	    "workdir %s\n", p->key, p->nchunks, (long long)p->frames,
+	    c->workdir);
+	rv = tok_publish(c->td, name, text, strlen(text), &cause);
+	free(text);
+	if (rv == -1) {
+		job_fail(c, 1, "token directory: %s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the plan a helper found is the one published for all hosts. */
+static int
+chunk_published(struct job_ctx *c, const struct plan *p)
+{
+	char	suffix[32];
+
+	snprintf(suffix, sizeof(suffix), "%s.plan", p->key);
+	return tok_has_sub(c->td, c->job->id, suffix);
+}
+
+/*
+ * Check the settings, find the work directory and the plan: 0, or 1 when
+ * a helper finds no plan of its settings to help with, or -1.
+ */
 static int
 chunk_setup(struct job_ctx *c, struct plan *p)
 {
 	struct job	*j = c->job;
+	int		 rv;
 
 	memset(p, 0, sizeof(*p));
 	if (j->prof->max_chunk_length > 0 &&
@@ -337,8 +376,19 @@ chunk_setup(struct job_ctx *c, struct plan *p)
 	if (chunk_grain_table(c) != 0 || chunked_workdir(c) != 0)
 		return -1;
 	job_stage(c, JOB_SCENES);
-	if (chunked_plan(c, p) != 0)
+	if ((rv = chunked_plan(c, p)) != 0)
+		return rv;
+	if (j->step == JOB_STEP_HELP && !chunk_published(c, p)) {
+		snprintf(j->res.note, sizeof(j->res.note), "the plan in %s is "
+		    "not published (yet) in the token directory", c->workdir);
+		plan_clear(p);
+		return 1;
+	}
+	if (c->td != NULL && j->step != JOB_STEP_HELP &&
+	    chunk_publish(c, p) != 0) {
+		plan_clear(p);
 		return -1;
+	}
 	j->res.frames = p->frames;
 	c->vspan = p->duration;
 	j->res.naudio = p->naudio;
@@ -387,24 +437,148 @@ job_chunked_step(struct job_ctx *c)
 	return rv;
 }
 
-/* The chunked pipeline: plan, encode the chunks, join them. */
+/* The job's joining task in the token directory. */
+static void
+chunk_join_task(const struct job_ctx *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.d/join", c->job->id);
+}
+
+/* Another host joined the chunks and published the file. */
+static int
+chunk_joined_by(struct job_ctx *c, const struct tok_seen *seen)
+{
+	struct job_result	*r = &c->job->res;
+
+	snprintf(r->joined_by, sizeof(r->joined_by), "%s", seen->f.node);
+	snprintf(r->note, sizeof(r->note), "%s", seen->f.summary);
+	log_info("chunks joined by node %s into %s", seen->f.node,
+	    seen->f.text);
+	return 1;
+}
+
+/*
+ * With every chunk done, claim the joining: 0 when this process joins,
+ * 1 when another host did or does (a helper leaves it; the job's own
+ * host waits for it, and takes it over should that host stop), -1.
+ */
+static int
+chunk_join_claim(struct job_ctx *c)
+{
+	struct job	*j = c->job;
+	struct tok_seen	 seen;
+	char		 task[TOK_TASK_MAX], who[TOK_NODE_MAX] = "";
+	char		*cause = NULL;
+	int		 r;
+
+	chunk_join_task(c, task, sizeof(task));
+	for (;;) {
+		if (job_chunked_joined(c))
+			return 1;
+		r = tok_claim(c->td, task, j->source, &seen, &cause);
+		switch (r) {
+		case TOK_CLAIMED:
+			c->joinheld = 1;
+			log_info("chunks: all done, the last of them here: "
+			    "joining");
+			return 0;
+		case TOK_ISDONE:
+			return chunk_joined_by(c, &seen);
+		case TOK_HELD:
+		case TOK_WAIT:
+			if (j->step == JOB_STEP_HELP) {
+				snprintf(j->res.note, sizeof(j->res.note),
+				    "node %s joins the chunks", seen.f.node);
+				return 1;
+			}
+			if (strcmp(who, seen.f.node) != 0)
+				log_info("chunks: node %s joins them: waiting",
+				    seen.f.node);
+			snprintf(who, sizeof(who), "%s", seen.f.node);
+			break;
+		case TOK_ISFAILED:
+			return job_fail(c, seen.f.transient, "joining failed on "
+			    "node %s: %s", seen.f.node, seen.f.text);
+		default:
+			job_fail(c, 1, "token directory: %s", cause);
+			free(cause);
+			return -1;
+		}
+		if (job_nap(c, chunked_recheck(c)) != 0)
+			return job_fail(c, 1, "interrupted");
+	}
+}
+
+/*
+ * A job whose chunks another host already joined (its joining, or the
+ * job, marked done: the chunks and their markers may be gone already):
+ * nothing to plan or encode.  1 then, else 0.
+ */
+int
+job_chunked_joined(struct job_ctx *c)
+{
+	struct tok_seen	 seen;
+	char		 task[TOK_TASK_MAX], *cause = NULL;
+
+	chunk_join_task(c, task, sizeof(task));
+	if (tok_peek(c->td, task, &seen, &cause) == TOK_ISDONE ||
+	    tok_peek(c->td, c->job->id, &seen, &cause) == TOK_ISDONE)
+		return chunk_joined_by(c, &seen);
+	free(cause);
+	return 0;
+}
+
+/*
+ * The chunked pipeline: plan, encode the chunks, join them.  0 when this
+ * process joined them (to verify and publish), 1 when that is another
+ * host's (or a helper's share is done), -1.
+ */
 int
 job_chunked(struct job_ctx *c)
 {
 	struct job	*j = c->job;
 	struct plan	 p;
-	int		 rv = -1;
+	int		 rv;
 
-	if (chunk_setup(c, &p) != 0)
-		return -1;
-	if ((j->step == JOB_STEP_JOIN ? chunk_all_there(c, &p) :
-	    chunked_encode_all(c, &p)) == 0 && chunked_join(c, &p) == 0) {
+	if ((rv = chunk_setup(c, &p)) != 0)
+		return rv;
+	if (j->step == JOB_STEP_JOIN)
+		rv = chunk_all_there(c, &p);
+	else
+		rv = chunked_encode_all(c, &p);
+	if (rv == 2)
+		rv = 1;		/* joined elsewhere meanwhile */
+	else if (rv == 1)
+		snprintf(j->res.note, sizeof(j->res.note), "encoded %d of %zu "
+		    "chunks; the others are other hosts'", j->res.helped,
+		    p.nchunks);
+	if (rv == 0 && c->td != NULL)
+		rv = chunk_join_claim(c);
+	if (rv == 0 && (rv = chunked_join(c, &p)) == 0)
 		j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
 		    (c->vspan / 1e6);
-		rv = 0;
-	}
 	plan_clear(&p);
 	return rv;
+}
+
+/*
+ * The joined file is published: mark the joining done for the other
+ * hosts, with where the file is and what it is.
+ */
+void
+job_chunked_published(struct job_ctx *c)
+{
+	char	task[TOK_TASK_MAX], text[1024], *cause = NULL;
+
+	if (c->td == NULL || !c->joinheld)
+		return;
+	job_summary(c->job, text, sizeof(text));
+	chunk_join_task(c, task, sizeof(task));
+	if (tok_done(c->td, task, c->job->output, text, &cause) != 0) {
+		log_warnx("token directory: %s", cause);
+		free(cause);
+	}
+	c->job->res.joined = 1;
 }
 
 /*
@@ -417,6 +591,6 @@ job_chunked_cleanup(struct job_ctx *c)
 	if (c->workdir == NULL)
 		return;
 	chunked_empty_dir(c->workdir);
-	if (rmdir(c->workdir) == -1)
+	if (rmdir(c->workdir) == -1 && errno != ENOENT)
 		log_warn("removing %s", c->workdir);
 }

@@ -18,6 +18,8 @@ struct job_ctx;
 int	 job_chunked(struct job_ctx *);
 int	 job_chunked_step(struct job_ctx *);
 void	 job_chunked_cleanup(struct job_ctx *);
+void	 job_chunked_published(struct job_ctx *);
+int	 job_chunked_joined(struct job_ctx *);
 
 /* job_plan.c */
 int	 chunked_workdir(struct job_ctx *);
@@ -33,5 +35,8 @@ int	 chunked_join(struct job_ctx *, const struct plan *);
 
 /* job_chunks.c */
 int	 chunked_encode_all(struct job_ctx *, const struct plan *);
+void	 chunked_task(const struct job_ctx *, const struct plan *, size_t,
+	    char *, size_t);
+double	 chunked_recheck(const struct job_ctx *);
 
 #endif

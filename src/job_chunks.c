@@ -1,13 +1,25 @@
 /*
- * The local scheduler of a chunked job's encoders: up to parallel_encodes
- * (else jobs) chunks at once, each in a forked process with its own
- * threads, longest chunk first with the film's last chunk at the head; a
- * failed chunk is tried once more; a stop ends them all.  Chunks already
- * there and verified are counted as done.
+ * The scheduler of a chunked job's encoders: up to parallel_encodes (else
+ * jobs) chunks at once, each in a forked process with its own threads,
+ * longest chunk first with the film's last chunk at the head; a failed
+ * chunk is tried once more; a stop ends them all.  Chunks already there
+ * and verified are counted as done.
+ *
+ * With a token directory each chunk is a task, "<id>.d/<plan key>.cNNNN"
+ * (the plan's key in the name, so a plan made anew never meets the
+ * markers of an older one): a chunk is encoded only by the process that
+ * claims it, its claim renewed here while its encoder runs, and marked
+ * done once its file is verified and in place.  Chunks other hosts hold
+ * are looked at again from time to time, and taken over when their
+ * claims go stale.  The job's own host waits for every chunk; a host
+ * that only helps (JOB_STEP_HELP) leaves when none is left to claim.
  */
 #include "config.h"
 
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,33 +28,71 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chunk.h"
 #include "job_chunked.h"
 #include "job_local.h"
 #include "log.h"
+#include "token.h"
 #include "xmalloc.h"
 
 #define CHUNK_ATTEMPTS	2
+#define CHUNK_TICK	0.2	/* seconds between looks at the encoders */
 
 /* One chunk's encoder process. */
 struct chunk_run {
 	pid_t	pid;		/* 0: not running */
 	int	attempts;
 	int	done;
+	int	lost;		/* its claim was taken while it ran */
+	double	until;		/* another host's: not looked at before */
+	char	holder[TOK_NODE_MAX];
 };
 
+/* The scheduler's state. */
+struct chunk_sched {
+	struct job_ctx		*c;
+	const struct plan	*p;
+	struct chunk_run	*run;
+	const size_t		*order;
+	int			 n;		/* at once */
+	int			 running;
+	size_t			 ndone;
+	size_t			 encoded;	/* by this process */
+	size_t			 reused;	/* there before */
+};
+
+static double
+chunk_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Chunk k's task in the token directory. */
+void
+chunked_task(const struct job_ctx *c, const struct plan *p, size_t k,
+    char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.d/%s.c%04zu", c->job->id, p->key, k);
+}
+
 /*
- * Remove the temporary chunk files this host's encoders left when they
- * were killed: those whose process is gone.  Other hosts' are theirs.
+ * Remove the temporary files of chunk k (every chunk when k is -1) whose
+ * writers are gone: this host's processes that no longer run or, once
+ * this process holds the chunk's claim, any host's (their writer lost
+ * the claim: it was stopped, killed or cut off).
  */
 static void
-chunk_clean_stale(const struct job_ctx *c)
+chunk_clean_tmp(const struct job_ctx *c, ssize_t k, int any)
 {
 	struct dirent	*de;
 	DIR		*dp;
-	char		 host[256], *path, *p;
+	char		 host[256], prefix[32], *path, *p;
 	long		 pid;
 	size_t		 hl;
 
@@ -51,14 +101,23 @@ chunk_clean_stale(const struct job_ctx *c)
 		return;
 	host[sizeof(host) - 1] = '\0';
 	hl = strlen(host);
+	if (k >= 0)
+		snprintf(prefix, sizeof(prefix), ".chunk-%04zd.", k);
+	else
+		snprintf(prefix, sizeof(prefix), ".chunk-");
 	while ((de = readdir(dp)) != NULL) {
-		if (strncmp(de->d_name, ".chunk-", 7) != 0 ||
-		    (p = strchr(de->d_name + 7, '.')) == NULL ||
-		    strncmp(p + 1, host, hl) != 0 || p[hl + 1] != '.')
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
+		    (p = strchr(de->d_name + 7, '.')) == NULL)
 			continue;
-		pid = strtol(p + hl + 2, &p, 10);
-		if (pid <= 0 || strcmp(p, ".tmp.mkv") != 0 ||
-		    kill(pid, 0) == 0 || errno != ESRCH)
+		if (!any) {
+			if (strncmp(p + 1, host, hl) != 0 || p[hl + 1] != '.')
+				continue;
+			pid = strtol(p + hl + 2, &p, 10);
+			if (pid <= 0 || strcmp(p, ".tmp.mkv") != 0 ||
+			    kill(pid, 0) == 0 || errno != ESRCH)
+				continue;
+		} else if (strlen(de->d_name) < 8 || strcmp(de->d_name +
+		    strlen(de->d_name) - 8, ".tmp.mkv") != 0)
 			continue;
 		xasprintf(&path, "%s/%s", c->workdir, de->d_name);
 		log_info("removing %s, left by an encoder that was stopped",
@@ -98,37 +157,96 @@ chunk_reason(struct job_ctx *c, size_t k, int status)
 
 /* Start chunk k's encoder process. */
 static int
-chunk_start(struct job_ctx *c, const struct plan *p, size_t k,
-    struct chunk_run *run)
+chunk_start(struct chunk_sched *s, size_t k)
 {
+	struct job_ctx		*c = s->c;
+	const struct plan	*p = s->p;
+	pid_t			 parent = getpid();
+
 	log_info("chunk %zu of %zu: encoding frames %lld-%lld", k, p->nchunks,
 	    (long long)p->chunks[k].first,
 	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1));
 	fflush(NULL);
-	switch (run[k].pid = fork()) {
+	switch (s->run[k].pid = fork()) {
 	case -1:
-		run[k].pid = 0;
+		s->run[k].pid = 0;
 		return job_fail(c, 1, "cannot start a chunk encoder: %s",
 		    strerror(errno));
 	case 0:
+#ifdef __linux__
+		/* Killed with its scheduler, it must not write on. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
+		    getppid() != parent)
+			_exit(1);
+#else
+		(void)parent;
+#endif
 		_exit(chunked_encode(c, p, k) == 0 ? 0 : 1);
 	}
-	run[k].attempts++;
+	s->run[k].attempts++;
+	s->running++;
 	return 0;
+}
+
+/* A chunk is finished (here or elsewhere): count it. */
+static void
+chunk_finished(struct chunk_sched *s, size_t k)
+{
+	s->run[k].done = 1;
+	s->ndone++;
+	s->c->sent += s->p->chunks[k].frames;
+	job_report(s->c, 1);
+}
+
+/* Mark a chunk this process holds done or failed in the token directory. */
+static void
+chunk_mark(struct chunk_sched *s, size_t k, const char *why, int transient)
+{
+	struct job_ctx	*c = s->c;
+	char		 task[TOK_TASK_MAX], text[128], *path, *cause = NULL;
+	int		 rv;
+
+	if (c->td == NULL)
+		return;
+	chunked_task(c, s->p, k, task, sizeof(task));
+	if (why == NULL) {
+		path = chunked_path(c, k);
+		snprintf(text, sizeof(text), "frames %lld-%lld",
+		    (long long)s->p->chunks[k].first,
+		    (long long)(s->p->chunks[k].first +
+		    s->p->chunks[k].frames - 1));
+		rv = tok_done(c->td, task, path, text, &cause);
+		free(path);
+	} else
+		rv = tok_fail(c->td, task, why, transient,
+		    c->job->conf->retry_delay, &cause);
+	if (rv != 0) {
+		log_warnx("token directory: %s", cause);
+		free(cause);
+	}
 }
 
 /* A chunk encoder ended: done, to try again, or the job's failure. */
 static int
-chunk_ended(struct job_ctx *c, const struct plan *p, size_t k, int status,
-    struct chunk_run *run)
+chunk_ended(struct chunk_sched *s, size_t k, int status)
 {
-	char	*why;
+	struct job_ctx		*c = s->c;
+	const struct plan	*p = s->p;
+	struct chunk_run	*run = &s->run[k];
+	char			*why;
+	size_t			 i;
+	int			 transient;
 
-	run[k].pid = 0;
+	run->pid = 0;
+	s->running--;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		run[k].done = 1;
-		c->sent += p->chunks[k].frames;
-		job_report(c, 1);
+		chunk_mark(s, k, NULL, 0);
+		s->encoded++;
+		chunk_finished(s, k);
+		/* Look again at once at what other hosts had: if this was
+		 * the last chunk, this process joins them. */
+		for (i = 0; i < s->p->nchunks; i++)
+			s->run[i].until = 0;
 		return 0;
 	}
 	why = chunk_reason(c, k, status);
@@ -136,7 +254,16 @@ chunk_ended(struct job_ctx *c, const struct plan *p, size_t k, int status,
 		free(why);
 		return -1;
 	}
-	if (run[k].attempts < CHUNK_ATTEMPTS) {
+	if (run->lost) {
+		/* Not ours any more: its new holder encodes it. */
+		log_info("chunk %zu: left to the host that took it over", k);
+		run->lost = 0;
+		run->attempts--;
+		run->until = chunk_now() + 1;
+		free(why);
+		return 0;
+	}
+	if (run->attempts < CHUNK_ATTEMPTS) {
 		log_warnx("chunk %zu (frames %lld-%lld) failed: %s; trying "
 		    "again", k, (long long)p->chunks[k].first,
 		    (long long)(p->chunks[k].first + p->chunks[k].frames - 1),
@@ -145,96 +272,228 @@ chunk_ended(struct job_ctx *c, const struct plan *p, size_t k, int status,
 		return 0;
 	}
 	/* A full work directory is worth another try later. */
-	job_fail(c, strstr(why, "No space") != NULL, "chunk %zu (frames "
-	    "%lld-%lld) failed %d times: %s", k, (long long)p->chunks[k].first,
+	transient = strstr(why, "No space") != NULL;
+	job_fail(c, transient, "chunk %zu (frames %lld-%lld) failed %d "
+	    "times: %s", k, (long long)p->chunks[k].first,
 	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1),
-	    run[k].attempts, why);
+	    run->attempts, why);
+	chunk_mark(s, k, c->job->error, transient);
 	free(why);
 	return -1;
 }
 
 /* Stop the running encoders and wait for them. */
 static void
-chunk_stop_all(const struct plan *p, struct chunk_run *run)
+chunk_stop_all(struct chunk_sched *s)
 {
 	size_t	k;
 	int	status;
 
-	for (k = 0; k < p->nchunks; k++)
-		if (run[k].pid > 0)
-			kill(run[k].pid, SIGTERM);
-	for (k = 0; k < p->nchunks; k++)
-		if (run[k].pid > 0) {
-			while (waitpid(run[k].pid, &status, 0) == -1 &&
+	for (k = 0; k < s->p->nchunks; k++)
+		if (s->run[k].pid > 0)
+			kill(s->run[k].pid, SIGTERM);
+	for (k = 0; k < s->p->nchunks; k++)
+		if (s->run[k].pid > 0) {
+			while (waitpid(s->run[k].pid, &status, 0) == -1 &&
 			    errno == EINTR)
 				;
-			run[k].pid = 0;
+			s->run[k].pid = 0;
+			s->running--;
 		}
 }
 
-/* Wait for one encoder to end; its chunk, or -1 when interrupted. */
+/* A chunk claim found lost: its encoder stops, another host has it. */
+static void
+chunk_lost(void *arg, const char *task, const char *why)
+{
+	struct chunk_sched	*s = arg;
+	char			 t[TOK_TASK_MAX];
+	size_t			 k;
+
+	for (k = 0; k < s->p->nchunks; k++) {
+		chunked_task(s->c, s->p, k, t, sizeof(t));
+		if (strcmp(t, task) != 0 || s->run[k].pid <= 0)
+			continue;
+		log_warnx("chunk %zu: claim lost: %s: stopping its encoder",
+		    k, why);
+		s->run[k].lost = 1;
+		kill(s->run[k].pid, SIGTERM);
+	}
+}
+
+/*
+ * Claim chunk k: 1 when it is this process's to encode, 0 when it is
+ * done or another's for now, 2 when the whole job is done elsewhere, -1
+ * when the job fails.
+ */
+static int
+chunk_claim(struct chunk_sched *s, size_t k)
+{
+	struct job_ctx		*c = s->c;
+	struct chunk_run	*run = &s->run[k];
+	struct tok_seen		 seen;
+	char			 task[TOK_TASK_MAX], *path, *cause = NULL;
+	int			 r;
+
+	chunked_task(c, s->p, k, task, sizeof(task));
+	r = tok_claim(c->td, task, c->job->source, &seen, &cause);
+	switch (r) {
+	case TOK_CLAIMED:
+		if (run->holder[0] != '\0')
+			log_info("chunk %zu: taken over from node %s", k,
+			    run->holder);
+		chunk_clean_tmp(c, k, 1);
+		if (chunked_have(c, s->p, k)) {
+			log_info("chunk %zu: already there and verified", k);
+			chunk_mark(s, k, NULL, 0);
+			s->reused++;
+			chunk_finished(s, k);
+			return 0;
+		}
+		return 1;
+	case TOK_ISDONE:
+		path = chunked_path(c, k);
+		if (access(path, F_OK) == 0) {
+			free(path);
+			log_info("chunk %zu: done by node %s", k, seen.f.node);
+			s->reused++;
+			chunk_finished(s, k);
+			return 0;
+		}
+		if (job_chunked_joined(c)) {
+			free(path);
+			return 2;	/* the job is done, its chunks gone */
+		}
+		log_warnx("chunk %zu: marked done by node %s, but %s is not "
+		    "there: encoding it again (is work_dir shared by every "
+		    "host?)", k, seen.f.node, path);
+		free(path);
+		tok_undo(c->td, task);
+		run->until = chunk_now() + 1;
+		return 0;
+	case TOK_HELD:
+		if (strcmp(run->holder, seen.f.node) != 0)
+			log_info("chunk %zu: node %s is encoding it", k,
+			    seen.f.node);
+		snprintf(run->holder, sizeof(run->holder), "%s", seen.f.node);
+		run->until = chunk_now() + chunked_recheck(c);
+		return 0;
+	case TOK_WAIT:
+		run->until = seen.until;
+		return 0;
+	case TOK_ISFAILED:
+		return job_fail(c, seen.f.transient, "chunk %zu failed on node "
+		    "%s: %s", k, seen.f.node, seen.f.text);
+	default:
+		job_fail(c, 1, "token directory: %s", cause);
+		free(cause);
+		return -1;
+	}
+}
+
+/*
+ * The next chunk to start in queue order, claimed when chunks are shared:
+ * its number, -1 when none now, -2 when the job fails, -3 when it was
+ * joined elsewhere.
+ */
 static ssize_t
-chunk_wait(const struct plan *p, struct chunk_run *run, int *status)
+chunk_next(struct chunk_sched *s)
+{
+	struct chunk_run	*run;
+	double			 now = chunk_now();
+	size_t			 i, k;
+	int			 r;
+
+	for (i = 0; i < s->p->nchunks; i++) {
+		k = s->order[i];
+		run = &s->run[k];
+		if (run->done || run->pid != 0 || run->until > now ||
+		    run->attempts >= CHUNK_ATTEMPTS)
+			continue;
+		if (s->c->td == NULL)
+			return k;
+		if ((r = chunk_claim(s, k)) == 1)
+			return k;
+		if (r == -1)
+			return -2;
+		if (r == 2)
+			return -3;
+	}
+	return -1;
+}
+
+/* Collect the encoders that ended; -1 when the job fails. */
+static int
+chunk_reap(struct chunk_sched *s)
 {
 	pid_t	pid;
 	size_t	k;
+	int	status, rv = 0;
 
-	if ((pid = wait(status)) == -1)
-		return -1;
-	for (k = 0; k < p->nchunks; k++)
-		if (run[k].pid == pid)
-			return k;
-	return -1;
+	while (s->running > 0 && (pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (k = 0; k < s->p->nchunks; k++)
+			if (s->run[k].pid == pid && chunk_ended(s, k,
+			    status) != 0)
+				rv = -1;
+	return rv;
 }
 
-/* The next chunk to start in queue order, or -1. */
-static ssize_t
-chunk_next(const struct plan *p, const size_t *order,
-    const struct chunk_run *run)
-{
-	size_t	i;
-
-	for (i = 0; i < p->nchunks; i++)
-		if (!run[order[i]].done && run[order[i]].pid == 0 &&
-		    run[order[i]].attempts < CHUNK_ATTEMPTS)
-			return order[i];
-	return -1;
-}
-
-/* Encode every chunk not yet there, up to n at once. */
+/*
+ * Encode every chunk not yet there, up to n at once: 0 when every chunk
+ * is done, 1 when a helper has nothing left to claim, 2 when the job was
+ * joined elsewhere, -1 on failure.
+ */
 static int
-chunk_run_all(struct job_ctx *c, const struct plan *p, struct chunk_run *run,
-    const size_t *order, int n)
+chunk_run_all(struct chunk_sched *s)
 {
-	ssize_t	k;
-	int	running = 0, status, rv = 0;
+	struct job_ctx	*c = s->c;
+	ssize_t		 k;
+	int		 rv = 0;
 
-	for (;;) {
-		while (rv == 0 && running < n && !*c->job->stop &&
-		    (k = chunk_next(p, order, run)) >= 0) {
-			if ((rv = chunk_start(c, p, k, run)) == 0)
-				running++;
-		}
-		if (running == 0)
+	while (rv == 0 && s->ndone < s->p->nchunks) {
+		if (*c->job->stop)
 			break;
-		if ((k = chunk_wait(p, run, &status)) < 0) {
-			if (errno == EINTR && !*c->job->stop)
-				continue;
+		k = -1;
+		if (c->td != NULL)
+			tok_renew(c->td, chunk_lost, s);
+		while (s->running < s->n && !*c->job->stop &&
+		    (k = chunk_next(s)) >= 0)
+			if ((rv = chunk_start(s, k)) != 0)
+				break;
+		if (rv != 0 || k == -2) {
+			rv = -1;
 			break;
 		}
-		running--;
-		if (rv == 0)
-			rv = chunk_ended(c, p, k, status, run);
-		else
-			run[k].pid = 0;
+		if (k == -3) {
+			rv = 2;
+			break;
+		}
+		if (s->running == 0 && s->ndone < s->p->nchunks) {
+			if (c->td == NULL) {
+				/* Every chunk tried as often as it may. */
+				rv = -1;
+				break;
+			}
+			if (c->job->step == JOB_STEP_HELP) {
+				rv = 1;
+				break;
+			}
+		}
+		job_nap(c, CHUNK_TICK);
+		if (chunk_reap(s) != 0)
+			rv = -1;
 	}
-	if (rv != 0 || *c->job->stop) {
-		chunk_stop_all(p, run);
+	if (rv == -1 || rv == 2 || *c->job->stop) {
+		chunk_stop_all(s);
+		if (rv == 2 && !*c->job->stop)
+			return 2;
 		if (*c->job->stop)
 			job_fail(c, 1, "interrupted");
+		else if (c->job->error == NULL)
+			job_fail(c, 0, "chunks failed");
 		return -1;
 	}
-	return 0;
+	return rv;
 }
 
 /* How many chunk encoders run at once. */
@@ -247,32 +506,63 @@ chunk_parallel(const struct job_ctx *c)
 	    c->job->conf->jobs;
 }
 
-/* Encode the chunks that are not there yet. */
+/*
+ * Seconds between looks at what other hosts hold: soon enough to take a
+ * stale claim within a lease and a little.
+ */
+double
+chunked_recheck(const struct job_ctx *c)
+{
+	double	every = c->job->conf->lease / 4.0;
+
+	if (every > c->job->conf->poll_interval)
+		every = c->job->conf->poll_interval;
+	return every < 1 ? 1 : every;
+}
+
+/*
+ * Encode the chunks that are not there yet: 0 when all are done, 1 when
+ * a helper leaves the rest to others, 2 when another host joined them
+ * meanwhile, -1 on failure.
+ */
 int
 chunked_encode_all(struct job_ctx *c, const struct plan *p)
 {
+	struct chunk_sched	 s;
 	struct chunk_run	*run;
 	size_t			*order, k, reused = 0;
 	int			 rv;
 
 	job_stage(c, JOB_CHUNKS);
-	chunk_clean_stale(c);
+	chunk_clean_tmp(c, -1, 0);
 	run = xcalloc(p->nchunks, sizeof(*run));
 	order = xcalloc(p->nchunks, sizeof(*order));
-	for (k = 0; k < p->nchunks; k++)
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.p = p;
+	s.run = run;
+	s.order = order;
+	s.n = chunk_parallel(c);
+	for (k = 0; k < p->nchunks && c->td == NULL; k++)
 		if (chunked_have(c, p, k)) {
-			run[k].done = 1;
-			c->sent += p->chunks[k].frames;
-			reused++;
+			chunk_finished(&s, k);
+			s.reused++;
 		}
+	reused = s.reused;
 	if (reused > 0)
 		log_info("chunks: reusing %zu verified chunk%s of %zu", reused,
 		    reused == 1 ? "" : "s", p->nchunks);
-	log_info("chunks: %zu to encode, %d at once, %d thread%s each",
-	    p->nchunks - reused, chunk_parallel(c), c->job->prof->threads,
-	    c->job->prof->threads == 1 ? "" : "s");
-	chunk_queue(p->chunks, p->nchunks, chunk_parallel(c), order);
-	rv = chunk_run_all(c, p, run, order, chunk_parallel(c));
+	log_info("chunks: %zu to encode%s, %d at once, %d thread%s each",
+	    p->nchunks - reused, c->td != NULL ? " (shared with other hosts)" :
+	    "", s.n, c->job->prof->threads, c->job->prof->threads == 1 ? "" :
+	    "s");
+	chunk_queue(p->chunks, p->nchunks, s.n, order);
+	rv = chunk_run_all(&s);
+	c->job->res.helped = s.encoded;
+	if (c->td != NULL && rv >= 0)
+		log_info("chunks: %zu of %zu done: %zu encoded here, %zu by "
+		    "other hosts or before", s.ndone, p->nchunks, s.encoded,
+		    s.ndone - s.encoded);
 	free(order);
 	free(run);
 	return rv;

@@ -42,6 +42,8 @@ struct job_ctx {
 
 	/* chunked jobs */
 	char			*workdir;	/* <work_dir>/<job id> */
+	struct tokdir		*td;		/* chunks shared with other hosts */
+	int			 joinheld;	/* this process joins them */
 };
 
 double	 job_elapsed(const struct timespec *);
@@ -51,5 +53,6 @@ int	 job_fail(struct job_ctx *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 job_fail_err(struct job_ctx *);
 void	 job_enc_setup(struct job_ctx *, int64_t);
+int	 job_nap(struct job_ctx *, double);
 
 #endif

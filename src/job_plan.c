@@ -345,7 +345,10 @@ plan_load(const char *path, const char *key, struct plan *p)
 	return rv;
 }
 
-/* Load the current plan, or make one and write it. */
+/*
+ * Load the current plan, or make one and write it; a helper (another
+ * host's job) only loads one: 1 when there is none.
+ */
 int
 chunked_plan(struct job_ctx *c, struct plan *p)
 {
@@ -360,6 +363,15 @@ chunked_plan(struct job_ctx *c, struct plan *p)
 		plan_picture_from(c, p);
 		free(path);
 		return 0;
+	}
+	if (c->job->step == JOB_STEP_HELP) {
+		/* Another host's job: its plan is used, never remade. */
+		snprintf(c->job->res.note, sizeof(c->job->res.note), "no plan "
+		    "of these settings in %s (is work_dir shared, and are the "
+		    "settings the same as the job's host's?)", c->workdir);
+		log_info("plan: %s", c->job->res.note);
+		free(path);
+		return 1;
 	}
 	chunked_empty_dir(c->workdir);
 	memset(p, 0, sizeof(*p));

@@ -89,6 +89,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -470,7 +471,7 @@ tok_renew_due(const struct tokdir *td)
 	double	now = tok_clock(1), every = td->lease / 4.0, due;
 	size_t	i;
 
-	due = td->noded + every - now;
+	due = td->attached ? every : td->noded + every - now;
 	for (i = 0; i < td->nheld; i++)
 		if (td->held[i].renewed + every - now < due)
 			due = td->held[i].renewed + every - now;
@@ -516,7 +517,8 @@ tok_renew(struct tokdir *td, void (*lost)(void *, const char *,
 	size_t	 i = 0;
 	int	 nlost = 0;
 
-	if (td->ready && now >= td->noded + every && tok_ready(td, &cause)) {
+	if (td->ready && !td->attached && now >= td->noded + every &&
+	    tok_ready(td, &cause)) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
@@ -655,4 +657,72 @@ tok_publish(struct tokdir *td, const char *name, const char *data,
 	free(tmp);
 	free(path);
 	return rv;
+}
+
+/*
+ * Take back a task's done marker: the file it says was made is gone (a
+ * chunk's, from a work directory that was emptied), so it is to be done
+ * again.
+ */
+void
+tok_undo(struct tokdir *td, const char *task)
+{
+	char	*path;
+
+	path = tok_name(td, task, ".done");
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("%s", path);
+	free(path);
+}
+
+/* Whether a job has a published file whose name ends in suffix. */
+int
+tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		*dir;
+	size_t		 n, sl = strlen(suffix);
+	int		 found = 0;
+
+	xasprintf(&dir, "%s/%s.d", td->dir, id);
+	if ((dp = opendir(dir)) != NULL) {
+		while (!found && (de = readdir(dp)) != NULL)
+			found = de->d_name[0] != '.' &&
+			    (n = strlen(de->d_name)) >= sl &&
+			    strcmp(de->d_name + n - sl, suffix) == 0;
+		closedir(dp);
+	}
+	free(dir);
+	return found;
+}
+
+/*
+ * Remove a job's sub-tasks once the job is done: its plan and its chunks'
+ * markers are no longer needed; its own done marker stays.
+ */
+void
+tok_remove_sub(struct tokdir *td, const char *id)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		*dir, *path;
+
+	xasprintf(&dir, "%s/%s.d", td->dir, id);
+	if ((dp = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if (unlink(path) == -1 && errno != ENOENT)
+			log_warn("%s", path);
+		free(path);
+	}
+	closedir(dp);
+	if (rmdir(dir) == -1 && errno != ENOENT && errno != ENOTEMPTY)
+		log_warn("%s", dir);
+	free(dir);
 }

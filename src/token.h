@@ -72,6 +72,7 @@ const char *tok_kind_name(enum tok_kind);
 /* The directory (token_dir.c). */
 struct tokdir	*tok_open(const char *, const char *, int, int, int,
 		    const char *);
+struct tokdir	*tok_attach(const char *, const char *, int, int);
 void		 tok_close(struct tokdir *);
 int		 tok_ready(struct tokdir *, char **);
 int		 tok_fd(const struct tokdir *);
@@ -100,5 +101,8 @@ int	 tok_fail(struct tokdir *, const char *, const char *, int, int,
 	    char **);
 int	 tok_publish(struct tokdir *, const char *, const char *, size_t,
 	    char **);
+void	 tok_undo(struct tokdir *, const char *);
+int	 tok_has_sub(const struct tokdir *, const char *, const char *);
+void	 tok_remove_sub(struct tokdir *, const char *);
 
 #endif

@@ -271,6 +271,21 @@ tok_open(const char *dir, const char *node, int lease, int max_attempts,
 	return td;
 }
 
+/*
+ * The directory for a job's worker, whose parent made it ready (marker
+ * and node name checked, node file kept): it claims a job's chunks.
+ */
+struct tokdir *
+tok_attach(const char *dir, const char *node, int lease, int max_attempts)
+{
+	struct tokdir	*td;
+
+	td = tok_open(dir, node, lease, max_attempts, 0, NULL);
+	td->attached = 1;
+	td->ready = 1;
+	return td;
+}
+
 void
 tok_close(struct tokdir *td)
 {
@@ -660,8 +675,37 @@ tok_garbage(const char *name)
 }
 
 /*
+ * A done job's sub-tasks ("<id>.d": its chunks' markers and plan) are
+ * removed once its done marker is two leases old: a host that was just
+ * then looking at them has seen the job done by then.  1 when name is
+ * such a directory.
+ */
+static int
+tok_sub_done(struct tokdir *td, const char *name, int64_t now)
+{
+	struct stat	 sb;
+	char		*id, *path;
+	size_t		 n = strlen(name);
+	int		 rv = 0;
+
+	if (n < 3 || name[0] == '.' || strcmp(name + n - 2, ".d") != 0)
+		return 0;
+	xasprintf(&id, "%.*s", (int)(n - 2), name);
+	path = tok_name(td, id, ".done");
+	if (lstat(path, &sb) == 0 &&
+	    tok_lease_left(now, sb.st_mtim.tv_sec, 2 * td->lease) <= 0) {
+		tok_remove_sub(td, id);
+		rv = 1;
+	}
+	free(path);
+	free(id);
+	return rv;
+}
+
+/*
  * Remove what killed processes left (temporary files, probes, claims
- * taken over) once it is two leases old by the file system's clock.
+ * taken over) once it is two leases old by the file system's clock, and
+ * the sub-tasks of jobs done.
  */
 void
 tok_sweep(struct tokdir *td)
@@ -679,6 +723,8 @@ tok_sweep(struct tokdir *td)
 	if ((d = opendir(td->dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
+		if (tok_sub_done(td, de->d_name, now))
+			continue;
 		if (!tok_garbage(de->d_name))
 			continue;
 		path = tok_name(td, de->d_name, "");

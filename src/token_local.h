@@ -26,6 +26,7 @@ struct tokdir {
 	int		 lease;
 	int		 max_attempts;
 	int		 daemon;
+	int		 attached;	/* a worker's: no marker or node file */
 	int		 ready;
 	int		 probefd;
 	char		*probe;

@@ -125,6 +125,8 @@ worker_control(struct worker *w, const char *line)
 			w->state = WORKER_DONE;
 		else if (strcmp(what, "skipped") == 0)
 			w->state = WORKER_SKIPPED;
+		else if (strcmp(what, "helped") == 0)
+			w->state = WORKER_HELPED;
 		else {
 			w->state = WORKER_FAILED;
 			w->transient = strcmp(what, "transient") == 0;

@@ -19,7 +19,8 @@ enum worker_state {
 	WORKER_RUNNING,
 	WORKER_DONE,
 	WORKER_SKIPPED,
-	WORKER_FAILED
+	WORKER_FAILED,
+	WORKER_HELPED		/* encoded chunks of another host's job */
 };
 
 struct worker {

@@ -103,7 +103,15 @@ worker_run(struct job *j, const char *prefix, int niceness)
 	rv = job_run(j);
 	if (rv == 0 && j->res.skipped)
 		fprintf(stderr, "%cR skipped\n", WORKER_CTL);
-	else if (rv == 0) {
+	else if (rv == 0 && j->res.joined_by[0] != '\0') {
+		log_escape(j->res.note, text, sizeof(text));
+		fprintf(stderr, "%cR %s joined by node %s: %s\n", WORKER_CTL,
+		    j->step == JOB_STEP_HELP ? "helped" : "done",
+		    j->res.joined_by, text);
+	} else if (rv == 0 && j->step == JOB_STEP_HELP && !j->res.joined) {
+		log_escape(j->res.note, text, sizeof(text));
+		fprintf(stderr, "%cR helped %s\n", WORKER_CTL, text);
+	} else if (rv == 0) {
 		job_summary(j, text, sizeof(text));
 		fprintf(stderr, "%cR done %s\n", WORKER_CTL, text);
 	} else {
