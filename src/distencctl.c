@@ -114,12 +114,13 @@ static int
 row_cmp(const void *a, const void *b)
 {
 	static const char *order[] = {
-		"running", "waiting", "queued", "elsewhere", "failed", "done"
+		"running", "helping", "waiting", "queued", "elsewhere",
+		"failed", "done"
 	};
 	const struct row	*ra = a, *rb = b;
-	int			 ia = 6, ib = 6, i;
+	int			 ia = 7, ib = 7, i;
 
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 7; i++) {
 		if (strcmp(str(ra->o, "state"), order[i]) == 0)
 			ia = i;
 		if (strcmp(str(rb->o, "state"), order[i]) == 0)

@@ -80,10 +80,14 @@
  * its changes (not NFS, SMB or FUSE) and rescanned every poll interval
  * always, so a released task is taken within a poll interval.
  *
- * Chunks.  A chunked job publishes its plan once with tok_publish()
- * ("<id>.d/plan", write then link, so the first plan wins and every host
- * uses it) and each chunk is a task "<id>.d/<chunk>" with its own claim
- * and markers; whoever marks the last chunk done assembles the job.
+ * Chunks.  A chunked job's holder publishes its plan with tok_publish()
+ * ("<id>.d/<key>.plan", write then link, the key a hash of the source and
+ * the settings that shape the plan) and each chunk is a task
+ * "<id>.d/<key>.cNNNN" with its own claim and markers, taken by any host
+ * whose settings give the same key (job_chunks.c).  Whoever finishes the
+ * last chunk claims "<id>.d/join", joins and publishes; the job's holder
+ * then marks the job done.  A done job's "<id>.d" is removed by the
+ * sweep two leases later, when no host can still be looking at it.
  */
 #include "config.h"
 
