@@ -149,6 +149,20 @@ struct audio_loudness {
 	int	valid;
 };
 
+/* The scene score of each frame against the one before (media_score.c). */
+struct scene_score {
+	AVFrame	*prev;
+	double	 prev_mafd;
+	int	 half;		/* on 2x2 block means */
+	int	 shift;		/* to 8-bit sample scale */
+	int	 planes;
+	int	 hsub;		/* chroma subsampling, log2 */
+	int	 vsub;
+};
+int	 score_init(struct scene_score *, enum AVPixelFormat, int, char **);
+int	 score_cut(struct scene_score *, const AVFrame *, double);
+void	 score_clear(struct scene_score *);
+
 /* One read of a source: frame list, scene changes, loudness. */
 struct media_scan {
 	int64_t			*pts;		/* each frame's, in order */
