@@ -213,7 +213,7 @@ chunkopt_scenes(const struct profile *prof, const char *path)
 	size_t			 i, n = 0;
 	char			*cause = NULL;
 
-	if (media_scan(path, prof, 1, 0, &scan, NULL, &cause) != 0 ||
+	if (media_scan(path, prof, 1, 0, NULL, &scan, NULL, &cause) != 0 ||
 	    chunk_plan(scan.cuts, scan.ncuts, scan.frames,
 	    prof->min_chunk_length, prof->max_chunk_length, &c, &n,
 	    &cause) != 0) {

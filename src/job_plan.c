@@ -276,11 +276,16 @@ plan_make(struct job_ctx *c, struct plan *p)
 	struct media_scan	 scan;
 	struct timespec		 t0;
 	int			 detect = prof->scd != SCD_QPFILE, rv = -1;
+	int			 audio = strcmp(prof->audio_codec, "copy") != 0;
 
+	/* found now, not when the chunks are joined */
+	if (c->mi.script && c->mi.naudio > 0 && !audio)
+		return job_fail(c, 0, "a script's audio cannot be copied (it "
+		    "is cut to the script's frames): use audio_codec opus or "
+		    "flac");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (media_scan(c->job->source, prof, detect,
-	    strcmp(prof->audio_codec, "copy") != 0, &scan, c->job->stop,
-	    &c->err) != 0) {
+	if (media_scan(c->job->source, prof, detect, audio, c->workdir, &scan,
+	    c->job->stop, &c->err) != 0) {
 		media_scan_free(&scan);
 		return job_fail_err(c);
 	}

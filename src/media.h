@@ -182,7 +182,9 @@ struct media_scan {
 	struct audio_loudness	 loud[MEDIA_MAX_AUDIO];
 };
 int	 media_scan(const char *, const struct profile *, int, int,
-	    struct media_scan *, volatile int *, char **);
+	    const char *, struct media_scan *, volatile int *, char **);
+int	 script_scan(const char *, const struct profile *, int, int,
+	    const char *, struct media_scan *, volatile int *, char **);
 int	 media_cmp64(const void *, const void *);
 void	 media_scan_free(struct media_scan *);
 

@@ -338,17 +338,23 @@ scan_run(struct scan_seg *seg, int n, struct scan_audio_arg *aa,
 
 /*
  * Read path: frame timestamps, scene changes (detect), and the audio's
- * loudness (audio).  out is cleared first; free it with media_scan_free.
+ * loudness (audio).  A script's scene-detection script is written in dir
+ * (NULL: a temporary folder).  out is cleared first; free it with
+ * media_scan_free.
  */
 int
 media_scan(const char *path, const struct profile *prof, int detect,
-    int audio, struct media_scan *out, volatile int *stop, char **cause)
+    int audio, const char *dir, struct media_scan *out, volatile int *stop,
+    char **cause)
 {
 	struct scan_seg		 seg[SCAN_MAX_SEGMENTS];
 	struct scan_audio_arg	 aa;
 	int64_t			 at[SCAN_MAX_SEGMENTS];
 	int			 n, k, rv;
 
+	if (media_is_script(path))
+		return script_scan(path, prof, detect, audio, dir, out, stop,
+		    cause);
 	memset(out, 0, sizeof(*out));
 	memset(seg, 0, sizeof(seg));
 	memset(&aa, 0, sizeof(aa));
