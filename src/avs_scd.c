@@ -269,12 +269,22 @@ scd_unique(int64_t *v, size_t *n)
 	*n = k;
 }
 
+/* Whether piece g goes on where the piece before it, f, stops. */
+static int
+scd_goes_on(const struct avs_segment *f, const struct avs_segment *g)
+{
+	return f->input == g->input && f->mul == g->mul &&
+	    g->add == f->add + f->frames * f->mul;
+}
+
 /*
  * The scene changes found on a scene-detection script made from the
  * source line (cuts, frames of the source file) as frames of the script
- * whose plan is p: sorted, each once, into *out (NULL when none).  -1
- * when p does not tell which of its frames are which of file's (a clip
- * made otherwise than by chains that trim and select frames of it).
+ * whose plan is p: sorted, each once, into *out (NULL when none).  In a
+ * splice, a piece that does not go on where the one before stops starts
+ * a scene too, which the source's frames cannot show.  -1 when p does
+ * not tell which of its frames are which of file's (a clip made
+ * otherwise than by chains that trim and select frames of it).
  */
 int
 avs_scd_map(const struct avs_plan *p, const char *file, const int64_t *cuts,
@@ -301,6 +311,9 @@ avs_scd_map(const struct avs_plan *p, const char *file, const int64_t *cuts,
 		return -1;
 	for (k = 0; k < p->nsegs; base += g->frames, k++) {
 		g = &p->segs[k];
+		if (k > 0 && !scd_goes_on(g - 1, g))
+			scd_map_one(g->add, base, g->frames, 1, g->add, out,
+			    nout);
 		if (!scd_same_file(p->inputs[g->input], file))
 			continue;
 		for (i = 0; i < ncuts; i++)

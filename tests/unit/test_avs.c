@@ -590,11 +590,16 @@ test_scd_map(void **state)
 	scd_mapped("a = FFVideoSource(\"a.mkv\")\nb = FFVideoSource("
 	    "\"b.mkv\")\na.Trim(10, 19) ++ b.SelectOdd().Trim(2, 0)."
 	    "AssumeFPS(25) + a", "a.mkv", a2, 3, got, sizeof(got));
-	assert_string_equal(got, "5 68 73 81");
+	assert_string_equal(got, "5 10 58 68 73 81");
 	scd_mapped("a = FFVideoSource(\"a.mkv\")\nb = FFVideoSource("
 	    "\"b.mkv\")\na.Trim(10, 19) ++ b.SelectOdd().Trim(2, 0)."
 	    "AssumeFPS(25) + a", "b.mkv", b, 3, got, sizeof(got));
-	assert_string_equal(got, "10 11 12");
+	assert_string_equal(got, "10 11 12 58");
+	/* pieces that go on where the one before stops start no scene */
+	scd_mapped("a = FFVideoSource(\"a.mkv\")\na.Trim(0, 29) + "
+	    "a.Trim(30, 59) + a.Trim(70, 79)", "a.mkv", b, 0, got,
+	    sizeof(got));
+	assert_string_equal(got, "60");
 	scd_mapped("FFVideoSource(\"a.mkv\").Trim(50, 0)", "a.mkv", a2, 3,
 	    got, sizeof(got));
 	assert_string_equal(got, "none");
