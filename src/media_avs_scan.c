@@ -311,11 +311,12 @@ sscan_map(struct sscan *x, struct media_scan *out)
 }
 
 /* The scene-detection script (scd "source"), written in dir or in a
- * folder of ours. */
+ * folder of ours; without one, the script's own frames. */
 static int
 sscan_scd(struct sscan *x, const char *dir, char **cause)
 {
 	const char	*tmp = getenv("TMPDIR");
+	char		*why = NULL;
 
 	if (dir == NULL) {
 		xasprintf(&x->tmpdir, "%s/distenc-scd.XXXXXX",
@@ -329,10 +330,13 @@ sscan_scd(struct sscan *x, const char *dir, char **cause)
 		dir = x->tmpdir;
 	}
 	x->scd = avs_scd_script(x->path, x->prof->scd_downscale, dir, &x->how,
-	    cause);
+	    &why);
 	if (x->scd == NULL)
-		return -1;
-	log_info("scenes: detected on %s", x->scd);
+		log_warnx("%s: scenes detected on the script's own frames",
+		    why);
+	else
+		log_info("scenes: detected on %s", x->scd);
+	free(why);
 	return 0;
 }
 
