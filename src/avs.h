@@ -158,8 +158,14 @@ char	*avs_resolve(const char *, const char *);
 const char *avs_fmt_name(int, int, int, char *, size_t);
 
 /* The scene-detection script of a script: NAME_scd.avs beside it, or
- * one made from its source line (written in a folder of the caller's). */
-char	*avs_scd_script(const char *, int, const char *, char **);
+ * one made from its source line (written in a folder of the caller's),
+ * and the scene changes found there as the script's frames. */
+#define AVS_SCD_WRITTEN	0x1	/* in the caller's folder: remove it after */
+#define AVS_SCD_SOURCE	0x2	/* made from the source line: the source's
+				 * frames, for avs_scd_map */
+char	*avs_scd_script(const char *, int, const char *, int *, char **);
+int	 avs_scd_map(const struct avs_plan *, const char *, const int64_t *,
+	    size_t, int64_t **, size_t *);
 
 /* AviSynth+ through its C interface, loaded at run time. */
 struct avsplus;

@@ -161,15 +161,10 @@ chunkopt_str(char **to, const char *value)
 	*to = xstrdup(value);
 }
 
-/*
- * Apply the options to prof; -1 (said why) when they do not fit it or
- * the inputs (n paths).
- */
+/* Apply the options to prof; -1 (said why) when they do not fit it. */
 int
-chunkopt_apply(struct profile *prof, char *const *inputs, int n)
+chunkopt_apply(struct profile *prof)
 {
-	int	i;
-
 	if (opt.chunkonly && !prof->chunked) {
 		log_warnx("profile %s is not chunked: the chunk options are "
 		    "for chunked profiles such as av1", prof->name);
@@ -195,12 +190,6 @@ chunkopt_apply(struct profile *prof, char *const *inputs, int n)
 		prof->scd_threshold = opt.thresh;
 	if (opt.downscale)
 		prof->scd_downscale = 1;
-	for (i = 0; i < n && prof->chunked; i++)
-		if (job_is_script(inputs[i])) {
-			log_warnx("%s: chunked encoding of AviSynth scripts is "
-			    "not available yet", inputs[i]);
-			return -1;
-		}
 	return 0;
 }
 
@@ -213,7 +202,7 @@ chunkopt_scenes(const struct profile *prof, const char *path)
 	size_t			 i, n = 0;
 	char			*cause = NULL;
 
-	if (media_scan(path, prof, 1, 0, &scan, NULL, &cause) != 0 ||
+	if (media_scan(path, prof, 1, 0, NULL, &scan, NULL, &cause) != 0 ||
 	    chunk_plan(scan.cuts, scan.ncuts, scan.frames,
 	    prof->min_chunk_length, prof->max_chunk_length, &c, &n,
 	    &cause) != 0) {

@@ -30,7 +30,7 @@
 #define CHUNKOPT_SCENES_ONLY	1012
 
 int	 chunkopt_parse(int, const char *);
-int	 chunkopt_apply(struct profile *, char *const *, int);
+int	 chunkopt_apply(struct profile *);
 struct job;
 void	 chunkopt_job(struct job *);
 int	 chunkopt_scenes_only(const struct profile *, char *const *, int);

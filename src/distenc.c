@@ -417,10 +417,9 @@ main(int argc, char *argv[])
 	} else if (ninputs == 0) {
 		usage_text(stderr);
 		rv = 2;
-	} else if (chunkopt_apply(cprof, (paths = input_paths()), ninputs) != 0) {
-		free(paths);
+	} else if (chunkopt_apply(cprof) != 0)
 		rv = 2;
-	} else if (free(paths), cropflag)
+	else if (cropflag)
 		rv = crop_only(prof);
 	else if (scenes) {
 		paths = input_paths();

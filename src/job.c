@@ -734,10 +734,6 @@ job_run(struct job *j)
 	}
 	if ((c->ops = enc_find(j->prof->encoder)) == NULL)
 		rv = job_fail(c, 0, "no encoder %s", j->prof->encoder);
-	else if (j->prof->chunked && media_is_script(j->source))
-		rv = job_fail(c, 0, "chunked encoding (profile %s) of an "
-		    "AviSynth script is not available yet: use a two-pass "
-		    "profile such as hevc", j->prof->name);
 	else
 		rv = job_analyse(c);
 	if (rv == 0 && j->prof->chunked && (j->step == JOB_STEP_PLAN ||

@@ -99,7 +99,6 @@ int		 job_run(struct job *);
 const char	*job_stage_name(enum job_stage);
 void		 job_summary(const struct job *, char *, size_t);
 void		 job_leftovers(const char *, const char *, const char *, long);
-int		 job_is_script(const char *);
 char		*job_stats_path(const char *, const char *, long);
 char		*job_tmp_path(const char *, long);
 void		 job_stats_unlink(const char *);

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -25,15 +24,6 @@ const char *
 job_stage_name(enum job_stage s)
 {
 	return stage_names[s];
-}
-
-/* Whether a source is an AviSynth script, by its name. */
-int
-job_is_script(const char *path)
-{
-	size_t	n = strlen(path);
-
-	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
 }
 
 /* A unique, readable stem for this job's temporary files. */

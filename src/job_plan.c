@@ -65,22 +65,32 @@ chunked_path(const struct job_ctx *c, size_t k)
 	return path;
 }
 
+static char	*plan_qpfile_path(struct job_ctx *);
+
 /*
  * The plan's key: what the chunks depend on, hashed: the source's
- * identity and the settings (not the crop found, which the plan keeps).
+ * identity, the QP file's when the scenes come from one, and the
+ * settings (not the crop found, which the plan keeps).
  */
 static void
 plan_key(struct job_ctx *c, char *key, size_t len)
 {
 	const struct profile	*p = c->job->prof;
-	struct stat		 sb;
-	char			*s;
+	struct stat		 sb, qb;
+	char			*s, *qp = NULL;
 
 	if (stat(c->job->source, &sb) == -1)
 		memset(&sb, 0, sizeof(sb));
-	xasprintf(&s, "%lld %lld|%d %d %d %d %d %d %d %d %d|%s %s %s %s "
-	    "%d %d %.6f|%d %d %d %d %d %d %d %s %s %s|%d %d %d %.6f %d %s",
-	    (long long)sb.st_size, (long long)sb.st_mtime, p->crop,
+	if (p->scd == SCD_QPFILE)
+		qp = plan_qpfile_path(c);
+	if (qp == NULL || stat(qp, &qb) == -1)
+		memset(&qb, 0, sizeof(qb));
+	xasprintf(&s, "%lld %lld|%s %lld %lld|%d %d %d %d %d %d %d %d %d|"
+	    "%s %s %s %s %d %d %.6f|%d %d %d %d %d %d %d %s %s %s|"
+	    "%d %d %d %.6f %d %s",
+	    (long long)sb.st_size, (long long)sb.st_mtime,
+	    qp != NULL ? qp : "", (long long)qb.st_size,
+	    (long long)qb.st_mtime, p->crop,
 	    p->crop_manual[0], p->crop_manual[1], p->crop_manual[2],
 	    p->crop_manual[3], p->crop_samples, p->crop_limit,
 	    p->scale_width, p->bit_depth, p->encoder, p->preset,
@@ -92,6 +102,7 @@ plan_key(struct job_ctx *c, char *key, size_t len)
 	    p->qp_file);
 	snprintf(key, len, "%016" PRIx64, jobid_hash(s, strlen(s), 0));
 	free(s);
+	free(qp);
 }
 
 /* Keep the picture settled now in the plan. */
@@ -276,11 +287,16 @@ plan_make(struct job_ctx *c, struct plan *p)
 	struct media_scan	 scan;
 	struct timespec		 t0;
 	int			 detect = prof->scd != SCD_QPFILE, rv = -1;
+	int			 audio = strcmp(prof->audio_codec, "copy") != 0;
 
+	/* found now, not when the chunks are joined */
+	if (c->mi.script && c->mi.naudio > 0 && !audio)
+		return job_fail(c, 0, "a script's audio cannot be copied (it "
+		    "is cut to the script's frames): use audio_codec opus or "
+		    "flac");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (media_scan(c->job->source, prof, detect,
-	    strcmp(prof->audio_codec, "copy") != 0, &scan, c->job->stop,
-	    &c->err) != 0) {
+	if (media_scan(c->job->source, prof, detect, audio, c->workdir, &scan,
+	    c->job->stop, &c->err) != 0) {
 		media_scan_free(&scan);
 		return job_fail_err(c);
 	}

@@ -97,10 +97,14 @@ AVCodecContext *source_decoder(AVStream *, int, char **);
  * AviSynth scripts (media_avs*.c): a script's clip and any range of its
  * frames, read frame-exactly.  script_open tells the clip's frames, rate,
  * size and format; script_seek(n) makes frame n the next script_read
- * gives (each frame's pts is its number); script_range reads [first,
- * last) to a callback, for a chunk.  A script opened with source_open is
- * a media_source whose fmt describes the script's video and audio.  The
- * scene-detection script of a script is avs_scd_script (avs.h).
+ * gives (each frame's pts is its number), by seeking the sources when
+ * script_seekable says so; script_range reads [first, last) to a
+ * callback.  A script opened with source_open is a media_source whose fmt
+ * describes the script's video and audio; script_source_video opens its
+ * video alone (a chunk's frames, read from src->script), and
+ * script_source_audio reads the audio without the video (a chunked job's
+ * scan and join).  The scene-detection script of a script is
+ * avs_scd_script (avs.h); media_scan on a script is script_scan.
  */
 struct media_script_info {
 	int64_t			 frames;
@@ -120,6 +124,7 @@ struct media_script *script_open(const char *, int,
 	    struct media_script_info *, char **);
 int	 script_read(struct media_script *, AVFrame *, char **);
 int	 script_seek(struct media_script *, int64_t, char **);
+int	 script_seekable(const struct media_script *);
 int	 script_range(const char *, int64_t, int64_t, int,
 	    int (*)(void *, AVFrame *), void *, volatile int *, char **);
 void	 script_close(struct media_script *);
@@ -127,6 +132,10 @@ int	 script_source_open(struct media_source *, const char *, int, int,
 	    char **);
 int	 script_source_run(struct media_source *, const struct media_sink *,
 	    volatile int *, char **);
+int	 script_source_video(struct media_source *, const char *, int,
+	    char **);
+int	 script_source_audio(struct media_source *, double,
+	    const struct media_sink *, char **);
 void	 script_source_close(struct media_source *);
 
 /* Decoded pictures made ready for an encoder: cropped, scaled, converted. */
@@ -149,6 +158,20 @@ struct audio_loudness {
 	int	valid;
 };
 
+/* The scene score of each frame against the one before (media_score.c). */
+struct scene_score {
+	AVFrame	*prev;
+	double	 prev_mafd;
+	int	 half;		/* on 2x2 block means */
+	int	 shift;		/* to 8-bit sample scale */
+	int	 planes;
+	int	 hsub;		/* chroma subsampling, log2 */
+	int	 vsub;
+};
+int	 score_init(struct scene_score *, enum AVPixelFormat, int, char **);
+int	 score_cut(struct scene_score *, const AVFrame *, double);
+void	 score_clear(struct scene_score *);
+
 /* One read of a source: frame list, scene changes, loudness. */
 struct media_scan {
 	int64_t			*pts;		/* each frame's, in order */
@@ -159,7 +182,9 @@ struct media_scan {
 	struct audio_loudness	 loud[MEDIA_MAX_AUDIO];
 };
 int	 media_scan(const char *, const struct profile *, int, int,
-	    struct media_scan *, volatile int *, char **);
+	    const char *, struct media_scan *, volatile int *, char **);
+int	 script_scan(const char *, const struct profile *, int, int,
+	    const char *, struct media_scan *, volatile int *, char **);
 int	 media_cmp64(const void *, const void *);
 void	 media_scan_free(struct media_scan *);
 

@@ -513,6 +513,11 @@ media_script_probe(const char *path, struct media_info *mi, char **cause)
 	snprintf(mi->codec, sizeof(mi->codec), "%s", s->plus != NULL ?
 	    "AviSynth+ script" : "AviSynth script");
 	mi->naudio = src.naudio;
+	/* unknown unless a source tells (0 would be RGB, or reserved) */
+	mi->primaries = AVCOL_PRI_UNSPECIFIED;
+	mi->trc = AVCOL_TRC_UNSPECIFIED;
+	mi->space = AVCOL_SPC_UNSPECIFIED;
+	mi->range = AVCOL_RANGE_UNSPECIFIED;
 	script_colour(s, mi);
 	source_close(&src);
 	return 0;

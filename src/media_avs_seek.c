@@ -205,3 +205,24 @@ script_seek(struct media_script *s, int64_t n, char **cause)
 		    (long long)n);
 	return ret == 1 ? 0 : -1;
 }
+
+/*
+ * Whether any frame of the script is reached by seeking its sources, not
+ * by reading on: then it can be read in pieces at once, each from its
+ * own opening of the script.  Not with AviSynth+, whose frames one
+ * process reads in one order.
+ */
+int
+script_seekable(const struct media_script *s)
+{
+	struct script_timing	t;
+	int			i;
+
+	if (s->plus != NULL || (!s->plan->seekable && s->plan->nsegs == 0))
+		return 0;
+	for (i = 0; i < s->plan->ninputs; i++)
+		if (s->plan->video[i] && (script_timing(s->plan->inputs[i],
+		    &t) != 0 || !t.regular))
+			return 0;
+	return 1;
+}

@@ -269,6 +269,28 @@ ssrc_plus_audio(struct media_source *src, struct media_script *s,
 	return 0;
 }
 
+/* Open a script as a source of its video: our streams' context with the
+ * video's stream alone. */
+static int
+ssrc_open(struct media_source *src, const char *path, int threads,
+    struct media_script_info *info, char **cause)
+{
+	memset(src, 0, sizeof(*src));
+	if ((src->script = script_open(path, threads, info, cause)) == NULL)
+		return -1;
+	if ((src->fmt = avformat_alloc_context()) == NULL)
+		fatalx("avformat_alloc_context");
+	src->saudio = xcalloc(1, sizeof(*src->saudio));
+	src->saudio->fps = info->fps;
+	src->saudio->frames = info->frames;
+	ssrc_video_stream(src, info);
+	if ((src->pkt = av_packet_alloc()) == NULL ||
+	    (src->frame = av_frame_alloc()) == NULL)
+		fatalx("av_packet_alloc");
+	src->last_pts = AV_NOPTS_VALUE;
+	return 0;
+}
+
 /* Open a script as a source; with_audio also takes its audio. */
 int
 script_source_open(struct media_source *src, const char *path, int threads,
@@ -277,19 +299,8 @@ script_source_open(struct media_source *src, const char *path, int threads,
 	struct media_script_info	 info;
 	const struct avs_plan		*p;
 
-	memset(src, 0, sizeof(*src));
-	if ((src->script = script_open(path, threads, &info, cause)) == NULL)
+	if (ssrc_open(src, path, threads, &info, cause) != 0)
 		return -1;
-	if ((src->fmt = avformat_alloc_context()) == NULL)
-		fatalx("avformat_alloc_context");
-	src->saudio = xcalloc(1, sizeof(*src->saudio));
-	src->saudio->fps = info.fps;
-	src->saudio->frames = info.frames;
-	ssrc_video_stream(src, &info);
-	if ((src->pkt = av_packet_alloc()) == NULL ||
-	    (src->frame = av_frame_alloc()) == NULL)
-		fatalx("av_packet_alloc");
-	src->last_pts = AV_NOPTS_VALUE;
 	if (!with_audio && info.has_audio) {
 		xasprintf(cause, "a script's audio cannot be copied (it is cut "
 		    "to the script's frames): use audio_codec opus or flac");
@@ -305,6 +316,20 @@ script_source_open(struct media_source *src, const char *path, int threads,
 		}
 	}
 	return 0;
+}
+
+/*
+ * Open a script as a source of its video alone, whatever audio it has:
+ * for a chunk, whose frames are read with script_seek and script_read on
+ * src->script, and whose time base is that of src's video stream.
+ */
+int
+script_source_video(struct media_source *src, const char *path, int threads,
+    char **cause)
+{
+	struct media_script_info	info;
+
+	return ssrc_open(src, path, threads, &info, cause);
 }
 
 void
@@ -606,6 +631,28 @@ ssrc_audio_until(struct media_source *src, double t,
 		if (ret != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * The script's audio alone, up to t seconds of the script; with t
+ * HUGE_VAL all of it, and then its end told to the sink.  For a chunked
+ * job, whose video is read elsewhere.
+ */
+int
+script_source_audio(struct media_source *src, double t,
+    const struct media_sink *sink, char **cause)
+{
+	int	i;
+
+	if (ssrc_audio_until(src, t, sink, cause) != 0)
+		return -1;
+	for (i = 0; t == HUGE_VAL && i < src->naudio; i++)
+		if (sink->audio(sink->arg, i, NULL) != 0) {
+			if (*cause == NULL)
+				xasprintf(cause, "stopped");
+			return -1;
+		}
 	return 0;
 }
 

@@ -3,7 +3,9 @@
  * or before the chunk's first frame, decode, drop the frames before it,
  * then hand out exactly the chunk's frames.  If the seek lands past the
  * first frame (an index that points too late, an open GOP), the read
- * starts again from the beginning of the file.
+ * starts again from the beginning of the file.  An AviSynth script's
+ * frames are numbered: its chunk starts at frame pts, reached by
+ * script_seek, and its time base is one frame.
  */
 #include "config.h"
 
@@ -42,6 +44,43 @@ chunk_seek(struct chunk_reader *r, int64_t pts, char **cause)
 	return 0;
 }
 
+/* A script's chunk: its frames from frame number r->pts. */
+static struct chunk_reader *
+chunk_script_open(struct chunk_reader *r, const char *path, int threads,
+    char **cause)
+{
+	if (script_source_video(&r->src, path, threads, cause) != 0) {
+		free(r);
+		return NULL;
+	}
+	if (script_seek(r->src.script, r->pts, cause) != 0) {
+		chunk_reader_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* The script's next frame of the chunk, numbered as the chunk wants. */
+static int
+chunk_script_next(struct chunk_reader *r, AVFrame *f, char **cause)
+{
+	int	ret;
+
+	if ((ret = script_read(r->src.script, f, cause)) < 0)
+		return -1;
+	if (ret == 0) {
+		xasprintf(cause, "the script ended after %lld of the chunk's "
+		    "%lld frames", (long long)r->given, (long long)r->want);
+		return -1;
+	}
+	if (f->pts != r->pts + r->given) {
+		xasprintf(cause, "the script gave frame %lld for frame %lld",
+		    (long long)f->pts, (long long)(r->pts + r->given));
+		return -1;
+	}
+	return 0;
+}
+
 /* Open path to read frames pts.. (frames of them). */
 struct chunk_reader *
 chunk_reader_open(const char *path, int threads, int64_t pts, int64_t frames,
@@ -53,6 +92,8 @@ chunk_reader_open(const char *path, int threads, int64_t pts, int64_t frames,
 	r = xcalloc(1, sizeof(*r));
 	r->pts = pts;
 	r->want = frames;
+	if (media_is_script(path))
+		return chunk_script_open(r, path, threads, cause);
 	if (source_open(&r->src, path, threads, 0, cause) != 0) {
 		free(r);
 		return NULL;
@@ -146,19 +187,12 @@ chunk_check(struct chunk_reader *r, AVFrame *f, char **cause)
 	return 0;
 }
 
-/*
- * The chunk's next frame in *out (valid until the next call): 1 with a
- * frame, 0 when all were given, -1 on error (too few frames included).
- */
-int
-chunk_reader_next(struct chunk_reader *r, AVFrame **out, char **cause)
+/* The file's next frame of the chunk, decoded on from the seek. */
+static int
+chunk_file_next(struct chunk_reader *r, AVFrame *f, char **cause)
 {
-	AVFrame	*f = r->src.frame;
-	int	 ret;
+	int	ret;
 
-	av_frame_unref(f);
-	if (r->given == r->want)
-		return 0;
 	for (;;) {
 		if ((ret = chunk_decode(r, cause)) < 0)
 			return -1;
@@ -172,11 +206,26 @@ chunk_reader_next(struct chunk_reader *r, AVFrame **out, char **cause)
 			av_frame_unref(f);
 			continue;
 		}
-		if ((ret = chunk_check(r, f, cause)) < 0)
-			return -1;
-		if (ret == 0)
-			break;
+		if ((ret = chunk_check(r, f, cause)) <= 0)
+			return ret;
 	}
+}
+
+/*
+ * The chunk's next frame in *out (valid until the next call): 1 with a
+ * frame, 0 when all were given, -1 on error (too few frames included).
+ */
+int
+chunk_reader_next(struct chunk_reader *r, AVFrame **out, char **cause)
+{
+	AVFrame	*f = r->src.frame;
+
+	av_frame_unref(f);
+	if (r->given == r->want)
+		return 0;
+	if ((r->src.script != NULL ? chunk_script_next(r, f, cause) :
+	    chunk_file_next(r, f, cause)) != 0)
+		return -1;
 	r->given++;
 	*out = f;
 	return 1;

@@ -2,7 +2,9 @@
  * Joining a chunked encode: the chunk files' video in film order, with
  * continuous timestamps, interleaved with the source's audio (normalised
  * and encoded, as in the pipeline's second pass), subtitles, attachments
- * and chapters, into one Matroska file.
+ * and chapters, into one Matroska file.  An AviSynth script brings its
+ * audio alone (its source's when it has none of its own), cut to its
+ * frames, as in the pipeline.
  *
  * Matroska keeps presentation times only, but the muxer wants increasing
  * decoding times.  They are rebuilt over the whole film: with the frames'
@@ -12,6 +14,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,6 +214,33 @@ concat_pump(struct concat_ctx *c)
 	return rv;
 }
 
+/* A script's decoded audio frame (NULL: its end), normalised. */
+static int
+concat_script_frame(void *arg, int slot, AVFrame *f)
+{
+	struct concat_ctx	*c = arg;
+	struct concat_aout	 ao = { c, slot };
+
+	return norm_feed(c->norm[slot], f, concat_audio_packet, &ao, &c->err);
+}
+
+/*
+ * The source's other streams up to a time (seconds of the film; HUGE_VAL:
+ * to their end): a file's packets read on, a script's audio.
+ */
+static int
+concat_until(struct concat_ctx *c, double t)
+{
+	struct media_sink	sink = { c, NULL, concat_script_frame, NULL };
+
+	if (c->src.script != NULL)
+		return script_source_audio(&c->src, t, &sink, &c->err);
+	while (!c->src_eof && c->src_time <= t)
+		if (concat_pump(c) != 0)
+			return -1;
+	return 0;
+}
+
 /* Add one source stream to the output, as the pipeline does. */
 static int
 concat_stream(struct concat_ctx *c, AVStream *st)
@@ -285,9 +315,7 @@ concat_chunk(struct concat_ctx *c, size_t k, volatile int *stop)
 	dur = av_rescale_q(1, av_inv_q(c->cs->mi->fps), c->tb);
 	while (rv == 0 && av_read_frame(fmt, pkt) >= 0) {
 		av_packet_rescale_ts(pkt, fmt->streams[0]->time_base, c->tb);
-		while (rv == 0 && !c->src_eof &&
-		    c->src_time <= pkt->pts * av_q2d(c->tb))
-			rv = concat_pump(c);
+		rv = concat_until(c, pkt->pts * av_q2d(c->tb));
 		i = c->written++;
 		pkt->dts = i >= c->delay ? c->P[i - c->delay] :
 		    c->P[0] - (c->delay - i) * dur;
@@ -311,10 +339,9 @@ concat_finish(struct concat_ctx *c)
 {
 	int	slot;
 
-	while (!c->src_eof)
-		if (concat_pump(c) != 0)
-			return -1;
-	for (slot = 0; slot < c->src.naudio; slot++)
+	if (concat_until(c, HUGE_VAL) != 0)
+		return -1;
+	for (slot = 0; c->src.script == NULL && slot < c->src.naudio; slot++)
 		if (concat_audio(c, slot, NULL) != 0)
 			return -1;
 	return mux_finish(c->mux, &c->err);

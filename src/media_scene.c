@@ -1,17 +1,10 @@
 /*
  * One read of a source for a chunked job: every video frame's timestamp
  * (the frame list chunks are cut from), the scene changes when they are
- * detected, and the audio loudness for normalisation.
- *
- * The scene score is ffmpeg's select filter's "scene" (the one the earlier
- * tool's threshold of 0.3 is for): mafd, the mean absolute difference to
- * the previous frame on the 8-bit scale, over the luma plane (every plane
- * of RGB pictures), as ffmpeg takes it; score = min(mafd, |mafd - previous
- * mafd|) / 100, clipped to 0..1.  (The scdet filter scales the same
- * difference by 100/256 instead: its 11.7 is this 0.3.)  A frame whose score reaches the threshold starts a
- * scene.  With downscaling, the difference is taken between 2x2 block
- * means, as on frames halved in both directions.  The decoder skips its
- * loop filter: the score hardly notices and decoding is much faster.
+ * detected (the scene score of media_score.c), and the audio loudness for
+ * normalisation.  The decoder skips its loop filter: the score hardly
+ * notices and decoding is much faster.  An AviSynth script is read by
+ * media_avs_scan.c.
  *
  * Decoding is what costs, so the film is cut at keyframes into one segment
  * per processor, each decoded by its own thread with its own demuxer.  A
@@ -21,13 +14,10 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <libavutil/pixdesc.h>
 
 #include "log.h"
 #include "media.h"
@@ -52,114 +42,9 @@ struct scan_seg {
 	size_t			 ncuts;
 	int64_t			 seen;		/* frames from lo on */
 	int64_t			 past;		/* frames at or after hi */
-	AVFrame			*prev;
-	double			 prev_mafd;
-	int			 shift;		/* to 8-bit sample scale */
-	int			 planes;
-	int			 hsub;		/* chroma subsampling, log2 */
-	int			 vsub;
+	struct scene_score	 score;
 	char			*err;
 };
-
-/*
- * The differences are most of the work after decoding: let GCC vectorise
- * these loops (psadbw and the like), which it does not at -O2.
- */
-#if defined(__GNUC__) && !defined(__clang__)
-#define SCAN_FAST	__attribute__((optimize("O3")))
-#else
-#define SCAN_FAST
-#endif
-
-/* Sum of absolute differences of an 8-bit plane. */
-static uint64_t SCAN_FAST
-scan_sad8(const uint8_t *a, int as, const uint8_t *b, int bs, int w, int h)
-{
-	uint64_t	sum = 0;
-	uint32_t	row;
-	int		x, y;
-
-	for (y = 0; y < h; y++, a += as, b += bs) {
-		for (row = 0, x = 0; x < w; x++)
-			row += abs(a[x] - b[x]);
-		sum += row;
-	}
-	return sum;
-}
-
-/* The same between 2x2 block means (sums / 4), w and h even. */
-static uint64_t SCAN_FAST
-scan_sad8_half(const uint8_t *a, int as, const uint8_t *b, int bs, int w,
-    int h)
-{
-	uint64_t	sum = 0;
-	uint32_t	row;
-	int		x, y, sa, sb;
-
-	for (y = 0; y + 1 < h; y += 2, a += 2 * as, b += 2 * bs) {
-		for (row = 0, x = 0; x + 1 < w; x += 2) {
-			sa = a[x] + a[x + 1] + a[x + as] + a[x + as + 1];
-			sb = b[x] + b[x + 1] + b[x + bs] + b[x + bs + 1];
-			row += abs(sa - sb);
-		}
-		sum += row;
-	}
-	return sum / 4;
-}
-
-/* Samples of more than 8 bits, per sample or per 2x2 block. */
-static uint64_t SCAN_FAST
-scan_sad16(const AVFrame *fa, const AVFrame *fb, int p, int w, int h,
-    int half)
-{
-	const uint16_t	*a, *b;
-	uint64_t	 sum = 0;
-	int		 x, y, step = half ? 2 : 1, as, bs, sa, sb;
-
-	as = fa->linesize[p] / 2;
-	bs = fb->linesize[p] / 2;
-	for (y = 0; y + step - 1 < h; y += step) {
-		a = (const uint16_t *)fa->data[p] + (size_t)y * as;
-		b = (const uint16_t *)fb->data[p] + (size_t)y * bs;
-		for (x = 0; x + step - 1 < w; x += step) {
-			sa = a[x];
-			sb = b[x];
-			if (half) {
-				sa += a[x + 1] + a[x + as] + a[x + as + 1];
-				sb += b[x + 1] + b[x + bs] + b[x + bs + 1];
-			}
-			sum += abs(sa - sb);
-		}
-	}
-	return half ? sum / 4 : sum;
-}
-
-/* The scene score of f against the previous frame. */
-static double
-scan_score(struct scan_seg *s, const AVFrame *f)
-{
-	int		half = s->prof->scd_downscale, p, w, h;
-	uint64_t	sad = 0, count = 0;
-	double		mafd, diff;
-
-	for (p = 0; p < s->planes; p++) {
-		w = p == 0 ? f->width : AV_CEIL_RSHIFT(f->width, s->hsub);
-		h = p == 0 ? f->height : AV_CEIL_RSHIFT(f->height, s->vsub);
-		if (s->shift == 0)
-			sad += (half ? scan_sad8_half : scan_sad8)(f->data[p],
-			    f->linesize[p], s->prev->data[p],
-			    s->prev->linesize[p], w, h);
-		else
-			sad += scan_sad16(f, s->prev, p, w, h, half);
-		count += half ? (uint64_t)(w / 2) * (h / 2) :
-		    (uint64_t)w * h;
-	}
-	mafd = count > 0 ? (double)sad / count / (1 << s->shift) : 0;
-	diff = fabs(mafd - s->prev_mafd);
-	s->prev_mafd = mafd;
-	mafd = (mafd < diff ? mafd : diff) / 100.0;
-	return mafd > 1.0 ? 1.0 : mafd;
-}
 
 /* Whether a frame's score is this segment's to judge. */
 static int
@@ -190,17 +75,12 @@ scan_frame(struct scan_seg *s, AVFrame *f)
 		s->pts[s->npts++] = f->pts;
 	}
 	if (s->detect) {
-		cut = s->prev != NULL && f->width == s->prev->width &&
-		    f->height == s->prev->height &&
-		    scan_score(s, f) >= s->prof->scd_threshold;
+		cut = score_cut(&s->score, f, s->prof->scd_threshold);
 		if (cut && scan_judges(s)) {
 			s->cuts = xreallocarray(s->cuts, s->ncuts + 1,
 			    sizeof(*s->cuts));
 			s->cuts[s->ncuts++] = f->pts;
 		}
-		av_frame_free(&s->prev);
-		if ((s->prev = av_frame_clone(f)) == NULL)
-			fatalx("av_frame_clone");
 	}
 	if (f->pts < s->hi)
 		s->seen++;
@@ -258,7 +138,6 @@ scan_segment(void *arg)
 {
 	struct scan_seg		*s = arg;
 	struct media_source	 src;
-	const AVPixFmtDescriptor *d;
 	unsigned int		 i;
 	int			 ret;
 
@@ -269,26 +148,17 @@ scan_segment(void *arg)
 			src.fmt->streams[i]->discard = AVDISCARD_ALL;
 	src.vdec->skip_loop_filter = AVDISCARD_ALL;
 	src.vdec->flags2 |= AV_CODEC_FLAG2_FAST;
-	if ((d = av_pix_fmt_desc_get(src.vdec->pix_fmt)) == NULL ||
-	    (d->flags & (AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
-	    AV_PIX_FMT_FLAG_HWACCEL)) || (d->nb_components > 1 &&
-	    !(d->flags & AV_PIX_FMT_FLAG_PLANAR))) {
-		xasprintf(&s->err, "scene detection: cannot read %s pictures",
-		    d != NULL ? d->name : "these");
+	if (score_init(&s->score, src.vdec->pix_fmt, s->prof->scd_downscale,
+	    &s->err) != 0) {
 		source_close(&src);
 		return NULL;
 	}
-	s->shift = d->comp[0].depth > 8 ? d->comp[0].depth - 8 : 0;
-	s->planes = !(d->flags & AV_PIX_FMT_FLAG_RGB) ? 1 :
-	    d->nb_components > 3 ? 3 : d->nb_components;
-	s->hsub = d->log2_chroma_w;
-	s->vsub = d->log2_chroma_h;
 	if (!s->first && (ret = av_seek_frame(src.fmt, src.vindex, s->lo,
 	    AVSEEK_FLAG_BACKWARD)) < 0)
 		xasprintf(&s->err, "seek failed: %s", media_error(ret));
 	else
 		scan_decode(s, &src);
-	av_frame_free(&s->prev);
+	score_clear(&s->score);
 	source_close(&src);
 	return NULL;
 }
@@ -468,17 +338,23 @@ scan_run(struct scan_seg *seg, int n, struct scan_audio_arg *aa,
 
 /*
  * Read path: frame timestamps, scene changes (detect), and the audio's
- * loudness (audio).  out is cleared first; free it with media_scan_free.
+ * loudness (audio).  A script's scene-detection script is written in dir
+ * (NULL: a temporary folder).  out is cleared first; free it with
+ * media_scan_free.
  */
 int
 media_scan(const char *path, const struct profile *prof, int detect,
-    int audio, struct media_scan *out, volatile int *stop, char **cause)
+    int audio, const char *dir, struct media_scan *out, volatile int *stop,
+    char **cause)
 {
 	struct scan_seg		 seg[SCAN_MAX_SEGMENTS];
 	struct scan_audio_arg	 aa;
 	int64_t			 at[SCAN_MAX_SEGMENTS];
 	int			 n, k, rv;
 
+	if (media_is_script(path))
+		return script_scan(path, prof, detect, audio, dir, out, stop,
+		    cause);
 	memset(out, 0, sizeof(*out));
 	memset(seg, 0, sizeof(seg));
 	memset(&aa, 0, sizeof(aa));

@@ -105,6 +105,7 @@ main(int argc, char **argv)
 	long long			 first = 0, last = -1;
 	char				*cause = NULL, *scd;
 	int				 ch, plan = 0, sc = 0, half = 0, au = 0;
+	int				 how;
 
 	log_init("avsread", 0, LOG_TO_STDERR);
 	av_log_set_level(AV_LOG_ERROR);
@@ -137,7 +138,7 @@ main(int argc, char **argv)
 		return 2;
 	if (sc) {
 		scd = avs_scd_script(argv[optind], half, getenv("TMPDIR") ?
-		    getenv("TMPDIR") : "/tmp", &cause);
+		    getenv("TMPDIR") : "/tmp", &how, &cause);
 		if (scd == NULL)
 			goto fail;
 		printf("%s\n", scd);

@@ -504,13 +504,15 @@ test_scd(void **state)
 	char	*path, *cause = NULL, buf[512], want[512];
 	FILE	*f;
 	size_t	 n;
+	int	 how;
 
 	(void)state;
 	put("film.avs", "x = 3\nsrc = FFVideoSource(\"a.mkv\", "
 	    "fpsnum=24000, fpsden=1001)\nsrc.Trim(10, 0).Crop(0, 20, 0, -20)");
 	snprintf(buf, sizeof(buf), "%s/film.avs", dir);
-	path = avs_scd_script(buf, 1, dir, &cause);
+	path = avs_scd_script(buf, 1, dir, &how, &cause);
 	assert_non_null(path);
+	assert_int_equal(how, AVS_SCD_WRITTEN | AVS_SCD_SOURCE);
 	assert_non_null(f = fopen(path, "r"));
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[n] = '\0';
@@ -521,15 +523,86 @@ test_scd(void **state)
 	free(path);
 	put("film_scd.avs", "FFVideoSource(\"a.mkv\").SelectEven()\n");
 	snprintf(buf, sizeof(buf), "%s/film.avs", dir);
-	path = avs_scd_script(buf, 0, dir, &cause);
+	path = avs_scd_script(buf, 0, dir, &how, &cause);
 	snprintf(want, sizeof(want), "%s/film_scd.avs", dir);
 	assert_string_equal(path, want);
+	assert_int_equal(how, 0);
+	free(path);
+	path = avs_scd_script(buf, 1, dir, &how, &cause);
+	assert_non_null(path);
+	assert_int_equal(how, AVS_SCD_WRITTEN);
 	free(path);
 	put("none.avs", "Import(\"film.avs\")\n");
 	snprintf(buf, sizeof(buf), "%s/none.avs", dir);
-	assert_null(avs_scd_script(buf, 0, dir, &cause));
+	assert_null(avs_scd_script(buf, 0, dir, &how, &cause));
 	assert_non_null(strstr(cause, "no source line"));
 	free(cause);
+}
+
+/* The scene changes of cuts (frames of file) as frames of the plan of
+ * text, into got as "F F F" ("none" when there are none, "-1" when the
+ * plan cannot tell). */
+static void
+scd_mapped(const char *text, const char *file, const int64_t *cuts,
+    size_t n, char *got, size_t len)
+{
+	struct avs_plan	*p = eval_ok(text);
+	int64_t		*out;
+	size_t		 nout, i, off = 0;
+	char		 path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (avs_scd_map(p, path, cuts, n, &out, &nout) != 0)
+		snprintf(got, len, "-1");
+	else if (nout == 0)
+		snprintf(got, len, "none");
+	for (i = 0; i < nout; i++)
+		off += snprintf(got + off, len - off, "%s%lld", i ? " " : "",
+		    (long long)out[i]);
+	free(out);
+	avs_plan_free(p);
+}
+
+/* Scene changes of the source brought to the script's frames. */
+static void
+test_scd_map(void **state)
+{
+	static const int64_t	 a[] = { 5, 17, 23, 52, 83, 200 };
+	static const int64_t	 a2[] = { 10, 15, 23 };
+	static const int64_t	 b[] = { 5, 6, 8 };
+	char			 got[256];
+
+	(void)state;
+	put("a.mkv", "");
+	put("b.mkv", "");
+	/* frame n is source frame 2 (n + 3) + 1 + 10; 42 frames */
+	scd_mapped("FFVideoSource(\"a.mkv\").Trim(10, 0).SelectOdd()."
+	    "Crop(0, 20, 0, -20)\nTrim(3, 0)", "a.mkv", a, 6, got,
+	    sizeof(got));
+	assert_string_equal(got, "3 18 33");
+	scd_mapped("FFVideoSource(\"a.mkv\").Trim(10, 0)", "b.mkv", a, 6,
+	    got, sizeof(got));
+	assert_string_equal(got, "-1");
+	scd_mapped("FFVideoSource(\"a.mkv\").ChangeFPS(30)", "a.mkv", a, 6,
+	    got, sizeof(got));
+	assert_string_equal(got, "-1");
+	/* pieces of 10 frames (a from 10), 48 (b: 2 n + 5), 100 (a) */
+	scd_mapped("a = FFVideoSource(\"a.mkv\")\nb = FFVideoSource("
+	    "\"b.mkv\")\na.Trim(10, 19) ++ b.SelectOdd().Trim(2, 0)."
+	    "AssumeFPS(25) + a", "a.mkv", a2, 3, got, sizeof(got));
+	assert_string_equal(got, "5 10 58 68 73 81");
+	scd_mapped("a = FFVideoSource(\"a.mkv\")\nb = FFVideoSource("
+	    "\"b.mkv\")\na.Trim(10, 19) ++ b.SelectOdd().Trim(2, 0)."
+	    "AssumeFPS(25) + a", "b.mkv", b, 3, got, sizeof(got));
+	assert_string_equal(got, "10 11 12 58");
+	/* pieces that go on where the one before stops start no scene */
+	scd_mapped("a = FFVideoSource(\"a.mkv\")\na.Trim(0, 29) + "
+	    "a.Trim(30, 59) + a.Trim(70, 79)", "a.mkv", b, 0, got,
+	    sizeof(got));
+	assert_string_equal(got, "60");
+	scd_mapped("FFVideoSource(\"a.mkv\").Trim(50, 0)", "a.mkv", a2, 3,
+	    got, sizeof(got));
+	assert_string_equal(got, "none");
 }
 
 static int
@@ -580,6 +653,7 @@ main(void)
 		cmocka_unit_test(test_source_args),
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_scd),
+		cmocka_unit_test(test_scd_map),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,171 @@
+/*
+ * The scene score of a frame against the one before it, as ffmpeg's
+ * select filter's "scene" (the one the earlier tool's threshold of 0.3 is
+ * for): mafd, the mean absolute difference to the previous frame on the
+ * 8-bit scale, over the luma plane (every plane of RGB pictures), as
+ * ffmpeg takes it; score = min(mafd, |mafd - previous mafd|) / 100,
+ * clipped to 0..1.  (The scdet filter scales the same difference by
+ * 100/256 instead: its 11.7 is this 0.3.)  A frame whose score reaches
+ * the threshold starts a scene.  Halved, the difference is taken between
+ * 2x2 block means, as on frames halved in both directions.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/pixdesc.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+/*
+ * The differences are most of the work after decoding: let GCC vectorise
+ * these loops (psadbw and the like), which it does not at -O2.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SCORE_FAST	__attribute__((optimize("O3")))
+#else
+#define SCORE_FAST
+#endif
+
+/* Sum of absolute differences of an 8-bit plane. */
+static uint64_t SCORE_FAST
+score_sad8(const uint8_t *a, int as, const uint8_t *b, int bs, int w, int h)
+{
+	uint64_t	sum = 0;
+	uint32_t	row;
+	int		x, y;
+
+	for (y = 0; y < h; y++, a += as, b += bs) {
+		for (row = 0, x = 0; x < w; x++)
+			row += abs(a[x] - b[x]);
+		sum += row;
+	}
+	return sum;
+}
+
+/* The same between 2x2 block means (sums / 4), w and h even. */
+static uint64_t SCORE_FAST
+score_sad8_half(const uint8_t *a, int as, const uint8_t *b, int bs, int w,
+    int h)
+{
+	uint64_t	sum = 0;
+	uint32_t	row;
+	int		x, y, sa, sb;
+
+	for (y = 0; y + 1 < h; y += 2, a += 2 * as, b += 2 * bs) {
+		for (row = 0, x = 0; x + 1 < w; x += 2) {
+			sa = a[x] + a[x + 1] + a[x + as] + a[x + as + 1];
+			sb = b[x] + b[x + 1] + b[x + bs] + b[x + bs + 1];
+			row += abs(sa - sb);
+		}
+		sum += row;
+	}
+	return sum / 4;
+}
+
+/* Samples of more than 8 bits, per sample or per 2x2 block. */
+static uint64_t SCORE_FAST
+score_sad16(const AVFrame *fa, const AVFrame *fb, int p, int w, int h,
+    int half)
+{
+	const uint16_t	*a, *b;
+	uint64_t	 sum = 0;
+	int		 x, y, step = half ? 2 : 1, as, bs, sa, sb;
+
+	as = fa->linesize[p] / 2;
+	bs = fb->linesize[p] / 2;
+	for (y = 0; y + step - 1 < h; y += step) {
+		a = (const uint16_t *)fa->data[p] + (size_t)y * as;
+		b = (const uint16_t *)fb->data[p] + (size_t)y * bs;
+		for (x = 0; x + step - 1 < w; x += step) {
+			sa = a[x];
+			sb = b[x];
+			if (half) {
+				sa += a[x + 1] + a[x + as] + a[x + as + 1];
+				sb += b[x + 1] + b[x + bs] + b[x + bs + 1];
+			}
+			sum += abs(sa - sb);
+		}
+	}
+	return half ? sum / 4 : sum;
+}
+
+/* Get ready to score pictures of a format; half: on 2x2 block means. */
+int
+score_init(struct scene_score *sc, enum AVPixelFormat fmt, int half,
+    char **cause)
+{
+	const AVPixFmtDescriptor	*d;
+
+	memset(sc, 0, sizeof(*sc));
+	if ((d = av_pix_fmt_desc_get(fmt)) == NULL ||
+	    (d->flags & (AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
+	    AV_PIX_FMT_FLAG_HWACCEL)) || (d->nb_components > 1 &&
+	    !(d->flags & AV_PIX_FMT_FLAG_PLANAR))) {
+		xasprintf(cause, "scene detection: cannot read %s pictures",
+		    d != NULL ? d->name : "these");
+		return -1;
+	}
+	sc->half = half;
+	sc->shift = d->comp[0].depth > 8 ? d->comp[0].depth - 8 : 0;
+	sc->planes = !(d->flags & AV_PIX_FMT_FLAG_RGB) ? 1 :
+	    d->nb_components > 3 ? 3 : d->nb_components;
+	sc->hsub = d->log2_chroma_w;
+	sc->vsub = d->log2_chroma_h;
+	return 0;
+}
+
+/* The scene score of f against the previous frame. */
+static double
+score_of(struct scene_score *sc, const AVFrame *f)
+{
+	uint64_t	sad = 0, count = 0;
+	double		mafd, diff;
+	int		p, w, h;
+
+	for (p = 0; p < sc->planes; p++) {
+		w = p == 0 ? f->width : AV_CEIL_RSHIFT(f->width, sc->hsub);
+		h = p == 0 ? f->height : AV_CEIL_RSHIFT(f->height, sc->vsub);
+		if (sc->shift == 0)
+			sad += (sc->half ? score_sad8_half : score_sad8)(
+			    f->data[p], f->linesize[p], sc->prev->data[p],
+			    sc->prev->linesize[p], w, h);
+		else
+			sad += score_sad16(f, sc->prev, p, w, h, sc->half);
+		count += sc->half ? (uint64_t)(w / 2) * (h / 2) :
+		    (uint64_t)w * h;
+	}
+	mafd = count > 0 ? (double)sad / count / (1 << sc->shift) : 0;
+	diff = fabs(mafd - sc->prev_mafd);
+	sc->prev_mafd = mafd;
+	mafd = (mafd < diff ? mafd : diff) / 100.0;
+	return mafd > 1.0 ? 1.0 : mafd;
+}
+
+/*
+ * Whether f starts a scene (its score reaches threshold); f is kept, by
+ * reference, as the frame the next is scored against.  The first frame,
+ * and one of another size than the last, start none.
+ */
+int
+score_cut(struct scene_score *sc, const AVFrame *f, double threshold)
+{
+	int	cut;
+
+	cut = sc->prev != NULL && f->width == sc->prev->width &&
+	    f->height == sc->prev->height && score_of(sc, f) >= threshold;
+	av_frame_free(&sc->prev);
+	if ((sc->prev = av_frame_clone(f)) == NULL)
+		fatalx("av_frame_clone");
+	return cut;
+}
+
+void
+score_clear(struct scene_score *sc)
+{
+	av_frame_free(&sc->prev);
+}
