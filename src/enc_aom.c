@@ -3,9 +3,12 @@
  * quality (end-usage=q, cq-level), cpu-used, lag-in-frames, tiles, row-mt,
  * threads, film grain by denoising noise level or from a grain table, the
  * profile's named preset and its own aomenc-style options; 8 and 10 bit.
+ * HDR10 static metadata goes into the bitstream too, as metadata OBUs on
+ * every key frame, so that each chunk carries it.
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +122,66 @@ aom_colour(struct encoder *e, const struct media_info *mi, char **cause)
 	return 0;
 }
 
+/* Put a big-endian value of n bytes at p. */
+static uint8_t *
+aom_put(uint8_t *p, uint32_t v, int n)
+{
+	while (n-- > 0)
+		*p++ = (uint8_t)(v >> (8 * n));
+	return p;
+}
+
+/* A rational as an unsigned fixed-point number with frac bits. */
+static uint32_t
+aom_fixed(AVRational q, int frac, uint32_t max)
+{
+	double	v = q.den != 0 ? av_q2d(q) * (1 << frac) : 0;
+
+	return v <= 0 ? 0 : v >= max ? max : (uint32_t)lrint(v);
+}
+
+/*
+ * The source's HDR10 static metadata as AV1 metadata OBUs (mastering
+ * display colour volume, content light level), on every key frame.
+ */
+static int
+aom_hdr(struct encoder *e, const struct media_info *mi, char **cause)
+{
+	const AVMasteringDisplayMetadata	*m;
+	uint8_t					 buf[24], *p;
+	int					 i;
+
+	if (mi != NULL && mi->has_mastering && mi->mastering.has_primaries &&
+	    mi->mastering.has_luminance) {
+		m = &mi->mastering;
+		p = buf;
+		for (i = 0; i < 3; i++) {	/* red, green, blue */
+			p = aom_put(p, aom_fixed(m->display_primaries[i][0],
+			    16, 0xffff), 2);
+			p = aom_put(p, aom_fixed(m->display_primaries[i][1],
+			    16, 0xffff), 2);
+		}
+		p = aom_put(p, aom_fixed(m->white_point[0], 16, 0xffff), 2);
+		p = aom_put(p, aom_fixed(m->white_point[1], 16, 0xffff), 2);
+		p = aom_put(p, aom_fixed(m->max_luminance, 8, 0xffffffff), 4);
+		aom_put(p, aom_fixed(m->min_luminance, 14, 0xffffffff), 4);
+		if (aom_img_add_metadata(&e->img, OBU_METADATA_TYPE_HDR_MDCV,
+		    buf, 24, AOM_MIF_KEY_FRAME) != 0)
+			goto fail;
+	}
+	if (mi != NULL && mi->has_cll) {
+		p = aom_put(buf, mi->cll.MaxCLL, 2);
+		aom_put(p, mi->cll.MaxFALL, 2);
+		if (aom_img_add_metadata(&e->img, OBU_METADATA_TYPE_HDR_CLL,
+		    buf, 4, AOM_MIF_KEY_FRAME) != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	xasprintf(cause, "aom: cannot add HDR10 metadata");
+	return -1;
+}
+
 /* Quality, speed, tiles, film grain; then the preset and own options. */
 static int
 aom_controls(struct encoder *e, const struct enc_params *ep, char **cause)
@@ -179,6 +242,7 @@ aom_close(struct encoder *e)
 		return;
 	if (e->inited)
 		aom_codec_destroy(&e->ctx);
+	aom_img_remove_metadata(&e->img);
 	free(e->buf);
 	free(e->hdr);
 	free(e);
@@ -214,6 +278,8 @@ aom_open(const struct enc_params *ep, char **cause)
 		goto fail;
 	}
 	e->img.bit_depth = ep->depth;
+	if (aom_hdr(e, ep->mi, cause) != 0)
+		goto fail;
 	return e;
 fail:
 	aom_close(e);

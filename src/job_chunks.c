@@ -40,6 +40,9 @@
 
 #define CHUNK_ATTEMPTS	2
 #define CHUNK_TICK	0.2	/* seconds between looks at the encoders */
+/* How long a chunk marked done may stay unseen: longer than any cache. */
+#define CHUNK_UNSEEN(c)	((c)->job->conf->lease * 2 > 90 ? \
+			    (c)->job->conf->lease * 2 : 90)
 
 /* One chunk's encoder process. */
 struct chunk_run {
@@ -48,6 +51,7 @@ struct chunk_run {
 	int	done;
 	int	lost;		/* its claim was taken while it ran */
 	double	until;		/* another host's: not looked at before */
+	double	missing;	/* marked done, its file not seen since */
 	char	holder[TOK_NODE_MAX];
 };
 
@@ -364,11 +368,21 @@ chunk_claim(struct chunk_sched *s, size_t k)
 			free(path);
 			return 2;	/* the job is done, its chunks gone */
 		}
-		log_warnx("chunk %zu: marked done by node %s, but %s is not "
-		    "there: encoding it again (is work_dir shared by every "
-		    "host?)", k, seen.f.node, path);
+		/* A network file system may show the marker before the
+		 * file (a cached lookup): wait a while before doubting. */
+		if (run->missing == 0) {
+			run->missing = chunk_now();
+			log_info("chunk %zu: marked done by node %s, %s not "
+			    "seen yet", k, seen.f.node, path);
+		} else if (chunk_now() - run->missing > CHUNK_UNSEEN(c)) {
+			log_warnx("chunk %zu: marked done by node %s, but %s "
+			    "is not there after %.0f s: encoding it again (is "
+			    "work_dir shared by every host?)", k, seen.f.node,
+			    path, chunk_now() - run->missing);
+			tok_undo(c->td, task);
+			run->missing = 0;
+		}
 		free(path);
-		tok_undo(c->td, task);
 		run->until = chunk_now() + 1;
 		return 0;
 	case TOK_HELD:

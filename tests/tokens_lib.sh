@@ -17,6 +17,9 @@
 #                                N .mkv files in DIR (any depth), each HEVC
 #                                with FRAMES frames; nothing hidden left
 #   job_id REL FILE              the job id distenc gives FILE at REL
+#   av1_frames_ok FILE FRAMES    FILE is AV1 with FRAMES frames
+#   chunks_encoded_by LOG...     the numbers of the chunks whose encoding
+#                                finished in the logs, sorted, on a line
 
 # tiny PATH [SECONDS [SIZE]]
 tiny() {
@@ -112,4 +115,16 @@ if safe.startswith('.'):
     safe = '_' + safe[1:]
 print('%s-%016x' % (safe, h))
 EOF
+}
+
+# av1_frames_ok FILE FRAMES
+av1_frames_ok() {
+	[ "$(probe_stream "$1" v:0 codec_name)" = av1 ] &&
+	    [ "$(frame_count "$1")" = "$2" ]
+}
+
+# chunks_encoded_by LOG...
+chunks_encoded_by() {
+	sed -n 's/.* chunk \([0-9]*\) of [0-9]*: frames .*fps)$/\1/p' \
+	    "$@" 2>/dev/null | sort -n | tr '\n' ' '
 }

@@ -11,7 +11,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 48
+plan 51
 need_tools
 need_distenc
 
@@ -185,6 +185,25 @@ run_distenc -c "$CONF" --noiselevel 8 --q 30 -o "$T/outn" "$SRC"
 is "$DE_RC" 0 "noise level: exits 0"
 is "$(frame_count "$T/outn/scenes.mkv")" "$MKCLIP_SCENE_FRAMES" \
     "noise level: as many frames as the source"
+
+# A valid table (libaom's text format): luma grain on every frame.
+printf 'filmgrn1\nE 0 9000000000000000000 1 1234 1\n' >"$T/grain.tbl"
+printf '\tp 0 6 0 8 0 1 128 192 256 128 192 256\n\tsY 2  0 40 255 40\n' \
+    >>"$T/grain.tbl"
+printf '\tsCb 0\n\tsCr 0\n\tcY\n\tcCb 0\n\tcCr 0\n' >>"$T/grain.tbl"
+run_distenc -c "$CONF" --graintable "$T/grain.tbl" -o "$T/outt" "$SRC"
+is "$DE_RC:$(frame_count "$T/outt/scenes.mkv")" "0:$MKCLIP_SCENE_FRAMES" \
+    "grain table: exits 0, as many frames as the source"
+# Frames without grain parameters: none when the table is used, all without.
+grainless() {
+	ffprobe -v error -export_side_data film_grain -select_streams v:0 \
+	    -show_frames -show_entries frame=key_frame:frame_side_data=side_data_type \
+	    -of csv -- "$1" 2>/dev/null | grep '^frame,' | grep -vc 'Film grain'
+}
+is "$(grainless "$T/outt/scenes.mkv")" 0 \
+    "grain table: every frame of every chunk carries film grain parameters"
+is "$(grainless "$OUT/scenes.mkv")" "$MKCLIP_SCENE_FRAMES" \
+    "no grain table: no frame carries film grain parameters"
 
 # --- AviSynth scripts ------------------------------------------------------
 

@@ -4,13 +4,14 @@
 # transfer, bt2020nc matrix, tv range (in the bitstream's VUI and on the
 # container), mastering display and content light level (in the
 # bitstream's SEI, seen on the first decoded frame, and on the container's
-# stream side data).
+# stream side data).  The same through chunked AV1: the metadata on every
+# chunk's key frames, as metadata OBUs.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 16
+plan 20
 need_tools
 need_distenc
 
@@ -89,3 +90,35 @@ is "$(side_data "$dst" stream "$CLL" | tr '\n' ' ')" \
     "container: content light level 1000 / 400"
 
 ok "stats directory left empty" tree_is_empty "$T/stats"
+
+# --- chunked AV1 ------------------------------------------------------------
+
+cat >"$T/av1.conf" <<EOC
+profiles = { av1t = { inherit = "av1"; cpu_used = 8; lag_in_frames = 8;
+  threads = 1; min_chunk_length = 8; max_chunk_length = 12; crop = "off"; }; };
+default_profile = "av1t";
+stats_dir = "$T/stats";
+work_dir = "$T/work";
+EOC
+run_distenc -c "$T/av1.conf" -o "$T/outa" "$src"
+dsta=$T/outa/hdr10.mkv
+is "$DE_RC:$(probe_stream "$dsta" v:0 codec_name):$(probe_stream "$dsta" v:0 pix_fmt)" \
+    "0:av1:yuv420p10le" "chunked AV1: 10-bit AV1"
+av1_md=$(side_data "$dsta" frame "$MD")
+diag "AV1 first frame mastering display:" "$av1_md"
+if side_data_same "$src_md" "$av1_md"; then
+	pass "chunked AV1: first frame's mastering display equal to the source's"
+else
+	fail "chunked AV1: first frame's mastering display equal to the source's"
+fi
+is "$(side_data "$dsta" frame "$CLL" | tr '\n' ' ')" \
+    "max_content=1000 max_average=400 " \
+    "chunked AV1: first frame's content light level 1000 / 400"
+ffprobe -v error -select_streams v:0 -show_frames \
+    -show_entries frame=key_frame:frame_side_data=side_data_type -of csv \
+    -- "$dsta" >"$T/av1frames.csv" 2>/dev/null
+keys=$(grep -c '^frame,1' "$T/av1frames.csv")
+keys_md=$(grep '^frame,1' "$T/av1frames.csv" | grep -c "$MD")
+diag "chunked AV1: $keys key frames, $keys_md with the mastering display"
+ok "chunked AV1: every chunk's key frame carries the metadata" \
+    test "$keys" -ge 2 -a "$keys_md" = "$keys"
