@@ -849,8 +849,11 @@ djob_helped(struct djob *dj, struct worker *w, int status)
 	default:
 		/* A chunk that failed for good is marked so; its host fails
 		 * the job.  This host may help again later. */
-		djob_log(dj, DJL_ERROR | (WIFSIGNALED(status) ? 0 :
-		    DJL_NOFILE), "helping failed: %s", w->text);
+		if (stopping)
+			djob_log(dj, 0, "helping stopped");
+		else
+			djob_log(dj, DJL_ERROR | (WIFSIGNALED(status) ? 0 :
+			    DJL_NOFILE), "helping failed: %s", w->text);
 		dj->help_at = spool_now() + conf->retry_delay;
 		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
 		break;

@@ -384,6 +384,8 @@ chunk_setup(struct job_ctx *c, struct plan *p)
 		plan_clear(p);
 		return 1;
 	}
+	if (c->td != NULL && j->step != JOB_STEP_HELP)
+		tok_clear_failed(c->td, j->id);	/* a new attempt */
 	if (c->td != NULL && j->step != JOB_STEP_HELP &&
 	    chunk_publish(c, p) != 0) {
 		plan_clear(p);

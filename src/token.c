@@ -679,6 +679,34 @@ tok_undo(struct tokdir *td, const char *task)
 	free(path);
 }
 
+/*
+ * Forget a job's sub-tasks' failures (at the start of a new attempt of
+ * the job: they were the last attempt's).
+ */
+void
+tok_clear_failed(struct tokdir *td, const char *id)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		*dir, *path;
+	size_t		 n;
+
+	xasprintf(&dir, "%s/%s.d", td->dir, id);
+	if ((dp = opendir(dir)) != NULL) {
+		while ((de = readdir(dp)) != NULL) {
+			if ((n = strlen(de->d_name)) < 8 ||
+			    strcmp(de->d_name + n - 7, ".failed") != 0)
+				continue;
+			xasprintf(&path, "%s/%s", dir, de->d_name);
+			if (unlink(path) == -1 && errno != ENOENT)
+				log_warn("%s", path);
+			free(path);
+		}
+		closedir(dp);
+	}
+	free(dir);
+}
+
 /* Whether a job has a published file whose name ends in suffix. */
 int
 tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)

@@ -102,6 +102,7 @@ int	 tok_fail(struct tokdir *, const char *, const char *, int, int,
 int	 tok_publish(struct tokdir *, const char *, const char *, size_t,
 	    char **);
 void	 tok_undo(struct tokdir *, const char *);
+void	 tok_clear_failed(struct tokdir *, const char *);
 int	 tok_has_sub(const struct tokdir *, const char *, const char *);
 void	 tok_remove_sub(struct tokdir *, const char *);
 

@@ -516,6 +516,58 @@ test_chunks(void **state)
 	tok_close(b);
 }
 
+/*
+ * A job's sub-tasks: found by suffix, a done marker taken back, failures
+ * forgotten; an attached worker's claims are its own and need no marker
+ * check; a done job's sub-tasks are swept two leases after it.
+ */
+static void
+test_subtasks(void **state)
+{
+	struct tokdir	*a, *w;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL;
+
+	(void)state;
+	a = ready(dir, "a");
+	assert_false(tok_has_sub(a, "job", ".plan"));
+	assert_int_equal(tok_publish(a, "job.d/k1.plan", "p\n", 2, &cause), 0);
+	assert_true(tok_has_sub(a, "job", ".plan"));
+	assert_true(tok_has_sub(a, "job", "k1.plan"));
+	assert_false(tok_has_sub(a, "job", "k2.plan"));
+
+	w = tok_attach(dir, "b", 60, 3);	/* another process: node b */
+	assert_int_equal(tok_claim(w, "job.d/k1.c0000", "", &s, &cause),
+	    TOK_CLAIMED);
+	assert_int_equal(tok_claim(a, "job.d/k1.c0000", "", &s, &cause),
+	    TOK_HELD);
+	assert_int_equal(tok_done(w, "job.d/k1.c0000", "f", "", &cause), 0);
+	assert_int_equal(tok_claim(a, "job.d/k1.c0000", "", &s, &cause),
+	    TOK_ISDONE);
+	tok_undo(a, "job.d/k1.c0000");
+	assert_int_equal(tok_claim(w, "job.d/k1.c0000", "", &s, &cause),
+	    TOK_CLAIMED);
+	assert_int_equal(tok_fail(w, "job.d/k1.c0000", "bad", 0, 1, &cause),
+	    0);
+	assert_int_equal(tok_claim(a, "job.d/k1.c0000", "", &s, &cause),
+	    TOK_ISFAILED);
+	tok_clear_failed(a, "job");
+	assert_false(exists(dir, "job.d/k1.c0000.failed"));
+	assert_true(exists(dir, "job.d/k1.plan"));
+	tok_close(w);
+	assert_false(exists(dir, ".node.b"));	/* attached: none */
+
+	/* Swept only once the job's done marker is two leases old. */
+	put(dir, "job.done", "distenc-done 1\nnode a\n", 10);
+	tok_sweep(a);
+	assert_true(exists(dir, "job.d/k1.plan"));
+	put(dir, "job.done", "distenc-done 1\nnode a\n", 121);
+	tok_sweep(a);
+	assert_false(exists(dir, "job.d"));
+	assert_true(exists(dir, "job.done"));
+	tok_close(a);
+}
+
 /* Leftovers of killed processes go once two leases old. */
 static void
 test_sweep(void **state)
@@ -574,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_orphan),
 		cmocka_unit_test(test_failed),
 		cmocka_unit_test(test_marker),
+		cmocka_unit_test(test_subtasks),
 		cmocka_unit_test(test_node_conflict),
 		cmocka_unit_test(test_chunks),
 		cmocka_unit_test(test_sweep),
