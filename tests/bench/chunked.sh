@@ -25,7 +25,8 @@
 # filter's scene score) against ffmpeg -vf scdet=threshold=11.7 (the same
 # threshold: scdet scales the same difference by 100/256) on the
 # clip looped to four times its length, the best of three runs each, and
-# the scene changes each found.  Only ratios mean anything.
+# the scene changes each found; and the ffmpeg program decoding that clip
+# with no filter, the floor under both.  Only ratios mean anything.
 #
 # Environment: top_srcdir, top_builddir (default: two levels up), DISTENC.
 
@@ -95,10 +96,10 @@ conf "$T/chunked.conf" 40 "$ncpu" 1
 conf "$T/single.conf" 100000 1 "$ncpu"
 
 # cpu_of PGID: the CPU ticks of a process group, children reaped included.
+# One cat for every process: a process per file would itself take a tenth
+# of a processor from the encoders it measures.
 cpu_of() {
-	for _s in /proc/[0-9]*/stat; do
-		cat "$_s" 2>/dev/null
-	done | awk -v g="$1" '{
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$1" '{
 		sub(/^.*\) /, "")	# fields from "state" on: $3 is pgrp
 		if ($3 == g) t += $12 + $13 + $14 + $15
 	} END { print t + 0 }'
@@ -174,6 +175,8 @@ echo "scene detection: distenc, then ffmpeg scdet (three runs each)..."
 t_de=$(best scd-distenc "$DISTENC" -p av1 --scenes-only "$long")
 t_ff=$(best scd-ffmpeg ffmpeg -nostdin -hide_banner -i "$long" -an \
     -vf scdet=threshold=11.72 -f null -)
+# The floor under both: the ffmpeg program decoding the clip, nothing more.
+t_dec=$(best dec-ffmpeg ffmpeg -nostdin -hide_banner -i "$long" -an -f null -)
 cuts_de=$(sed -n 's/.*, \([0-9]*\) scene changes.*/\1/p' "$T/scd-distenc.out")
 cuts_ff=$(grep -c 'lavfi.scd.score' "$T/scd-ffmpeg.out")
 list_de=$(sed -n 's/.*scene changes: *//p' "$T/scd-distenc.out")
@@ -209,7 +212,10 @@ printf '%-34s %10s %12s\n' "scene detection ($((seconds * 4)) s clip)" \
 printf '%-34s %10s %12s\n' "distenc --scenes-only" "$t_de" "$cuts_de"
 printf '%-34s %10s %12s\n' "ffmpeg -vf scdet=threshold=11.72" "$t_ff" \
     "$cuts_ff"
+printf '%-34s %10s %12s\n' "ffmpeg, decoding alone" "$t_dec" "-"
 echo "scene changes found: $same"
 awk -v d="$t_de" -v f="$t_ff" 'BEGIN {
 	printf "%-34s %10.2f (target: 2 or more)\n", "speed-up distenc/ffmpeg",
 	    f / d }'
+awk -v d="$t_de" -v f="$t_dec" 'BEGIN {
+	printf "%-34s %10.2f\n", "distenc against decoding alone", f / d }'
