@@ -96,7 +96,7 @@ conf "$T/chunked.conf" 40 "$ncpu" 1
 conf "$T/single.conf" 100000 1 "$ncpu"
 
 # cpu_of PGID: the CPU ticks of a process group, children reaped included.
-# One cat for every process: a process per file would itself take a tenth
+# One cat reads them all: a cat per file would itself take a tenth
 # of a processor from the encoders it measures.
 cpu_of() {
 	cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$1" '{
