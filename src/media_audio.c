@@ -211,27 +211,140 @@ meter_free(struct audio_meter *m, struct audio_loudness *l)
 	free(m);
 }
 
-/* The layout to encode: the source's when the encoder takes it. */
+/*
+ * The layouts an encoder takes.  FFmpeg's libopus wrapper lists none but
+ * takes only the Vorbis channel orders (RFC 7845, mapping family 1); every
+ * other layout makes it fail to open.
+ */
+static const AVChannelLayout opus_layouts[] = {
+	AV_CHANNEL_LAYOUT_MONO,
+	AV_CHANNEL_LAYOUT_STEREO,
+	AV_CHANNEL_LAYOUT_SURROUND,
+	AV_CHANNEL_LAYOUT_QUAD,
+	AV_CHANNEL_LAYOUT_5POINT0_BACK,
+	AV_CHANNEL_LAYOUT_5POINT1_BACK,
+	AV_CHANNEL_LAYOUT_6POINT1,
+	AV_CHANNEL_LAYOUT_7POINT1,
+	{ 0 }
+};
+
+static const AVChannelLayout *
+audio_layouts(const AVCodec *codec)
+{
+	if (codec->id == AV_CODEC_ID_OPUS)
+		return opus_layouts;
+	return codec->ch_layouts;
+}
+
+/*
+ * Whether every channel of a layout has a place in another of its own,
+ * where a side channel may stand for a back one and the other way round
+ * (5.1(side) in 5.1, 6.1(back) in 6.1): the channels are then only
+ * renamed, or added silent (2.1 in 5.1), and nothing is mixed.
+ */
+static int
+audio_fits(const AVChannelLayout *in, const AVChannelLayout *out)
+{
+	static const enum AVChannel alt[][2] = {
+		{ AV_CHAN_SIDE_LEFT, AV_CHAN_BACK_LEFT },
+		{ AV_CHAN_SIDE_RIGHT, AV_CHAN_BACK_RIGHT },
+	};
+	enum AVChannel	 ch, other;
+	int		 i, k;
+
+	for (i = 0; i < in->nb_channels; i++) {
+		ch = av_channel_layout_channel_from_index(in, i);
+		if (av_channel_layout_index_from_channel(out, ch) >= 0)
+			continue;
+		other = AV_CHAN_NONE;
+		for (k = 0; k < 2; k++) {
+			if (ch == alt[k][0])
+				other = alt[k][1];
+			else if (ch == alt[k][1])
+				other = alt[k][0];
+		}
+		if (other == AV_CHAN_NONE ||
+		    av_channel_layout_index_from_channel(in, other) >= 0 ||
+		    av_channel_layout_index_from_channel(out, other) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The layout to encode: the source's when the encoder takes it; else the
+ * smallest the encoder takes that holds every channel (side channels
+ * renamed back, as libswresample's matrix does); else one with as many
+ * channels, mixed by libswresample; else a stereo downmix.  Sets *how to
+ * 0 when nothing is mixed, 1 when channels are.
+ */
 static void
 norm_layout(const AVCodec *codec, const AVCodecContext *dec,
-    AVChannelLayout *out)
+    AVChannelLayout *out, int *how)
 {
-	const AVChannelLayout	*l;
+	const AVChannelLayout	*list = audio_layouts(codec), *l, *best = NULL;
+	AVChannelLayout		 in = { 0 };
 
-	audio_layout(dec, out);
-	if (codec->ch_layouts == NULL)
-		return;
-	for (l = codec->ch_layouts; l->nb_channels != 0; l++)
-		if (av_channel_layout_compare(l, out) == 0)
-			return;
-	for (l = codec->ch_layouts; l->nb_channels != 0; l++)
-		if (l->nb_channels == out->nb_channels) {
-			av_channel_layout_uninit(out);
-			av_channel_layout_copy(out, l);
+	*how = 0;
+	audio_layout(dec, &in);
+	if (list == NULL || in.order == AV_CHANNEL_ORDER_UNSPEC) {
+		if (list == NULL || in.nb_channels <= 2) {
+			*out = in;
 			return;
 		}
-	av_channel_layout_uninit(out);
-	av_channel_layout_copy(out, &codec->ch_layouts[0]);
+		/* No order known for these channels: no mapping but a mix. */
+		av_channel_layout_uninit(&in);
+		av_channel_layout_copy(out, &(AVChannelLayout)
+		    AV_CHANNEL_LAYOUT_STEREO);
+		*how = 1;
+		return;
+	}
+	for (l = list; l->nb_channels != 0; l++)
+		if (av_channel_layout_compare(l, &in) == 0) {
+			*out = in;
+			return;
+		}
+	for (l = list; l->nb_channels != 0; l++)
+		if (audio_fits(&in, l) &&
+		    (best == NULL || l->nb_channels < best->nb_channels))
+			best = l;
+	if (best == NULL) {
+		*how = 1;
+		for (l = list; l->nb_channels != 0 && best == NULL; l++)
+			if (l->nb_channels == in.nb_channels)
+				best = l;
+	}
+	if (best == NULL)
+		for (l = list; l->nb_channels != 0 && best == NULL; l++)
+			if (l->nb_channels == 2)
+				best = l;
+	if (best == NULL)
+		best = list;
+	av_channel_layout_uninit(&in);
+	av_channel_layout_copy(out, best);
+}
+
+/* Say in the log how a source layout was brought to the encoder's. */
+static void
+norm_layout_log(const AVCodec *codec, const AVCodecContext *dec,
+    const AVChannelLayout *out, int how)
+{
+	AVChannelLayout	 in = { 0 };
+	char		 a[128], b[128];
+
+	audio_layout(dec, &in);
+	if (av_channel_layout_compare(&in, out) != 0) {
+		av_channel_layout_describe(&in, a, sizeof(a));
+		av_channel_layout_describe(out, b, sizeof(b));
+		if (how)
+			log_warnx("audio layout %s (%d channels) has no %s "
+			    "mapping: mixed to %s", a, in.nb_channels,
+			    codec->name, b);
+		else
+			log_info("audio layout %s carried as %s for %s", a, b,
+			    codec->name);
+	}
+	av_channel_layout_uninit(&in);
 }
 
 /* Open the audio encoder named by the profile for this stream. */
@@ -241,7 +354,7 @@ norm_open_encoder(const AVCodecContext *dec, const struct profile *prof,
 {
 	const AVCodec	*codec;
 	AVCodecContext	*enc;
-	int		 ret;
+	int		 ret, how, nch;
 
 	if (strcmp(prof->audio_codec, "flac") == 0)
 		codec = avcodec_find_encoder(AV_CODEC_ID_FLAC);
@@ -254,7 +367,8 @@ norm_open_encoder(const AVCodecContext *dec, const struct profile *prof,
 	}
 	if ((enc = avcodec_alloc_context3(codec)) == NULL)
 		fatalx("avcodec_alloc_context3");
-	norm_layout(codec, dec, &enc->ch_layout);
+	norm_layout(codec, dec, &enc->ch_layout, &how);
+	norm_layout_log(codec, dec, &enc->ch_layout, how);
 	enc->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 :
 	    dec->sample_rate;
 	enc->sample_fmt = codec->sample_fmts[0];
@@ -262,8 +376,9 @@ norm_open_encoder(const AVCodecContext *dec, const struct profile *prof,
 	    av_get_bytes_per_sample(dec->sample_fmt) > 2)
 		enc->sample_fmt = AV_SAMPLE_FMT_S32;
 	enc->time_base = (AVRational){ 1, enc->sample_rate };
-	enc->bit_rate = (int64_t)prof->audio_bitrate * 1000 *
-	    enc->ch_layout.nb_channels;
+	/* Channels added silent to fit a layout cost no bits. */
+	nch = FFMIN(enc->ch_layout.nb_channels, dec->ch_layout.nb_channels);
+	enc->bit_rate = (int64_t)prof->audio_bitrate * 1000 * FFMAX(nch, 1);
 	enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 	if ((ret = avcodec_open2(enc, codec, NULL)) < 0) {
 		xasprintf(cause, "cannot open the %s encoder: %s", codec->name,
