@@ -164,6 +164,8 @@ daemon_conf(const char *path, char **cause)
 		  "/var/lib/distenc/status" },
 		{ "log_dir", offsetof(struct config, log_dir),
 		  "/var/log/distenc" },
+		{ "work_dir", offsetof(struct config, work_dir),
+		  "/var/cache/distenc/work" },
 	};
 	struct config	*c;
 	char		**field;
