@@ -21,7 +21,7 @@ libjansson-dev libcmocka-dev"
 # their own sshd; the system's ssh service is not started, and is
 # disabled when this script installed it), and libfaketime for a host
 # whose clock is an hour off.
-CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3 openssh-server sshfs systemd
+CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3 openssh-server sshfs systemd clang
 faketime curl"
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -527,6 +527,10 @@ eval_file(struct avs_eval *ev, const char *path, struct avs_value *out)
 	tree = avs_parse(text, len, path, &why);
 	free(text);
 	if (tree == NULL) {
+		/* No tree and no error: nothing but blanks and comments. */
+		if (why == NULL)
+			xasprintf(&why, "%s: the script is empty: it has no "
+			    "line that gives a clip", path);
 		ev->cause = why;
 		return -1;
 	}

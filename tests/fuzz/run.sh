@@ -1,31 +1,65 @@
 #!/bin/sh
 #
-# Run the script parser's libFuzzer target for a short time (FUZZ_SECONDS,
-# default 20) from the seed scripts; skipped when it was not built (no
-# clang with -fsanitize=fuzzer when configured).
+# Run each libFuzzer target from its seed corpus (tests/fuzz/corpus/NAME):
+# briefly under make check (FUZZ_SECONDS each, default 5), or with --long
+# for FUZZ_RUNS executions each (default 10 million).  A target that was
+# not built (no clang with -fsanitize=fuzzer when configured) is skipped.
+# Each result line gives the executions done and libFuzzer's seed, so a
+# failure can be replayed (-seed=N); the input that broke a target is
+# printed and kept in the test directory with KEEP_TMP=1.
+#
+#   tests/fuzz/run.sh [--long] [TARGET...]
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 1
-FUZZER=$top_builddir/tests/fuzz/fuzz_avs_parse
-if [ ! -x "$FUZZER" ]; then
-	skip "the script parser survives ${FUZZ_SECONDS:-20} s of fuzzing" \
-	    "no fuzzer built (configure found no clang with -fsanitize=fuzzer)"
-	exit 0
+long=
+if [ "${1:-}" = --long ]; then
+	long=1
+	shift
 fi
-mkdir -p "$T/corpus"
-cp "$top_srcdir"/tests/fuzz/corpus/*.avs "$T/corpus/"
-if (cd "$T" && "$FUZZER" -max_total_time="${FUZZ_SECONDS:-20}" \
-    -max_len=4096 -timeout=10 -rss_limit_mb=1024 "$T/corpus" \
-    >"$T/fuzz.log" 2>&1); then
-	pass "the script parser survives ${FUZZ_SECONDS:-20} s of fuzzing ($(grep -o 'Done [0-9]* runs' "$T/fuzz.log"))"
+# target corpus what
+TARGETS="avs_parse avs the script parser
+avs_eval avs the script evaluator
+token token token, marker and node files
+plan plan chunk plans
+qpfile qpfile QP files
+conf conf the configuration and sidecar checks"
+[ $# -gt 0 ] && TARGETS=$(echo "$TARGETS" | while read -r t rest; do
+	for w; do [ "$w" = "$t" ] && echo "$t $rest"; done; done)
+
+plan "$(echo "$TARGETS" | grep -c .)"
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/fuzz/lsan.supp:${LSAN_OPTIONS:-}"
+export LSAN_OPTIONS
+if [ -n "$long" ]; then
+	limit="-runs=${FUZZ_RUNS:-10000000}"
+	desc="${FUZZ_RUNS:-10000000} executions"
 else
-	fail "the script parser survives ${FUZZ_SECONDS:-20} s of fuzzing"
-	diag_file "$T/fuzz.log" fuzzer 40
-	# Keep the input that broke it for the report.
-	for _c in "$T"/crash-* "$T"/timeout-* "$T"/oom-*; do
-		[ -f "$_c" ] && diag "input: $(od -c "$_c" | head -20)"
-	done
+	limit="-max_total_time=${FUZZ_SECONDS:-5}"
+	desc="${FUZZ_SECONDS:-5} s"
 fi
+while read -r t corpus what; do
+	fuzzer=$top_builddir/tests/fuzz/fuzz_$t
+	if [ ! -x "$fuzzer" ]; then
+		skip "$what: $desc of fuzzing" \
+		    "no fuzzer built (configure found no clang with -fsanitize=fuzzer)"
+		continue
+	fi
+	mkdir -p "$T/$t"
+	cp "$top_srcdir/tests/fuzz/corpus/$corpus/"* "$T/$t/"
+	if (cd "$T" && "$fuzzer" $limit -max_len=4096 -timeout=10 \
+	    -rss_limit_mb=1024 -artifact_prefix="$T/$t-" "$T/$t" \
+	    >"$T/$t.log" 2>&1 </dev/null); then
+		pass "$what: $desc of fuzzing, nothing found ($(grep -o 'Done [0-9]* runs' "$T/$t.log" | tail -n 1), $(grep -o 'Seed: [0-9]*' "$T/$t.log" | head -n 1))"
+	else
+		fail "$what: $desc of fuzzing, nothing found ($(grep -o 'Seed: [0-9]*' "$T/$t.log" | head -n 1))"
+		diag_file "$T/$t.log" fuzzer 40
+		for _c in "$T/$t"-crash-* "$T/$t"-timeout-* "$T/$t"-oom-* \
+		    "$T/$t"-leak-*; do
+			[ -f "$_c" ] && diag "input: $(od -c "$_c" | head -20)"
+		done
+	fi
+done <<TARGETS_END
+$TARGETS
+TARGETS_END

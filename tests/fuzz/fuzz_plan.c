@@ -1,0 +1,51 @@
+/*
+ * libFuzzer target: chunk plans (plan_parse), which another host writes
+ * into the shared work directory.  What parses must format and parse
+ * again to the same plan.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct plan	 p, q;
+	char		*text, *again, *cause = NULL;
+	size_t		 k;
+
+	if ((text = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (plan_parse(text, &p, &cause) != 0) {
+		if (cause == NULL)
+			abort();
+		free(cause);
+		free(text);
+		return 0;
+	}
+	if (p.nchunks == 0 || p.width <= 0 || p.height <= 0)
+		abort();
+	for (k = 0; k < p.nchunks; k++)
+		if (p.chunks[k].frames <= 0)
+			abort();
+	again = plan_format(&p);
+	if (plan_parse(again, &q, &cause) != 0)
+		abort();
+	if (q.nchunks != p.nchunks || q.frames != p.frames ||
+	    memcmp(q.chunks, p.chunks, p.nchunks * sizeof(*p.chunks)) != 0)
+		abort();
+	plan_clear(&q);
+	plan_clear(&p);
+	free(again);
+	free(text);
+	return 0;
+}
