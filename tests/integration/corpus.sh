@@ -1,0 +1,132 @@
+#!/bin/sh
+#
+# The awkward-input corpus (tests/corpus.sh), each case run alone through
+# "distenc -o OUT -s STATS -f FILE": a case that must be encoded is, and
+# its output decodes; one that must be refused exits 1 naming the file and
+# the reason; one that must be encoded with a warning says it.  Cases the
+# code does not yet handle as it should are listed in CORPUS_TODO with why
+# and reported as TAP TODO: they are counted and shown, not hidden.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/corpus.sh"
+
+# Cases not yet handled as they must be: name|why.
+CORPUS_TODO='png|a still picture is not encoded, and not refused clearly ("Invalid argument")
+jpeg_named_mkv|a still picture is encoded as a one-frame film without a warning
+still|a one-frame film is encoded without a warning
+cut50_mkv|a Matroska file cut at 50% is published as complete
+cut90_mkv|a Matroska file cut at 90% is published as complete
+cut50_mp4|an MP4 cut short is "not a media file", not "truncated"
+cut50_faststart|an MP4 cut short is "damaged or truncated", not "truncated or damaged" as elsewhere
+damaged_mkv|a damaged cluster is skipped silently and the file published
+ffv1_crc|an FFV1 slice checksum mismatch gives no warning
+audio_longer|the duration check takes the container'"'"'s end: audio 10 s longer than the video fails as truncated
+start_10h|timestamps starting at 10 hours are carried into the output (its duration is 10 hours)
+no_frames|a video track with no frames fails with "cannot open: End of file"
+tiny|a 32x18 picture is below x265'"'"'s minimum: refused with its stats file named, not the reason
+cover_mp4|an MP4 cover picture (attached_pic) becomes a second video track
+rotated|a 90-degree display matrix is dropped: the picture comes out unrotated
+interlaced|interlacing is neither detected nor said
+telecined|telecine is neither detected nor undone
+mov_text|MP4 text subtitles (mov_text) fail the Matroska mux instead of becoming SRT
+avs_bom|a UTF-8 byte-order mark at the start of a script is refused
+avs_chain|a 50,000-long method chain overflows the evaluator'"'"'s stack (SIGSEGV)
+avs_passwd|a script naming a file that is not media says "Invalid data", not what is wrong
+concat_passwd|an ffconcat list naming /etc/passwd says "Operation not permitted"'
+CORPUS_TODO=${CORPUS_TODO_OVERRIDE-$CORPUS_TODO}
+
+plan "$(echo "$CORPUS" | grep -c .)"
+need_tools
+need_distenc
+
+todo_reason() {
+	echo "$CORPUS_TODO" | while IFS='|' read -r _tn _tw; do
+		[ "$_tn" = "$1" ] && echo "$_tw"
+	done
+}
+
+# todo OK DESC WHY: a TAP line with the TODO directive (lib.sh has none).
+todo() {
+	_tap_n=$((_tap_n + 1))
+	printf '%s %d - %s # TODO %s\n' "$1" "$_tap_n" "$(_tap_line "$2")" \
+	    "$(_tap_line "$3")"
+}
+
+# result NAME DESC VERDICT: pass, fail, or a TODO line.
+result() {
+	_why=$(todo_reason "$1")
+	if [ -n "$_why" ]; then
+		if [ "$3" = pass ]; then
+			todo ok "$2" "passes now: take it off CORPUS_TODO"
+		else
+			todo "not ok" "$2" "$_why"
+		fi
+	elif [ "$3" = pass ]; then
+		pass "$2"
+	else
+		fail "$2"
+	fi
+}
+
+npass=0
+nfail=0
+while IFS='|' read -r name expect pattern; do
+	dir=$T/c/$name
+	mkdir -p "$dir"
+	if ! "corpus_$name" "$dir" 2>"$T/make.err"; then
+		diag "$name: the ffmpeg program could not make it:"
+		diag_file "$T/make.err" ffmpeg 5
+	fi
+	file=
+	for f in "$dir"/*; do
+		file=$f
+	done
+	out=$T/out/$name
+	run_distenc -c "$TESTCONF" -o "$out" -s "$T/stats" -f "$file"
+	reason=$(grep -h '^failed: ' "$DE_OUT" | head -n 1)
+	verdict=fail
+	case $expect in
+	ok|warn)
+		outfile=$(find "$out" -name '*.mkv' -type f 2>/dev/null | head -n 1)
+		if [ "$DE_RC" -eq 0 ] && [ -n "$outfile" ] &&
+		    ffmpeg -nostdin -v error -i "$outfile" -f null - \
+		    >/dev/null 2>&1; then
+			verdict=pass
+			if [ "$expect" = warn ] &&
+			    ! de_all | grep -Eq -- "$pattern"; then
+				verdict=fail
+				diag "$name: no warning matching /$pattern/"
+			fi
+			if command -v "corpus_check_$name" >/dev/null &&
+			    ! "corpus_check_$name" "$outfile"; then
+				verdict=fail
+				diag "$name: the output is not as it must be" \
+				    "(corpus_check_$name)"
+			fi
+		fi
+		desc="$name: encoded${pattern:+, saying /$pattern/}"
+		command -v "corpus_check_$name" >/dev/null &&
+		    desc="$desc, output checked"
+		;;
+	fail)
+		if [ "$DE_RC" -eq 1 ] &&
+		    echo "$reason" | grep -Eq -- "$pattern" &&
+		    [ -z "$(find "$out" -type f 2>/dev/null)" ]; then
+			verdict=pass
+		fi
+		desc="$name: refused, /$pattern/"
+		;;
+	esac
+	[ -n "$reason" ] && diag "$name: $reason"
+	if [ "$verdict" = pass ]; then
+		npass=$((npass + 1))
+	else
+		nfail=$((nfail + 1))
+	fi
+	result "$name" "$desc" "$verdict"
+done <<CORPUS_END
+$CORPUS
+CORPUS_END
+diag "corpus: $npass of $((npass + nfail)) cases as they must be"
