@@ -484,7 +484,7 @@ tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)
 	size_t		 n, sl = strlen(suffix);
 	int		 found = 0;
 
-	xasprintf(&dir, "%s/%s.d", td->dir, id);
+	dir = tok_name(td, id, ".d");
 	if ((dp = opendir(dir)) != NULL) {
 		while (!found && (de = readdir(dp)) != NULL)
 			found = de->d_name[0] != '.' &&
@@ -503,24 +503,10 @@ tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)
 void
 tok_clear_failed(struct tokdir *td, const char *id)
 {
-	struct dirent	*de;
-	DIR		*dp;
-	char		*dir, *path;
-	size_t		 n;
+	char	*dir;
 
-	xasprintf(&dir, "%s/%s.d", td->dir, id);
-	if ((dp = opendir(dir)) != NULL) {
-		while ((de = readdir(dp)) != NULL) {
-			if ((n = strlen(de->d_name)) < 8 ||
-			    strcmp(de->d_name + n - 7, ".failed") != 0)
-				continue;
-			xasprintf(&path, "%s/%s", dir, de->d_name);
-			if (unlink(path) == -1 && errno != ENOENT)
-				log_warn("%s", path);
-			free(path);
-		}
-		closedir(dp);
-	}
+	dir = tok_name(td, id, ".d");
+	fs_unlink_all(dir, ".failed");
 	free(dir);
 }
 
@@ -531,25 +517,11 @@ tok_clear_failed(struct tokdir *td, const char *id)
 void
 tok_remove_sub(struct tokdir *td, const char *id)
 {
-	struct dirent	*de;
-	DIR		*dp;
-	char		*dir, *path;
+	char	*dir;
 
-	xasprintf(&dir, "%s/%s.d", td->dir, id);
-	if ((dp = opendir(dir)) == NULL) {
-		free(dir);
-		return;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (unlink(path) == -1 && errno != ENOENT)
-			log_warn("%s", path);
-		free(path);
-	}
-	closedir(dp);
-	if (rmdir(dir) == -1 && errno != ENOENT && errno != ENOTEMPTY)
+	dir = tok_name(td, id, ".d");
+	if (fs_unlink_all(dir, "") == 0 && rmdir(dir) == -1 &&
+	    errno != ENOENT && errno != ENOTEMPTY)
 		log_warn("%s", dir);
 	free(dir);
 }

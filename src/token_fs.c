@@ -54,8 +54,6 @@ tok_tmpfile(struct tokdir *td, const char *name, const char *data,
     size_t len, char **tmp, int *fdp, char **cause)
 {
 	char	*dir;
-	ssize_t	 n;
-	size_t	 off = 0;
 	int	 fd, saved;
 
 	dir = fs_dirname(name);
@@ -65,14 +63,8 @@ tok_tmpfile(struct tokdir *td, const char *name, const char *data,
 	fd = open(*tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1)
 		goto fail;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += n;
-	}
+	if (fs_write_all(fd, data, len) == -1)
+		goto fail;
 	if (fdp != NULL) {
 		*fdp = fd;
 		return 0;
