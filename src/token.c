@@ -93,7 +93,6 @@
 
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -104,7 +103,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fsutil.h"
 #include "jobid.h"
 #include "log.h"
 #include "token.h"

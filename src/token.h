@@ -1,7 +1,10 @@
 /*
  * The token directory: how hosts that share nothing but a directory (NFS,
  * SMB, sshfs) agree on who encodes what.  The protocol is described in
- * full at the top of token.c.
+ * full at the top of token.c.  Its files, each using only those before
+ * it: token_file.c (token files' text), token_fs.c (the file system's
+ * clock, files read and written, the claims held), token_dir.c (the
+ * directory: marker, node file, sweep) and token.c (claims and markers).
  */
 #ifndef TOKEN_H
 #define TOKEN_H
