@@ -17,6 +17,8 @@
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
+: "${CC:=cc}"
+: "${NM:=nm}"
 
 # Files that may call each other: the evaluator and its built-ins.
 ALLOWED="avs_eval avs_func avs_source"
@@ -47,7 +49,7 @@ trap 'rm -rf "$T"' EXIT
 # object "src/distencd-djob.o" or a member "libdistenc_core_a-token.o"
 # stands for "djob" or "token").
 symbols() {
-	nm -A -g "$@" 2>/dev/null | awk '
+	"$NM" -A -g "$@" 2>/dev/null | awk '
 	{
 		obj = $1
 		sub(/:[0-9a-fA-F]*$/, "", obj)
@@ -147,7 +149,6 @@ report_circles() {
 
 # --- the reading checked on small objects --------------------------------
 
-CC=${CC:-cc}
 mkdir "$T/syn"
 cat > "$T/syn/ping.c" <<'EOF'
 int pong(int);
