@@ -71,7 +71,6 @@ struct stat;
 int	 tok_parse(const char *, size_t, struct tok_file *, char **);
 size_t	 tok_format(const struct tok_file *, char *, size_t);
 int64_t	 tok_lease_left(int64_t, int64_t, int);
-const char *tok_kind_name(enum tok_kind);
 
 /* The file system's clock, token files, claims held (token_fs.c). */
 int	 tok_now(struct tokdir *, int, int64_t *, char **);
@@ -95,7 +94,6 @@ const char	*tok_node(const struct tokdir *);
 void		 tok_sweep(struct tokdir *);
 void		 tok_clear_failed(struct tokdir *, const char *);
 int		 tok_has_sub(const struct tokdir *, const char *, const char *);
-void		 tok_remove_sub(struct tokdir *, const char *);
 
 /* Claims and markers (token.c). */
 int	 tok_claim(struct tokdir *, const char *, const char *,

@@ -410,6 +410,22 @@ tok_garbage(const char *name)
 }
 
 /*
+ * Remove a job's sub-tasks once the job is done: its plan and its chunks'
+ * markers are no longer needed; its own done marker stays.
+ */
+static void
+tok_remove_sub(struct tokdir *td, const char *id)
+{
+	char	*dir;
+
+	dir = tok_name(td, id, ".d");
+	if (fs_unlink_all(dir, "") == 0 && rmdir(dir) == -1 &&
+	    errno != ENOENT && errno != ENOTEMPTY)
+		log_warn("%s", dir);
+	free(dir);
+}
+
+/*
  * A done job's sub-tasks ("<id>.d": its chunks' markers and plan) are
  * removed once its done marker is two leases old: a host that was just
  * then looking at them has seen the job done by then.  1 when name is
@@ -506,21 +522,5 @@ tok_clear_failed(struct tokdir *td, const char *id)
 
 	dir = tok_name(td, id, ".d");
 	fs_unlink_all(dir, ".failed");
-	free(dir);
-}
-
-/*
- * Remove a job's sub-tasks once the job is done: its plan and its chunks'
- * markers are no longer needed; its own done marker stays.
- */
-void
-tok_remove_sub(struct tokdir *td, const char *id)
-{
-	char	*dir;
-
-	dir = tok_name(td, id, ".d");
-	if (fs_unlink_all(dir, "") == 0 && rmdir(dir) == -1 &&
-	    errno != ENOENT && errno != ENOTEMPTY)
-		log_warn("%s", dir);
 	free(dir);
 }

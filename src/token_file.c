@@ -47,7 +47,7 @@ static const int tok_required[TOK_KINDS] = {
 	F_NODE | F_BOOT | F_PID
 };
 
-const char *
+static const char *
 tok_kind_name(enum tok_kind k)
 {
 	static const char *const names[TOK_KINDS] = {
