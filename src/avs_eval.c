@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +21,6 @@
 static int	eval_node(struct avs_eval *, const struct avs_node *,
 		    struct avs_value *);
 static int	func_params(const char *, char [][24], char *);
-
-const char *
-avs_eval_file(const struct avs_eval *ev)
-{
-	return ev->file;
-}
 
 /* A source clip for a file named in the script. */
 int

@@ -158,7 +158,6 @@ void	 avs_segments_free(struct avs_plan *);
 int	 avs_source(struct avs_eval *, const struct avs_node *, const char *,
 	    int, int, struct avs_value *);
 int	 avs_import(struct avs_eval *, const char *, struct avs_value *);
-const char *avs_eval_file(const struct avs_eval *);
 int	 avs_param_names(const struct avs_func *, char [][24]);
 const struct avs_func *avs_func_find(const char *);
 const struct avs_func *avs_source_find(const char *);
