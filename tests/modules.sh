@@ -221,7 +221,9 @@ cd "$top_builddir" || exit 1
 objs=""
 for p in $PROGRAMS; do
 	for o in src/"$p"-*.o; do
-		[ -f "$o" ] && objs="$objs $o"
+		# Not one left by a source file since removed.
+		s=${o#src/"$p"-}
+		[ -f "$top_srcdir/src/${s%.o}.c" ] && objs="$objs $o"
 	done
 done
 for l in $CORE $MEDIA; do
