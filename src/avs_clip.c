@@ -22,6 +22,20 @@
 
 #define CLIP_MAX_FILE	(4 * 1024 * 1024)
 
+/* A new clip, freed with the evaluation. */
+struct avs_clip *
+avs_clip_new(struct avs_eval *ev, enum avs_op op)
+{
+	struct avs_clip	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->op = op;
+	c->id = ev->nclips++;
+	c->next = ev->clips;
+	ev->clips = c;
+	return c;
+}
+
 /* Copy a clip's audio segments to another clip. */
 static void
 clip_audio_copy(struct avs_clip *to, const struct avs_clip *from)

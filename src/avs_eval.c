@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,90 +18,9 @@
 
 #define EVAL_MAX_IMPORT	16
 
-struct avs_var {
-	char		*name;
-	struct avs_value v;
-	struct avs_var	*next;
-};
-
-struct avs_str {
-	char		*s;
-	struct avs_str	*next;
-};
-
-struct avs_eval {
-	const char	*file;		/* the script being read */
-	avs_probe_fn	 probe;
-	struct avs_var	*vars;
-	struct avs_value last;
-	struct avs_clip	*clips;
-	int		 nclips;
-	struct avs_str	*strs;
-	char		*cause;
-	char		**inputs;
-	int		*video;
-	int		 ninputs;
-	int		 imports;
-	int		 returned;
-	struct avs_value result;
-};
-
 static int	eval_node(struct avs_eval *, const struct avs_node *,
 		    struct avs_value *);
 static int	func_params(const char *, char [][24], char *);
-
-/* Fail with "FILE:LINE:COL: message" (the first error only). */
-int
-avs_error(struct avs_eval *ev, const struct avs_node *n, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	if (ev->cause != NULL)
-		return -1;
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		fatal("vasprintf");
-	va_end(ap);
-	if (n != NULL)
-		xasprintf(&ev->cause, "%s:%d:%d: %s", ev->file, n->line,
-		    n->col, msg);
-	else
-		xasprintf(&ev->cause, "%s: %s", ev->file, msg);
-	free(msg);
-	return -1;
-}
-
-const char *
-avs_eval_file(const struct avs_eval *ev)
-{
-	return ev->file;
-}
-
-char *
-avs_strdup(struct avs_eval *ev, const char *s)
-{
-	struct avs_str	*a;
-
-	a = xcalloc(1, sizeof(*a));
-	a->s = xstrdup(s);
-	a->next = ev->strs;
-	ev->strs = a;
-	return a->s;
-}
-
-struct avs_clip *
-avs_clip_new(struct avs_eval *ev, enum avs_op op)
-{
-	struct avs_clip	*c;
-
-	c = xcalloc(1, sizeof(*c));
-	c->op = op;
-	c->id = ev->nclips++;
-	c->next = ev->clips;
-	ev->clips = c;
-	return c;
-}
 
 /* A source clip for a file named in the script. */
 int
@@ -337,7 +255,7 @@ eval_name(struct avs_eval *ev, const struct avs_node *n,
 }
 
 static int
-num(const struct avs_value *v)
+eval_isnum(const struct avs_value *v)
 {
 	return v->type == AVS_V_INT || v->type == AVS_V_FLOAT;
 }
@@ -414,7 +332,7 @@ eval_binary(struct avs_eval *ev, const struct avs_node *n,
 		    (n->op == AVS_T_EQ);
 		return 0;
 	}
-	if ((num(&a) && num(&b)) || (a.type == AVS_V_BOOL &&
+	if ((eval_isnum(&a) && eval_isnum(&b)) || (a.type == AVS_V_BOOL &&
 	    b.type == AVS_V_BOOL && n->op >= AVS_T_EQ))
 		return avs_numbers(ev, n, &a, &b, out);
 	return avs_error(ev, n, "%s cannot be used on these values",
@@ -427,7 +345,7 @@ eval_unary(struct avs_eval *ev, const struct avs_node *n,
 {
 	if (eval_node(ev, n->args[0], out) != 0)
 		return -1;
-	if (n->op == AVS_T_MINUS && num(out))
+	if (n->op == AVS_T_MINUS && eval_isnum(out))
 		out->num = -out->num;
 	else if (n->op == AVS_T_NOT && out->type == AVS_V_BOOL)
 		out->num = !out->num;

@@ -77,7 +77,7 @@ fn_noted(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	char		*where;
 	int		 i;
 
-	xasprintf(&where, "%s:%d:%d", avs_eval_file(ev), a->call->line,
+	xasprintf(&where, "%s:%d:%d", ev->file, a->call->line,
 	    a->call->col);
 	for (i = 0; i < nnoted && strcmp(noted[i], where) != 0; i++)
 		;

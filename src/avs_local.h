@@ -75,7 +75,40 @@ struct avs_clip {
 	struct avs_clip		*next;		/* all clips, to free */
 };
 
-struct avs_eval;
+/* A variable of the script. */
+struct avs_var {
+	char		*name;
+	struct avs_value v;
+	struct avs_var	*next;
+};
+
+/* A string value, kept until the evaluation ends. */
+struct avs_str {
+	char		*s;
+	struct avs_str	*next;
+};
+
+/*
+ * One evaluation of a script: the evaluator's state (avs_eval.c), and
+ * what the values and clips made on the way belong to (the first error,
+ * the clips and strings, freed at the end).
+ */
+struct avs_eval {
+	const char	*file;		/* the script being read */
+	avs_probe_fn	 probe;
+	struct avs_var	*vars;
+	struct avs_value last;
+	struct avs_clip	*clips;
+	int		 nclips;
+	struct avs_str	*strs;
+	char		*cause;
+	char		**inputs;
+	int		*video;
+	int		 ninputs;
+	int		 imports;
+	int		 returned;
+	struct avs_value result;
+};
 
 /* One argument of a call, bound to a function's parameter list. */
 #define AVS_MAX_ARGS	24
@@ -98,33 +131,38 @@ struct avs_func {
 	int		 rest;		/* more arguments are ignored */
 };
 
-const struct avs_func *avs_func_find(const char *);
-const struct avs_func *avs_source_find(const char *);
-struct avs_clip *avs_change_fps(struct avs_eval *, struct avs_clip *,
-	    long long, long long);
-int	 avs_param_names(const struct avs_func *, char [][24]);
-
+/* Errors, strings and numbers (avs_value.c). */
 int	 avs_error(struct avs_eval *, const struct avs_node *, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
-struct avs_clip *avs_clip_new(struct avs_eval *, enum avs_op);
-struct avs_clip *avs_clip_filter(struct avs_eval *, struct avs_clip *,
-	    const char *, ...) __attribute__((format(printf, 3, 4)));
-int	 avs_source(struct avs_eval *, const struct avs_node *, const char *,
-	    int, int, struct avs_value *);
-int	 avs_import(struct avs_eval *, const char *, struct avs_value *);
-const char *avs_eval_file(const struct avs_eval *);
 char	*avs_strdup(struct avs_eval *, const char *);
-char	*avs_graph(struct avs_clip *);
-void	 avs_segments(const struct avs_clip *, struct avs_plan *);
-void	 avs_segments_free(struct avs_plan *);
 int	 avs_type_ok(char, const struct avs_value *);
 const char *avs_type_name(char);
 int	 avs_numbers(struct avs_eval *, const struct avs_node *,
 	    const struct avs_value *, const struct avs_value *,
 	    struct avs_value *);
+
+/* Clips (avs_clip.c), their graph (avs_graph.c) and audio segments
+ * (avs_segment.c). */
+struct avs_clip *avs_clip_new(struct avs_eval *, enum avs_op);
+struct avs_clip *avs_clip_filter(struct avs_eval *, struct avs_clip *,
+	    const char *, ...) __attribute__((format(printf, 3, 4)));
 void	 avs_audio_cut(struct avs_clip *, double, double);
 void	 avs_audio_join(struct avs_clip *, const struct avs_clip *,
 	    const struct avs_clip *);
+char	*avs_graph(struct avs_clip *);
+void	 avs_segments(const struct avs_clip *, struct avs_plan *);
+void	 avs_segments_free(struct avs_plan *);
+
+/* The evaluator (avs_eval.c) and its built-in functions (avs_func.c,
+ * avs_source.c), which call each other. */
+int	 avs_source(struct avs_eval *, const struct avs_node *, const char *,
+	    int, int, struct avs_value *);
+int	 avs_import(struct avs_eval *, const char *, struct avs_value *);
+int	 avs_param_names(const struct avs_func *, char [][24]);
+const struct avs_func *avs_func_find(const char *);
+const struct avs_func *avs_source_find(const char *);
+struct avs_clip *avs_change_fps(struct avs_eval *, struct avs_clip *,
+	    long long, long long);
 
 /* Arguments of a built-in function, and its clip result (avs_func.c,
  * avs_source.c). */

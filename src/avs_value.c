@@ -1,10 +1,52 @@
 /*
- * Values of the built-in interpreter: parameter types, and arithmetic
- * and comparisons on numbers and booleans with AviSynth's integer rules.
+ * Values of the built-in interpreter: an evaluation's first error, its
+ * strings, parameter types, and arithmetic and comparisons on numbers and
+ * booleans with AviSynth's integer rules.
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "avs_local.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Fail with "FILE:LINE:COL: message" (the first error only). */
+int
+avs_error(struct avs_eval *ev, const struct avs_node *n, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (ev->cause != NULL)
+		return -1;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+	if (n != NULL)
+		xasprintf(&ev->cause, "%s:%d:%d: %s", ev->file, n->line,
+		    n->col, msg);
+	else
+		xasprintf(&ev->cause, "%s: %s", ev->file, msg);
+	free(msg);
+	return -1;
+}
+
+/* A string value, kept until the evaluation ends. */
+char *
+avs_strdup(struct avs_eval *ev, const char *s)
+{
+	struct avs_str	*a;
+
+	a = xcalloc(1, sizeof(*a));
+	a->s = xstrdup(s);
+	a->next = ev->strs;
+	ev->strs = a;
+	return a->s;
+}
 
 /* Whether a value has a parameter's type. */
 int

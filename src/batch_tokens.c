@@ -207,7 +207,7 @@ tokens_open(const struct config *conf)
 		snprintf(node, sizeof(node), "%s", conf->node);
 	else if (gethostname(node, sizeof(node)) == -1)
 		snprintf(node, sizeof(node), "localhost");
-	if (!tok_node_valid(node)) {
+	if (!node_valid(node)) {
 		log_warnx("node name %s (the host name) cannot be used in a "
 		    "token directory: give one with --node", node);
 		return -1;

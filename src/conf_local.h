@@ -83,7 +83,6 @@ const struct conf_entry	*conf_find(enum conf_scope, const char *);
 
 /* conf_value.c */
 void		 conf_fmt_float(char *, size_t, double);
-char		*conf_key(const config_setting_t *);
 void		 conf_add_error(char **, const char *, char *);
 void		 conf_error(char **, const config_setting_t *, const char *,
 		     ...) __attribute__((format(printf, 3, 4)));

@@ -10,7 +10,7 @@
 
 #include "conf.h"
 #include "conf_local.h"
-#include "token.h"
+#include "node.h"
 #include "xmalloc.h"
 
 static int	conf_check_params(char *, char **);
@@ -316,7 +316,7 @@ conf_check_nonempty(char *s, char **reason)
 static int
 conf_check_node(char *s, char **reason)
 {
-	if (*s == '\0' || tok_node_valid(s))
+	if (*s == '\0' || node_valid(s))
 		return 0;
 	*reason = xstrdup("must be 1 to 63 of A-Z a-z 0-9 . _ - "
 	    "(not starting with . or -)");

@@ -80,7 +80,7 @@ conf_fmt_float(char *buf, size_t len, double d)
  * names joined by ".", an element of a list or array as "[N]" (from 0), as
  * in "profiles.film.bpp" or "directories.[1].path".
  */
-char *
+static char *
 conf_key(const config_setting_t *s)
 {
 	const char	*name;

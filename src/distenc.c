@@ -369,7 +369,7 @@ main(int argc, char *argv[])
 			tokdir = optarg;
 			break;
 		case 'N':
-			if (!tok_node_valid(optarg)) {
+			if (!node_valid(optarg)) {
 				log_warnx("--node: %s: use 1 to 63 of A-Z a-z "
 				    "0-9 . _ -", optarg);
 				return 2;

@@ -287,7 +287,7 @@ daemon_node(void)
 		snprintf(node, sizeof(node), "%s", conf->node);
 	else if (gethostname(node, sizeof(node)) == -1)
 		snprintf(node, sizeof(node), "localhost");
-	if (*conf->token_dir != '\0' && !tok_node_valid(node))
+	if (*conf->token_dir != '\0' && !node_valid(node))
 		fatalx("node name %s (the host name) cannot be used in a "
 		    "token directory: set node", node);
 }

@@ -7,6 +7,7 @@
 #include <sys/vfs.h>
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -127,27 +128,38 @@ fs_exists(const char *path)
 	return lstat(path, &sb) == 0;
 }
 
+/* Write all of data to fd: 0, or -1 with errno. */
+int
+fs_write_all(int fd, const void *data, size_t len)
+{
+	const char	*p = data;
+	ssize_t		 n;
+	size_t		 off = 0;
+
+	while (off < len) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += n;
+	}
+	return 0;
+}
+
 /* Replace path with data atomically: a temporary file, fsync, rename. */
 int
 fs_write_atomic(const char *path, const char *data, size_t len, char **cause)
 {
 	char	*tmp;
-	ssize_t	 n;
-	size_t	 off = 0;
 	int	 fd;
 
 	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1)
 		goto fail;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += n;
-	}
+	if (fs_write_all(fd, data, len) == -1)
+		goto fail;
 	if (fsync(fd) == -1 && errno != EINVAL)
 		goto fail;
 	if (close(fd) == -1) {
@@ -228,4 +240,35 @@ fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
 	buf[len] = '\0';
 	*lenp = len;
 	return buf;
+}
+
+/*
+ * Remove the files of a directory (not below it) whose names end in
+ * suffix and are longer than it ("" for every file), saying which could
+ * not be removed: 0, or -1 when the directory cannot be read.
+ */
+int
+fs_unlink_all(const char *dir, const char *suffix)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		*path;
+	size_t		 n, sl = strlen(suffix);
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		n = strlen(de->d_name);
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (sl > 0 && (n <= sl ||
+		    strcmp(de->d_name + n - sl, suffix) != 0)))
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if (unlink(path) == -1 && errno != ENOENT)
+			log_warn("%s", path);
+		free(path);
+	}
+	closedir(dp);
+	return 0;
 }

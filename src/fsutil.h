@@ -10,9 +10,11 @@ int	 fs_fsync_path(const char *);
 int	 fs_publish(const char *, const char *, int, char **);
 int64_t	 fs_free_bytes(const char *);
 int	 fs_exists(const char *);
+int	 fs_write_all(int, const void *, size_t);
 int	 fs_write_atomic(const char *, const char *, size_t, char **);
 char	*fs_dirname(const char *);
 const char *fs_remote(const char *);
 char	*fs_read_small(const char *, size_t, size_t *, char **);
+int	 fs_unlink_all(const char *, const char *);
 
 #endif

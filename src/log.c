@@ -21,6 +21,9 @@ static const char *log_procname = "distenc";
 static FILE	*log_jobfile;
 static char	 log_prefix[256];
 
+static void	 vlog(int, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 /* Set up logging: program name, verbosity, destination. */
 void
 log_init(const char *procname, int verbose, int dest)
@@ -120,7 +123,8 @@ log_escape(const char *s, char *out, size_t len)
 	out[o < len ? o : len - 1] = '\0';
 }
 
-void
+/* One message at priority pri, its control characters escaped. */
+static void
 vlog(int pri, const char *fmt, va_list ap)
 {
 	char	raw[4096], msg[4096 * 2];

@@ -27,7 +27,6 @@ void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx_lines(const char *, const char *);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	vlog(int, const char *, va_list) __attribute__((format(printf, 2, 0)));
 void	fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *, ...)

@@ -93,7 +93,6 @@
 
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -104,7 +103,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fsutil.h"
 #include "jobid.h"
 #include "log.h"
 #include "token.h"
@@ -113,24 +111,6 @@
 
 #define TOK_RENEWED	"renewed 0000000000\n"
 #define TOK_TRIES	4
-
-int
-tok_held(const struct tokdir *td, const char *task)
-{
-	size_t	i;
-
-	for (i = 0; i < td->nheld; i++)
-		if (strcmp(td->held[i].task, task) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void
-tok_forget(struct tokdir *td, int i)
-{
-	close(td->held[i].fd);
-	td->held[i] = td->held[--td->nheld];
-}
 
 /* A task's sub-directory ("<id>.d" of "<id>.d/chunk"), made if missing. */
 static int
@@ -541,30 +521,6 @@ tok_renew(struct tokdir *td, void (*lost)(void *, const char *,
 	return nlost;
 }
 
-/* Give a claim back (when it is still this process's). */
-void
-tok_release(struct tokdir *td, const char *task)
-{
-	char	*path, why[64];
-	int	 i;
-
-	if ((i = tok_held(td, task)) == -1)
-		return;
-	path = tok_name(td, task, ".claim");
-	if (tok_mine(path, td->held[i].nonce, why, sizeof(why)) == 0 &&
-	    unlink(path) == -1)
-		log_warn("%s", path);
-	free(path);
-	tok_forget(td, i);
-}
-
-void
-tok_release_all(struct tokdir *td)
-{
-	while (td->nheld > 0)
-		tok_release(td, td->held[0].task);
-}
-
 /* Write a held task's marker (suffix), then give its claim back. */
 static int
 tok_finish(struct tokdir *td, const char *task, const char *suffix,
@@ -677,84 +633,4 @@ tok_undo(struct tokdir *td, const char *task)
 	if (unlink(path) == -1 && errno != ENOENT)
 		log_warn("%s", path);
 	free(path);
-}
-
-/*
- * Forget a job's sub-tasks' failures (at the start of a new attempt of
- * the job: they were the last attempt's).
- */
-void
-tok_clear_failed(struct tokdir *td, const char *id)
-{
-	struct dirent	*de;
-	DIR		*dp;
-	char		*dir, *path;
-	size_t		 n;
-
-	xasprintf(&dir, "%s/%s.d", td->dir, id);
-	if ((dp = opendir(dir)) != NULL) {
-		while ((de = readdir(dp)) != NULL) {
-			if ((n = strlen(de->d_name)) < 8 ||
-			    strcmp(de->d_name + n - 7, ".failed") != 0)
-				continue;
-			xasprintf(&path, "%s/%s", dir, de->d_name);
-			if (unlink(path) == -1 && errno != ENOENT)
-				log_warn("%s", path);
-			free(path);
-		}
-		closedir(dp);
-	}
-	free(dir);
-}
-
-/* Whether a job has a published file whose name ends in suffix. */
-int
-tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)
-{
-	struct dirent	*de;
-	DIR		*dp;
-	char		*dir;
-	size_t		 n, sl = strlen(suffix);
-	int		 found = 0;
-
-	xasprintf(&dir, "%s/%s.d", td->dir, id);
-	if ((dp = opendir(dir)) != NULL) {
-		while (!found && (de = readdir(dp)) != NULL)
-			found = de->d_name[0] != '.' &&
-			    (n = strlen(de->d_name)) >= sl &&
-			    strcmp(de->d_name + n - sl, suffix) == 0;
-		closedir(dp);
-	}
-	free(dir);
-	return found;
-}
-
-/*
- * Remove a job's sub-tasks once the job is done: its plan and its chunks'
- * markers are no longer needed; its own done marker stays.
- */
-void
-tok_remove_sub(struct tokdir *td, const char *id)
-{
-	struct dirent	*de;
-	DIR		*dp;
-	char		*dir, *path;
-
-	xasprintf(&dir, "%s/%s.d", td->dir, id);
-	if ((dp = opendir(dir)) == NULL) {
-		free(dir);
-		return;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (unlink(path) == -1 && errno != ENOENT)
-			log_warn("%s", path);
-		free(path);
-	}
-	closedir(dp);
-	if (rmdir(dir) == -1 && errno != ENOENT && errno != ENOTEMPTY)
-		log_warn("%s", dir);
-	free(dir);
 }

@@ -1,7 +1,10 @@
 /*
  * The token directory: how hosts that share nothing but a directory (NFS,
  * SMB, sshfs) agree on who encodes what.  The protocol is described in
- * full at the top of token.c.
+ * full at the top of token.c.  Its files, each using only those before
+ * it: token_file.c (token files' text), token_fs.c (the file system's
+ * clock, files read and written, the claims held), token_dir.c (the
+ * directory: marker, node file, sweep) and token.c (claims and markers).
  */
 #ifndef TOKEN_H
 #define TOKEN_H
@@ -9,8 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "node.h"
+
 #define TOK_MARKER	".distenc-tokens"
-#define TOK_NODE_MAX	64
+#define TOK_NODE_MAX	NODE_MAX
 #define TOK_BOOT_MAX	40
 #define TOK_TEXT_MAX	1024
 #define TOK_TASK_MAX	256
@@ -65,9 +70,16 @@ struct tokdir;
 struct stat;
 int	 tok_parse(const char *, size_t, struct tok_file *, char **);
 size_t	 tok_format(const struct tok_file *, char *, size_t);
-int	 tok_node_valid(const char *);
 int64_t	 tok_lease_left(int64_t, int64_t, int);
-const char *tok_kind_name(enum tok_kind);
+
+/* The file system's clock, token files, claims held (token_fs.c). */
+int	 tok_now(struct tokdir *, int, int64_t *, char **);
+double	 tok_mono(int64_t, const struct tokdir *);
+int	 tok_readfile(const char *, struct tok_file *, struct stat *,
+	    char **);
+int	 tok_held(const struct tokdir *, const char *);
+void	 tok_release(struct tokdir *, const char *);
+void	 tok_release_all(struct tokdir *);
 
 /* The directory (token_dir.c). */
 struct tokdir	*tok_open(const char *, const char *, int, int, int,
@@ -79,22 +91,17 @@ int		 tok_fd(const struct tokdir *);
 int		 tok_read_events(struct tokdir *);
 const char	*tok_path(const struct tokdir *);
 const char	*tok_node(const struct tokdir *);
-int		 tok_now(struct tokdir *, int, int64_t *, char **);
-double		 tok_mono(int64_t, const struct tokdir *);
 void		 tok_sweep(struct tokdir *);
-int		 tok_readfile(const char *, struct tok_file *, struct stat *,
-		    char **);
+void		 tok_clear_failed(struct tokdir *, const char *);
+int		 tok_has_sub(const struct tokdir *, const char *, const char *);
 
 /* Claims and markers (token.c). */
 int	 tok_claim(struct tokdir *, const char *, const char *,
 	    struct tok_seen *, char **);
-int	 tok_held(const struct tokdir *, const char *);
 int	 tok_peek(struct tokdir *, const char *, struct tok_seen *, char **);
 double	 tok_renew_due(const struct tokdir *);
 int	 tok_renew(struct tokdir *, void (*)(void *, const char *,
 	    const char *), void *);
-void	 tok_release(struct tokdir *, const char *);
-void	 tok_release_all(struct tokdir *);
 int	 tok_done(struct tokdir *, const char *, const char *, const char *,
 	    char **);
 int	 tok_fail(struct tokdir *, const char *, const char *, int, int,
@@ -102,8 +109,5 @@ int	 tok_fail(struct tokdir *, const char *, const char *, int, int,
 int	 tok_publish(struct tokdir *, const char *, const char *, size_t,
 	    char **);
 void	 tok_undo(struct tokdir *, const char *);
-void	 tok_clear_failed(struct tokdir *, const char *);
-int	 tok_has_sub(const struct tokdir *, const char *, const char *);
-void	 tok_remove_sub(struct tokdir *, const char *);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * The token directory itself: its marker, this host's node file, the file
- * system's clock, garbage left by killed hosts, and watching it for
- * changes.  See token.c for the protocol.
+ * The token directory itself: opening and closing it, its marker, this
+ * host's node file, watching it for changes, garbage left by killed hosts
+ * and the sub-directories of jobs.  See token.c for the protocol.
  */
 #include "config.h"
 
@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -28,28 +27,6 @@
 #include "token.h"
 #include "token_local.h"
 #include "xmalloc.h"
-
-#define TOK_READ_MAX	8192
-
-/* Seconds of the monotonic (mono) or the real-time clock. */
-double
-tok_clock(int mono)
-{
-	struct timespec	ts;
-
-	clock_gettime(mono ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The path of a task's file: dir/task + suffix. */
-char *
-tok_name(const struct tokdir *td, const char *task, const char *suffix)
-{
-	char	*path;
-
-	xasprintf(&path, "%s/%s%s", td->dir, task, suffix);
-	return path;
-}
 
 /* This boot's id: what tells this host from another of the same name. */
 static void
@@ -70,181 +47,6 @@ tok_boot_id(char *out, size_t len)
 			memcpy(out, buf, n + 1);
 	}
 	fclose(fp);
-}
-
-/*
- * A new file beside name (in its directory) holding data, under a unique
- * hidden name: ".tmp.<node>.<pid>.<n>".  Its path in *tmp; kept open in
- * *fdp when fdp is not NULL (a claim), else flushed to stable storage
- * first (a marker, which must survive a crash of the server).
- */
-int
-tok_tmpfile(struct tokdir *td, const char *name, const char *data,
-    size_t len, char **tmp, int *fdp, char **cause)
-{
-	char	*dir;
-	ssize_t	 n;
-	size_t	 off = 0;
-	int	 fd, saved;
-
-	dir = fs_dirname(name);
-	xasprintf(tmp, "%s/.tmp.%s.%ld.%u", dir, td->node, (long)getpid(),
-	    td->rnd++);
-	free(dir);
-	fd = open(*tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd == -1)
-		goto fail;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += n;
-	}
-	if (fdp != NULL) {
-		*fdp = fd;
-		return 0;
-	}
-	if (fsync(fd) == -1 && errno != EINVAL)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	saved = errno;
-	xasprintf(cause, "%s: %s", *tmp, strerror(saved));
-	if (fd != -1) {
-		close(fd);
-		unlink(*tmp);
-	}
-	free(*tmp);
-	*tmp = NULL;
-	errno = saved;
-	return -1;
-}
-
-/* Read what is left of fd into buf from len on; -1 on an error. */
-static int
-tok_read_rest(int fd, char *buf, size_t size, size_t *len)
-{
-	ssize_t	n;
-
-	while (*len < size &&
-	    (n = pread(fd, buf + *len, size - *len, *len)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		*len += n;
-	}
-	return 0;
-}
-
-/*
- * Read and parse a token file.  Opening (not stat alone) makes NFS and
- * sshfs clients fetch fresh attributes; a client that read a rewritten
- * file only as far as its old cached size (sshfs) knows the new size
- * after that read, so the rest is read then.  0, or -1 with errno ENOENT
- * when there is none, or -1 with a cause (sb filled in when it could be
- * opened).
- */
-int
-tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
-    char **cause)
-{
-	char	 buf[TOK_READ_MAX];
-	size_t	 len = 0;
-	int	 fd, rv, tries;
-
-	memset(sb, 0, sizeof(*sb));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		if (errno != ENOENT)
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, sb) == -1 || !S_ISREG(sb->st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	for (tries = 0; tries < 3; tries++) {
-		if (tok_read_rest(fd, buf, sizeof(buf), &len) == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (fstat(fd, sb) == -1 || sb->st_size <= (off_t)len ||
-		    len == sizeof(buf))
-			break;
-	}
-	close(fd);
-	if ((rv = tok_parse(buf, len, f, cause)) != 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Whether the claim at path is the one with this nonce: 0, or -1 with
- * why not (gone, or another's).
- */
-int
-tok_mine(const char *path, const char *nonce, char *why, size_t len)
-{
-	struct tok_file	 f;
-	struct stat	 sb;
-	char		*cause = NULL;
-
-	if (tok_readfile(path, &f, &sb, &cause) == 0 &&
-	    f.kind == TOK_CLAIM && strcmp(f.nonce, nonce) == 0)
-		return 0;
-	if (cause == NULL && errno == ENOENT)
-		snprintf(why, len, "its claim is gone");
-	else
-		snprintf(why, len, "its claim was taken over by another host");
-	free(cause);
-	return -1;
-}
-
-/*
- * Write a marker at name by write-then-rename, or with noclobber by
- * write-then-link (1 when the name was taken).
- */
-int
-tok_write_marker(struct tokdir *td, const char *name,
-    const struct tok_file *f, int noclobber, char **cause)
-{
-	char	 buf[TOK_READ_MAX], *tmp;
-	size_t	 len;
-	int	 rv = 0;
-
-	if ((len = tok_format(f, buf, sizeof(buf))) >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	if (tok_tmpfile(td, name, buf, len, &tmp, NULL, cause) != 0)
-		return -1;
-	if (noclobber) {
-		if (link(tmp, name) == -1) {
-			if (errno == EEXIST)
-				rv = 1;
-			else {
-				xasprintf(cause, "%s: %s", name,
-				    strerror(errno));
-				rv = -1;
-			}
-		}
-	} else if (rename(tmp, name) == -1) {
-		xasprintf(cause, "%s: %s", name, strerror(errno));
-		rv = -1;
-	}
-	unlink(tmp);
-	free(tmp);
-	return rv;
 }
 
 /* A token directory at dir for this node: nothing is touched yet. */
@@ -321,73 +123,6 @@ int
 tok_fd(const struct tokdir *td)
 {
 	return td->fd;
-}
-
-/* Write the probe and read its mtime (see tok_now). */
-static int
-tok_probe(struct tokdir *td, double mono, int64_t *now, char **cause)
-{
-	struct stat	sb;
-	char		buf[32];
-	double		real;
-	int		n;
-
-	if (td->probefd == -1) {
-		free(td->probe);
-		xasprintf(&td->probe, "%s/.probe.%s.%ld", td->dir, td->node,
-		    (long)getpid());
-		td->probefd = open(td->probe, O_RDWR | O_CREAT | O_CLOEXEC,
-		    0644);
-		if (td->probefd == -1)
-			goto fail;
-	}
-	n = snprintf(buf, sizeof(buf), "%.3f\n", mono);
-	real = tok_clock(0);
-	if (pwrite(td->probefd, buf, n, 0) != n || fstat(td->probefd, &sb) == -1)
-		goto fail;
-	td->offset = sb.st_mtim.tv_sec + sb.st_mtim.tv_nsec / 1e9 - real;
-	td->probed = mono;
-	*now = sb.st_mtim.tv_sec;
-	return 0;
-fail:
-	if (cause != NULL)
-		xasprintf(cause, "%s: cannot read the file system's clock: %s",
-		    td->probe, strerror(errno));
-	if (td->probefd != -1) {
-		close(td->probefd);
-		td->probefd = -1;
-	}
-	return -1;
-}
-
-/*
- * The file system's clock, in seconds: the mtime of a probe file this
- * process writes in the token directory (the server sets it).  Between
- * probes (an eighth of a lease) it is estimated from the local clock and
- * the offset the last probe measured; precise forces a probe.
- */
-int
-tok_now(struct tokdir *td, int precise, int64_t *now, char **cause)
-{
-	double	mono = tok_clock(1);
-	int	tries;
-
-	if (!precise && td->probed > 0 && mono - td->probed < td->lease / 8.0) {
-		*now = (int64_t)(tok_clock(0) + td->offset);
-		return 0;
-	}
-	/* A probe removed under it (an NFS handle gone stale) is made anew. */
-	for (tries = 0; tries < 2; tries++)
-		if (tok_probe(td, mono, now, tries == 1 ? cause : NULL) == 0)
-			return 0;
-	return -1;
-}
-
-/* The monotonic time at which the file system's clock shows t. */
-double
-tok_mono(int64_t t, const struct tokdir *td)
-{
-	return tok_clock(1) + (t - (tok_clock(0) + td->offset));
 }
 
 /*
@@ -675,6 +410,22 @@ tok_garbage(const char *name)
 }
 
 /*
+ * Remove a job's sub-tasks once the job is done: its plan and its chunks'
+ * markers are no longer needed; its own done marker stays.
+ */
+static void
+tok_remove_sub(struct tokdir *td, const char *id)
+{
+	char	*dir;
+
+	dir = tok_name(td, id, ".d");
+	if (fs_unlink_all(dir, "") == 0 && rmdir(dir) == -1 &&
+	    errno != ENOENT && errno != ENOTEMPTY)
+		log_warn("%s", dir);
+	free(dir);
+}
+
+/*
  * A done job's sub-tasks ("<id>.d": its chunks' markers and plan) are
  * removed once its done marker is two leases old: a host that was just
  * then looking at them has seen the job done by then.  1 when name is
@@ -736,4 +487,40 @@ tok_sweep(struct tokdir *td)
 		free(path);
 	}
 	closedir(d);
+}
+
+/* Whether a job has a published file whose name ends in suffix. */
+int
+tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		*dir;
+	size_t		 n, sl = strlen(suffix);
+	int		 found = 0;
+
+	dir = tok_name(td, id, ".d");
+	if ((dp = opendir(dir)) != NULL) {
+		while (!found && (de = readdir(dp)) != NULL)
+			found = de->d_name[0] != '.' &&
+			    (n = strlen(de->d_name)) >= sl &&
+			    strcmp(de->d_name + n - sl, suffix) == 0;
+		closedir(dp);
+	}
+	free(dir);
+	return found;
+}
+
+/*
+ * Forget a job's sub-tasks' failures (at the start of a new attempt of
+ * the job: they were the last attempt's).
+ */
+void
+tok_clear_failed(struct tokdir *td, const char *id)
+{
+	char	*dir;
+
+	dir = tok_name(td, id, ".d");
+	fs_unlink_all(dir, ".failed");
+	free(dir);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "node.h"
 #include "token.h"
 #include "xmalloc.h"
 
@@ -46,7 +47,7 @@ static const int tok_required[TOK_KINDS] = {
 	F_NODE | F_BOOT | F_PID
 };
 
-const char *
+static const char *
 tok_kind_name(enum tok_kind k)
 {
 	static const char *const names[TOK_KINDS] = {
@@ -55,26 +56,6 @@ tok_kind_name(enum tok_kind k)
 	};
 
 	return k < TOK_KINDS ? names[k] : "token file";
-}
-
-/* A node name: 1 to 63 of [A-Za-z0-9._-], not starting with a dot. */
-int
-tok_node_valid(const char *s)
-{
-	size_t	i;
-
-	if (s[0] == '\0' || s[0] == '.' || s[0] == '-')
-		return 0;
-	for (i = 0; s[i] != '\0'; i++) {
-		if (i >= TOK_NODE_MAX - 1)
-			return 0;
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '.' || s[i] == '_' || s[i] == '-'))
-			return 0;
-	}
-	return 1;
 }
 
 /*
@@ -129,7 +110,7 @@ tok_field(struct tok_file *f, const char *key, const char *v)
 	int64_t	n;
 
 	if (strcmp(key, "node") == 0) {
-		if (!tok_node_valid(v))
+		if (!node_valid(v))
 			return -1;
 		tok_copy(f->node, sizeof(f->node), v);
 		return F_NODE;

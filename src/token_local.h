@@ -1,10 +1,12 @@
-/* The token module's own state, shared by token_dir.c and token.c. */
+/* The token module's own state, shared by its files. */
 #ifndef TOKEN_LOCAL_H
 #define TOKEN_LOCAL_H
 
 #include <sys/types.h>
 
 #include "token.h"
+
+#define TOK_READ_MAX	8192	/* the longest token file read */
 
 /* A claim this process holds. */
 struct tokheld {
@@ -40,6 +42,7 @@ struct tokdir {
 	unsigned	 rnd;
 };
 
+/* The floor under the claims and the directory (token_fs.c). */
 double	 tok_clock(int);
 char	*tok_name(const struct tokdir *, const char *, const char *);
 int	 tok_tmpfile(struct tokdir *, const char *, const char *, size_t,
@@ -47,5 +50,6 @@ int	 tok_tmpfile(struct tokdir *, const char *, const char *, size_t,
 int	 tok_mine(const char *, const char *, char *, size_t);
 int	 tok_write_marker(struct tokdir *, const char *,
 	    const struct tok_file *, int, char **);
+void	 tok_forget(struct tokdir *, int);
 
 #endif

@@ -204,14 +204,14 @@ test_hostile(void **state)
 	buf[n++] = '\n';
 	assert_int_equal(tok_parse(buf, n, &f, &cause), 0);
 	assert_true(strlen(f.text) < TOK_TEXT_MAX);
-	assert_false(tok_node_valid(""));
-	assert_false(tok_node_valid(".x"));
-	assert_false(tok_node_valid("a b"));
-	assert_false(tok_node_valid("a/b"));
-	assert_true(tok_node_valid("node-7.lan_x"));
+	assert_false(node_valid(""));
+	assert_false(node_valid(".x"));
+	assert_false(node_valid("a b"));
+	assert_false(node_valid("a/b"));
+	assert_true(node_valid("node-7.lan_x"));
 	memset(buf, 'n', 64);
 	buf[64] = '\0';
-	assert_false(tok_node_valid(buf));
+	assert_false(node_valid(buf));
 }
 
 /*
