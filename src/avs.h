@@ -85,6 +85,7 @@ struct avs_node {
 	struct avs_node	**args;
 	char		**argnames;	/* NULL entries: positional */
 	struct avs_node	 *next;		/* the next statement */
+	int		  height;	/* of the tree below: 1 for a leaf */
 };
 
 struct avs_node *avs_parse(const char *, size_t, const char *, char **);

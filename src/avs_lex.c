@@ -25,6 +25,11 @@ avs_lex_new(const char *text, size_t len)
 {
 	struct avs_lexer	*lx;
 
+	/* A UTF-8 byte-order mark is skipped, as AviSynth+ does. */
+	if (len >= 3 && memcmp(text, "\357\273\277", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	lx = xcalloc(1, sizeof(*lx));
 	lx->p = text;
 	lx->end = text + len;

@@ -14,6 +14,14 @@
 #include "xmalloc.h"
 
 #define PARSE_MAX_DEPTH	200
+/*
+ * The tallest expression tree: evaluating and freeing one recurse once a
+ * level.  A chain of operators or method calls (1+1+..., c.f().g()...) is
+ * parsed in a loop but stacks one level a link.
+ */
+#define PARSE_MAX_HEIGHT	1000
+#define STRINGIFY2(x)	#x
+#define STRINGIFY(x)	STRINGIFY2(x)
 
 struct parser {
 	struct avs_token	*tok;
@@ -61,6 +69,7 @@ node_new(enum avs_kind kind, const struct avs_token *t)
 	n->kind = kind;
 	n->line = t->line;
 	n->col = t->col;
+	n->height = 1;
 	return n;
 }
 
@@ -73,6 +82,19 @@ node_add_arg(struct avs_node *n, struct avs_node *arg, const char *name)
 	n->args[n->nargs] = arg;
 	n->argnames[n->nargs] = name != NULL ? xstrdup(name) : NULL;
 	n->nargs++;
+	if (arg != NULL && arg->height >= n->height)
+		n->height = arg->height + 1;
+}
+
+/* Refuse a tree too tall to evaluate (and free) safely. */
+static struct avs_node *
+node_check(struct parser *p, struct avs_node *n, const struct avs_token *t)
+{
+	if (n->height <= PARSE_MAX_HEIGHT)
+		return n;
+	avs_node_free(n);
+	return parse_error(p, t, "expression too long or nested too deeply "
+	    "(over " STRINGIFY(PARSE_MAX_HEIGHT) " levels)");
 }
 
 void
@@ -232,6 +254,8 @@ parse_postfix(struct parser *p)
 			avs_node_free(n);
 			return NULL;
 		}
+		if ((n = node_check(p, n, cur(p))) == NULL)
+			return NULL;
 	}
 	return n;
 }
@@ -303,7 +327,8 @@ parse_binary(struct parser *p, int level)
 		n->op = t->type;
 		node_add_arg(n, left, NULL);
 		node_add_arg(n, right, NULL);
-		left = n;
+		if ((left = node_check(p, n, t)) == NULL)
+			return NULL;
 	}
 	return left;
 }

@@ -420,12 +420,12 @@ name_backslash|ok|
 avs_bom|ok|
 avs_empty|fail|empty
 avs_comments|fail|empty
-avs_syntax|fail|syntax.avs:[0-9]+:[0-9]+:
+avs_syntax|fail|FILE:[0-9]+:[0-9]+: expected
 avs_unknown|fail|NoSuchFilter
 avs_missing|fail|nowhere.mkv
 avs_resize|fail|(too large|size)
-avs_deep|fail|(deep|nested)
-avs_chain|fail|(deep|nested|long)
+avs_deep|fail|too long or nested too deeply
+avs_chain|fail|too long or nested too deeply
 avs_selfimport|fail|nested
 avs_notclip|fail|not a clip
 avs_passwd|fail|(not a media file|outside)
