@@ -79,7 +79,7 @@ struct media_sink {
 
 int	 source_open(struct media_source *, const char *, int, int,
 	    char **);
-int	 source_sink_end(const struct media_source *,
+int	 media_sink_end(const struct media_source *,
 	    const struct media_sink *, char **);
 int	 source_run(struct media_source *, const struct media_sink *,
 	    volatile int *, char **);
@@ -91,7 +91,7 @@ int	 source_sample(struct media_source *, int64_t, int, AVFrame *,
 int	 source_key_before(struct media_source *, int64_t, int64_t);
 int	 source_next(struct media_source *, AVFrame *, char **);
 void	 source_close(struct media_source *);
-AVCodecContext *source_decoder(AVStream *, int, char **);
+AVCodecContext *media_decoder(AVStream *, int, char **);
 
 /*
  * AviSynth scripts (media_avs*.c): a script's clip and any range of its

@@ -26,15 +26,6 @@
 static int	script_probe(const char *, struct avs_source_info *,
 		    struct script_timing *, char **);
 
-/* Whether a file is an AviSynth script, by its name. */
-int
-media_is_script(const char *path)
-{
-	size_t	n = strlen(path);
-
-	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
-}
-
 /*
  * Count a video stream's frames by its packets (no decoding), and see
  * whether their times are those of a constant rate: then frame k is at

@@ -76,7 +76,7 @@ ssrc_audio_stream(struct media_source *src, AVStream *real, char **cause)
 
 	if (slot == MEDIA_MAX_AUDIO)
 		return 0;
-	if ((src->adec[slot] = source_decoder(real, 1, cause)) == NULL)
+	if ((src->adec[slot] = media_decoder(real, 1, cause)) == NULL)
 		return -1;
 	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
 		fatalx("avformat_new_stream");
@@ -149,7 +149,7 @@ ssrc_file_streams(struct media_source *src, const char *file, char **cause)
 		}
 		if (first && ssrc_audio_stream(src, st, cause) != 0)
 			return -1;
-		if ((a->dec[slot] = source_decoder(st, 1, cause)) == NULL)
+		if ((a->dec[slot] = media_decoder(st, 1, cause)) == NULL)
 			return -1;
 		if (!ssrc_same_audio(a->dec[slot], src->adec[slot])) {
 			xasprintf(cause, "%s: its audio %d (%d channels, %d "
@@ -262,7 +262,7 @@ ssrc_plus_audio(struct media_source *src, struct media_script *s,
 	st->codecpar->sample_rate = pi->sample_rate;
 	av_channel_layout_default(&st->codecpar->ch_layout, pi->channels);
 	st->time_base = (AVRational){ 1, pi->sample_rate };
-	if ((src->adec[0] = source_decoder(st, 1, cause)) == NULL)
+	if ((src->adec[0] = media_decoder(st, 1, cause)) == NULL)
 		return -1;
 	src->aslot[0] = st->index;
 	src->naudio = 1;
@@ -663,7 +663,7 @@ ssrc_finish(struct media_source *src, const struct media_sink *sink,
 {
 	if (ssrc_audio_until(src, HUGE_VAL, sink, cause) != 0)
 		return -1;
-	return source_sink_end(src, sink, cause);
+	return media_sink_end(src, sink, cause);
 }
 
 /* Read the whole script once: frames in order, the audio beside them. */

@@ -16,23 +16,6 @@
 #include "media.h"
 #include "xmalloc.h"
 
-/* FFmpeg's own messages: errors only, the caller reports them better. */
-void
-media_quiet(void)
-{
-	av_log_set_level(log_getverbose() > 1 ? AV_LOG_INFO : AV_LOG_QUIET);
-}
-
-/* The text for an AVERROR code (a static buffer). */
-char *
-media_error(int err)
-{
-	static char	buf[AV_ERROR_MAX_STRING_SIZE];
-
-	av_strerror(err, buf, sizeof(buf));
-	return buf;
-}
-
 /* Open a file for demuxing with a clear reason when it is not media. */
 static int
 probe_open(const char *path, AVFormatContext **fmt, char **cause)

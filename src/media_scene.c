@@ -289,15 +289,6 @@ scan_merge(struct scan_seg *seg, int n, struct media_scan *out)
 	return 0;
 }
 
-/* Compare two int64_t, for sorting and searching. */
-int
-media_cmp64(const void *a, const void *b)
-{
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* How many segments: one per processor. */
 static int
 scan_nsegments(void)

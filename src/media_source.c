@@ -11,36 +11,6 @@
 #include "media.h"
 #include "xmalloc.h"
 
-/* Open a decoder for stream st with up to threads threads. */
-AVCodecContext *
-source_decoder(AVStream *st, int threads, char **cause)
-{
-	const AVCodec	*codec;
-	AVCodecContext	*ctx;
-	int		 ret;
-
-	if ((codec = avcodec_find_decoder(st->codecpar->codec_id)) == NULL) {
-		xasprintf(cause, "no decoder for %s stream %d (%s)",
-		    av_get_media_type_string(st->codecpar->codec_type),
-		    st->index, avcodec_get_name(st->codecpar->codec_id));
-		return NULL;
-	}
-	if ((ctx = avcodec_alloc_context3(codec)) == NULL)
-		fatalx("avcodec_alloc_context3");
-	if ((ret = avcodec_parameters_to_context(ctx, st->codecpar)) < 0)
-		goto fail;
-	ctx->pkt_timebase = st->time_base;
-	ctx->thread_count = threads;
-	if ((ret = avcodec_open2(ctx, codec, NULL)) < 0)
-		goto fail;
-	return ctx;
-fail:
-	xasprintf(cause, "cannot open %s decoder: %s", codec->name,
-	    media_error(ret));
-	avcodec_free_context(&ctx);
-	return NULL;
-}
-
 /* Open path for a pass; with_audio also opens every audio decoder. */
 int
 source_open(struct media_source *src, const char *path, int threads,
@@ -69,7 +39,7 @@ source_open(struct media_source *src, const char *path, int threads,
 		goto fail;
 	}
 	st = src->fmt->streams[src->vindex];
-	if ((src->vdec = source_decoder(st, threads, cause)) == NULL)
+	if ((src->vdec = media_decoder(st, threads, cause)) == NULL)
 		goto fail;
 	for (i = 0; with_audio && i < src->fmt->nb_streams; i++) {
 		st = src->fmt->streams[i];
@@ -80,7 +50,7 @@ source_open(struct media_source *src, const char *path, int threads,
 			    MEDIA_MAX_AUDIO);
 			goto fail;
 		}
-		if ((src->adec[src->naudio] = source_decoder(st, 1,
+		if ((src->adec[src->naudio] = media_decoder(st, 1,
 		    cause)) == NULL)
 			goto fail;
 		src->aslot[src->naudio++] = i;
@@ -216,26 +186,7 @@ source_flush(struct media_source *src, const struct media_sink *sink,
 	for (i = 0; i < src->naudio; i++)
 		if (source_decode(src, src->adec[i], i, NULL, sink, cause) != 0)
 			return -1;
-	return source_sink_end(src, sink, cause);
-}
-
-/* Tell the sink every stream has ended; -1 when it stops there. */
-int
-source_sink_end(const struct media_source *src, const struct media_sink *sink,
-    char **cause)
-{
-	int	i;
-
-	if (sink->video(sink->arg, NULL) == 0) {
-		for (i = 0; i < src->naudio; i++)
-			if (sink->audio(sink->arg, i, NULL) != 0)
-				break;
-		if (i == src->naudio)
-			return 0;
-	}
-	if (*cause == NULL)
-		xasprintf(cause, "stopped");
-	return -1;
+	return media_sink_end(src, sink, cause);
 }
 
 /*
