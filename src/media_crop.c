@@ -122,7 +122,8 @@ media_crop(const char *path, const struct media_info *mi,
 		    "not cropping" : "duration unknown, not cropping");
 		return 0;
 	}
-	if (source_open(&src, path, prof->threads, 0, cause) != 0)
+	if (media_file_open(&src, path, prof->threads,
+	    SOURCE_COPY_AUDIO, cause) != 0)
 		return -1;
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
@@ -131,14 +132,15 @@ media_crop(const char *path, const struct media_info *mi,
 	span = mi->duration * 90 / 100;
 	for (i = 0; i < n; i++) {
 		ts = mi->duration * 5 / 100 + (n > 1 ? span * i / (n - 1) : 0);
-		mode = source_key_before(&src, ts, last) ? SAMPLE_ON : SAMPLE_KEY;
-		if (source_sample(&src, ts, mode, f, &err) == 0 &&
+		mode = media_file_key_before(&src, ts, last) ? SAMPLE_ON :
+		    SAMPLE_KEY;
+		if (media_file_sample(&src, ts, mode, f, &err) == 0 &&
 		    mode == SAMPLE_KEY && f->pts != AV_NOPTS_VALUE &&
 		    f->pts == last) {
 			/* The same keyframe again: decode on to the time. */
 			av_frame_unref(f);
 			mode = SAMPLE_ON;
-			source_sample(&src, ts, mode, f, &err);
+			media_file_sample(&src, ts, mode, f, &err);
 		}
 		if (err != NULL) {
 			log_debug("crop sample at %.2fs: %s", ts / 1e6, err);
@@ -162,7 +164,7 @@ media_crop(const char *path, const struct media_info *mi,
 		av_frame_unref(f);
 	}
 	av_frame_free(&f);
-	source_close(&src);
+	media_file_close(&src);
 	crop_combine(s, used, mi->width, mi->height, prof->crop, out, how,
 	    sizeof(how));
 	crop_even(mi, out);

@@ -1,5 +1,5 @@
 /*
- * Probing a source: its video stream, frame rate, colour description,
+ * Probing a media file: its video stream, frame rate, colour description,
  * HDR10 metadata and the other streams it carries.
  */
 #include "config.h"
@@ -103,11 +103,12 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 	AVFrame			*frame;
 	int			 ret = -1;
 
-	if (source_open(&src, path, 1, 0, cause) != 0)
+	if (media_file_open(&src, path, 1, SOURCE_COPY_AUDIO, cause) != 0)
 		return -1;
 	if ((frame = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
-	if (source_sample(&src, AV_NOPTS_VALUE, SAMPLE_KEY, frame, cause) != 0)
+	if (media_file_sample(&src, AV_NOPTS_VALUE, SAMPLE_KEY, frame,
+	    cause) != 0)
 		goto out;
 	sd = av_frame_get_side_data(frame,
 	    AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
@@ -131,7 +132,7 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 	ret = 0;
 out:
 	av_frame_free(&frame);
-	source_close(&src);
+	media_file_close(&src);
 	return ret;
 }
 
@@ -187,16 +188,14 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	return 0;
 }
 
-/* Probe a source file; -1 with a reason a user can act on. */
+/* Probe a media file; -1 with a reason a user can act on. */
 int
-media_probe(const char *path, struct media_info *mi, char **cause)
+probe_file(const char *path, struct media_info *mi, char **cause)
 {
 	AVFormatContext	*fmt = NULL;
 	AVStream	*st;
 	int		 idx;
 
-	if (media_is_script(path))
-		return media_script_probe(path, mi, cause);
 	memset(mi, 0, sizeof(*mi));
 	if (probe_open(path, &fmt, cause) != 0)
 		return -1;
