@@ -231,6 +231,38 @@ media_file_run(struct media_source *src, const struct media_sink *sink,
 }
 
 /*
+ * Send the video decoder the next video packet, or its end (src->eof set
+ * then): -1 on a decoding error, or on a read error when strict (else the
+ * end).
+ */
+static int
+file_feed(struct media_source *src, int strict, char **cause)
+{
+	AVPacket	*pkt = src->pkt;
+	int		 ret;
+
+	while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
+	    pkt->stream_index != src->vindex)
+		av_packet_unref(pkt);
+	if (ret < 0 && strict && ret != AVERROR_EOF) {
+		xasprintf(cause, "read error: %s", media_error(ret));
+		return -1;
+	}
+	if (ret < 0) {
+		src->eof = 1;
+		avcodec_send_packet(src->vdec, NULL);
+		return 0;
+	}
+	ret = avcodec_send_packet(src->vdec, pkt);
+	av_packet_unref(pkt);
+	if (ret < 0 && ret != AVERROR_INVALIDDATA) {
+		xasprintf(cause, "decoding: %s", media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Decode video until a frame is in frame: the first one (exact 0), or the
  * first at or after pts (stream tb).
  */
@@ -238,9 +270,9 @@ static int
 file_first_at(struct media_source *src, int64_t pts, int exact,
     AVFrame *frame, char **cause)
 {
-	AVPacket	*pkt = src->pkt;
-	int		 ret, eof = 0, n = 0;
+	int	ret, n = 0;
 
+	src->eof = 0;
 	for (;;) {
 		ret = avcodec_receive_frame(src->vdec, frame);
 		if (ret == 0) {
@@ -258,22 +290,10 @@ file_first_at(struct media_source *src, int64_t pts, int exact,
 			xasprintf(cause, "decoding: %s", media_error(ret));
 			return -1;
 		}
-		if (eof)
+		if (src->eof)
 			break;
-		while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
-		    pkt->stream_index != src->vindex)
-			av_packet_unref(pkt);
-		if (ret < 0) {
-			eof = 1;
-			avcodec_send_packet(src->vdec, NULL);
-			continue;
-		}
-		ret = avcodec_send_packet(src->vdec, pkt);
-		av_packet_unref(pkt);
-		if (ret < 0 && ret != AVERROR_INVALIDDATA) {
-			xasprintf(cause, "decoding: %s", media_error(ret));
+		if (file_feed(src, 0, cause) != 0)
 			return -1;
-		}
 	}
 	xasprintf(cause, "no frame decoded");
 	return -1;
@@ -343,8 +363,7 @@ media_file_key_before(struct media_source *src, int64_t ts, int64_t pts)
 int
 media_file_next(struct media_source *src, AVFrame *frame, char **cause)
 {
-	AVPacket	*pkt = src->pkt;
-	int		 ret;
+	int	ret;
 
 	for (;;) {
 		ret = avcodec_receive_frame(src->vdec, frame);
@@ -366,19 +385,8 @@ media_file_next(struct media_source *src, AVFrame *frame, char **cause)
 			xasprintf(cause, "decoding: %s", media_error(ret));
 			return -1;
 		}
-		while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
-		    pkt->stream_index != src->vindex)
-			av_packet_unref(pkt);
-		if (ret < 0) {
-			avcodec_send_packet(src->vdec, NULL);
-			continue;
-		}
-		ret = avcodec_send_packet(src->vdec, pkt);
-		av_packet_unref(pkt);
-		if (ret < 0 && ret != AVERROR_INVALIDDATA) {
-			xasprintf(cause, "decoding: %s", media_error(ret));
+		if (file_feed(src, 0, cause) != 0)
 			return -1;
-		}
 	}
 }
 
@@ -417,34 +425,6 @@ media_file_seek(struct media_source *src, int64_t pts, char **cause)
 	return file_seek_key(src, pts, cause);
 }
 
-/* Feed the decoder the next video packet, or the end. */
-static int
-file_feed(struct media_source *src, char **cause)
-{
-	AVPacket	*pkt = src->pkt;
-	int		 ret;
-
-	while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
-	    pkt->stream_index != src->vindex)
-		av_packet_unref(pkt);
-	if (ret == AVERROR_EOF) {
-		src->eof = 1;
-		avcodec_send_packet(src->vdec, NULL);
-		return 0;
-	}
-	if (ret < 0) {
-		xasprintf(cause, "read error: %s", media_error(ret));
-		return -1;
-	}
-	ret = avcodec_send_packet(src->vdec, pkt);
-	av_packet_unref(pkt);
-	if (ret < 0 && ret != AVERROR_INVALIDDATA) {
-		xasprintf(cause, "decoding: %s", media_error(ret));
-		return -1;
-	}
-	return 0;
-}
-
 /* The next decoded frame in f; 0, or 1 at the end. */
 static int
 file_receive(struct media_source *src, AVFrame *f, char **cause)
@@ -465,7 +445,7 @@ file_receive(struct media_source *src, AVFrame *f, char **cause)
 		}
 		if (src->eof)
 			return 1;
-		if (file_feed(src, cause) != 0)
+		if (file_feed(src, 1, cause) != 0)
 			return -1;
 	}
 }

@@ -40,6 +40,8 @@ int	 script_seek(struct media_script *, int64_t, char **);
 /* The plan's filter graph (media_script_graph.c). */
 int	 script_build(struct media_script *, int, char **);
 int	 script_pull(struct media_script *, AVFrame *, char **);
+int	 script_send(struct media_script *, struct script_input *, AVFrame *,
+	    char **);
 void	 script_teardown(struct media_script *);
 
 /* Reaching a frame by seeking (media_script_seek.c). */

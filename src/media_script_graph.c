@@ -114,6 +114,25 @@ script_graph(struct media_script *s, char **cause)
 	return script_link(s, cause);
 }
 
+/* Send input in's decoded frame f, numbered next, into its buffer
+ * source; f is left empty. */
+int
+script_send(struct media_script *s, struct script_input *in, AVFrame *f,
+    char **cause)
+{
+	int	ret;
+
+	f->pts = in->n++;
+	ret = av_buffersrc_add_frame_flags(in->buf, f, 0);
+	av_frame_unref(f);
+	if (ret < 0) {
+		xasprintf(cause, "%s: filtering: %s", s->path,
+		    media_error(ret));
+		return -1;
+	}
+	return 0;
+}
+
 /* Decode input i's next frame into its buffer source (or end it). */
 static int
 script_feed(struct media_script *s, struct script_input *in, char **cause)
@@ -122,22 +141,15 @@ script_feed(struct media_script *s, struct script_input *in, char **cause)
 	char	*err = NULL;
 	int	 ret;
 
-	if (media_file_next(&in->src, f, &err) != 1) {
-		if (err != NULL) {
-			xasprintf(cause, "%s: %s", s->plan->inputs[in - s->in],
-			    err);
-			free(err);
-			return -1;
-		}
-		in->eof = 1;
-		ret = av_buffersrc_close(in->buf, in->n, 0);
-	} else {
-		f->pts = in->n++;
-		ret = av_buffersrc_add_frame_flags(in->buf, f,
-		    AV_BUFFERSRC_FLAG_KEEP_REF);
-		av_frame_unref(f);
+	if (media_file_next(&in->src, f, &err) == 1)
+		return script_send(s, in, f, cause);
+	if (err != NULL) {
+		xasprintf(cause, "%s: %s", s->plan->inputs[in - s->in], err);
+		free(err);
+		return -1;
 	}
-	if (ret < 0) {
+	in->eof = 1;
+	if ((ret = av_buffersrc_close(in->buf, in->n, 0)) < 0) {
 		xasprintf(cause, "%s: filtering: %s", s->path,
 		    media_error(ret));
 		return -1;

@@ -10,8 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include <libavfilter/buffersrc.h>
-
 #include "avs.h"
 #include "log.h"
 #include "media.h"
@@ -61,7 +59,7 @@ seek_input(struct media_script *s, int i, int64_t k, char **cause)
 	struct script_timing	 t;
 	AVFrame			*f = in->src.frame;
 	int64_t			 back = 0, num, ts;
-	int			 tries, ret;
+	int			 tries;
 
 	if (script_timing(s->plan->inputs[i], &t) != 0 || !t.regular)
 		return 1;
@@ -82,15 +80,7 @@ seek_input(struct media_script *s, int i, int64_t k, char **cause)
 	if (tries == SEEK_TRIES)
 		return 1;
 	in->n = num;
-	f->pts = in->n++;
-	ret = av_buffersrc_add_frame_flags(in->buf, f, 0);
-	av_frame_unref(f);
-	if (ret < 0) {
-		xasprintf(cause, "%s: filtering: %s", s->path,
-		    media_error(ret));
-		return -1;
-	}
-	return 0;
+	return script_send(s, in, f, cause);
 }
 
 /* Read the graph on to its frame n (its pts) and keep it as the
