@@ -191,7 +191,9 @@ int	 score_init(struct scene_score *, enum AVPixelFormat, int, char **);
 int	 score_cut(struct scene_score *, const AVFrame *, double);
 void	 score_clear(struct scene_score *);
 
-/* One read of a source: frame list, scene changes, loudness. */
+/* One read of a source: frame list, scene changes, loudness.  media_scan
+ * goes through the frame source: scene_scan (media_scene.c) reads a file,
+ * script_scan (media_script_scan.c) a script. */
 struct media_scan {
 	int64_t			*pts;		/* each frame's, in order */
 	int64_t			 frames;
