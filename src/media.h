@@ -137,7 +137,7 @@ int	 probe_file(const char *, struct media_info *, char **);
  * AviSynth scripts (media_script*.c): a script's clip and any range of its
  * frames, read frame-exactly.  script_open tells the clip's frames, rate,
  * size and format; script_range reads [first, last) to a callback.  The
- * script backend of the frame source is in media_script.h.
+ * script backend of the frame source is in media_script_local.h.
  */
 struct media_script_info {
 	int64_t			 frames;

@@ -16,7 +16,7 @@
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_script.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
 #define AUDIO_CHUNK	4096	/* AviSynth+ samples per read */

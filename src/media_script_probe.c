@@ -20,7 +20,7 @@
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_script.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
 static int	sprobe_file(const char *, struct avs_source_info *,

@@ -29,7 +29,7 @@
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_script.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
 #define SSCAN_MAX_SEGMENTS	16

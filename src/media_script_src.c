@@ -17,7 +17,7 @@
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_script.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
 /* Our stream for the script's video. */

@@ -8,7 +8,7 @@
 
 #include "log.h"
 #include "media.h"
-#include "media_script.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
 struct source_ops {

@@ -1,7 +1,7 @@
 /* What media_script.c shares with media_script_*.c: the script reader
  * and the script backend of the frame source. */
-#ifndef MEDIA_SCRIPT_H
-#define MEDIA_SCRIPT_H
+#ifndef MEDIA_SCRIPT_LOCAL_H
+#define MEDIA_SCRIPT_LOCAL_H
 
 #include <libavfilter/avfilter.h>
 
