@@ -4,7 +4,7 @@
  * source files and the audio segments to take), and AviSynth+ itself
  * when libavisynth.so can be loaded.  No FFmpeg type appears here: the
  * plan is made of file names, numbers and filter graph text, and
- * media_avs.c runs it.
+ * media_script.c runs it.
  */
 #ifndef AVS_H
 #define AVS_H
@@ -124,7 +124,7 @@ struct avs_segment {
 	int64_t	 add;
 };
 
-/* A script made into a plan: what media_avs.c runs. */
+/* A script made into a plan: what media_script.c runs. */
 struct avs_plan {
 	char			 **inputs;	/* source file paths */
 	int			  *video;	/* input i is [ini] */

@@ -157,21 +157,21 @@ static int
 chunk_write(struct job_ctx *c, const struct chunk *ch, const char *tmp)
 {
 	struct job		*j = c->job;
-	struct chunk_reader	*r;
+	struct media_chunk	*r;
 	AVFrame			*f, *pic;
 	AVRational		 tb;
 	int			 ret, rv = -1;
 
-	if ((r = chunk_reader_open(j->source, 1, ch->pts, ch->frames,
+	if ((r = media_chunk_open(j->source, 1, ch->pts, ch->frames,
 	    &c->err)) == NULL)
 		return -1;
-	tb = chunk_reader_stream(r)->time_base;
+	tb = media_chunk_stream(r)->time_base;
 	job_enc_setup(c, ch->frames);
 	c->ep.tb = tb;
 	if ((c->enc = c->ops->open(&c->ep, &c->err)) == NULL ||
 	    chunk_mux(c, tmp) != 0)
 		goto out;
-	while ((ret = chunk_reader_next(r, &f, &c->err)) == 1) {
+	while ((ret = media_chunk_next(r, &f, &c->err)) == 1) {
 		if ((j->stop != NULL && *j->stop) ||
 		    picture_convert(c->pic, f, &pic, &c->err) != 0 ||
 		    chunk_step(c, pic, tb) != 0)
@@ -182,7 +182,7 @@ chunk_write(struct job_ctx *c, const struct chunk *ch, const char *tmp)
 out:
 	if (rv != 0 && c->err == NULL)
 		c->err = xstrdup("interrupted");
-	chunk_reader_close(r);
+	media_chunk_close(r);
 	return rv;
 }
 

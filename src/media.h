@@ -44,16 +44,21 @@ struct media_info {
 	AVRational		 sar;		/* 0/1: square, unknown */
 };
 
-int	 media_probe(const char *, struct media_info *, char **);
+/* Shared by the whole media layer (media_util.c). */
 void	 media_quiet(void);
 char	*media_error(int);
+int	 media_is_script(const char *);
+AVCodecContext *media_decoder(AVStream *, int, char **);
+int	 media_cmp64(const void *, const void *);
 
 struct media_script;
 struct script_audio;
+struct source_ops;
 
 /* A demuxer with a video decoder and, optionally, audio decoders; or an
  * AviSynth script, whose streams fmt describes. */
 struct media_source {
+	const struct source_ops *ops;	/* the backend, chosen at open */
 	AVFormatContext	*fmt;
 	AVCodecContext	*vdec;
 	int		 vindex;
@@ -65,6 +70,11 @@ struct media_source {
 	int64_t		 vframes;	/* video frames decoded */
 	int64_t		 last_pts;	/* last video pts, in stream tb */
 	int64_t		 last_dur;
+	int64_t		 seek_pts;	/* a file's frame sought */
+	int		 sought;	/* that frame not yet read */
+	int		 rewound;	/* read again from the start */
+	int		 eof;		/* a file's packets all read */
+	double		 read_time;	/* of its last packet read, s */
 	struct media_script *script;
 	struct script_audio *saudio;
 };
@@ -76,35 +86,58 @@ struct media_sink {
 	int	(*audio)(void *, int, AVFrame *);	 /* NULL: end */
 	int	(*packet)(void *, AVPacket *);		 /* other streams */
 };
+int	 media_sink_end(const struct media_source *,
+	    const struct media_sink *, char **);
 
+/*
+ * The frame source (media_source.c): one interface, two backends, a media
+ * file and an AviSynth script, chosen by the path when a source is opened
+ * or probed.  source_open's audio says what becomes of the audio: left to
+ * be copied (a script's cannot be), decoded, or left out (the video
+ * alone, for a chunk).  source_run reads the whole source once to a sink;
+ * source_seek makes the frame at a pts the next source_read gives (a
+ * script's frames are numbered, its time base one frame); source_until
+ * reads the streams beside the video up to a time (a chunked job's join).
+ */
+#define SOURCE_COPY_AUDIO	0
+#define SOURCE_DECODE_AUDIO	1
+#define SOURCE_VIDEO_ONLY	2
+int	 media_probe(const char *, struct media_info *, char **);
 int	 source_open(struct media_source *, const char *, int, int,
 	    char **);
-int	 source_sink_end(const struct media_source *,
-	    const struct media_sink *, char **);
 int	 source_run(struct media_source *, const struct media_sink *,
 	    volatile int *, char **);
+int	 source_seek(struct media_source *, int64_t, char **);
+int	 source_read(struct media_source *, AVFrame *, char **);
+int	 source_until(struct media_source *, double,
+	    const struct media_sink *, char **);
+const char *source_noun(const struct media_source *);
+void	 source_close(struct media_source *);
+
+/* The media file backend (media_file.c, media_probe.c, media_scene.c). */
 #define SAMPLE_KEY	0
 #define SAMPLE_EXACT	1
 #define SAMPLE_ON	2
-int	 source_sample(struct media_source *, int64_t, int, AVFrame *,
+int	 media_file_open(struct media_source *, const char *, int, int,
 	    char **);
-int	 source_key_before(struct media_source *, int64_t, int64_t);
-int	 source_next(struct media_source *, AVFrame *, char **);
-void	 source_close(struct media_source *);
-AVCodecContext *source_decoder(AVStream *, int, char **);
+int	 media_file_run(struct media_source *, const struct media_sink *,
+	    volatile int *, char **);
+int	 media_file_sample(struct media_source *, int64_t, int, AVFrame *,
+	    char **);
+int	 media_file_key_before(struct media_source *, int64_t, int64_t);
+int	 media_file_next(struct media_source *, AVFrame *, char **);
+int	 media_file_seek(struct media_source *, int64_t, char **);
+int	 media_file_read(struct media_source *, AVFrame *, char **);
+int	 media_file_until(struct media_source *, double,
+	    const struct media_sink *, char **);
+void	 media_file_close(struct media_source *);
+int	 probe_file(const char *, struct media_info *, char **);
 
 /*
- * AviSynth scripts (media_avs*.c): a script's clip and any range of its
+ * AviSynth scripts (media_script*.c): a script's clip and any range of its
  * frames, read frame-exactly.  script_open tells the clip's frames, rate,
- * size and format; script_seek(n) makes frame n the next script_read
- * gives (each frame's pts is its number), by seeking the sources when
- * script_seekable says so; script_range reads [first, last) to a
- * callback.  A script opened with source_open is a media_source whose fmt
- * describes the script's video and audio; script_source_video opens its
- * video alone (a chunk's frames, read from src->script), and
- * script_source_audio reads the audio without the video (a chunked job's
- * scan and join).  The scene-detection script of a script is
- * avs_scd_script (avs.h); media_scan on a script is script_scan.
+ * size and format; script_range reads [first, last) to a callback.  The
+ * script backend of the frame source is in media_script_local.h.
  */
 struct media_script_info {
 	int64_t			 frames;
@@ -115,28 +148,14 @@ struct media_script_info {
 	AVRational		 sar;		/* 0/1: square, unknown */
 	int			 has_audio;
 };
-int	 media_is_script(const char *);
-int	 media_script_probe(const char *, struct media_info *, char **);
 struct avs_source_info;
 int	 media_script_source_probe(const char *, struct avs_source_info *,
 	    char **);
 struct media_script *script_open(const char *, int,
 	    struct media_script_info *, char **);
-int	 script_read(struct media_script *, AVFrame *, char **);
-int	 script_seek(struct media_script *, int64_t, char **);
-int	 script_seekable(const struct media_script *);
 int	 script_range(const char *, int64_t, int64_t, int,
 	    int (*)(void *, AVFrame *), void *, volatile int *, char **);
 void	 script_close(struct media_script *);
-int	 script_source_open(struct media_source *, const char *, int, int,
-	    char **);
-int	 script_source_run(struct media_source *, const struct media_sink *,
-	    volatile int *, char **);
-int	 script_source_video(struct media_source *, const char *, int,
-	    char **);
-int	 script_source_audio(struct media_source *, double,
-	    const struct media_sink *, char **);
-void	 script_source_close(struct media_source *);
 
 /* Decoded pictures made ready for an encoder: cropped, scaled, converted. */
 struct media_picture;
@@ -172,7 +191,9 @@ int	 score_init(struct scene_score *, enum AVPixelFormat, int, char **);
 int	 score_cut(struct scene_score *, const AVFrame *, double);
 void	 score_clear(struct scene_score *);
 
-/* One read of a source: frame list, scene changes, loudness. */
+/* One read of a source: frame list, scene changes, loudness.  media_scan
+ * goes through the frame source: scene_scan (media_scene.c) reads a file,
+ * script_scan (media_script_scan.c) a script. */
 struct media_scan {
 	int64_t			*pts;		/* each frame's, in order */
 	int64_t			 frames;
@@ -183,18 +204,17 @@ struct media_scan {
 };
 int	 media_scan(const char *, const struct profile *, int, int,
 	    const char *, struct media_scan *, volatile int *, char **);
-int	 script_scan(const char *, const struct profile *, int, int,
+int	 scene_scan(const char *, const struct profile *, int, int,
 	    const char *, struct media_scan *, volatile int *, char **);
-int	 media_cmp64(const void *, const void *);
 void	 media_scan_free(struct media_scan *);
 
 /* Frames of a chunk, exactly: from a frame's pts, n frames in order. */
-struct chunk_reader;
-struct chunk_reader *chunk_reader_open(const char *, int, int64_t, int64_t,
+struct media_chunk;
+struct media_chunk *media_chunk_open(const char *, int, int64_t, int64_t,
 	    char **);
-int	 chunk_reader_next(struct chunk_reader *, AVFrame **, char **);
-AVStream *chunk_reader_stream(const struct chunk_reader *);
-void	 chunk_reader_close(struct chunk_reader *);
+int	 media_chunk_next(struct media_chunk *, AVFrame **, char **);
+AVStream *media_chunk_stream(const struct media_chunk *);
+void	 media_chunk_close(struct media_chunk *);
 
 /* Joining encoded chunks with the source's other streams. */
 struct concat_spec {

@@ -36,8 +36,6 @@ struct concat_ctx {
 	int64_t			 nP;
 	int			 delay;		/* D */
 	int64_t			 written;
-	double			 src_time;	/* last source packet, s */
-	int			 src_eof;
 	char			*err;
 };
 
@@ -151,77 +149,27 @@ concat_audio_packet(void *arg, AVPacket *pkt)
 	    norm_encoder(c->norm[ao->slot])->time_base, &c->err);
 }
 
-/* Decode an audio packet (NULL: flush) and normalise what comes out. */
+/* A decoded audio frame of the source (NULL: its end), normalised. */
 static int
-concat_audio(struct concat_ctx *c, int slot, AVPacket *pkt)
-{
-	struct concat_aout	 ao = { c, slot };
-	AVCodecContext		*dec = c->src.adec[slot];
-	AVFrame			*f = c->src.frame;
-	int			 ret;
-
-	if ((ret = avcodec_send_packet(dec, pkt)) < 0 && ret != AVERROR_EOF &&
-	    ret != AVERROR_INVALIDDATA) {
-		xasprintf(&c->err, "decoding audio %d: %s", slot,
-		    media_error(ret));
-		return -1;
-	}
-	while ((ret = avcodec_receive_frame(dec, f)) == 0) {
-		f->pts = f->best_effort_timestamp;
-		ret = norm_feed(c->norm[slot], f, concat_audio_packet, &ao,
-		    &c->err);
-		av_frame_unref(f);
-		if (ret != 0)
-			return -1;
-	}
-	if (pkt == NULL)
-		return norm_feed(c->norm[slot], NULL, concat_audio_packet, &ao,
-		    &c->err);
-	return 0;
-}
-
-/* Read and pass on one packet of the source's other streams. */
-static int
-concat_pump(struct concat_ctx *c)
-{
-	AVPacket	*pkt = c->src.pkt;
-	AVStream	*st;
-	int64_t		 ts;
-	int		 ret, slot, rv = 0;
-
-	if ((ret = av_read_frame(c->src.fmt, pkt)) == AVERROR_EOF) {
-		c->src_eof = 1;
-		return 0;
-	}
-	if (ret < 0) {
-		xasprintf(&c->err, "reading the source: %s", media_error(ret));
-		return -1;
-	}
-	st = c->src.fmt->streams[pkt->stream_index];
-	ts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
-	if (ts != AV_NOPTS_VALUE && pkt->stream_index != c->src.vindex)
-		c->src_time = ts * av_q2d(st->time_base);
-	for (slot = 0; slot < c->src.naudio; slot++)
-		if (c->src.aslot[slot] == pkt->stream_index)
-			break;
-	if (slot < c->src.naudio)
-		rv = concat_audio(c, slot, pkt);
-	else if (pkt->stream_index < 1024 &&
-	    c->outidx[pkt->stream_index] >= 0)
-		rv = mux_write(c->mux, c->outidx[pkt->stream_index], pkt,
-		    st->time_base, &c->err);
-	av_packet_unref(pkt);
-	return rv;
-}
-
-/* A script's decoded audio frame (NULL: its end), normalised. */
-static int
-concat_script_frame(void *arg, int slot, AVFrame *f)
+concat_audio_frame(void *arg, int slot, AVFrame *f)
 {
 	struct concat_ctx	*c = arg;
 	struct concat_aout	 ao = { c, slot };
 
 	return norm_feed(c->norm[slot], f, concat_audio_packet, &ao, &c->err);
+}
+
+/* A packet of the source's streams that are copied, to the muxer. */
+static int
+concat_packet(void *arg, AVPacket *pkt)
+{
+	struct concat_ctx	*c = arg;
+	int			 i = pkt->stream_index;
+
+	if (i >= 1024 || c->outidx[i] < 0)
+		return 0;
+	return mux_write(c->mux, c->outidx[i], pkt,
+	    c->src.fmt->streams[i]->time_base, &c->err);
 }
 
 /*
@@ -231,14 +179,10 @@ concat_script_frame(void *arg, int slot, AVFrame *f)
 static int
 concat_until(struct concat_ctx *c, double t)
 {
-	struct media_sink	sink = { c, NULL, concat_script_frame, NULL };
+	struct media_sink	sink = { c, NULL, concat_audio_frame,
+				    concat_packet };
 
-	if (c->src.script != NULL)
-		return script_source_audio(&c->src, t, &sink, &c->err);
-	while (!c->src_eof && c->src_time <= t)
-		if (concat_pump(c) != 0)
-			return -1;
-	return 0;
+	return source_until(&c->src, t, &sink, &c->err);
 }
 
 /* Add one source stream to the output, as the pipeline does. */
@@ -337,13 +281,8 @@ concat_chunk(struct concat_ctx *c, size_t k, volatile int *stop)
 static int
 concat_finish(struct concat_ctx *c)
 {
-	int	slot;
-
 	if (concat_until(c, HUGE_VAL) != 0)
 		return -1;
-	for (slot = 0; c->src.script == NULL && slot < c->src.naudio; slot++)
-		if (concat_audio(c, slot, NULL) != 0)
-			return -1;
 	return mux_finish(c->mux, &c->err);
 }
 

@@ -98,6 +98,35 @@ crop_manual(const struct media_info *mi, const struct profile *prof,
 	return 0;
 }
 
+/*
+ * The frame to sample at ts, in f: decoded on from the last sample when
+ * the keyframe before ts is behind it (*on set then), else after a seek;
+ * -1 when it cannot be had.
+ */
+static int
+crop_sample(struct media_source *src, int64_t ts, int64_t last, AVFrame *f,
+    int *on)
+{
+	char	*err = NULL;
+	int	 mode;
+
+	mode = media_file_key_before(src, ts, last) ? SAMPLE_ON : SAMPLE_KEY;
+	if (media_file_sample(src, ts, mode, f, &err) == 0 &&
+	    mode == SAMPLE_KEY && f->pts != AV_NOPTS_VALUE && f->pts == last) {
+		/* The same keyframe again: decode on to the time. */
+		av_frame_unref(f);
+		mode = SAMPLE_ON;
+		media_file_sample(src, ts, mode, f, &err);
+	}
+	if (err != NULL) {
+		log_debug("crop sample at %.2fs: %s", ts / 1e6, err);
+		free(err);
+		return -1;
+	}
+	*on = mode == SAMPLE_ON;
+	return 0;
+}
+
 /* The crop for a source under a profile's crop mode; why says how. */
 int
 media_crop(const char *path, const struct media_info *mi,
@@ -109,8 +138,8 @@ media_crop(const char *path, const struct media_info *mi,
 	AVFrame			*f;
 	int64_t			 ts, span, last = AV_NOPTS_VALUE;
 	int			 i, n, used = 0, dark = 0, odd = 0;
-	int			 repeats = 0, mode;
-	char			 how[256], *err = NULL;
+	int			 repeats = 0, on;
+	char			 how[256];
 
 	memset(out, 0, sizeof(*out));
 	if (prof->crop == CROP_MANUAL)
@@ -122,7 +151,8 @@ media_crop(const char *path, const struct media_info *mi,
 		    "not cropping" : "duration unknown, not cropping");
 		return 0;
 	}
-	if (source_open(&src, path, prof->threads, 0, cause) != 0)
+	if (media_file_open(&src, path, prof->threads,
+	    SOURCE_COPY_AUDIO, cause) != 0)
 		return -1;
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
@@ -131,22 +161,9 @@ media_crop(const char *path, const struct media_info *mi,
 	span = mi->duration * 90 / 100;
 	for (i = 0; i < n; i++) {
 		ts = mi->duration * 5 / 100 + (n > 1 ? span * i / (n - 1) : 0);
-		mode = source_key_before(&src, ts, last) ? SAMPLE_ON : SAMPLE_KEY;
-		if (source_sample(&src, ts, mode, f, &err) == 0 &&
-		    mode == SAMPLE_KEY && f->pts != AV_NOPTS_VALUE &&
-		    f->pts == last) {
-			/* The same keyframe again: decode on to the time. */
-			av_frame_unref(f);
-			mode = SAMPLE_ON;
-			source_sample(&src, ts, mode, f, &err);
-		}
-		if (err != NULL) {
-			log_debug("crop sample at %.2fs: %s", ts / 1e6, err);
-			free(err);
-			err = NULL;
+		if (crop_sample(&src, ts, last, f, &on) != 0)
 			continue;
-		}
-		repeats += mode == SAMPLE_ON;
+		repeats += on;
 		last = f->pts;
 		switch (crop_frame(f, prof->crop_limit, &c)) {
 		case CROP_SCAN_OK:
@@ -162,7 +179,7 @@ media_crop(const char *path, const struct media_info *mi,
 		av_frame_unref(f);
 	}
 	av_frame_free(&f);
-	source_close(&src);
+	media_file_close(&src);
 	crop_combine(s, used, mi->width, mi->height, prof->crop, out, how,
 	    sizeof(how));
 	crop_even(mi, out);

@@ -1,5 +1,5 @@
 /*
- * Probing a source: its video stream, frame rate, colour description,
+ * Probing a media file: its video stream, frame rate, colour description,
  * HDR10 metadata and the other streams it carries.
  */
 #include "config.h"
@@ -15,23 +15,6 @@
 #include "log.h"
 #include "media.h"
 #include "xmalloc.h"
-
-/* FFmpeg's own messages: errors only, the caller reports them better. */
-void
-media_quiet(void)
-{
-	av_log_set_level(log_getverbose() > 1 ? AV_LOG_INFO : AV_LOG_QUIET);
-}
-
-/* The text for an AVERROR code (a static buffer). */
-char *
-media_error(int err)
-{
-	static char	buf[AV_ERROR_MAX_STRING_SIZE];
-
-	av_strerror(err, buf, sizeof(buf));
-	return buf;
-}
 
 /* Open a file for demuxing with a clear reason when it is not media. */
 static int
@@ -120,11 +103,12 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 	AVFrame			*frame;
 	int			 ret = -1;
 
-	if (source_open(&src, path, 1, 0, cause) != 0)
+	if (media_file_open(&src, path, 1, SOURCE_COPY_AUDIO, cause) != 0)
 		return -1;
 	if ((frame = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
-	if (source_sample(&src, AV_NOPTS_VALUE, SAMPLE_KEY, frame, cause) != 0)
+	if (media_file_sample(&src, AV_NOPTS_VALUE, SAMPLE_KEY, frame,
+	    cause) != 0)
 		goto out;
 	sd = av_frame_get_side_data(frame,
 	    AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
@@ -148,7 +132,7 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 	ret = 0;
 out:
 	av_frame_free(&frame);
-	source_close(&src);
+	media_file_close(&src);
 	return ret;
 }
 
@@ -204,16 +188,14 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	return 0;
 }
 
-/* Probe a source file; -1 with a reason a user can act on. */
+/* Probe a media file; -1 with a reason a user can act on. */
 int
-media_probe(const char *path, struct media_info *mi, char **cause)
+probe_file(const char *path, struct media_info *mi, char **cause)
 {
 	AVFormatContext	*fmt = NULL;
 	AVStream	*st;
 	int		 idx;
 
-	if (media_is_script(path))
-		return media_script_probe(path, mi, cause);
 	memset(mi, 0, sizeof(*mi));
 	if (probe_open(path, &fmt, cause) != 0)
 		return -1;

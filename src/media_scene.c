@@ -1,10 +1,11 @@
 /*
- * One read of a source for a chunked job: every video frame's timestamp
+ * One read of a media file for a chunked job (media_scan on a file, by
+ * the frame source): every video frame's timestamp
  * (the frame list chunks are cut from), the scene changes when they are
  * detected (the scene score of media_score.c), and the audio loudness for
  * normalisation.  The decoder skips its loop filter: the score hardly
  * notices and decoding is much faster.  An AviSynth script is read by
- * media_avs_scan.c.
+ * media_script_scan.c.
  *
  * Decoding is what costs, so the film is cut at keyframes into one segment
  * per processor, each decoded by its own thread with its own demuxer.  A
@@ -141,7 +142,8 @@ scan_segment(void *arg)
 	unsigned int		 i;
 	int			 ret;
 
-	if (source_open(&src, s->path, 1, 0, &s->err) != 0)
+	if (media_file_open(&src, s->path, 1, SOURCE_COPY_AUDIO,
+	    &s->err) != 0)
 		return NULL;
 	for (i = 0; i < src.fmt->nb_streams; i++)
 		if ((int)i != src.vindex)
@@ -150,7 +152,7 @@ scan_segment(void *arg)
 	src.vdec->flags2 |= AV_CODEC_FLAG2_FAST;
 	if (score_init(&s->score, src.vdec->pix_fmt, s->prof->scd_downscale,
 	    &s->err) != 0) {
-		source_close(&src);
+		media_file_close(&src);
 		return NULL;
 	}
 	if (!s->first && (ret = av_seek_frame(src.fmt, src.vindex, s->lo,
@@ -159,7 +161,7 @@ scan_segment(void *arg)
 	else
 		scan_decode(s, &src);
 	score_clear(&s->score);
-	source_close(&src);
+	media_file_close(&src);
 	return NULL;
 }
 
@@ -176,7 +178,8 @@ scan_splits(const char *path, int n, int64_t *at, char **cause)
 	int64_t			 dur, ts;
 	int			 k, m = 0;
 
-	if (source_open(&src, path, 1, 0, cause) != 0)
+	if (media_file_open(&src, path, 1, SOURCE_COPY_AUDIO,
+	    cause) != 0)
 		return -1;
 	st = src.fmt->streams[src.vindex];
 	pkt = src.pkt;
@@ -198,7 +201,7 @@ scan_splits(const char *path, int n, int64_t *at, char **cause)
 			at[m++] = pkt->pts;
 		av_packet_unref(pkt);
 	}
-	source_close(&src);
+	media_file_close(&src);
 	return m;
 }
 
@@ -238,7 +241,8 @@ scan_audio(void *arg)
 	char			*err = NULL;
 	int			 i, rv = -1;
 
-	if (source_open(&src, a->path, 1, 1, &a->err) != 0)
+	if (media_file_open(&src, a->path, 1, SOURCE_DECODE_AUDIO,
+	    &a->err) != 0)
 		return NULL;
 	src.fmt->streams[src.vindex]->discard = AVDISCARD_ALL;
 	a->out->naudio = src.naudio;
@@ -246,7 +250,7 @@ scan_audio(void *arg)
 		if ((a->meter[i] = meter_new(src.adec[i], a->prof,
 		    &a->err)) == NULL)
 			goto out;
-	if (source_run(&src, &sink, a->stop, &err) == 0)
+	if (media_file_run(&src, &sink, a->stop, &err) == 0)
 		rv = 0;
 	else if (a->err == NULL) {
 		a->err = err;
@@ -257,7 +261,7 @@ out:
 	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
 		meter_free(a->meter[i], rv == 0 && i < src.naudio ?
 		    &a->out->loud[i] : NULL);
-	source_close(&src);
+	media_file_close(&src);
 	return NULL;
 }
 
@@ -287,15 +291,6 @@ scan_merge(struct scan_seg *seg, int n, struct media_scan *out)
 			out->cuts[out->ncuts++] = hit - out->pts;
 		}
 	return 0;
-}
-
-/* Compare two int64_t, for sorting and searching. */
-int
-media_cmp64(const void *a, const void *b)
-{
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* How many segments: one per processor. */
@@ -337,13 +332,12 @@ scan_run(struct scan_seg *seg, int n, struct scan_audio_arg *aa,
 }
 
 /*
- * Read path: frame timestamps, scene changes (detect), and the audio's
- * loudness (audio).  A script's scene-detection script is written in dir
- * (NULL: a temporary folder).  out is cleared first; free it with
+ * Read the file at path: frame timestamps, scene changes (detect), and
+ * the audio's loudness (audio).  out is cleared first; free it with
  * media_scan_free.
  */
 int
-media_scan(const char *path, const struct profile *prof, int detect,
+scene_scan(const char *path, const struct profile *prof, int detect,
     int audio, const char *dir, struct media_scan *out, volatile int *stop,
     char **cause)
 {
@@ -352,9 +346,7 @@ media_scan(const char *path, const struct profile *prof, int detect,
 	int64_t			 at[SCAN_MAX_SEGMENTS];
 	int			 n, k, rv;
 
-	if (media_is_script(path))
-		return script_scan(path, prof, detect, audio, dir, out, stop,
-		    cause);
+	(void)dir;
 	memset(out, 0, sizeof(*out));
 	memset(seg, 0, sizeof(seg));
 	memset(&aa, 0, sizeof(aa));

@@ -1,241 +1,97 @@
 /*
- * The frame source: a demuxer with a video decoder and the audio decoders,
- * read in one pass that hands each decoded frame, and every packet of the
- * streams that are copied, to a sink.
+ * The frame source: one interface over two backends, a media file
+ * (media_file.c, probed by media_probe.c, scanned by media_scene.c) and
+ * an AviSynth script (media_script*.c), chosen by the path when a source
+ * is opened, probed or scanned, and called through from then on.
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "log.h"
 #include "media.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
-/* Open a decoder for stream st with up to threads threads. */
-AVCodecContext *
-source_decoder(AVStream *st, int threads, char **cause)
-{
-	const AVCodec	*codec;
-	AVCodecContext	*ctx;
-	int		 ret;
+struct source_ops {
+	const char	*noun;		/* what the user calls it */
+	int	(*probe)(const char *, struct media_info *, char **);
+	int	(*scan)(const char *, const struct profile *, int, int,
+		    const char *, struct media_scan *, volatile int *,
+		    char **);
+	int	(*open)(struct media_source *, const char *, int, int,
+		    char **);
+	int	(*run)(struct media_source *, const struct media_sink *,
+		    volatile int *, char **);
+	int	(*seek)(struct media_source *, int64_t, char **);
+	int	(*read)(struct media_source *, AVFrame *, char **);
+	int	(*until)(struct media_source *, double,
+		    const struct media_sink *, char **);
+	void	(*close)(struct media_source *);
+};
 
-	if ((codec = avcodec_find_decoder(st->codecpar->codec_id)) == NULL) {
-		xasprintf(cause, "no decoder for %s stream %d (%s)",
-		    av_get_media_type_string(st->codecpar->codec_type),
-		    st->index, avcodec_get_name(st->codecpar->codec_id));
-		return NULL;
-	}
-	if ((ctx = avcodec_alloc_context3(codec)) == NULL)
-		fatalx("avcodec_alloc_context3");
-	if ((ret = avcodec_parameters_to_context(ctx, st->codecpar)) < 0)
-		goto fail;
-	ctx->pkt_timebase = st->time_base;
-	ctx->thread_count = threads;
-	if ((ret = avcodec_open2(ctx, codec, NULL)) < 0)
-		goto fail;
-	return ctx;
-fail:
-	xasprintf(cause, "cannot open %s decoder: %s", codec->name,
-	    media_error(ret));
-	avcodec_free_context(&ctx);
-	return NULL;
+static const struct source_ops source_file = {
+	"source",
+	probe_file,
+	scene_scan,
+	media_file_open,
+	media_file_run,
+	media_file_seek,
+	media_file_read,
+	media_file_until,
+	media_file_close
+};
+
+static const struct source_ops source_script = {
+	"script",
+	script_probe,
+	script_scan,
+	script_source_open,
+	script_source_run,
+	script_source_seek,
+	script_source_read,
+	script_source_audio,
+	script_source_close
+};
+
+/* The backend that reads path. */
+static const struct source_ops *
+source_backend(const char *path)
+{
+	return media_is_script(path) ? &source_script : &source_file;
 }
 
-/* Open path for a pass; with_audio also opens every audio decoder. */
+/* Probe a source; -1 with a reason a user can act on. */
+int
+media_probe(const char *path, struct media_info *mi, char **cause)
+{
+	return source_backend(path)->probe(path, mi, cause);
+}
+
+/*
+ * Read path: frame timestamps, scene changes (detect), and the audio's
+ * loudness (audio).  A script's scene-detection script is written in dir
+ * (NULL: a temporary folder).  out is cleared first; free it with
+ * media_scan_free.
+ */
+int
+media_scan(const char *path, const struct profile *prof, int detect,
+    int audio, const char *dir, struct media_scan *out, volatile int *stop,
+    char **cause)
+{
+	return source_backend(path)->scan(path, prof, detect, audio, dir, out,
+	    stop, cause);
+}
+
+/* Open path with the backend that reads it; audio is SOURCE_*. */
 int
 source_open(struct media_source *src, const char *path, int threads,
-    int with_audio, char **cause)
+    int audio, char **cause)
 {
-	AVStream	*st;
-	unsigned int	 i;
-	int		 ret;
+	const struct source_ops	*ops = source_backend(path);
+	int			 rv;
 
-	if (media_is_script(path))
-		return script_source_open(src, path, threads, with_audio,
-		    cause);
-	memset(src, 0, sizeof(*src));
-	if ((ret = avformat_open_input(&src->fmt, path, NULL, NULL)) < 0) {
-		xasprintf(cause, "cannot open: %s", media_error(ret));
-		return -1;
-	}
-	if ((ret = avformat_find_stream_info(src->fmt, NULL)) < 0) {
-		xasprintf(cause, "not a media file: %s", media_error(ret));
-		goto fail;
-	}
-	src->vindex = av_find_best_stream(src->fmt, AVMEDIA_TYPE_VIDEO, -1,
-	    -1, NULL, 0);
-	if (src->vindex < 0) {
-		xasprintf(cause, "no video stream");
-		goto fail;
-	}
-	st = src->fmt->streams[src->vindex];
-	if ((src->vdec = source_decoder(st, threads, cause)) == NULL)
-		goto fail;
-	for (i = 0; with_audio && i < src->fmt->nb_streams; i++) {
-		st = src->fmt->streams[i];
-		if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
-			continue;
-		if (src->naudio == MEDIA_MAX_AUDIO) {
-			xasprintf(cause, "more than %d audio streams",
-			    MEDIA_MAX_AUDIO);
-			goto fail;
-		}
-		if ((src->adec[src->naudio] = source_decoder(st, 1,
-		    cause)) == NULL)
-			goto fail;
-		src->aslot[src->naudio++] = i;
-	}
-	if ((src->pkt = av_packet_alloc()) == NULL ||
-	    (src->frame = av_frame_alloc()) == NULL)
-		fatalx("av_packet_alloc");
-	src->last_pts = AV_NOPTS_VALUE;
-	return 0;
-fail:
-	source_close(src);
-	return -1;
-}
-
-void
-source_close(struct media_source *src)
-{
-	int	i;
-
-	if (src->script != NULL) {
-		script_source_close(src);
-		return;
-	}
-	for (i = 0; i < src->naudio; i++)
-		avcodec_free_context(&src->adec[i]);
-	avcodec_free_context(&src->vdec);
-	avformat_close_input(&src->fmt);
-	av_packet_free(&src->pkt);
-	av_frame_free(&src->frame);
-	src->naudio = 0;
-}
-
-/* The audio slot of a stream index, or -1. */
-static int
-source_slot(const struct media_source *src, int index)
-{
-	int	i;
-
-	for (i = 0; i < src->naudio; i++)
-		if (src->aslot[i] == index)
-			return i;
-	return -1;
-}
-
-/* Describe where in the file a stream's timestamp falls. */
-static void
-source_where(const struct media_source *src, int index, int64_t ts,
-    char *buf, size_t len)
-{
-	AVRational	tb = src->fmt->streams[index]->time_base;
-	double		s;
-
-	if (ts == AV_NOPTS_VALUE) {
-		snprintf(buf, len, "stream %d", index);
-		return;
-	}
-	s = ts * av_q2d(tb);
-	snprintf(buf, len, "stream %d at %02d:%02d:%06.3f", index,
-	    (int)(s / 3600), (int)(s / 60) % 60, s - 60 * (int)(s / 60));
-}
-
-/* Drain decoded frames from ctx into the sink; slot -1 is video. */
-static int
-source_drain(struct media_source *src, AVCodecContext *ctx, int slot,
-    const struct media_sink *sink, char **cause)
-{
-	AVFrame	*f = src->frame;
-	int	 ret, index;
-	char	 where[64];
-
-	index = slot < 0 ? src->vindex : src->aslot[slot];
-	for (;;) {
-		ret = avcodec_receive_frame(ctx, f);
-		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
-			return 0;
-		source_where(src, index, src->pkt->pts, where, sizeof(where));
-		if (ret < 0) {
-			xasprintf(cause, "damaged or truncated: decoding %s: "
-			    "%s", where, media_error(ret));
-			return -1;
-		}
-		if ((f->flags & AV_FRAME_FLAG_CORRUPT) ||
-		    f->decode_error_flags != 0) {
-			xasprintf(cause, "damaged or truncated: corrupt frame "
-			    "in %s", where);
-			av_frame_unref(f);
-			return -1;
-		}
-		f->pts = f->best_effort_timestamp;
-		if (slot < 0) {
-			src->vframes++;
-			src->last_pts = f->pts;
-			ret = sink->video(sink->arg, f);
-		} else
-			ret = sink->audio(sink->arg, slot, f);
-		av_frame_unref(f);
-		if (ret != 0) {
-			if (*cause == NULL)
-				xasprintf(cause, "stopped");
-			return -1;
-		}
-	}
-}
-
-/* Send a packet (NULL to flush) to a decoder and drain it. */
-static int
-source_decode(struct media_source *src, AVCodecContext *ctx, int slot,
-    AVPacket *pkt, const struct media_sink *sink, char **cause)
-{
-	char	where[64];
-	int	ret;
-
-	ret = avcodec_send_packet(ctx, pkt);
-	if (ret < 0 && ret != AVERROR_EOF) {
-		source_where(src, slot < 0 ? src->vindex : src->aslot[slot],
-		    pkt ? pkt->pts : AV_NOPTS_VALUE, where, sizeof(where));
-		xasprintf(cause, "damaged or truncated: decoding %s: %s",
-		    where, media_error(ret));
-		return -1;
-	}
-	return source_drain(src, ctx, slot, sink, cause);
-}
-
-/* Flush every decoder and tell the sink the streams ended. */
-static int
-source_flush(struct media_source *src, const struct media_sink *sink,
-    char **cause)
-{
-	int	i;
-
-	if (source_decode(src, src->vdec, -1, NULL, sink, cause) != 0)
-		return -1;
-	for (i = 0; i < src->naudio; i++)
-		if (source_decode(src, src->adec[i], i, NULL, sink, cause) != 0)
-			return -1;
-	return source_sink_end(src, sink, cause);
-}
-
-/* Tell the sink every stream has ended; -1 when it stops there. */
-int
-source_sink_end(const struct media_source *src, const struct media_sink *sink,
-    char **cause)
-{
-	int	i;
-
-	if (sink->video(sink->arg, NULL) == 0) {
-		for (i = 0; i < src->naudio; i++)
-			if (sink->audio(sink->arg, i, NULL) != 0)
-				break;
-		if (i == src->naudio)
-			return 0;
-	}
-	if (*cause == NULL)
-		xasprintf(cause, "stopped");
-	return -1;
+	rv = ops->open(src, path, threads, audio, cause);
+	src->ops = ops;
+	return rv;
 }
 
 /*
@@ -246,194 +102,42 @@ int
 source_run(struct media_source *src, const struct media_sink *sink,
     volatile int *stop, char **cause)
 {
-	AVPacket	*pkt = src->pkt;
-	int		 ret, slot, rv = 0;
-
-	*cause = NULL;
-	if (src->script != NULL)
-		return script_source_run(src, sink, stop, cause);
-	while (rv == 0) {
-		if (stop != NULL && *stop) {
-			xasprintf(cause, "interrupted");
-			return -1;
-		}
-		if ((ret = av_read_frame(src->fmt, pkt)) == AVERROR_EOF)
-			break;
-		if (ret < 0) {
-			xasprintf(cause, "read error: %s", media_error(ret));
-			return -1;
-		}
-		if (pkt->stream_index == src->vindex)
-			rv = source_decode(src, src->vdec, -1, pkt, sink, cause);
-		else if ((slot = source_slot(src, pkt->stream_index)) >= 0)
-			rv = source_decode(src, src->adec[slot], slot, pkt,
-			    sink, cause);
-		else if (sink->packet != NULL) {
-			if (sink->packet(sink->arg, pkt) != 0) {
-				if (*cause == NULL)
-					xasprintf(cause, "stopped");
-				rv = -1;
-			}
-		}
-		av_packet_unref(pkt);
-	}
-	if (rv != 0)
-		return -1;
-	return source_flush(src, sink, cause);
+	return src->ops->run(src, sink, stop, cause);
 }
 
-/*
- * Decode video until a frame is in frame: the first one (exact 0), or the
- * first at or after pts (stream tb).
- */
-static int
-source_until(struct media_source *src, int64_t pts, int exact,
-    AVFrame *frame, char **cause)
-{
-	AVPacket	*pkt = src->pkt;
-	int		 ret, eof = 0, n = 0;
-
-	for (;;) {
-		ret = avcodec_receive_frame(src->vdec, frame);
-		if (ret == 0) {
-			frame->pts = frame->best_effort_timestamp;
-			if (!exact || pts == AV_NOPTS_VALUE ||
-			    frame->pts == AV_NOPTS_VALUE || frame->pts >= pts ||
-			    ++n > 600)
-				return 0;
-			av_frame_unref(frame);
-			continue;
-		}
-		if (ret == AVERROR_EOF)
-			break;
-		if (ret != AVERROR(EAGAIN)) {
-			xasprintf(cause, "decoding: %s", media_error(ret));
-			return -1;
-		}
-		if (eof)
-			break;
-		while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
-		    pkt->stream_index != src->vindex)
-			av_packet_unref(pkt);
-		if (ret < 0) {
-			eof = 1;
-			avcodec_send_packet(src->vdec, NULL);
-			continue;
-		}
-		ret = avcodec_send_packet(src->vdec, pkt);
-		av_packet_unref(pkt);
-		if (ret < 0 && ret != AVERROR_INVALIDDATA) {
-			xasprintf(cause, "decoding: %s", media_error(ret));
-			return -1;
-		}
-	}
-	xasprintf(cause, "no frame decoded");
-	return -1;
-}
-
-/*
- * One video frame near a time (AV_TIME_BASE units; AV_NOPTS_VALUE for the
- * first frame).  SAMPLE_KEY: the keyframe a seek to the time lands on;
- * SAMPLE_EXACT: the first frame at or after the time, after that seek;
- * SAMPLE_ON: the same without seeking, decoding on from where the last
- * sample left off.
- */
+/* Make the video frame at pts (a script's: its number) the next read. */
 int
-source_sample(struct media_source *src, int64_t ts, int how, AVFrame *frame,
-    char **cause)
+source_seek(struct media_source *src, int64_t pts, char **cause)
 {
-	AVStream	*st = src->fmt->streams[src->vindex];
-	int64_t		 pts = AV_NOPTS_VALUE;
-	unsigned int	 i;
-	int		 ret;
-
-	if (src->script != NULL) {
-		xasprintf(cause, "sampling is not done on scripts");
-		return -1;
-	}
-	for (i = 0; i < src->fmt->nb_streams; i++)
-		if ((int)i != src->vindex)
-			src->fmt->streams[i]->discard = AVDISCARD_ALL;
-	if (ts != AV_NOPTS_VALUE) {
-		pts = av_rescale_q(ts, AV_TIME_BASE_Q, st->time_base);
-		if (st->start_time != AV_NOPTS_VALUE)
-			pts += st->start_time;
-	}
-	if (ts != AV_NOPTS_VALUE && how != SAMPLE_ON) {
-		ret = av_seek_frame(src->fmt, src->vindex, pts,
-		    AVSEEK_FLAG_BACKWARD);
-		if (ret < 0) {
-			xasprintf(cause, "seek failed: %s", media_error(ret));
-			return -1;
-		}
-		avcodec_flush_buffers(src->vdec);
-	}
-	return source_until(src, pts, how != SAMPLE_KEY, frame, cause);
+	return src->ops->seek(src, pts, cause);
 }
 
-/*
- * Whether the keyframe before a time (AV_TIME_BASE units) is at or
- * before a stream pts, by the container's index: then decoding on from
- * that pts is cheaper than seeking.
- */
+/* The next video frame from the one sought: 1, 0 at the end, -1. */
 int
-source_key_before(struct media_source *src, int64_t ts, int64_t pts)
+source_read(struct media_source *src, AVFrame *f, char **cause)
 {
-	AVStream		*st = src->fmt->streams[src->vindex];
-	const AVIndexEntry	*e;
-	int64_t			 target;
-
-	if (pts == AV_NOPTS_VALUE)
-		return 0;
-	target = av_rescale_q(ts, AV_TIME_BASE_Q, st->time_base);
-	if (st->start_time != AV_NOPTS_VALUE)
-		target += st->start_time;
-	if (target <= pts)
-		return 0;
-	e = avformat_index_get_entry_from_timestamp(st, target,
-	    AVSEEK_FLAG_BACKWARD);
-	return e != NULL && e->timestamp <= pts;
+	return src->ops->read(src, f, cause);
 }
 
-/* The next video frame in order: 1, 0 at the end, -1 on error. */
+/* The streams beside the video up to t seconds (HUGE_VAL: all, then the
+ * audio's end told): audio decoded to the sink, other packets passed. */
 int
-source_next(struct media_source *src, AVFrame *frame, char **cause)
+source_until(struct media_source *src, double t,
+    const struct media_sink *sink, char **cause)
 {
-	AVPacket	*pkt = src->pkt;
-	int		 ret;
+	return src->ops->until(src, t, sink, cause);
+}
 
-	for (;;) {
-		ret = avcodec_receive_frame(src->vdec, frame);
-		if (ret == 0 && ((frame->flags & AV_FRAME_FLAG_CORRUPT) ||
-		    frame->decode_error_flags != 0)) {
-			xasprintf(cause, "damaged or truncated: corrupt frame "
-			    "%lld", (long long)src->vframes);
-			av_frame_unref(frame);
-			return -1;
-		}
-		if (ret == 0) {
-			frame->pts = frame->best_effort_timestamp;
-			src->vframes++;
-			return 1;
-		}
-		if (ret == AVERROR_EOF)
-			return 0;
-		if (ret != AVERROR(EAGAIN)) {
-			xasprintf(cause, "decoding: %s", media_error(ret));
-			return -1;
-		}
-		while ((ret = av_read_frame(src->fmt, pkt)) >= 0 &&
-		    pkt->stream_index != src->vindex)
-			av_packet_unref(pkt);
-		if (ret < 0) {
-			avcodec_send_packet(src->vdec, NULL);
-			continue;
-		}
-		ret = avcodec_send_packet(src->vdec, pkt);
-		av_packet_unref(pkt);
-		if (ret < 0 && ret != AVERROR_INVALIDDATA) {
-			xasprintf(cause, "decoding: %s", media_error(ret));
-			return -1;
-		}
-	}
+/* What the user calls the source in a message: "source" or "script". */
+const char *
+source_noun(const struct media_source *src)
+{
+	return src->ops->noun;
+}
+
+void
+source_close(struct media_source *src)
+{
+	if (src->ops != NULL)
+		src->ops->close(src);
 }

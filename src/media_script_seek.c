@@ -1,24 +1,21 @@
 /*
- * Reaching a frame of a script: a one-chain script over a source of
- * constant rate starts its source at the keyframe before the frame it
- * needs, the frame numbered by its time; a spliced one opens the piece
- * that holds the frame and does the same; others read on (from the start
- * when the frame is behind).
+ * Reaching a frame of a script's built-in plan: a one-chain script over a
+ * source of constant rate starts its source at the keyframe before the
+ * frame it needs, the frame numbered by its time; a spliced one opens the
+ * piece that holds the frame and does the same; others read on (from the
+ * start when the frame is behind, media_script.c).
  */
 #include "config.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include <libavfilter/buffersrc.h>
-
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_avs.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
-#define SEEK_AHEAD	250	/* read on rather than seek up to this */
 #define SEEK_TRIES	5
 
 /*
@@ -33,7 +30,7 @@ seek_keyframe(struct media_source *src, const struct script_timing *t,
 	char	*err = NULL;
 
 	for (;;) {
-		if (source_next(src, f, &err) != 1) {
+		if (media_file_next(src, f, &err) != 1) {
 			free(err);
 			return 1;	/* corrupt before a keyframe, or end */
 		}
@@ -62,7 +59,7 @@ seek_input(struct media_script *s, int i, int64_t k, char **cause)
 	struct script_timing	 t;
 	AVFrame			*f = in->src.frame;
 	int64_t			 back = 0, num, ts;
-	int			 tries, ret;
+	int			 tries;
 
 	if (script_timing(s->plan->inputs[i], &t) != 0 || !t.regular)
 		return 1;
@@ -78,20 +75,12 @@ seek_input(struct media_script *s, int i, int64_t k, char **cause)
 		if (num <= k)
 			break;
 		av_frame_unref(f);
-		back = back == 0 ? 2 * SEEK_AHEAD : back * 4;
+		back = back == 0 ? 2 * SCRIPT_SEEK_AHEAD : back * 4;
 	}
 	if (tries == SEEK_TRIES)
 		return 1;
 	in->n = num;
-	f->pts = in->n++;
-	ret = av_buffersrc_add_frame_flags(in->buf, f, 0);
-	av_frame_unref(f);
-	if (ret < 0) {
-		xasprintf(cause, "%s: filtering: %s", s->path,
-		    media_error(ret));
-		return -1;
-	}
-	return 0;
+	return script_send(s, in, f, cause);
 }
 
 /* Read the graph on to its frame n (its pts) and keep it as the
@@ -105,7 +94,7 @@ seek_pending(struct media_script *s, int64_t n, int64_t global,
 
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
-	while ((ret = script_pull(s, f, 0, cause)) == 1 && f->pts < n)
+	while ((ret = script_pull(s, f, cause)) == 1 && f->pts < n)
 		av_frame_unref(f);
 	if (ret == 1 && f->pts == n) {
 		s->pending = f;
@@ -122,7 +111,7 @@ seek_pending(struct media_script *s, int64_t n, int64_t global,
  * from the piece's start.
  */
 int
-piece_open(struct media_script *s, int k, int64_t n, char **cause)
+script_piece_open(struct media_script *s, int k, int64_t n, char **cause)
 {
 	const struct avs_segment	*g = &s->plan->segs[k];
 	int64_t				 at = n * g->mul + g->add;
@@ -130,7 +119,7 @@ piece_open(struct media_script *s, int k, int64_t n, char **cause)
 
 	if (script_build(s, k, cause) != 0)
 		return -1;
-	if (at > SEEK_AHEAD) {
+	if (at > SCRIPT_SEEK_AHEAD) {
 		if ((ret = seek_input(s, g->input, at, cause)) < 0)
 			return -1;
 		if (ret == 1 && script_build(s, k, cause) != 0)
@@ -145,10 +134,19 @@ piece_open(struct media_script *s, int k, int64_t n, char **cause)
 	return ret == 0 ? 0 : -1;
 }
 
+/* (Re)start reading the built-in plan from frame 0. */
+int
+script_start(struct media_script *s, char **cause)
+{
+	if (s->plan->nsegs > 0)
+		return script_piece_open(s, 0, 0, cause);
+	return script_build(s, 0, cause);
+}
+
 /* Jump to frame n of a one-chain script, or of a spliced one: 0, 1 when
  * it cannot be done (the reader then reads on from the start), -1 on
  * error. */
-static int
+int
 script_jump(struct media_script *s, int64_t n, char **cause)
 {
 	const struct avs_plan	*p = s->plan;
@@ -159,7 +157,7 @@ script_jump(struct media_script *s, int64_t n, char **cause)
 		for (i = 0; i < p->nsegs - 1 && n >= base + p->segs[i].frames;
 		    i++)
 			base += p->segs[i].frames;
-		return piece_open(s, i, n - base, cause);
+		return script_piece_open(s, i, n - base, cause);
 	}
 	for (i = 0; i < p->ninputs && !p->video[i]; i++)
 		;
@@ -173,37 +171,6 @@ script_jump(struct media_script *s, int64_t n, char **cause)
 	else if (ret == 1 && script_start(s, cause) != 0)
 		return -1;
 	return ret;
-}
-
-/* Make frame n the next one read, frame-exactly: by seeking when the
- * script allows it, else by reading on (from the start when n is
- * behind). */
-int
-script_seek(struct media_script *s, int64_t n, char **cause)
-{
-	AVFrame	*f;
-	int	 ret = 1;
-
-	if (s->plus != NULL || n == s->next) {
-		s->next = s->plus != NULL ? n : s->next;
-		return 0;
-	}
-	if ((s->plan->seekable || s->plan->nsegs > 0) &&
-	    (n < s->next || n - s->next > SEEK_AHEAD)) {
-		if ((ret = script_jump(s, n, cause)) <= 0)
-			return ret;
-		ret = 1;
-	} else if (n < s->next && script_start(s, cause) != 0)
-		return -1;
-	if ((f = av_frame_alloc()) == NULL)
-		fatalx("av_frame_alloc");
-	while (s->next < n && (ret = script_read(s, f, cause)) == 1)
-		av_frame_unref(f);
-	av_frame_free(&f);
-	if (ret == 0)
-		xasprintf(cause, "%s: frame %lld is past the end", s->path,
-		    (long long)n);
-	return ret == 1 ? 0 : -1;
 }
 
 /*

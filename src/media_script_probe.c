@@ -20,20 +20,11 @@
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_avs.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
-static int	script_probe(const char *, struct avs_source_info *,
+static int	sprobe_file(const char *, struct avs_source_info *,
 		    struct script_timing *, char **);
-
-/* Whether a file is an AviSynth script, by its name. */
-int
-media_is_script(const char *path)
-{
-	size_t	n = strlen(path);
-
-	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
-}
 
 /*
  * Count a video stream's frames by its packets (no decoding), and see
@@ -88,19 +79,19 @@ script_decode_count(const char *path, char **cause)
 	unsigned int		 i;
 	int			 ret;
 
-	if (source_open(&src, path, 2, 0, cause) != 0)
+	if (media_file_open(&src, path, 2, SOURCE_COPY_AUDIO, cause) != 0)
 		return -1;
 	for (i = 0; i < src.fmt->nb_streams; i++)
 		if ((int)i != src.vindex)
 			src.fmt->streams[i]->discard = AVDISCARD_ALL;
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
-	while ((ret = source_next(&src, f, cause)) == 1)
+	while ((ret = media_file_next(&src, f, cause)) == 1)
 		av_frame_unref(f);
 	if (ret == 0)
 		n = src.vframes;
 	av_frame_free(&f);
-	source_close(&src);
+	media_file_close(&src);
 	log_info("%s: frames counted by decoding (its times are not those of "
 	    "a constant rate): %lld", path, (long long)n);
 	return n;
@@ -226,7 +217,7 @@ media_script_source_probe(const char *path, struct avs_source_info *si,
 		return 0;
 	}
 	memset(&t, 0, sizeof(t));
-	if (script_probe(path, si, &t, cause) != 0)
+	if (sprobe_file(path, si, &t, cause) != 0)
 		return -1;
 	script_cache(path, &sb, si, &t);
 	return 0;
@@ -248,7 +239,7 @@ script_timing(const char *path, struct script_timing *t)
 
 /* Probe a source file the script names. */
 static int
-script_probe(const char *path, struct avs_source_info *si,
+sprobe_file(const char *path, struct avs_source_info *si,
     struct script_timing *t, char **cause)
 {
 	AVFormatContext	*fmt = NULL;

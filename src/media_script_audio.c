@@ -1,14 +1,14 @@
 /*
- * A script as a frame source for a job's passes: its streams described by
- * an AVFormatContext of our own (the script's video, then the audio
- * streams of the file the script's audio comes from), its frames read in
- * order, and its audio decoded, cut to the script's segments and
- * interleaved with the video.  With AviSynth+, the audio is AviSynth+'s,
- * read as PCM.
+ * A script's audio, for the script as a frame source: the audio streams
+ * of the file the script's audio comes from, decoded, cut to the
+ * script's segments (silence where a file has none of what the script
+ * wants) and handed on as the script's frames are read.  With
+ * AviSynth+, the audio is AviSynth+'s, read as PCM.
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libavutil/channel_layout.h>
@@ -16,7 +16,7 @@
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_avs.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
 #define AUDIO_CHUNK	4096	/* AviSynth+ samples per read */
@@ -34,8 +34,6 @@ struct script_audio {
 	int64_t				 out[MEDIA_MAX_AUDIO];
 	int64_t				 zero;	/* the file's time 0, us */
 	int				 eof;
-	AVRational			 fps;
-	int64_t				 frames;	/* the script's */
 
 	/* AviSynth+ */
 	struct avsplus			*plus;
@@ -44,31 +42,9 @@ struct script_audio {
 	int				 bps;	/* bytes per sample frame */
 };
 
-/* Our stream for the script's video. */
-static void
-ssrc_video_stream(struct media_source *src, const struct media_script_info *i)
-{
-	AVStream	*st;
-
-	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
-		fatalx("avformat_new_stream");
-	st->codecpar->codec_type = AVMEDIA_TYPE_VIDEO;
-	st->codecpar->codec_id = AV_CODEC_ID_RAWVIDEO;
-	st->codecpar->width = i->width;
-	st->codecpar->height = i->height;
-	st->codecpar->format = i->pix_fmt;
-	st->codecpar->sample_aspect_ratio = i->sar;
-	st->sample_aspect_ratio = i->sar;
-	st->time_base = av_inv_q(i->fps);
-	st->avg_frame_rate = i->fps;
-	st->r_frame_rate = i->fps;
-	st->nb_frames = i->frames;
-	src->vindex = st->index;
-}
-
 /* Our stream for an audio stream of the audio's file, and its decoder. */
 static int
-ssrc_audio_stream(struct media_source *src, AVStream *real, char **cause)
+saudio_audio_stream(struct media_source *src, AVStream *real, char **cause)
 {
 	struct script_audio	*a = src->saudio;
 	AVStream		*st;
@@ -76,7 +52,7 @@ ssrc_audio_stream(struct media_source *src, AVStream *real, char **cause)
 
 	if (slot == MEDIA_MAX_AUDIO)
 		return 0;
-	if ((src->adec[slot] = source_decoder(real, 1, cause)) == NULL)
+	if ((src->adec[slot] = media_decoder(real, 1, cause)) == NULL)
 		return -1;
 	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
 		fatalx("avformat_new_stream");
@@ -94,7 +70,7 @@ ssrc_audio_stream(struct media_source *src, AVStream *real, char **cause)
 /* The time of the file's frame 0: its video's start, as the script's
  * frames count from there; the file's start when it has no video. */
 static void
-ssrc_zero(struct script_audio *a)
+saudio_zero(struct script_audio *a)
 {
 	AVStream	*st;
 	int		 i;
@@ -111,7 +87,7 @@ ssrc_zero(struct script_audio *a)
 
 /* Close the file read now and its decoders. */
 static void
-ssrc_file_close(struct script_audio *a)
+saudio_file_close(struct script_audio *a)
 {
 	int	i;
 
@@ -122,7 +98,7 @@ ssrc_file_close(struct script_audio *a)
 
 /* Whether a file's audio stream decodes as the first file's did. */
 static int
-ssrc_same_audio(const AVCodecContext *x, const AVCodecContext *y)
+saudio_same_audio(const AVCodecContext *x, const AVCodecContext *y)
 {
 	return x->sample_rate == y->sample_rate &&
 	    x->sample_fmt == y->sample_fmt &&
@@ -132,7 +108,7 @@ ssrc_same_audio(const AVCodecContext *x, const AVCodecContext *y)
 /* Take the file's audio streams, in order, for the slots (made from the
  * first file). */
 static int
-ssrc_file_streams(struct media_source *src, const char *file, char **cause)
+saudio_file_streams(struct media_source *src, const char *file, char **cause)
 {
 	struct script_audio	*a = src->saudio;
 	AVStream		*st;
@@ -147,11 +123,11 @@ ssrc_file_streams(struct media_source *src, const char *file, char **cause)
 			st->discard = AVDISCARD_ALL;
 			continue;
 		}
-		if (first && ssrc_audio_stream(src, st, cause) != 0)
+		if (first && saudio_audio_stream(src, st, cause) != 0)
 			return -1;
-		if ((a->dec[slot] = source_decoder(st, 1, cause)) == NULL)
+		if ((a->dec[slot] = media_decoder(st, 1, cause)) == NULL)
 			return -1;
-		if (!ssrc_same_audio(a->dec[slot], src->adec[slot])) {
+		if (!saudio_same_audio(a->dec[slot], src->adec[slot])) {
 			xasprintf(cause, "%s: its audio %d (%d channels, %d "
 			    "Hz) is not as the script's first file's (%d "
 			    "channels, %d Hz)", file, slot,
@@ -177,21 +153,21 @@ ssrc_file_streams(struct media_source *src, const char *file, char **cause)
  * from several files and go back in one: each run is read in its turn.
  */
 static int
-ssrc_file_open(struct media_source *src, int k, char **cause)
+saudio_file_open(struct media_source *src, int k, char **cause)
 {
 	struct script_audio		*a = src->saudio;
 	const struct avs_audio_seg	*g = &a->seg[k];
 	const char			*file = a->plan->inputs[g->input];
 	int				 i, ret;
 
-	ssrc_file_close(a);
+	saudio_file_close(a);
 	if ((ret = avformat_open_input(&a->fmt, file, NULL, NULL)) < 0 ||
 	    (ret = avformat_find_stream_info(a->fmt, NULL)) < 0) {
 		xasprintf(cause, "%s: cannot open: %s", file, media_error(ret));
 		return -1;
 	}
-	ssrc_zero(a);
-	if (ssrc_file_streams(src, file, cause) != 0)
+	saudio_zero(a);
+	if (saudio_file_streams(src, file, cause) != 0)
 		return -1;
 	for (a->run_end = k + 1; a->run_end < a->nseg &&
 	    a->seg[a->run_end].input == g->input &&
@@ -209,7 +185,7 @@ ssrc_file_open(struct media_source *src, int k, char **cause)
 
 /* Open the first file the plan's audio comes from. */
 static int
-ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
+saudio_open(struct media_source *src, const struct avs_plan *p,
     const char *path, char **cause)
 {
 	struct script_audio	*a = src->saudio;
@@ -217,7 +193,7 @@ ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
 	a->plan = p;
 	a->seg = p->audio;
 	a->nseg = p->naudio;
-	if (ssrc_file_open(src, 0, cause) != 0)
+	if (saudio_file_open(src, 0, cause) != 0)
 		return -1;
 	log_debug("%s: audio from %s%s", path, p->inputs[p->audio[0].input],
 	    p->audio_from_script ? "" : " (the script has none of its own)");
@@ -226,10 +202,10 @@ ssrc_audio_open(struct media_source *src, const struct avs_plan *p,
 
 /* AviSynth+'s audio, read as PCM through a PCM decoder. */
 static int
-ssrc_plus_audio(struct media_source *src, struct media_script *s,
+saudio_plus(struct media_source *src, struct media_script *s,
     char **cause)
 {
-	const struct avsplus_info	*pi = script_plus_info(s);
+	const struct avsplus_info	*pi = &s->pi;
 	struct script_audio		*a = src->saudio;
 	AVStream			*st;
 	enum AVCodecID			 id;
@@ -252,7 +228,7 @@ ssrc_plus_audio(struct media_source *src, struct media_script *s,
 		    pi->sample_type);
 		return -1;
 	}
-	a->plus = script_plus(s);
+	a->plus = s->plus;
 	a->total = pi->samples;
 	a->bps = av_get_bits_per_sample(id) / 8 * pi->channels;
 	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
@@ -262,99 +238,16 @@ ssrc_plus_audio(struct media_source *src, struct media_script *s,
 	st->codecpar->sample_rate = pi->sample_rate;
 	av_channel_layout_default(&st->codecpar->ch_layout, pi->channels);
 	st->time_base = (AVRational){ 1, pi->sample_rate };
-	if ((src->adec[0] = source_decoder(st, 1, cause)) == NULL)
+	if ((src->adec[0] = media_decoder(st, 1, cause)) == NULL)
 		return -1;
 	src->aslot[0] = st->index;
 	src->naudio = 1;
 	return 0;
 }
 
-/* Open a script as a source of its video: our streams' context with the
- * video's stream alone. */
-static int
-ssrc_open(struct media_source *src, const char *path, int threads,
-    struct media_script_info *info, char **cause)
-{
-	memset(src, 0, sizeof(*src));
-	if ((src->script = script_open(path, threads, info, cause)) == NULL)
-		return -1;
-	if ((src->fmt = avformat_alloc_context()) == NULL)
-		fatalx("avformat_alloc_context");
-	src->saudio = xcalloc(1, sizeof(*src->saudio));
-	src->saudio->fps = info->fps;
-	src->saudio->frames = info->frames;
-	ssrc_video_stream(src, info);
-	if ((src->pkt = av_packet_alloc()) == NULL ||
-	    (src->frame = av_frame_alloc()) == NULL)
-		fatalx("av_packet_alloc");
-	src->last_pts = AV_NOPTS_VALUE;
-	return 0;
-}
-
-/* Open a script as a source; with_audio also takes its audio. */
-int
-script_source_open(struct media_source *src, const char *path, int threads,
-    int with_audio, char **cause)
-{
-	struct media_script_info	 info;
-	const struct avs_plan		*p;
-
-	if (ssrc_open(src, path, threads, &info, cause) != 0)
-		return -1;
-	if (!with_audio && info.has_audio) {
-		xasprintf(cause, "a script's audio cannot be copied (it is cut "
-		    "to the script's frames): use audio_codec opus or flac");
-		script_source_close(src);
-		return -1;
-	}
-	if (info.has_audio) {
-		p = script_plan(src->script);
-		if ((p != NULL ? ssrc_audio_open(src, p, path, cause) :
-		    ssrc_plus_audio(src, src->script, cause)) != 0) {
-			script_source_close(src);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/*
- * Open a script as a source of its video alone, whatever audio it has:
- * for a chunk, whose frames are read with script_seek and script_read on
- * src->script, and whose time base is that of src's video stream.
- */
-int
-script_source_video(struct media_source *src, const char *path, int threads,
-    char **cause)
-{
-	struct media_script_info	info;
-
-	return ssrc_open(src, path, threads, &info, cause);
-}
-
-void
-script_source_close(struct media_source *src)
-{
-	int	i;
-
-	for (i = 0; i < src->naudio; i++)
-		avcodec_free_context(&src->adec[i]);
-	src->naudio = 0;
-	if (src->saudio != NULL)
-		ssrc_file_close(src->saudio);
-	free(src->saudio);
-	src->saudio = NULL;
-	avformat_free_context(src->fmt);
-	src->fmt = NULL;
-	script_close(src->script);
-	src->script = NULL;
-	av_packet_free(&src->pkt);
-	av_frame_free(&src->frame);
-}
-
 /* Hand an audio frame to the sink, timed after what went before. */
 static int
-ssrc_emit(struct media_source *src, int slot, AVFrame *o,
+saudio_emit(struct media_source *src, int slot, AVFrame *o,
     const struct media_sink *sink)
 {
 	struct script_audio	*a = src->saudio;
@@ -368,7 +261,7 @@ ssrc_emit(struct media_source *src, int slot, AVFrame *o,
 
 /* A frame of n samples in the slot decoder's format. */
 static AVFrame *
-ssrc_frame(const AVCodecContext *d, int n)
+saudio_frame(const AVCodecContext *d, int n)
 {
 	AVFrame	*o;
 
@@ -385,7 +278,7 @@ ssrc_frame(const AVCodecContext *d, int n)
 
 /* n samples of silence: where the file has no audio the script has. */
 static int
-ssrc_silence(struct media_source *src, int slot, int64_t n,
+saudio_silence(struct media_source *src, int slot, int64_t n,
     const struct media_sink *sink)
 {
 	const AVCodecContext	*d = src->adec[slot];
@@ -394,10 +287,10 @@ ssrc_silence(struct media_source *src, int slot, int64_t n,
 
 	for (; n > 0 && ret == 0; n -= k) {
 		k = n > AUDIO_CHUNK ? AUDIO_CHUNK : (int)n;
-		o = ssrc_frame(d, k);
+		o = saudio_frame(d, k);
 		av_samples_set_silence(o->extended_data, 0, k,
 		    d->ch_layout.nb_channels, d->sample_fmt);
-		ret = ssrc_emit(src, slot, o, sink);
+		ret = saudio_emit(src, slot, o, sink);
 		av_frame_free(&o);
 	}
 	return ret;
@@ -405,25 +298,25 @@ ssrc_silence(struct media_source *src, int slot, int64_t n,
 
 /* Hand the part of f inside [lo, hi) (samples of f) to the sink. */
 static int
-ssrc_deliver(struct media_source *src, int slot, AVFrame *f, int64_t lo,
+saudio_deliver(struct media_source *src, int slot, AVFrame *f, int64_t lo,
     int64_t hi, const struct media_sink *sink)
 {
 	AVFrame	*o;
 	int	 ret;
 
 	if (lo == 0 && hi == f->nb_samples)
-		return ssrc_emit(src, slot, f, sink);
-	o = ssrc_frame(src->adec[slot], (int)(hi - lo));
+		return saudio_emit(src, slot, f, sink);
+	o = saudio_frame(src->adec[slot], (int)(hi - lo));
 	av_samples_copy(o->extended_data, f->extended_data, 0, (int)lo,
 	    o->nb_samples, f->ch_layout.nb_channels, f->format);
-	ret = ssrc_emit(src, slot, o, sink);
+	ret = saudio_emit(src, slot, o, sink);
 	av_frame_free(&o);
 	return ret;
 }
 
 /* The current segment of a slot, in samples at rate. */
 static void
-ssrc_segment(const struct script_audio *a, int slot, int rate, int64_t *sa,
+saudio_segment(const struct script_audio *a, int slot, int rate, int64_t *sa,
     int64_t *sb)
 {
 	*sa = llround(a->seg[a->cur[slot]].start * rate);
@@ -436,7 +329,7 @@ ssrc_segment(const struct script_audio *a, int slot, int rate, int64_t *sa,
  * silence.
  */
 static int
-ssrc_cut(struct media_source *src, int slot, AVFrame *f,
+saudio_cut(struct media_source *src, int slot, AVFrame *f,
     const struct media_sink *sink)
 {
 	struct script_audio	*a = src->saudio;
@@ -449,21 +342,21 @@ ssrc_cut(struct media_source *src, int slot, AVFrame *f,
 	    (AVRational){ 1, f->sample_rate }) - av_rescale(a->zero,
 	    f->sample_rate, AV_TIME_BASE);
 	while (a->cur[slot] < a->run_end) {
-		ssrc_segment(a, slot, f->sample_rate, &sa, &sb);
+		saudio_segment(a, slot, f->sample_rate, &sa, &sb);
 		if (a->at[slot] < sa)
 			a->at[slot] = sa;
 		if (s0 + n <= a->at[slot])
 			return 0;
 		lo = s0 < sb ? s0 : sb;
 		if (lo > a->at[slot]) {
-			if (ssrc_silence(src, slot, lo - a->at[slot],
+			if (saudio_silence(src, slot, lo - a->at[slot],
 			    sink) != 0)
 				return -1;
 			a->at[slot] = lo;
 		}
 		lo = s0 > a->at[slot] ? s0 : a->at[slot];
 		hi = s0 + n < sb ? s0 + n : sb;
-		if (hi > lo && ssrc_deliver(src, slot, f, lo - s0, hi - s0,
+		if (hi > lo && saudio_deliver(src, slot, f, lo - s0, hi - s0,
 		    sink) != 0)
 			return -1;
 		if (hi > a->at[slot])
@@ -477,7 +370,7 @@ ssrc_cut(struct media_source *src, int slot, AVFrame *f,
 
 /* At the file's end: silence for what its segments still want. */
 static int
-ssrc_pad(struct media_source *src, const struct media_sink *sink)
+saudio_pad(struct media_source *src, const struct media_sink *sink)
 {
 	struct script_audio	*a = src->saudio;
 	int64_t			 sa, sb;
@@ -485,11 +378,11 @@ ssrc_pad(struct media_source *src, const struct media_sink *sink)
 
 	for (slot = 0; slot < src->naudio; slot++)
 		for (; a->cur[slot] < a->run_end; a->cur[slot]++) {
-			ssrc_segment(a, slot, src->adec[slot]->sample_rate,
+			saudio_segment(a, slot, src->adec[slot]->sample_rate,
 			    &sa, &sb);
 			if (a->at[slot] < sa)
 				a->at[slot] = sa;
-			if (ssrc_silence(src, slot, sb - a->at[slot],
+			if (saudio_silence(src, slot, sb - a->at[slot],
 			    sink) != 0)
 				return -1;
 			a->at[slot] = sb;
@@ -499,7 +392,7 @@ ssrc_pad(struct media_source *src, const struct media_sink *sink)
 
 /* Decode a packet (NULL: flush) of an audio slot and cut what comes. */
 static int
-ssrc_decode(struct media_source *src, int slot, AVPacket *pkt,
+saudio_decode(struct media_source *src, int slot, AVPacket *pkt,
     const struct media_sink *sink, char **cause)
 {
 	AVCodecContext	*d = src->saudio->plus != NULL ? src->adec[slot] :
@@ -519,7 +412,7 @@ ssrc_decode(struct media_source *src, int slot, AVPacket *pkt,
 			src->saudio->out[slot] += f->nb_samples;
 			ret = sink->audio(sink->arg, slot, f);
 		} else
-			ret = ssrc_cut(src, slot, f, sink);
+			ret = saudio_cut(src, slot, f, sink);
 		av_frame_unref(f);
 		if (ret != 0) {
 			if (*cause == NULL)
@@ -532,7 +425,7 @@ ssrc_decode(struct media_source *src, int slot, AVPacket *pkt,
 
 /* The slot of a packet of the audio's file, or -1. */
 static int
-ssrc_slot(const struct media_source *src, int index)
+saudio_slot(const struct media_source *src, int index)
 {
 	int	i;
 
@@ -545,7 +438,7 @@ ssrc_slot(const struct media_source *src, int index)
 /* Seconds of audio handed on, in the slot furthest behind that still
  * has segments to come from this file; HUGE_VAL when all are done. */
 static double
-ssrc_audio_at(const struct media_source *src)
+saudio_audio_at(const struct media_source *src)
 {
 	const struct script_audio	*a = src->saudio;
 	double				 t, min = HUGE_VAL;
@@ -563,7 +456,7 @@ ssrc_audio_at(const struct media_source *src)
 
 /* AviSynth+'s audio up to a time (seconds). */
 static int
-ssrc_plus_until(struct media_source *src, double t,
+saudio_plus_until(struct media_source *src, double t,
     const struct media_sink *sink, char **cause)
 {
 	struct script_audio	*a = src->saudio;
@@ -575,7 +468,7 @@ ssrc_plus_until(struct media_source *src, double t,
 		    AUDIO_CHUNK;
 		if (n <= 0) {
 			a->eof = 1;
-			return ssrc_decode(src, 0, NULL, sink, cause);
+			return saudio_decode(src, 0, NULL, sink, cause);
 		}
 		if (av_new_packet(pkt, (int)(n * a->bps)) < 0)
 			fatalx("av_new_packet");
@@ -583,16 +476,29 @@ ssrc_plus_until(struct media_source *src, double t,
 			return -1;
 		pkt->pts = a->pos;
 		a->pos += n;
-		if (ssrc_decode(src, 0, pkt, sink, cause) != 0)
+		if (saudio_decode(src, 0, pkt, sink, cause) != 0)
 			return -1;
 		av_packet_unref(pkt);
 	}
 	return 0;
 }
 
+/* Open the script's audio: the first file its audio comes from, or
+ * AviSynth+'s. */
+int
+script_audio_open(struct media_source *src, const char *path, char **cause)
+{
+	struct media_script	*s = src->script;
+
+	src->saudio = xcalloc(1, sizeof(*src->saudio));
+	if (s->plan != NULL)
+		return saudio_open(src, s->plan, path, cause);
+	return saudio_plus(src, s, cause);
+}
+
 /* The script's audio up to a time (seconds of the script). */
-static int
-ssrc_audio_until(struct media_source *src, double t,
+int
+script_audio_until(struct media_source *src, double t,
     const struct media_sink *sink, char **cause)
 {
 	struct script_audio	*a = src->saudio;
@@ -602,31 +508,31 @@ ssrc_audio_until(struct media_source *src, double t,
 	if (src->naudio == 0)
 		return 0;
 	if (a->plus != NULL)
-		return ssrc_plus_until(src, t, sink, cause);
+		return saudio_plus_until(src, t, sink, cause);
 	for (;;) {
-		if (ssrc_audio_at(src) == HUGE_VAL) {
+		if (saudio_audio_at(src) == HUGE_VAL) {
 			/* this file's segments are done: the next file */
 			if (a->run_end >= a->nseg)
 				return 0;
-			if (ssrc_file_open(src, a->run_end, cause) != 0)
+			if (saudio_file_open(src, a->run_end, cause) != 0)
 				return -1;
 			continue;
 		}
-		if (ssrc_audio_at(src) >= t)
+		if (saudio_audio_at(src) >= t)
 			return 0;
 		if ((ret = av_read_frame(a->fmt, pkt)) < 0) {
 			for (i = 0; i < src->naudio; i++)
-				if (ssrc_decode(src, i, NULL, sink, cause) != 0)
+				if (saudio_decode(src, i, NULL, sink, cause) != 0)
 					return -1;
-			if (ssrc_pad(src, sink) != 0) {
+			if (saudio_pad(src, sink) != 0) {
 				if (*cause == NULL)
 					xasprintf(cause, "stopped");
 				return -1;
 			}
 			continue;
 		}
-		slot = ssrc_slot(src, pkt->stream_index);
-		ret = slot < 0 ? 0 : ssrc_decode(src, slot, pkt, sink, cause);
+		slot = saudio_slot(src, pkt->stream_index);
+		ret = slot < 0 ? 0 : saudio_decode(src, slot, pkt, sink, cause);
 		av_packet_unref(pkt);
 		if (ret != 0)
 			return -1;
@@ -634,83 +540,12 @@ ssrc_audio_until(struct media_source *src, double t,
 	return 0;
 }
 
-/*
- * The script's audio alone, up to t seconds of the script; with t
- * HUGE_VAL all of it, and then its end told to the sink.  For a chunked
- * job, whose video is read elsewhere.
- */
-int
-script_source_audio(struct media_source *src, double t,
-    const struct media_sink *sink, char **cause)
+/* Close the audio's file and free what reads it. */
+void
+script_audio_free(struct media_source *src)
 {
-	int	i;
-
-	if (ssrc_audio_until(src, t, sink, cause) != 0)
-		return -1;
-	for (i = 0; t == HUGE_VAL && i < src->naudio; i++)
-		if (sink->audio(sink->arg, i, NULL) != 0) {
-			if (*cause == NULL)
-				xasprintf(cause, "stopped");
-			return -1;
-		}
-	return 0;
-}
-
-/* The end: the rest of the audio, then tell the sink. */
-static int
-ssrc_finish(struct media_source *src, const struct media_sink *sink,
-    char **cause)
-{
-	if (ssrc_audio_until(src, HUGE_VAL, sink, cause) != 0)
-		return -1;
-	return source_sink_end(src, sink, cause);
-}
-
-/* Read the whole script once: frames in order, the audio beside them. */
-int
-script_source_run(struct media_source *src, const struct media_sink *sink,
-    volatile int *stop, char **cause)
-{
-	AVFrame		*f;
-	AVRational	 fps = src->saudio->fps;
-	int		 ret;
-
-	*cause = NULL;
-	if ((f = av_frame_alloc()) == NULL)
-		fatalx("av_frame_alloc");
-	for (;;) {
-		if (stop != NULL && *stop) {
-			xasprintf(cause, "interrupted");
-			ret = -1;
-			break;
-		}
-		if ((ret = script_read(src->script, f, cause)) != 1)
-			break;
-		src->vframes++;
-		src->last_pts = f->pts;
-		ret = sink->video(sink->arg, f);
-		av_frame_unref(f);
-		if (ret != 0) {
-			if (*cause == NULL)
-				xasprintf(cause, "stopped");
-			ret = -1;
-			break;
-		}
-		if (ssrc_audio_until(src, (double)src->vframes * fps.den /
-		    fps.num, sink, cause) != 0) {
-			ret = -1;
-			break;
-		}
-	}
-	av_frame_free(&f);
-	if (ret != 0)
-		return -1;
-	if (src->vframes != src->saudio->frames) {
-		xasprintf(cause, "the script gave %lld frames, not its %lld: "
-		    "a source is damaged or has frames in more than one "
-		    "packet", (long long)src->vframes,
-		    (long long)src->saudio->frames);
-		return -1;
-	}
-	return ssrc_finish(src, sink, cause);
+	if (src->saudio != NULL)
+		saudio_file_close(src->saudio);
+	free(src->saudio);
+	src->saudio = NULL;
 }

@@ -29,7 +29,7 @@
 #include "avs.h"
 #include "log.h"
 #include "media.h"
-#include "media_avs.h"
+#include "media_script_local.h"
 #include "xmalloc.h"
 
 #define SSCAN_MAX_SEGMENTS	16
@@ -163,7 +163,8 @@ sscan_audio_open(struct sscan *x, struct media_scan *out, char **cause)
 	a->stop = x->stop;
 	a->out = out;
 	a->seconds = x->info.frames * av_q2d(av_inv_q(x->info.fps));
-	if (source_open(&a->src, x->path, 1, 1, cause) != 0)
+	if (script_source_open(&a->src, x->path, 1, SOURCE_DECODE_AUDIO,
+	    cause) != 0)
 		return -1;
 	x->audio = 1;
 	for (i = 0; i < a->src.naudio; i++)
@@ -377,7 +378,7 @@ sscan_free(struct sscan *x)
 	for (k = 0; k < MEDIA_MAX_AUDIO; k++)
 		meter_free(x->au.meter[k], NULL);
 	if (x->au.src.script != NULL)
-		source_close(&x->au.src);
+		script_source_close(&x->au.src);
 	free(x->au.err);
 	if (x->scd != NULL && (x->how & AVS_SCD_WRITTEN) &&
 	    unlink(x->scd) == -1)

@@ -1,0 +1,97 @@
+/*
+ * What every part of the media layer uses: FFmpeg's messages and error
+ * texts, a decoder for a stream, the end of a pass told to its sink, and
+ * which backend a path is read with.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "media.h"
+#include "xmalloc.h"
+
+/* FFmpeg's own messages: errors only, the caller reports them better. */
+void
+media_quiet(void)
+{
+	av_log_set_level(log_getverbose() > 1 ? AV_LOG_INFO : AV_LOG_QUIET);
+}
+
+/* The text for an AVERROR code (a static buffer). */
+char *
+media_error(int err)
+{
+	static char	buf[AV_ERROR_MAX_STRING_SIZE];
+
+	av_strerror(err, buf, sizeof(buf));
+	return buf;
+}
+
+/* Whether a file is an AviSynth script, by its name. */
+int
+media_is_script(const char *path)
+{
+	size_t	n = strlen(path);
+
+	return n > 4 && strcasecmp(path + n - 4, ".avs") == 0;
+}
+
+/* Open a decoder for stream st with up to threads threads. */
+AVCodecContext *
+media_decoder(AVStream *st, int threads, char **cause)
+{
+	const AVCodec	*codec;
+	AVCodecContext	*ctx;
+	int		 ret;
+
+	if ((codec = avcodec_find_decoder(st->codecpar->codec_id)) == NULL) {
+		xasprintf(cause, "no decoder for %s stream %d (%s)",
+		    av_get_media_type_string(st->codecpar->codec_type),
+		    st->index, avcodec_get_name(st->codecpar->codec_id));
+		return NULL;
+	}
+	if ((ctx = avcodec_alloc_context3(codec)) == NULL)
+		fatalx("avcodec_alloc_context3");
+	if ((ret = avcodec_parameters_to_context(ctx, st->codecpar)) < 0)
+		goto fail;
+	ctx->pkt_timebase = st->time_base;
+	ctx->thread_count = threads;
+	if ((ret = avcodec_open2(ctx, codec, NULL)) < 0)
+		goto fail;
+	return ctx;
+fail:
+	xasprintf(cause, "cannot open %s decoder: %s", codec->name,
+	    media_error(ret));
+	avcodec_free_context(&ctx);
+	return NULL;
+}
+
+/* Tell the sink every stream of src has ended; -1 when it stops there. */
+int
+media_sink_end(const struct media_source *src, const struct media_sink *sink,
+    char **cause)
+{
+	int	i;
+
+	if (sink->video(sink->arg, NULL) == 0) {
+		for (i = 0; i < src->naudio; i++)
+			if (sink->audio(sink->arg, i, NULL) != 0)
+				break;
+		if (i == src->naudio)
+			return 0;
+	}
+	if (*cause == NULL)
+		xasprintf(cause, "stopped");
+	return -1;
+}
+
+/* Compare two int64_t, for sorting and searching. */
+int
+media_cmp64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
