@@ -429,5 +429,5 @@ avs_chain|fail|too long or nested too deeply
 avs_selfimport|fail|nested
 avs_notclip|fail|not a clip
 avs_passwd|fail|(not a media file|outside)
-avs_binary|fail|binary.avs
+avs_binary|fail|FILE:[0-9]+:[0-9]+: unexpected byte
 concat_passwd|fail|(not a media file|outside|unsafe)'

@@ -24,6 +24,8 @@ damaged_mkv|a damaged cluster is skipped silently and the file published
 ffv1_crc|an FFV1 slice checksum mismatch gives no warning
 audio_longer|the duration check takes the container'"'"'s end: audio 10 s longer than the video fails as truncated
 start_10h|timestamps starting at 10 hours are carried into the output (its duration is 10 hours)
+nomoov|an MP4 whose index (moov atom) is missing is "not a media file", not said so
+avs_resize|a 100000x100000 resize fails with "Invalid argument"
 no_frames|a video track with no frames fails with "cannot open: End of file"
 tiny|a 32x18 picture is below x265'"'"'s minimum: refused with its stats file named, not the reason
 cover_mp4|an MP4 cover picture (attached_pic) becomes a second video track
