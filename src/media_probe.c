@@ -16,6 +16,8 @@
 #include "media.h"
 #include "xmalloc.h"
 
+static int	media_last;	/* the last error media_error told */
+
 /* FFmpeg's own messages: errors only, the caller reports them better. */
 void
 media_quiet(void)
@@ -29,8 +31,19 @@ media_error(int err)
 {
 	static char	buf[AV_ERROR_MAX_STRING_SIZE];
 
+	media_last = err;
 	av_strerror(err, buf, sizeof(buf));
 	return buf;
+}
+
+/* The errno of the last error told (0: none, or not a system error). */
+int
+media_errno(void)
+{
+	int	err = media_last;
+
+	media_last = 0;
+	return err < 0 && err > -4096 ? AVUNERROR(err) : 0;
 }
 
 /* Open a file for demuxing with a clear reason when it is not media. */
