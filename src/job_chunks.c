@@ -100,8 +100,8 @@ chunk_clean_tmp(const struct job_ctx *c, ssize_t k, int any)
 	struct dirent		*de;
 	DIR			*dp;
 	char			 host[256], prefix[32], *path, *p;
-	long		 pid;
-	size_t		 hl;
+	long			 pid;
+	size_t			 hl;
 
 	if (gethostname(host, sizeof(host)) == -1 ||
 	    (dp = opendir(ck->workdir)) == NULL)
