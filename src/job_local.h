@@ -28,7 +28,6 @@ struct job_ctx;
  * the job's summary.  close: free the state, remove what is left.
  */
 struct pipeline_ops {
-	const char	*name;
 	int		 (*open)(struct job_ctx *);
 	int		 (*prepare)(struct job_ctx *);
 	int		 (*encode)(struct job_ctx *);

@@ -325,7 +325,6 @@ chunked_close(struct job_ctx *c)
 }
 
 const struct pipeline_ops pipe_chunked_ops = {
-	"chunked",
 	chunked_open,
 	chunked_prepare,
 	chunked_encode,

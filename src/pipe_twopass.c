@@ -397,7 +397,6 @@ twopass_close(struct job_ctx *c)
 }
 
 const struct pipeline_ops pipe_twopass_ops = {
-	"two-pass",
 	twopass_open,
 	twopass_prepare,
 	twopass_encode,
