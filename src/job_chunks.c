@@ -337,6 +337,49 @@ chunk_lost(void *arg, const char *task, const char *why)
 }
 
 /*
+ * Chunk k is marked done by another host: 0 (counted when its file is
+ * there, doubted when it stays unseen), or 2 when the whole job is done.
+ */
+static int
+chunk_done_elsewhere(struct chunk_sched *s, size_t k, const char *task,
+    const struct tok_seen *seen)
+{
+	struct job_ctx		*c = s->c;
+	struct chunk_run	*run = &s->run[k];
+	char			*path;
+
+	path = job_plan_chunk_path(c, k);
+	if (access(path, F_OK) == 0) {
+		free(path);
+		log_info("chunk %zu: done by node %s", k, seen->f.node);
+		s->reused++;
+		chunk_finished(s, k);
+		return 0;
+	}
+	if (job_chunked_joined(c)) {
+		free(path);
+		return 2;	/* the job is done, its chunks gone */
+	}
+	/* A network file system may show the marker before the file (a
+	 * cached lookup): wait a while before doubting. */
+	if (run->missing == 0) {
+		run->missing = chunk_now();
+		log_info("chunk %zu: marked done by node %s, %s not seen yet",
+		    k, seen->f.node, path);
+	} else if (chunk_now() - run->missing > CHUNK_UNSEEN(c)) {
+		log_warnx("chunk %zu: marked done by node %s, but %s is not "
+		    "there after %.0f s: encoding it again (is work_dir shared "
+		    "by every host?)", k, seen->f.node, path,
+		    chunk_now() - run->missing);
+		tok_undo(s->k->td, task);
+		run->missing = 0;
+	}
+	free(path);
+	run->until = chunk_now() + 1;
+	return 0;
+}
+
+/*
  * Claim chunk k: 1 when it is this process's to encode, 0 when it is
  * done or another's for now, 2 when the whole job is done elsewhere, -1
  * when the job fails.
@@ -347,7 +390,7 @@ chunk_claim(struct chunk_sched *s, size_t k)
 	struct job_ctx		*c = s->c;
 	struct chunk_run	*run = &s->run[k];
 	struct tok_seen		 seen;
-	char			 task[TOK_TASK_MAX], *path, *cause = NULL;
+	char			 task[TOK_TASK_MAX], *cause = NULL;
 	int			 r;
 
 	chunk_task(c, s->p, k, task, sizeof(task));
@@ -367,35 +410,7 @@ chunk_claim(struct chunk_sched *s, size_t k)
 		}
 		return 1;
 	case TOK_ISDONE:
-		path = job_plan_chunk_path(c, k);
-		if (access(path, F_OK) == 0) {
-			free(path);
-			log_info("chunk %zu: done by node %s", k, seen.f.node);
-			s->reused++;
-			chunk_finished(s, k);
-			return 0;
-		}
-		if (job_chunked_joined(c)) {
-			free(path);
-			return 2;	/* the job is done, its chunks gone */
-		}
-		/* A network file system may show the marker before the
-		 * file (a cached lookup): wait a while before doubting. */
-		if (run->missing == 0) {
-			run->missing = chunk_now();
-			log_info("chunk %zu: marked done by node %s, %s not "
-			    "seen yet", k, seen.f.node, path);
-		} else if (chunk_now() - run->missing > CHUNK_UNSEEN(c)) {
-			log_warnx("chunk %zu: marked done by node %s, but %s "
-			    "is not there after %.0f s: encoding it again (is "
-			    "work_dir shared by every host?)", k, seen.f.node,
-			    path, chunk_now() - run->missing);
-			tok_undo(s->k->td, task);
-			run->missing = 0;
-		}
-		free(path);
-		run->until = chunk_now() + 1;
-		return 0;
+		return chunk_done_elsewhere(s, k, task, &seen);
 	case TOK_HELD:
 		if (strcmp(run->holder, seen.f.node) != 0)
 			log_info("chunk %zu: node %s is encoding it", k,
