@@ -88,16 +88,7 @@ job_analyse(struct job_ctx *c)
 	    (c->mi.depth > 8 ? 10 : 8);
 	r->kbps = prof->bitrate != 0 ? prof->bitrate : rate_kbps(prof->bpp,
 	    r->width, r->height, c->mi.fps.num, c->mi.fps.den);
-	if (strcmp(prof->encoder, "aom") == 0) {
-		r->kbps = 0;
-		log_info("video: aom cq-level %d, cpu-used %d, preset %s, "
-		    "%d-bit", prof->q, prof->cpu_used, prof->aom_preset,
-		    r->depth);
-	} else
-		log_info("video: x265 preset %s%s%s, %d-bit, %d kbps%s",
-		    prof->preset, *prof->tune ? " tune " : "", prof->tune,
-		    r->depth, r->kbps, prof->bitrate != 0 ? "" :
-		    " (from bits per pixel)");
+	r->kbps = c->ops->settings(prof, r->depth, r->kbps);
 	return 0;
 }
 
