@@ -48,7 +48,6 @@ struct media_info {
 int	 media_probe(const char *, struct media_info *, char **);
 void	 media_quiet(void);
 char	*media_error(int);
-int	 media_errno(void);
 
 struct media_script;
 struct script_audio;
@@ -278,6 +277,13 @@ int	 output_audio(struct media_output *, int, AVFrame *, char **);
 int	 output_copy(struct media_output *, AVPacket *, char **);
 int	 output_finish(struct media_output *, char **);
 void	 output_free(struct media_output *, struct audio_loudness *, int);
+
+/*
+ * The errno of the last error media_error told, 0 when it was none or not
+ * a system error (a full disk, a failed read): what kind of failure a
+ * cause is.  Told once, then cleared.
+ */
+int	 media_errno(void);
 
 /* Times and rates (media_time.c). */
 double	 media_rate(AVRational);
