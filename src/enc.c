@@ -1,5 +1,6 @@
 /*
- * The encoder backends by name, and what every backend takes as input.
+ * What every encoder backend uses: the pixel format it takes, and its
+ * parameter string applied.  The backends by name are in enc_find.c.
  */
 #include "config.h"
 
@@ -8,23 +9,6 @@
 
 #include "enc.h"
 #include "xmalloc.h"
-
-static const struct enc_ops *const enc_backends[] = {
-	&enc_x265_ops,
-	&enc_aom_ops
-};
-
-/* The encoder for a profile's encoder name. */
-const struct enc_ops *
-enc_find(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(enc_backends) / sizeof(enc_backends[0]); i++)
-		if (strcmp(enc_backends[i]->name, name) == 0)
-			return enc_backends[i];
-	return NULL;
-}
 
 /* The pixel format an encoder takes at a bit depth. */
 enum AVPixelFormat

@@ -41,6 +41,9 @@ struct encoder;
 struct enc_ops {
 	const char	*name;
 	enum AVCodecID	 codec;
+	/* the rate to aim at from the one the profile gives (0: constant
+	 * quality), the settings told in the log */
+	int		 (*settings)(const struct profile *, int, int);
 	struct encoder	*(*open)(const struct enc_params *, char **);
 	int		 (*headers)(struct encoder *, const uint8_t **, int *);
 	int		 (*send)(struct encoder *, const AVFrame *, char **);

@@ -363,9 +363,20 @@ aom_receive(struct encoder *e, struct enc_packet *pkt, char **cause)
 	}
 }
 
+/* libaom encodes at a constant quality: no bitrate to aim at. */
+static int
+aom_settings(const struct profile *prof, int depth, int kbps)
+{
+	(void)kbps;
+	log_info("video: aom cq-level %d, cpu-used %d, preset %s, %d-bit",
+	    prof->q, prof->cpu_used, prof->aom_preset, depth);
+	return 0;
+}
+
 const struct enc_ops enc_aom_ops = {
 	"aom",
 	AV_CODEC_ID_AV1,
+	aom_settings,
 	aom_open,
 	aom_headers,
 	aom_send,

@@ -325,9 +325,20 @@ x265_receive(struct encoder *e, struct enc_packet *pkt, char **cause)
 	return 1;
 }
 
+/* x265 aims at the profile's bitrate, or the one from bits per pixel. */
+static int
+x265_settings(const struct profile *prof, int depth, int kbps)
+{
+	log_info("video: x265 preset %s%s%s, %d-bit, %d kbps%s",
+	    prof->preset, *prof->tune ? " tune " : "", prof->tune, depth,
+	    kbps, prof->bitrate != 0 ? "" : " (from bits per pixel)");
+	return kbps;
+}
+
 const struct enc_ops enc_x265_ops = {
 	"x265",
 	AV_CODEC_ID_HEVC,
+	x265_settings,
 	x265_open,
 	x265_headers,
 	x265_send,

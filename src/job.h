@@ -1,8 +1,9 @@
 /*
  * One job: a source file through the whole pipeline to one published,
- * verified Matroska file.  probe, crop detection, two-pass x265 with the
- * audio measured in pass 1 and normalised in pass 2, verification, and
- * atomic publication.
+ * verified Matroska file.  probe, crop detection, the encode (two-pass
+ * x265 with the audio measured in pass 1 and normalised in pass 2, or
+ * chunks cut at scene changes, encoded in parallel and joined),
+ * verification, and atomic publication.
  */
 #ifndef JOB_H
 #define JOB_H

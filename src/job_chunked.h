@@ -2,9 +2,12 @@
  * Chunked jobs: the film split at scene changes into chunks encoded in
  * parallel and joined in order.  Three units of work, each callable on
  * its own (so that any host may take any of them): the plan (scenes to a
- * chunk list in <work_dir>/<job id>/plan), the encoding of chunk k (into
- * <work_dir>/<job id>/chunk-NNNN.mkv, verified, then renamed into place),
- * and the joining (once every chunk file exists and verifies).
+ * chunk list in <work_dir>/<job id>/plan, job_plan.c), the encoding of
+ * chunk k (into <work_dir>/<job id>/chunk-NNNN.mkv, verified, then
+ * renamed into place, job_chunked.c; all of them by the scheduler in
+ * job_chunks.c), and the joining (once every chunk file exists and
+ * verifies, job_chunked.c).  The pipeline that runs them is
+ * pipe_chunked.c; each file here calls only the ones listed before it.
  */
 #ifndef JOB_CHUNKED_H
 #define JOB_CHUNKED_H
@@ -14,29 +17,36 @@
 #include "chunk.h"
 
 struct job_ctx;
+struct tok_seen;
 
-int	 job_chunked(struct job_ctx *);
-int	 job_chunked_step(struct job_ctx *);
-void	 job_chunked_cleanup(struct job_ctx *);
-void	 job_chunked_published(struct job_ctx *);
-int	 job_chunked_joined(struct job_ctx *);
+/* A chunked job's own state (its job_ctx's pipe_state). */
+struct chunked {
+	char			*workdir;	/* <work_dir>/<job id> */
+	struct tokdir		*td;		/* chunks shared with other hosts */
+	int			 joinheld;	/* this process joins them */
+	struct encoder		*enc;		/* the chunk being encoded */
+	struct media_picture	*pic;
+	struct media_output	*out;
+};
 
 /* job_plan.c */
-int	 chunked_workdir(struct job_ctx *);
-int	 chunked_plan(struct job_ctx *, struct plan *);
-char	*chunked_path(const struct job_ctx *, size_t);
-void	 chunked_empty_dir(const char *);
+int	 job_plan_workdir(struct job_ctx *);
+int	 job_plan(struct job_ctx *, struct plan *);
+char	*job_plan_chunk_path(const struct job_ctx *, size_t);
+void	 job_plan_empty_dir(const char *);
 
 /* job_chunked.c */
-int	 chunked_encode(struct job_ctx *, const struct plan *, size_t);
-char	*chunked_failed_path(const struct job_ctx *, size_t);
-int	 chunked_have(struct job_ctx *, const struct plan *, size_t);
-int	 chunked_join(struct job_ctx *, const struct plan *);
+#define JOB_CHUNKED_TRANSIENT	(-2)	/* a retry later could succeed */
+int	 job_chunked_encode(struct job_ctx *, const struct plan *, size_t);
+char	*job_chunked_failed_path(const struct job_ctx *, size_t);
+int	 job_chunked_have(struct job_ctx *, const struct plan *, size_t);
+int	 job_chunked_join(struct job_ctx *, const struct plan *);
+void	 job_chunked_join_task(const struct job_ctx *, char *, size_t);
+int	 job_chunked_joined_by(struct job_ctx *, const struct tok_seen *);
+int	 job_chunked_joined(struct job_ctx *);
 
 /* job_chunks.c */
-int	 chunked_encode_all(struct job_ctx *, const struct plan *);
-void	 chunked_task(const struct job_ctx *, const struct plan *, size_t,
-	    char *, size_t);
-double	 chunked_recheck(const struct job_ctx *);
+int	 job_chunks_encode_all(struct job_ctx *, const struct plan *);
+double	 job_chunks_recheck(const struct job_ctx *);
 
 #endif

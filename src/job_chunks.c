@@ -39,6 +39,7 @@
 #include "xmalloc.h"
 
 #define CHUNK_ATTEMPTS	2
+#define CHUNK_EXIT_TRANSIENT 75	/* EX_TEMPFAIL: the failure may pass */
 #define CHUNK_TICK	0.2	/* seconds between looks at the encoders */
 /* How long a chunk marked done may stay unseen: longer than any cache. */
 #define CHUNK_UNSEEN(c)	((c)->job->conf->lease * 2 > 90 ? \
@@ -58,6 +59,7 @@ struct chunk_run {
 /* The scheduler's state. */
 struct chunk_sched {
 	struct job_ctx		*c;
+	struct chunked		*k;
 	const struct plan	*p;
 	struct chunk_run	*run;
 	const size_t		*order;
@@ -78,8 +80,8 @@ chunk_now(void)
 }
 
 /* Chunk k's task in the token directory. */
-void
-chunked_task(const struct job_ctx *c, const struct plan *p, size_t k,
+static void
+chunk_task(const struct job_ctx *c, const struct plan *p, size_t k,
     char *buf, size_t len)
 {
 	snprintf(buf, len, "%s.d/%s.c%04zu", c->job->id, p->key, k);
@@ -94,14 +96,15 @@ chunked_task(const struct job_ctx *c, const struct plan *p, size_t k,
 static void
 chunk_clean_tmp(const struct job_ctx *c, ssize_t k, int any)
 {
-	struct dirent	*de;
-	DIR		*dp;
-	char		 host[256], prefix[32], *path, *p;
-	long		 pid;
-	size_t		 hl;
+	const struct chunked	*ck = c->pipe_state;
+	struct dirent		*de;
+	DIR			*dp;
+	char			 host[256], prefix[32], *path, *p;
+	long			 pid;
+	size_t			 hl;
 
 	if (gethostname(host, sizeof(host)) == -1 ||
-	    (dp = opendir(c->workdir)) == NULL)
+	    (dp = opendir(ck->workdir)) == NULL)
 		return;
 	host[sizeof(host) - 1] = '\0';
 	hl = strlen(host);
@@ -123,7 +126,7 @@ chunk_clean_tmp(const struct job_ctx *c, ssize_t k, int any)
 		} else if (strlen(de->d_name) < 8 || strcmp(de->d_name +
 		    strlen(de->d_name) - 8, ".tmp.mkv") != 0)
 			continue;
-		xasprintf(&path, "%s/%s", c->workdir, de->d_name);
+		xasprintf(&path, "%s/%s", ck->workdir, de->d_name);
 		log_info("removing %s, left by an encoder that was stopped",
 		    path);
 		unlink(path);
@@ -140,7 +143,7 @@ chunk_reason(struct job_ctx *c, size_t k, int status)
 	ssize_t	 n;
 	int	 fd;
 
-	path = chunked_failed_path(c, k);
+	path = job_chunked_failed_path(c, k);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 		if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 			buf[n] = '\0';
@@ -185,7 +188,14 @@ chunk_start(struct chunk_sched *s, size_t k)
 #else
 		(void)parent;
 #endif
-		_exit(chunked_encode(c, p, k) == 0 ? 0 : 1);
+		switch (job_chunked_encode(c, p, k)) {
+		case 0:
+			_exit(0);
+		case JOB_CHUNKED_TRANSIENT:
+			_exit(CHUNK_EXIT_TRANSIENT);
+		default:
+			_exit(1);
+		}
 	}
 	s->run[k].attempts++;
 	s->running++;
@@ -210,19 +220,19 @@ chunk_mark(struct chunk_sched *s, size_t k, const char *why, int transient)
 	char		 task[TOK_TASK_MAX], text[128], *path, *cause = NULL;
 	int		 rv;
 
-	if (c->td == NULL)
+	if (s->k->td == NULL)
 		return;
-	chunked_task(c, s->p, k, task, sizeof(task));
+	chunk_task(c, s->p, k, task, sizeof(task));
 	if (why == NULL) {
-		path = chunked_path(c, k);
+		path = job_plan_chunk_path(c, k);
 		snprintf(text, sizeof(text), "frames %lld-%lld",
 		    (long long)s->p->chunks[k].first,
 		    (long long)(s->p->chunks[k].first +
 		    s->p->chunks[k].frames - 1));
-		rv = tok_done(c->td, task, path, text, &cause);
+		rv = tok_done(s->k->td, task, path, text, &cause);
 		free(path);
 	} else
-		rv = tok_fail(c->td, task, why, transient,
+		rv = tok_fail(s->k->td, task, why, transient,
 		    c->job->conf->retry_delay, &cause);
 	if (rv != 0) {
 		log_warnx("token directory: %s", cause);
@@ -276,7 +286,8 @@ chunk_ended(struct chunk_sched *s, size_t k, int status)
 		return 0;
 	}
 	/* A full work directory is worth another try later. */
-	transient = strstr(why, "No space") != NULL;
+	transient = WIFEXITED(status) &&
+	    WEXITSTATUS(status) == CHUNK_EXIT_TRANSIENT;
 	job_fail(c, transient, "chunk %zu (frames %lld-%lld) failed %d "
 	    "times: %s", k, (long long)p->chunks[k].first,
 	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1),
@@ -315,7 +326,7 @@ chunk_lost(void *arg, const char *task, const char *why)
 	size_t			 k;
 
 	for (k = 0; k < s->p->nchunks; k++) {
-		chunked_task(s->c, s->p, k, t, sizeof(t));
+		chunk_task(s->c, s->p, k, t, sizeof(t));
 		if (strcmp(t, task) != 0 || s->run[k].pid <= 0)
 			continue;
 		log_warnx("chunk %zu: claim lost: %s: stopping its encoder",
@@ -323,6 +334,49 @@ chunk_lost(void *arg, const char *task, const char *why)
 		s->run[k].lost = 1;
 		kill(s->run[k].pid, SIGTERM);
 	}
+}
+
+/*
+ * Chunk k is marked done by another host: 0 (counted when its file is
+ * there, doubted when it stays unseen), or 2 when the whole job is done.
+ */
+static int
+chunk_done_elsewhere(struct chunk_sched *s, size_t k, const char *task,
+    const struct tok_seen *seen)
+{
+	struct job_ctx		*c = s->c;
+	struct chunk_run	*run = &s->run[k];
+	char			*path;
+
+	path = job_plan_chunk_path(c, k);
+	if (access(path, F_OK) == 0) {
+		free(path);
+		log_info("chunk %zu: done by node %s", k, seen->f.node);
+		s->reused++;
+		chunk_finished(s, k);
+		return 0;
+	}
+	if (job_chunked_joined(c)) {
+		free(path);
+		return 2;	/* the job is done, its chunks gone */
+	}
+	/* A network file system may show the marker before the file (a
+	 * cached lookup): wait a while before doubting. */
+	if (run->missing == 0) {
+		run->missing = chunk_now();
+		log_info("chunk %zu: marked done by node %s, %s not seen yet",
+		    k, seen->f.node, path);
+	} else if (chunk_now() - run->missing > CHUNK_UNSEEN(c)) {
+		log_warnx("chunk %zu: marked done by node %s, but %s is not "
+		    "there after %.0f s: encoding it again (is work_dir shared "
+		    "by every host?)", k, seen->f.node, path,
+		    chunk_now() - run->missing);
+		tok_undo(s->k->td, task);
+		run->missing = 0;
+	}
+	free(path);
+	run->until = chunk_now() + 1;
+	return 0;
 }
 
 /*
@@ -336,18 +390,18 @@ chunk_claim(struct chunk_sched *s, size_t k)
 	struct job_ctx		*c = s->c;
 	struct chunk_run	*run = &s->run[k];
 	struct tok_seen		 seen;
-	char			 task[TOK_TASK_MAX], *path, *cause = NULL;
+	char			 task[TOK_TASK_MAX], *cause = NULL;
 	int			 r;
 
-	chunked_task(c, s->p, k, task, sizeof(task));
-	r = tok_claim(c->td, task, c->job->source, &seen, &cause);
+	chunk_task(c, s->p, k, task, sizeof(task));
+	r = tok_claim(s->k->td, task, c->job->source, &seen, &cause);
 	switch (r) {
 	case TOK_CLAIMED:
 		if (run->holder[0] != '\0')
 			log_info("chunk %zu: taken over from node %s", k,
 			    run->holder);
 		chunk_clean_tmp(c, k, 1);
-		if (chunked_have(c, s->p, k)) {
+		if (job_chunked_have(c, s->p, k)) {
 			log_info("chunk %zu: already there and verified", k);
 			chunk_mark(s, k, NULL, 0);
 			s->reused++;
@@ -356,41 +410,13 @@ chunk_claim(struct chunk_sched *s, size_t k)
 		}
 		return 1;
 	case TOK_ISDONE:
-		path = chunked_path(c, k);
-		if (access(path, F_OK) == 0) {
-			free(path);
-			log_info("chunk %zu: done by node %s", k, seen.f.node);
-			s->reused++;
-			chunk_finished(s, k);
-			return 0;
-		}
-		if (job_chunked_joined(c)) {
-			free(path);
-			return 2;	/* the job is done, its chunks gone */
-		}
-		/* A network file system may show the marker before the
-		 * file (a cached lookup): wait a while before doubting. */
-		if (run->missing == 0) {
-			run->missing = chunk_now();
-			log_info("chunk %zu: marked done by node %s, %s not "
-			    "seen yet", k, seen.f.node, path);
-		} else if (chunk_now() - run->missing > CHUNK_UNSEEN(c)) {
-			log_warnx("chunk %zu: marked done by node %s, but %s "
-			    "is not there after %.0f s: encoding it again (is "
-			    "work_dir shared by every host?)", k, seen.f.node,
-			    path, chunk_now() - run->missing);
-			tok_undo(c->td, task);
-			run->missing = 0;
-		}
-		free(path);
-		run->until = chunk_now() + 1;
-		return 0;
+		return chunk_done_elsewhere(s, k, task, &seen);
 	case TOK_HELD:
 		if (strcmp(run->holder, seen.f.node) != 0)
 			log_info("chunk %zu: node %s is encoding it", k,
 			    seen.f.node);
 		snprintf(run->holder, sizeof(run->holder), "%s", seen.f.node);
-		run->until = chunk_now() + chunked_recheck(c);
+		run->until = chunk_now() + job_chunks_recheck(c);
 		return 0;
 	case TOK_WAIT:
 		run->until = seen.until;
@@ -424,7 +450,7 @@ chunk_next(struct chunk_sched *s)
 		if (run->done || run->pid != 0 || run->until > now ||
 		    run->attempts >= CHUNK_ATTEMPTS)
 			continue;
-		if (s->c->td == NULL)
+		if (s->k->td == NULL)
 			return k;
 		if ((r = chunk_claim(s, k)) == 1)
 			return k;
@@ -468,8 +494,8 @@ chunk_run_all(struct chunk_sched *s)
 		if (*c->job->stop)
 			break;
 		k = -1;
-		if (c->td != NULL)
-			tok_renew(c->td, chunk_lost, s);
+		if (s->k->td != NULL)
+			tok_renew(s->k->td, chunk_lost, s);
 		while (s->running < s->n && !*c->job->stop &&
 		    (k = chunk_next(s)) >= 0)
 			if ((rv = chunk_start(s, k)) != 0)
@@ -483,7 +509,7 @@ chunk_run_all(struct chunk_sched *s)
 			break;
 		}
 		if (s->running == 0 && s->ndone < s->p->nchunks) {
-			if (c->td == NULL) {
+			if (s->k->td == NULL) {
 				/* Every chunk tried as often as it may. */
 				rv = -1;
 				break;
@@ -525,7 +551,7 @@ chunk_parallel(const struct job_ctx *c)
  * stale claim within a lease and a little.
  */
 double
-chunked_recheck(const struct job_ctx *c)
+job_chunks_recheck(const struct job_ctx *c)
 {
 	double	every = c->job->conf->lease / 4.0;
 
@@ -540,8 +566,9 @@ chunked_recheck(const struct job_ctx *c)
  * meanwhile, -1 on failure.
  */
 int
-chunked_encode_all(struct job_ctx *c, const struct plan *p)
+job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 {
+	struct chunked		*ck = c->pipe_state;
 	struct chunk_sched	 s;
 	struct chunk_run	*run;
 	size_t			*order, k, reused = 0;
@@ -553,12 +580,13 @@ chunked_encode_all(struct job_ctx *c, const struct plan *p)
 	order = xcalloc(p->nchunks, sizeof(*order));
 	memset(&s, 0, sizeof(s));
 	s.c = c;
+	s.k = ck;
 	s.p = p;
 	s.run = run;
 	s.order = order;
 	s.n = chunk_parallel(c);
-	for (k = 0; k < p->nchunks && c->td == NULL; k++)
-		if (chunked_have(c, p, k)) {
+	for (k = 0; k < p->nchunks && ck->td == NULL; k++)
+		if (job_chunked_have(c, p, k)) {
 			chunk_finished(&s, k);
 			s.reused++;
 		}
@@ -567,13 +595,13 @@ chunked_encode_all(struct job_ctx *c, const struct plan *p)
 		log_info("chunks: reusing %zu verified chunk%s of %zu", reused,
 		    reused == 1 ? "" : "s", p->nchunks);
 	log_info("chunks: %zu to encode%s, %d at once, %d thread%s each",
-	    p->nchunks - reused, c->td != NULL ? " (shared with other hosts)" :
+	    p->nchunks - reused, ck->td != NULL ? " (shared with other hosts)" :
 	    "", s.n, c->job->prof->threads, c->job->prof->threads == 1 ? "" :
 	    "s");
 	chunk_queue(p->chunks, p->nchunks, s.n, order);
 	rv = chunk_run_all(&s);
 	c->job->res.helped = s.encoded;
-	if (c->td != NULL && rv >= 0)
+	if (ck->td != NULL && rv >= 0)
 		log_info("chunks: %zu of %zu done: %zu encoded here, %zu by "
 		    "other hosts or before", s.ndone, p->nchunks, s.encoded,
 		    s.ndone - s.encoded);

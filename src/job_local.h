@@ -1,7 +1,11 @@
 /*
- * Inside the job module: the state of a running job, shared by the x265
- * two-pass pipeline (job.c) and the chunked pipeline (job_chunked.c,
- * job_plan.c).
+ * Inside the job module: what every job has while it runs (the job, what
+ * probing found, the encoder and its settings, the temporary output, the
+ * stage under way), the reporting and failing every part of a job uses
+ * (job_ctx.c), and the pipeline interface a job runs its encode through:
+ * the x265 two-pass pipeline (pipe_twopass.c) or the chunked one
+ * (pipe_chunked.c), chosen once per job.  Each pipeline keeps its own
+ * state behind pipe_state.
  */
 #ifndef JOB_LOCAL_H
 #define JOB_LOCAL_H
@@ -12,47 +16,58 @@
 #include "job.h"
 #include "media.h"
 
-/* What every stage of a job shares. */
+struct job_ctx;
+
+/*
+ * A pipeline: how a job's video is encoded into its temporary output.
+ * open: make the pipeline's state; 1 when the job is done elsewhere
+ * already (nothing to do).  prepare: after the analysis, before the
+ * output is reserved; 1 when the job's unit of work is done without an
+ * output.  encode: into c->tmp; 0 to verify and publish, 1 when that is
+ * another host's.  published: the file is under its final name, with
+ * the job's summary.  close: free the state, remove what is left.
+ */
+struct pipeline_ops {
+	int		 (*open)(struct job_ctx *);
+	int		 (*prepare)(struct job_ctx *);
+	int		 (*encode)(struct job_ctx *);
+	void		 (*published)(struct job_ctx *, const char *);
+	void		 (*close)(struct job_ctx *);
+};
+
+extern const struct pipeline_ops pipe_twopass_ops;
+extern const struct pipeline_ops pipe_chunked_ops;
+
+/* What every job has, whatever its pipeline. */
 struct job_ctx {
 	struct job		*job;
 	struct media_info	 mi;
 	const struct enc_ops	*ops;
 	struct enc_params	 ep;
-	char			*stats;
-	char			*tmp;
+	const struct pipeline_ops *pipe;
+	void			*pipe_state;	/* the pipeline's own */
+	char			*tmp;		/* temporary output */
 	int			 tmpfd;
 
-	/* the pass under way */
 	enum job_stage		 stage;
-	struct media_source	 src;
-	struct encoder		*enc;
-	struct media_picture	*pic;
-	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
-	struct audio_norm	*norm[MEDIA_MAX_AUDIO];
-	struct media_mux	*mux;
-	int			 vout;		/* mux index of the video */
-	int			 outidx[1024];	/* source stream -> mux */
-	int			 aout[MEDIA_MAX_AUDIO];
-	int64_t			 vbytes;	/* encoded video bytes */
 	int64_t			 sent;		/* frames sent to encoder */
 	int64_t			 vspan;		/* video duration, us */
+	int64_t			 vbytes;	/* encoded video bytes */
 	char			*err;
+	int			 errnum;	/* errno of err, 0 unknown */
 	struct timespec		 t0;
 	struct timespec		 tlast;
-
-	/* chunked jobs */
-	char			*workdir;	/* <work_dir>/<job id> */
-	struct tokdir		*td;		/* chunks shared with other hosts */
-	int			 joinheld;	/* this process joins them */
 };
 
+/* job_ctx.c */
 double	 job_elapsed(const struct timespec *);
 void	 job_report(struct job_ctx *, int);
 void	 job_stage(struct job_ctx *, enum job_stage);
 int	 job_fail(struct job_ctx *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 job_fail_err(struct job_ctx *);
-void	 job_enc_setup(struct job_ctx *, int64_t);
+int	 job_transient(int);
+struct media_picture *job_enc_setup(struct job_ctx *, int64_t);
 int	 job_nap(struct job_ctx *, double);
 
 #endif

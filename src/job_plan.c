@@ -34,8 +34,9 @@
 
 /* The work directory's name: <work_dir>/<job id>, made if missing. */
 int
-chunked_workdir(struct job_ctx *c)
+job_plan_workdir(struct job_ctx *c)
 {
+	struct chunked	*k = c->pipe_state;
 	struct job	*j = c->job;
 	struct stat	 sb;
 	char		 id[JOBID_MAX], real[PATH_MAX];
@@ -49,19 +50,20 @@ chunked_workdir(struct job_ctx *c)
 			    strerror(errno));
 		jobid_make(real + 1, sb.st_size, sb.st_mtime, id, sizeof(id));
 	}
-	xasprintf(&c->workdir, "%s/%s", j->conf->work_dir, id);
-	if (fs_mkdirs(c->workdir, &c->err) != 0)
+	xasprintf(&k->workdir, "%s/%s", j->conf->work_dir, id);
+	if (fs_mkdirs(k->workdir, &c->err) != 0)
 		return job_fail(c, 1, "work directory: %s", c->err);
 	return 0;
 }
 
 /* The file of chunk k. */
 char *
-chunked_path(const struct job_ctx *c, size_t k)
+job_plan_chunk_path(const struct job_ctx *c, size_t n)
 {
-	char	*path;
+	const struct chunked	*k = c->pipe_state;
+	char			*path;
 
-	xasprintf(&path, "%s/chunk-%04zu.mkv", c->workdir, k);
+	xasprintf(&path, "%s/chunk-%04zu.mkv", k->workdir, n);
 	return path;
 }
 
@@ -237,7 +239,7 @@ plan_check_pts(struct job_ctx *c, const struct media_scan *scan)
 	int64_t	i;
 
 	for (i = 0; i < scan->frames; i++)
-		if (scan->pts[i] == AV_NOPTS_VALUE ||
+		if (!media_pts_valid(scan->pts[i]) ||
 		    (i > 0 && scan->pts[i] <= scan->pts[i - 1]))
 			return job_fail(c, 0, "video frame %lld has no "
 			    "increasing timestamp: cannot be split into "
@@ -265,9 +267,8 @@ plan_fill(struct job_ctx *c, const struct media_scan *scan, struct plan *p)
 	for (i = 0; i < p->nchunks; i++)
 		p->chunks[i].pts = scan->pts[p->chunks[i].first];
 	p->frames = scan->frames;
-	p->duration = av_rescale_q(scan->pts[scan->frames - 1] - scan->pts[0],
-	    c->mi.tb, AV_TIME_BASE_Q) + av_rescale_q(1,
-	    av_inv_q(c->mi.fps), AV_TIME_BASE_Q);
+	p->duration = media_span(scan->pts[0], scan->pts[scan->frames - 1],
+	    c->mi.tb, c->mi.fps);
 	p->naudio = scan->naudio < CHUNK_MAX_AUDIO ? scan->naudio :
 	    CHUNK_MAX_AUDIO;
 	for (i = 0; i < (size_t)p->naudio; i++) {
@@ -284,6 +285,7 @@ static int
 plan_make(struct job_ctx *c, struct plan *p)
 {
 	const struct profile	*prof = c->job->prof;
+	const struct chunked	*k = c->pipe_state;
 	struct media_scan	 scan;
 	struct timespec		 t0;
 	int			 detect = prof->scd != SCD_QPFILE, rv = -1;
@@ -295,7 +297,7 @@ plan_make(struct job_ctx *c, struct plan *p)
 		    "is cut to the script's frames): use audio_codec opus or "
 		    "flac");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (media_scan(c->job->source, prof, detect, audio, c->workdir, &scan,
+	if (media_scan(c->job->source, prof, detect, audio, k->workdir, &scan,
 	    c->job->stop, &c->err) != 0) {
 		media_scan_free(&scan);
 		return job_fail_err(c);
@@ -318,7 +320,7 @@ out:
 
 /* Remove every file of a job's work directory (not below it). */
 void
-chunked_empty_dir(const char *dir)
+job_plan_empty_dir(const char *dir)
 {
 	struct dirent	*de;
 	DIR		*dp;
@@ -366,13 +368,14 @@ plan_load(const char *path, const char *key, struct plan *p)
  * host's job) only loads one: 1 when there is none.
  */
 int
-chunked_plan(struct job_ctx *c, struct plan *p)
+job_plan(struct job_ctx *c, struct plan *p)
 {
-	char	 key[17], *path, *text;
-	int	 rv = -1;
+	const struct chunked	*k = c->pipe_state;
+	char			 key[17], *path, *text;
+	int			 rv = -1;
 
 	plan_key(c, key, sizeof(key));
-	xasprintf(&path, "%s/plan", c->workdir);
+	xasprintf(&path, "%s/plan", k->workdir);
 	if (plan_load(path, key, p) == 0) {
 		log_info("plan: reusing %s: %zu chunks, %lld frames", path,
 		    p->nchunks, (long long)p->frames);
@@ -384,12 +387,12 @@ chunked_plan(struct job_ctx *c, struct plan *p)
 		/* Another host's job: its plan is used, never remade. */
 		snprintf(c->job->res.note, sizeof(c->job->res.note), "no plan "
 		    "of these settings in %s (is work_dir shared, and are the "
-		    "settings the same as the job's host's?)", c->workdir);
+		    "settings the same as the job's host's?)", k->workdir);
 		log_info("plan: %s", c->job->res.note);
 		free(path);
 		return 1;
 	}
-	chunked_empty_dir(c->workdir);
+	job_plan_empty_dir(k->workdir);
 	memset(p, 0, sizeof(*p));
 	if (plan_make(c, p) != 0)
 		goto out;

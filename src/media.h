@@ -2,7 +2,8 @@
  * The media layer: FFmpeg's libraries behind a few small interfaces.
  * probe, frame source (demux and decode), crop detection by sampling,
  * audio loudness measurement and normalisation, Matroska muxing and
- * verification.  FFmpeg types stay in media*.c, enc_*.c and job.c.
+ * verification.  FFmpeg's functions are called in media*.c and enc_*.c
+ * only.
  */
 #ifndef MEDIA_H
 #define MEDIA_H
@@ -257,6 +258,60 @@ int	 mux_start(struct media_mux *, char **);
 int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);
 int	 mux_finish(struct media_mux *, char **);
 void	 mux_free(struct media_mux *);
+
+/*
+ * An output being written (media_output.c): the video from one of our
+ * encoders (ops, enc, and the picture's size) or as it is (vpar), and
+ * with a source, the source's other streams in its order: audio
+ * normalised to the loudness measured (loud, per audio slot), the rest
+ * copied or left out.
+ */
+#define OUTPUT_KEEP_TS		0x1	/* timestamps as they are */
+#define OUTPUT_LOG_LEFT		0x2	/* log the streams left out */
+#define OUTPUT_NO_VIDEO_READ	0x4	/* the source's video is not read */
+struct enc_ops;
+struct encoder;
+struct enc_packet;
+struct output_spec {
+	const char			*path;
+	struct media_source		*src;		/* NULL: the video alone */
+	const struct enc_ops		*ops;
+	struct encoder			*enc;
+	const AVCodecParameters		*vpar;		/* or NULL */
+	int				 width;
+	int				 height;
+	int				 depth;
+	int				 kbps;
+	const struct media_info		*mi;
+	const struct profile		*prof;
+	const struct audio_loudness	*loud;
+	int				 nloud;
+	int				 flags;
+};
+struct media_output;
+struct media_output *output_open(const struct output_spec *, char **);
+int	 output_encoded(struct media_output *, const struct enc_packet *,
+	    AVRational, char **);
+int	 output_video(struct media_output *, AVPacket *, AVRational, char **);
+int	 output_audio(struct media_output *, int, AVFrame *, char **);
+int	 output_copy(struct media_output *, AVPacket *, char **);
+int	 output_finish(struct media_output *, char **);
+void	 output_free(struct media_output *, struct audio_loudness *, int);
+
+/*
+ * The errno of the last error media_error told, 0 when it was none or not
+ * a system error (a full disk, a failed read): what kind of failure a
+ * cause is.  Told once, then cleared.
+ */
+int	 media_errno(void);
+
+/* Times and rates (media_time.c). */
+double	 media_rate(AVRational);
+double	 media_frame_time(AVRational);
+const char *media_pix_fmt_name(enum AVPixelFormat);
+int64_t	 media_span(int64_t, int64_t, AVRational, AVRational);
+int64_t	 media_source_end(const struct media_source *, AVRational);
+int	 media_pts_valid(int64_t);
 
 /* Verification of a finished file. */
 struct verify_expect {

@@ -25,11 +25,7 @@
 struct concat_ctx {
 	const struct concat_spec *cs;
 	struct media_source	 src;
-	struct media_mux	*mux;
-	struct audio_norm	*norm[MEDIA_MAX_AUDIO];
-	int			 aout[MEDIA_MAX_AUDIO];
-	int			 outidx[1024];
-	int			 vout;
+	struct media_output	*out;
 	AVCodecParameters	*vpar;		/* from the first chunk */
 	AVRational		 tb;		/* of the chunks' video */
 	int64_t			*P;		/* presentation times, sorted */
@@ -133,43 +129,22 @@ out:
 	return rv;
 }
 
-struct concat_aout {
-	struct concat_ctx	*c;
-	int			 slot;
-};
-
-/* An encoded audio packet to the muxer. */
-static int
-concat_audio_packet(void *arg, AVPacket *pkt)
-{
-	struct concat_aout	*ao = arg;
-	struct concat_ctx	*c = ao->c;
-
-	return mux_write(c->mux, c->aout[ao->slot], pkt,
-	    norm_encoder(c->norm[ao->slot])->time_base, &c->err);
-}
-
 /* A decoded audio frame of the source (NULL: its end), normalised. */
 static int
 concat_audio_frame(void *arg, int slot, AVFrame *f)
 {
 	struct concat_ctx	*c = arg;
-	struct concat_aout	 ao = { c, slot };
 
-	return norm_feed(c->norm[slot], f, concat_audio_packet, &ao, &c->err);
+	return output_audio(c->out, slot, f, &c->err);
 }
 
-/* A packet of the source's streams that are copied, to the muxer. */
+/* A packet of the source's streams that are copied, to the output. */
 static int
 concat_packet(void *arg, AVPacket *pkt)
 {
 	struct concat_ctx	*c = arg;
-	int			 i = pkt->stream_index;
 
-	if (i >= 1024 || c->outidx[i] < 0)
-		return 0;
-	return mux_write(c->mux, c->outidx[i], pkt,
-	    c->src.fmt->streams[i]->time_base, &c->err);
+	return output_copy(c->out, pkt, &c->err);
 }
 
 /*
@@ -185,62 +160,31 @@ concat_until(struct concat_ctx *c, double t)
 	return source_until(&c->src, t, &sink, &c->err);
 }
 
-/* Add one source stream to the output, as the pipeline does. */
-static int
-concat_stream(struct concat_ctx *c, AVStream *st)
-{
-	const struct concat_spec *cs = c->cs;
-	int			  slot, type = st->codecpar->codec_type;
-
-	c->outidx[st->index] = -1;
-	if (st->index == c->src.vindex) {
-		c->vpar->sample_aspect_ratio =
-		    st->codecpar->sample_aspect_ratio;
-		c->vpar->codec_tag = 0;
-		c->vout = mux_add_video(c->mux, st, c->vpar, cs->mi->fps,
-		    cs->mi);
-		st->discard = AVDISCARD_ALL;
-		return 0;
-	}
-	for (slot = 0; slot < c->src.naudio; slot++)
-		if (c->src.aslot[slot] == st->index)
-			break;
-	if (type == AVMEDIA_TYPE_AUDIO && slot < c->src.naudio) {
-		c->norm[slot] = norm_new(c->src.adec[slot], st->time_base,
-		    cs->prof, slot < cs->naudio ? &cs->loud[slot] : NULL,
-		    &c->err);
-		if (c->norm[slot] == NULL)
-			return -1;
-		c->aout[slot] = mux_add_encoded(c->mux, st,
-		    norm_encoder(c->norm[slot]));
-		log_info("audio %d: gain %+.1f dB to %.1f LUFS, %s", slot,
-		    norm_gain(c->norm[slot]), cs->prof->loudness,
-		    cs->prof->audio_codec);
-	} else if (type == AVMEDIA_TYPE_AUDIO ||
-	    type == AVMEDIA_TYPE_SUBTITLE || type == AVMEDIA_TYPE_ATTACHMENT ||
-	    (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
-		c->outidx[st->index] = mux_add_copy(c->mux, st);
-	return 0;
-}
-
-/* Open the source and the output with every stream. */
+/*
+ * Open the source and the output with every stream, as the pipeline
+ * does: the video the first chunk's, the source's left unread.
+ */
 static int
 concat_start(struct concat_ctx *c)
 {
 	const struct concat_spec *cs = c->cs;
-	unsigned int		  i;
+	struct output_spec	  os;
 	int			  audio;
 
 	audio = strcmp(cs->prof->audio_codec, "copy") != 0;
 	if (source_open(&c->src, cs->source, 1, audio, &c->err) != 0)
 		return -1;
-	if ((c->mux = mux_open(cs->output, c->src.fmt, &c->err)) == NULL)
-		return -1;
-	mux_keep_timestamps(c->mux);
-	for (i = 0; i < c->src.fmt->nb_streams && i < 1024; i++)
-		if (concat_stream(c, c->src.fmt->streams[i]) != 0)
-			return -1;
-	return mux_start(c->mux, &c->err);
+	memset(&os, 0, sizeof(os));
+	os.path = cs->output;
+	os.src = &c->src;
+	os.vpar = c->vpar;
+	os.mi = cs->mi;
+	os.prof = cs->prof;
+	os.loud = cs->loud;
+	os.nloud = cs->naudio;
+	os.flags = OUTPUT_KEEP_TS | OUTPUT_NO_VIDEO_READ;
+	c->out = output_open(&os, &c->err);
+	return c->out != NULL ? 0 : -1;
 }
 
 /* One chunk's packets, with the source's in between. */
@@ -265,7 +209,7 @@ concat_chunk(struct concat_ctx *c, size_t k, volatile int *stop)
 		    c->P[0] - (c->delay - i) * dur;
 		pkt->duration = dur;
 		if (rv == 0)
-			rv = mux_write(c->mux, c->vout, pkt, c->tb, &c->err);
+			rv = output_video(c->out, pkt, c->tb, &c->err);
 		av_packet_unref(pkt);
 		if (stop != NULL && *stop && rv == 0) {
 			xasprintf(&c->err, "interrupted");
@@ -283,17 +227,13 @@ concat_finish(struct concat_ctx *c)
 {
 	if (concat_until(c, HUGE_VAL) != 0)
 		return -1;
-	return mux_finish(c->mux, &c->err);
+	return output_finish(c->out, &c->err);
 }
 
 static void
 concat_free(struct concat_ctx *c)
 {
-	int	i;
-
-	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
-		norm_free(c->norm[i], NULL);
-	mux_free(c->mux);
+	output_free(c->out, NULL, 0);
 	if (c->src.fmt != NULL)
 		source_close(&c->src);
 	avcodec_parameters_free(&c->vpar);

@@ -19,14 +19,27 @@ media_quiet(void)
 	av_log_set_level(log_getverbose() > 1 ? AV_LOG_INFO : AV_LOG_QUIET);
 }
 
+static int	media_last;	/* the last error media_error told */
+
 /* The text for an AVERROR code (a static buffer). */
 char *
 media_error(int err)
 {
 	static char	buf[AV_ERROR_MAX_STRING_SIZE];
 
+	media_last = err;
 	av_strerror(err, buf, sizeof(buf));
 	return buf;
+}
+
+/* The errno of the last error told (0: none, or not a system error). */
+int
+media_errno(void)
+{
+	int	err = media_last;
+
+	media_last = 0;
+	return err < 0 && err > -4096 ? AVUNERROR(err) : 0;
 }
 
 /* Whether a file is an AviSynth script, by its name. */

@@ -1,0 +1,139 @@
+/*
+ * What every part of a running job uses, whatever its pipeline: the
+ * clocks, progress reports, the stage under way, the job's failure and
+ * whether a retry could mend it, and the encoder settings every encode of
+ * the job shares.  The lowest file of the job module: it calls no other.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "enc.h"
+#include "job.h"
+#include "job_local.h"
+#include "log.h"
+#include "media.h"
+#include "rate.h"
+#include "xmalloc.h"
+
+double
+job_elapsed(const struct timespec *since)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) +
+	    (now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* Sleep a little (or until a signal): -1 when the job is to stop. */
+int
+job_nap(struct job_ctx *c, double seconds)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+	return c->job->stop != NULL && *c->job->stop ? -1 : 0;
+}
+
+/* Report progress at most a few times a second (always when forced). */
+void
+job_report(struct job_ctx *c, int force)
+{
+	struct job		*j = c->job;
+	struct job_progress	 p;
+	double			 t;
+
+	if (j->progress == NULL || (!force && job_elapsed(&c->tlast) < 0.5))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &c->tlast);
+	memset(&p, 0, sizeof(p));
+	p.stage = c->stage;
+	p.frame = c->sent;
+	p.total = j->res.frames > 0 ? j->res.frames : c->mi.frames_est;
+	t = job_elapsed(&c->t0);
+	p.fps = t > 0 ? c->sent / t : 0;
+	p.eta = rate_eta(p.frame, p.total, p.fps);
+	if (p.eta >= 0 && c->stage == JOB_PASS1)
+		p.eta += p.total / p.fps;	/* pass 2 to come */
+	j->progress(j->arg, &p);
+}
+
+/* Start a stage: log it and reset the per-stage clock. */
+void
+job_stage(struct job_ctx *c, enum job_stage s)
+{
+	c->stage = s;
+	c->sent = 0;
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	c->tlast = c->t0;
+	job_report(c, 1);
+}
+
+/* Fail the job with a reason; transient when a retry could succeed. */
+int
+job_fail(struct job_ctx *c, int transient, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (c->job->error == NULL) {
+		va_start(ap, fmt);
+		if (vasprintf(&c->job->error, fmt, ap) == -1)
+			fatal("vasprintf");
+		va_end(ap);
+		c->job->transient = transient;
+	}
+	return -1;
+}
+
+/*
+ * Whether an error of this errno is worth another try later: a full disk,
+ * or one that failed to read or write.
+ */
+int
+job_transient(int errnum)
+{
+	return errnum == ENOSPC || errnum == EIO;
+}
+
+/* Take c->err, of kind c->errnum, as the job's failure. */
+int
+job_fail_err(struct job_ctx *c)
+{
+	if (c->errnum == 0)
+		c->errnum = media_errno();
+	job_fail(c, job_transient(c->errnum), "%s",
+	    c->err ? c->err : "unknown error");
+	free(c->err);
+	c->err = NULL;
+	c->errnum = 0;
+	return -1;
+}
+
+/*
+ * The encoder settings every encode of the job shares (a pass or a
+ * chunk), and the picture of that size; the caller adds its own and opens.
+ */
+struct media_picture *
+job_enc_setup(struct job_ctx *c, int64_t frames)
+{
+	struct job	*j = c->job;
+
+	c->ep.width = j->res.width;
+	c->ep.height = j->res.height;
+	c->ep.depth = j->res.depth;
+	c->ep.fps = c->mi.fps;
+	c->ep.kbps = j->res.kbps;
+	c->ep.frames = frames;
+	c->ep.prof = j->prof;
+	c->ep.mi = &c->mi;
+	return picture_new(&j->res.crop, j->res.width, j->res.height,
+	    enc_pix_fmt(j->res.depth));
+}

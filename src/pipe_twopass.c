@@ -1,0 +1,405 @@
+/*
+ * The two-pass pipeline: pass 1 analyses every frame for the encoder's
+ * stats file and measures the audio on the same read; pass 2 encodes for
+ * real with the audio normalised to what pass 1 measured and every other
+ * stream copied, into the job's temporary output.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "enc.h"
+#include "fsutil.h"
+#include "job.h"
+#include "job_local.h"
+#include "log.h"
+#include "media.h"
+#include "rate.h"
+#include "xmalloc.h"
+
+/* The pipeline's own state: the stats file, the pass under way. */
+struct twopass {
+	struct job_ctx		*c;
+	char			*stats;
+	struct media_source	 src;
+	struct encoder		*enc;
+	struct media_picture	*pic;
+	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
+	struct media_output	*out;		/* pass 2 */
+};
+
+/* Make the pipeline's state. */
+static int
+twopass_open(struct job_ctx *c)
+{
+	struct twopass	*t;
+
+	t = xcalloc(1, sizeof(*t));
+	t->c = c;
+	c->pipe_state = t;
+	return 0;
+}
+
+/* Make the stats file's name and check the room for it. */
+static int
+twopass_prepare(struct job_ctx *c)
+{
+	struct twopass	*t = c->pipe_state;
+	const char	*dir = c->job->conf->stats_dir;
+	struct job	*j = c->job;
+	int64_t		 need, have;
+
+	if (fs_mkdirs(dir, &c->err) != 0) {
+		c->errnum = errno;
+		return job_fail_err(c);
+	}
+	if (access(dir, W_OK) == -1)
+		return job_fail(c, 1, "stats directory %s: %s", dir,
+		    strerror(errno));
+	need = rate_stats_bytes(c->mi.frames_est, j->res.width,
+	    j->res.height);
+	have = fs_free_bytes(dir);
+	if (have >= 0 && have < need)
+		return job_fail(c, 1, "stats directory %s is full: %lld bytes "
+		    "free, about %lld needed", dir, (long long)have,
+		    (long long)need);
+	t->stats = job_stats_path(dir, j->source, getpid());
+	return 0;
+}
+
+/* Take every packet the encoder has ready: to the output in pass 2. */
+static int
+twopass_drain(struct twopass *t)
+{
+	struct job_ctx		*c = t->c;
+	struct enc_packet	 ep;
+	int			 ret;
+
+	while ((ret = c->ops->receive(t->enc, &ep, &c->err)) == 1) {
+		c->vbytes += ep.size;
+		if (t->out != NULL && output_encoded(t->out, &ep, c->mi.tb,
+		    &c->err) != 0)
+			return -1;
+	}
+	return ret;
+}
+
+/* A decoded video frame (NULL at the end): convert and encode it. */
+static int
+twopass_video(void *arg, AVFrame *f)
+{
+	struct twopass	*t = arg;
+	struct job_ctx	*c = t->c;
+	AVFrame		*pic;
+
+	if (f == NULL) {
+		if (c->ops->send(t->enc, NULL, &c->err) != 0)
+			return -1;
+		return twopass_drain(t);
+	}
+	if (picture_convert(t->pic, f, &pic, &c->err) != 0 ||
+	    c->ops->send(t->enc, pic, &c->err) != 0 || twopass_drain(t) != 0)
+		return -1;
+	c->sent++;
+	job_report(c, 0);
+	return 0;
+}
+
+/* A decoded audio frame: measured in pass 1, normalised in pass 2. */
+static int
+twopass_audio(void *arg, int slot, AVFrame *f)
+{
+	struct twopass	*t = arg;
+	struct job_ctx	*c = t->c;
+
+	if (c->stage == JOB_PASS1)
+		return meter_feed(t->meter[slot], f, &c->err);
+	return output_audio(t->out, slot, f, &c->err);
+}
+
+/* A packet of a copied stream (pass 2). */
+static int
+twopass_packet(void *arg, AVPacket *pkt)
+{
+	struct twopass	*t = arg;
+
+	if (t->out == NULL)
+		return 0;
+	return output_copy(t->out, pkt, &t->c->err);
+}
+
+/* Open the source, the converter and the encoder for a pass. */
+static int
+twopass_pass_open(struct twopass *t, int pass)
+{
+	struct job_ctx		*c = t->c;
+	struct job		*j = c->job;
+	const struct profile	*prof = j->prof;
+	int			 audio;
+
+	audio = strcmp(prof->audio_codec, "copy") != 0;
+	if (source_open(&t->src, j->source, prof->threads, audio,
+	    &c->err) != 0)
+		return job_fail_err(c);
+	t->pic = job_enc_setup(c, pass == 2 ? j->res.frames :
+	    c->mi.frames_est);
+	c->ep.pass = pass;
+	c->ep.stats = t->stats;
+	if ((t->enc = c->ops->open(&c->ep, &c->err)) == NULL)
+		return job_fail_err(c);
+	return 0;
+}
+
+/* Close what a pass opened. */
+static void
+twopass_pass_close(struct twopass *t)
+{
+	int	i;
+
+	for (i = 0; i < MEDIA_MAX_AUDIO; i++) {
+		meter_free(t->meter[i], NULL);
+		t->meter[i] = NULL;
+	}
+	output_free(t->out, NULL, 0);
+	t->out = NULL;
+	if (t->enc != NULL)
+		t->c->ops->close(t->enc);
+	t->enc = NULL;
+	picture_free(t->pic);
+	t->pic = NULL;
+	if (t->src.fmt != NULL)
+		source_close(&t->src);
+}
+
+/* Count the lines x265 wrote to its stats file. */
+static int64_t
+twopass_stats_lines(const char *path)
+{
+	char	 buf[65536];
+	ssize_t	 n, i;
+	int64_t	 lines = 0;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return n < 0 ? -1 : lines;
+}
+
+/* After pass 1: the whole film was read and its stats are whole. */
+static int
+twopass_pass1_check(struct twopass *t)
+{
+	struct job_ctx	*c = t->c;
+	struct job	*j = c->job;
+	int64_t		 end;
+
+	if (j->res.frames == 0)
+		return job_fail(c, 0, "no video frame could be decoded");
+	end = media_source_end(&t->src, c->mi.fps);
+	if (c->mi.duration > 0 && end < c->mi.duration * 9 / 10 - 1000000)
+		return job_fail(c, 0, "truncated or damaged: the video ends "
+		    "at %.2fs of %.2fs", end / 1e6, c->mi.duration / 1e6);
+	c->ep.frames = j->res.frames;
+	c->vspan = end;
+	return 0;
+}
+
+/* After pass 1's encoder is closed: its stats file is whole. */
+static int
+twopass_stats_check(struct twopass *t)
+{
+	struct job_ctx	*c = t->c;
+	int64_t		 lines, frames = c->job->res.frames;
+
+	lines = twopass_stats_lines(t->stats);
+	if (lines < frames)
+		return job_fail(c, 1, "x265 stats file %s is incomplete (%lld "
+		    "of %lld frames): is the stats directory full?", t->stats,
+		    (long long)(lines < 0 ? 0 : lines), (long long)frames);
+	return 0;
+}
+
+/* A job's loudness figures from the media layer's. */
+static void
+twopass_loudness_to(struct job_loudness *to, const struct audio_loudness *from)
+{
+	to->i = from->i;
+	to->lra = from->lra;
+	to->tp = from->tp;
+	to->valid = from->valid;
+}
+
+/* Pass 1: analyse every frame for x265 and measure the audio. */
+static int
+twopass_pass1(struct twopass *t)
+{
+	struct job_ctx		*c = t->c;
+	struct job		*j = c->job;
+	struct media_sink	 sink = { t, twopass_video, twopass_audio, NULL };
+	struct audio_loudness	 l;
+	int			 i, rv = -1;
+
+	job_stage(c, JOB_PASS1);
+	if (twopass_pass_open(t, 1) != 0)
+		goto out;
+	for (i = 0; i < t->src.naudio; i++)
+		if ((t->meter[i] = meter_new(t->src.adec[i], j->prof,
+		    &c->err)) == NULL)
+			goto fail;
+	if (source_run(&t->src, &sink, j->stop, &c->err) != 0)
+		goto fail;
+	j->res.frames = t->src.vframes;
+	for (i = 0; i < t->src.naudio && i < JOB_MAX_AUDIO; i++) {
+		meter_free(t->meter[i], &l);
+		t->meter[i] = NULL;
+		twopass_loudness_to(&j->res.before[i], &l);
+		log_info("audio %d: %.1f LUFS, range %.1f LU, true peak "
+		    "%.1f dBTP", i, l.i, l.lra, l.tp);
+	}
+	j->res.naudio = t->src.naudio;
+	log_info("pass 1: %lld frames in %.1fs (%.1f fps)",
+	    (long long)j->res.frames, job_elapsed(&c->t0),
+	    j->res.frames / job_elapsed(&c->t0));
+	rv = twopass_pass1_check(t);
+	twopass_pass_close(t);
+	return rv == 0 ? twopass_stats_check(t) : -1;
+fail:
+	job_fail_err(c);
+out:
+	twopass_pass_close(t);
+	return rv;
+}
+
+/* Open the output with every stream, the audio to pass 1's loudness. */
+static int
+twopass_output(struct twopass *t)
+{
+	struct job_ctx		*c = t->c;
+	struct job		*j = c->job;
+	struct output_spec	 os;
+	struct audio_loudness	 before[JOB_MAX_AUDIO];
+	int			 i;
+
+	for (i = 0; i < j->res.naudio && i < JOB_MAX_AUDIO; i++) {
+		before[i].i = j->res.before[i].i;
+		before[i].lra = j->res.before[i].lra;
+		before[i].tp = j->res.before[i].tp;
+		before[i].valid = j->res.before[i].valid;
+	}
+	memset(&os, 0, sizeof(os));
+	os.path = c->tmp;
+	os.src = &t->src;
+	os.ops = c->ops;
+	os.enc = t->enc;
+	os.width = j->res.width;
+	os.height = j->res.height;
+	os.depth = j->res.depth;
+	os.kbps = j->res.kbps;
+	os.mi = &c->mi;
+	os.prof = j->prof;
+	os.loud = before;
+	os.nloud = i;
+	os.flags = OUTPUT_LOG_LEFT;
+	t->out = output_open(&os, &c->err);
+	return t->out != NULL ? 0 : -1;
+}
+
+/* After pass 2: the audio's loudness now, and the video's bitrate. */
+static void
+twopass_pass2_done(struct twopass *t)
+{
+	struct job_ctx		*c = t->c;
+	struct job		*j = c->job;
+	struct audio_loudness	 after[JOB_MAX_AUDIO];
+	int			 i, n;
+
+	n = t->src.naudio < JOB_MAX_AUDIO ? t->src.naudio : JOB_MAX_AUDIO;
+	memset(after, 0, sizeof(after));
+	output_free(t->out, after, n);
+	t->out = NULL;
+	for (i = 0; i < n; i++) {
+		twopass_loudness_to(&j->res.after[i], &after[i]);
+		log_info("audio %d: now %.1f LUFS, true peak %.1f dBTP", i,
+		    after[i].i, after[i].tp);
+	}
+	j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
+	    (j->res.frames * media_frame_time(c->mi.fps));
+	log_info("pass 2: %lld frames in %.1fs (%.1f fps), video %.0f kbps",
+	    (long long)t->src.vframes, job_elapsed(&c->t0),
+	    t->src.vframes / job_elapsed(&c->t0), j->res.actual_kbps);
+}
+
+/* Pass 2: encode for real, normalise the audio, copy the rest, mux. */
+static int
+twopass_pass2(struct twopass *t)
+{
+	struct job_ctx		*c = t->c;
+	struct job		*j = c->job;
+	struct media_sink	 sink = { t, twopass_video, twopass_audio,
+				    twopass_packet };
+	int			 rv = -1;
+
+	job_stage(c, JOB_PASS2);
+	c->vbytes = 0;
+	if (twopass_pass_open(t, 2) != 0)
+		goto out;
+	if (twopass_output(t) != 0 ||
+	    source_run(&t->src, &sink, j->stop, &c->err) != 0 ||
+	    output_finish(t->out, &c->err) != 0) {
+		job_fail_err(c);
+		goto out;
+	}
+	if (t->src.vframes != j->res.frames) {
+		job_fail(c, 0, "pass 2 read %lld frames, pass 1 %lld",
+		    (long long)t->src.vframes, (long long)j->res.frames);
+		goto out;
+	}
+	twopass_pass2_done(t);
+	rv = 0;
+out:
+	twopass_pass_close(t);
+	return rv;
+}
+
+/* Both passes into the job's temporary output. */
+static int
+twopass_encode(struct job_ctx *c)
+{
+	struct twopass	*t = c->pipe_state;
+
+	if (twopass_pass1(t) != 0)
+		return -1;
+	return twopass_pass2(t);
+}
+
+/* Remove the stats file and free the state. */
+static void
+twopass_close(struct job_ctx *c)
+{
+	struct twopass	*t = c->pipe_state;
+
+	if (t == NULL)
+		return;
+	if (t->stats != NULL)
+		job_stats_unlink(t->stats);
+	free(t->stats);
+	free(t);
+	c->pipe_state = NULL;
+}
+
+const struct pipeline_ops pipe_twopass_ops = {
+	twopass_open,
+	twopass_prepare,
+	twopass_encode,
+	NULL,
+	twopass_close
+};
