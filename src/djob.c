@@ -38,7 +38,6 @@ static const char *djob_state_names[] = {
 	"queued", "running", "waiting", "done", "failed", "elsewhere"
 };
 
-static void		*jobindex;
 static struct {
 	pid_t		 pid;
 	char		 id[JOBID_MAX];
@@ -53,28 +52,29 @@ djob_cmp(const void *a, const void *b)
 }
 
 static struct djob *
-djob_find(const char *id)
+djob_find(struct daemon *d, const char *id)
 {
 	struct djob	key, **found;
 
 	snprintf(key.id, sizeof(key.id), "%s", id);
-	found = tfind(&key, &jobindex, djob_cmp);
+	found = tfind(&key, &d->jobindex, djob_cmp);
 	return found != NULL ? *found : NULL;
 }
 
 /* A new job record, indexed by id. */
 static struct djob *
-djob_new(const char *id)
+djob_new(struct daemon *d, const char *id)
 {
 	struct djob	*dj;
 
 	dj = xcalloc(1, sizeof(*dj));
+	dj->d = d;
 	snprintf(dj->id, sizeof(dj->id), "%s", id);
-	jobs = xreallocarray(jobs, njobs + 1, sizeof(*jobs));
-	jobs[njobs++] = dj;
-	tsearch(dj, &jobindex, djob_cmp);
-	xasprintf(&dj->status, "%s/%s.json", conf->status_dir, id);
-	xasprintf(&dj->log, "%s/%s.log", conf->log_dir, id);
+	d->jobs = xreallocarray(d->jobs, d->njobs + 1, sizeof(*d->jobs));
+	d->jobs[d->njobs++] = dj;
+	tsearch(dj, &d->jobindex, djob_cmp);
+	xasprintf(&dj->status, "%s/%s.json", d->conf->status_dir, id);
+	xasprintf(&dj->log, "%s/%s.log", d->conf->log_dir, id);
 	return dj;
 }
 
@@ -142,6 +142,7 @@ djob_fraction(const struct djob *dj)
 static void
 djob_write(struct djob *dj)
 {
+	struct daemon	*d = dj->d;
 	const struct job_progress	*p = NULL;
 	struct status_job		 s;
 	char				*cause = NULL;
@@ -160,7 +161,7 @@ djob_write(struct djob *dj)
 	s.source = dj->source;
 	s.relative = dj->rel;
 	s.profile = dj->profile;
-	s.node = dj->holder != NULL ? dj->holder : node;
+	s.node = dj->holder != NULL ? dj->holder : dj->d->node;
 	s.state = dj->helping ? "helping" : djob_state_names[dj->state];
 	s.stage = live ? job_stage_name(p->stage) : NULL;
 	s.progress = djob_fraction(dj);
@@ -181,7 +182,7 @@ djob_write(struct djob *dj)
 		free(cause);
 	}
 	dj->written = spool_now();
-	daemon_dirty = 1;
+	d->dirty = 1;
 }
 
 /* Set a job's state, error and summary, and write its status. */
@@ -208,23 +209,23 @@ djob_set(struct djob *dj, enum djob_state state, const char *error,
  * spool offers their file.
  */
 void
-djob_remember(void)
+djob_remember(struct daemon *d)
 {
 	struct dirent	*de;
 	struct djob	*dj;
-	DIR		*d;
+	DIR		*dir;
 	char		*path, *id, *state, *cause = NULL;
 	size_t		 n;
 	int		 attempts, s, count = 0;
 
-	if ((d = opendir(conf->status_dir)) == NULL)
+	if ((dir = opendir(d->conf->status_dir)) == NULL)
 		return;
-	while ((de = readdir(d)) != NULL) {
+	while ((de = readdir(dir)) != NULL) {
 		n = strlen(de->d_name);
 		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0 ||
 		    strcmp(de->d_name, "distencd.json") == 0)
 			continue;
-		xasprintf(&path, "%s/%s", conf->status_dir, de->d_name);
+		xasprintf(&path, "%s/%s", d->conf->status_dir, de->d_name);
 		if (status_job_read(path, &id, &state, &attempts,
 		    &cause) != 0) {
 			log_warnx("%s", cause);
@@ -233,8 +234,8 @@ djob_remember(void)
 			free(path);
 			continue;
 		}
-		if (strlen(id) < JOBID_MAX && djob_find(id) == NULL) {
-			dj = djob_new(id);
+		if (strlen(id) < JOBID_MAX && djob_find(d, id) == NULL) {
+			dj = djob_new(d, id);
 			for (s = 0; s < DJ_STATES; s++)
 				if (strcmp(state, djob_state_names[s]) == 0)
 					dj->state = s;
@@ -249,13 +250,13 @@ djob_remember(void)
 		free(state);
 		free(path);
 	}
-	closedir(d);
-	log_info("remembered %d jobs from %s", count, conf->status_dir);
+	closedir(dir);
+	log_info("remembered %d jobs from %s", count, d->conf->status_dir);
 }
 
 /* The output path for a source at rel: .mkv below output_dir. */
 static char *
-djob_output(const char *rel)
+djob_output(struct daemon *d, const char *rel)
 {
 	char	*copy, *dot, *slash, *out;
 
@@ -264,7 +265,7 @@ djob_output(const char *rel)
 	slash = strrchr(copy, '/');
 	if (dot != NULL && dot != copy && (slash == NULL || dot > slash + 1))
 		*dot = '\0';
-	xasprintf(&out, "%s/%s.mkv", conf->output_dir, copy);
+	xasprintf(&out, "%s/%s.mkv", d->conf->output_dir, copy);
 	free(copy);
 	return out;
 }
@@ -273,17 +274,17 @@ djob_output(const char *rel)
 void
 on_ready(void *arg, const char *rel, const struct stat *sb)
 {
+	struct daemon	*d = arg;
 	struct djob	*dj;
 	char		 id[JOBID_MAX];
 
-	(void)arg;
 	jobid_make(rel, sb->st_size, sb->st_mtim.tv_sec, id, sizeof(id));
-	if ((dj = djob_find(id)) != NULL) {
+	if ((dj = djob_find(d, id)) != NULL) {
 		if (dj->rel != NULL || dj->state == DJ_DONE ||
 		    dj->state == DJ_FAILED)
 			return;		/* active, or finished earlier */
 	} else {
-		dj = djob_new(id);
+		dj = djob_new(d, id);
 		dj->state = DJ_QUEUED;
 	}
 	dj->rel = xstrdup(rel);
@@ -292,9 +293,9 @@ on_ready(void *arg, const char *rel, const struct stat *sb)
 	free(dj->source);
 	free(dj->output);
 	free(dj->profile);
-	xasprintf(&dj->source, "%s/%s", conf->spool_dir, rel);
-	dj->output = djob_output(rel);
-	dj->profile = xstrdup(conf_dir_profile(conf, rel));
+	xasprintf(&dj->source, "%s/%s", d->conf->spool_dir, rel);
+	dj->output = djob_output(d, rel);
+	dj->profile = xstrdup(conf_dir_profile(d->conf, rel));
 	dj->created = time(NULL);
 	djob_log(dj, 0, "queued: %s (id %s, profile %s)", dj->source, dj->id,
 	    dj->profile);
@@ -308,14 +309,14 @@ djob_profile(struct djob *dj, char **cause)
 	const struct profile	*prof;
 	char			*side;
 
-	if ((prof = conf_profile(conf, dj->profile)) == NULL) {
+	if ((prof = conf_profile(dj->d->conf, dj->profile)) == NULL) {
 		xasprintf(cause, "no profile %s", dj->profile);
 		return NULL;
 	}
 	xasprintf(&side, "%s.distenc", dj->source);
 	if (access(side, F_OK) == 0) {
 		conf_profile_free(dj->sidecar);
-		dj->sidecar = conf_sidecar(conf, prof, side, cause);
+		dj->sidecar = conf_sidecar(dj->d->conf, prof, side, cause);
 		prof = dj->sidecar;
 		if (prof != NULL)
 			djob_log(dj, 0, "sidecar: %s", side);
@@ -330,7 +331,8 @@ djob_profile(struct djob *dj, char **cause)
  * daemon's business).
  */
 static char *
-djob_config(const struct profile *prof, size_t *len)
+djob_config(const struct config *conf, const struct profile *prof,
+    size_t *len)
 {
 	struct config	 c = *conf;
 	FILE		*fp;
@@ -366,13 +368,14 @@ djob_current(struct djob *dj)
 static void
 djob_drop(struct djob *dj)
 {
+	struct daemon	*d = dj->d;
 	djob_log(dj, 0, "the file changed or went away before its job "
 	    "started: dropped (a changed file is a new job)");
 	unlink(dj->status);
-	spool_forget(spool, dj->rel);
+	spool_forget(dj->d->spool, dj->rel);
 	free(dj->rel);
 	dj->rel = NULL;		/* remembered only, never started */
-	daemon_dirty = 1;
+	d->dirty = 1;
 }
 
 static void	djob_failed(struct djob *, const char *, int, int);
@@ -422,8 +425,8 @@ djob_elsewhere(struct djob *dj, int r, const struct tok_seen *seen)
 		break;
 	case TOK_WAIT:
 		dj->attempts = seen->f.attempt;
-		xasprintf(&msg, "attempt %d failed on node %s: %s", seen->f.attempt,
-		    seen->f.node, seen->f.text);
+		xasprintf(&msg, "attempt %d failed on node %s: %s",
+		    seen->f.attempt, seen->f.node, seen->f.text);
 		djob_log(dj, 0, "%s; retried in %.0f s", msg,
 		    seen->until - spool_now());
 		djob_set(dj, DJ_WAITING, msg, NULL);
@@ -439,13 +442,14 @@ djob_elsewhere(struct djob *dj, int r, const struct tok_seen *seen)
 static int
 djob_claim(struct djob *dj)
 {
+	struct daemon	*d = dj->d;
 	struct tok_seen	 seen;
 	char		*cause = NULL;
 	int		 r;
 
-	if (!tokens_ready)
+	if (!d->tokens_ready)
 		return -1;
-	r = tok_claim(tokens, dj->id, dj->rel, &seen, &cause);
+	r = tok_claim(d->tokens, dj->id, dj->rel, &seen, &cause);
 	if (r == TOK_CLAIMED) {
 		djob_holder(dj, NULL);
 		dj->attempts = seen.attempt - 1;
@@ -455,8 +459,8 @@ djob_claim(struct djob *dj)
 		log_warnx("token directory: %s: taking no work until the "
 		    "next rescan", cause);
 		free(cause);
-		tokens_ready = 0;
-		daemon_dirty = 1;
+		d->tokens_ready = 0;
+		d->dirty = 1;
 		return -1;
 	}
 	djob_elsewhere(dj, r, &seen);
@@ -467,24 +471,26 @@ djob_claim(struct djob *dj)
 void
 djob_release(struct djob *dj)
 {
-	if (tokens != NULL)
-		tok_release(tokens, dj->id);
+	struct daemon	*d = dj->d;
+	if (d->tokens != NULL)
+		tok_release(d->tokens, dj->id);
 }
 
 /* Write a job's done or failed marker for the other hosts. */
 static void
 djob_mark(struct djob *dj, int done, const char *text, int transient)
 {
+	struct daemon	*d = dj->d;
 	char	*cause = NULL;
 	int	 rv;
 
-	if (tokens == NULL || tok_held(tokens, dj->id) == -1)
+	if (d->tokens == NULL || tok_held(d->tokens, dj->id) == -1)
 		return;
 	if (done)
-		rv = tok_done(tokens, dj->id, dj->output, text, &cause);
+		rv = tok_done(d->tokens, dj->id, dj->output, text, &cause);
 	else
-		rv = tok_fail(tokens, dj->id, text, transient,
-		    conf->retry_delay, &cause);
+		rv = tok_fail(d->tokens, dj->id, text, transient,
+		    d->conf->retry_delay, &cause);
 	if (rv != 0) {
 		djob_log(dj, DJL_ERROR, "token directory: %s", cause);
 		free(cause);
@@ -495,41 +501,42 @@ djob_mark(struct djob *dj, int done, const char *text, int transient)
 void
 djob_lost(void *arg, const char *task, const char *why)
 {
-	size_t	i;
+	struct daemon	*d = arg;
+	size_t		 i;
 
-	(void)arg;
-	for (i = 0; i < njobs; i++) {
-		if (strcmp(jobs[i]->id, task) != 0)
+	for (i = 0; i < d->njobs; i++) {
+		if (strcmp(d->jobs[i]->id, task) != 0)
 			continue;
-		djob_log(jobs[i], DJL_ERROR, "claim lost: %s: stopping the "
+		djob_log(d->jobs[i], DJL_ERROR, "claim lost: %s: stopping the "
 		    "job", why);
-		if (jobs[i]->state == DJ_RUNNING && jobs[i]->w != NULL) {
-			jobs[i]->lost = 1;
-			kill(jobs[i]->w->pid, SIGTERM);
+		if (d->jobs[i]->state == DJ_RUNNING && d->jobs[i]->w != NULL) {
+			d->jobs[i]->lost = 1;
+			kill(d->jobs[i]->w->pid, SIGTERM);
 		}
 	}
 }
 
 /* Look again at jobs other hosts had (the token directory changed). */
 void
-djob_recheck(void)
+djob_recheck(struct daemon *d)
 {
 	size_t	i;
 
-	for (i = 0; i < njobs; i++)
-		if (jobs[i]->state == DJ_ELSEWHERE)
-			jobs[i]->retry_at = 0;
+	for (i = 0; i < d->njobs; i++)
+		if (d->jobs[i]->state == DJ_ELSEWHERE)
+			d->jobs[i]->retry_at = 0;
 }
 
 /* Run a worker program for the job (or for its chunks: help). */
 static int
 djob_exec(struct djob *dj, const struct profile *prof, int help)
 {
+	struct daemon	*d = dj->d;
 	char	*text, *argv[20];
 	size_t	 len;
 	int	 rv, n = 0;
 
-	text = djob_config(prof, &len);
+	text = djob_config(d->conf, prof, &len);
 	argv[n++] = "distenc";
 	argv[n++] = "--worker";
 	argv[n++] = "--worker-output";
@@ -540,11 +547,11 @@ djob_exec(struct djob *dj, const struct profile *prof, int help)
 	argv[n++] = dj->id;
 	argv[n++] = "--worker-id";
 	argv[n++] = dj->id;
-	if (tokens != NULL) {
+	if (d->tokens != NULL) {
 		argv[n++] = "--worker-tokens";
-		argv[n++] = (char *)tok_path(tokens);
+		argv[n++] = (char *)tok_path(d->tokens);
 		argv[n++] = "--worker-node";
-		argv[n++] = node;
+		argv[n++] = d->node;
 	}
 	if (help)
 		argv[n++] = "--worker-help";
@@ -552,7 +559,7 @@ djob_exec(struct djob *dj, const struct profile *prof, int help)
 	argv[n++] = dj->source;
 	argv[n] = NULL;
 	dj->w = xcalloc(1, sizeof(*dj->w));
-	rv = worker_exec(dj->w, worker_prog, argv, text, len, conf->nice);
+	rv = worker_exec(dj->w, d->worker_prog, argv, text, len, d->conf->nice);
 	free(text);
 	if (rv == -1) {
 		free(dj->w);
@@ -565,6 +572,7 @@ djob_exec(struct djob *dj, const struct profile *prof, int help)
 static void
 djob_start(struct djob *dj)
 {
+	struct daemon	*d = dj->d;
 	const struct profile	*prof;
 	char			*cause = NULL;
 
@@ -572,7 +580,7 @@ djob_start(struct djob *dj)
 		djob_drop(dj);
 		return;
 	}
-	if (tokens != NULL && djob_claim(dj) != 0)
+	if (d->tokens != NULL && djob_claim(dj) != 0)
 		return;
 	dj->attempts++;
 	dj->started = time(NULL);
@@ -582,7 +590,7 @@ djob_start(struct djob *dj)
 		return;
 	}
 	free(dj->statsdir);
-	dj->statsdir = xstrdup(conf->stats_dir);
+	dj->statsdir = xstrdup(d->conf->stats_dir);
 	if (djob_exec(dj, prof, 0) == -1) {
 		xasprintf(&cause, "cannot start a worker: %s", strerror(errno));
 		djob_failed(dj, cause, 1, 0);
@@ -596,14 +604,14 @@ djob_start(struct djob *dj)
 
 /* Number of jobs in a state. */
 int
-djob_count(enum djob_state state)
+djob_count(struct daemon *d, enum djob_state state)
 {
 	size_t	i;
 	int	n = 0;
 
-	for (i = 0; i < njobs; i++)
-		if (jobs[i]->state == state && (state == DJ_DONE ||
-		    state == DJ_FAILED || jobs[i]->rel != NULL))
+	for (i = 0; i < d->njobs; i++)
+		if (d->jobs[i]->state == state && (state == DJ_DONE ||
+		    state == DJ_FAILED || d->jobs[i]->rel != NULL))
 			n++;
 	return n;
 }
@@ -613,24 +621,24 @@ djob_count(enum djob_state state)
  * markers are still read, so a job done elsewhere shows as done.
  */
 static void
-djob_peek_elsewhere(double now)
+djob_peek_elsewhere(struct daemon *d, double now)
 {
 	struct tok_seen	 seen;
 	char		*cause = NULL;
 	size_t		 i;
 	int		 r;
 
-	for (i = 0; i < njobs; i++) {
-		if (jobs[i]->state != DJ_ELSEWHERE || jobs[i]->rel == NULL ||
-		    jobs[i]->retry_at > now)
+	for (i = 0; i < d->njobs; i++) {
+		if (d->jobs[i]->state != DJ_ELSEWHERE ||
+		    d->jobs[i]->rel == NULL || d->jobs[i]->retry_at > now)
 			continue;
-		r = tok_peek(tokens, jobs[i]->id, &seen, &cause);
+		r = tok_peek(d->tokens, d->jobs[i]->id, &seen, &cause);
 		free(cause);
 		cause = NULL;
 		if (r == TOK_ISDONE || r == TOK_ISFAILED)
-			djob_elsewhere(jobs[i], r, &seen);
+			djob_elsewhere(d->jobs[i], r, &seen);
 		else
-			jobs[i]->retry_at = now + conf->poll_interval;
+			d->jobs[i]->retry_at = now + d->conf->poll_interval;
 	}
 }
 
@@ -642,20 +650,21 @@ djob_peek_elsewhere(double now)
 static int
 djob_help(struct djob *dj, double now)
 {
+	struct daemon	*d = dj->d;
 	const struct profile	*prof;
 	char			*cause = NULL;
 
 	if (dj->state != DJ_ELSEWHERE || dj->rel == NULL ||
 	    dj->holder == NULL || dj->help_at > now ||
-	    !tok_has_sub(tokens, dj->id, ".plan") || !djob_current(dj))
+	    !tok_has_sub(d->tokens, dj->id, ".plan") || !djob_current(dj))
 		return -1;
-	dj->help_at = now + conf->poll_interval;
+	dj->help_at = now + d->conf->poll_interval;
 	if ((prof = djob_profile(dj, &cause)) == NULL || !prof->chunked) {
 		free(cause);
 		return -1;
 	}
 	free(dj->statsdir);
-	dj->statsdir = xstrdup(conf->stats_dir);
+	dj->statsdir = xstrdup(d->conf->stats_dir);
 	if (djob_exec(dj, prof, 1) == -1) {
 		djob_log(dj, DJL_ERROR, "cannot start a worker to help: %s",
 		    strerror(errno));
@@ -670,25 +679,26 @@ djob_help(struct djob *dj, double now)
 
 /* Start queued jobs while slots are free; then help other hosts. */
 void
-djob_start_all(void)
+djob_start_all(struct daemon *d)
 {
 	double	now = spool_now();
 	size_t	i;
-	int	busy = djob_count(DJ_RUNNING);
+	int	busy = djob_count(d, DJ_RUNNING);
 
-	for (i = 0; i < njobs && busy < conf->jobs; i++)
-		if (jobs[i]->rel != NULL && (jobs[i]->state == DJ_QUEUED ||
-		    (jobs[i]->state == DJ_ELSEWHERE &&
-		    jobs[i]->retry_at <= now))) {
-			djob_start(jobs[i]);
-			busy += jobs[i]->state == DJ_RUNNING;
+	for (i = 0; i < d->njobs && busy < d->conf->jobs; i++)
+		if (d->jobs[i]->rel != NULL &&
+		    (d->jobs[i]->state == DJ_QUEUED ||
+		    (d->jobs[i]->state == DJ_ELSEWHERE &&
+		    d->jobs[i]->retry_at <= now))) {
+			djob_start(d->jobs[i]);
+			busy += d->jobs[i]->state == DJ_RUNNING;
 		}
-	for (i = 0; i < njobs && busy < conf->jobs && tokens != NULL &&
-	    tokens_ready && !stopping; i++)
-		if (djob_help(jobs[i], now) == 0)
+	for (i = 0; i < d->njobs && busy < d->conf->jobs && d->tokens != NULL &&
+	    d->tokens_ready && !d->stopping; i++)
+		if (djob_help(d->jobs[i], now) == 0)
 			busy++;
-	if (tokens != NULL && tokens_ready && busy >= conf->jobs)
-		djob_peek_elsewhere(now);
+	if (d->tokens != NULL && d->tokens_ready && busy >= d->conf->jobs)
+		djob_peek_elsewhere(d, now);
 }
 
 /* Run an on_done or on_failure command, the job in its environment. */
@@ -758,11 +768,12 @@ hooks_reap(void)
 static void
 djob_move(struct djob *dj, const char *where)
 {
+	struct daemon	*d = dj->d;
 	char	*top, *dest, *dir, *cause = NULL;
 
-	if (!conf->move_sources)
+	if (!d->conf->move_sources)
 		return;
-	top = fs_dirname(conf->spool_dir);
+	top = fs_dirname(d->conf->spool_dir);
 	xasprintf(&dest, "%s/%s/%s", top, where, dj->rel);
 	dir = fs_dirname(dest);
 	if (fs_mkdirs(dir, &cause) != 0) {
@@ -786,6 +797,7 @@ djob_move(struct djob *dj, const char *where)
 static void
 djob_failed(struct djob *dj, const char *why, int transient, int logged)
 {
+	struct daemon	*d = dj->d;
 	int	nofile = logged ? DJL_NOFILE : 0;
 	double	delay;
 
@@ -796,7 +808,7 @@ djob_failed(struct djob *dj, const char *why, int transient, int logged)
 		dj->retry_at = 0;
 		return;
 	}
-	if (transient && stopping) {
+	if (transient && d->stopping) {
 		dj->attempts--;		/* interrupted: not the job's fault */
 		djob_release(dj);
 		djob_log(dj, 0, "interrupted: queued for the next start");
@@ -804,8 +816,8 @@ djob_failed(struct djob *dj, const char *why, int transient, int logged)
 		return;
 	}
 	djob_mark(dj, 0, why, transient);
-	if (transient && dj->attempts < conf->max_attempts) {
-		delay = conf->retry_delay * pow(2, dj->attempts - 1);
+	if (transient && dj->attempts < d->conf->max_attempts) {
+		delay = d->conf->retry_delay * pow(2, dj->attempts - 1);
 		dj->retry_at = spool_now() + delay;
 		djob_log(dj, DJL_ERROR, "attempt %d failed: %s; retrying in "
 		    "%.0f s", dj->attempts, why, delay);
@@ -813,7 +825,7 @@ djob_failed(struct djob *dj, const char *why, int transient, int logged)
 	} else {
 		djob_log(dj, DJL_ERROR | nofile, "failed: %s", why);
 		djob_set(dj, DJ_FAILED, why, NULL);
-		djob_hook(dj, conf->on_failure, conf->non_failure);
+		djob_hook(dj, d->conf->on_failure, d->conf->non_failure);
 		djob_move(dj, "failed");
 	}
 }
@@ -826,6 +838,7 @@ djob_failed(struct djob *dj, const char *why, int transient, int logged)
 static void
 djob_helped(struct djob *dj, struct worker *w, int status)
 {
+	struct daemon	*d = dj->d;
 	dj->helping = 0;
 	if (w->state != WORKER_DONE && w->state != WORKER_HELPED &&
 	    w->state != WORKER_SKIPPED)
@@ -849,12 +862,12 @@ djob_helped(struct djob *dj, struct worker *w, int status)
 	default:
 		/* A chunk that failed for good is marked so; its host fails
 		 * the job.  This host may help again later. */
-		if (stopping)
+		if (d->stopping)
 			djob_log(dj, 0, "helping stopped");
 		else
 			djob_log(dj, DJL_ERROR | (WIFSIGNALED(status) ? 0 :
 			    DJL_NOFILE), "helping failed: %s", w->text);
-		dj->help_at = spool_now() + conf->retry_delay;
+		dj->help_at = spool_now() + d->conf->retry_delay;
 		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
 		break;
 	}
@@ -865,6 +878,7 @@ djob_helped(struct djob *dj, struct worker *w, int status)
 static void
 djob_reaped(struct djob *dj, int status)
 {
+	struct daemon	*d = dj->d;
 	struct worker	*w = dj->w;
 
 	worker_reap(w, status);
@@ -891,7 +905,7 @@ djob_reaped(struct djob *dj, int status)
 		djob_mark(dj, 1, w->text, 0);
 		djob_log(dj, 0, "done: %s (%s)", dj->output, w->text);
 		djob_set(dj, DJ_DONE, NULL, w->text);
-		djob_hook(dj, conf->on_done, conf->non_done);
+		djob_hook(dj, d->conf->on_done, d->conf->non_done);
 		djob_move(dj, "done");
 	} else
 		djob_failed(dj, w->text, w->transient, !WIFSIGNALED(status));
@@ -927,28 +941,30 @@ djob_read(struct djob *dj)
 
 /* Queue waiting jobs whose retry time has come. */
 void
-djob_retry_due(void)
+djob_retry_due(struct daemon *d)
 {
 	double	now = spool_now();
 	size_t	i;
 
-	for (i = 0; i < njobs; i++)
-		if (jobs[i]->state == DJ_WAITING && jobs[i]->retry_at <= now &&
-		    jobs[i]->rel != NULL && !stopping)
-			djob_set(jobs[i], DJ_QUEUED, jobs[i]->error, NULL);
+	for (i = 0; i < d->njobs; i++)
+		if (d->jobs[i]->state == DJ_WAITING &&
+		    d->jobs[i]->retry_at <= now && d->jobs[i]->rel != NULL &&
+		    !d->stopping)
+			djob_set(d->jobs[i], DJ_QUEUED, d->jobs[i]->error,
+			    NULL);
 }
 
 
 /* Free every job record (at exit, for leak checkers). */
 void
-djob_free_all(void)
+djob_free_all(struct daemon *d)
 {
 	struct djob	*dj;
 	size_t		 i;
 
-	for (i = 0; i < njobs; i++) {
-		dj = jobs[i];
-		tdelete(dj, &jobindex, djob_cmp);
+	for (i = 0; i < d->njobs; i++) {
+		dj = d->jobs[i];
+		tdelete(dj, &d->jobindex, djob_cmp);
 		free(dj->rel);
 		free(dj->source);
 		free(dj->output);
@@ -962,7 +978,7 @@ djob_free_all(void)
 		conf_profile_free(dj->sidecar);
 		free(dj);
 	}
-	free(jobs);
-	jobs = NULL;
-	njobs = 0;
+	free(d->jobs);
+	d->jobs = NULL;
+	d->njobs = 0;
 }

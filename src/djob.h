@@ -15,6 +15,8 @@
 #include "jobid.h"
 #include "worker.h"
 
+struct daemon;
+
 enum djob_state {
 	DJ_QUEUED,
 	DJ_RUNNING,
@@ -51,6 +53,7 @@ struct djob {
 	struct profile	*sidecar;
 	struct worker	*w;		/* while running */
 	char		*holder;	/* the node that has it, if not us */
+	struct daemon	*d;		/* the daemon it belongs to */
 	int		 lost;		/* its claim was lost while running */
 	int		 helping;	/* running: another host's chunks */
 	double		 help_at;	/* not helped before (monotonic) */
@@ -59,31 +62,38 @@ struct djob {
 #define DJL_ERROR	1	/* an error */
 #define DJL_NOFILE	2	/* the worker wrote it to the job's log */
 
-/* Shared with distencd.c, which owns them. */
-extern struct config	*conf;
-extern struct spool	*spool;
-extern struct djob	**jobs;
-extern size_t		 njobs;
-extern char		 node[256];
-extern int		 stopping;
-extern char		*worker_prog;
-extern int		 daemon_dirty;
-extern struct tokdir	*tokens;	/* NULL: working alone */
-extern int		 tokens_ready;
+/* The daemon's state: one for the program, passed where it is needed. */
+struct daemon {
+	struct config	*conf;
+	const char	*conffile;	/* NULL: the built-in configuration */
+	struct spool	*spool;
+	struct djob	**jobs;
+	size_t		 njobs;
+	void		*jobindex;	/* the jobs by id (tsearch) */
+	char		 node[256];
+	int		 stopping;
+	double		 stop_deadline;	/* monotonic */
+	time_t		 started_at;
+	char		*worker_prog;
+	int		 dirty;		/* its status is to be written */
+	struct tokdir	*tokens;	/* NULL: working alone */
+	int		 tokens_ready;
+	char		*tokens_why;	/* why not ready */
+};
 
 void	 djob_log(struct djob *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 djob_set(struct djob *, enum djob_state, const char *, const char *);
-void	 djob_remember(void);
+void	 djob_remember(struct daemon *);
 void	 on_ready(void *, const char *, const struct stat *);
-int	 djob_count(enum djob_state);
-void	 djob_start_all(void);
+int	 djob_count(struct daemon *, enum djob_state);
+void	 djob_start_all(struct daemon *);
 void	 djob_read(struct djob *);
-void	 djob_retry_due(void);
+void	 djob_retry_due(struct daemon *);
 void	 hooks_reap(void);
-void	 djob_free_all(void);
+void	 djob_free_all(struct daemon *);
 void	 djob_lost(void *, const char *, const char *);
-void	 djob_recheck(void);
+void	 djob_recheck(struct daemon *);
 void	 djob_release(struct djob *);
 
 #endif
