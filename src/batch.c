@@ -25,13 +25,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-struct input	*inputs;
-int		 ninputs;
-int		 tty;
-struct tokdir	*tokens;
-
-static const struct config *run_conf;
-
 double
 mono_now(void)
 {
@@ -43,13 +36,13 @@ mono_now(void)
 
 /* The token directory changed: look at other hosts' inputs again. */
 void
-inputs_recheck(void)
+inputs_recheck(struct batch *b)
 {
 	int	n;
 
-	for (n = 0; n < ninputs; n++)
-		if (!inputs[n].started && !inputs[n].finished)
-			inputs[n].until = 0;
+	for (n = 0; n < b->ninputs; n++)
+		if (!b->inputs[n].started && !b->inputs[n].finished)
+			b->inputs[n].until = 0;
 }
 /* An absolute form of path, its directory resolved where it exists. */
 char *
@@ -78,18 +71,19 @@ input_abs(const char *path)
 
 /* The length of the directory that holds every input. */
 static size_t
-input_common(void)
+input_common(const struct batch *b)
 {
-	size_t	len, i;
-	int	n;
+	const char	*first = b->inputs[0].abs, *abs;
+	size_t		 len, i;
+	int		 n;
 
-	len = strrchr(inputs[0].abs, '/') - inputs[0].abs;
-	for (n = 1; n < ninputs; n++) {
-		for (i = 0; i < len && inputs[n].abs[i] == inputs[0].abs[i];
-		    i++)
+	len = strrchr(first, '/') - first;
+	for (n = 1; n < b->ninputs; n++) {
+		abs = b->inputs[n].abs;
+		for (i = 0; i < len && abs[i] == first[i]; i++)
 			;
-		if (i < len || inputs[n].abs[len] != '/')
-			while (i > 0 && inputs[0].abs[i] != '/')
+		if (i < len || abs[len] != '/')
+			while (i > 0 && first[i] != '/')
 				i--;
 		len = i;
 	}
@@ -114,36 +108,36 @@ input_abs_same(const char *a, const char *b)
 
 /* Each input's output path: its place below the common directory. */
 void
-input_outputs(const char *outdir)
+input_outputs(struct batch *b, const char *outdir)
 {
-	size_t	 common = input_common();
-	char	*rel, *dot, *slash;
-	int	 n, m;
+	struct input	*in, *other;
+	size_t		 common = input_common(b);
+	char		*rel, *dot, *slash;
+	int		 n, m;
 
-	for (n = 0; n < ninputs; n++) {
-		inputs[n].rel = xstrdup(inputs[n].abs + common + 1);
-		rel = xstrdup(inputs[n].rel);
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
+		in->rel = xstrdup(in->abs + common + 1);
+		rel = xstrdup(in->rel);
 		dot = strrchr(rel, '.');
 		slash = strrchr(rel, '/');
 		if (dot != NULL && dot != rel && (slash == NULL || dot > slash + 1))
 			*dot = '\0';
-		xasprintf(&inputs[n].output, "%s/%s.mkv", outdir, rel);
+		xasprintf(&in->output, "%s/%s.mkv", outdir, rel);
 		free(rel);
-		slash = strrchr(inputs[n].path, '/');
-		xasprintf(&inputs[n].prefix, "%s: ",
-		    slash ? slash + 1 : inputs[n].path);
-		for (m = 0; m < n && inputs[n].error == NULL; m++) {
-			if (strcmp(inputs[m].abs, inputs[n].abs) == 0)
-				xasprintf(&inputs[n].error, "given twice");
-			else if (strcmp(inputs[m].output, inputs[n].output) == 0)
-				xasprintf(&inputs[n].error, "output %s is "
-				    "also %s's", inputs[n].output,
-				    inputs[m].path);
+		slash = strrchr(in->path, '/');
+		xasprintf(&in->prefix, "%s: ", slash ? slash + 1 : in->path);
+		for (m = 0; m < n && in->error == NULL; m++) {
+			other = &b->inputs[m];
+			if (strcmp(other->abs, in->abs) == 0)
+				xasprintf(&in->error, "given twice");
+			else if (strcmp(other->output, in->output) == 0)
+				xasprintf(&in->error, "output %s is also %s's",
+				    in->output, other->path);
 		}
-		if (inputs[n].error == NULL &&
-		    input_abs_same(inputs[n].abs, inputs[n].output))
-			xasprintf(&inputs[n].error, "the output would replace "
-			    "the source");
+		if (in->error == NULL && input_abs_same(in->abs, in->output))
+			xasprintf(&in->error, "the output would replace the "
+			    "source");
 	}
 }
 
@@ -162,7 +156,7 @@ fmt_eta(double s, char *buf, size_t len)
 
 /* The terminal's status line: one entry per running job. */
 static void
-status_draw(void)
+status_draw(const struct batch *b)
 {
 	struct winsize	 ws;
 	struct worker	*w;
@@ -170,22 +164,22 @@ status_draw(void)
 	size_t		 off = 0, width = 80;
 	int		 n;
 
-	if (!tty)
+	if (!b->tty)
 		return;
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		width = ws.ws_col;
 	if (width >= sizeof(line))
 		width = sizeof(line) - 1;
 	line[0] = '\0';
-	for (n = 0; n < ninputs && off < sizeof(line); n++) {
-		w = &inputs[n].w;
-		if (!inputs[n].started || inputs[n].finished ||
+	for (n = 0; n < b->ninputs && off < sizeof(line); n++) {
+		w = &b->inputs[n].w;
+		if (!b->inputs[n].started || b->inputs[n].finished ||
 		    !w->have_progress)
 			continue;
 		fmt_eta(w->progress.eta, eta, sizeof(eta));
 		off += snprintf(line + off, sizeof(line) - off, "%s[%.*s %s "
 		    "%lld/%lld %.1f fps ETA %s]", off ? " " : "",
-		    (int)strlen(inputs[n].prefix) - 2, inputs[n].prefix,
+		    (int)strlen(b->inputs[n].prefix) - 2, b->inputs[n].prefix,
 		    job_stage_name(w->progress.stage),
 		    (long long)w->progress.frame, (long long)w->progress.total,
 		    w->progress.fps, eta);
@@ -199,28 +193,28 @@ status_draw(void)
 static void
 status_print(struct worker *w, const char *line)
 {
-	(void)w;
-	if (tty)
+	const struct batch	*b = w->arg;
+
+	if (b->tty)
 		fprintf(stderr, "\r\033[K");
 	fprintf(stderr, "%s\n", line);
 }
 
 /* Start the next input's worker. */
 static void
-run_start(struct input *in, const struct config *conf,
-    const struct profile *prof, int overwrite)
+run_start(struct batch *b, struct input *in)
 {
 	in->started = 1;
 	in->job.source = in->path;
 	in->job.output = in->output;
-	in->job.conf = conf;
-	in->job.prof = prof;
-	in->job.overwrite = overwrite;
+	in->job.conf = b->conf;
+	in->job.prof = b->prof;
+	in->job.overwrite = b->overwrite;
 	chunkopt_job(&in->job);
-	if (tokens != NULL) {
+	if (b->tokens != NULL) {
 		in->job.id = in->id;
-		in->job.tokens = tok_path(tokens);
-		in->job.node = tok_node(tokens);
+		in->job.tokens = tok_path(b->tokens);
+		in->job.node = tok_node(b->tokens);
 		if (in->helping)
 			in->job.step = JOB_STEP_HELP;
 	}
@@ -230,7 +224,9 @@ run_start(struct input *in, const struct config *conf,
 		snprintf(in->w.text, sizeof(in->w.text), "%s", in->error);
 		return;
 	}
-	if (worker_start(&in->w, &in->job, in->prefix, 0) == -1) {
+	if (worker_start(&in->w, &in->job, in->prefix, 0) != -1)
+		in->w.arg = b;
+	else {
 		in->finished = 1;
 		in->w.state = WORKER_FAILED;
 		snprintf(in->w.text, sizeof(in->w.text), "cannot start a "
@@ -240,11 +236,11 @@ run_start(struct input *in, const struct config *conf,
 
 /* An input's worker ended: its result, and its marker. */
 static void
-run_reaped(struct input *in, int status)
+run_reaped(struct batch *b, struct input *in, int status)
 {
 	worker_reap(&in->w, status);
 	in->finished = 1;
-	if (tokens == NULL || input_helped(in, run_conf))
+	if (b->tokens == NULL || input_helped(b, in))
 		return;
 	if (in->lost) {
 		/* Another host has it now: look at it again later. */
@@ -253,7 +249,7 @@ run_reaped(struct input *in, int status)
 		in->until = mono_now() + 1;
 		return;
 	}
-	input_mark(in);
+	input_mark(b, in);
 }
 
 /*
@@ -261,19 +257,19 @@ run_reaped(struct input *in, int status)
  * change in the token directory); collect finished ones.
  */
 static int
-run_poll(int running, double timeout)
+run_poll(struct batch *b, int running, double timeout)
 {
 	struct pollfd	 pfd[257];
 	int		 map[257], n, k = 0, status;
 
-	if (tokens != NULL && tok_fd(tokens) != -1) {
-		pfd[k].fd = tok_fd(tokens);
+	if (b->tokens != NULL && tok_fd(b->tokens) != -1) {
+		pfd[k].fd = tok_fd(b->tokens);
 		pfd[k].events = POLLIN;
 		map[k++] = -1;
 	}
-	for (n = 0; n < ninputs && k < 257; n++)
-		if (inputs[n].started && !inputs[n].finished) {
-			pfd[k].fd = inputs[n].w.fd;
+	for (n = 0; n < b->ninputs && k < 257; n++)
+		if (b->inputs[n].started && !b->inputs[n].finished) {
+			pfd[k].fd = b->inputs[n].w.fd;
 			pfd[k].events = POLLIN;
 			map[k++] = n;
 		}
@@ -281,103 +277,104 @@ run_poll(int running, double timeout)
 		fatal("poll");
 	for (n = 0; n < k; n++) {
 		if (pfd[n].revents != 0 && map[n] == -1) {
-			if (tok_read_events(tokens))
-				inputs_recheck();
+			if (tok_read_events(b->tokens))
+				inputs_recheck(b);
 			continue;
 		}
 		if (pfd[n].revents == 0 ||
-		    worker_read(&inputs[map[n]].w, status_print) != 0)
+		    worker_read(&b->inputs[map[n]].w, status_print) != 0)
 			continue;
-		while (waitpid(inputs[map[n]].w.pid, &status, 0) == -1)
+		while (waitpid(b->inputs[map[n]].w.pid, &status, 0) == -1)
 			if (errno != EINTR)
 				fatal("waitpid");
-		run_reaped(&inputs[map[n]], status);
+		run_reaped(b, &b->inputs[map[n]], status);
 		running--;
 	}
-	status_draw();
+	status_draw(b);
 	return running;
 }
 
 /* The next input to start now, or -1; *wait: seconds until one may be. */
 static int
-input_next(double *wait)
+input_next(const struct batch *b, double *wait)
 {
 	double	now = mono_now();
 	int	n;
 
 	*wait = 3600;
-	for (n = 0; n < ninputs; n++) {
-		if (inputs[n].started || inputs[n].finished)
+	for (n = 0; n < b->ninputs; n++) {
+		if (b->inputs[n].started || b->inputs[n].finished)
 			continue;
-		if (inputs[n].until <= now)
+		if (b->inputs[n].until <= now)
 			return n;
-		if (inputs[n].until - now < *wait)
-			*wait = inputs[n].until - now;
+		if (b->inputs[n].until - now < *wait)
+			*wait = b->inputs[n].until - now;
 	}
 	return -1;
 }
 
 /* Inputs not finished (here or elsewhere). */
 static int
-inputs_left(void)
+inputs_left(const struct batch *b)
 {
 	int	n, left = 0;
 
-	for (n = 0; n < ninputs; n++)
-		left += !inputs[n].finished;
+	for (n = 0; n < b->ninputs; n++)
+		left += !b->inputs[n].finished;
 	return left;
 }
 
 /* Run every input, up to jobs at a time, until all end or a signal. */
 void
-run_all(const struct config *conf, const struct profile *prof, int overwrite)
+run_all(struct batch *b)
 {
 	double	wait;
 	int	running = 0, told = 0, n;
 
-	run_conf = conf;
 	for (;;) {
-		if (tokens != NULL)
-			tok_renew(tokens, input_lost, NULL);
-		while (!worker_stop && running < conf->jobs &&
-		    (n = input_next(&wait)) != -1) {
-			if (tokens != NULL && !input_claim(&inputs[n]) &&
-			    !input_helpable(&inputs[n], prof, mono_now()))
+		if (b->tokens != NULL)
+			tok_renew(b->tokens, input_lost, b);
+		while (!worker_stop && running < b->conf->jobs &&
+		    (n = input_next(b, &wait)) != -1) {
+			if (b->tokens != NULL &&
+			    !input_claim(b, &b->inputs[n]) &&
+			    !input_helpable(b, &b->inputs[n], mono_now()))
 				continue;
-			run_start(&inputs[n], conf, prof, overwrite);
-			if (!inputs[n].finished)
+			run_start(b, &b->inputs[n]);
+			if (!b->inputs[n].finished)
 				running++;
-			else if (tokens != NULL)
-				input_mark(&inputs[n]);
+			else if (b->tokens != NULL)
+				input_mark(b, &b->inputs[n]);
 		}
-		if (running == 0 && (worker_stop || inputs_left() == 0))
+		if (running == 0 && (worker_stop || inputs_left(b) == 0))
 			break;
 		if (worker_stop && told < worker_stop) {
-			for (n = 0; n < ninputs; n++)
-				if (inputs[n].started && !inputs[n].finished)
-					kill(inputs[n].w.pid, SIGTERM);
+			for (n = 0; n < b->ninputs; n++)
+				if (b->inputs[n].started &&
+				    !b->inputs[n].finished)
+					kill(b->inputs[n].w.pid, SIGTERM);
 			told = worker_stop;
 		}
-		input_next(&wait);
-		if (tokens != NULL && tok_renew_due(tokens) < wait)
-			wait = tok_renew_due(tokens);
-		running = run_poll(running, running > 0 && wait > 0.5 ? 0.5 :
+		input_next(b, &wait);
+		if (b->tokens != NULL && tok_renew_due(b->tokens) < wait)
+			wait = tok_renew_due(b->tokens);
+		running = run_poll(b, running, running > 0 && wait > 0.5 ? 0.5 :
 		    wait);
 	}
-	if (tty)
+	if (b->tty)
 		fprintf(stderr, "\r\033[K");
 }
 
 /* One line per input on stdout, names escaped; the number that failed. */
 int
-summary(void)
+summary(struct batch *b)
 {
 	struct input	*in;
 	char		 src[PATH_MAX * 4], out[PATH_MAX * 4];
 	int		 n, done = 0, skipped = 0, failed = 0;
 
-	for (n = 0; n < ninputs; n++) {
-		in = &inputs[n];
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
 		log_escape(in->path, src, sizeof(src));
 		log_escape(in->output ? in->output : "", out, sizeof(out));
 		if (in->other == TOK_ISDONE) {

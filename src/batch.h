@@ -34,22 +34,28 @@ struct input {
 };
 
 
-extern struct input	*inputs;
-extern int		 ninputs;
-extern int		 tty;
-extern struct tokdir	*tokens;
+/* The batch command's state: its inputs and how they are run. */
+struct batch {
+	struct input		*inputs;
+	int			 ninputs;
+	int			 tty;		/* a status line on stderr */
+	struct tokdir		*tokens;	/* NULL: working alone */
+	const struct config	*conf;
+	const struct profile	*prof;
+	int			 overwrite;
+};
 
 char	*input_abs(const char *);
-void	 input_outputs(const char *);
-void	 run_all(const struct config *, const struct profile *, int);
-int	 summary(void);
+void	 input_outputs(struct batch *, const char *);
+void	 run_all(struct batch *);
+int	 summary(struct batch *);
 double	 mono_now(void);
-void	 inputs_recheck(void);
-int	 input_claim(struct input *);
-int	 input_helpable(struct input *, const struct profile *, double);
-int	 input_helped(struct input *, const struct config *);
-void	 input_mark(struct input *);
+void	 inputs_recheck(struct batch *);
+int	 input_claim(struct batch *, struct input *);
+int	 input_helpable(struct batch *, struct input *, double);
+int	 input_helped(struct batch *, struct input *);
+void	 input_mark(struct batch *, struct input *);
 void	 input_lost(void *, const char *, const char *);
-int	 tokens_open(const struct config *);
+int	 tokens_open(struct batch *);
 
 #endif

@@ -20,8 +20,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-static int	retry_delay = 60;
-
 /* An input's id in the token directory, from its file as it is now. */
 static void
 input_id(struct input *in)
@@ -67,7 +65,7 @@ input_elsewhere(struct input *in, int r, const struct tok_seen *seen)
 
 /* Claim an input in the token directory: 1 when it is this host's. */
 int
-input_claim(struct input *in)
+input_claim(struct batch *b, struct input *in)
 {
 	struct tok_seen	 seen;
 	char		*cause = NULL;
@@ -75,7 +73,7 @@ input_claim(struct input *in)
 
 	if (in->error != NULL)
 		return 1;	/* fails at once, touching no token */
-	r = tok_claim(tokens, in->id, in->rel, &seen, &cause);
+	r = tok_claim(b->tokens, in->id, in->rel, &seen, &cause);
 	if (r == TOK_CLAIMED)
 		return 1;
 	if (r == TOK_ERROR) {
@@ -92,10 +90,10 @@ input_claim(struct input *in)
  * joins them if the last one is its own.
  */
 int
-input_helpable(struct input *in, const struct profile *prof, double now)
+input_helpable(struct batch *b, struct input *in, double now)
 {
-	if (in->finished || !prof->chunked || in->holder[0] == '\0' ||
-	    in->help_at > now || !tok_has_sub(tokens, in->id, ".plan"))
+	if (in->finished || !b->prof->chunked || in->holder[0] == '\0' ||
+	    in->help_at > now || !tok_has_sub(b->tokens, in->id, ".plan"))
 		return 0;
 	log_info("%shelping node %s with its chunks", in->prefix, in->holder);
 	in->helping = 1;
@@ -107,7 +105,7 @@ input_helpable(struct input *in, const struct profile *prof, double now)
  * host's, to be looked at again), 0 for any other.
  */
 int
-input_helped(struct input *in, const struct config *conf)
+input_helped(struct batch *b, struct input *in)
 {
 	struct worker	*w = &in->w;
 
@@ -126,7 +124,7 @@ input_helped(struct input *in, const struct config *conf)
 	else
 		log_warnx("%shelping failed: %s", in->prefix, w->text);
 	in->help_at = mono_now() + (w->state == WORKER_FAILED ?
-	    conf->retry_delay : conf->poll_interval);
+	    b->conf->retry_delay : b->conf->poll_interval);
 	in->started = in->finished = 0;
 	in->until = mono_now() + 1;
 	return 1;
@@ -134,21 +132,21 @@ input_helped(struct input *in, const struct config *conf)
 
 /* Write the marker of an input this host finished. */
 void
-input_mark(struct input *in)
+input_mark(struct batch *b, struct input *in)
 {
 	struct worker	*w = &in->w;
 	char		*cause = NULL;
 	int		 rv = 0;
 
-	if (tok_held(tokens, in->id) == -1)
+	if (tok_held(b->tokens, in->id) == -1)
 		return;
 	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED)
-		rv = tok_done(tokens, in->id, in->output, w->text, &cause);
+		rv = tok_done(b->tokens, in->id, in->output, w->text, &cause);
 	else if (worker_stop && w->transient)
-		tok_release(tokens, in->id);	/* interrupted */
+		tok_release(b->tokens, in->id);	/* interrupted */
 	else
-		rv = tok_fail(tokens, in->id, w->text, w->transient,
-		    retry_delay, &cause);
+		rv = tok_fail(b->tokens, in->id, w->text, w->transient,
+		    b->conf->retry_delay, &cause);
 	if (rv != 0) {
 		log_warnx("%stoken directory: %s", in->prefix, cause);
 		free(cause);
@@ -165,17 +163,19 @@ input_mark(struct input *in)
 void
 input_lost(void *arg, const char *task, const char *why)
 {
-	int	n;
+	struct batch	*b = arg;
+	struct input	*in;
+	int		 n;
 
-	(void)arg;
-	for (n = 0; n < ninputs; n++)
-		if (strcmp(inputs[n].id, task) == 0 && inputs[n].started &&
-		    !inputs[n].finished) {
-			log_warnx("%sclaim lost: %s: stopping", inputs[n].prefix,
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
+		if (strcmp(in->id, task) == 0 && in->started && !in->finished) {
+			log_warnx("%sclaim lost: %s: stopping", in->prefix,
 			    why);
-			inputs[n].lost = 1;
-			kill(inputs[n].w.pid, SIGTERM);
+			in->lost = 1;
+			kill(in->w.pid, SIGTERM);
 		}
+	}
 }
 
 /* Where this host remembers a token directory's marker. */
@@ -198,8 +198,9 @@ tokens_record(const char *dir)
 
 /* Share the work through the token directory: 0, or -1 (do nothing). */
 int
-tokens_open(const struct config *conf)
+tokens_open(struct batch *b)
 {
+	const struct config	*conf = b->conf;
 	char	 node[256], *dir, *record, *cause = NULL;
 	int	 n;
 
@@ -214,19 +215,18 @@ tokens_open(const struct config *conf)
 	}
 	dir = input_abs(conf->token_dir);
 	record = tokens_record(dir);
-	tokens = tok_open(dir, node, conf->lease, conf->max_attempts, 0,
+	b->tokens = tok_open(dir, node, conf->lease, conf->max_attempts, 0,
 	    record);
 	free(record);
 	free(dir);
-	if (tok_ready(tokens, &cause) != 0) {
+	if (tok_ready(b->tokens, &cause) != 0) {
 		log_warnx("%s", cause);
 		free(cause);
 		return -1;
 	}
-	tok_sweep(tokens);
-	retry_delay = conf->retry_delay;
-	for (n = 0; n < ninputs; n++)
-		input_id(&inputs[n]);
+	tok_sweep(b->tokens);
+	for (n = 0; n < b->ninputs; n++)
+		input_id(&b->inputs[n]);
 	return 0;
 }
 

@@ -119,7 +119,7 @@ usage(void)
 
 /* --crop-only: probe and detect each input's crop, print it. */
 static int
-crop_only(const struct profile *prof)
+crop_only(const struct batch *b, const struct profile *prof)
 {
 	struct media_info	 mi;
 	struct crop		 c;
@@ -127,17 +127,17 @@ crop_only(const struct profile *prof)
 	int			 n, failed = 0;
 
 	media_quiet();
-	for (n = 0; n < ninputs; n++) {
-		if (media_probe(inputs[n].path, &mi, &cause) != 0 ||
-		    media_crop(inputs[n].path, &mi, prof, &c, why, sizeof(why),
-		    &cause) != 0) {
-			log_warnx("%s: %s", inputs[n].path, cause);
+	for (n = 0; n < b->ninputs; n++) {
+		if (media_probe(b->inputs[n].path, &mi, &cause) != 0 ||
+		    media_crop(b->inputs[n].path, &mi, prof, &c, why,
+		    sizeof(why), &cause) != 0) {
+			log_warnx("%s: %s", b->inputs[n].path, cause);
 			free(cause);
 			cause = NULL;
 			failed++;
 			continue;
 		}
-		printf("%s: crop %dx%d+%d+%d (%s)\n", inputs[n].path,
+		printf("%s: crop %dx%d+%d+%d (%s)\n", b->inputs[n].path,
 		    mi.width - c.left - c.right, mi.height - c.top - c.bottom,
 		    c.left, c.top, why);
 	}
@@ -146,14 +146,18 @@ crop_only(const struct profile *prof)
 
 /* Encode every input; the exit status. */
 static int
-run(const struct config *conf, const struct profile *prof, int overwrite)
+run(struct batch *b, const struct config *conf, const struct profile *prof,
+    int overwrite)
 {
 	struct sigaction	sa;
 	int			failed;
 
-	input_outputs(conf->output_dir);
-	if (*conf->token_dir != '\0' && tokens_open(conf) != 0) {
-		tok_close(tokens);
+	b->conf = conf;
+	b->prof = prof;
+	b->overwrite = overwrite;
+	input_outputs(b, conf->output_dir);
+	if (*conf->token_dir != '\0' && tokens_open(b) != 0) {
+		tok_close(b->tokens);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -161,11 +165,11 @@ run(const struct config *conf, const struct profile *prof, int overwrite)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	tty = isatty(STDERR_FILENO);
-	run_all(conf, prof, overwrite);
-	tok_close(tokens);
-	tokens = NULL;
-	failed = summary();
+	b->tty = isatty(STDERR_FILENO);
+	run_all(b);
+	tok_close(b->tokens);
+	b->tokens = NULL;
+	failed = summary(b);
 	return failed || worker_stop ? 1 : 0;
 }
 
@@ -186,13 +190,13 @@ struct worker_args {
  * sent up stderr to the daemon.
  */
 static void __attribute__((noreturn))
-worker_mode(const struct worker_args *wa)
+worker_mode(const struct batch *b, const struct worker_args *wa)
 {
 	struct config	*conf;
 	struct job	 j;
 	char		*cause = NULL, text[1024];
 
-	if (ninputs != 1 || wa->output == NULL ||
+	if (b->ninputs != 1 || wa->output == NULL ||
 	    (wa->tokens != NULL && (wa->id == NULL || wa->node == NULL)))
 		usage();
 	if ((conf = conf_load("/dev/stdin", &cause)) == NULL) {
@@ -202,7 +206,7 @@ worker_mode(const struct worker_args *wa)
 		exit(1);
 	}
 	memset(&j, 0, sizeof(j));
-	j.source = inputs[0].path;
+	j.source = b->inputs[0].path;
 	j.output = wa->output;
 	j.log = wa->log;
 	j.id = wa->id;
@@ -264,25 +268,26 @@ setup_tokens(struct config *conf, const char *dir, const char *node,
 
 /* The inputs' paths as an array. */
 static char **
-input_paths(void)
+input_paths(const struct batch *b)
 {
 	char	**paths;
 	int	  n;
 
-	paths = xcalloc(ninputs + 1, sizeof(*paths));
-	for (n = 0; n < ninputs; n++)
-		paths[n] = inputs[n].path;
+	paths = xcalloc(b->ninputs + 1, sizeof(*paths));
+	for (n = 0; n < b->ninputs; n++)
+		paths[n] = b->inputs[n].path;
 	return paths;
 }
 
 static void
-add_input(const char *path)
+add_input(struct batch *b, const char *path)
 {
-	inputs = xreallocarray(inputs, ninputs + 1, sizeof(*inputs));
-	memset(&inputs[ninputs], 0, sizeof(*inputs));
-	inputs[ninputs].path = xstrdup(path);
-	inputs[ninputs].abs = input_abs(path);
-	ninputs++;
+	b->inputs = xreallocarray(b->inputs, b->ninputs + 1,
+	    sizeof(*b->inputs));
+	memset(&b->inputs[b->ninputs], 0, sizeof(*b->inputs));
+	b->inputs[b->ninputs].path = xstrdup(path);
+	b->inputs[b->ninputs].abs = input_abs(path);
+	b->ninputs++;
 }
 
 int
@@ -301,9 +306,11 @@ main(int argc, char *argv[])
 	struct profile		*cprof;
 	char			**paths;
 	struct worker_args	 wa;
+	struct batch		 batch, *b = &batch;
 
 	log_init("distenc", 0, LOG_TO_STDERR);
 	memset(&wa, 0, sizeof(wa));
+	memset(b, 0, sizeof(*b));
 	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -347,7 +354,7 @@ main(int argc, char *argv[])
 			usage_text(stdout);
 			return 0;
 		case 'i':
-			add_input(optarg);
+			add_input(b, optarg);
 			break;
 		case 'j':
 			jobs = strtol(optarg, &end, 10);
@@ -401,10 +408,10 @@ main(int argc, char *argv[])
 		}
 	}
 	for (; optind < argc; optind++)
-		add_input(argv[optind]);
+		add_input(b, argv[optind]);
 	log_setverbose(verbose);
 	if (worker)
-		worker_mode(&wa);
+		worker_mode(b, &wa);
 	conf = setup_conf(cfile, outdir, statsdir, jobs);
 	setup_tokens(conf, tokdir, nodename, lease);
 	if (dump) {
@@ -414,16 +421,16 @@ main(int argc, char *argv[])
 		log_warnx("no profile %s in %s", pname,
 		    cfile ? cfile : "the built-in configuration");
 		rv = 2;
-	} else if (ninputs == 0) {
+	} else if (b->ninputs == 0) {
 		usage_text(stderr);
 		rv = 2;
 	} else if (chunkopt_apply(cprof) != 0)
 		rv = 2;
 	else if (cropflag)
-		rv = crop_only(prof);
+		rv = crop_only(b, prof);
 	else if (scenes) {
-		paths = input_paths();
-		rv = chunkopt_scenes_only(prof, paths, ninputs);
+		paths = input_paths(b);
+		rv = chunkopt_scenes_only(prof, paths, b->ninputs);
 		free(paths);
 	}
 	else if (fs_mkdirs(conf->output_dir, &cause) != 0) {
@@ -431,7 +438,7 @@ main(int argc, char *argv[])
 		free(cause);
 		rv = 1;
 	} else
-		rv = run(conf, prof, overwrite || conf->overwrite);
+		rv = run(b, conf, prof, overwrite || conf->overwrite);
 	conf_free(conf);
 	return rv;
 }
