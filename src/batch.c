@@ -1,13 +1,13 @@
 /*
  * The batch command's run: each input's output path, up to --jobs
- * workers at a time, a status line on a terminal, a summary line per
- * input; with a token directory, only the inputs this host claims.
+ * workers at a time in a pool, a status line on a terminal, a summary
+ * line per input; with a token directory, only the inputs this host
+ * claims (batch_tokens.c).  The loop here owns every descriptor.
  */
 #include "config.h"
 
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -16,36 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
 #include "chunkopt.h"
 #include "fsutil.h"
 #include "log.h"
+#include "pool.h"
 #include "xmalloc.h"
 
-double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The token directory changed: look at other hosts' inputs again. */
-void
-inputs_recheck(struct batch *b)
-{
-	int	n;
-
-	for (n = 0; n < b->ninputs; n++)
-		if (!b->inputs[n].started && !b->inputs[n].finished)
-			b->inputs[n].until = 0;
-}
 /* An absolute form of path, its directory resolved where it exists. */
-char *
+static char *
 input_abs(const char *path)
 {
 	char	*dir, *base, *p, real[PATH_MAX], *out;
@@ -107,7 +88,7 @@ input_abs_same(const char *a, const char *b)
 }
 
 /* Each input's output path: its place below the common directory. */
-void
+static void
 input_outputs(struct batch *b, const char *outdir)
 {
 	struct input	*in, *other;
@@ -189,20 +170,50 @@ status_draw(const struct batch *b)
 	fflush(stderr);
 }
 
-/* A worker's log line, printed above the status line. */
+/* A line from a worker: progress or its result, else printed. */
 static void
-status_print(struct worker *w, const char *line)
+batch_line(void *ctx, void *arg, const char *line)
 {
-	const struct batch	*b = w->arg;
+	const struct batch	*b = ctx;
+	struct input		*in = arg;
 
+	if (worker_control(&in->w, line))
+		return;
 	if (b->tty)
 		fprintf(stderr, "\r\033[K");
 	fprintf(stderr, "%s\n", line);
 }
 
-/* Start the next input's worker. */
+/* An input's worker ended: its result, and its marker. */
 static void
-run_start(struct batch *b, struct input *in)
+batch_ended(void *ctx, void *arg, pid_t pid, int status)
+{
+	struct batch	*b = ctx;
+	struct input	*in = arg;
+
+	(void)pid;
+	worker_reap(&in->w, status);
+	in->finished = 1;
+	if (b->tokens == NULL || batch_tok_helped(b, in))
+		return;
+	if (in->task.lost) {
+		/* Another host has it now: look at it again later. */
+		in->task.lost = 0;
+		in->started = in->finished = 0;
+		in->task.until = pool_now() + 1;
+		return;
+	}
+	batch_tok_mark(b, in);
+}
+
+static const struct pool_ops batch_pool_ops = {
+	.line = batch_line,
+	.ended = batch_ended,
+};
+
+/* Start an input's worker (help: on another host's chunks). */
+static void
+batch_start(struct batch *b, struct input *in, int help)
 {
 	in->started = 1;
 	in->job.source = in->path;
@@ -215,7 +226,7 @@ run_start(struct batch *b, struct input *in)
 		in->job.id = in->id;
 		in->job.tokens = tok_path(b->tokens);
 		in->job.node = tok_node(b->tokens);
-		if (in->helping)
+		if (help)
 			in->job.step = JOB_STEP_HELP;
 	}
 	if (in->error != NULL) {
@@ -224,91 +235,55 @@ run_start(struct batch *b, struct input *in)
 		snprintf(in->w.text, sizeof(in->w.text), "%s", in->error);
 		return;
 	}
-	if (worker_start(&in->w, &in->job, in->prefix, 0) != -1)
-		in->w.arg = b;
-	else {
+	if (worker_start(b->pool, &in->w, &in->job, in->prefix, in) == -1) {
 		in->finished = 1;
 		in->w.state = WORKER_FAILED;
 		snprintf(in->w.text, sizeof(in->w.text), "cannot start a "
 		    "worker: %s", strerror(errno));
-	}
-}
-
-/* An input's worker ended: its result, and its marker. */
-static void
-run_reaped(struct batch *b, struct input *in, int status)
-{
-	worker_reap(&in->w, status);
-	in->finished = 1;
-	if (b->tokens == NULL || input_helped(b, in))
-		return;
-	if (in->lost) {
-		/* Another host has it now: look at it again later. */
-		in->lost = 0;
-		in->started = in->finished = 0;
-		in->until = mono_now() + 1;
-		return;
-	}
-	input_mark(b, in);
+	} else if (help)
+		task_helping(&in->task, (long)in->w.pid);
 }
 
 /*
  * Wait up to timeout seconds for output from the running workers (or a
  * change in the token directory); collect finished ones.
  */
-static int
-run_poll(struct batch *b, int running, double timeout)
+static void
+batch_poll(struct batch *b, double timeout)
 {
-	struct pollfd	 pfd[257];
-	int		 map[257], n, k = 0, status;
+	struct pollfd	 pfd[1 + 256];
+	int		 k = 0, n;
 
 	if (b->tokens != NULL && tok_fd(b->tokens) != -1) {
 		pfd[k].fd = tok_fd(b->tokens);
 		pfd[k].events = POLLIN;
-		map[k++] = -1;
+		pfd[k++].revents = 0;
 	}
-	for (n = 0; n < b->ninputs && k < 257; n++)
-		if (b->inputs[n].started && !b->inputs[n].finished) {
-			pfd[k].fd = b->inputs[n].w.fd;
-			pfd[k].events = POLLIN;
-			map[k++] = n;
-		}
-	if (poll(pfd, k, (int)(timeout * 1000) + 1) == -1 && errno != EINTR)
+	n = pool_pollfds(b->pool, pfd + k, 256);
+	if (poll(pfd, k + n, (int)(timeout * 1000) + 1) == -1 &&
+	    errno != EINTR)
 		fatal("poll");
-	for (n = 0; n < k; n++) {
-		if (pfd[n].revents != 0 && map[n] == -1) {
-			if (tok_read_events(b->tokens))
-				inputs_recheck(b);
-			continue;
-		}
-		if (pfd[n].revents == 0 ||
-		    worker_read(&b->inputs[map[n]].w, status_print) != 0)
-			continue;
-		while (waitpid(b->inputs[map[n]].w.pid, &status, 0) == -1)
-			if (errno != EINTR)
-				fatal("waitpid");
-		run_reaped(b, &b->inputs[map[n]], status);
-		running--;
-	}
+	if (k > 0 && pfd[0].revents != 0 && tok_read_events(b->tokens))
+		batch_tok_recheck(b);
+	pool_dispatch(b->pool, pfd + k, n);
 	status_draw(b);
-	return running;
 }
 
 /* The next input to start now, or -1; *wait: seconds until one may be. */
 static int
 input_next(const struct batch *b, double *wait)
 {
-	double	now = mono_now();
+	double	now = pool_now();
 	int	n;
 
 	*wait = 3600;
 	for (n = 0; n < b->ninputs; n++) {
 		if (b->inputs[n].started || b->inputs[n].finished)
 			continue;
-		if (b->inputs[n].until <= now)
+		if (b->inputs[n].task.until <= now)
 			return n;
-		if (b->inputs[n].until - now < *wait)
-			*wait = b->inputs[n].until - now;
+		if (b->inputs[n].task.until - now < *wait)
+			*wait = b->inputs[n].task.until - now;
 	}
 	return -1;
 }
@@ -324,41 +299,49 @@ inputs_left(const struct batch *b)
 	return left;
 }
 
+/* Start inputs while slots are free: claimed, or to help with. */
+static void
+batch_start_all(struct batch *b)
+{
+	struct input	*in;
+	double		 wait;
+	int		 n, help;
+
+	while (!worker_stopped() && pool_idle(b->pool) > 0 &&
+	    (n = input_next(b, &wait)) != -1) {
+		in = &b->inputs[n];
+		help = 0;
+		if (b->tokens != NULL && !batch_tok_claim(in) &&
+		    !(help = batch_tok_helpable(b, in, pool_now())))
+			continue;
+		batch_start(b, in, help);
+		if (in->finished && b->tokens != NULL)
+			batch_tok_mark(b, in);
+	}
+}
+
 /* Run every input, up to jobs at a time, until all end or a signal. */
-void
-run_all(struct batch *b)
+static void
+batch_run_all(struct batch *b)
 {
 	double	wait;
-	int	running = 0, told = 0, n;
+	int	told = 0;
 
 	for (;;) {
 		if (b->tokens != NULL)
-			tok_renew(b->tokens, input_lost, b);
-		while (!worker_stop && running < b->conf->jobs &&
-		    (n = input_next(b, &wait)) != -1) {
-			if (b->tokens != NULL &&
-			    !input_claim(b, &b->inputs[n]) &&
-			    !input_helpable(b, &b->inputs[n], mono_now()))
-				continue;
-			run_start(b, &b->inputs[n]);
-			if (!b->inputs[n].finished)
-				running++;
-			else if (b->tokens != NULL)
-				input_mark(b, &b->inputs[n]);
-		}
-		if (running == 0 && (worker_stop || inputs_left(b) == 0))
+			tok_renew(b->tokens, batch_tok_lost, b);
+		batch_start_all(b);
+		if (pool_busy(b->pool) == 0 &&
+		    (worker_stopped() || inputs_left(b) == 0))
 			break;
-		if (worker_stop && told < worker_stop) {
-			for (n = 0; n < b->ninputs; n++)
-				if (b->inputs[n].started &&
-				    !b->inputs[n].finished)
-					kill(b->inputs[n].w.pid, SIGTERM);
-			told = worker_stop;
+		if (worker_stopped() && told < worker_stopped()) {
+			pool_signal(b->pool, SIGTERM);
+			told = worker_stopped();
 		}
 		input_next(b, &wait);
 		if (b->tokens != NULL && tok_renew_due(b->tokens) < wait)
 			wait = tok_renew_due(b->tokens);
-		running = run_poll(b, running, running > 0 && wait > 0.5 ? 0.5 :
+		batch_poll(b, pool_busy(b->pool) > 0 && wait > 0.5 ? 0.5 :
 		    wait);
 	}
 	if (b->tty)
@@ -366,10 +349,10 @@ run_all(struct batch *b)
 }
 
 /* One line per input on stdout, names escaped; the number that failed. */
-int
-summary(struct batch *b)
+static int
+batch_summary(const struct batch *b)
 {
-	struct input	*in;
+	const struct input	*in;
 	char		 src[PATH_MAX * 4], out[PATH_MAX * 4];
 	int		 n, done = 0, skipped = 0, failed = 0;
 
@@ -377,11 +360,11 @@ summary(struct batch *b)
 		in = &b->inputs[n];
 		log_escape(in->path, src, sizeof(src));
 		log_escape(in->output ? in->output : "", out, sizeof(out));
-		if (in->other == TOK_ISDONE) {
+		if (in->other == TASK_DONE) {
 			log_escape(in->otext, out, sizeof(out));
 			printf("done: %s -> %s\n", src, out);
 			done++;
-		} else if (in->other == TOK_ISFAILED) {
+		} else if (in->other == TASK_FAILED) {
 			log_escape(in->otext, out, sizeof(out));
 			printf("failed: %s: %s\n", src, out);
 			failed++;
@@ -404,3 +387,54 @@ summary(struct batch *b)
 	return failed;
 }
 
+
+/* An input to encode. */
+void
+batch_add(struct batch *b, const char *path)
+{
+	b->inputs = xreallocarray(b->inputs, b->ninputs + 1,
+	    sizeof(*b->inputs));
+	memset(&b->inputs[b->ninputs], 0, sizeof(*b->inputs));
+	b->inputs[b->ninputs].path = xstrdup(path);
+	b->inputs[b->ninputs].abs = input_abs(path);
+	b->ninputs++;
+}
+
+/* Encode every input; the exit status. */
+int
+batch_run(struct batch *b, const struct config *conf,
+    const struct profile *prof, int overwrite)
+{
+	struct sigaction	 sa;
+	char			*dir;
+	int			 failed, rv = 0;
+
+	b->conf = conf;
+	b->prof = prof;
+	b->overwrite = overwrite;
+	input_outputs(b, conf->output_dir);
+	if (*conf->token_dir != '\0') {
+		dir = input_abs(conf->token_dir);
+		rv = batch_tok_open(b, dir);
+		free(dir);
+	}
+	if (rv != 0) {
+		tok_close(b->tokens);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	b->tty = isatty(STDERR_FILENO);
+	b->pool = pool_new(conf->jobs, POOL_PIPE | POOL_ORPHAN,
+	    &batch_pool_ops, b);
+	batch_run_all(b);
+	pool_free(b->pool);
+	b->pool = NULL;
+	tok_close(b->tokens);
+	b->tokens = NULL;
+	failed = batch_summary(b);
+	return failed || worker_stopped() ? 1 : 0;
+}

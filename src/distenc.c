@@ -40,14 +40,14 @@ static const struct option longopts[] = {
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "version",	no_argument,		NULL, 'V' },
 	/* distencd's workers: "distenc --worker", see worker_mode(). */
-	{ "worker",	no_argument,		NULL, 'W' },
-	{ "worker-output", required_argument,	NULL, 'O' },
-	{ "worker-log",	required_argument,	NULL, 'L' },
-	{ "worker-prefix", required_argument,	NULL, 'P' },
-	{ "worker-id",	required_argument,	NULL, 2001 },
-	{ "worker-tokens", required_argument,	NULL, 2002 },
-	{ "worker-node", required_argument,	NULL, 2003 },
-	{ "worker-help", no_argument,		NULL, 2004 },
+	{ WORKER_OPT,	no_argument,		NULL, 'W' },
+	{ WORKER_OPT_OUTPUT, required_argument,	NULL, 'O' },
+	{ WORKER_OPT_LOG, required_argument,	NULL, 'L' },
+	{ WORKER_OPT_PREFIX, required_argument,	NULL, 'P' },
+	{ WORKER_OPT_ID, required_argument,	NULL, 2001 },
+	{ WORKER_OPT_TOKENS, required_argument,	NULL, 2002 },
+	{ WORKER_OPT_NODE, required_argument,	NULL, 2003 },
+	{ WORKER_OPT_HELP, no_argument,		NULL, 2004 },
 	CHUNKOPT_LONGOPTS,
 	{ NULL,		0,			NULL, 0 }
 };
@@ -144,35 +144,6 @@ crop_only(const struct batch *b, const struct profile *prof)
 	return failed ? 1 : 0;
 }
 
-/* Encode every input; the exit status. */
-static int
-run(struct batch *b, const struct config *conf, const struct profile *prof,
-    int overwrite)
-{
-	struct sigaction	sa;
-	int			failed;
-
-	b->conf = conf;
-	b->prof = prof;
-	b->overwrite = overwrite;
-	input_outputs(b, conf->output_dir);
-	if (*conf->token_dir != '\0' && tokens_open(b) != 0) {
-		tok_close(b->tokens);
-		return 1;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	b->tty = isatty(STDERR_FILENO);
-	run_all(b);
-	tok_close(b->tokens);
-	b->tokens = NULL;
-	failed = summary(b);
-	return failed || worker_stop ? 1 : 0;
-}
-
 /* What distencd tells its worker on the command line. */
 struct worker_args {
 	const char	*output;
@@ -218,7 +189,7 @@ worker_mode(const struct batch *b, const struct worker_args *wa)
 	j.overwrite = conf->overwrite;
 	if (wa->prefix != NULL)
 		xasprintf(&cause, "%s: ", wa->prefix);
-	worker_run(&j, wa->prefix != NULL ? cause : "", 0);
+	worker_run(&j, wa->prefix != NULL ? cause : "");
 }
 
 /* Load the configuration and apply the command line's overrides. */
@@ -277,17 +248,6 @@ input_paths(const struct batch *b)
 	for (n = 0; n < b->ninputs; n++)
 		paths[n] = b->inputs[n].path;
 	return paths;
-}
-
-static void
-add_input(struct batch *b, const char *path)
-{
-	b->inputs = xreallocarray(b->inputs, b->ninputs + 1,
-	    sizeof(*b->inputs));
-	memset(&b->inputs[b->ninputs], 0, sizeof(*b->inputs));
-	b->inputs[b->ninputs].path = xstrdup(path);
-	b->inputs[b->ninputs].abs = input_abs(path);
-	b->ninputs++;
 }
 
 int
@@ -354,7 +314,7 @@ main(int argc, char *argv[])
 			usage_text(stdout);
 			return 0;
 		case 'i':
-			add_input(b, optarg);
+			batch_add(b, optarg);
 			break;
 		case 'j':
 			jobs = strtol(optarg, &end, 10);
@@ -408,7 +368,7 @@ main(int argc, char *argv[])
 		}
 	}
 	for (; optind < argc; optind++)
-		add_input(b, argv[optind]);
+		batch_add(b, argv[optind]);
 	log_setverbose(verbose);
 	if (worker)
 		worker_mode(b, &wa);
@@ -438,7 +398,7 @@ main(int argc, char *argv[])
 		free(cause);
 		rv = 1;
 	} else
-		rv = run(b, conf, prof, overwrite || conf->overwrite);
+		rv = batch_run(b, conf, prof, overwrite || conf->overwrite);
 	conf_free(conf);
 	return rv;
 }

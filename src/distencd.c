@@ -28,6 +28,7 @@
 #include "fsutil.h"
 #include "job.h"
 #include "log.h"
+#include "pool.h"
 #include "sdnotify.h"
 #include "spool.h"
 #include "status.h"
@@ -324,6 +325,7 @@ daemon_reload(struct daemon *d)
 	respool = strcmp(nc->spool_dir, d->conf->spool_dir) != 0;
 	conf_free(d->conf);
 	d->conf = nc;
+	pool_set_slots(d->workers, d->conf->jobs);
 	if (respool) {
 		spool_close(d->spool);
 		if ((d->spool = spool_open(d->conf->spool_dir,
@@ -338,54 +340,20 @@ daemon_reload(struct daemon *d)
 	sdn_notify("READY=1");
 }
 
-/* Kill the workers still running and remove what they leave. */
-static void
-daemon_kill_workers(struct daemon *d)
-{
-	struct worker	*w;
-	size_t		 i;
-	int		 status;
-
-	for (i = 0; i < d->njobs; i++) {
-		if (d->jobs[i]->state != DJ_RUNNING ||
-		    (w = d->jobs[i]->w) == NULL)
-			continue;
-		kill(w->pid, SIGKILL);
-		while (waitpid(w->pid, &status, 0) == -1 && errno == EINTR)
-			;
-		close(w->fd);
-		job_leftovers(d->jobs[i]->source, d->jobs[i]->output,
-		    d->jobs[i]->statsdir, (long)w->pid);
-		d->jobs[i]->w = NULL;
-		free(w);
-		djob_release(d->jobs[i]);
-		d->jobs[i]->attempts--;
-		djob_log(d->jobs[i], DJL_ERROR, "worker killed at shutdown: "
-		    "queued for the next start");
-		djob_set(d->jobs[i], DJ_QUEUED, NULL, NULL);
-	}
-}
-
 /* SIGTERM or SIGINT: stop the workers; a second one kills them. */
 static void
 daemon_stop(struct daemon *d, int sig)
 {
-	size_t	i;
-
 	if (d->stopping++ == 0) {
 		log_info("%s: stopping: no new jobs, stopping %d workers",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM",
 		    djob_count(d, DJ_RUNNING));
 		sdn_notify("STOPPING=1");
-		d->stop_deadline = spool_now() + STOP_SECONDS;
-		for (i = 0; i < d->njobs; i++)
-			if (d->jobs[i]->state == DJ_RUNNING &&
-			    d->jobs[i]->w != NULL)
-				kill(d->jobs[i]->w->pid, SIGTERM);
+		pool_stop(d->workers, STOP_SECONDS);
 		return;
 	}
 	log_info("second signal: stopping at once");
-	daemon_kill_workers(d);
+	djob_run_kill_all(d);
 }
 
 /* Act on the signals that arrived. */
@@ -402,7 +370,7 @@ daemon_signals(struct daemon *d)
 			else if (sig[i] == SIGTERM || sig[i] == SIGINT)
 				daemon_stop(d, sig[i]);
 			else if (sig[i] == SIGCHLD)
-				hooks_reap();
+				pool_reap(d->hooks);
 		}
 }
 
@@ -418,12 +386,10 @@ loop_timeout(struct daemon *d, double now, double max)
 	if (d->tokens != NULL && (dt = tok_renew_due(d->tokens)) < t)
 		t = dt;
 	for (i = 0; i < d->njobs; i++)
-		if ((d->jobs[i]->state == DJ_WAITING ||
-		    d->jobs[i]->state == DJ_ELSEWHERE) &&
-		    d->jobs[i]->rel != NULL &&
-		    (dt = d->jobs[i]->retry_at - now) < t)
+		if (d->jobs[i]->rel != NULL &&
+		    (dt = djob_due(d->jobs[i]) - now) < t)
 			t = dt;
-	if (d->stopping && (dt = d->stop_deadline - now) < t)
+	if (d->stopping && (dt = pool_stop_left(d->workers)) < t)
 		t = dt;
 	if (t < 0)
 		t = 0;
@@ -435,10 +401,8 @@ static void
 loop_poll(struct daemon *d, double next_timer)
 {
 	struct pollfd	 pfd[3 + 256];
-	struct djob	*map[256];
 	double		 now = spool_now();
-	size_t		 i;
-	int		 n = 3, k;
+	int		 n;
 
 	pfd[0].fd = sigpipe_fds[0];
 	pfd[0].events = POLLIN;
@@ -446,13 +410,10 @@ loop_poll(struct daemon *d, double next_timer)
 	pfd[1].events = POLLIN;
 	pfd[2].fd = d->tokens != NULL ? tok_fd(d->tokens) : -1;
 	pfd[2].events = POLLIN;
-	for (i = 0; i < d->njobs && n < 3 + 256; i++)
-		if (d->jobs[i]->state == DJ_RUNNING && d->jobs[i]->w != NULL) {
-			map[n - 3] = d->jobs[i];
-			pfd[n].fd = d->jobs[i]->w->fd;
-			pfd[n++].events = POLLIN;
-		}
-	if (poll(pfd, n, loop_timeout(d, now, next_timer - now)) == -1) {
+	for (n = 0; n < 3; n++)
+		pfd[n].revents = 0;
+	n = pool_pollfds(d->workers, pfd + 3, 256);
+	if (poll(pfd, 3 + n, loop_timeout(d, now, next_timer - now)) == -1) {
 		if (errno != EINTR)
 			fatal("poll");
 		return;
@@ -463,9 +424,7 @@ loop_poll(struct daemon *d, double next_timer)
 		spool_read_events(d->spool);
 	if (pfd[2].revents && tok_read_events(d->tokens))
 		djob_recheck(d);
-	for (k = 3; k < n; k++)
-		if (pfd[k].revents && map[k - 3]->w != NULL)
-			djob_read(map[k - 3]);
+	pool_dispatch(d->workers, pfd + 3, n);
 }
 
 /* The event loop, until stopped and every worker has ended. */
@@ -480,10 +439,10 @@ loop(struct daemon *d)
 		now = spool_now();
 		if (d->stopping && djob_count(d, DJ_RUNNING) == 0)
 			break;
-		if (d->stopping && now >= d->stop_deadline) {
+		if (d->stopping && pool_stop_left(d->workers) <= 0) {
 			log_warnx("workers still running after %d s: killing "
 			    "them", STOP_SECONDS);
-			daemon_kill_workers(d);
+			djob_run_kill_all(d);
 			break;
 		}
 		if (now >= next_rescan) {
@@ -497,11 +456,11 @@ loop(struct daemon *d)
 			next_watchdog = now + wd_interval;
 		}
 		if (d->tokens != NULL)
-			tok_renew(d->tokens, djob_lost, d);
+			tok_renew(d->tokens, djob_run_lost, d);
 		if (!d->stopping) {
-			spool_check(d->spool, on_ready, d);
+			spool_check(d->spool, djob_ready, d);
 			djob_retry_due(d);
-			djob_start_all(d);
+			djob_run_all(d);
 		}
 		daemon_status(d);
 		loop_poll(d, wd_interval > 0 && next_watchdog < next_rescan ?
@@ -521,6 +480,8 @@ static void
 daemon_free(struct daemon *d)
 {
 	djob_free_all(d);
+	pool_free(d->workers);
+	pool_free(d->hooks);
 	tok_close(d->tokens);
 	free(d->tokens_why);
 	free(d->worker_prog);
@@ -584,6 +545,8 @@ main(int argc, char *argv[])
 		fatal("daemon");
 	d->started_at = time(NULL);
 	signals_setup();
+	d->workers = djob_run_pool(d);
+	d->hooks = hook_pool(d);
 	daemon_tokens_open(d);
 	djob_remember(d);
 	if ((d->spool = spool_open(d->conf->spool_dir, d->conf->settle_time,
