@@ -102,7 +102,8 @@ input_outputs(struct batch *b, const char *outdir)
 		rel = xstrdup(in->rel);
 		dot = strrchr(rel, '.');
 		slash = strrchr(rel, '/');
-		if (dot != NULL && dot != rel && (slash == NULL || dot > slash + 1))
+		if (dot != NULL && dot != rel &&
+		    (slash == NULL || dot > slash + 1))
 			*dot = '\0';
 		xasprintf(&in->output, "%s/%s.mkv", outdir, rel);
 		free(rel);

@@ -44,7 +44,8 @@ djob_cmp(const void *a, const void *b)
 	    ((const struct djob *)b)->id);
 }
 
-static struct djob *
+/* The job of an id, or NULL. */
+struct djob *
 djob_find(struct daemon *d, const char *id)
 {
 	struct djob	key, **found;

@@ -86,6 +86,7 @@ struct daemon {
 void	 djob_log(struct djob *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *djob_state_name(enum djob_state);
+struct djob *djob_find(struct daemon *, const char *);
 void	 djob_write(struct djob *);
 void	 djob_set(struct djob *, enum djob_state, const char *, const char *);
 void	 djob_remember(struct daemon *);

@@ -409,16 +409,11 @@ djob_run_kill_all(struct daemon *d)
 void
 djob_run_lost(void *arg, const char *key, const char *why)
 {
-	struct daemon	*d = arg;
 	struct djob	*dj;
-	size_t		 i;
 
-	for (i = 0; i < d->njobs; i++) {
-		dj = d->jobs[i];
-		if (strcmp(dj->task.key, key) != 0 ||
-		    dj->state != DJ_RUNNING || dj->w == NULL)
-			continue;
-		task_lost(&dj->task, why);
-		pool_kill(d->workers, dj->w->pid, SIGTERM);
-	}
+	if ((dj = djob_find(arg, key)) == NULL || dj->state != DJ_RUNNING ||
+	    dj->w == NULL)
+		return;
+	task_lost(&dj->task, why);
+	pool_kill(dj->d->workers, dj->w->pid, SIGTERM);
 }

@@ -110,12 +110,6 @@ pool_set_nice(struct pool *p, int niceness)
 }
 
 int
-pool_slots(const struct pool *p)
-{
-	return p->limit;
-}
-
-int
 pool_busy(const struct pool *p)
 {
 	return p->busy;

@@ -36,7 +36,6 @@ struct pool	*pool_new(int, int, const struct pool_ops *, void *);
 void		 pool_free(struct pool *);
 void		 pool_set_slots(struct pool *, int);
 void		 pool_set_nice(struct pool *, int);
-int		 pool_slots(const struct pool *);
 int		 pool_busy(const struct pool *);
 int		 pool_idle(const struct pool *);
 pid_t		 pool_fork(struct pool *, int (*)(void *), void *, void *);
