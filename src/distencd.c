@@ -3,13 +3,12 @@
  * signal self-pipe, the spool's inotify descriptor, and one pipe per
  * worker; timers (rescans, settle checks, retries, the watchdog) are the
  * poll timeout.  Each job runs in a worker ("distenc --worker", see
- * djob.c), and the loop turns what the workers report into status files,
- * job logs and notifications.
+ * djob_run.c) in the daemon's pool, and the loop turns what the workers
+ * report into status files, job logs and notifications.
  */
 #include "config.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,14 +25,12 @@
 #include "conf.h"
 #include "djob.h"
 #include "fsutil.h"
-#include "job.h"
 #include "log.h"
 #include "pool.h"
 #include "sdnotify.h"
 #include "spool.h"
 #include "status.h"
 #include "token.h"
-#include "worker.h"
 #include "xmalloc.h"
 
 #define STOP_SECONDS	9	/* workers' grace after SIGTERM */

@@ -11,7 +11,6 @@
 
 #include "djob.h"
 #include "log.h"
-#include "pool.h"
 #include "xmalloc.h"
 
 /* Another host has the job's claim, or finished or failed it. */
