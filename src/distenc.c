@@ -20,6 +20,14 @@
 #include "media.h"
 #include "xmalloc.h"
 
+/* The worker options without a letter of their own. */
+enum {
+	OPT_WORKER_ID = 2001,
+	OPT_WORKER_TOKENS,
+	OPT_WORKER_NODE,
+	OPT_WORKER_HELP
+};
+
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
 	{ "crop-only",	no_argument,		NULL, 'C' },
@@ -41,10 +49,10 @@ static const struct option longopts[] = {
 	{ WORKER_OPT_OUTPUT, required_argument,	NULL, 'O' },
 	{ WORKER_OPT_LOG, required_argument,	NULL, 'L' },
 	{ WORKER_OPT_PREFIX, required_argument,	NULL, 'P' },
-	{ WORKER_OPT_ID, required_argument,	NULL, 2001 },
-	{ WORKER_OPT_TOKENS, required_argument,	NULL, 2002 },
-	{ WORKER_OPT_NODE, required_argument,	NULL, 2003 },
-	{ WORKER_OPT_HELP, no_argument,		NULL, 2004 },
+	{ WORKER_OPT_ID, required_argument,	NULL, OPT_WORKER_ID },
+	{ WORKER_OPT_TOKENS, required_argument,	NULL, OPT_WORKER_TOKENS },
+	{ WORKER_OPT_NODE, required_argument,	NULL, OPT_WORKER_NODE },
+	{ WORKER_OPT_HELP, no_argument,		NULL, OPT_WORKER_HELP },
 	CHUNKOPT_LONGOPTS,
 	{ NULL,		0,			NULL, 0 }
 };
@@ -247,155 +255,226 @@ input_paths(const struct batch *b)
 	return paths;
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct config		*conf;
-	const struct profile	*prof;
-	const char		*cfile = NULL, *pname = NULL, *outdir = NULL;
-	const char		*statsdir = NULL, *tokdir = NULL;
-	const char		*nodename = NULL;
-	char			*cause = NULL, *end;
-	int			 ch, verbose = 0, overwrite = 0, jobs = 0;
-	int			 cropflag = 0, dump = 0, rv, worker = 0;
-	int			 lease = 0;
-	int			 scenes = 0;
-	struct profile		*cprof;
-	char			**paths;
+/* The command line. */
+struct opts {
+	const char		*cfile;
+	const char		*pname;
+	const char		*outdir;
+	const char		*statsdir;
+	const char		*tokdir;
+	const char		*nodename;
+	int			 verbose;
+	int			 overwrite;
+	int			 jobs;
+	int			 lease;
+	int			 crop;
+	int			 dump;
+	int			 scenes;
+	int			 worker;
 	struct worker_args	 wa;
-	struct batch		 batch, *b = &batch;
+};
 
-	log_init("distenc", 0, LOG_TO_STDERR);
-	memset(&wa, 0, sizeof(wa));
-	memset(b, 0, sizeof(*b));
-	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfile = optarg;
-			break;
-		case 'C':
-			cropflag = 1;
-			break;
-		case 'D':
-			dump = 1;
-			break;
-		case 'W':
-			worker = 1;
-			break;
-		case 'O':
-			wa.output = optarg;
-			break;
-		case 'L':
-			wa.log = optarg;
-			break;
-		case 'P':
-			wa.prefix = optarg;
-			break;
-		case 2001:
-			wa.id = optarg;
-			break;
-		case 2002:
-			wa.tokens = optarg;
-			break;
-		case 2003:
-			wa.node = optarg;
-			break;
-		case 2004:
-			wa.help = 1;
-			break;
-		case 'f':
-			overwrite = 1;
-			break;
-		case 'h':
-			usage_text(stdout);
-			return 0;
-		case 'i':
-			batch_add(b, optarg);
-			break;
-		case 'j':
-			jobs = strtol(optarg, &end, 10);
-			if (*end != '\0' || jobs < 1 || jobs > 64) {
-				log_warnx("--jobs: %s is not 1..64", optarg);
-				return 2;
-			}
-			break;
-		case 'o':
-			outdir = optarg;
-			break;
-		case 'p':
-			pname = optarg;
-			break;
-		case 's':
-			statsdir = optarg;
-			break;
-		case 't':
-			tokdir = optarg;
-			break;
-		case 'N':
-			if (!tok_node_valid(optarg)) {
-				log_warnx("--node: %s: use 1 to 63 of A-Z a-z "
-				    "0-9 . _ -", optarg);
-				return 2;
-			}
-			nodename = optarg;
-			break;
-		case 'E':
-			lease = strtol(optarg, &end, 10);
-			if (*end != '\0' || lease < 4 || lease > 86400) {
-				log_warnx("--lease: %s is not 4..86400 seconds",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'V':
-			printf("distenc %s\n", PACKAGE_VERSION);
-			return 0;
-		case CHUNKOPT_SCENES_ONLY:
-			scenes = 1;
-			break;
-		default:
-			if (ch < CHUNKOPT_FIRST)
-				usage();
-			if (chunkopt_parse(ch, optarg) != 0)
-				return 2;
-		}
+/* A number option's value in min..max, or -1 (said). */
+static int
+opt_number(const char *name, const char *arg, int min, int max,
+    const char *unit)
+{
+	char	*end;
+	long	 v;
+
+	v = strtol(arg, &end, 10);
+	if (*end != '\0' || v < min || v > max) {
+		log_warnx("--%s: %s is not %d..%d%s", name, arg, min, max,
+		    unit);
+		return -1;
 	}
-	for (; optind < argc; optind++)
-		batch_add(b, argv[optind]);
-	log_setverbose(verbose);
-	if (worker)
-		worker_mode(b, &wa);
-	conf = setup_conf(cfile, outdir, statsdir, jobs);
-	setup_tokens(conf, tokdir, nodename, lease);
-	if (dump) {
+	return v;
+}
+
+/* A worker option (distencd's): 0, or -1 when ch is none. */
+static int
+opt_worker(int ch, struct worker_args *wa)
+{
+	switch (ch) {
+	case 'O':
+		wa->output = optarg;
+		break;
+	case 'L':
+		wa->log = optarg;
+		break;
+	case 'P':
+		wa->prefix = optarg;
+		break;
+	case OPT_WORKER_ID:
+		wa->id = optarg;
+		break;
+	case OPT_WORKER_TOKENS:
+		wa->tokens = optarg;
+		break;
+	case OPT_WORKER_NODE:
+		wa->node = optarg;
+		break;
+	case OPT_WORKER_HELP:
+		wa->help = 1;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* A token option: 0, 2 when bad, -1 when ch is none. */
+static int
+opt_tokens(int ch, struct opts *o)
+{
+	switch (ch) {
+	case 't':
+		o->tokdir = optarg;
+		break;
+	case 'N':
+		if (!tok_node_valid(optarg)) {
+			log_warnx("--node: %s: use 1 to 63 of A-Z a-z 0-9 . _ "
+			    "-", optarg);
+			return 2;
+		}
+		o->nodename = optarg;
+		break;
+	case 'E':
+		if ((o->lease = opt_number("lease", optarg, 4, 86400,
+		    " seconds")) == -1)
+			return 2;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* One option: -1 to go on, or the exit status. */
+static int
+opt_parse(int ch, struct opts *o, struct batch *b)
+{
+	int	rv;
+
+	if ((rv = opt_tokens(ch, o)) != -1)
+		return rv == 0 ? -1 : rv;
+	if (opt_worker(ch, &o->wa) == 0)
+		return -1;
+	switch (ch) {
+	case 'c':
+		o->cfile = optarg;
+		break;
+	case 'C':
+		o->crop = 1;
+		break;
+	case 'D':
+		o->dump = 1;
+		break;
+	case 'W':
+		o->worker = 1;
+		break;
+	case 'f':
+		o->overwrite = 1;
+		break;
+	case 'h':
+		usage_text(stdout);
+		return 0;
+	case 'i':
+		batch_add(b, optarg);
+		break;
+	case 'j':
+		if ((o->jobs = opt_number("jobs", optarg, 1, 64, "")) == -1)
+			return 2;
+		break;
+	case 'o':
+		o->outdir = optarg;
+		break;
+	case 'p':
+		o->pname = optarg;
+		break;
+	case 's':
+		o->statsdir = optarg;
+		break;
+	case 'v':
+		o->verbose++;
+		break;
+	case 'V':
+		printf("distenc %s\n", PACKAGE_VERSION);
+		return 0;
+	case CHUNKOPT_SCENES_ONLY:
+		o->scenes = 1;
+		break;
+	default:
+		if (ch < CHUNKOPT_FIRST)
+			usage();
+		if (chunkopt_parse(ch, optarg) != 0)
+			return 2;
+	}
+	return -1;
+}
+
+/* Do what the command line asks with the configuration: exit status. */
+static int
+run_mode(const struct opts *o, struct batch *b, struct config *conf)
+{
+	struct profile	*prof;
+	char		**paths, *cause = NULL;
+	int		  rv;
+
+	if (o->dump) {
 		conf_dump(conf, stdout);
-		rv = 0;
-	} else if ((prof = cprof = conf_profile(conf, pname)) == NULL) {
-		log_warnx("no profile %s in %s", pname,
-		    cfile ? cfile : "the built-in configuration");
-		rv = 2;
-	} else if (b->ninputs == 0) {
+		return 0;
+	}
+	if ((prof = conf_profile(conf, o->pname)) == NULL) {
+		log_warnx("no profile %s in %s", o->pname,
+		    o->cfile ? o->cfile : "the built-in configuration");
+		return 2;
+	}
+	if (b->ninputs == 0) {
 		usage_text(stderr);
-		rv = 2;
-	} else if (chunkopt_apply(cprof) != 0)
-		rv = 2;
-	else if (cropflag)
-		rv = crop_only(b, prof);
-	else if (scenes) {
+		return 2;
+	}
+	if (chunkopt_apply(prof) != 0)
+		return 2;
+	if (o->crop)
+		return crop_only(b, prof);
+	if (o->scenes) {
 		paths = input_paths(b);
 		rv = chunkopt_scenes_only(prof, paths, b->ninputs);
 		free(paths);
+		return rv;
 	}
-	else if (fs_mkdirs(conf->output_dir, &cause) != 0) {
+	if (fs_mkdirs(conf->output_dir, &cause) != 0) {
 		log_warnx("output directory %s: %s", conf->output_dir, cause);
 		free(cause);
-		rv = 1;
-	} else
-		rv = batch_run(b, conf, prof, overwrite || conf->overwrite);
+		return 1;
+	}
+	return batch_run(b, conf, prof, o->overwrite || conf->overwrite);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	*conf;
+	struct opts	 o;
+	struct batch	 batch, *b = &batch;
+	int		 ch, rv;
+
+	log_init("distenc", 0, LOG_TO_STDERR);
+	memset(&o, 0, sizeof(o));
+	memset(b, 0, sizeof(*b));
+	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
+	    NULL)) != -1)
+		if ((rv = opt_parse(ch, &o, b)) != -1)
+			return rv;
+	for (; optind < argc; optind++)
+		batch_add(b, argv[optind]);
+	log_setverbose(o.verbose);
+	if (o.worker)
+		worker_mode(b, &o.wa);
+	conf = setup_conf(o.cfile, o.outdir, o.statsdir, o.jobs);
+	setup_tokens(conf, o.tokdir, o.nodename, o.lease);
+	rv = run_mode(&o, b, conf);
 	conf_free(conf);
 	return rv;
 }

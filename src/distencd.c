@@ -486,6 +486,33 @@ daemon_free(struct daemon *d)
 	conf_free(d->conf);
 }
 
+/* Start up: directories, node, background, pools, tokens, spool. */
+static void
+daemon_start(struct daemon *d, int foreground)
+{
+	char	*cause = NULL;
+
+	if (daemon_dirs(d->conf, &cause) != 0)
+		fatalx("%s", cause);
+	daemon_node(d);
+	d->worker_prog = worker_path();
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+	d->started_at = time(NULL);
+	signals_setup();
+	d->workers = djob_run_pool(d);
+	d->hooks = hook_pool(d);
+	daemon_tokens_open(d);
+	djob_remember(d);
+	if ((d->spool = spool_open(d->conf->spool_dir, d->conf->settle_time,
+	    &cause)) == NULL)
+		fatalx("%s", cause);
+	log_info("distencd %s starting: %d slots, node %s, worker %s",
+	    PACKAGE_VERSION, d->conf->jobs, d->node, d->worker_prog);
+	daemon_spool_mode(d);
+	sdn_notify("READY=1");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -495,7 +522,6 @@ main(int argc, char *argv[])
 
 	memset(d, 0, sizeof(*d));
 	d->dirty = 1;
-
 	while ((ch = getopt(argc, argv, "c:fnvV")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -534,25 +560,7 @@ main(int argc, char *argv[])
 		conf_free(d->conf);
 		return 0;
 	}
-	if (daemon_dirs(d->conf, &cause) != 0)
-		fatalx("%s", cause);
-	daemon_node(d);
-	d->worker_prog = worker_path();
-	if (!foreground && daemon(0, 0) == -1)
-		fatal("daemon");
-	d->started_at = time(NULL);
-	signals_setup();
-	d->workers = djob_run_pool(d);
-	d->hooks = hook_pool(d);
-	daemon_tokens_open(d);
-	djob_remember(d);
-	if ((d->spool = spool_open(d->conf->spool_dir, d->conf->settle_time,
-	    &cause)) == NULL)
-		fatalx("%s", cause);
-	log_info("distencd %s starting: %d slots, node %s, worker %s",
-	    PACKAGE_VERSION, d->conf->jobs, d->node, d->worker_prog);
-	daemon_spool_mode(d);
-	sdn_notify("READY=1");
+	daemon_start(d, foreground);
 	loop(d);
 	d->dirty = 1;
 	daemon_status(d);
