@@ -105,22 +105,14 @@ batch_tok_helpable(struct batch *b, struct input *in, double now)
 int
 batch_tok_helped(struct batch *b, struct input *in)
 {
-	struct worker		*w = &in->w;
-	enum task_help		 how;
-	double			 now = pool_now();
+	struct worker	*w = &in->w;
+	double		 now = pool_now();
 
 	if (!in->task.helping)
 		return 0;
 	in->job.step = JOB_STEP_ALL;
-	if (w->state == WORKER_DONE)
-		how = TASK_HELP_JOINED;
-	else if (w->state == WORKER_HELPED)
-		how = TASK_HELP_HELPED;
-	else if (w->state == WORKER_SKIPPED)
-		how = TASK_HELP_NOTHING;
-	else
-		how = worker_stopped() ? TASK_HELP_STOPPED : TASK_HELP_FAILED;
-	task_helped(&in->task, how, in->output, w->text, 0);
+	task_helped(&in->task, worker_helped(w, worker_stopped()), in->output,
+	    w->text, 0);
 	in->task.help_at = now + (w->state == WORKER_FAILED ?
 	    b->conf->retry_delay : b->conf->poll_interval);
 	in->started = in->finished = 0;

@@ -284,14 +284,7 @@ djob_helped(struct djob *dj, struct worker *w, int status)
 	    w->state != WORKER_SKIPPED)
 		job_leftovers(dj->source, dj->output, dj->statsdir,
 		    (long)w->pid);
-	if (w->state == WORKER_DONE)
-		how = TASK_HELP_JOINED;
-	else if (w->state == WORKER_HELPED)
-		how = TASK_HELP_HELPED;
-	else if (w->state == WORKER_SKIPPED)
-		how = TASK_HELP_NOTHING;
-	else
-		how = d->stopping ? TASK_HELP_STOPPED : TASK_HELP_FAILED;
+	how = worker_helped(w, d->stopping);
 	task_helped(&dj->task, how, dj->output, w->text, !WIFSIGNALED(status));
 	if (how == TASK_HELP_FAILED || how == TASK_HELP_STOPPED)
 		dj->task.help_at = pool_now() + d->conf->retry_delay;

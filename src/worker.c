@@ -117,6 +117,22 @@ worker_reap(struct worker *w, int status)
 	}
 }
 
+/* How a worker that helped another host's job ended, for its task. */
+enum task_help
+worker_helped(const struct worker *w, int stopping)
+{
+	switch (w->state) {
+	case WORKER_DONE:
+		return TASK_HELP_JOINED;
+	case WORKER_HELPED:
+		return TASK_HELP_HELPED;
+	case WORKER_SKIPPED:
+		return TASK_HELP_NOTHING;
+	default:
+		return stopping ? TASK_HELP_STOPPED : TASK_HELP_FAILED;
+	}
+}
+
 /* The parent's SIGINT and SIGTERM: stop taking work, tell the workers. */
 void
 worker_signal(int sig)

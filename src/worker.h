@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "job.h"
+#include "task.h"
 
 #define WORKER_CTL	'\001'
 
@@ -55,6 +56,7 @@ void	 worker_run(struct job *, const char *)
 int	 worker_control(struct worker *, const char *);
 void	 worker_exec_failed(const char *, int);
 void	 worker_reap(struct worker *, int);
+enum task_help worker_helped(const struct worker *, int);
 void	 worker_signal(int);
 int	 worker_stopped(void);
 
