@@ -13,16 +13,21 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* Another host has the job's claim, or finished or failed it. */
+/*
+ * Another host has the job's claim (held by was before, "" when not), or
+ * finished or failed it.
+ */
 static void
-djob_task_elsewhere(struct djob *dj, int seen)
+djob_task_elsewhere(struct djob *dj, int seen, const char *was)
 {
 	const struct tok_file	*f = &dj->task.other;
 	char			*msg;
 
 	switch (seen) {
 	case TASK_HELD:
-		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		if (dj->state != DJ_ELSEWHERE || *was == '\0' ||
+		    strcmp(was, dj->task.holder) != 0)
+			djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
 		break;
 	case TASK_DONE:
 		free(dj->output);
@@ -57,11 +62,12 @@ int
 djob_task_claim(struct djob *dj)
 {
 	struct daemon	*d = dj->d;
-	char		*cause = NULL;
+	char		*cause = NULL, was[TOK_NODE_MAX];
 	int		 seen;
 
 	if (!d->tokens_ready)
 		return -1;
+	snprintf(was, sizeof(was), "%s", dj->task.holder);
 	seen = task_claim(&dj->task, dj->rel, &cause);
 	if (seen == TASK_MINE) {
 		dj->attempts = dj->task.attempt - 1;
@@ -75,7 +81,7 @@ djob_task_claim(struct djob *dj)
 		d->dirty = 1;
 		return -1;
 	}
-	djob_task_elsewhere(dj, seen);
+	djob_task_elsewhere(dj, seen, was);
 	return -1;
 }
 
@@ -97,7 +103,7 @@ djob_task_peek(struct daemon *d, double now)
 			continue;
 		seen = task_peek(&dj->task, now + d->conf->poll_interval);
 		if (seen == TASK_DONE || seen == TASK_FAILED)
-			djob_task_elsewhere(dj, seen);
+			djob_task_elsewhere(dj, seen, "");
 	}
 }
 
