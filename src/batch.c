@@ -401,6 +401,28 @@ batch_add(struct batch *b, const char *path)
 	b->ninputs++;
 }
 
+/* Free the inputs (at exit, for leak checkers). */
+void
+batch_free(struct batch *b)
+{
+	struct input	*in;
+	int		 n;
+
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
+		free(in->path);
+		free(in->abs);
+		free(in->output);
+		free(in->prefix);
+		free(in->rel);
+		free(in->error);
+		free(in->otext);
+	}
+	free(b->inputs);
+	b->inputs = NULL;
+	b->ninputs = 0;
+}
+
 /* Encode every input; the exit status. */
 int
 batch_run(struct batch *b, const struct config *conf,

@@ -42,6 +42,7 @@ struct batch {
 
 /* batch.c */
 void	 batch_add(struct batch *, const char *);
+void	 batch_free(struct batch *);
 int	 batch_run(struct batch *, const struct config *,
 	    const struct profile *, int);
 

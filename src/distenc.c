@@ -463,18 +463,21 @@ main(int argc, char *argv[])
 	log_init("distenc", 0, LOG_TO_STDERR);
 	memset(&o, 0, sizeof(o));
 	memset(b, 0, sizeof(*b));
-	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
-	    NULL)) != -1)
-		if ((rv = opt_parse(ch, &o, b)) != -1)
-			return rv;
-	for (; optind < argc; optind++)
-		batch_add(b, argv[optind]);
-	log_setverbose(o.verbose);
-	if (o.worker)
-		worker_mode(b, &o.wa);
-	conf = setup_conf(o.cfile, o.outdir, o.statsdir, o.jobs);
-	setup_tokens(conf, o.tokdir, o.nodename, o.lease);
-	rv = run_mode(&o, b, conf);
-	conf_free(conf);
+	rv = -1;
+	while (rv == -1 && (ch = getopt_long(argc, argv,
+	    "c:fhi:j:o:p:s:t:vV", longopts, NULL)) != -1)
+		rv = opt_parse(ch, &o, b);
+	if (rv == -1) {
+		for (; optind < argc; optind++)
+			batch_add(b, argv[optind]);
+		log_setverbose(o.verbose);
+		if (o.worker)
+			worker_mode(b, &o.wa);
+		conf = setup_conf(o.cfile, o.outdir, o.statsdir, o.jobs);
+		setup_tokens(conf, o.tokdir, o.nodename, o.lease);
+		rv = run_mode(&o, b, conf);
+		conf_free(conf);
+	}
+	batch_free(b);
 	return rv;
 }
