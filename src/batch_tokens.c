@@ -130,12 +130,12 @@ batch_tok_mark(struct batch *b, struct input *in)
 		return;
 	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED)
 		task_done(&in->task, in->output, w->text);
-	else if (worker_stopped() && w->transient)
+	else if (worker_stopped() && w->kind == TASK_TRANSIENT)
 		task_release(&in->task);	/* interrupted */
 	else
-		task_failed(&in->task, w->text, w->transient ? TASK_TRANSIENT :
-		    TASK_FINAL, b->conf->retry_delay);
-	if (w->state == WORKER_FAILED && w->transient && !worker_stopped()) {
+		task_failed(&in->task, w->text, w->kind, b->conf->retry_delay);
+	if (w->state == WORKER_FAILED && w->kind == TASK_TRANSIENT &&
+	    !worker_stopped()) {
 		/* Any host may take it again once its retry time comes. */
 		task_retrying(&in->task, in->task.attempt, w->text,
 		    b->conf->retry_delay);

@@ -309,8 +309,7 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 	if (w->state == WORKER_SKIPPED)
 		snprintf(w->text, sizeof(w->text), "output exists, skipped");
 	if (!done) {
-		djob_failed(dj, w->text, w->transient ? TASK_TRANSIENT :
-		    TASK_FINAL, !WIFSIGNALED(status));
+		djob_failed(dj, w->text, w->kind, !WIFSIGNALED(status));
 		return;
 	}
 	if (dj->task.lost)

@@ -69,7 +69,8 @@ worker_ctl(struct worker *w, const char *line)
 			w->state = WORKER_HELPED;
 		else {
 			w->state = WORKER_FAILED;
-			w->transient = strcmp(what, "transient") == 0;
+			w->kind = strcmp(what, "transient") == 0 ?
+			    TASK_TRANSIENT : TASK_FINAL;
 		}
 	}
 }

@@ -41,7 +41,7 @@ struct pool;
 struct worker {
 	pid_t			 pid;
 	enum worker_state	 state;
-	int			 transient;
+	enum task_kind		 kind;		/* of a failure */
 	char			 text[1024];	/* summary or error */
 	struct job_progress	 progress;
 	int			 have_progress;
