@@ -3,7 +3,10 @@
  * claimed here, held elsewhere, helped with, done, failed (transient or
  * final), lost while running, taken over.  The batch command, the daemon
  * and a chunked job's chunks go through this one lifecycle and say the
- * same words about it.  The protocol itself is the token module's.
+ * same words about it.  The protocol itself is the token module's: a
+ * stale claim is taken over inside task_claim(), which then says
+ * TASK_MINE; a lost claim is found by tok_renew(), whose callback calls
+ * task_lost() for the task running here.
  */
 #ifndef TASK_H
 #define TASK_H
