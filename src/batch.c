@@ -1,13 +1,13 @@
 /*
  * The batch command's run: each input's output path, up to --jobs
- * workers at a time, a status line on a terminal, a summary line per
- * input; with a token directory, only the inputs this host claims.
+ * workers at a time in a pool, a status line on a terminal, a summary
+ * line per input; with a token directory, only the inputs this host
+ * claims (batch_tokens.c).  The loop here owns every descriptor.
  */
 #include "config.h"
 
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -16,43 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
 #include "chunkopt.h"
 #include "fsutil.h"
 #include "log.h"
+#include "pool.h"
 #include "xmalloc.h"
 
-struct input	*inputs;
-int		 ninputs;
-int		 tty;
-struct tokdir	*tokens;
-
-static const struct config *run_conf;
-
-double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The token directory changed: look at other hosts' inputs again. */
-void
-inputs_recheck(void)
-{
-	int	n;
-
-	for (n = 0; n < ninputs; n++)
-		if (!inputs[n].started && !inputs[n].finished)
-			inputs[n].until = 0;
-}
 /* An absolute form of path, its directory resolved where it exists. */
-char *
+static char *
 input_abs(const char *path)
 {
 	char	*dir, *base, *p, real[PATH_MAX], *out;
@@ -78,18 +52,19 @@ input_abs(const char *path)
 
 /* The length of the directory that holds every input. */
 static size_t
-input_common(void)
+input_common(const struct batch *b)
 {
-	size_t	len, i;
-	int	n;
+	const char	*first = b->inputs[0].abs, *abs;
+	size_t		 len, i;
+	int		 n;
 
-	len = strrchr(inputs[0].abs, '/') - inputs[0].abs;
-	for (n = 1; n < ninputs; n++) {
-		for (i = 0; i < len && inputs[n].abs[i] == inputs[0].abs[i];
-		    i++)
+	len = strrchr(first, '/') - first;
+	for (n = 1; n < b->ninputs; n++) {
+		abs = b->inputs[n].abs;
+		for (i = 0; i < len && abs[i] == first[i]; i++)
 			;
-		if (i < len || inputs[n].abs[len] != '/')
-			while (i > 0 && inputs[0].abs[i] != '/')
+		if (i < len || abs[len] != '/')
+			while (i > 0 && first[i] != '/')
 				i--;
 		len = i;
 	}
@@ -113,37 +88,38 @@ input_abs_same(const char *a, const char *b)
 }
 
 /* Each input's output path: its place below the common directory. */
-void
-input_outputs(const char *outdir)
+static void
+input_outputs(struct batch *b, const char *outdir)
 {
-	size_t	 common = input_common();
-	char	*rel, *dot, *slash;
-	int	 n, m;
+	struct input	*in, *other;
+	size_t		 common = input_common(b);
+	char		*rel, *dot, *slash;
+	int		 n, m;
 
-	for (n = 0; n < ninputs; n++) {
-		inputs[n].rel = xstrdup(inputs[n].abs + common + 1);
-		rel = xstrdup(inputs[n].rel);
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
+		in->rel = xstrdup(in->abs + common + 1);
+		rel = xstrdup(in->rel);
 		dot = strrchr(rel, '.');
 		slash = strrchr(rel, '/');
-		if (dot != NULL && dot != rel && (slash == NULL || dot > slash + 1))
+		if (dot != NULL && dot != rel &&
+		    (slash == NULL || dot > slash + 1))
 			*dot = '\0';
-		xasprintf(&inputs[n].output, "%s/%s.mkv", outdir, rel);
+		xasprintf(&in->output, "%s/%s.mkv", outdir, rel);
 		free(rel);
-		slash = strrchr(inputs[n].path, '/');
-		xasprintf(&inputs[n].prefix, "%s: ",
-		    slash ? slash + 1 : inputs[n].path);
-		for (m = 0; m < n && inputs[n].error == NULL; m++) {
-			if (strcmp(inputs[m].abs, inputs[n].abs) == 0)
-				xasprintf(&inputs[n].error, "given twice");
-			else if (strcmp(inputs[m].output, inputs[n].output) == 0)
-				xasprintf(&inputs[n].error, "output %s is "
-				    "also %s's", inputs[n].output,
-				    inputs[m].path);
+		slash = strrchr(in->path, '/');
+		xasprintf(&in->prefix, "%s: ", slash ? slash + 1 : in->path);
+		for (m = 0; m < n && in->error == NULL; m++) {
+			other = &b->inputs[m];
+			if (strcmp(other->abs, in->abs) == 0)
+				xasprintf(&in->error, "given twice");
+			else if (strcmp(other->output, in->output) == 0)
+				xasprintf(&in->error, "output %s is also %s's",
+				    in->output, other->path);
 		}
-		if (inputs[n].error == NULL &&
-		    input_abs_same(inputs[n].abs, inputs[n].output))
-			xasprintf(&inputs[n].error, "the output would replace "
-			    "the source");
+		if (in->error == NULL && input_abs_same(in->abs, in->output))
+			xasprintf(&in->error, "the output would replace the "
+			    "source");
 	}
 }
 
@@ -162,7 +138,7 @@ fmt_eta(double s, char *buf, size_t len)
 
 /* The terminal's status line: one entry per running job. */
 static void
-status_draw(void)
+status_draw(const struct batch *b)
 {
 	struct winsize	 ws;
 	struct worker	*w;
@@ -170,22 +146,22 @@ status_draw(void)
 	size_t		 off = 0, width = 80;
 	int		 n;
 
-	if (!tty)
+	if (!b->tty)
 		return;
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		width = ws.ws_col;
 	if (width >= sizeof(line))
 		width = sizeof(line) - 1;
 	line[0] = '\0';
-	for (n = 0; n < ninputs && off < sizeof(line); n++) {
-		w = &inputs[n].w;
-		if (!inputs[n].started || inputs[n].finished ||
+	for (n = 0; n < b->ninputs && off < sizeof(line); n++) {
+		w = &b->inputs[n].w;
+		if (!b->inputs[n].started || b->inputs[n].finished ||
 		    !w->have_progress)
 			continue;
 		fmt_eta(w->progress.eta, eta, sizeof(eta));
 		off += snprintf(line + off, sizeof(line) - off, "%s[%.*s %s "
 		    "%lld/%lld %.1f fps ETA %s]", off ? " " : "",
-		    (int)strlen(inputs[n].prefix) - 2, inputs[n].prefix,
+		    (int)strlen(b->inputs[n].prefix) - 2, b->inputs[n].prefix,
 		    job_stage_name(w->progress.stage),
 		    (long long)w->progress.frame, (long long)w->progress.total,
 		    w->progress.fps, eta);
@@ -195,33 +171,63 @@ status_draw(void)
 	fflush(stderr);
 }
 
-/* A worker's log line, printed above the status line. */
+/* A line from a worker: progress or its result, else printed. */
 static void
-status_print(struct worker *w, const char *line)
+batch_line(void *ctx, void *arg, const char *line)
 {
-	(void)w;
-	if (tty)
+	const struct batch	*b = ctx;
+	struct input		*in = arg;
+
+	if (worker_control(&in->w, line))
+		return;
+	if (b->tty)
 		fprintf(stderr, "\r\033[K");
 	fprintf(stderr, "%s\n", line);
 }
 
-/* Start the next input's worker. */
+/* An input's worker ended: its result, and its marker. */
 static void
-run_start(struct input *in, const struct config *conf,
-    const struct profile *prof, int overwrite)
+batch_ended(void *ctx, void *arg, pid_t pid, int status)
+{
+	struct batch	*b = ctx;
+	struct input	*in = arg;
+
+	(void)pid;
+	worker_reap(&in->w, status);
+	in->finished = 1;
+	if (b->tokens == NULL || batch_tok_helped(b, in))
+		return;
+	if (in->task.lost) {
+		/* Another host has it now: look at it again later. */
+		in->task.lost = 0;
+		in->started = in->finished = 0;
+		in->task.until = pool_now() + 1;
+		return;
+	}
+	batch_tok_mark(b, in);
+}
+
+static const struct pool_ops batch_pool_ops = {
+	.line = batch_line,
+	.ended = batch_ended,
+};
+
+/* Start an input's worker (help: on another host's chunks). */
+static void
+batch_start(struct batch *b, struct input *in, int help)
 {
 	in->started = 1;
 	in->job.source = in->path;
 	in->job.output = in->output;
-	in->job.conf = conf;
-	in->job.prof = prof;
-	in->job.overwrite = overwrite;
+	in->job.conf = b->conf;
+	in->job.prof = b->prof;
+	in->job.overwrite = b->overwrite;
 	chunkopt_job(&in->job);
-	if (tokens != NULL) {
+	if (b->tokens != NULL) {
 		in->job.id = in->id;
-		in->job.tokens = tok_path(tokens);
-		in->job.node = tok_node(tokens);
-		if (in->helping)
+		in->job.tokens = tok_path(b->tokens);
+		in->job.node = tok_node(b->tokens);
+		if (help)
 			in->job.step = JOB_STEP_HELP;
 	}
 	if (in->error != NULL) {
@@ -230,161 +236,136 @@ run_start(struct input *in, const struct config *conf,
 		snprintf(in->w.text, sizeof(in->w.text), "%s", in->error);
 		return;
 	}
-	if (worker_start(&in->w, &in->job, in->prefix, 0) == -1) {
+	if (worker_start(b->pool, &in->w, &in->job, in->prefix, in) == -1) {
 		in->finished = 1;
 		in->w.state = WORKER_FAILED;
 		snprintf(in->w.text, sizeof(in->w.text), "cannot start a "
 		    "worker: %s", strerror(errno));
-	}
-}
-
-/* An input's worker ended: its result, and its marker. */
-static void
-run_reaped(struct input *in, int status)
-{
-	worker_reap(&in->w, status);
-	in->finished = 1;
-	if (tokens == NULL || input_helped(in, run_conf))
-		return;
-	if (in->lost) {
-		/* Another host has it now: look at it again later. */
-		in->lost = 0;
-		in->started = in->finished = 0;
-		in->until = mono_now() + 1;
-		return;
-	}
-	input_mark(in);
+	} else if (help)
+		task_helping(&in->task, (long)in->w.pid);
 }
 
 /*
  * Wait up to timeout seconds for output from the running workers (or a
  * change in the token directory); collect finished ones.
  */
-static int
-run_poll(int running, double timeout)
+static void
+batch_poll(struct batch *b, double timeout)
 {
-	struct pollfd	 pfd[257];
-	int		 map[257], n, k = 0, status;
+	struct pollfd	 pfd[1 + 256];
+	int		 k = 0, n;
 
-	if (tokens != NULL && tok_fd(tokens) != -1) {
-		pfd[k].fd = tok_fd(tokens);
+	if (b->tokens != NULL && tok_fd(b->tokens) != -1) {
+		pfd[k].fd = tok_fd(b->tokens);
 		pfd[k].events = POLLIN;
-		map[k++] = -1;
+		pfd[k++].revents = 0;
 	}
-	for (n = 0; n < ninputs && k < 257; n++)
-		if (inputs[n].started && !inputs[n].finished) {
-			pfd[k].fd = inputs[n].w.fd;
-			pfd[k].events = POLLIN;
-			map[k++] = n;
-		}
-	if (poll(pfd, k, (int)(timeout * 1000) + 1) == -1 && errno != EINTR)
+	n = pool_pollfds(b->pool, pfd + k, 256);
+	if (poll(pfd, k + n, (int)(timeout * 1000) + 1) == -1 &&
+	    errno != EINTR)
 		fatal("poll");
-	for (n = 0; n < k; n++) {
-		if (pfd[n].revents != 0 && map[n] == -1) {
-			if (tok_read_events(tokens))
-				inputs_recheck();
-			continue;
-		}
-		if (pfd[n].revents == 0 ||
-		    worker_read(&inputs[map[n]].w, status_print) != 0)
-			continue;
-		while (waitpid(inputs[map[n]].w.pid, &status, 0) == -1)
-			if (errno != EINTR)
-				fatal("waitpid");
-		run_reaped(&inputs[map[n]], status);
-		running--;
-	}
-	status_draw();
-	return running;
+	if (k > 0 && pfd[0].revents != 0 && tok_read_events(b->tokens))
+		batch_tok_recheck(b);
+	pool_dispatch(b->pool, pfd + k, n);
+	status_draw(b);
 }
 
 /* The next input to start now, or -1; *wait: seconds until one may be. */
 static int
-input_next(double *wait)
+input_next(const struct batch *b, double *wait)
 {
-	double	now = mono_now();
+	double	now = pool_now();
 	int	n;
 
 	*wait = 3600;
-	for (n = 0; n < ninputs; n++) {
-		if (inputs[n].started || inputs[n].finished)
+	for (n = 0; n < b->ninputs; n++) {
+		if (b->inputs[n].started || b->inputs[n].finished)
 			continue;
-		if (inputs[n].until <= now)
+		if (b->inputs[n].task.until <= now)
 			return n;
-		if (inputs[n].until - now < *wait)
-			*wait = inputs[n].until - now;
+		if (b->inputs[n].task.until - now < *wait)
+			*wait = b->inputs[n].task.until - now;
 	}
 	return -1;
 }
 
 /* Inputs not finished (here or elsewhere). */
 static int
-inputs_left(void)
+inputs_left(const struct batch *b)
 {
 	int	n, left = 0;
 
-	for (n = 0; n < ninputs; n++)
-		left += !inputs[n].finished;
+	for (n = 0; n < b->ninputs; n++)
+		left += !b->inputs[n].finished;
 	return left;
 }
 
+/* Start inputs while slots are free: claimed, or to help with. */
+static void
+batch_start_all(struct batch *b)
+{
+	struct input	*in;
+	double		 wait;
+	int		 n, help;
+
+	while (!worker_stopped() && pool_idle(b->pool) > 0 &&
+	    (n = input_next(b, &wait)) != -1) {
+		in = &b->inputs[n];
+		help = 0;
+		if (b->tokens != NULL && !batch_tok_claim(in) &&
+		    !(help = batch_tok_helpable(b, in, pool_now())))
+			continue;
+		batch_start(b, in, help);
+		if (in->finished && b->tokens != NULL)
+			batch_tok_mark(b, in);
+	}
+}
+
 /* Run every input, up to jobs at a time, until all end or a signal. */
-void
-run_all(const struct config *conf, const struct profile *prof, int overwrite)
+static void
+batch_run_all(struct batch *b)
 {
 	double	wait;
-	int	running = 0, told = 0, n;
+	int	told = 0;
 
-	run_conf = conf;
 	for (;;) {
-		if (tokens != NULL)
-			tok_renew(tokens, input_lost, NULL);
-		while (!worker_stop && running < conf->jobs &&
-		    (n = input_next(&wait)) != -1) {
-			if (tokens != NULL && !input_claim(&inputs[n]) &&
-			    !input_helpable(&inputs[n], prof, mono_now()))
-				continue;
-			run_start(&inputs[n], conf, prof, overwrite);
-			if (!inputs[n].finished)
-				running++;
-			else if (tokens != NULL)
-				input_mark(&inputs[n]);
-		}
-		if (running == 0 && (worker_stop || inputs_left() == 0))
+		if (b->tokens != NULL)
+			tok_renew(b->tokens, batch_tok_lost, b);
+		batch_start_all(b);
+		if (pool_busy(b->pool) == 0 &&
+		    (worker_stopped() || inputs_left(b) == 0))
 			break;
-		if (worker_stop && told < worker_stop) {
-			for (n = 0; n < ninputs; n++)
-				if (inputs[n].started && !inputs[n].finished)
-					kill(inputs[n].w.pid, SIGTERM);
-			told = worker_stop;
+		if (worker_stopped() && told < worker_stopped()) {
+			pool_signal(b->pool, SIGTERM);
+			told = worker_stopped();
 		}
-		input_next(&wait);
-		if (tokens != NULL && tok_renew_due(tokens) < wait)
-			wait = tok_renew_due(tokens);
-		running = run_poll(running, running > 0 && wait > 0.5 ? 0.5 :
+		input_next(b, &wait);
+		if (b->tokens != NULL && tok_renew_due(b->tokens) < wait)
+			wait = tok_renew_due(b->tokens);
+		batch_poll(b, pool_busy(b->pool) > 0 && wait > 0.5 ? 0.5 :
 		    wait);
 	}
-	if (tty)
+	if (b->tty)
 		fprintf(stderr, "\r\033[K");
 }
 
 /* One line per input on stdout, names escaped; the number that failed. */
-int
-summary(void)
+static int
+batch_summary(const struct batch *b)
 {
-	struct input	*in;
+	const struct input	*in;
 	char		 src[PATH_MAX * 4], out[PATH_MAX * 4];
 	int		 n, done = 0, skipped = 0, failed = 0;
 
-	for (n = 0; n < ninputs; n++) {
-		in = &inputs[n];
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
 		log_escape(in->path, src, sizeof(src));
 		log_escape(in->output ? in->output : "", out, sizeof(out));
-		if (in->other == TOK_ISDONE) {
+		if (in->other == TASK_DONE) {
 			log_escape(in->otext, out, sizeof(out));
 			printf("done: %s -> %s\n", src, out);
 			done++;
-		} else if (in->other == TOK_ISFAILED) {
+		} else if (in->other == TASK_FAILED) {
 			log_escape(in->otext, out, sizeof(out));
 			printf("failed: %s: %s\n", src, out);
 			failed++;
@@ -407,3 +388,76 @@ summary(void)
 	return failed;
 }
 
+
+/* An input to encode. */
+void
+batch_add(struct batch *b, const char *path)
+{
+	b->inputs = xreallocarray(b->inputs, b->ninputs + 1,
+	    sizeof(*b->inputs));
+	memset(&b->inputs[b->ninputs], 0, sizeof(*b->inputs));
+	b->inputs[b->ninputs].path = xstrdup(path);
+	b->inputs[b->ninputs].abs = input_abs(path);
+	b->ninputs++;
+}
+
+/* Free the inputs (at exit, for leak checkers). */
+void
+batch_free(struct batch *b)
+{
+	struct input	*in;
+	int		 n;
+
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
+		free(in->path);
+		free(in->abs);
+		free(in->output);
+		free(in->prefix);
+		free(in->rel);
+		free(in->error);
+		free(in->otext);
+	}
+	free(b->inputs);
+	b->inputs = NULL;
+	b->ninputs = 0;
+}
+
+/* Encode every input; the exit status. */
+int
+batch_run(struct batch *b, const struct config *conf,
+    const struct profile *prof, int overwrite)
+{
+	struct sigaction	 sa;
+	char			*dir;
+	int			 failed, rv = 0;
+
+	b->conf = conf;
+	b->prof = prof;
+	b->overwrite = overwrite;
+	input_outputs(b, conf->output_dir);
+	if (*conf->token_dir != '\0') {
+		dir = input_abs(conf->token_dir);
+		rv = batch_tok_open(b, dir);
+		free(dir);
+	}
+	if (rv != 0) {
+		tok_close(b->tokens);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	b->tty = isatty(STDERR_FILENO);
+	b->pool = pool_new(conf->jobs, POOL_PIPE | POOL_ORPHAN,
+	    &batch_pool_ops, b);
+	batch_run_all(b);
+	pool_free(b->pool);
+	b->pool = NULL;
+	tok_close(b->tokens);
+	b->tokens = NULL;
+	failed = batch_summary(b);
+	return failed || worker_stopped() ? 1 : 0;
+}

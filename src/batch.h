@@ -1,6 +1,6 @@
 /*
- * The batch command's inputs and its run over them (batch.c), shared
- * with the token directory's part (batch_tokens.c) and main (distenc.c).
+ * The batch command's inputs and its run over them (batch.c), with the
+ * token directory's part (batch_tokens.c), used by main (distenc.c).
  */
 #ifndef BATCH_H
 #define BATCH_H
@@ -8,7 +8,7 @@
 #include "conf.h"
 #include "job.h"
 #include "jobid.h"
-#include "token.h"
+#include "task.h"
 #include "worker.h"
 
 struct input {
@@ -23,33 +23,36 @@ struct input {
 	int		 started;
 	int		 finished;
 	char		*error;		/* failed before starting */
-	/* With a token directory: */
-	double		 until;		/* not to be tried before (monotonic) */
-	int		 lost;		/* its claim was lost while running */
-	int		 other;		/* TOK_ISDONE or TOK_ISFAILED elsewhere */
+	struct task	 task;		/* with a token directory */
+	int		 other;		/* TASK_DONE or TASK_FAILED elsewhere */
 	char		*otext;		/* what the other host said */
-	char		 holder[TOK_NODE_MAX];
-	int		 helping;	/* running: another host's chunks */
-	double		 help_at;	/* not helped before (monotonic) */
 };
 
+/* The batch command's state: its inputs and how they are run. */
+struct batch {
+	struct input		*inputs;
+	int			 ninputs;
+	int			 tty;		/* a status line on stderr */
+	struct tokdir		*tokens;	/* NULL: working alone */
+	struct pool		*pool;		/* the workers */
+	const struct config	*conf;
+	const struct profile	*prof;
+	int			 overwrite;
+};
 
-extern struct input	*inputs;
-extern int		 ninputs;
-extern int		 tty;
-extern struct tokdir	*tokens;
+/* batch.c */
+void	 batch_add(struct batch *, const char *);
+void	 batch_free(struct batch *);
+int	 batch_run(struct batch *, const struct config *,
+	    const struct profile *, int);
 
-char	*input_abs(const char *);
-void	 input_outputs(const char *);
-void	 run_all(const struct config *, const struct profile *, int);
-int	 summary(void);
-double	 mono_now(void);
-void	 inputs_recheck(void);
-int	 input_claim(struct input *);
-int	 input_helpable(struct input *, const struct profile *, double);
-int	 input_helped(struct input *, const struct config *);
-void	 input_mark(struct input *);
-void	 input_lost(void *, const char *, const char *);
-int	 tokens_open(const struct config *);
+/* batch_tokens.c */
+int	 batch_tok_open(struct batch *, const char *);
+int	 batch_tok_claim(struct input *);
+int	 batch_tok_helpable(struct batch *, struct input *, double);
+int	 batch_tok_helped(struct batch *, struct input *);
+void	 batch_tok_mark(struct batch *, struct input *);
+void	 batch_tok_lost(void *, const char *, const char *);
+void	 batch_tok_recheck(struct batch *);
 
 #endif

@@ -2,7 +2,8 @@
  * The batch command with a token directory (distenc -t): each input's id
  * from its path below the inputs' common directory, size and mtime, the
  * same on every host; an input is encoded by the host that claims it,
- * and the others report what that host did.
+ * and the others report what that host did.  Each input is a task (see
+ * task.h); this file says what its steps mean for the batch's run.
  */
 #include "config.h"
 
@@ -18,13 +19,24 @@
 
 #include "batch.h"
 #include "log.h"
+#include "pool.h"
 #include "xmalloc.h"
 
-static int	retry_delay = 60;
-
-/* An input's id in the token directory, from its file as it is now. */
+/* An input's lines about its task: "name: " and the line. */
 static void
-input_id(struct input *in)
+input_log(void *arg, int flags, const char *msg)
+{
+	const struct input	*in = arg;
+
+	if (flags & TASK_LOG_ERROR)
+		log_warnx("%s%s", in->prefix, msg);
+	else
+		log_info("%s%s", in->prefix, msg);
+}
+
+/* An input's task in the token directory, from its file as it is now. */
+static void
+input_task(struct batch *b, struct input *in)
 {
 	struct stat	sb;
 
@@ -34,56 +46,43 @@ input_id(struct input *in)
 		xasprintf(&in->error, "%s", strerror(errno));
 	else if (!S_ISREG(sb.st_mode))
 		xasprintf(&in->error, "not a regular file");
-	else
+	else {
 		jobid_make(in->rel, sb.st_size, sb.st_mtim.tv_sec, in->id,
 		    sizeof(in->id));
-}
-
-/* Another host has the input's claim, or finished or failed it. */
-static void
-input_elsewhere(struct input *in, int r, const struct tok_seen *seen)
-{
-	const struct tok_file	*f = &seen->f;
-
-	if (r == TOK_ISDONE || r == TOK_ISFAILED) {
-		in->finished = 1;
-		in->other = r;
-		if (r == TOK_ISDONE)
-			xasprintf(&in->otext, "%s (by node %s%s%s)", f->text,
-			    f->node, f->summary[0] ? ": " : "", f->summary);
-		else
-			xasprintf(&in->otext, "failed on node %s: %s", f->node,
-			    f->text);
-		return;
+		task_init(&in->task, b->tokens, in->id, NULL, input_log, in);
 	}
-	in->until = seen->until;
-	if (strcmp(in->holder, f->node) != 0)
-		log_info("%s%s node %s%s%s", in->prefix, r == TOK_HELD ?
-		    "claimed by" : "failed for now on", f->node[0] ? f->node :
-		    "?", r == TOK_WAIT ? ": " : "", r == TOK_WAIT ? f->text :
-		    "");
-	snprintf(in->holder, sizeof(in->holder), "%s", f->node);
 }
 
 /* Claim an input in the token directory: 1 when it is this host's. */
 int
-input_claim(struct input *in)
+batch_tok_claim(struct input *in)
 {
-	struct tok_seen	 seen;
-	char		*cause = NULL;
-	int		 r;
+	const struct tok_file	*f = &in->task.other;
+	char			*cause = NULL;
 
 	if (in->error != NULL)
 		return 1;	/* fails at once, touching no token */
-	r = tok_claim(tokens, in->id, in->rel, &seen, &cause);
-	if (r == TOK_CLAIMED)
+	switch (task_claim(&in->task, in->rel, &cause)) {
+	case TASK_MINE:
 		return 1;
-	if (r == TOK_ERROR) {
+	case TASK_ERROR:
 		in->error = cause;
 		return 1;
+	case TASK_DONE:
+		in->finished = 1;
+		in->other = TASK_DONE;
+		xasprintf(&in->otext, "%s (by node %s%s%s)", f->text, f->node,
+		    f->summary[0] ? ": " : "", f->summary);
+		return 0;
+	case TASK_FAILED:
+		in->finished = 1;
+		in->other = TASK_FAILED;
+		xasprintf(&in->otext, "failed on node %s: %s", f->node,
+		    f->text);
+		return 0;
+	default:
+		return 0;
 	}
-	input_elsewhere(in, r, &seen);
-	return 0;
 }
 
 /*
@@ -92,14 +91,11 @@ input_claim(struct input *in)
  * joins them if the last one is its own.
  */
 int
-input_helpable(struct input *in, const struct profile *prof, double now)
+batch_tok_helpable(struct batch *b, struct input *in, double now)
 {
-	if (in->finished || !prof->chunked || in->holder[0] == '\0' ||
-	    in->help_at > now || !tok_has_sub(tokens, in->id, ".plan"))
+	if (in->finished || !b->prof->chunked)
 		return 0;
-	log_info("%shelping node %s with its chunks", in->prefix, in->holder);
-	in->helping = 1;
-	return 1;
+	return task_helpable(&in->task, now, now);
 }
 
 /*
@@ -107,77 +103,75 @@ input_helpable(struct input *in, const struct profile *prof, double now)
  * host's, to be looked at again), 0 for any other.
  */
 int
-input_helped(struct input *in, const struct config *conf)
+batch_tok_helped(struct batch *b, struct input *in)
 {
 	struct worker	*w = &in->w;
+	double		 now = pool_now();
 
-	if (!in->helping)
+	if (!in->task.helping)
 		return 0;
-	in->helping = 0;
 	in->job.step = JOB_STEP_ALL;
-	if (w->state == WORKER_DONE)
-		/* Published; the input's done marker is its holder's to
-		 * write, or this host's once that claim runs out. */
-		log_info("%schunks joined here: %s", in->prefix, in->output);
-	else if (w->state == WORKER_HELPED || w->state == WORKER_SKIPPED)
-		log_info("%shelped node %s: %s", in->prefix, in->holder,
-		    w->state == WORKER_SKIPPED ? "the output is there" :
-		    w->text);
-	else
-		log_warnx("%shelping failed: %s", in->prefix, w->text);
-	in->help_at = mono_now() + (w->state == WORKER_FAILED ?
-	    conf->retry_delay : conf->poll_interval);
+	task_helped(&in->task, worker_helped(w, worker_stopped()), in->output,
+	    w->text, 0);
+	in->task.help_at = now + (w->state == WORKER_FAILED ?
+	    b->conf->retry_delay : b->conf->poll_interval);
 	in->started = in->finished = 0;
-	in->until = mono_now() + 1;
+	in->task.until = now + 1;
 	return 1;
 }
 
 /* Write the marker of an input this host finished. */
 void
-input_mark(struct input *in)
+batch_tok_mark(struct batch *b, struct input *in)
 {
 	struct worker	*w = &in->w;
-	char		*cause = NULL;
-	int		 rv = 0;
 
-	if (tok_held(tokens, in->id) == -1)
+	if (!task_held(&in->task))
 		return;
 	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED)
-		rv = tok_done(tokens, in->id, in->output, w->text, &cause);
-	else if (worker_stop && w->transient)
-		tok_release(tokens, in->id);	/* interrupted */
+		task_done(&in->task, in->output, w->text);
+	else if (worker_stopped() && w->kind == TASK_TRANSIENT)
+		task_release(&in->task);	/* interrupted */
 	else
-		rv = tok_fail(tokens, in->id, w->text, w->transient,
-		    retry_delay, &cause);
-	if (rv != 0) {
-		log_warnx("%stoken directory: %s", in->prefix, cause);
-		free(cause);
-	}
-	if (w->state == WORKER_FAILED && w->transient && !worker_stop) {
+		task_failed(&in->task, w->text, w->kind, b->conf->retry_delay);
+	if (w->state == WORKER_FAILED && w->kind == TASK_TRANSIENT &&
+	    !worker_stopped()) {
 		/* Any host may take it again once its retry time comes. */
-		log_warnx("%s%s: to be retried", in->prefix, w->text);
+		task_retrying(&in->task, in->task.attempt, w->text,
+		    b->conf->retry_delay);
 		in->started = in->finished = 0;
-		in->until = 0;
+		in->task.until = 0;
 	}
 }
 
 /* A claim found lost while its input was encoded. */
 void
-input_lost(void *arg, const char *task, const char *why)
+batch_tok_lost(void *arg, const char *key, const char *why)
+{
+	struct batch	*b = arg;
+	struct input	*in;
+	int		 n;
+
+	for (n = 0; n < b->ninputs; n++) {
+		in = &b->inputs[n];
+		if (strcmp(in->task.key, key) == 0 && in->started &&
+		    !in->finished) {
+			task_lost(&in->task, why);
+			pool_kill(b->pool, in->w.pid, SIGTERM);
+		}
+	}
+}
+
+/* The token directory changed: look at other hosts' inputs again. */
+void
+batch_tok_recheck(struct batch *b)
 {
 	int	n;
 
-	(void)arg;
-	for (n = 0; n < ninputs; n++)
-		if (strcmp(inputs[n].id, task) == 0 && inputs[n].started &&
-		    !inputs[n].finished) {
-			log_warnx("%sclaim lost: %s: stopping", inputs[n].prefix,
-			    why);
-			inputs[n].lost = 1;
-			kill(inputs[n].w.pid, SIGTERM);
-		}
+	for (n = 0; n < b->ninputs; n++)
+		if (!b->inputs[n].started && !b->inputs[n].finished)
+			b->inputs[n].task.until = 0;
 }
-
 /* Where this host remembers a token directory's marker. */
 static char *
 tokens_record(const char *dir)
@@ -196,12 +190,16 @@ tokens_record(const char *dir)
 	return path;
 }
 
-/* Share the work through the token directory: 0, or -1 (do nothing). */
+/*
+ * Share the work through the token directory dir (absolute): 0, or -1
+ * (do nothing).
+ */
 int
-tokens_open(const struct config *conf)
+batch_tok_open(struct batch *b, const char *dir)
 {
-	char	 node[256], *dir, *record, *cause = NULL;
-	int	 n;
+	const struct config	*conf = b->conf;
+	char			 node[256], *record, *cause = NULL;
+	int			 n;
 
 	if (*conf->node != '\0')
 		snprintf(node, sizeof(node), "%s", conf->node);
@@ -212,21 +210,18 @@ tokens_open(const struct config *conf)
 		    "token directory: give one with --node", node);
 		return -1;
 	}
-	dir = input_abs(conf->token_dir);
 	record = tokens_record(dir);
-	tokens = tok_open(dir, node, conf->lease, conf->max_attempts, 0,
+	b->tokens = tok_open(dir, node, conf->lease, conf->max_attempts, 0,
 	    record);
 	free(record);
-	free(dir);
-	if (tok_ready(tokens, &cause) != 0) {
+	if (tok_ready(b->tokens, &cause) != 0) {
 		log_warnx("%s", cause);
 		free(cause);
 		return -1;
 	}
-	tok_sweep(tokens);
-	retry_delay = conf->retry_delay;
-	for (n = 0; n < ninputs; n++)
-		input_id(&inputs[n]);
+	tok_sweep(b->tokens);
+	for (n = 0; n < b->ninputs; n++)
+		input_task(b, &b->inputs[n]);
 	return 0;
 }
 

@@ -7,13 +7,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "batch.h"
 #include "chunkopt.h"
@@ -22,6 +19,14 @@
 #include "log.h"
 #include "media.h"
 #include "xmalloc.h"
+
+/* The worker options without a letter of their own. */
+enum {
+	OPT_WORKER_ID = 2001,
+	OPT_WORKER_TOKENS,
+	OPT_WORKER_NODE,
+	OPT_WORKER_HELP
+};
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
@@ -40,14 +45,14 @@ static const struct option longopts[] = {
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "version",	no_argument,		NULL, 'V' },
 	/* distencd's workers: "distenc --worker", see worker_mode(). */
-	{ "worker",	no_argument,		NULL, 'W' },
-	{ "worker-output", required_argument,	NULL, 'O' },
-	{ "worker-log",	required_argument,	NULL, 'L' },
-	{ "worker-prefix", required_argument,	NULL, 'P' },
-	{ "worker-id",	required_argument,	NULL, 2001 },
-	{ "worker-tokens", required_argument,	NULL, 2002 },
-	{ "worker-node", required_argument,	NULL, 2003 },
-	{ "worker-help", no_argument,		NULL, 2004 },
+	{ WORKER_OPT,	no_argument,		NULL, 'W' },
+	{ WORKER_OPT_OUTPUT, required_argument,	NULL, 'O' },
+	{ WORKER_OPT_LOG, required_argument,	NULL, 'L' },
+	{ WORKER_OPT_PREFIX, required_argument,	NULL, 'P' },
+	{ WORKER_OPT_ID, required_argument,	NULL, OPT_WORKER_ID },
+	{ WORKER_OPT_TOKENS, required_argument,	NULL, OPT_WORKER_TOKENS },
+	{ WORKER_OPT_NODE, required_argument,	NULL, OPT_WORKER_NODE },
+	{ WORKER_OPT_HELP, no_argument,		NULL, OPT_WORKER_HELP },
 	CHUNKOPT_LONGOPTS,
 	{ NULL,		0,			NULL, 0 }
 };
@@ -119,7 +124,7 @@ usage(void)
 
 /* --crop-only: probe and detect each input's crop, print it. */
 static int
-crop_only(const struct profile *prof)
+crop_only(const struct batch *b, const struct profile *prof)
 {
 	struct media_info	 mi;
 	struct crop		 c;
@@ -127,46 +132,21 @@ crop_only(const struct profile *prof)
 	int			 n, failed = 0;
 
 	media_quiet();
-	for (n = 0; n < ninputs; n++) {
-		if (media_probe(inputs[n].path, &mi, &cause) != 0 ||
-		    media_crop(inputs[n].path, &mi, prof, &c, why, sizeof(why),
-		    &cause) != 0) {
-			log_warnx("%s: %s", inputs[n].path, cause);
+	for (n = 0; n < b->ninputs; n++) {
+		if (media_probe(b->inputs[n].path, &mi, &cause) != 0 ||
+		    media_crop(b->inputs[n].path, &mi, prof, &c, why,
+		    sizeof(why), &cause) != 0) {
+			log_warnx("%s: %s", b->inputs[n].path, cause);
 			free(cause);
 			cause = NULL;
 			failed++;
 			continue;
 		}
-		printf("%s: crop %dx%d+%d+%d (%s)\n", inputs[n].path,
+		printf("%s: crop %dx%d+%d+%d (%s)\n", b->inputs[n].path,
 		    mi.width - c.left - c.right, mi.height - c.top - c.bottom,
 		    c.left, c.top, why);
 	}
 	return failed ? 1 : 0;
-}
-
-/* Encode every input; the exit status. */
-static int
-run(const struct config *conf, const struct profile *prof, int overwrite)
-{
-	struct sigaction	sa;
-	int			failed;
-
-	input_outputs(conf->output_dir);
-	if (*conf->token_dir != '\0' && tokens_open(conf) != 0) {
-		tok_close(tokens);
-		return 1;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	tty = isatty(STDERR_FILENO);
-	run_all(conf, prof, overwrite);
-	tok_close(tokens);
-	tokens = NULL;
-	failed = summary();
-	return failed || worker_stop ? 1 : 0;
 }
 
 /* What distencd tells its worker on the command line. */
@@ -186,13 +166,13 @@ struct worker_args {
  * sent up stderr to the daemon.
  */
 static void __attribute__((noreturn))
-worker_mode(const struct worker_args *wa)
+worker_mode(const struct batch *b, const struct worker_args *wa)
 {
 	struct config	*conf;
 	struct job	 j;
 	char		*cause = NULL, text[1024];
 
-	if (ninputs != 1 || wa->output == NULL ||
+	if (b->ninputs != 1 || wa->output == NULL ||
 	    (wa->tokens != NULL && (wa->id == NULL || wa->node == NULL)))
 		usage();
 	if ((conf = conf_load("/dev/stdin", &cause)) == NULL) {
@@ -202,7 +182,7 @@ worker_mode(const struct worker_args *wa)
 		exit(1);
 	}
 	memset(&j, 0, sizeof(j));
-	j.source = inputs[0].path;
+	j.source = b->inputs[0].path;
 	j.output = wa->output;
 	j.log = wa->log;
 	j.id = wa->id;
@@ -214,7 +194,7 @@ worker_mode(const struct worker_args *wa)
 	j.overwrite = conf->overwrite;
 	if (wa->prefix != NULL)
 		xasprintf(&cause, "%s: ", wa->prefix);
-	worker_run(&j, wa->prefix != NULL ? cause : "", 0);
+	worker_run(&j, wa->prefix != NULL ? cause : "");
 }
 
 /* Load the configuration and apply the command line's overrides. */
@@ -264,174 +244,240 @@ setup_tokens(struct config *conf, const char *dir, const char *node,
 
 /* The inputs' paths as an array. */
 static char **
-input_paths(void)
+input_paths(const struct batch *b)
 {
 	char	**paths;
 	int	  n;
 
-	paths = xcalloc(ninputs + 1, sizeof(*paths));
-	for (n = 0; n < ninputs; n++)
-		paths[n] = inputs[n].path;
+	paths = xcalloc(b->ninputs + 1, sizeof(*paths));
+	for (n = 0; n < b->ninputs; n++)
+		paths[n] = b->inputs[n].path;
 	return paths;
 }
 
-static void
-add_input(const char *path)
+/* The command line. */
+struct opts {
+	const char		*cfile;
+	const char		*pname;
+	const char		*outdir;
+	const char		*statsdir;
+	const char		*tokdir;
+	const char		*nodename;
+	int			 verbose;
+	int			 overwrite;
+	int			 jobs;
+	int			 lease;
+	int			 crop;
+	int			 dump;
+	int			 scenes;
+	int			 worker;
+	struct worker_args	 wa;
+};
+
+/* A number option's value in min..max, or -1 (said). */
+static int
+opt_number(const char *name, const char *arg, int min, int max,
+    const char *unit)
 {
-	inputs = xreallocarray(inputs, ninputs + 1, sizeof(*inputs));
-	memset(&inputs[ninputs], 0, sizeof(*inputs));
-	inputs[ninputs].path = xstrdup(path);
-	inputs[ninputs].abs = input_abs(path);
-	ninputs++;
+	char	*end;
+	long	 v;
+
+	v = strtol(arg, &end, 10);
+	if (*end != '\0' || v < min || v > max) {
+		log_warnx("--%s: %s is not %d..%d%s", name, arg, min, max,
+		    unit);
+		return -1;
+	}
+	return v;
+}
+
+/* A worker option (distencd's): 0, or -1 when ch is none. */
+static int
+opt_worker(int ch, struct worker_args *wa)
+{
+	switch (ch) {
+	case 'O':
+		wa->output = optarg;
+		break;
+	case 'L':
+		wa->log = optarg;
+		break;
+	case 'P':
+		wa->prefix = optarg;
+		break;
+	case OPT_WORKER_ID:
+		wa->id = optarg;
+		break;
+	case OPT_WORKER_TOKENS:
+		wa->tokens = optarg;
+		break;
+	case OPT_WORKER_NODE:
+		wa->node = optarg;
+		break;
+	case OPT_WORKER_HELP:
+		wa->help = 1;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* A token option: 0, 2 when bad, -1 when ch is none. */
+static int
+opt_tokens(int ch, struct opts *o)
+{
+	switch (ch) {
+	case 't':
+		o->tokdir = optarg;
+		break;
+	case 'N':
+		if (!node_valid(optarg)) {
+			log_warnx("--node: %s: use 1 to 63 of A-Z a-z 0-9 . _ "
+			    "-", optarg);
+			return 2;
+		}
+		o->nodename = optarg;
+		break;
+	case 'E':
+		if ((o->lease = opt_number("lease", optarg, 4, 86400,
+		    " seconds")) == -1)
+			return 2;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* One option: -1 to go on, or the exit status. */
+static int
+opt_parse(int ch, struct opts *o, struct batch *b)
+{
+	int	rv;
+
+	if ((rv = opt_tokens(ch, o)) != -1)
+		return rv == 0 ? -1 : rv;
+	if (opt_worker(ch, &o->wa) == 0)
+		return -1;
+	switch (ch) {
+	case 'c':
+		o->cfile = optarg;
+		break;
+	case 'C':
+		o->crop = 1;
+		break;
+	case 'D':
+		o->dump = 1;
+		break;
+	case 'W':
+		o->worker = 1;
+		break;
+	case 'f':
+		o->overwrite = 1;
+		break;
+	case 'h':
+		usage_text(stdout);
+		return 0;
+	case 'i':
+		batch_add(b, optarg);
+		break;
+	case 'j':
+		if ((o->jobs = opt_number("jobs", optarg, 1, 64, "")) == -1)
+			return 2;
+		break;
+	case 'o':
+		o->outdir = optarg;
+		break;
+	case 'p':
+		o->pname = optarg;
+		break;
+	case 's':
+		o->statsdir = optarg;
+		break;
+	case 'v':
+		o->verbose++;
+		break;
+	case 'V':
+		printf("distenc %s\n", PACKAGE_VERSION);
+		return 0;
+	case CHUNKOPT_SCENES_ONLY:
+		o->scenes = 1;
+		break;
+	default:
+		if (ch < CHUNKOPT_FIRST)
+			usage();
+		if (chunkopt_parse(ch, optarg) != 0)
+			return 2;
+	}
+	return -1;
+}
+
+/* Do what the command line asks with the configuration: exit status. */
+static int
+run_mode(const struct opts *o, struct batch *b, struct config *conf)
+{
+	struct profile	*prof;
+	char		**paths, *cause = NULL;
+	int		  rv;
+
+	if (o->dump) {
+		conf_dump(conf, stdout);
+		return 0;
+	}
+	if ((prof = conf_profile(conf, o->pname)) == NULL) {
+		log_warnx("no profile %s in %s", o->pname,
+		    o->cfile ? o->cfile : "the built-in configuration");
+		return 2;
+	}
+	if (b->ninputs == 0) {
+		usage_text(stderr);
+		return 2;
+	}
+	if (chunkopt_apply(prof) != 0)
+		return 2;
+	if (o->crop)
+		return crop_only(b, prof);
+	if (o->scenes) {
+		paths = input_paths(b);
+		rv = chunkopt_scenes_only(prof, paths, b->ninputs);
+		free(paths);
+		return rv;
+	}
+	if (fs_mkdirs(conf->output_dir, &cause) != 0) {
+		log_warnx("output directory %s: %s", conf->output_dir, cause);
+		free(cause);
+		return 1;
+	}
+	return batch_run(b, conf, prof, o->overwrite || conf->overwrite);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct config		*conf;
-	const struct profile	*prof;
-	const char		*cfile = NULL, *pname = NULL, *outdir = NULL;
-	const char		*statsdir = NULL, *tokdir = NULL;
-	const char		*nodename = NULL;
-	char			*cause = NULL, *end;
-	int			 ch, verbose = 0, overwrite = 0, jobs = 0;
-	int			 cropflag = 0, dump = 0, rv, worker = 0;
-	int			 lease = 0;
-	int			 scenes = 0;
-	struct profile		*cprof;
-	char			**paths;
-	struct worker_args	 wa;
+	struct config	*conf;
+	struct opts	 o;
+	struct batch	 batch, *b = &batch;
+	int		 ch, rv;
 
 	log_init("distenc", 0, LOG_TO_STDERR);
-	memset(&wa, 0, sizeof(wa));
-	while ((ch = getopt_long(argc, argv, "c:fhi:j:o:p:s:t:vV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cfile = optarg;
-			break;
-		case 'C':
-			cropflag = 1;
-			break;
-		case 'D':
-			dump = 1;
-			break;
-		case 'W':
-			worker = 1;
-			break;
-		case 'O':
-			wa.output = optarg;
-			break;
-		case 'L':
-			wa.log = optarg;
-			break;
-		case 'P':
-			wa.prefix = optarg;
-			break;
-		case 2001:
-			wa.id = optarg;
-			break;
-		case 2002:
-			wa.tokens = optarg;
-			break;
-		case 2003:
-			wa.node = optarg;
-			break;
-		case 2004:
-			wa.help = 1;
-			break;
-		case 'f':
-			overwrite = 1;
-			break;
-		case 'h':
-			usage_text(stdout);
-			return 0;
-		case 'i':
-			add_input(optarg);
-			break;
-		case 'j':
-			jobs = strtol(optarg, &end, 10);
-			if (*end != '\0' || jobs < 1 || jobs > 64) {
-				log_warnx("--jobs: %s is not 1..64", optarg);
-				return 2;
-			}
-			break;
-		case 'o':
-			outdir = optarg;
-			break;
-		case 'p':
-			pname = optarg;
-			break;
-		case 's':
-			statsdir = optarg;
-			break;
-		case 't':
-			tokdir = optarg;
-			break;
-		case 'N':
-			if (!node_valid(optarg)) {
-				log_warnx("--node: %s: use 1 to 63 of A-Z a-z "
-				    "0-9 . _ -", optarg);
-				return 2;
-			}
-			nodename = optarg;
-			break;
-		case 'E':
-			lease = strtol(optarg, &end, 10);
-			if (*end != '\0' || lease < 4 || lease > 86400) {
-				log_warnx("--lease: %s is not 4..86400 seconds",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'V':
-			printf("distenc %s\n", PACKAGE_VERSION);
-			return 0;
-		case CHUNKOPT_SCENES_ONLY:
-			scenes = 1;
-			break;
-		default:
-			if (ch < CHUNKOPT_FIRST)
-				usage();
-			if (chunkopt_parse(ch, optarg) != 0)
-				return 2;
-		}
+	memset(&o, 0, sizeof(o));
+	memset(b, 0, sizeof(*b));
+	rv = -1;
+	while (rv == -1 && (ch = getopt_long(argc, argv,
+	    "c:fhi:j:o:p:s:t:vV", longopts, NULL)) != -1)
+		rv = opt_parse(ch, &o, b);
+	if (rv == -1) {
+		for (; optind < argc; optind++)
+			batch_add(b, argv[optind]);
+		log_setverbose(o.verbose);
+		if (o.worker)
+			worker_mode(b, &o.wa);
+		conf = setup_conf(o.cfile, o.outdir, o.statsdir, o.jobs);
+		setup_tokens(conf, o.tokdir, o.nodename, o.lease);
+		rv = run_mode(&o, b, conf);
+		conf_free(conf);
 	}
-	for (; optind < argc; optind++)
-		add_input(argv[optind]);
-	log_setverbose(verbose);
-	if (worker)
-		worker_mode(&wa);
-	conf = setup_conf(cfile, outdir, statsdir, jobs);
-	setup_tokens(conf, tokdir, nodename, lease);
-	if (dump) {
-		conf_dump(conf, stdout);
-		rv = 0;
-	} else if ((prof = cprof = conf_profile(conf, pname)) == NULL) {
-		log_warnx("no profile %s in %s", pname,
-		    cfile ? cfile : "the built-in configuration");
-		rv = 2;
-	} else if (ninputs == 0) {
-		usage_text(stderr);
-		rv = 2;
-	} else if (chunkopt_apply(cprof) != 0)
-		rv = 2;
-	else if (cropflag)
-		rv = crop_only(prof);
-	else if (scenes) {
-		paths = input_paths();
-		rv = chunkopt_scenes_only(prof, paths, ninputs);
-		free(paths);
-	}
-	else if (fs_mkdirs(conf->output_dir, &cause) != 0) {
-		log_warnx("output directory %s: %s", conf->output_dir, cause);
-		free(cause);
-		rv = 1;
-	} else
-		rv = run(conf, prof, overwrite || conf->overwrite);
-	conf_free(conf);
+	batch_free(b);
 	return rv;
 }

@@ -3,13 +3,12 @@
  * signal self-pipe, the spool's inotify descriptor, and one pipe per
  * worker; timers (rescans, settle checks, retries, the watchdog) are the
  * poll timeout.  Each job runs in a worker ("distenc --worker", see
- * djob.c), and the loop turns what the workers report into status files,
- * job logs and notifications.
+ * djob_run.c) in the daemon's pool, and the loop turns what the workers
+ * report into status files, job logs and notifications.
  */
 #include "config.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,69 +25,53 @@
 #include "conf.h"
 #include "djob.h"
 #include "fsutil.h"
-#include "job.h"
 #include "log.h"
+#include "pool.h"
 #include "sdnotify.h"
 #include "spool.h"
 #include "status.h"
 #include "token.h"
-#include "worker.h"
 #include "xmalloc.h"
 
 #define STOP_SECONDS	9	/* workers' grace after SIGTERM */
 
 
-struct config	*conf;
-static const char	*conffile;
-struct spool	*spool;
-struct djob	**jobs;
-size_t		 njobs;
-char		 node[256];
-static int		 foreground;
 static int		 sigpipe_fds[2] = { -1, -1 };
-int		 stopping;
-static double		 stop_deadline;
-static time_t		 started_at;
-char		*worker_prog;
-int		 daemon_dirty = 1;
-struct tokdir	*tokens;
-int		 tokens_ready;
-static char	*tokens_why;	/* why not ready */
 
 
 /* Write the daemon's status file and tell systemd, when something changed. */
 static void
-daemon_status(void)
+daemon_status(struct daemon *d)
 {
 	struct status_daemon	 s;
 	char			*path, *cause = NULL;
 
-	if (!daemon_dirty)
+	if (!d->dirty)
 		return;
-	daemon_dirty = 0;
+	d->dirty = 0;
 	memset(&s, 0, sizeof(s));
-	s.node = node;
+	s.node = d->node;
 	s.version = PACKAGE_VERSION;
-	s.spool_dir = conf->spool_dir;
-	s.watching = spool != NULL && spool_fd(spool) != -1 ? "inotify" :
+	s.spool_dir = d->conf->spool_dir;
+	s.watching = d->spool != NULL && spool_fd(d->spool) != -1 ? "inotify" :
 	    "polling";
 	s.pid = getpid();
-	s.started = started_at;
-	s.slots = conf->jobs;
-	s.queued = djob_count(DJ_QUEUED);
-	s.running = djob_count(DJ_RUNNING);
-	s.waiting = djob_count(DJ_WAITING);
-	s.done = djob_count(DJ_DONE);
-	s.failed = djob_count(DJ_FAILED);
-	s.elsewhere = djob_count(DJ_ELSEWHERE);
-	if (tokens != NULL) {
-		s.token_dir = tok_path(tokens);
-		s.tokens = tokens_ready ? "ready" : tokens_why ? tokens_why :
-		    "not ready";
+	s.started = d->started_at;
+	s.slots = d->conf->jobs;
+	s.queued = djob_count(d, DJ_QUEUED);
+	s.running = djob_count(d, DJ_RUNNING);
+	s.waiting = djob_count(d, DJ_WAITING);
+	s.done = djob_count(d, DJ_DONE);
+	s.failed = djob_count(d, DJ_FAILED);
+	s.elsewhere = djob_count(d, DJ_ELSEWHERE);
+	if (d->tokens != NULL) {
+		s.token_dir = tok_path(d->tokens);
+		s.tokens = d->tokens_ready ? "ready" : d->tokens_why ?
+		    d->tokens_why : "not ready";
 	}
 	s.busy = s.running;
 	s.queue = s.queued + s.waiting;
-	xasprintf(&path, "%s/distencd.json", conf->status_dir);
+	xasprintf(&path, "%s/distencd.json", d->conf->status_dir);
 	if (status_daemon_write(path, &s, &cause) != 0) {
 		log_warnx("status: %s", cause);
 		free(cause);
@@ -214,14 +197,15 @@ worker_path(void)
 
 /* Say how the spool is watched. */
 static void
-daemon_spool_mode(void)
+daemon_spool_mode(struct daemon *d)
 {
-	if (spool_fd(spool) != -1)
+	if (spool_fd(d->spool) != -1)
 		log_info("spool %s: watching with inotify, rescanning every "
-		    "%d s", conf->spool_dir, conf->poll_interval);
+		    "%d s", d->conf->spool_dir, d->conf->poll_interval);
 	else
 		log_info("spool on %s: polling every %d s (%s)",
-		    spool_fstype(spool), conf->poll_interval, spool_mode(spool));
+		    spool_fstype(d->spool), d->conf->poll_interval,
+		    spool_mode(d->spool));
 }
 
 /* Make the daemon's directories; a reason when one cannot be used. */
@@ -254,62 +238,62 @@ daemon_dirs(const struct config *c, char **cause)
 
 /* Whether the token directory can be used; said when that changes. */
 static void
-daemon_tokens(void)
+daemon_tokens(struct daemon *d)
 {
 	char	*cause = NULL;
 
-	if (tokens == NULL)
+	if (d->tokens == NULL)
 		return;
-	if (tok_ready(tokens, &cause) == 0) {
-		if (!tokens_ready && tokens_why != NULL)
+	if (tok_ready(d->tokens, &cause) == 0) {
+		if (!d->tokens_ready && d->tokens_why != NULL)
 			log_info("token directory %s: usable again",
-			    tok_path(tokens));
-		tokens_ready = 1;
-		free(tokens_why);
-		tokens_why = NULL;
-		tok_sweep(tokens);
-		djob_recheck();
+			    tok_path(d->tokens));
+		d->tokens_ready = 1;
+		free(d->tokens_why);
+		d->tokens_why = NULL;
+		tok_sweep(d->tokens);
+		djob_recheck(d);
 	} else {
-		if (tokens_why == NULL || strcmp(tokens_why, cause) != 0)
+		if (d->tokens_why == NULL || strcmp(d->tokens_why, cause) != 0)
 			log_warnx("%s", cause);
-		free(tokens_why);
-		tokens_why = cause;
-		tokens_ready = 0;
+		free(d->tokens_why);
+		d->tokens_why = cause;
+		d->tokens_ready = 0;
 	}
-	daemon_dirty = 1;
+	d->dirty = 1;
 }
 
 /* This host's node name: the setting, or the host name. */
 static void
-daemon_node(void)
+daemon_node(struct daemon *d)
 {
-	if (*conf->node != '\0')
-		snprintf(node, sizeof(node), "%s", conf->node);
-	else if (gethostname(node, sizeof(node)) == -1)
-		snprintf(node, sizeof(node), "localhost");
-	if (*conf->token_dir != '\0' && !node_valid(node))
+	if (*d->conf->node != '\0')
+		snprintf(d->node, sizeof(d->node), "%s", d->conf->node);
+	else if (gethostname(d->node, sizeof(d->node)) == -1)
+		snprintf(d->node, sizeof(d->node), "localhost");
+	if (*d->conf->token_dir != '\0' && !node_valid(d->node))
 		fatalx("node name %s (the host name) cannot be used in a "
-		    "token directory: set node", node);
+		    "token directory: set node", d->node);
 }
 
 /* Open the token directory, when one is set. */
 static void
-daemon_tokens_open(void)
+daemon_tokens_open(struct daemon *d)
 {
 	char	*record;
 
-	if (*conf->token_dir == '\0')
+	if (*d->conf->token_dir == '\0')
 		return;
-	xasprintf(&record, "%s/token-marker", conf->status_dir);
-	tokens = tok_open(conf->token_dir, node, conf->lease,
-	    conf->max_attempts, 1, record);
+	xasprintf(&record, "%s/token-marker", d->conf->status_dir);
+	d->tokens = tok_open(d->conf->token_dir, d->node, d->conf->lease,
+	    d->conf->max_attempts, 1, record);
 	free(record);
-	daemon_tokens();
+	daemon_tokens(d);
 }
 
 /* SIGHUP: a new configuration, or the old one kept when it is bad. */
 static void
-daemon_reload(void)
+daemon_reload(struct daemon *d)
 {
 	struct config	*nc;
 	struct timespec	 ts;
@@ -319,7 +303,7 @@ daemon_reload(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sdn_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-	if ((nc = daemon_conf(conffile, &cause)) == NULL ||
+	if ((nc = daemon_conf(d->conffile, &cause)) == NULL ||
 	    daemon_dirs(nc, &cause) != 0) {
 		log_warnx_lines("reload: ", cause);
 		log_warnx("reload failed: keeping the old configuration");
@@ -328,115 +312,84 @@ daemon_reload(void)
 		sdn_notify("READY=1");
 		return;
 	}
-	if (strcmp(nc->token_dir, conf->token_dir) != 0 ||
-	    strcmp(nc->node, conf->node) != 0 || nc->lease != conf->lease)
+	if (strcmp(nc->token_dir, d->conf->token_dir) != 0 ||
+	    strcmp(nc->node, d->conf->node) != 0 || nc->lease != d->conf->lease)
 		log_warnx("reload: token_dir, node and lease are kept until "
 		    "a restart");
 	free(nc->token_dir);
-	nc->token_dir = xstrdup(conf->token_dir);
+	nc->token_dir = xstrdup(d->conf->token_dir);
 	free(nc->node);
-	nc->node = xstrdup(conf->node);
-	nc->lease = conf->lease;
-	respool = strcmp(nc->spool_dir, conf->spool_dir) != 0;
-	conf_free(conf);
-	conf = nc;
+	nc->node = xstrdup(d->conf->node);
+	nc->lease = d->conf->lease;
+	respool = strcmp(nc->spool_dir, d->conf->spool_dir) != 0;
+	conf_free(d->conf);
+	d->conf = nc;
+	pool_set_slots(d->workers, d->conf->jobs);
 	if (respool) {
-		spool_close(spool);
-		if ((spool = spool_open(conf->spool_dir, conf->settle_time,
-		    &cause)) == NULL)
+		spool_close(d->spool);
+		if ((d->spool = spool_open(d->conf->spool_dir,
+		    d->conf->settle_time, &cause)) == NULL)
 			fatalx("reload: %s", cause);
-		daemon_spool_mode();
+		daemon_spool_mode(d);
 	} else
-		spool_set_settle(spool, conf->settle_time);
-	log_info("reloaded %s: %d slots", conffile ? conffile :
-	    "the built-in configuration", conf->jobs);
-	daemon_dirty = 1;
+		spool_set_settle(d->spool, d->conf->settle_time);
+	log_info("reloaded %s: %d slots", d->conffile ? d->conffile :
+	    "the built-in configuration", d->conf->jobs);
+	d->dirty = 1;
 	sdn_notify("READY=1");
-}
-
-/* Kill the workers still running and remove what they leave. */
-static void
-daemon_kill_workers(void)
-{
-	struct worker	*w;
-	size_t		 i;
-	int		 status;
-
-	for (i = 0; i < njobs; i++) {
-		if (jobs[i]->state != DJ_RUNNING || (w = jobs[i]->w) == NULL)
-			continue;
-		kill(w->pid, SIGKILL);
-		while (waitpid(w->pid, &status, 0) == -1 && errno == EINTR)
-			;
-		close(w->fd);
-		job_leftovers(jobs[i]->source, jobs[i]->output,
-		    jobs[i]->statsdir, (long)w->pid);
-		jobs[i]->w = NULL;
-		free(w);
-		djob_release(jobs[i]);
-		jobs[i]->attempts--;
-		djob_log(jobs[i], DJL_ERROR, "worker killed at shutdown: "
-		    "queued for the next start");
-		djob_set(jobs[i], DJ_QUEUED, NULL, NULL);
-	}
 }
 
 /* SIGTERM or SIGINT: stop the workers; a second one kills them. */
 static void
-daemon_stop(int sig)
+daemon_stop(struct daemon *d, int sig)
 {
-	size_t	i;
-
-	if (stopping++ == 0) {
+	if (d->stopping++ == 0) {
 		log_info("%s: stopping: no new jobs, stopping %d workers",
-		    sig == SIGINT ? "SIGINT" : "SIGTERM", djob_count(DJ_RUNNING));
+		    sig == SIGINT ? "SIGINT" : "SIGTERM",
+		    djob_count(d, DJ_RUNNING));
 		sdn_notify("STOPPING=1");
-		stop_deadline = spool_now() + STOP_SECONDS;
-		for (i = 0; i < njobs; i++)
-			if (jobs[i]->state == DJ_RUNNING && jobs[i]->w != NULL)
-				kill(jobs[i]->w->pid, SIGTERM);
+		pool_stop(d->workers, STOP_SECONDS);
 		return;
 	}
 	log_info("second signal: stopping at once");
-	daemon_kill_workers();
+	djob_run_kill_all(d);
 }
 
 /* Act on the signals that arrived. */
 static void
-daemon_signals(void)
+daemon_signals(struct daemon *d)
 {
 	unsigned char	sig[64];
 	ssize_t		n, i;
 
 	while ((n = read(sigpipe_fds[0], sig, sizeof(sig))) > 0)
 		for (i = 0; i < n; i++) {
-			if (sig[i] == SIGHUP && !stopping)
-				daemon_reload();
+			if (sig[i] == SIGHUP && !d->stopping)
+				daemon_reload(d);
 			else if (sig[i] == SIGTERM || sig[i] == SIGINT)
-				daemon_stop(sig[i]);
+				daemon_stop(d, sig[i]);
 			else if (sig[i] == SIGCHLD)
-				hooks_reap();
+				pool_reap(d->hooks);
 		}
 }
 
 /* Milliseconds until the earliest timer, capped at max seconds. */
 static int
-loop_timeout(double now, double max)
+loop_timeout(struct daemon *d, double now, double max)
 {
-	double	t = max, d;
+	double	t = max, dt;
 	size_t	i;
 
-	if ((d = spool_due(spool)) >= 0 && d < t)
-		t = d;
-	if (tokens != NULL && (d = tok_renew_due(tokens)) < t)
-		t = d;
-	for (i = 0; i < njobs; i++)
-		if ((jobs[i]->state == DJ_WAITING ||
-		    jobs[i]->state == DJ_ELSEWHERE) && jobs[i]->rel != NULL &&
-		    (d = jobs[i]->retry_at - now) < t)
-			t = d;
-	if (stopping && (d = stop_deadline - now) < t)
-		t = d;
+	if ((dt = spool_due(d->spool)) >= 0 && dt < t)
+		t = dt;
+	if (d->tokens != NULL && (dt = tok_renew_due(d->tokens)) < t)
+		t = dt;
+	for (i = 0; i < d->njobs; i++)
+		if (d->jobs[i]->rel != NULL &&
+		    (dt = djob_due(d->jobs[i]) - now) < t)
+			t = dt;
+	if (d->stopping && (dt = pool_stop_left(d->workers)) < t)
+		t = dt;
 	if (t < 0)
 		t = 0;
 	return (int)ceil(t * 1000);
@@ -444,79 +397,72 @@ loop_timeout(double now, double max)
 
 /* Poll the signal pipe, the spool and the workers once. */
 static void
-loop_poll(double next_timer)
+loop_poll(struct daemon *d, double next_timer)
 {
 	struct pollfd	 pfd[3 + 256];
-	struct djob	*map[256];
 	double		 now = spool_now();
-	size_t		 i;
-	int		 n = 3, k;
+	int		 n;
 
 	pfd[0].fd = sigpipe_fds[0];
 	pfd[0].events = POLLIN;
-	pfd[1].fd = spool_fd(spool);
+	pfd[1].fd = spool_fd(d->spool);
 	pfd[1].events = POLLIN;
-	pfd[2].fd = tokens != NULL ? tok_fd(tokens) : -1;
+	pfd[2].fd = d->tokens != NULL ? tok_fd(d->tokens) : -1;
 	pfd[2].events = POLLIN;
-	for (i = 0; i < njobs && n < 3 + 256; i++)
-		if (jobs[i]->state == DJ_RUNNING && jobs[i]->w != NULL) {
-			map[n - 3] = jobs[i];
-			pfd[n].fd = jobs[i]->w->fd;
-			pfd[n++].events = POLLIN;
-		}
-	if (poll(pfd, n, loop_timeout(now, next_timer - now)) == -1) {
+	for (n = 0; n < 3; n++)
+		pfd[n].revents = 0;
+	n = pool_pollfds(d->workers, pfd + 3, 256);
+	if (poll(pfd, 3 + n, loop_timeout(d, now, next_timer - now)) == -1) {
 		if (errno != EINTR)
 			fatal("poll");
 		return;
 	}
 	if (pfd[0].revents)
-		daemon_signals();
+		daemon_signals(d);
 	if (pfd[1].revents)
-		spool_read_events(spool);
-	if (pfd[2].revents && tok_read_events(tokens))
-		djob_recheck();
-	for (k = 3; k < n; k++)
-		if (pfd[k].revents && map[k - 3]->w != NULL)
-			djob_read(map[k - 3]);
+		spool_read_events(d->spool);
+	if (pfd[2].revents && tok_read_events(d->tokens))
+		djob_recheck(d);
+	pool_dispatch(d->workers, pfd + 3, n);
 }
 
 /* The event loop, until stopped and every worker has ended. */
 static void
-loop(void)
+loop(struct daemon *d)
 {
 	double	now, next_rescan, next_watchdog = 0, wd_interval;
 
 	wd_interval = sdn_watchdog_usec() / 2e6;
-	next_rescan = spool_now() + conf->poll_interval;
+	next_rescan = spool_now() + d->conf->poll_interval;
 	for (;;) {
 		now = spool_now();
-		if (stopping && djob_count(DJ_RUNNING) == 0)
+		if (d->stopping && djob_count(d, DJ_RUNNING) == 0)
 			break;
-		if (stopping && now >= stop_deadline) {
+		if (d->stopping && pool_stop_left(d->workers) <= 0) {
 			log_warnx("workers still running after %d s: killing "
 			    "them", STOP_SECONDS);
-			daemon_kill_workers();
+			djob_run_kill_all(d);
 			break;
 		}
 		if (now >= next_rescan) {
-			daemon_tokens();
-			spool_rescan(spool);
-			next_rescan = now + conf->poll_interval;
-			daemon_dirty = 1;
+			daemon_tokens(d);
+			spool_rescan(d->spool);
+			next_rescan = now + d->conf->poll_interval;
+			d->dirty = 1;
 		}
 		if (wd_interval > 0 && now >= next_watchdog) {
 			sdn_notify("WATCHDOG=1");
 			next_watchdog = now + wd_interval;
 		}
-		if (tokens != NULL)
-			tok_renew(tokens, djob_lost, NULL);
-		if (!stopping) {
-			spool_check(spool, on_ready, NULL);
-			djob_retry_due();
-			djob_start_all();
+		if (d->tokens != NULL)
+			tok_renew(d->tokens, djob_run_lost, d);
+		if (!d->stopping) {
+			spool_check(d->spool, djob_ready, d);
+			djob_retry_due(d);
+			djob_run_all(d);
 		}
-		daemon_status();
-		loop_poll(wd_interval > 0 && next_watchdog < next_rescan ?
+		daemon_status(d);
+		loop_poll(d, wd_interval > 0 && next_watchdog < next_rescan ?
 		    next_watchdog : next_rescan);
 	}
 }
@@ -530,26 +476,58 @@ usage(void)
 
 /* Free what the daemon holds, at exit (for leak checkers). */
 static void
-daemon_free(void)
+daemon_free(struct daemon *d)
 {
-	djob_free_all();
-	tok_close(tokens);
-	free(tokens_why);
-	free(worker_prog);
-	spool_close(spool);
-	conf_free(conf);
+	djob_free_all(d);
+	pool_free(d->workers);
+	pool_free(d->hooks);
+	tok_close(d->tokens);
+	free(d->tokens_why);
+	free(d->worker_prog);
+	spool_close(d->spool);
+	conf_free(d->conf);
+}
+
+/* Start up: directories, node, background, pools, tokens, spool. */
+static void
+daemon_start(struct daemon *d, int foreground)
+{
+	char	*cause = NULL;
+
+	if (daemon_dirs(d->conf, &cause) != 0)
+		fatalx("%s", cause);
+	daemon_node(d);
+	d->worker_prog = worker_path();
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+	d->started_at = time(NULL);
+	signals_setup();
+	d->workers = djob_run_pool(d);
+	d->hooks = hook_pool(d);
+	daemon_tokens_open(d);
+	djob_remember(d);
+	if ((d->spool = spool_open(d->conf->spool_dir, d->conf->settle_time,
+	    &cause)) == NULL)
+		fatalx("%s", cause);
+	log_info("distencd %s starting: %d slots, node %s, worker %s",
+	    PACKAGE_VERSION, d->conf->jobs, d->node, d->worker_prog);
+	daemon_spool_mode(d);
+	sdn_notify("READY=1");
 }
 
 int
 main(int argc, char *argv[])
 {
-	char	*cause = NULL;
-	int	 ch, verbose = 0, checkonly = 0;
+	struct daemon	 daemon_state, *d = &daemon_state;
+	char		*cause = NULL;
+	int		 ch, verbose = 0, checkonly = 0, foreground = 0;
 
+	memset(d, 0, sizeof(*d));
+	d->dirty = 1;
 	while ((ch = getopt(argc, argv, "c:fnvV")) != -1) {
 		switch (ch) {
 		case 'c':
-			conffile = optarg;
+			d->conffile = optarg;
 			break;
 		case 'f':
 			foreground = 1;
@@ -571,39 +549,24 @@ main(int argc, char *argv[])
 		usage();
 	log_init("distencd", verbose, foreground || checkonly ?
 	    LOG_TO_STDERR : LOG_TO_SYSLOG);
-	if (conffile == NULL && access(SYSCONFDIR "/distencd.conf", F_OK) == 0)
-		conffile = SYSCONFDIR "/distencd.conf";
-	if ((conf = daemon_conf(conffile, &cause)) == NULL) {
+	if (d->conffile == NULL &&
+	    access(SYSCONFDIR "/distencd.conf", F_OK) == 0)
+		d->conffile = SYSCONFDIR "/distencd.conf";
+	if ((d->conf = daemon_conf(d->conffile, &cause)) == NULL) {
 		log_warnx_lines("", cause);
 		free(cause);
 		return 1;
 	}
 	if (checkonly) {
 		printf("configuration OK\n");
-		conf_free(conf);
+		conf_free(d->conf);
 		return 0;
 	}
-	if (daemon_dirs(conf, &cause) != 0)
-		fatalx("%s", cause);
-	daemon_node();
-	worker_prog = worker_path();
-	if (!foreground && daemon(0, 0) == -1)
-		fatal("daemon");
-	started_at = time(NULL);
-	signals_setup();
-	daemon_tokens_open();
-	djob_remember();
-	if ((spool = spool_open(conf->spool_dir, conf->settle_time,
-	    &cause)) == NULL)
-		fatalx("%s", cause);
-	log_info("distencd %s starting: %d slots, node %s, worker %s",
-	    PACKAGE_VERSION, conf->jobs, node, worker_prog);
-	daemon_spool_mode();
-	sdn_notify("READY=1");
-	loop();
-	daemon_dirty = 1;
-	daemon_status();
+	daemon_start(d, foreground);
+	loop(d);
+	d->dirty = 1;
+	daemon_status(d);
 	log_info("stopped");
-	daemon_free();
+	daemon_free(d);
 	return 0;
 }

@@ -85,7 +85,7 @@ spool_file_free(void *p)
 }
 
 /* Names that are never sources: hidden, partial and sidecar files. */
-int
+static int
 spool_ignored(const char *name)
 {
 	static const char	*suffix[] = {

@@ -24,7 +24,6 @@ void		 spool_rescan(struct spool *);
 double		 spool_due(const struct spool *);
 void		 spool_check(struct spool *, spool_ready_cb, void *);
 void		 spool_forget(struct spool *, const char *);
-int		 spool_ignored(const char *);
 double		 spool_now(void);
 
 #endif

@@ -1,110 +1,50 @@
 /*
- * Worker processes, the parent's side: start one per job (forked, or
- * forked and executed), and turn the lines of its stderr pipe and its
- * exit status back into progress and a result.  No FFmpeg here: the
- * daemon links this without the media libraries.
+ * Worker processes, the parent's side: start one per job in a pool
+ * (executed here, forked in worker_job.c), and turn the control lines of
+ * its stderr and its exit status back into progress and a result.  No
+ * FFmpeg here: the daemon links this without the media libraries.
  */
 #include "config.h"
 
-#include <sys/resource.h>
 #include <sys/wait.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
+#include "pool.h"
 #include "worker.h"
-#include "xmalloc.h"
 
-volatile sig_atomic_t worker_stop;
-/* Fork with the child's stderr a pipe to w->fd; 0 in the child. */
-pid_t
-worker_fork(struct worker *w)
-{
-	pid_t	parent = getpid();
-	int	p[2];
-
-	memset(w, 0, sizeof(*w));
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return -1;
-	fflush(NULL);
-	if ((w->pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (w->pid == 0) {
-		close(p[0]);
-#ifdef __linux__
-		/* A parent killed outright (kill -9) must not leave its
-		 * workers encoding for a claim nobody renews: they get the
-		 * SIGTERM that makes them clean up. */
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
-		    getppid() != parent)
-			_exit(1);
-#endif
-		if (dup2(p[1], STDERR_FILENO) == -1)
-			_exit(1);
-		close(p[1]);
-		return 0;
-	}
-	close(p[1]);
-	w->fd = p[0];
-	w->state = WORKER_RUNNING;
-	return w->pid;
-}
+static volatile sig_atomic_t worker_stop;
 
 /*
- * Start a worker program: path with argv, niced, with input (its job's
- * configuration) on its stdin.
+ * Start a worker program in a pool: path with argv, with input (its
+ * job's configuration) on its stdin; arg is the pool slot's.
  */
 int
-worker_exec(struct worker *w, const char *path, char *const argv[],
-    const char *input, size_t len, int niceness)
+worker_exec(struct pool *p, struct worker *w, const char *path,
+    char *const argv[], const char *input, size_t len, void *arg)
 {
-	ssize_t	n;
-	size_t	off = 0;
-	int	in[2];
-
-	if (pipe2(in, O_CLOEXEC) == -1)
+	memset(w, 0, sizeof(*w));
+	if ((w->pid = pool_exec(p, path, argv, input, len, arg)) == -1)
 		return -1;
-	switch (worker_fork(w)) {
-	case -1:
-		close(in[0]);
-		close(in[1]);
-		return -1;
-	case 0:
-		dup2(in[0], STDIN_FILENO);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		if (niceness != 0)
-			setpriority(PRIO_PROCESS, 0, niceness);
-		execv(path, argv);
-		fprintf(stderr, "%cR failed cannot run %s: %s\n", WORKER_CTL,
-		    path, strerror(errno));
-		_exit(127);
-	}
-	close(in[0]);
-	while (off < len && (n = write(in[1], input + off, len - off)) != 0) {
-		if (n == -1 && errno != EINTR)
-			break;
-		off += n > 0 ? n : 0;
-	}
-	close(in[1]);
+	w->state = WORKER_RUNNING;
 	return 0;
+}
+
+/* In a worker's child: its program could not be run (the pool's hook). */
+void
+worker_exec_failed(const char *path, int err)
+{
+	fprintf(stderr, "%cR failed cannot run %s: %s\n", WORKER_CTL, path,
+	    strerror(err));
 }
 
 /* Act on one control line from a worker. */
 static void
-worker_control(struct worker *w, const char *line)
+worker_ctl(struct worker *w, const char *line)
 {
 	struct job_progress	*p = &w->progress;
 	long long		 frame, total;
@@ -129,45 +69,20 @@ worker_control(struct worker *w, const char *line)
 			w->state = WORKER_HELPED;
 		else {
 			w->state = WORKER_FAILED;
-			w->transient = strcmp(what, "transient") == 0;
+			w->kind = strcmp(what, "transient") == 0 ?
+			    TASK_TRANSIENT : TASK_FINAL;
 		}
 	}
 }
 
-/*
- * Read what a worker wrote: log lines go to print, control lines update
- * the worker.  Returns 0 at end of file, 1 while open.
- */
+/* A line from a worker: 1 when it was a control line, acted on. */
 int
-worker_read(struct worker *w, void (*print)(struct worker *, const char *))
+worker_control(struct worker *w, const char *line)
 {
-	ssize_t	 n;
-	char	*nl, *line;
-
-	n = read(w->fd, w->buf + w->len, sizeof(w->buf) - 1 - w->len);
-	if (n == -1 && (errno == EINTR || errno == EAGAIN))
-		return 1;
-	if (n > 0)
-		w->len += n;
-	w->buf[w->len] = '\0';
-	line = w->buf;
-	while ((nl = strchr(line, '\n')) != NULL ||
-	    (n <= 0 && *line != '\0') || w->len == sizeof(w->buf) - 1) {
-		if (nl != NULL)
-			*nl = '\0';
-		if (line[0] == WORKER_CTL)
-			worker_control(w, line + 1);
-		else
-			print(w, line);
-		if (nl == NULL) {
-			line += strlen(line);
-			break;
-		}
-		line = nl + 1;
-	}
-	w->len -= line - w->buf;
-	memmove(w->buf, line, w->len);
-	return n > 0;
+	if (line[0] != WORKER_CTL)
+		return 0;
+	worker_ctl(w, line + 1);
+	return 1;
 }
 
 /* A signal's name, SIGSEGV for 11. */
@@ -191,8 +106,6 @@ worker_signame(int sig)
 void
 worker_reap(struct worker *w, int status)
 {
-	close(w->fd);
-	w->fd = -1;
 	if (WIFSIGNALED(status)) {
 		snprintf(w->text, sizeof(w->text), "worker killed by signal "
 		    "%s (%s)", worker_signame(WTERMSIG(status)),
@@ -205,10 +118,33 @@ worker_reap(struct worker *w, int status)
 	}
 }
 
+/* How a worker that helped another host's job ended, for its task. */
+enum task_help
+worker_helped(const struct worker *w, int stopping)
+{
+	switch (w->state) {
+	case WORKER_DONE:
+		return TASK_HELP_JOINED;
+	case WORKER_HELPED:
+		return TASK_HELP_HELPED;
+	case WORKER_SKIPPED:
+		return TASK_HELP_NOTHING;
+	default:
+		return stopping ? TASK_HELP_STOPPED : TASK_HELP_FAILED;
+	}
+}
+
 /* The parent's SIGINT and SIGTERM: stop taking work, tell the workers. */
 void
 worker_signal(int sig)
 {
 	(void)sig;
 	worker_stop++;
+}
+
+/* How many times the parent was told to stop (SIGINT, SIGTERM). */
+int
+worker_stopped(void)
+{
+	return worker_stop;
 }

@@ -1,19 +1,31 @@
 /*
- * Jobs run in forked worker processes, so a crash in a decoder fails one
- * job, not the program.  A worker's stderr is a pipe to the parent: plain
- * lines are its log, lines starting with WORKER_CTL are progress and the
- * result.
+ * Jobs run in worker processes (children of a pool, see pool.h), so a
+ * crash in a decoder fails one job, not the program.  A worker's stderr
+ * is a pipe to the parent: plain lines are its log, lines starting with
+ * WORKER_CTL are progress and the result.
  */
 #ifndef WORKER_H
 #define WORKER_H
 
 #include <sys/types.h>
 
-#include <signal.h>
-
 #include "job.h"
+#include "task.h"
 
 #define WORKER_CTL	'\001'
+
+/*
+ * The hidden options of "distenc" that make it distencd's worker for one
+ * job (its configuration on stdin), spoken by both sides.
+ */
+#define WORKER_OPT		"worker"
+#define WORKER_OPT_OUTPUT	"worker-output"	/* the output file */
+#define WORKER_OPT_LOG		"worker-log"	/* the job's log file */
+#define WORKER_OPT_PREFIX	"worker-prefix"	/* of the log lines */
+#define WORKER_OPT_ID		"worker-id"	/* the job's id */
+#define WORKER_OPT_TOKENS	"worker-tokens"	/* the token directory */
+#define WORKER_OPT_NODE		"worker-node"	/* this host's node name */
+#define WORKER_OPT_HELP		"worker-help"	/* another host's chunks */
 
 enum worker_state {
 	WORKER_RUNNING,
@@ -23,28 +35,29 @@ enum worker_state {
 	WORKER_HELPED		/* encoded chunks of another host's job */
 };
 
+struct pool;
+
+/* A worker as its parent sees it: what it said and how it ended. */
 struct worker {
 	pid_t			 pid;
-	int			 fd;		/* read end of its stderr */
-	char			 buf[8192];
-	size_t			 len;
 	enum worker_state	 state;
-	int			 transient;
+	enum task_kind		 kind;		/* of a failure */
 	char			 text[1024];	/* summary or error */
 	struct job_progress	 progress;
 	int			 have_progress;
-	void			*arg;
 };
 
-pid_t	 worker_fork(struct worker *);
-int	 worker_exec(struct worker *, const char *, char *const [],
-	    const char *, size_t, int);
-int	 worker_start(struct worker *, struct job *, const char *, int);
-void	 worker_run(struct job *, const char *, int)
+int	 worker_exec(struct pool *, struct worker *, const char *,
+	    char *const [], const char *, size_t, void *);
+int	 worker_start(struct pool *, struct worker *, struct job *,
+	    const char *, void *);
+void	 worker_run(struct job *, const char *)
 	    __attribute__((noreturn));
-int	 worker_read(struct worker *, void (*)(struct worker *, const char *));
+int	 worker_control(struct worker *, const char *);
+void	 worker_exec_failed(const char *, int);
 void	 worker_reap(struct worker *, int);
+enum task_help worker_helped(const struct worker *, int);
 void	 worker_signal(int);
-extern volatile sig_atomic_t worker_stop;
+int	 worker_stopped(void);
 
 #endif

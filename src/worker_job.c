@@ -5,9 +5,6 @@
  */
 #include "config.h"
 
-#include <sys/resource.h>
-
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +14,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "media.h"
+#include "pool.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -74,7 +72,7 @@ worker_joblog(const struct job *j)
 
 /* The worker process: run the job and report how it ended. */
 void
-worker_run(struct job *j, const char *prefix, int niceness)
+worker_run(struct job *j, const char *prefix)
 {
 	struct sigaction	sa;
 	FILE			*joblog;
@@ -90,8 +88,6 @@ worker_run(struct job *j, const char *prefix, int niceness)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	log_setdest(LOG_TO_STDERR);
 	log_setprefix(prefix);
-	if (niceness != 0 && setpriority(PRIO_PROCESS, 0, niceness) == -1)
-		log_warn("nice %d", niceness);
 	media_quiet();
 	j->stop = &job_stop;
 	j->progress = worker_progress;
@@ -127,17 +123,31 @@ worker_run(struct job *j, const char *prefix, int niceness)
 	_exit(rv == 0 ? 0 : 1);
 }
 
-/* Fork a worker for a job. */
-int
-worker_start(struct worker *w, struct job *j, const char *prefix,
-    int niceness)
+/* What a forked worker runs. */
+struct worker_child {
+	struct job	*job;
+	const char	*prefix;
+};
+
+/* In a forked worker: run its job. */
+static int
+worker_child(void *arg)
 {
-	switch (worker_fork(w)) {
-	case -1:
-		return -1;
-	case 0:
-		worker_run(j, prefix, niceness);
-	}
-	return 0;
+	struct worker_child	*wc = arg;
+
+	worker_run(wc->job, wc->prefix);
 }
 
+/* Fork a worker for a job in a pool; arg is the pool slot's. */
+int
+worker_start(struct pool *p, struct worker *w, struct job *j,
+    const char *prefix, void *arg)
+{
+	struct worker_child	wc = { j, prefix };
+
+	memset(w, 0, sizeof(*w));
+	if ((w->pid = pool_fork(p, worker_child, &wc, arg)) == -1)
+		return -1;
+	w->state = WORKER_RUNNING;
+	return 0;
+}

@@ -1,0 +1,411 @@
+/*
+ * The daemon's jobs in workers: a worker ("distenc --worker", which alone
+ * loads FFmpeg and x265) started in the daemon's pool for each job, its
+ * settings on its stdin; what it reports read by the loop through the
+ * pool; its result turned into done, failed, or a retry, with hooks run
+ * and sources moved.  A worker may also help with another host's job.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "djob.h"
+#include "log.h"
+#include "pool.h"
+#include "spool.h"
+#include "xmalloc.h"
+
+/* The profile a job runs with: its directory's, and its sidecar's. */
+static const struct profile *
+djob_profile(struct djob *dj, char **cause)
+{
+	const struct profile	*prof;
+	char			*side;
+
+	if ((prof = conf_profile(dj->d->conf, dj->profile)) == NULL) {
+		xasprintf(cause, "no profile %s", dj->profile);
+		return NULL;
+	}
+	xasprintf(&side, "%s.distenc", dj->source);
+	if (access(side, F_OK) == 0) {
+		conf_profile_free(dj->sidecar);
+		dj->sidecar = conf_sidecar(dj->d->conf, prof, side, cause);
+		prof = dj->sidecar;
+		if (prof != NULL)
+			djob_log(dj, 0, "sidecar: %s", side);
+	}
+	free(side);
+	return prof;
+}
+
+/*
+ * The configuration a worker gets on its stdin: the daemon's settings
+ * with the job's profile as the only one (directories and hooks are the
+ * daemon's business).
+ */
+static char *
+djob_config(const struct config *conf, const struct profile *prof,
+    size_t *len)
+{
+	struct config	 c = *conf;
+	FILE		*fp;
+	char		*text = NULL;
+
+	c.profiles = (struct profile *)prof;
+	c.nprofiles = 1;
+	c.default_profile = prof->name;
+	c.dirs = NULL;
+	c.ndirs = 0;
+	c.on_done = c.on_failure = NULL;
+	c.non_done = c.non_failure = 0;
+	if ((fp = open_memstream(&text, len)) == NULL)
+		fatal("open_memstream");
+	conf_dump(&c, fp);
+	if (fclose(fp) != 0)
+		fatal("open_memstream");
+	return text;
+}
+
+/* Whether the file is still the one the job's id was made from. */
+static int
+djob_current(struct djob *dj)
+{
+	struct stat	sb;
+
+	if (lstat(dj->source, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return 0;
+	return sb.st_size == dj->size && sb.st_mtim.tv_sec == dj->mtime;
+}
+
+/* Forget a job whose file changed or went before it started. */
+static void
+djob_drop(struct djob *dj)
+{
+	djob_log(dj, 0, "the file changed or went away before its job "
+	    "started: dropped (a changed file is a new job)");
+	unlink(dj->status);
+	spool_forget(dj->d->spool, dj->rel);
+	free(dj->rel);
+	dj->rel = NULL;		/* remembered only, never started */
+	dj->d->dirty = 1;
+}
+
+/* Run a worker program for the job (or for its chunks: help). */
+static int
+djob_exec(struct djob *dj, const struct profile *prof, int help)
+{
+	struct daemon	*d = dj->d;
+	char		*text, *argv[20];
+	size_t		 len;
+	int		 rv, n = 0;
+
+	text = djob_config(d->conf, prof, &len);
+	argv[n++] = "distenc";
+	argv[n++] = "--" WORKER_OPT;
+	argv[n++] = "--" WORKER_OPT_OUTPUT;
+	argv[n++] = dj->output;
+	argv[n++] = "--" WORKER_OPT_LOG;
+	argv[n++] = dj->log;
+	argv[n++] = "--" WORKER_OPT_PREFIX;
+	argv[n++] = dj->id;
+	argv[n++] = "--" WORKER_OPT_ID;
+	argv[n++] = dj->id;
+	if (d->tokens != NULL) {
+		argv[n++] = "--" WORKER_OPT_TOKENS;
+		argv[n++] = (char *)tok_path(d->tokens);
+		argv[n++] = "--" WORKER_OPT_NODE;
+		argv[n++] = d->node;
+	}
+	if (help)
+		argv[n++] = "--" WORKER_OPT_HELP;
+	argv[n++] = "--";
+	argv[n++] = dj->source;
+	argv[n] = NULL;
+	dj->w = xcalloc(1, sizeof(*dj->w));
+	pool_set_nice(d->workers, d->conf->nice);
+	rv = worker_exec(d->workers, dj->w, d->worker_prog, argv, text, len,
+	    dj);
+	free(text);
+	if (rv == -1) {
+		free(dj->w);
+		dj->w = NULL;
+	}
+	return rv;
+}
+
+/*
+ * A failed attempt (why; of a kind; logged when the worker already wrote
+ * it to the job's log): retried later, queued again, or failed for good.
+ */
+static void
+djob_failed(struct djob *dj, const char *why, enum task_kind kind,
+    int logged)
+{
+	struct daemon	*d = dj->d;
+
+	if (dj->task.lost) {
+		dj->task.lost = 0;
+		dj->attempts--;
+		djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		dj->task.until = 0;
+		return;
+	}
+	if (kind == TASK_TRANSIENT && d->stopping) {
+		dj->attempts--;		/* interrupted: not the job's fault */
+		task_release(&dj->task);
+		djob_log(dj, 0, "interrupted: queued for the next start");
+		djob_set(dj, DJ_QUEUED, NULL, NULL);
+		return;
+	}
+	djob_task_mark(dj, 0, why, kind);
+	if (kind == TASK_TRANSIENT && dj->attempts < d->conf->max_attempts) {
+		dj->retry_at = pool_now() + task_retrying(&dj->task,
+		    dj->attempts, why, d->conf->retry_delay);
+		djob_set(dj, DJ_WAITING, why, NULL);
+	} else {
+		djob_log(dj, DJL_ERROR | (logged ? DJL_NOFILE : 0),
+		    "failed: %s", why);
+		djob_set(dj, DJ_FAILED, why, NULL);
+		hook_run(dj, d->conf->on_failure, d->conf->non_failure);
+		move_source(dj, "failed");
+	}
+}
+
+/* Start a queued job in a worker. */
+static void
+djob_start(struct djob *dj)
+{
+	struct daemon		*d = dj->d;
+	const struct profile	*prof;
+	char			*cause = NULL;
+
+	if (!djob_current(dj)) {
+		djob_drop(dj);
+		return;
+	}
+	if (d->tokens != NULL && djob_task_claim(dj) != 0)
+		return;
+	dj->attempts++;
+	dj->started = time(NULL);
+	if ((prof = djob_profile(dj, &cause)) == NULL) {
+		djob_failed(dj, cause, TASK_FINAL, 0);
+		free(cause);
+		return;
+	}
+	free(dj->statsdir);
+	dj->statsdir = xstrdup(d->conf->stats_dir);
+	if (djob_exec(dj, prof, 0) == -1) {
+		xasprintf(&cause, "cannot start a worker: %s", strerror(errno));
+		djob_failed(dj, cause, TASK_TRANSIENT, 0);
+		free(cause);
+		return;
+	}
+	djob_log(dj, 0, "started: attempt %d, profile %s, worker %ld",
+	    dj->attempts, prof->name, (long)dj->w->pid);
+	djob_set(dj, DJ_RUNNING, NULL, NULL);
+}
+
+/*
+ * Help with a chunked job another host holds, once it has published its
+ * plan: a worker claims and encodes its chunks, and joins them if the
+ * last one is its own.  0 when started.
+ */
+static int
+djob_help(struct djob *dj, double now)
+{
+	struct daemon		*d = dj->d;
+	const struct profile	*prof;
+	char			*cause = NULL;
+
+	if (dj->state != DJ_ELSEWHERE || dj->rel == NULL ||
+	    !task_helpable(&dj->task, now, now + d->conf->poll_interval) ||
+	    !djob_current(dj))
+		return -1;
+	if ((prof = djob_profile(dj, &cause)) == NULL || !prof->chunked) {
+		free(cause);
+		return -1;
+	}
+	free(dj->statsdir);
+	dj->statsdir = xstrdup(d->conf->stats_dir);
+	if (djob_exec(dj, prof, 1) == -1) {
+		djob_log(dj, DJL_ERROR, "cannot start a worker to help: %s",
+		    strerror(errno));
+		return -1;
+	}
+	task_helping(&dj->task, (long)dj->w->pid);
+	djob_set(dj, DJ_RUNNING, NULL, NULL);
+	return 0;
+}
+
+/* Start queued jobs while slots are free; then help other hosts. */
+void
+djob_run_all(struct daemon *d)
+{
+	struct djob	*dj;
+	double		 now = pool_now();
+	size_t		 i;
+
+	for (i = 0; i < d->njobs && pool_idle(d->workers) > 0; i++) {
+		dj = d->jobs[i];
+		if (dj->rel != NULL && (dj->state == DJ_QUEUED ||
+		    (dj->state == DJ_ELSEWHERE && dj->task.until <= now)))
+			djob_start(dj);
+	}
+	for (i = 0; i < d->njobs && pool_idle(d->workers) > 0 &&
+	    d->tokens != NULL && d->tokens_ready && !d->stopping; i++)
+		djob_help(d->jobs[i], now);
+	if (d->tokens != NULL && d->tokens_ready &&
+	    pool_idle(d->workers) == 0)
+		djob_task_peek(d, now);
+}
+
+/*
+ * A worker that helped another host's job ended.  The job stays that
+ * host's: its marker, hooks and sources are its business (even when the
+ * file was joined and published here).
+ */
+static void
+djob_helped(struct djob *dj, struct worker *w, int status)
+{
+	struct daemon	*d = dj->d;
+	enum task_help	 how;
+
+	if (w->state != WORKER_DONE && w->state != WORKER_HELPED &&
+	    w->state != WORKER_SKIPPED)
+		job_leftovers(dj->source, dj->output, dj->statsdir,
+		    (long)w->pid);
+	how = worker_helped(w, d->stopping);
+	task_helped(&dj->task, how, dj->output, w->text, !WIFSIGNALED(status));
+	if (how == TASK_HELP_FAILED || how == TASK_HELP_STOPPED)
+		dj->task.help_at = pool_now() + d->conf->retry_delay;
+	djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+	dj->task.until = 0;
+}
+
+/* A worker's job ended here: done, or failed. */
+static void
+djob_ended(struct djob *dj, struct worker *w, int status)
+{
+	struct daemon	*d = dj->d;
+	int		 done;
+
+	done = w->state == WORKER_DONE || w->state == WORKER_SKIPPED;
+	if (!done)
+		/* Whatever the worker could not clean up (killed, or died
+		 * in a sanitizer's or the C library's abort): the names
+		 * hold its pid, so nothing else matches them. */
+		job_leftovers(dj->source, dj->output, dj->statsdir,
+		    (long)w->pid);
+	if (w->state == WORKER_SKIPPED)
+		snprintf(w->text, sizeof(w->text), "output exists, skipped");
+	if (!done) {
+		djob_failed(dj, w->text, w->kind, !WIFSIGNALED(status));
+		return;
+	}
+	if (dj->task.lost)
+		djob_log(dj, 0, "finished after its claim was lost: %s (%s)",
+		    dj->output, w->text);
+	dj->task.lost = 0;
+	djob_task_mark(dj, 1, w->text, TASK_FINAL);
+	djob_log(dj, 0, "done: %s (%s)", dj->output, w->text);
+	djob_set(dj, DJ_DONE, NULL, w->text);
+	hook_run(dj, d->conf->on_done, d->conf->non_done);
+	move_source(dj, "done");
+}
+
+/* A worker ended (the pool reaped it): take its result. */
+static void
+djob_reaped(void *ctx, void *arg, pid_t pid, int status)
+{
+	struct djob	*dj = arg;
+	struct worker	*w = dj->w;
+
+	(void)ctx;
+	(void)pid;
+	worker_reap(w, status);
+	dj->w = NULL;
+	if (dj->task.helping)
+		djob_helped(dj, w, status);
+	else
+		djob_ended(dj, w, status);
+	conf_profile_free(dj->sidecar);
+	dj->sidecar = NULL;
+	free(w);
+}
+
+/*
+ * A line from a job's worker: progress or its result, else a log line,
+ * already in the job's log (the daemon's at -v).
+ */
+static void
+djob_line(void *ctx, void *arg, const char *line)
+{
+	struct djob	*dj = arg;
+
+	(void)ctx;
+	if (!worker_control(dj->w, line))
+		log_debug("%s", line);
+	if (pool_now() - dj->written >= 2)
+		djob_write(dj);
+}
+
+static const struct pool_ops djob_pool_ops = {
+	.line = djob_line,
+	.ended = djob_reaped,
+	.exec_failed = worker_exec_failed,
+};
+
+/* The pool the daemon's workers run in, a slot per job. */
+struct pool *
+djob_run_pool(struct daemon *d)
+{
+	return pool_new(d->conf->jobs, POOL_PIPE | POOL_ORPHAN,
+	    &djob_pool_ops, d);
+}
+
+/* A worker killed at shutdown: its job is queued for the next start. */
+static void
+djob_killed(void *ctx, void *arg, pid_t pid)
+{
+	struct djob	*dj = arg;
+
+	(void)ctx;
+	job_leftovers(dj->source, dj->output, dj->statsdir, (long)pid);
+	free(dj->w);
+	dj->w = NULL;
+	task_release(&dj->task);
+	dj->attempts--;
+	djob_log(dj, DJL_ERROR, "worker killed at shutdown: queued for the "
+	    "next start");
+	djob_set(dj, DJ_QUEUED, NULL, NULL);
+}
+
+/* Kill the workers still running and remove what they leave. */
+void
+djob_run_kill_all(struct daemon *d)
+{
+	pool_kill_all(d->workers, djob_killed);
+}
+
+/* A claim found lost while its job ran: stop the job, another has it. */
+void
+djob_run_lost(void *arg, const char *key, const char *why)
+{
+	struct djob	*dj;
+
+	if ((dj = djob_find(arg, key)) == NULL || dj->state != DJ_RUNNING ||
+	    dj->w == NULL)
+		return;
+	task_lost(&dj->task, why);
+	pool_kill(dj->d->workers, dj->w->pid, SIGTERM);
+}

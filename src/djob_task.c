@@ -1,0 +1,122 @@
+/*
+ * The daemon's jobs as tasks in the token directory (see task.h): a job
+ * is claimed before it starts, and what another host holds, finished or
+ * failed becomes the job's state here.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "djob.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/*
+ * Another host has the job's claim (held by was before, "" when not), or
+ * finished or failed it.
+ */
+static void
+djob_task_elsewhere(struct djob *dj, int seen, const char *was)
+{
+	const struct tok_file	*f = &dj->task.other;
+	char			*msg;
+
+	switch (seen) {
+	case TASK_HELD:
+		if (dj->state != DJ_ELSEWHERE || *was == '\0' ||
+		    strcmp(was, dj->task.holder) != 0)
+			djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
+		break;
+	case TASK_DONE:
+		free(dj->output);
+		dj->output = xstrdup(f->text);
+		xasprintf(&msg, "done by node %s%s%s", f->node,
+		    f->summary[0] ? ": " : "", f->summary);
+		djob_set(dj, DJ_DONE, NULL, msg);
+		free(msg);
+		break;
+	case TASK_FAILED:
+		dj->attempts = f->attempt;
+		xasprintf(&msg, "failed on node %s: %s", f->node, f->text);
+		djob_set(dj, DJ_FAILED, msg, NULL);
+		free(msg);
+		break;
+	case TASK_WAIT:
+		dj->attempts = f->attempt;
+		dj->retry_at = dj->task.until;
+		xasprintf(&msg, "attempt %d failed on node %s: %s", f->attempt,
+		    f->node, f->text);
+		djob_set(dj, DJ_WAITING, msg, NULL);
+		free(msg);
+		break;
+	}
+}
+
+/*
+ * Claim a job in the token directory before it starts: 0 when this host
+ * has it now, -1 when it stays queued or is another host's.
+ */
+int
+djob_task_claim(struct djob *dj)
+{
+	struct daemon	*d = dj->d;
+	char		*cause = NULL, was[TOK_NODE_MAX];
+	int		 seen;
+
+	if (!d->tokens_ready)
+		return -1;
+	snprintf(was, sizeof(was), "%s", dj->task.holder);
+	seen = task_claim(&dj->task, dj->rel, &cause);
+	if (seen == TASK_MINE) {
+		dj->attempts = dj->task.attempt - 1;
+		return 0;
+	}
+	if (seen == TASK_ERROR) {
+		log_warnx("token directory: %s: taking no work until the "
+		    "next rescan", cause);
+		free(cause);
+		d->tokens_ready = 0;
+		d->dirty = 1;
+		return -1;
+	}
+	djob_task_elsewhere(dj, seen, was);
+	return -1;
+}
+
+/*
+ * With every slot busy, jobs other hosts hold are not claimed; their
+ * markers are still read, so a job done elsewhere shows as done.
+ */
+void
+djob_task_peek(struct daemon *d, double now)
+{
+	struct djob	*dj;
+	size_t		 i;
+	int		 seen;
+
+	for (i = 0; i < d->njobs; i++) {
+		dj = d->jobs[i];
+		if (dj->state != DJ_ELSEWHERE || dj->rel == NULL ||
+		    dj->task.until > now)
+			continue;
+		seen = task_peek(&dj->task, now + d->conf->poll_interval);
+		if (seen == TASK_DONE || seen == TASK_FAILED)
+			djob_task_elsewhere(dj, seen, "");
+	}
+}
+
+/*
+ * Write a job's done marker (done; text its summary) or failed marker
+ * (text why; of a kind) for the other hosts.
+ */
+void
+djob_task_mark(struct djob *dj, int done, const char *text,
+    enum task_kind kind)
+{
+	if (done)
+		task_done(&dj->task, dj->output, text);
+	else
+		task_failed(&dj->task, text, kind, dj->d->conf->retry_delay);
+}
