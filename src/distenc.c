@@ -21,6 +21,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "media.h"
+#include "slurm.h"
 #include "xmalloc.h"
 
 static const struct option longopts[] = {
@@ -35,6 +36,10 @@ static const struct option longopts[] = {
 	{ "output-dir",	required_argument,	NULL, 'o' },
 	{ "overwrite",	no_argument,		NULL, 'f' },
 	{ "profile",	required_argument,	NULL, 'p' },
+	{ "slurm",	no_argument,		NULL, 2005 },
+	{ "slurm-opt",	required_argument,	NULL, 2006 },
+	/* In a job that --slurm submitted: see slurm_job(). */
+	{ "slurm-job",	required_argument,	NULL, 2007 },
 	{ "stats-dir",	required_argument,	NULL, 's' },
 	{ "token-dir",	required_argument,	NULL, 't' },
 	{ "verbose",	no_argument,		NULL, 'v' },
@@ -58,6 +63,7 @@ usage_text(FILE *fp)
 	fprintf(fp,
 "usage: distenc [-fhvV] [-c file] [-p profile] [-o dir] [-s dir] [-j n]\n"
 "               [-t dir [--node name] [--lease seconds]]\n"
+"               [--slurm [--slurm-opt options]]\n"
 "               [--crop-only] [--dump-config] [--scenes-only]\n"
 "               [chunk options] -i file [file ...]\n"
 "\n"
@@ -86,6 +92,9 @@ usage_text(FILE *fp)
 "      --node NAME         this host's name there (default: host name)\n"
 "      --lease SECONDS     how long a claim of a host that stopped\n"
 "                          renewing it holds (default 300)\n"
+"      --slurm             submit each input to a Slurm cluster as jobs\n"
+"                          (work_dir must be shared by its nodes)\n"
+"      --slurm-opt OPTIONS more sbatch options, split at spaces\n"
 "  -v, --verbose           more detail (twice: FFmpeg and x265 too)\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              this text\n"
@@ -217,6 +226,25 @@ worker_mode(const struct worker_args *wa)
 	worker_run(&j, wa->prefix != NULL ? cause : "", 0);
 }
 
+/* --slurm: hand the inputs to the cluster; the exit status. */
+static int
+run_slurm(struct config *conf, const char *pname, const char *opts,
+    int overwrite)
+{
+	struct slurm_input	*in;
+	int			 n, rv;
+
+	input_outputs(conf->output_dir);
+	in = xcalloc(ninputs, sizeof(*in));
+	for (n = 0; n < ninputs; n++) {
+		in[n].path = inputs[n].abs;
+		in[n].output = inputs[n].output;
+	}
+	rv = slurm_submit(conf, pname, opts, in, ninputs, overwrite);
+	free(in);
+	return rv;
+}
+
 /* Load the configuration and apply the command line's overrides. */
 static struct config *
 setup_conf(const char *path, const char *outdir, const char *statsdir,
@@ -297,7 +325,9 @@ main(int argc, char *argv[])
 	int			 ch, verbose = 0, overwrite = 0, jobs = 0;
 	int			 cropflag = 0, dump = 0, rv, worker = 0;
 	int			 lease = 0;
-	int			 scenes = 0;
+	int			 scenes = 0, slurm = 0;
+	char			*slurmopt = NULL, *opt;
+	const char		*slurmjob = NULL;
 	struct profile		*cprof;
 	char			**paths;
 	struct worker_args	 wa;
@@ -390,6 +420,18 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("distenc %s\n", PACKAGE_VERSION);
 			return 0;
+		case 2005:
+			slurm = 1;
+			break;
+		case 2006:
+			xasprintf(&opt, "%s %s", slurmopt ? slurmopt : "",
+			    optarg);
+			free(slurmopt);
+			slurmopt = opt;
+			break;
+		case 2007:
+			slurmjob = optarg;
+			break;
 		case CHUNKOPT_SCENES_ONLY:
 			scenes = 1;
 			break;
@@ -405,6 +447,8 @@ main(int argc, char *argv[])
 	log_setverbose(verbose);
 	if (worker)
 		worker_mode(&wa);
+	if (slurmjob != NULL && ninputs == 1)
+		return slurm_job(slurmjob, inputs[0].path);
 	conf = setup_conf(cfile, outdir, statsdir, jobs);
 	setup_tokens(conf, tokdir, nodename, lease);
 	if (dump) {
@@ -426,6 +470,9 @@ main(int argc, char *argv[])
 		rv = chunkopt_scenes_only(prof, paths, ninputs);
 		free(paths);
 	}
+	else if (slurm)
+		rv = run_slurm(conf, pname, slurmopt, overwrite ||
+		    conf->overwrite);
 	else if (fs_mkdirs(conf->output_dir, &cause) != 0) {
 		log_warnx("output directory %s: %s", conf->output_dir, cause);
 		free(cause);
@@ -433,5 +480,6 @@ main(int argc, char *argv[])
 	} else
 		rv = run(conf, prof, overwrite || conf->overwrite);
 	conf_free(conf);
+	free(slurmopt);
 	return rv;
 }
