@@ -1,0 +1,200 @@
+#!/bin/sh
+#
+# distenc --slurm against a real Slurm cluster of one node (slurm_lib.sh):
+# no sbatch, an unreachable controller and a work directory of this host
+# alone are refused before anything is submitted; a chunked AV1 film and a
+# two-pass film give what a local run gives (frames, codec, chunks);
+# distencctl slurm shows the jobs; a film cancelled (scancel) while its
+# chunks are encoded leaves no output and, submitted again, reuses the
+# finished chunks; a chunk task requeued (scontrol requeue) is done once.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/slurm_lib.sh"
+
+plan 35
+need_tools
+need_distenc
+case $DISTENC in
+/*) ;;
+*) DISTENC=$(pwd)/$DISTENC ;;
+esac
+
+if ! slurm_start; then
+	diag "no Slurm cluster: $SLURM_WHY"
+	while [ "$_tap_n" -lt "$_tap_planned" ]; do
+		skip "Slurm" "the Slurm daemons cannot start here: $SLURM_WHY"
+	done
+	exit 0
+fi
+
+WORK=$T/work
+CONF=$T/slurm.conf.distenc
+cat >"$CONF" <<EOC
+profiles = { av1t = { inherit = "av1"; cpu_used = 8; lag_in_frames = 16;
+  threads = 1; min_chunk_length = 16; crop = "off"; };
+  av1s = { inherit = "av1t"; cpu_used = 6; };
+  test = { preset = "ultrafast"; bitrate = 300; crop_samples = 12; }; };
+default_profile = "av1t";
+stats_dir = "$T/stats";
+work_dir = "$WORK";
+slurm_check_shared = false;
+slurm_time_chunk = "10:00";
+EOC
+clip scenes "$T/in/a/scenes.mkv"
+
+# log_has DESC TEXT: the last run's output has a line with TEXT.
+log_has() {
+	if de_all | grep -qF -- "$2"; then
+		pass "$1"
+	else
+		fail "$1"
+		diag "  no line with: $2"
+	fi
+}
+
+# sdir SOURCE: the input's directory of Slurm files.
+sdir() {
+	grep -lxF -- "$1" "$WORK"/.slurm/*/source 2>/dev/null | head -n 1 |
+	    xargs -r dirname
+}
+
+# job_of SOURCE STEP: the Slurm job id of a step of the last submission.
+job_of() {
+	sed -n "s/^$2 //p" "$(sdir "$1")/jobs" 2>/dev/null | tail -n 1
+}
+
+# published OUT: the output is there (or the jobs ended without it).
+published() {
+	test -f "$1" || slurm_jobs_gone
+}
+
+# --- refused before anything is submitted --------------------------------
+
+mkdir -p "$T/nobin"
+PATH=$T/nobin "$DISTENC" -c "$CONF" -o "$T/out0" --slurm \
+    "$T/in/a/scenes.mkv" >"$T/nobin.out" 2>&1
+is "$?" 1 "no sbatch: exits 1"
+grep_ok "$T/nobin.out" "cannot run sbatch.*nothing submitted" \
+    "no sbatch: said so, nothing submitted"
+
+sed "s/^SlurmctldPort=.*/SlurmctldPort=$(_slurm_port 2)/" "$SLURM_CONF" \
+    >"$T/down.conf"
+sed 's/^SlurmctldHost=.*/&\nMessageTimeout=2/' "$T/down.conf" \
+    >"$T/down2.conf"
+SLURM_CONF=$T/down2.conf run_distenc -c "$CONF" -o "$T/out0" --slurm \
+    "$T/in/a/scenes.mkv"
+is "$DE_RC" 1 "controller down: exits 1"
+log_has "controller down: said so" "the Slurm controller does not answer"
+
+sed 's/^slurm_check_shared = false;//' "$CONF" >"$T/shared.conf"
+run_distenc -c "$T/shared.conf" -o "$T/out0" --slurm "$T/in/a/scenes.mkv"
+is "$DE_RC" 1 "work_dir below /tmp: exits 1"
+log_has "work_dir below /tmp: refused, the nodes must share it" \
+    "the nodes of the cluster must share it"
+ok "refused runs: nothing submitted" slurm_jobs_gone
+
+# --- a chunked AV1 film and a two-pass film, as a local run ---------------
+
+FILM=$T/in/a/scenes.mkv
+run_distenc -c "$CONF" -o "$T/out" --slurm "$FILM"
+is "$DE_RC" 0 "chunked: submitted, exits 0"
+log_has "chunked: says its plan job" "submitted: $FILM: plan job"
+ok "chunked: published within 150 s" wait_until 150 published \
+    "$T/out/scenes.mkv"
+D=$(sdir "$FILM")
+is "$(cat "$D/plan.state" 2>/dev/null | cut -d';' -f1)" "done: 4 chunks" \
+    "chunked: the plan job found 4 chunks"
+is "$(ls "$D" | grep -c '^chunk-.*\.out$')" 4 "chunked: 4 array tasks ran"
+is "$(cat "$D/join.state" 2>/dev/null)" done "chunked: the join job is done"
+run_distenc -c "$CONF" -o "$T/local" "$FILM"
+is "$(frame_count "$T/out/scenes.mkv")" "$(frame_count "$T/local/scenes.mkv")" \
+    "chunked: as many frames as a local run ($MKCLIP_SCENE_FRAMES)"
+is "$(probe_stream "$T/out/scenes.mkv" v:0 codec_name)" \
+    "$(probe_stream "$T/local/scenes.mkv" v:0 codec_name)" \
+    "chunked: the codec of a local run (av1)"
+
+TP=$T/in/b/two.mkv
+clip letterbox "$TP" 2
+run_distenc -c "$CONF" -p test -o "$T/out" --slurm "$TP"
+log_has "two-pass: one job" "submitted: $TP: encode job"
+ok "two-pass: published within 120 s" wait_until 120 published \
+    "$T/out/two.mkv"
+is "$(cat "$(sdir "$TP")/encode.state" 2>/dev/null)" done \
+    "two-pass: the job is done"
+run_distenc -c "$CONF" -p test -o "$T/local" "$TP"
+is "$(frame_count "$T/out/two.mkv")" "$(frame_count "$T/local/two.mkv")" \
+    "two-pass: as many frames as a local run"
+is "$(probe_stream "$T/out/two.mkv" v:0 codec_name)" hevc "two-pass: hevc"
+
+"${top_builddir}/distencctl" -c "$CONF" slurm >"$T/ctl.out" 2>&1
+diag_file "$T/ctl.out" "distencctl slurm" 20
+grep_ok "$T/ctl.out" "^  plan $(job_of "$FILM" plan) COMPLETED" \
+    "distencctl slurm: the plan job and its state"
+grep_ok "$T/ctl.out" "^  chunk $(job_of "$FILM" chunk)_3 COMPLETED" \
+    "distencctl slurm: the array's tasks"
+grep_ok "$T/ctl.out" "^  distenc join: done" \
+    "distencctl slurm: distenc's own view"
+
+# --- scancel while the chunks are encoded, then submitted again ----------
+
+FILM2=$T/in/c/cancel.mkv
+mkdir -p "$T/in/c" && cp "$FILM" "$FILM2"
+# two_chunks: chunks 0 and 1 are there.
+two_chunks() {
+	[ "$(find "$WORK" -name 'chunk-000[01].mkv' | wc -l)" -ge 2 ]
+}
+run_distenc -c "$CONF" -p av1s -o "$T/out" --max-parallel-encodes 1 \
+    --slurm "$FILM2"
+if wait_until 120 two_chunks; then
+	scancel "$(job_of "$FILM2" plan)" "$(job_of "$FILM2" chunk)" \
+	    "$(job_of "$FILM2" join)"
+	pass "scancel: cancelled with two chunks done"
+else
+	fail "scancel: cancelled with two chunks done"
+fi
+wait_until 30 slurm_jobs_gone
+ok "scancel: no output" test ! -e "$T/out/cancel.mkv"
+is "$(ls -A "$T/out" | grep -c cancel)" 0 "scancel: no partial output file"
+run_distenc -c "$CONF" -p av1s -o "$T/out" --max-parallel-encodes 1 \
+    --slurm "$FILM2"
+ok "resubmitted: published within 150 s" wait_until 150 published \
+    "$T/out/cancel.mkv"
+D=$(sdir "$FILM2")
+grep_ok "$D/plan-$(job_of "$FILM2" plan).out" "plan: reusing" \
+    "resubmitted: the plan is reused"
+reused=$(cat "$D"/chunk-*.out | grep -c 'already there and verified')
+ok "resubmitted: chunks 0 and 1 reused ($reused reused)" test "$reused" -ge 2
+is "$(frame_count "$T/out/cancel.mkv")" "$MKCLIP_SCENE_FRAMES" \
+    "resubmitted: every frame"
+
+# --- a chunk task requeued ------------------------------------------------
+
+FILM3=$T/in/d/requeue.mkv
+mkdir -p "$T/in/d" && cp "$FILM" "$FILM3"
+# chunk0: chunk 0 is there.
+chunk0() {
+	[ -n "$(find "$WORK" -name 'chunk-0000.mkv')" ]
+}
+run_distenc -c "$CONF" -p av1s -o "$T/out" --max-parallel-encodes 1 \
+    --slurm "$FILM3"
+wait_until 120 chunk0
+A=$(job_of "$FILM3" chunk)
+wait_until 10 sh -c "squeue -h -r --states=all -j ${A}_0 -o %T | grep -q COMPLETED"
+scontrol requeue "${A}_0" >"$T/requeue.out" 2>&1
+is "$?" 0 "requeue: scontrol requeue of a finished chunk task"
+# Slurm holds a requeued job back for a while; not this test.
+scontrol update JobId="${A}_0" StartTime=now >>"$T/requeue.out" 2>&1
+diag_file "$T/requeue.out" "scontrol" 5
+ok "requeue: published within 150 s" wait_until 150 published \
+    "$T/out/requeue.mkv"
+D=$(sdir "$FILM3")
+is "$(grep -c 'chunk 0 of 4: frames' "$D/chunk-${A}_0.out")" 1 \
+    "requeue: chunk 0 encoded once"
+is "$(grep -c 'chunk 0: already there and verified' "$D/chunk-${A}_0.out")" \
+    1 "requeue: the task's second run found it there"
+is "$(frame_count "$T/out/requeue.mkv")" "$MKCLIP_SCENE_FRAMES" \
+    "requeue: every frame"
+squeue -h -r --states=all -o "%i %j %V %S %e %T" >"$T/timeline" 2>&1
+diag_file "$T/timeline" "jobs: id, name, submitted, started, ended, state" 40
