@@ -141,7 +141,7 @@ static int
 submit_argv(const char *dir, const struct slurm_input *in, int overwrite,
     char **cause)
 {
-	char	*self, *outdir, *cwd, *text;
+	char	*self, *outdir, *cwd, *text, *path;
 	size_t	 len;
 	int	 i, rv;
 	FILE	*fp;
@@ -161,8 +161,9 @@ submit_argv(const char *dir, const struct slurm_input *in, int overwrite,
 		fprintf(fp, "-v%c", 0);
 	fprintf(fp, "%s%c", in->path, 0);
 	fclose(fp);
-	xasprintf(&self, "%s/argv", dir);
-	rv = fs_write_atomic(self, text, len, cause);
+	xasprintf(&path, "%s/argv", dir);
+	rv = fs_write_atomic(path, text, len, cause);
+	free(path);
 	free(self);
 	free(text);
 	free(outdir);

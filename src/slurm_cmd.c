@@ -133,6 +133,29 @@ cmd_oneline(char *s)
 }
 
 /*
+ * Run a program that must succeed (and not say DOWN); -1 with *cause,
+ * what it means and what the program said, when it does not.
+ */
+static int
+cmd_must(char *const *argv, const char *what, char **cause)
+{
+	char	*out = NULL, *e = NULL;
+	int	 st;
+
+	st = slurm_spawn(argv, 0, &out, &e);
+	if (st == 0 && strstr(out, "DOWN") == NULL) {
+		free(out);
+		return 0;
+	}
+	if (out != NULL)
+		cmd_oneline(out);
+	xasprintf(cause, "%s: %s", what, e != NULL ? e : out);
+	free(e);
+	free(out);
+	return -1;
+}
+
+/*
  * Before anything is submitted: sbatch must be there and the controller
  * must answer (scontrol ping).
  */
@@ -141,28 +164,12 @@ slurm_check_cluster(char **cause)
 {
 	char *const	 version[] = { "sbatch", "--version", NULL };
 	char *const	 ping[] = { "scontrol", "ping", NULL };
-	char		*out, *e = NULL;
-	int		 st;
 
-	if ((st = slurm_spawn(version, 0, &out, &e)) == -1 || st != 0) {
-		xasprintf(cause, "cannot run sbatch (is Slurm's client "
-		    "installed and in PATH?): %s", e != NULL ? e : out);
-		free(e);
-		free(out);
+	if (cmd_must(version, "cannot run sbatch (is Slurm's client "
+	    "installed and in PATH?)", cause) != 0 ||
+	    cmd_must(ping, "the Slurm controller does not answer (scontrol "
+	    "ping)", cause) != 0)
 		return -1;
-	}
-	free(out);
-	if ((st = slurm_spawn(ping, 0, &out, &e)) == -1 || st != 0 ||
-	    strstr(out, "DOWN") != NULL) {
-		if (out != NULL)
-			cmd_oneline(out);
-		xasprintf(cause, "the Slurm controller does not answer "
-		    "(scontrol ping): %s", e != NULL ? e : out);
-		free(e);
-		free(out);
-		return -1;
-	}
-	free(out);
 	return 0;
 }
 

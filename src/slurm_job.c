@@ -60,10 +60,12 @@ job_outcome(const char *out, int status)
 
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return xstrdup("done");
-	for (line = out; line != NULL && *line != '\0';
-	    line = strchr(line, '\n'), line = line != NULL ? line + 1 : NULL)
+	for (line = out; *line != '\0'; line += strcspn(line, "\n")) {
+		if (*line == '\n')
+			line++;
 		if (strncmp(line, "failed: ", 8) == 0)
 			last = line + 8;
+	}
 	if (last != NULL) {
 		xasprintf(&text, "%.*s", (int)strcspn(last, "\n"), last);
 		log_escape(text, reason, sizeof(reason));
@@ -157,10 +159,12 @@ job_nchunks(const struct config *conf, const char *dir, char **cause)
 	free(path);
 	if (text == NULL)
 		return -1;
-	for (line = text; line != NULL; line = strchr(line, '\n'),
-	    line = line != NULL ? line + 1 : NULL)
+	for (line = text; *line != '\0'; line += strcspn(line, "\n")) {
+		if (*line == '\n')
+			line++;
 		if (strncmp(line, "chunk ", 6) == 0)
 			n++;
+	}
 	free(text);
 	if (n == 0)
 		xasprintf(cause, "the plan has no chunk");
@@ -172,11 +176,10 @@ job_nchunks(const struct config *conf, const char *dir, char **cause)
  * (after every chunk succeeds).  0, or -1 with *cause.
  */
 static int
-job_submit_rest(const struct config *conf, const char *dir, int n,
-    char **ids, char **cause)
+job_submit_rest(struct config *conf, const char *dir, int n, char **ids,
+    char **cause)
 {
-	const struct profile	*prof = conf_profile((struct config *)conf,
-				    NULL);
+	const struct profile	*prof = conf_profile(conf, NULL);
 	struct slurm_argv	 a = { { NULL }, 0 };
 	const char		*self = getenv("SLURM_JOB_ID");
 	char			*array = NULL, *join = NULL;

@@ -44,16 +44,6 @@ slurm_time_chunk = "10:00";
 EOC
 clip scenes "$T/in/a/scenes.mkv"
 
-# log_has DESC TEXT: the last run's output has a line with TEXT.
-log_has() {
-	if de_all | grep -qF -- "$2"; then
-		pass "$1"
-	else
-		fail "$1"
-		diag "  no line with: $2"
-	fi
-}
-
 # sdir SOURCE: the input's directory of Slurm files.
 sdir() {
 	grep -lxF -- "$1" "$WORK"/.slurm/*/source 2>/dev/null | head -n 1 |
@@ -86,13 +76,14 @@ sed 's/^SlurmctldHost=.*/&\nMessageTimeout=2/' "$T/down.conf" \
 SLURM_CONF=$T/down2.conf run_distenc -c "$CONF" -o "$T/out0" --slurm \
     "$T/in/a/scenes.mkv"
 is "$DE_RC" 1 "controller down: exits 1"
-log_has "controller down: said so" "the Slurm controller does not answer"
+grep_ok "$DE_ERR" "the Slurm controller does not answer" \
+    "controller down: said so"
 
 sed 's/^slurm_check_shared = false;//' "$CONF" >"$T/shared.conf"
 run_distenc -c "$T/shared.conf" -o "$T/out0" --slurm "$T/in/a/scenes.mkv"
 is "$DE_RC" 1 "work_dir below /tmp: exits 1"
-log_has "work_dir below /tmp: refused, the nodes must share it" \
-    "the nodes of the cluster must share it"
+grep_ok "$DE_ERR" "the nodes of the cluster must share it" \
+    "work_dir below /tmp: refused, the nodes must share it"
 ok "refused runs: nothing submitted" slurm_jobs_gone
 
 # --- a chunked AV1 film and a two-pass film, as a local run ---------------
@@ -100,7 +91,8 @@ ok "refused runs: nothing submitted" slurm_jobs_gone
 FILM=$T/in/a/scenes.mkv
 run_distenc -c "$CONF" -o "$T/out" --slurm "$FILM"
 is "$DE_RC" 0 "chunked: submitted, exits 0"
-log_has "chunked: says its plan job" "submitted: $FILM: plan job"
+grep_ok "$DE_OUT" "^submitted: $FILM: plan job [0-9]+$" \
+    "chunked: says its plan job"
 ok "chunked: published within 150 s" wait_until 150 published \
     "$T/out/scenes.mkv"
 D=$(sdir "$FILM")
@@ -118,7 +110,7 @@ is "$(probe_stream "$T/out/scenes.mkv" v:0 codec_name)" \
 TP=$T/in/b/two.mkv
 clip letterbox "$TP" 2
 run_distenc -c "$CONF" -p test -o "$T/out" --slurm "$TP"
-log_has "two-pass: one job" "submitted: $TP: encode job"
+grep_ok "$DE_OUT" "^submitted: $TP: encode job [0-9]+$" "two-pass: one job"
 ok "two-pass: published within 120 s" wait_until 120 published \
     "$T/out/two.mkv"
 is "$(cat "$(sdir "$TP")/encode.state" 2>/dev/null)" done \
