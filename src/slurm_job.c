@@ -289,6 +289,9 @@ job_chunk(const char *dir)
 		    "(SLURM_ARRAY_TASK_ID)");
 		return 1;
 	}
+	log_info("chunk %s: started, restarted %s times", task,
+	    getenv("SLURM_RESTART_COUNT") != NULL ?
+	    getenv("SLURM_RESTART_COUNT") : "0");
 	snprintf(arg, sizeof(arg), "chunk:%s", task);
 	rv = job_distenc(dir, "--chunk-step", arg, &outcome);
 	log_info("chunk %s: %s", task, outcome);

@@ -13,7 +13,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/slurm_lib.sh"
 
-plan 35
+plan 43
 need_tools
 need_distenc
 case $DISTENC in
@@ -173,20 +173,90 @@ run_distenc -c "$CONF" -p av1s -o "$T/out" --max-parallel-encodes 1 \
     --slurm "$FILM3"
 wait_until 120 chunk0
 A=$(job_of "$FILM3" chunk)
-wait_until 10 sh -c "squeue -h -r --states=all -j ${A}_0 -o %T | grep -q COMPLETED"
-scontrol requeue "${A}_0" >"$T/requeue.out" 2>&1
+# state_in TASK STATE...: the task is in one of the states.
+state_in() {
+	_st=$(slurm_job_state "$1")
+	shift
+	for _s; do
+		[ "$_st" = "$_s" ] && return 0
+	done
+	return 1
+}
+# release TASK: a requeued task, which Slurm holds back for a while
+# (BeginTime), is told to start now, until it has started.
+release() {
+	state_in "$1" RUNNING COMPLETED FAILED && return 0
+	[ "$(squeue -h -j "$1" -o %r 2>/dev/null)" = BeginTime ] &&
+	    scontrol update JobId="$1" StartTime=now >/dev/null 2>&1
+	return 1
+}
+D=$(sdir "$FILM3")
+# running: the array's running task, K (not 0), has started distenc.
+running() {
+	K=$(squeue -h -r -j "$A" -t RUNNING -o %K 2>/dev/null | grep -vx 0 |
+	    head -n 1)
+	[ -n "$K" ] && grep -q "chunk $K: started" "$D/chunk-${A}_$K.out"
+}
+wait_until 10 state_in "${A}_0" COMPLETED
+wait_until 30 running
+scontrol requeue "${A}_${K:-1}" >>"$T/requeue.out" 2>&1
+is "$?" 0 "requeue: scontrol requeue of a running chunk task (${K:-none})"
+scontrol requeue "${A}_0" >>"$T/requeue.out" 2>&1
 is "$?" 0 "requeue: scontrol requeue of a finished chunk task"
-# Slurm holds a requeued job back for a while; not this test.
-scontrol update JobId="${A}_0" StartTime=now >>"$T/requeue.out" 2>&1
+wait_until 30 release "${A}_${K:-1}"
+wait_until 30 release "${A}_0"
 diag_file "$T/requeue.out" "scontrol" 5
 ok "requeue: published within 150 s" wait_until 150 published \
     "$T/out/requeue.mkv"
-D=$(sdir "$FILM3")
 is "$(grep -c 'chunk 0 of 4: frames' "$D/chunk-${A}_0.out")" 1 \
     "requeue: chunk 0 encoded once"
 is "$(grep -c 'chunk 0: already there and verified' "$D/chunk-${A}_0.out")" \
-    1 "requeue: the task's second run found it there"
+    1 "requeue: the finished task's second run found it there"
+is "$(grep -c "chunk ${K:-1} of 4: frames" "$D/chunk-${A}_${K:-1}.out")" 1 \
+    "requeue: chunk ${K:-1} encoded once"
+is "$(grep -c "chunk ${K:-1}: started" "$D/chunk-${A}_${K:-1}.out")" 2 \
+    "requeue: the running task ran again"
 is "$(frame_count "$T/out/requeue.mkv")" "$MKCLIP_SCENE_FRAMES" \
     "requeue: every frame"
+
+# --- a chunk that fails: requeued, then the film fails -------------------
+
+FILM4=$T/in/e/bad.mkv
+mkdir -p "$T/in/e" && cp "$FILM" "$FILM4"
+# A plan that promises 20 frames in the last chunk, which has 17: made
+# here, then reused by the plan job.
+run_distenc -c "$CONF" -o "$T/out" --chunk-step plan "$FILM4"
+PLAN=$(find "$WORK" -path '*_bad.mkv-*/plan' | head -n 1)
+sed 's/^chunk 3 83 17 /chunk 3 83 20 /' "$PLAN" >"$T/plan" &&
+    cat "$T/plan" >"$PLAN"
+sed 's/^slurm_check_shared = false;/&\nslurm_chunk_retries = 1;/' "$CONF" \
+    >"$T/retry.conf"
+run_distenc -c "$T/retry.conf" -o "$T/out" --slurm "$FILM4"
+# has_array: the plan job submitted the chunks.
+has_array() {
+	[ -n "$(job_of "$FILM4" chunk)" ]
+}
+wait_until 60 has_array
+A=$(job_of "$FILM4" chunk)
+# requeued: the failed task is back in the queue, held by Slurm.
+requeued() {
+	grep -q "requeued" "$(sdir "$FILM4")/chunk-${A}_3.out" 2>/dev/null &&
+	    state_in "${A}_3" PENDING
+}
+if wait_until 60 requeued; then
+	wait_until 60 release "${A}_3"
+	pass "failing chunk: requeued once"
+else
+	fail "failing chunk: requeued once"
+fi
+ok "failing chunk: the join job never runs" wait_until 60 state_in \
+    "$(job_of "$FILM4" join)" CANCELLED
+D=$(sdir "$FILM4")
+grep_ok "$D/chunk-${A}_3.out" "chunk 3: failed 2 times: not requeued" \
+    "failing chunk: not requeued again"
+is "$(slurm_job_state "${A}_3")" FAILED "failing chunk: the task failed"
+ok "failing chunk: no output" test ! -e "$T/out/bad.mkv"
 squeue -h -r --states=all -o "%i %j %V %S %e %T" >"$T/timeline" 2>&1
 diag_file "$T/timeline" "jobs: id, name, submitted, started, ended, state" 40
+diag_file "$T/requeue.out" "scontrol" 20
+diag_file "$D/chunk-${A}_3.out" "chunk 3" 30
