@@ -29,7 +29,10 @@
 
 #define ARGV_MAX_BYTES	(64 * 1024)
 
-/* The step's distenc command from DIR/argv, NUL-separated. */
+/*
+ * The step's distenc command from DIR/argv, NUL-separated; the program is
+ * always this one, whatever the file names.
+ */
 static int
 job_command(const char *dir, struct slurm_argv *a, char **cause)
 {
@@ -41,7 +44,10 @@ job_command(const char *dir, struct slurm_argv *a, char **cause)
 	free(path);
 	if (text == NULL)
 		return -1;
-	for (p = text; p < text + len; p += strlen(p) + 1)
+	path = slurm_self();
+	slurm_arg(a, "%s", path);
+	free(path);
+	for (p = text + strlen(text) + 1; p < text + len; p += strlen(p) + 1)
 		slurm_arg(a, "%s", p);
 	free(text);
 	if (a->n < 2) {

@@ -13,7 +13,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/slurm_lib.sh"
 
-plan 43
+plan 47
 need_tools
 need_distenc
 case $DISTENC in
@@ -128,6 +128,23 @@ grep_ok "$T/ctl.out" "^  chunk $(job_of "$FILM" chunk)_3 COMPLETED" \
     "distencctl slurm: the array's tasks"
 grep_ok "$T/ctl.out" "^  distenc join: done" \
     "distencctl slurm: distenc's own view"
+
+# --- a plan that fails ----------------------------------------------------
+
+NM=$T/in/f/notmedia.mkv
+clip notmedia "$NM"
+run_distenc -c "$CONF" -o "$T/out" --slurm "$NM"
+# plan_state: the plan job has recorded how it went.
+plan_state() {
+	test -f "$(sdir "$NM")/plan.state"
+}
+ok "failed plan: recorded within 60 s" wait_until 60 plan_state
+grep_ok "$(sdir "$NM")/plan.state" "^failed: .*notmedia" \
+    "failed plan: the reason in the input's state"
+is "$(wc -l <"$(sdir "$NM")/jobs")" 1 "failed plan: no chunk or join job"
+"${top_builddir}/distencctl" -c "$CONF" slurm >"$T/ctl2.out" 2>&1
+grep_ok "$T/ctl2.out" "^  distenc plan: failed: " \
+    "failed plan: distencctl slurm shows why"
 
 # --- scancel while the chunks are encoded, then submitted again ----------
 
