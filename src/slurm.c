@@ -238,7 +238,8 @@ submit_input(const struct config *conf, const struct profile *prof,
 		    "queued or running\n", in->path, jid);
 		rv = 0;
 	} else if (submit_files(conf, dir, in, overwrite, cause) == 0) {
-		slurm_sbatch_args(&a, conf, dir, step);
+		slurm_sbatch_args(&a, conf, dir, step,
+		    prof->chunked ? 0 : prof->threads);
 		if ((rv = slurm_sbatch(&a, dir, step, &jid, cause)) == 0)
 			printf("submitted: %s: %s job %s\n", in->path, step,
 			    jid);

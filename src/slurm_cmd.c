@@ -204,12 +204,13 @@ cmd_time(const struct conf_slurm *sc, const char *step)
 
 /*
  * sbatch and the options every job of a step gets: its name, its output
- * file in the input's directory (appended to when Slurm requeues it), and
- * the slurm_ settings; the caller adds the step's own.
+ * file in the input's directory (appended to when Slurm requeues it), its
+ * processors (an encoder's threads; 0: Slurm's default), and the slurm_
+ * settings, which come last and so win; the caller adds the step's own.
  */
 void
 slurm_sbatch_args(struct slurm_argv *a, const struct config *conf,
-    const char *dir, const char *step)
+    const char *dir, const char *step, int cpus)
 {
 	const struct conf_slurm	*sc = &conf->slurm;
 
@@ -229,6 +230,8 @@ slurm_sbatch_args(struct slurm_argv *a, const struct config *conf,
 		slurm_arg(a, "--time=%s", cmd_time(sc, step));
 	if (*sc->memory != '\0')
 		slurm_arg(a, "--mem=%s", sc->memory);
+	if (cpus > 0)
+		slurm_arg(a, "--cpus-per-task=%d", cpus);
 	cmd_split(a, sc->options);
 }
 

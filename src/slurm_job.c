@@ -191,7 +191,8 @@ job_submit_rest(struct config *conf, const char *dir, int n, char **ids,
 	char			*array = NULL, *join = NULL;
 	int			 rv;
 
-	slurm_sbatch_args(&a, conf, dir, "chunk");
+	slurm_sbatch_args(&a, conf, dir, "chunk", prof != NULL ?
+	    prof->threads : 0);
 	if (prof != NULL && prof->parallel_encodes > 0)
 		slurm_arg(&a, "--array=0-%d%%%d", n - 1,
 		    prof->parallel_encodes);
@@ -204,7 +205,7 @@ job_submit_rest(struct config *conf, const char *dir, int n, char **ids,
 	rv = slurm_sbatch(&a, dir, "chunk", &array, cause);
 	slurm_argv_free(&a);
 	if (rv == 0) {
-		slurm_sbatch_args(&a, conf, dir, "join");
+		slurm_sbatch_args(&a, conf, dir, "join", 0);
 		slurm_arg(&a, "--dependency=afterok:%s", array);
 		slurm_arg(&a, "--kill-on-invalid-dep=yes");
 		rv = slurm_sbatch(&a, dir, "join", &join, cause);

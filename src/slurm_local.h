@@ -36,7 +36,7 @@ void	 slurm_argv_free(struct slurm_argv *);
 int	 slurm_spawn(char *const *, int, char **, char **);
 int	 slurm_check_cluster(char **);
 void	 slurm_sbatch_args(struct slurm_argv *, const struct config *,
-	    const char *, const char *);
+	    const char *, const char *, int);
 int	 slurm_sbatch(struct slurm_argv *, const char *, const char *,
 	    char **, char **);
 int	 slurm_squeue(const char *, int, char **);

@@ -47,25 +47,35 @@ show_file(const char *dir, const char *name)
 	return xstrdup(buf);
 }
 
-/* The chunk files in the input's work directory, or -1 without one. */
+/*
+ * The chunk files in the input's work directory, or -1 without one; the
+ * reason of each chunk whose encoding failed last, as it goes.
+ */
 static int
 show_chunks(const char *workdir, const char *id)
 {
 	struct dirent	*de;
 	DIR		*dp;
-	char		*path;
+	char		*path, *why;
 	int		 n = 0;
 
 	xasprintf(&path, "%s/%s", workdir, id);
-	dp = opendir(path);
-	free(path);
-	if (dp == NULL)
+	if ((dp = opendir(path)) == NULL) {
+		free(path);
 		return -1;
-	while ((de = readdir(dp)) != NULL)
-		if (strncmp(de->d_name, "chunk-", 6) == 0 &&
-		    strstr(de->d_name, ".mkv") != NULL)
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, "chunk-", 6) != 0)
+			continue;
+		if (strstr(de->d_name, ".failed") != NULL &&
+		    (why = show_file(path, de->d_name)) != NULL) {
+			printf("  distenc %.10s: failed: %s\n", de->d_name, why);
+			free(why);
+		} else if (strstr(de->d_name, ".mkv") != NULL)
 			n++;
+	}
 	closedir(dp);
+	free(path);
 	return n;
 }
 

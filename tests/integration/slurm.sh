@@ -13,7 +13,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/slurm_lib.sh"
 
-plan 47
+plan 48
 need_tools
 need_distenc
 case $DISTENC in
@@ -272,6 +272,9 @@ D=$(sdir "$FILM4")
 grep_ok "$D/chunk-${A}_3.out" "chunk 3: failed 2 times: not requeued" \
     "failing chunk: not requeued again"
 is "$(slurm_job_state "${A}_3")" FAILED "failing chunk: the task failed"
+"${top_builddir}/distencctl" -c "$CONF" slurm >"$T/ctl3.out" 2>&1
+grep_ok "$T/ctl3.out" "^  distenc chunk-0003: failed: .*the source ended" \
+    "failing chunk: distencctl slurm shows why"
 ok "failing chunk: no output" test ! -e "$T/out/bad.mkv"
 squeue -h -r --states=all -o "%i %j %V %S %e %T" >"$T/timeline" 2>&1
 diag_file "$T/timeline" "jobs: id, name, submitted, started, ended, state" 40
