@@ -317,6 +317,27 @@ slurm_self(void)
 	return xstrdup(buf);
 }
 
+/* Run a query (squeue, sacct); 1 with its output in *out, 0 for none, -1. */
+static int
+cmd_query(struct slurm_argv *a, char **out)
+{
+	char	*text, *cause = NULL, *p;
+	int	 st, rv;
+
+	st = slurm_spawn(a->v, 0, &text, &cause);
+	slurm_argv_free(a);
+	free(cause);
+	rv = st != 0 ? -1 : *text != '\0';
+	for (p = text; p != NULL && *p != '\0'; p++)
+		if (*p == '|')
+			*p = ' ';
+	if (out != NULL && rv == 1)
+		*out = text;
+	else
+		free(text);
+	return rv;
+}
+
 /*
  * What squeue says of a job (all: in any state the controller still
  * remembers; else pending or running), a line "id state reason" a task:
@@ -327,8 +348,6 @@ int
 slurm_squeue(const char *id, int all, char **out)
 {
 	struct slurm_argv	 a = { { NULL }, 0 };
-	char			*text, *cause = NULL;
-	int			 st, rv;
 
 	slurm_arg(&a, "squeue");
 	slurm_arg(&a, "-h");
@@ -339,16 +358,25 @@ slurm_squeue(const char *id, int all, char **out)
 	slurm_arg(&a, "%%i %%T %%r");
 	slurm_arg(&a, "-j");
 	slurm_arg(&a, "%s", id);
-	st = slurm_spawn(a.v, 0, &text, &cause);
-	slurm_argv_free(&a);
-	free(cause);
-	if (st != 0)
-		rv = -1;
-	else
-		rv = *text != '\0';
-	if (out != NULL && rv == 1)
-		*out = text;
-	else
-		free(text);
-	return rv;
+	return cmd_query(&a, out);
+}
+
+/*
+ * What the accounting (sacct) says of a job the controller forgot, a line
+ * "id state" a task: as slurm_squeue.
+ */
+int
+slurm_sacct(const char *id, char **out)
+{
+	struct slurm_argv	 a = { { NULL }, 0 };
+
+	slurm_arg(&a, "sacct");
+	slurm_arg(&a, "-n");
+	slurm_arg(&a, "-X");
+	slurm_arg(&a, "-P");
+	slurm_arg(&a, "-o");
+	slurm_arg(&a, "JobID,State");
+	slurm_arg(&a, "-j");
+	slurm_arg(&a, "%s", id);
+	return cmd_query(&a, out);
 }

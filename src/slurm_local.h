@@ -40,6 +40,7 @@ void	 slurm_sbatch_args(struct slurm_argv *, const struct config *,
 int	 slurm_sbatch(struct slurm_argv *, const char *, const char *,
 	    char **, char **);
 int	 slurm_squeue(const char *, int, char **);
+int	 slurm_sacct(const char *, char **);
 int	 slurm_record(const char *, const char *, const char *, char **);
 char	*slurm_self(void);
 

@@ -2,7 +2,8 @@
  * distencctl slurm: each input submitted with distenc --slurm, what
  * distenc's steps recorded (plan, join or encode: done or why they failed;
  * the chunks in the work directory; the output) next to the Slurm job ids
- * and their states as squeue reports them.
+ * and their states as squeue reports them (or sacct, once the controller
+ * forgot them).
  */
 #include "config.h"
 
@@ -119,7 +120,8 @@ show_jobs(const char *dir)
 		if ((id = strchr(line, ' ')) == NULL)
 			continue;
 		*id++ = '\0';
-		if (slurm_squeue(id, 1, &out) != 1) {
+		if (slurm_squeue(id, 1, &out) != 1 &&
+		    slurm_sacct(id, &out) != 1) {
 			printf("  %s %s: gone from the controller\n", line, id);
 			continue;
 		}
