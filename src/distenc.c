@@ -447,7 +447,9 @@ main(int argc, char *argv[])
 	log_setverbose(verbose);
 	if (worker)
 		worker_mode(&wa);
-	if (slurmjob != NULL && ninputs == 1)
+	if (slurmjob != NULL && ninputs != 1)
+		usage();
+	if (slurmjob != NULL)
 		return slurm_job(slurmjob, inputs[0].path);
 	conf = setup_conf(cfile, outdir, statsdir, jobs);
 	setup_tokens(conf, tokdir, nodename, lease);
