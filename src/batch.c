@@ -88,8 +88,8 @@ input_abs_same(const char *a, const char *b)
 }
 
 /* Each input's output path: its place below the common directory. */
-static void
-input_outputs(struct batch *b, const char *outdir)
+void
+batch_outputs(struct batch *b, const char *outdir)
 {
 	struct input	*in, *other;
 	size_t		 common = input_common(b);
@@ -435,7 +435,7 @@ batch_run(struct batch *b, const struct config *conf,
 	b->conf = conf;
 	b->prof = prof;
 	b->overwrite = overwrite;
-	input_outputs(b, conf->output_dir);
+	batch_outputs(b, conf->output_dir);
 	if (*conf->token_dir != '\0') {
 		dir = input_abs(conf->token_dir);
 		rv = batch_tok_open(b, dir);

@@ -43,6 +43,7 @@ struct batch {
 /* batch.c */
 void	 batch_add(struct batch *, const char *);
 void	 batch_free(struct batch *);
+void	 batch_outputs(struct batch *, const char *);
 int	 batch_run(struct batch *, const struct config *,
 	    const struct profile *, int);
 

@@ -80,6 +80,20 @@ struct conf_dir {
 	char		*profile;	/* a profile of the configuration */
 };
 
+/* distenc --slurm: how jobs are submitted to a Slurm cluster. */
+struct conf_slurm {
+	char		*partition;	/* "": the cluster's default */
+	char		*account;	/* "": the user's default */
+	char		*time_plan;	/* time limits, Slurm's format, "" */
+	char		*time_chunk;
+	char		*time_join;
+	char		*time_encode;	/* a two-pass job */
+	char		*memory;	/* --mem of every job, "" */
+	char		*options;	/* more sbatch options, split on spaces */
+	int		 chunk_retries;	/* requeues of a failed chunk */
+	int		 check_shared;	/* bool: work_dir must look shared */
+};
+
 /* The whole configuration. */
 struct config {
 	char		*path;		/* file read, NULL for built-in */
@@ -110,6 +124,8 @@ struct config {
 	size_t		 non_done;
 	char		**on_failure;	/* argv (NULL-terminated), or NULL */
 	size_t		 non_failure;
+
+	struct conf_slurm slurm;		/* distenc --slurm */
 
 	struct profile	*profiles;
 	size_t		 nprofiles;

@@ -115,6 +115,28 @@ const struct conf_entry conf_table[] = {
 	{ .name = "on_failure", GN(on_failure, non_failure),
 	  .type = CONF_STRARRAY, .flags = CONF_COMMAND },
 
+	/* Global settings of distenc --slurm (the slurm_ group). */
+	{ .name = "slurm_partition", G(slurm.partition), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "slurm_account", G(slurm.account), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "slurm_time_plan", G(slurm.time_plan), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "slurm_time_chunk", G(slurm.time_chunk),
+	  .type = CONF_STRING, .default_str = "" },
+	{ .name = "slurm_time_join", G(slurm.time_join), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "slurm_time_encode", G(slurm.time_encode),
+	  .type = CONF_STRING, .default_str = "" },
+	{ .name = "slurm_memory", G(slurm.memory), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "slurm_options", G(slurm.options), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "slurm_chunk_retries", G(slurm.chunk_retries),
+	  .type = CONF_INT, .minimum = 0, .maximum = 100, .default_num = 2 },
+	{ .name = "slurm_check_shared", G(slurm.check_shared),
+	  .type = CONF_BOOL, .default_num = 1 },
+
 	/* An element of directories. */
 	{ .name = "path", D(path), .type = CONF_STRING,
 	  .flags = CONF_REQUIRED|CONF_UNIQUE, .check = conf_check_relpath,

@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "media.h"
+#include "slurm.h"
 #include "xmalloc.h"
 
 /* The worker options without a letter of their own. */
@@ -25,7 +26,10 @@ enum {
 	OPT_WORKER_ID = 2001,
 	OPT_WORKER_TOKENS,
 	OPT_WORKER_NODE,
-	OPT_WORKER_HELP
+	OPT_WORKER_HELP,
+	OPT_SLURM,
+	OPT_SLURM_OPT,
+	OPT_SLURM_JOB
 };
 
 static const struct option longopts[] = {
@@ -40,6 +44,10 @@ static const struct option longopts[] = {
 	{ "output-dir",	required_argument,	NULL, 'o' },
 	{ "overwrite",	no_argument,		NULL, 'f' },
 	{ "profile",	required_argument,	NULL, 'p' },
+	{ "slurm",	no_argument,		NULL, OPT_SLURM },
+	{ "slurm-opt",	required_argument,	NULL, OPT_SLURM_OPT },
+	/* In a job that --slurm submitted: see slurm_job(). */
+	{ "slurm-job",	required_argument,	NULL, OPT_SLURM_JOB },
 	{ "stats-dir",	required_argument,	NULL, 's' },
 	{ "token-dir",	required_argument,	NULL, 't' },
 	{ "verbose",	no_argument,		NULL, 'v' },
@@ -63,6 +71,7 @@ usage_text(FILE *fp)
 	fprintf(fp,
 "usage: distenc [-fhvV] [-c file] [-p profile] [-o dir] [-s dir] [-j n]\n"
 "               [-t dir [--node name] [--lease seconds]]\n"
+"               [--slurm [--slurm-opt options]]\n"
 "               [--crop-only] [--dump-config] [--scenes-only]\n"
 "               [chunk options] -i file [file ...]\n"
 "\n"
@@ -91,6 +100,9 @@ usage_text(FILE *fp)
 "      --node NAME         this host's name there (default: host name)\n"
 "      --lease SECONDS     how long a claim of a host that stopped\n"
 "                          renewing it holds (default 300)\n"
+"      --slurm             submit each input to a Slurm cluster as jobs\n"
+"                          (work_dir must be shared by its nodes)\n"
+"      --slurm-opt OPTIONS more sbatch options, split at spaces\n"
 "  -v, --verbose           more detail (twice: FFmpeg and x265 too)\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              this text\n"
@@ -271,6 +283,9 @@ struct opts {
 	int			 dump;
 	int			 scenes;
 	int			 worker;
+	int			 slurm;
+	char			*slurmopt;	/* --slurm-opt, joined */
+	const char		*slurmjob;
 	struct worker_args	 wa;
 };
 
@@ -350,6 +365,36 @@ opt_tokens(int ch, struct opts *o)
 	return 0;
 }
 
+/* Add a --slurm-opt's words to those given before. */
+static void
+opt_append(char **all, const char *more)
+{
+	char	*joined;
+
+	xasprintf(&joined, "%s %s", *all != NULL ? *all : "", more);
+	free(*all);
+	*all = joined;
+}
+
+/* --slurm: hand the inputs to the cluster; the exit status. */
+static int
+run_slurm(const struct opts *o, struct batch *b, struct config *conf)
+{
+	struct slurm_input	*in;
+	int			 n, rv;
+
+	batch_outputs(b, conf->output_dir);
+	in = xcalloc(b->ninputs, sizeof(*in));
+	for (n = 0; n < b->ninputs; n++) {
+		in[n].path = b->inputs[n].abs;
+		in[n].output = b->inputs[n].output;
+	}
+	rv = slurm_submit(conf, o->pname, o->slurmopt, in, b->ninputs,
+	    o->overwrite || conf->overwrite);
+	free(in);
+	return rv;
+}
+
 /* One option: -1 to go on, or the exit status. */
 static int
 opt_parse(int ch, struct opts *o, struct batch *b)
@@ -404,6 +449,15 @@ opt_parse(int ch, struct opts *o, struct batch *b)
 	case CHUNKOPT_SCENES_ONLY:
 		o->scenes = 1;
 		break;
+	case OPT_SLURM:
+		o->slurm = 1;
+		break;
+	case OPT_SLURM_OPT:
+		opt_append(&o->slurmopt, optarg);
+		break;
+	case OPT_SLURM_JOB:
+		o->slurmjob = optarg;
+		break;
 	default:
 		if (ch < CHUNKOPT_FIRST)
 			usage();
@@ -444,6 +498,8 @@ run_mode(const struct opts *o, struct batch *b, struct config *conf)
 		free(paths);
 		return rv;
 	}
+	if (o->slurm)
+		return run_slurm(o, b, conf);
 	if (fs_mkdirs(conf->output_dir, &cause) != 0) {
 		log_warnx("output directory %s: %s", conf->output_dir, cause);
 		free(cause);
@@ -473,11 +529,16 @@ main(int argc, char *argv[])
 		log_setverbose(o.verbose);
 		if (o.worker)
 			worker_mode(b, &o.wa);
+		if (o.slurmjob != NULL && b->ninputs != 1)
+			usage();
+		if (o.slurmjob != NULL)
+			return slurm_job(o.slurmjob, b->inputs[0].path);
 		conf = setup_conf(o.cfile, o.outdir, o.statsdir, o.jobs);
 		setup_tokens(conf, o.tokdir, o.nodename, o.lease);
 		rv = run_mode(&o, b, conf);
 		conf_free(conf);
 	}
 	batch_free(b);
+	free(o.slurmopt);
 	return rv;
 }

@@ -6,6 +6,7 @@
  *	distencctl [-c file] [-s dir] jobs [state]	one line per job
  *	distencctl [-c file] [-s dir] show id|path	one job in full
  *	distencctl [-c file] [-t dir] tokens		the token directory
+ *	distencctl [-c file] slurm			inputs given to Slurm
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "slurm.h"
 #include "token.h"
 #include "xmalloc.h"
 
@@ -305,7 +307,9 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: distencctl [-c file] [-s status_dir] "
-	    "[-t token_dir] [status | jobs [state] | show id|path | tokens]\n");
+	    "[-t token_dir]\n"
+	    "                  [status | jobs [state] | show id|path | tokens | "
+	    "slurm]\n");
 	exit(2);
 }
 
@@ -363,6 +367,10 @@ main(int argc, char *argv[])
 			rv = 2;
 		} else
 			rv = cmd_tokens(tdir);
+	} else if (strcmp(cmd, "slurm") == 0 && argc == 1) {
+		if (conf == NULL)
+			conf = conf_default();
+		rv = slurm_show(conf);
 	} else
 		usage();
 	conf_free(conf);
