@@ -1,9 +1,10 @@
 /*
  * The scheduler of a chunked job's encoders: up to parallel_encodes (else
- * jobs) chunks at once, each in a forked process with its own threads,
- * longest chunk first with the film's last chunk at the head; a failed
- * chunk is tried once more; a stop ends them all.  Chunks already there
- * and verified are counted as done.
+ * jobs) chunks at once, each a child of the worker pool (pool.c) with its
+ * own threads, longest chunk first with the film's last chunk at the
+ * head; a failed chunk is tried once more; a stop ends them all (SIGTERM,
+ * then SIGKILL after a grace period).  Chunks already there and verified
+ * are counted as done.
  *
  * With a token directory each chunk is a task, "<id>.d/<plan key>.cNNNN"
  * (the plan's key in the name, so a plan made anew never meets the
@@ -17,14 +18,12 @@
 #include "config.h"
 
 #include <sys/wait.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +34,14 @@
 #include "job_chunked.h"
 #include "job_local.h"
 #include "log.h"
+#include "pool.h"
 #include "token.h"
 #include "xmalloc.h"
 
 #define CHUNK_ATTEMPTS	2
 #define CHUNK_EXIT_TRANSIENT 75	/* EX_TEMPFAIL: the failure may pass */
 #define CHUNK_TICK	0.2	/* seconds between looks at the encoders */
+#define CHUNK_GRACE	10	/* seconds a stopped encoder has to clean up */
 /* How long a chunk marked done may stay unseen: longer than any cache. */
 #define CHUNK_UNSEEN(c)	((c)->job->conf->lease * 2 > 90 ? \
 			    (c)->job->conf->lease * 2 : 90)
@@ -63,8 +64,11 @@ struct chunk_sched {
 	const struct plan	*p;
 	struct chunk_run	*run;
 	const size_t		*order;
-	int			 n;		/* at once */
+	struct pool		*pool;		/* the encoders, n at once */
+	int			 n;
 	int			 running;
+	int			 failed;	/* an encoder's end failed the job */
+	int			 stopping;
 	size_t			 ndone;
 	size_t			 encoded;	/* by this process */
 	size_t			 reused;	/* there before */
@@ -162,41 +166,45 @@ chunk_reason(struct job_ctx *c, size_t k, int status)
 	return text;
 }
 
+/* What a chunk's encoder process runs: its exit status. */
+struct chunk_child {
+	struct job_ctx		*c;
+	const struct plan	*p;
+	size_t			 k;
+};
+
+static int
+chunk_child(void *arg)
+{
+	struct chunk_child	*cc = arg;
+
+	switch (job_chunked_encode(cc->c, cc->p, cc->k)) {
+	case 0:
+		return 0;
+	case JOB_CHUNKED_TRANSIENT:
+		return CHUNK_EXIT_TRANSIENT;
+	default:
+		return 1;
+	}
+}
+
 /* Start chunk k's encoder process. */
 static int
 chunk_start(struct chunk_sched *s, size_t k)
 {
-	struct job_ctx		*c = s->c;
+	struct chunk_child	 cc = { s->c, s->p, k };
 	const struct plan	*p = s->p;
-	pid_t			 parent = getpid();
+	pid_t			 pid;
 
 	log_info("chunk %zu of %zu: encoding frames %lld-%lld", k, p->nchunks,
 	    (long long)p->chunks[k].first,
 	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1));
-	fflush(NULL);
-	switch (s->run[k].pid = fork()) {
-	case -1:
-		s->run[k].pid = 0;
-		return job_fail(c, 1, "cannot start a chunk encoder: %s",
+	/* The slot's argument is the chunk's number, plus one. */
+	if ((pid = pool_fork(s->pool, chunk_child, &cc,
+	    (void *)(uintptr_t)(k + 1))) == -1)
+		return job_fail(s->c, 1, "cannot start a chunk encoder: %s",
 		    strerror(errno));
-	case 0:
-#ifdef __linux__
-		/* Killed with its scheduler, it must not write on. */
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
-		    getppid() != parent)
-			_exit(1);
-#else
-		(void)parent;
-#endif
-		switch (job_chunked_encode(c, p, k)) {
-		case 0:
-			_exit(0);
-		case JOB_CHUNKED_TRANSIENT:
-			_exit(CHUNK_EXIT_TRANSIENT);
-		default:
-			_exit(1);
-		}
-	}
+	s->run[k].pid = pid;
 	s->run[k].attempts++;
 	s->running++;
 	return 0;
@@ -297,24 +305,46 @@ chunk_ended(struct chunk_sched *s, size_t k, int status)
 	return -1;
 }
 
-/* Stop the running encoders and wait for them. */
+/* The pool reaped a chunk's encoder. */
+static void
+chunk_reaped(void *ctx, void *arg, pid_t pid, int status)
+{
+	struct chunk_sched	*s = ctx;
+	size_t			 k = (uintptr_t)arg - 1;
+
+	(void)pid;
+	if (s->stopping) {
+		s->run[k].pid = 0;
+		s->running--;
+	} else if (chunk_ended(s, k, status) != 0)
+		s->failed = 1;
+}
+
+/* A chunk's encoder killed at the end of the grace period. */
+static void
+chunk_killed(void *ctx, void *arg, pid_t pid)
+{
+	struct chunk_sched	*s = ctx;
+	size_t			 k = (uintptr_t)arg - 1;
+
+	log_warnx("chunk %zu: encoder %ld killed, %d s after it was asked to "
+	    "stop", k, (long)pid, CHUNK_GRACE);
+	s->run[k].pid = 0;
+	s->running--;
+}
+
+/* Stop the running encoders: SIGTERM, and SIGKILL after a grace period. */
 static void
 chunk_stop_all(struct chunk_sched *s)
 {
-	size_t	k;
-	int	status;
-
-	for (k = 0; k < s->p->nchunks; k++)
-		if (s->run[k].pid > 0)
-			kill(s->run[k].pid, SIGTERM);
-	for (k = 0; k < s->p->nchunks; k++)
-		if (s->run[k].pid > 0) {
-			while (waitpid(s->run[k].pid, &status, 0) == -1 &&
-			    errno == EINTR)
-				;
-			s->run[k].pid = 0;
-			s->running--;
-		}
+	s->stopping = 1;
+	pool_stop(s->pool, CHUNK_GRACE);
+	while (pool_busy(s->pool) > 0 && pool_stop_left(s->pool) > 0) {
+		pool_reap(s->pool);
+		if (pool_busy(s->pool) > 0)
+			job_nap(s->c, 0.05);
+	}
+	pool_kill_all(s->pool, chunk_killed);
 }
 
 /* A chunk claim found lost: its encoder stops, another host has it. */
@@ -332,7 +362,7 @@ chunk_lost(void *arg, const char *task, const char *why)
 		log_warnx("chunk %zu: claim lost: %s: stopping its encoder",
 		    k, why);
 		s->run[k].lost = 1;
-		kill(s->run[k].pid, SIGTERM);
+		pool_kill(s->pool, s->run[k].pid, SIGTERM);
 	}
 }
 
@@ -466,16 +496,8 @@ chunk_next(struct chunk_sched *s)
 static int
 chunk_reap(struct chunk_sched *s)
 {
-	pid_t	pid;
-	size_t	k;
-	int	status, rv = 0;
-
-	while (s->running > 0 && (pid = waitpid(-1, &status, WNOHANG)) > 0)
-		for (k = 0; k < s->p->nchunks; k++)
-			if (s->run[k].pid == pid && chunk_ended(s, k,
-			    status) != 0)
-				rv = -1;
-	return rv;
+	pool_reap(s->pool);
+	return s->failed ? -1 : 0;
 }
 
 /*
@@ -568,6 +590,7 @@ job_chunks_recheck(const struct job_ctx *c)
 int
 job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 {
+	static const struct pool_ops ops = { NULL, chunk_reaped, NULL };
 	struct chunked		*ck = c->pipe_state;
 	struct chunk_sched	 s;
 	struct chunk_run	*run;
@@ -585,6 +608,7 @@ job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 	s.run = run;
 	s.order = order;
 	s.n = chunk_parallel(c);
+	s.pool = pool_new(s.n, POOL_ORPHAN, &ops, &s);
 	for (k = 0; k < p->nchunks && ck->td == NULL; k++)
 		if (job_chunked_have(c, p, k)) {
 			chunk_finished(&s, k);
@@ -605,6 +629,7 @@ job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 		log_info("chunks: %zu of %zu done: %zu encoded here, %zu by "
 		    "other hosts or before", s.ndone, p->nchunks, s.encoded,
 		    s.ndone - s.encoded);
+	pool_free(s.pool);
 	free(order);
 	free(run);
 	return rv;
