@@ -20,6 +20,11 @@
 #   av1_frames_ok FILE FRAMES    FILE is AV1 with FRAMES frames
 #   chunks_encoded_by LOG...     the numbers of the chunks whose encoding
 #                                finished in the logs, sorted, on a line
+#   hold_until_helped TOKENS ID NODE:PID NODE:PID [SECONDS]
+#                                two daemons share job ID's chunks for
+#                                sure: its holder's worker is stopped
+#                                once the plan is out, until the other
+#                                has claimed a chunk
 
 # tiny PATH [SECONDS [SIZE]]
 tiny() {
@@ -127,4 +132,74 @@ av1_frames_ok() {
 chunks_encoded_by() {
 	sed -n 's/.* chunk \([0-9]*\) of [0-9]*: frames .*fps)$/\1/p' \
 	    "$@" 2>/dev/null | sort -n | tr '\n' ' '
+}
+
+# _held_by NODE FILE...: the files (claims, done markers) NODE wrote.
+_held_by() {
+	_hb_n=$1
+	shift
+	grep -l "^node $_hb_n\$" "$@" 2>/dev/null
+}
+
+# _stop_tree PID: SIGSTOP every descendant of PID (its worker, their
+# encoders), again until no new one appears; their PIDs in $_st_tree.
+_stop_tree() {
+	_st_tree=
+	_st_more=1
+	while [ -n "$_st_more" ]; do
+		_st_more=
+		for _st_p in $(proc_descendants "$1"); do
+			case " $_st_tree " in *" $_st_p "*) continue ;; esac
+			kill -STOP "$_st_p" 2>/dev/null
+			_st_tree="$_st_tree $_st_p"
+			_st_more=1
+		done
+	done
+}
+
+# hold_until_helped TOKENS ID NODE:PID NODE:PID [SECONDS]: make sure the
+# two daemons (node name and PID each) both encode chunks of job ID:
+# once one of them holds the job and has published its plan in TOKENS,
+# its worker and encoders are stopped (SIGSTOP, the daemon itself runs on
+# and keeps the job's claim alive) until the other node has claimed one of
+# the chunks or marked one done, then they go on (SIGCONT).  A check that
+# both hosts encoded chunks then depends on no race of who looked first.
+# The lease must outlast the hold: the stopped worker renews no chunk
+# claim.  1 (with diagnostics) when the plan or the other node's claim
+# did not come within SECONDS (default 60, scaled); the worker goes on.
+hold_until_helped() {
+	_hh_tok=$1 _hh_id=$2 _hh_a=$3 _hh_b=$4 _hh_s=${5:-60}
+	# Looked for often: the less the holder does before it is stopped,
+	# the more is left to share.
+	_hh_end=$(awk -v n="$(now)" -v s="$(scaled "$_hh_s")" 'BEGIN { printf "%.3f", n + s }')
+	while ! ls "$_hh_tok/$_hh_id.d"/*.plan >/dev/null 2>&1; do
+		if awk -v n="$(now)" -v e="$_hh_end" 'BEGIN { exit !(n >= e) }'; then
+			diag "hold_until_helped: no plan of $_hh_id after $(scaled "$_hh_s") s"
+			return 1
+		fi
+		sleep 0.02
+	done
+	if _held_by "${_hh_a%%:*}" "$_hh_tok/$_hh_id.claim" >/dev/null; then
+		_hh_hold=$_hh_a _hh_help=$_hh_b
+	elif _held_by "${_hh_b%%:*}" "$_hh_tok/$_hh_id.claim" >/dev/null; then
+		_hh_hold=$_hh_b _hh_help=$_hh_a
+	else
+		diag "hold_until_helped: $_hh_id.claim held by neither node:" \
+		    "$(cat "$_hh_tok/$_hh_id.claim" 2>&1)"
+		return 1
+	fi
+	_stop_tree "${_hh_hold#*:}"
+	diag "node ${_hh_hold%%:*} holds $_hh_id: its worker and encoders ($_st_tree ) stopped until node ${_hh_help%%:*} has claimed a chunk" \
+	    "chunk tasks done by then: $(ls "$_hh_tok/$_hh_id.d" | grep -c '\.done$')"
+	_hh_t0=$(now)
+	wait_until "$_hh_s" sh -c 'grep -l "^node $1\$" "$2"/*.c*.claim \
+	    "$2"/*.c*.done >/dev/null 2>&1' _ "${_hh_help%%:*}" \
+	    "$_hh_tok/$_hh_id.d"
+	_hh_rc=$?
+	# shellcheck disable=SC2086
+	kill -CONT $_st_tree 2>/dev/null
+	diag "node ${_hh_help%%:*} claimed a chunk $(elapsed "$_hh_t0") s into the hold"
+	[ $_hh_rc = 0 ] && return 0
+	diag "hold_until_helped: node ${_hh_help%%:*} claimed no chunk of $_hh_id in $(scaled "$_hh_s") s"
+	return 1
 }

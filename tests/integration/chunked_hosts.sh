@@ -3,7 +3,8 @@
 # A chunked job's chunks spread over hosts through the token directory
 # (one machine, several node names, one shared work directory): two
 # daemons share one film's chunks, each chunk encoded once, one of them
-# joins; a host killed outright (daemon, worker and encoders, kill -9)
+# joins (the holder's worker held until the other has claimed a chunk,
+# so that both do); a host killed outright (daemon, worker and encoders, kill -9)
 # mid-job, and the job finished by another that reuses the chunks it
 # finished and takes over the one it was encoding; two "distenc -t"
 # batches share a film the same way; an interrupted batch leaves no
@@ -42,17 +43,24 @@ each_once() {
 
 # --- two daemons share one film's chunks --------------------------------
 
+# The holder's worker is held until the other host has claimed a chunk
+# (hold_until_helped), so both encode some whichever looks first: the
+# lease (10 s, scaled) outlasts that hold.
+SHARE_LEASE=10
 for n in A B; do
+	TLEASE=$(scaled $SHARE_LEASE | cut -d. -f1) node_conf "$T/$n-share.conf" "$n" "$SPOOL" "$TOK" \
+	    "$OUT" "work_dir = \"$WORK\";"
 	node_conf "$T/$n.conf" "$n" "$SPOOL" "$TOK" "$OUT" \
 	    "work_dir = \"$WORK\";"
 done
-start_daemon "$T/A.conf" "$T/A.log"
+start_daemon "$T/A-share.conf" "$T/A.log"
 PA=$DPID
-start_daemon "$T/B.conf" "$T/B.log"
+start_daemon "$T/B-share.conf" "$T/B.log"
 PB=$DPID
 cp "$T/src/film.mkv" "$SPOOL/film.mkv"
 ID=$(job_id film.mkv "$SPOOL/film.mkv")
-wait_until 120 test -f "$TOK/$ID.done" || diag "no done marker after 120 s"
+hold_until_helped "$TOK" "$ID" "A:$PA" "B:$PB" $((SHARE_LEASE - 2))
+wait_until 120 test -f "$TOK/$ID.done" || diag "no done marker after $(scaled 120) s"
 ok "the job is marked done" test -f "$TOK/$ID.done"
 ok "its output is AV1 with all $FRAMES frames" av1_frames_ok "$OUT/film.mkv" "$FRAMES"
 LA=$T/node-A/logs/$ID.log
@@ -69,7 +77,8 @@ is "$joins" 1 "one host joined the chunks"
 cat "$T/A.log" "$T/B.log" >"$T/AB.log"
 grep_ok "$T/AB.log" "helping node [AB] with its chunks" \
     "a daemon tells when it helps another host's job"
-wait_until 30 test ! -d "$TOK/$ID.d"
+# Removed by a rescan once the done marker is two leases old.
+wait_until $((2 * SHARE_LEASE + 10)) test ! -d "$TOK/$ID.d"
 ok "the chunks' tasks are removed once the job is done" \
     test ! -d "$TOK/$ID.d"
 is "$(find "$TOK" -name '*.claim' | wc -l | tr -d ' ')" 0 "no claim left"
@@ -86,7 +95,7 @@ ID=$(job_id film2.mkv "$SPOOL/film2.mkv")
 start_daemon "$T/A.conf" "$T/A2.log"
 PA=$DPID
 wait_until 60 sh -c '[ "$(ls "$1" 2>/dev/null | grep -c "\.c[0-9]*\.done$")" -ge 3 ]' \
-    _ "$TOK/$ID.d" || diag "node A finished no 3 chunks in 60 s"
+    _ "$TOK/$ID.d" || diag "node A finished no 3 chunks in $(scaled 60) s"
 # The whole host at once: the daemon, its worker and the encoders.
 kids=$(proc_descendants "$PA")
 kill -KILL "$PA" $kids 2>/dev/null
@@ -100,7 +109,7 @@ diag "node A had finished chunks: $donea"
 ok "the killed host left its claims" test -n "$(find "$TOK" -name '*.claim')"
 start_daemon "$T/B.conf" "$T/B2.log"
 PB=$DPID
-wait_until 120 test -f "$TOK/$ID.done" || diag "no done marker after 120 s"
+wait_until 120 test -f "$TOK/$ID.done" || diag "no done marker after $(scaled 120) s"
 LB=$T/node-B/logs/$ID.log
 ok "the other host finished the job" test -f "$TOK/$ID.done"
 ok "its output is AV1 with all $FRAMES frames" av1_frames_ok "$OUT/film2.mkv" "$FRAMES"
