@@ -630,7 +630,7 @@ daemon_alive() {
 # proc_gone_within SECONDS PID...: wait (0.1 s steps) until none of the
 # processes is alive; 1 if some still is after SECONDS (scaled).
 proc_gone_within() {
-	_pg_end=$(awk -v n="$(now)" -v s="$(scaled "$1")" 'BEGIN { printf "%.3f", n + s }')
+	_pg_end=$(deadline "$1")
 	shift
 	while :; do
 		_pg_any=
@@ -638,8 +638,7 @@ proc_gone_within() {
 			proc_alive "$_pg_p" && _pg_any=1
 		done
 		[ -z "$_pg_any" ] && return 0
-		awk -v n="$(now)" -v e="$_pg_end" 'BEGIN { exit !(n >= e) }' &&
-		    return 1
+		past "$_pg_end" && return 1
 		sleep 0.1
 	done
 }
@@ -726,15 +725,24 @@ elapsed() {
 	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'
 }
 
+# deadline SECONDS: the clock (as now says it) SECONDS (scaled) from now;
+# past END: that time has come.
+deadline() {
+	awk -v n="$(now)" -v s="$(scaled "$1")" 'BEGIN { printf "%.3f\n", n + s }'
+}
+
+past() {
+	awk -v n="$(now)" -v e="$1" 'BEGIN { exit !(n >= e) }'
+}
+
 # wait_until SECONDS CMD [ARG...]: run CMD every 0.2 s until it succeeds
 # (0) or SECONDS (scaled) have passed (1).
 wait_until() {
-	_wu_end=$(awk -v n="$(now)" -v s="$(scaled "$1")" 'BEGIN { printf "%.3f", n + s }')
+	_wu_end=$(deadline "$1")
 	shift
 	while :; do
 		"$@" && return 0
-		awk -v n="$(now)" -v e="$_wu_end" 'BEGIN { exit !(n >= e) }' &&
-		    return 1
+		past "$_wu_end" && return 1
 		sleep 0.2
 	done
 }
@@ -748,7 +756,7 @@ wait_until() {
 # it then did nothing.
 status_rewritten() {
 	_sr_n=$1 _sr_f=$2
-	_sr_end=$(awk -v n="$(now)" -v s="$(scaled "${3:-30}")" 'BEGIN { printf "%.3f", n + s }')
+	_sr_end=$(deadline "${3:-30}")
 	_sr_last=$(file_mtime "$_sr_f")
 	while [ "$_sr_n" -gt 0 ]; do
 		_sr_cur=$(file_mtime "$_sr_f")
@@ -757,8 +765,7 @@ status_rewritten() {
 			_sr_last=$_sr_cur
 			continue
 		fi
-		awk -v n="$(now)" -v e="$_sr_end" 'BEGIN { exit !(n >= e) }' &&
-		    return 1
+		past "$_sr_end" && return 1
 		sleep 0.05
 	done
 	return 0

@@ -8,6 +8,11 @@
 #   faults_clips K...        make the clips sK.mkv
 #   drop_clip K DIR          sK.mkv into a spool, renamed into place
 #   drop_all DIR             s1.mkv .. s$N.mkv the same way
+#   staged_job K DIR NODE    sK.mkv waiting in DIR/in, two minutes old
+#                            (settled the moment it is moved into the
+#                            spool DIR/spool), its job id in $JOB_ID; a
+#                            daemon of NODE started on DIR (log DIR.log)
+#                            and its token directory DIR/tok ready
 #   claims_of NODE DIR       how many claims in DIR NODE holds
 #   queued_and_looked NODE   wait until NODE's daemon has a job queued
 #                            and has gone round its loop once more since
@@ -39,6 +44,17 @@ drop_all() {
 	for _da_k in $(seq 1 $N); do
 		drop_clip "$_da_k" "$1"
 	done
+}
+
+# staged_job K DIR NODE
+staged_job() {
+	mkdir -p "$2/spool" "$2/tok" "$2/in"
+	cp "$T/src/s$1.mkv" "$2/in/s$1.mkv"
+	touch -d '2 minutes ago' "$2/in/s$1.mkv"
+	JOB_ID=$(job_id "s$1.mkv" "$2/in/s$1.mkv")
+	node_conf "$2.conf" "$3" "$2/spool" "$2/tok" "$2/out"
+	start_daemon "$2.conf" "$2.log"
+	wait_until 10 test -f "$2/tok/.distenc-tokens"
 }
 
 # claims_of NODE DIR

@@ -25,6 +25,10 @@
 #                                sure: its holder's worker is stopped
 #                                once the plan is out, until the other
 #                                has claimed a chunk
+#   hold_until_shared TOKENS SECONDS NODE:PID...
+#                                daemons share whole jobs for sure: the
+#                                first to claim one has its worker stopped
+#                                until another holds or has done one
 
 # tiny PATH [SECONDS [SIZE]]
 tiny() {
@@ -171,9 +175,9 @@ hold_until_helped() {
 	_hh_tok=$1 _hh_id=$2 _hh_a=$3 _hh_b=$4 _hh_s=${5:-60}
 	# Looked for often: the less the holder does before it is stopped,
 	# the more is left to share.
-	_hh_end=$(awk -v n="$(now)" -v s="$(scaled "$_hh_s")" 'BEGIN { printf "%.3f", n + s }')
+	_hh_end=$(deadline "$_hh_s")
 	while ! ls "$_hh_tok/$_hh_id.d"/*.plan >/dev/null 2>&1; do
-		if awk -v n="$(now)" -v e="$_hh_end" 'BEGIN { exit !(n >= e) }'; then
+		if past "$_hh_end"; then
 			diag "hold_until_helped: no plan of $_hh_id after $(scaled "$_hh_s") s"
 			return 1
 		fi
@@ -201,5 +205,61 @@ hold_until_helped() {
 	diag "node ${_hh_help%%:*} claimed a chunk $(elapsed "$_hh_t0") s into the hold"
 	[ $_hh_rc = 0 ] && return 0
 	diag "hold_until_helped: node ${_hh_help%%:*} claimed no chunk of $_hh_id in $(scaled "$_hh_s") s"
+	return 1
+}
+
+# hold_until_shared TOKENS SECONDS NODE:PID...: make sure that at least two
+# of the daemons (node name and PID each) take jobs from TOKENS: once the
+# first claim of a job appears, the worker of the daemon holding it is
+# stopped (SIGSTOP; the daemon runs on and renews the claim, and with its
+# slots busy takes no other job) until another of the nodes holds a job
+# or has done one, then it goes on (SIGCONT).  1 (with diagnostics) when
+# that did not happen within SECONDS (scaled); the worker goes on.
+hold_until_shared() {
+	_hs_tok=$1 _hs_s=$2
+	shift 2
+	_hs_end=$(deadline "$_hs_s")
+	_hs_hold=
+	while [ -z "$_hs_hold" ]; do
+		for _hs_np; do
+			if _held_by "${_hs_np%%:*}" "$_hs_tok"/*.claim >/dev/null; then
+				_hs_hold=$_hs_np
+				break
+			fi
+		done
+		[ -n "$_hs_hold" ] && break
+		if past "$_hs_end"; then
+			diag "hold_until_shared: no claim in $_hs_tok after $(scaled "$_hs_s") s"
+			return 1
+		fi
+		sleep 0.02
+	done
+	# Its worker may not be forked yet: stop it once it is.
+	_stop_tree "${_hs_hold#*:}"
+	while [ -z "$_st_tree" ] && ! past "$_hs_end"; do
+		sleep 0.01
+		_stop_tree "${_hs_hold#*:}"
+	done
+	diag "node ${_hs_hold%%:*} claimed first: its worker ($_st_tree ) stopped until another node has a job"
+	_hs_others=
+	for _hs_np; do
+		[ "$_hs_np" = "$_hs_hold" ] || _hs_others="$_hs_others ${_hs_np%%:*}"
+	done
+	_hs_t0=$(now)
+	# shellcheck disable=SC2086
+	wait_until "$_hs_s" sh -c '
+		d=$1
+		shift
+		for n; do
+			grep -l "^node $n\$" "$d"/*.claim "$d"/*.done \
+			    >/dev/null 2>&1 && exit 0
+		done
+		exit 1' _ "$_hs_tok" $_hs_others
+	_hs_rc=$?
+	# shellcheck disable=SC2086
+	kill -CONT $_st_tree 2>/dev/null
+	diag "another node had a job $(elapsed "$_hs_t0") s into the hold"
+	[ $_hs_rc = 0 ] && return 0
+	diag "hold_until_shared: no other node took a job in $(scaled "$_hs_s") s"
 	return 1
 }

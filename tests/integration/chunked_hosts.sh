@@ -148,7 +148,9 @@ rm -rf "$T/bout"
 "$DISTENC" -c "$BCONF" -t "$BTOK" --node X -o "$T/bout" "$T/src/film.mkv" \
     >"$T/x.out" 2>"$T/x.err" &
 PX=$!
-sleep 0.5
+# X holds the film (and plans it) before Y starts.
+BID=$(job_id film.mkv "$T/src/film.mkv")
+wait_until 60 test -f "$BTOK/$BID.claim"
 "$DISTENC" -c "$BCONF" -t "$BTOK" --node Y -o "$T/bout" "$T/src/film.mkv" \
     >"$T/y.out" 2>"$T/y.err"
 RY=$?
@@ -167,7 +169,6 @@ BTOK=$T/btokens2
 "$DISTENC" -c "$BCONF" -t "$BTOK" --node X -o "$T/bout" "$T/src/film.mkv" \
     >"$T/x2.out" 2>"$T/x2.err" &
 PX=$!
-BID=$(job_id film.mkv "$T/src/film.mkv")
 wait_until 60 sh -c '[ "$(ls "$1" 2>/dev/null | grep -c "\.c[0-9]*\.done$")" -ge 2 ]' \
     _ "$BTOK/$BID.d"
 kill -INT "$PX"

@@ -2,7 +2,9 @@
 #
 # Work shared through a token directory on one machine: three daemons
 # with different node names on one spool, token and output directory
-# encode every input exactly once, and each reports what the others did;
+# encode every input exactly once (the first to claim one held until
+# another has one, so that the work is spread), and each reports what
+# the others did;
 # three "distenc -t" batches on the same inputs do the same, and a
 # second run encodes nothing; an interrupted batch leaves no claim and
 # no partial file, and the input is free at once.
@@ -37,9 +39,13 @@ for n in alpha beta gamma; do
 	start_daemon "$T/$n.conf" "$T/$n.log"
 	eval "PID_$n=\$DPID"
 done
+# Whichever daemon claims first waits until another has a job: "the work
+# was spread" is then no race.
+hold_until_shared "$TOK" 60 "alpha:$PID_alpha" "beta:$PID_beta" \
+    "gamma:$PID_gamma"
 
 wait_until 180 sh -c '[ "$(find "$1" -maxdepth 1 -name "*.done" | wc -l)" -ge "$2" ]' \
-    _ "$TOK" "$N" || diag "not every input done after 180 s"
+    _ "$TOK" "$N" || diag "not every input done after $(scaled 180) s"
 is "$(count_files "$TOK" .done)" "$N" "a done marker for each of the $N inputs"
 ok "$N outputs, each HEVC with every frame" \
     outputs_verified "$OUT" "$N" 15
@@ -141,7 +147,8 @@ write_conf "$T/slow.conf" slower 300
     -o "$T/iout" "$T/long/long.mkv") >"$T/i.out" 2>"$T/i.err" &
 ipid=$!
 wait_until 30 sh -c 'ls "$1"/*.claim >/dev/null 2>&1' _ "$T/itok"
-sleep 0.5
+# Interrupted while it encodes.
+wait_until 30 grep -q ': pass 1:' "$T/i.err"
 kill -INT "$ipid"
 wait "$ipid"
 left="$(ls "$T/itok"/*.claim 2>/dev/null)$(find "$T/iout" -type f)$(ls -A "$T/stats")"

@@ -16,13 +16,8 @@ need_distencd
 faults_clips 2
 
 C=$T/corrupt
-mkdir -p "$C/spool" "$C/tok" "$C/in"
-cp "$T/src/s2.mkv" "$C/in/s2.mkv"
-touch -d '2 minutes ago' "$C/in/s2.mkv"
-id=$(job_id s2.mkv "$C/in/s2.mkv")
-node_conf "$C.conf" "eps" "$C/spool" "$C/tok" "$C/out"
-start_daemon "$C.conf" "$C.log"
-wait_until 10 test -f "$C/tok/.distenc-tokens"
+staged_job 2 "$C" eps
+id=$JOB_ID
 printf '\377\376 not a claim\n' >"$C/tok/$id.claim"
 t0=$(now)
 mv "$C/in/s2.mkv" "$C/spool/s2.mkv"

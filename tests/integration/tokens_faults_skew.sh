@@ -19,13 +19,8 @@ need_distencd
 faults_clips 3
 
 K=$T/skew
-mkdir -p "$K/spool" "$K/tok" "$K/in"
-cp "$T/src/s3.mkv" "$K/in/s3.mkv"
-touch -d '2 minutes ago' "$K/in/s3.mkv"
-id=$(job_id s3.mkv "$K/in/s3.mkv")
-node_conf "$K.conf" "zeta" "$K/spool" "$K/tok" "$K/out"
-start_daemon "$K.conf" "$K.log"
-wait_until 10 test -f "$K/tok/.distenc-tokens"
+staged_job 3 "$K" zeta
+id=$JOB_ID
 skewed=$(($(date +%s) - 3600))
 (
 	while [ ! -f "$K/stop" ]; do
