@@ -70,6 +70,7 @@ counts_are() {
 #                         status copied to $T/encoding.json)
 PROFILES='slowp = { inherit = "test"; preset = "medium"; }; nocrop = { inherit = "test"; crop = "off"; };'
 DIRS='directories = ( { path = "slow"; profile = "slowp"; } );'
+# shellcheck disable=SC2034 # for the caller
 DIRS2='directories = ( { path = "slow"; profile = "slowp"; }, { path = "nocrop"; profile = "nocrop"; } );'
 
 # signals_setup [JOBS]
@@ -78,6 +79,7 @@ signals_setup() {
 	clip pillarbox "$T/clips/pb.mkv" 2
 	clip_boxed "$T/clips/big.mkv" 10 640 360
 	clip_boxed "$T/clips/big20.mkv" 20 640 360
+	# shellcheck disable=SC2034 # for the caller
 	BIG_FRAMES=$(frame_count "$T/clips/big.mkv")
 	DCONF_JOBS=${1:-2} write_dconf "$CONF" "$DIRS" "$PROFILES"
 	start_daemon "$CONF"

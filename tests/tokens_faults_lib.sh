@@ -24,6 +24,7 @@ TPOLL=1
 N=4
 export TLEASE TPOLL
 write_conf "$T/medium.conf" medium 300
+# shellcheck disable=SC2034 # for node_conf
 TESTCONF=$T/medium.conf
 
 # faults_clips K...
@@ -51,6 +52,7 @@ staged_job() {
 	mkdir -p "$2/spool" "$2/tok" "$2/in"
 	cp "$T/src/s$1.mkv" "$2/in/s$1.mkv"
 	touch -d '2 minutes ago' "$2/in/s$1.mkv"
+	# shellcheck disable=SC2034 # for the caller
 	JOB_ID=$(job_id "s$1.mkv" "$2/in/s$1.mkv")
 	node_conf "$2.conf" "$3" "$2/spool" "$2/tok" "$2/out"
 	start_daemon "$2.conf" "$2.log"

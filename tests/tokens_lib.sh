@@ -194,7 +194,7 @@ hold_until_helped() {
 	fi
 	_stop_tree "${_hh_hold#*:}"
 	diag "node ${_hh_hold%%:*} holds $_hh_id: its worker and encoders ($_st_tree ) stopped until node ${_hh_help%%:*} has claimed a chunk" \
-	    "chunk tasks done by then: $(ls "$_hh_tok/$_hh_id.d" | grep -c '\.done$')"
+	    "chunk tasks done by then: $(find "$_hh_tok/$_hh_id.d" -name '*.done' | wc -l | tr -d ' ')"
 	_hh_t0=$(now)
 	wait_until "$_hh_s" sh -c 'grep -l "^node $1\$" "$2"/*.c*.claim \
 	    "$2"/*.c*.done >/dev/null 2>&1' _ "${_hh_help%%:*}" \
