@@ -45,8 +45,9 @@ each_once() {
 
 # The holder's worker is held until the other host has claimed a chunk
 # (hold_until_helped), so both encode some whichever looks first: the
-# lease (10 s, scaled) outlasts that hold.
-SHARE_LEASE=10
+# lease (12 s, scaled) outlasts that hold (8 s at most, scaled) by more
+# than a renewal period, so no claim of the held worker goes stale.
+SHARE_LEASE=12
 for n in A B; do
 	TLEASE=$(scaled $SHARE_LEASE | cut -d. -f1) node_conf "$T/$n-share.conf" "$n" "$SPOOL" "$TOK" \
 	    "$OUT" "work_dir = \"$WORK\";"
@@ -59,7 +60,7 @@ start_daemon "$T/B-share.conf" "$T/B.log"
 PB=$DPID
 cp "$T/src/film.mkv" "$SPOOL/film.mkv"
 ID=$(job_id film.mkv "$SPOOL/film.mkv")
-hold_until_helped "$TOK" "$ID" "A:$PA" "B:$PB" $((SHARE_LEASE - 2))
+hold_until_helped "$TOK" "$ID" "A:$PA" "B:$PB" 8
 wait_until 120 test -f "$TOK/$ID.done" || diag "no done marker after $(scaled 120) s"
 ok "the job is marked done" test -f "$TOK/$ID.done"
 ok "its output is AV1 with all $FRAMES frames" av1_frames_ok "$OUT/film.mkv" "$FRAMES"
