@@ -22,9 +22,9 @@
 #                                finished in the logs, sorted, on a line
 #   hold_until_helped TOKENS ID NODE:PID NODE:PID [SECONDS]
 #                                two daemons share job ID's chunks for
-#                                sure: its holder's worker is stopped
-#                                once the plan is out, until the other
-#                                has claimed a chunk
+#                                sure: its holder's chunk encoder is
+#                                stopped once the plan is out, until the
+#                                other has claimed a chunk
 #   hold_until_shared TOKENS SECONDS NODE:PID...
 #                                daemons share whole jobs for sure: the
 #                                first to claim one has its worker stopped
@@ -161,18 +161,32 @@ _stop_tree() {
 	done
 }
 
+# _stop_encoders PID: SIGSTOP the grandchildren of daemon PID (its
+# worker's chunk encoders); their PIDs in $_st_tree.
+_stop_encoders() {
+	_st_tree=
+	for _se_w in $(pgrep -P "$1" 2>/dev/null); do
+		for _se_e in $(pgrep -P "$_se_w" 2>/dev/null); do
+			kill -STOP "$_se_e" 2>/dev/null &&
+			    _st_tree="$_st_tree $_se_e"
+		done
+	done
+}
+
 # hold_until_helped TOKENS ID NODE:PID NODE:PID [SECONDS]: make sure the
-# two daemons (node name and PID each) both encode chunks of job ID:
-# once one of them holds the job and has published its plan in TOKENS,
-# its worker and encoders are stopped (SIGSTOP, the daemon itself runs on
-# and keeps the job's claim alive) until the other node has claimed one of
-# the chunks or marked one done, then they go on (SIGCONT).  A check that
-# both hosts encoded chunks then depends on no race of who looked first.
-# The lease must outlast the hold: the stopped worker renews no chunk
-# claim.  1 (with diagnostics) when the plan or the other node's claim
-# did not come within SECONDS (default 60, scaled); the worker goes on.
+# two daemons (node name and PID each) both encode chunks of job ID, whose
+# profile encodes one chunk at a time (parallel_encodes = 1): once one of
+# them holds the job and has published its plan in TOKENS, its chunk
+# encoder is stopped (SIGSTOP) until the other node has claimed one of the
+# chunks or marked one done, then it goes on (SIGCONT).  Its worker runs
+# on, renewing its claims, and claims no other chunk while its one
+# encoder has not ended; so no lease runs out however long the hold.  A
+# check that both hosts encoded chunks then depends on no race of who
+# looked first.  1 (with diagnostics) when the plan or the other node's
+# claim did not come within SECONDS (default 120, scaled); the encoder
+# goes on.
 hold_until_helped() {
-	_hh_tok=$1 _hh_id=$2 _hh_a=$3 _hh_b=$4 _hh_s=${5:-60}
+	_hh_tok=$1 _hh_id=$2 _hh_a=$3 _hh_b=$4 _hh_s=${5:-120}
 	# Looked for often: the less the holder does before it is stopped,
 	# the more is left to share.
 	_hh_end=$(deadline "$_hh_s")
@@ -192,8 +206,13 @@ hold_until_helped() {
 		    "$(cat "$_hh_tok/$_hh_id.claim" 2>&1)"
 		return 1
 	fi
-	_stop_tree "${_hh_hold#*:}"
-	diag "node ${_hh_hold%%:*} holds $_hh_id: its worker and encoders ($_st_tree ) stopped until node ${_hh_help%%:*} has claimed a chunk" \
+	# Its encoder may not be forked yet: stop it once it is.
+	_stop_encoders "${_hh_hold#*:}"
+	while [ -z "$_st_tree" ] && ! past "$_hh_end"; do
+		sleep 0.01
+		_stop_encoders "${_hh_hold#*:}"
+	done
+	diag "node ${_hh_hold%%:*} holds $_hh_id: its encoder ($_st_tree ) stopped until node ${_hh_help%%:*} has claimed a chunk" \
 	    "chunk tasks done by then: $(find "$_hh_tok/$_hh_id.d" -name '*.done' | wc -l | tr -d ' ')"
 	_hh_t0=$(now)
 	wait_until "$_hh_s" sh -c 'grep -l "^node $1\$" "$2"/*.c*.claim \

@@ -5,8 +5,8 @@
 # sshfs's caches of attributes and names and no inotify across them.  Two
 # daemons, each through its own mount (its own paths), share the spool,
 # token, work and output directories: each chunk is encoded once, both
-# hosts encode some (the holder's worker held until the other has claimed
-# a chunk), one joins, and the output has every frame.
+# hosts encode some (the holder's encoder held until the other has
+# claimed a chunk), one joins, and the output has every frame.
 #
 # Needs /dev/fuse, and sshd and sshfs (installed when missing, as root);
 # without them the whole file is skipped.
@@ -32,12 +32,7 @@ TESTCONF=$T/chunk.conf
 cat >"$TESTCONF" <<EOF
 profiles = { test = { inherit = "av1"; cpu_used = 8; lag_in_frames = 16; threads = 1; parallel_encodes = 1; min_chunk_length = 8; max_chunk_length = 12; crop = "off"; }; };
 EOF
-# The holder's worker is held until the other host has claimed a chunk
-# (hold_until_helped; up to 40 s, scaled: the other mount may list the
-# plan's directory 20 s late): the lease (60 s, scaled) outlasts that
-# hold by more than a renewal period, so no claim of the held worker
-# goes stale.
-TLEASE=$(scaled 60 | cut -d. -f1)
+TLEASE=12
 TPOLL=1
 export TLEASE TPOLL
 S=$SSHFS_SHARED
@@ -57,7 +52,7 @@ cp "$T/src/film.mkv" "$S/spool/film.mkv"
 ID=$(job_id film.mkv "$S/spool/film.mkv")
 # Whichever host holds the film waits, once its plan is out, until the
 # other has claimed a chunk: "both hosts encoded chunks" is then no race.
-hold_until_helped "$S/tok" "$ID" "one:$pid1" "two:$pid2" 40
+hold_until_helped "$S/tok" "$ID" "one:$pid1" "two:$pid2"
 
 wait_until 240 test -f "$S/tok/$ID.done" || diag "no done marker after $(scaled 240) s"
 ok "over sshfs: the film is marked done" test -f "$S/tok/$ID.done"
