@@ -91,7 +91,7 @@ rnd() {
 		return 1
 	fi
 	awk -v n="$1" -v s="$TEST_SEED" -v k="$2" \
-	    'BEGIN { srand(s * 7919 + k); print int(rand() * n) }'
+	    'BEGIN { srand((s * 31 + k) % 2147483647); print int(rand() * n) }'
 }
 
 # --- TAP ---------------------------------------------------------------
