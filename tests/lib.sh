@@ -20,14 +20,25 @@
 #   mounts     try_mount_tmpfs DIR OPTIONS (unmounted on exit)
 #   clips      clip KIND PATH [SECONDS]  (see tests/mkclip.sh)
 #   timing     time_cmd TIMEFILE CMD [ARG...]  (benchmarks)
+#   time scale scaled SECONDS (every limit a test waits for, times
+#              DISTENC_TEST_TIMEOUT_SCALE); test_seed, rnd N KEY (random
+#              choices, their seed printed; DISTENC_TEST_SEED replays)
 #   exit       at_exit CMD  (run on exit, before unmounting and removing $T)
 #   daemon     $DISTENCD, need_distencd, run_distencd, write_dconf,
 #              start_daemon, stop_daemon, daemon_alive, proc_alive,
 #              proc_gone_within, proc_descendants, is_distencd_proc,
-#              wait_until, json_get, iso_epoch, job_status, job_get,
+#              wait_until, status_rewritten, json_get, iso_epoch,
+#              job_status, job_get,
 #              job_state_in, job_wait_state, jobs_table, video_size,
 #              temp_files_in, clip_boxed, slow_copy, now, elapsed
 #              (see below; every daemon started is stopped on exit)
+#
+# Time: every limit a test waits for (wait_until, proc_gone_within,
+# job_wait_state, stop_daemon, run_distenc's DISTENC_TIMEOUT, run_distencd)
+# is multiplied by DISTENC_TEST_TIMEOUT_SCALE (default 1; e.g. 3 on a slow
+# or busy machine), here and nowhere else: scripts pass their limits as
+# they would be on a quiet machine, and scale with "scaled" a limit they
+# compare a time they measured against.
 #
 # Every TAP script ends with exit status 0 however its checks went: the
 # TAP driver counts the "not ok" lines.  Checks the script did not reach
@@ -45,6 +56,43 @@ TARGET_LUFS=-23
 LUFS_TOL=1
 
 . "$top_srcdir/tests/mkclip.sh"
+
+# --- time scale, random choices ------------------------------------------
+
+DISTENC_TEST_TIMEOUT_SCALE=${DISTENC_TEST_TIMEOUT_SCALE:-1}
+if ! awk -v s="$DISTENC_TEST_TIMEOUT_SCALE" \
+    'BEGIN { exit !(s ~ /^[0-9]*\.?[0-9]+$/ && s + 0 > 0) }'; then
+	echo "# DISTENC_TEST_TIMEOUT_SCALE='$DISTENC_TEST_TIMEOUT_SCALE' is no positive number: 1"
+	DISTENC_TEST_TIMEOUT_SCALE=1
+fi
+export DISTENC_TEST_TIMEOUT_SCALE
+
+# scaled SECONDS: SECONDS times DISTENC_TEST_TIMEOUT_SCALE.
+scaled() {
+	awk -v t="$1" -v s="$DISTENC_TEST_TIMEOUT_SCALE" \
+	    'BEGIN { v = t * s; if (v == int(v)) printf "%d\n", v; else printf "%.3f\n", v }'
+}
+
+# test_seed: set the seed of this script's random choices (rnd) and say
+# it as a TAP diagnostic, so that a failure can be replayed: the seed is
+# DISTENC_TEST_SEED when set, else made from the clock and the PID.  Call
+# it once, in the script itself (not in a $(...)), before rnd.
+TEST_SEED=
+test_seed() {
+	TEST_SEED=${DISTENC_TEST_SEED:-$((($(date +%s) % 100000) * 1000 + $$ % 1000))}
+	diag "random seed $TEST_SEED (replay: DISTENC_TEST_SEED=$TEST_SEED)"
+}
+
+# rnd N KEY: a whole number 0..N-1 drawn from TEST_SEED and KEY (a number
+# naming the choice, e.g. a round), the same for the same seed and key.
+rnd() {
+	if [ -z "$TEST_SEED" ]; then
+		echo "rnd: BUG: test_seed was not called" >&2
+		return 1
+	fi
+	awk -v n="$1" -v s="$TEST_SEED" -v k="$2" \
+	    'BEGIN { srand((s * 31 + k) % 2147483647); print int(rand() * n) }'
+}
 
 # --- TAP ---------------------------------------------------------------
 
@@ -242,7 +290,7 @@ run_distenc() {
 	DE_ERR=$T/run$_de_n.stderr
 	diag "run $_de_n: distenc $*"
 	if command -v timeout >/dev/null 2>&1; then
-		timeout "${DISTENC_TIMEOUT:-600}" "$DISTENC" "$@" \
+		timeout "$(scaled "${DISTENC_TIMEOUT:-600}")" "$DISTENC" "$@" \
 		    >"$DE_OUT" 2>"$DE_ERR" </dev/null
 	else
 		"$DISTENC" "$@" >"$DE_OUT" 2>"$DE_ERR" </dev/null
@@ -580,9 +628,9 @@ daemon_alive() {
 }
 
 # proc_gone_within SECONDS PID...: wait (0.1 s steps) until none of the
-# processes is alive; 1 if some still is after SECONDS.
+# processes is alive; 1 if some still is after SECONDS (scaled).
 proc_gone_within() {
-	_pg_end=$(awk -v n="$(now)" -v s="$1" 'BEGIN { printf "%.3f", n + s }')
+	_pg_end=$(deadline "$1")
 	shift
 	while :; do
 		_pg_any=
@@ -590,8 +638,7 @@ proc_gone_within() {
 			proc_alive "$_pg_p" && _pg_any=1
 		done
 		[ -z "$_pg_any" ] && return 0
-		awk -v n="$(now)" -v e="$_pg_end" 'BEGIN { exit !(n >= e) }' &&
-		    return 1
+		past "$_pg_end" && return 1
 		sleep 0.1
 	done
 }
@@ -613,8 +660,8 @@ is_distencd_proc() {
 	return 1
 }
 
-# stop_daemon [PID]: SIGTERM the daemon (default $DPID), wait up to 15 s,
-# then SIGKILL it and any worker left.  DRC is its exit status (137 when
+# stop_daemon [PID]: SIGTERM the daemon (default $DPID), wait up to 15 s
+# (scaled), then SIGKILL it and any worker left.  DRC is its exit status (137 when
 # it had to be killed), DSTOP_SECS the seconds it took to go.
 stop_daemon() {
 	_st_pid=${1:-${DPID:-}}
@@ -625,7 +672,7 @@ stop_daemon() {
 	_st_t0=$(now)
 	kill -TERM "$_st_pid" 2>/dev/null
 	if ! proc_gone_within 15 "$_st_pid"; then
-		diag "distencd (pid $_st_pid) still running 15 s after SIGTERM: SIGKILL"
+		diag "distencd (pid $_st_pid) still running $(scaled 15) s after SIGTERM: SIGKILL"
 		_st_kids="$_st_kids $(proc_descendants "$_st_pid")"
 		kill -KILL "$_st_pid" 2>/dev/null
 		proc_gone_within 5 "$_st_pid"
@@ -678,17 +725,50 @@ elapsed() {
 	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'
 }
 
+# deadline SECONDS: the clock (as now says it) SECONDS (scaled) from now;
+# past END: that time has come.
+deadline() {
+	awk -v n="$(now)" -v s="$(scaled "$1")" 'BEGIN { printf "%.3f\n", n + s }'
+}
+
+past() {
+	awk -v n="$(now)" -v e="$1" 'BEGIN { exit !(n >= e) }'
+}
+
 # wait_until SECONDS CMD [ARG...]: run CMD every 0.2 s until it succeeds
-# (0) or SECONDS have passed (1).
+# (0) or SECONDS (scaled) have passed (1).
 wait_until() {
-	_wu_end=$(awk -v n="$(now)" -v s="$1" 'BEGIN { printf "%.3f", n + s }')
+	_wu_end=$(deadline "$1")
 	shift
 	while :; do
 		"$@" && return 0
-		awk -v n="$(now)" -v e="$_wu_end" 'BEGIN { exit !(n >= e) }' &&
-		    return 1
+		past "$_wu_end" && return 1
 		sleep 0.2
 	done
+}
+
+# status_rewritten N FILE [SECONDS]: wait until FILE, a status file the
+# daemon replaces at the end of a turn of its loop (distencd.json, after
+# every rescan), has been written anew N times (a new mtime or inode);
+# 1 if not within SECONDS (default 30, scaled).  With N >= 2, a whole
+# turn of the loop (rescan, settle checks, starting jobs) ran after the
+# call began: the positive sign that the daemon looked, for checks that
+# it then did nothing.
+status_rewritten() {
+	_sr_n=$1 _sr_f=$2
+	_sr_end=$(deadline "${3:-30}")
+	_sr_last=$(file_mtime "$_sr_f")
+	while [ "$_sr_n" -gt 0 ]; do
+		_sr_cur=$(file_mtime "$_sr_f")
+		if [ -n "$_sr_cur" ] && [ "$_sr_cur" != "$_sr_last" ]; then
+			_sr_n=$((_sr_n - 1))
+			_sr_last=$_sr_cur
+			continue
+		fi
+		past "$_sr_end" && return 1
+		sleep 0.05
+	done
+	return 0
 }
 
 # json_get FILE KEY[.KEY...]: a value from a JSON file: strings as they are,
@@ -761,7 +841,7 @@ job_wait_state() {
 	_jw_s=$1
 	shift
 	wait_until "$_jw_s" job_state_in "$@" && return 0
-	diag "  $1: not in state '$(shift; echo "$*")' after $_jw_s s; status:"
+	diag "  $1: not in state '$(shift; echo "$*")' after $(scaled "$_jw_s") s; status:"
 	_jw_f=$(job_status "$1") && diag "$(cat "$_jw_f")"
 	return 1
 }
@@ -811,13 +891,13 @@ clip_boxed() {
 }
 
 # run_distencd ARG...: like run_distenc, for the daemon's one-shot options
-# (-n, -V, a bad option), with a 20 s time limit.
+# (-n, -V, a bad option), with a 20 s time limit (scaled).
 run_distencd() {
 	_de_n=$((_de_n + 1))
 	DE_OUT=$T/run$_de_n.stdout
 	DE_ERR=$T/run$_de_n.stderr
 	diag "run $_de_n: distencd $*"
-	timeout 20 "$DISTENCD" "$@" >"$DE_OUT" 2>"$DE_ERR" </dev/null
+	timeout "$(scaled 20)" "$DISTENCD" "$@" >"$DE_OUT" 2>"$DE_ERR" </dev/null
 	DE_RC=$?
 	diag "run $_de_n: exit status $DE_RC"
 	diag_file "$DE_OUT" stdout 10

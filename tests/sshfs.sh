@@ -108,6 +108,13 @@ SSHFS_SSHD_PID=
 _sshfs_pids=
 _sshfs_registered=
 
+# _sshfs_steps N: N polling steps, times DISTENC_TEST_TIMEOUT_SCALE (the
+# one time factor of the tests, tests/lib.sh; 1 when unset).
+_sshfs_steps() {
+	awk -v n="$1" -v s="${DISTENC_TEST_TIMEOUT_SCALE:-1}" \
+	    'BEGIN { v = n * (s > 0 ? s : 1); printf "%d\n", (v == int(v)) ? v : int(v) + 1 }'
+}
+
 _sshfs_say() {
 	printf 'sshfs_setup: %s\n' "$*" >&2
 }
@@ -237,7 +244,8 @@ SSHD
 		    </dev/null >>"$_sshfs_tmp/sshd.log" 2>&1 &
 		SSHFS_SSHD_PID=$!
 		_ss_n=0
-		while [ $_ss_n -lt 50 ]; do
+		_ss_max=$(_sshfs_steps 50)
+		while [ $_ss_n -lt "$_ss_max" ]; do
 			_ss_n=$((_ss_n + 1))
 			_sshfs_alive "$SSHFS_SSHD_PID" || break
 			# shellcheck disable=SC2046
@@ -275,7 +283,8 @@ _sshfs_mount() {
 	_sm_pid=$!
 	_sshfs_pids="$_sshfs_pids $_sm_pid"
 	_sm_n=0
-	while [ $_sm_n -lt 75 ]; do
+	_sm_max=$(_sshfs_steps 75)
+	while [ $_sm_n -lt "$_sm_max" ]; do
 		_sm_n=$((_sm_n + 1))
 		_sshfs_mounted "$1" && return 0
 		_sshfs_alive "$_sm_pid" || break
@@ -345,14 +354,15 @@ _sshfs_unmount() {
 	}
 }
 
-# _sshfs_stop PID...: SIGTERM, then SIGKILL after 3 s.
+# _sshfs_stop PID...: SIGTERM, then SIGKILL after 3 s (scaled).
 _sshfs_stop() {
 	for _st_p; do
 		_sshfs_alive "$_st_p" && kill -TERM "$_st_p" 2>/dev/null
 	done
 	_st_n=0
+	_st_max=$(_sshfs_steps 30)
 	for _st_p; do
-		while _sshfs_alive "$_st_p" && [ $_st_n -lt 30 ]; do
+		while _sshfs_alive "$_st_p" && [ $_st_n -lt "$_st_max" ]; do
 			_st_n=$((_st_n + 1))
 			sleep 0.1
 		done

@@ -20,6 +20,15 @@
 #   av1_frames_ok FILE FRAMES    FILE is AV1 with FRAMES frames
 #   chunks_encoded_by LOG...     the numbers of the chunks whose encoding
 #                                finished in the logs, sorted, on a line
+#   hold_until_helped TOKENS ID NODE:PID NODE:PID [SECONDS]
+#                                two daemons share job ID's chunks for
+#                                sure: its holder's chunk encoder is
+#                                stopped once the plan is out, until the
+#                                other has claimed a chunk
+#   hold_until_shared TOKENS SECONDS NODE:PID...
+#                                daemons share whole jobs for sure: the
+#                                first to claim one has its worker stopped
+#                                until another holds or has done one
 
 # tiny PATH [SECONDS [SIZE]]
 tiny() {
@@ -127,4 +136,149 @@ av1_frames_ok() {
 chunks_encoded_by() {
 	sed -n 's/.* chunk \([0-9]*\) of [0-9]*: frames .*fps)$/\1/p' \
 	    "$@" 2>/dev/null | sort -n | tr '\n' ' '
+}
+
+# _held_by NODE FILE...: the files (claims, done markers) NODE wrote.
+_held_by() {
+	_hb_n=$1
+	shift
+	grep -l "^node $_hb_n\$" "$@" 2>/dev/null
+}
+
+# _stop_tree PID: SIGSTOP every descendant of PID (its worker, their
+# encoders), again until no new one appears; their PIDs in $_st_tree.
+_stop_tree() {
+	_st_tree=
+	_st_more=1
+	while [ -n "$_st_more" ]; do
+		_st_more=
+		for _st_p in $(proc_descendants "$1"); do
+			case " $_st_tree " in *" $_st_p "*) continue ;; esac
+			kill -STOP "$_st_p" 2>/dev/null
+			_st_tree="$_st_tree $_st_p"
+			_st_more=1
+		done
+	done
+}
+
+# _stop_encoders PID: SIGSTOP the grandchildren of daemon PID (its
+# worker's chunk encoders); their PIDs in $_st_tree.
+_stop_encoders() {
+	_st_tree=
+	for _se_w in $(pgrep -P "$1" 2>/dev/null); do
+		for _se_e in $(pgrep -P "$_se_w" 2>/dev/null); do
+			kill -STOP "$_se_e" 2>/dev/null &&
+			    _st_tree="$_st_tree $_se_e"
+		done
+	done
+}
+
+# hold_until_helped TOKENS ID NODE:PID NODE:PID [SECONDS]: make sure the
+# two daemons (node name and PID each) both encode chunks of job ID, whose
+# profile encodes one chunk at a time (parallel_encodes = 1): once one of
+# them holds the job and has published its plan in TOKENS, its chunk
+# encoder is stopped (SIGSTOP) until the other node has claimed one of the
+# chunks or marked one done, then it goes on (SIGCONT).  Its worker runs
+# on, renewing its claims, and claims no other chunk while its one
+# encoder has not ended; so no lease runs out however long the hold.  A
+# check that both hosts encoded chunks then depends on no race of who
+# looked first.  1 (with diagnostics) when the plan or the other node's
+# claim did not come within SECONDS (default 120, scaled); the encoder
+# goes on.
+hold_until_helped() {
+	_hh_tok=$1 _hh_id=$2 _hh_a=$3 _hh_b=$4 _hh_s=${5:-120}
+	# Looked for often: the less the holder does before it is stopped,
+	# the more is left to share.
+	_hh_end=$(deadline "$_hh_s")
+	while ! ls "$_hh_tok/$_hh_id.d"/*.plan >/dev/null 2>&1; do
+		if past "$_hh_end"; then
+			diag "hold_until_helped: no plan of $_hh_id after $(scaled "$_hh_s") s"
+			return 1
+		fi
+		sleep 0.02
+	done
+	if _held_by "${_hh_a%%:*}" "$_hh_tok/$_hh_id.claim" >/dev/null; then
+		_hh_hold=$_hh_a _hh_help=$_hh_b
+	elif _held_by "${_hh_b%%:*}" "$_hh_tok/$_hh_id.claim" >/dev/null; then
+		_hh_hold=$_hh_b _hh_help=$_hh_a
+	else
+		diag "hold_until_helped: $_hh_id.claim held by neither node:" \
+		    "$(cat "$_hh_tok/$_hh_id.claim" 2>&1)"
+		return 1
+	fi
+	# Its encoder may not be forked yet: stop it once it is.
+	_stop_encoders "${_hh_hold#*:}"
+	while [ -z "$_st_tree" ] && ! past "$_hh_end"; do
+		sleep 0.01
+		_stop_encoders "${_hh_hold#*:}"
+	done
+	diag "node ${_hh_hold%%:*} holds $_hh_id: its encoder ($_st_tree ) stopped until node ${_hh_help%%:*} has claimed a chunk" \
+	    "chunk tasks done by then: $(find "$_hh_tok/$_hh_id.d" -name '*.done' | wc -l | tr -d ' ')"
+	_hh_t0=$(now)
+	wait_until "$_hh_s" sh -c 'grep -l "^node $1\$" "$2"/*.c*.claim \
+	    "$2"/*.c*.done >/dev/null 2>&1' _ "${_hh_help%%:*}" \
+	    "$_hh_tok/$_hh_id.d"
+	_hh_rc=$?
+	# shellcheck disable=SC2086
+	kill -CONT $_st_tree 2>/dev/null
+	diag "node ${_hh_help%%:*} claimed a chunk $(elapsed "$_hh_t0") s into the hold"
+	[ $_hh_rc = 0 ] && return 0
+	diag "hold_until_helped: node ${_hh_help%%:*} claimed no chunk of $_hh_id in $(scaled "$_hh_s") s"
+	return 1
+}
+
+# hold_until_shared TOKENS SECONDS NODE:PID...: make sure that at least two
+# of the daemons (node name and PID each) take jobs from TOKENS: once the
+# first claim of a job appears, the worker of the daemon holding it is
+# stopped (SIGSTOP; the daemon runs on and renews the claim, and with its
+# slots busy takes no other job) until another of the nodes holds a job
+# or has done one, then it goes on (SIGCONT).  1 (with diagnostics) when
+# that did not happen within SECONDS (scaled); the worker goes on.
+hold_until_shared() {
+	_hs_tok=$1 _hs_s=$2
+	shift 2
+	_hs_end=$(deadline "$_hs_s")
+	_hs_hold=
+	while [ -z "$_hs_hold" ]; do
+		for _hs_np; do
+			if _held_by "${_hs_np%%:*}" "$_hs_tok"/*.claim >/dev/null; then
+				_hs_hold=$_hs_np
+				break
+			fi
+		done
+		[ -n "$_hs_hold" ] && break
+		if past "$_hs_end"; then
+			diag "hold_until_shared: no claim in $_hs_tok after $(scaled "$_hs_s") s"
+			return 1
+		fi
+		sleep 0.02
+	done
+	# Its worker may not be forked yet: stop it once it is.
+	_stop_tree "${_hs_hold#*:}"
+	while [ -z "$_st_tree" ] && ! past "$_hs_end"; do
+		sleep 0.01
+		_stop_tree "${_hs_hold#*:}"
+	done
+	diag "node ${_hs_hold%%:*} claimed first: its worker ($_st_tree ) stopped until another node has a job"
+	_hs_others=
+	for _hs_np; do
+		[ "$_hs_np" = "$_hs_hold" ] || _hs_others="$_hs_others ${_hs_np%%:*}"
+	done
+	_hs_t0=$(now)
+	# shellcheck disable=SC2086
+	wait_until "$_hs_s" sh -c '
+		d=$1
+		shift
+		for n; do
+			grep -l "^node $n\$" "$d"/*.claim "$d"/*.done \
+			    >/dev/null 2>&1 && exit 0
+		done
+		exit 1' _ "$_hs_tok" $_hs_others
+	_hs_rc=$?
+	# shellcheck disable=SC2086
+	kill -CONT $_st_tree 2>/dev/null
+	diag "another node had a job $(elapsed "$_hs_t0") s into the hold"
+	[ $_hs_rc = 0 ] && return 0
+	diag "hold_until_shared: no other node took a job in $(scaled "$_hs_s") s"
+	return 1
 }

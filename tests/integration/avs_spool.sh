@@ -1,7 +1,8 @@
 #!/bin/sh
 #
 # AviSynth scripts in distencd's spool: a script is a job of its own and is
-# encoded; a change to the file it reads makes no new job; a script whose
+# encoded; a change to the file it reads makes no new job (checked once the
+# daemon has rescanned since); a script whose
 # source is missing fails with its line.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -40,7 +41,12 @@ is "$(video_size "$DOUT/film.mkv") $(frame_count "$DOUT/film.mkv")" \
 # The script's source changes: the script itself did not, so no new job.
 clip pillarbox "$T/clips/b.mkv"
 cp "$T/clips/b.mkv" "$T/clips/a.mkv"
+# Long enough for a settled change to make a job (settle_time and two
+# rescans), then two more turns of the daemon's loop, so that it has
+# surely looked again however slow the machine.
 sleep $((${DCONF_SETTLE:-2} + ${DCONF_POLL:-2} * 2 + 1))
+status_rewritten 2 "$DSTATUS/distencd.json" 30 ||
+    diag "$DSTATUS/distencd.json not rewritten twice in $(scaled 30) s"
 is "$(jobs_table | grep -c "'film.avs'")" 1 \
     "a change to the script's source makes no new job"
 

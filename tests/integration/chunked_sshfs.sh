@@ -5,7 +5,8 @@
 # sshfs's caches of attributes and names and no inotify across them.  Two
 # daemons, each through its own mount (its own paths), share the spool,
 # token, work and output directories: each chunk is encoded once, both
-# hosts encode some, one joins, and the output has every frame.
+# hosts encode some (the holder's encoder held until the other has
+# claimed a chunk), one joins, and the output has every frame.
 #
 # Needs /dev/fuse, and sshd and sshfs (installed when missing, as root);
 # without them the whole file is skipped.
@@ -49,8 +50,11 @@ start_daemon "$T/two.conf" "$T/two.log"
 pid2=$DPID
 cp "$T/src/film.mkv" "$S/spool/film.mkv"
 ID=$(job_id film.mkv "$S/spool/film.mkv")
+# Whichever host holds the film waits, once its plan is out, until the
+# other has claimed a chunk: "both hosts encoded chunks" is then no race.
+hold_until_helped "$S/tok" "$ID" "one:$pid1" "two:$pid2"
 
-wait_until 240 test -f "$S/tok/$ID.done" || diag "no done marker after 240 s"
+wait_until 240 test -f "$S/tok/$ID.done" || diag "no done marker after $(scaled 240) s"
 ok "over sshfs: the film is marked done" test -f "$S/tok/$ID.done"
 ok "over sshfs: its output is AV1 with all $MKCLIP_SCENE_FRAMES frames" \
     av1_frames_ok "$S/out/film.mkv" "$MKCLIP_SCENE_FRAMES"

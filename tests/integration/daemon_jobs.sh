@@ -16,11 +16,14 @@ need_distencd
 
 CONF=$T/d.conf
 PROFILES='slowp = { inherit = "test"; preset = "medium"; };'
-GLOBALS='directories = ( { path = "slow"; profile = "slowp"; } );
+# The retry waits 3 s (scaled): long enough to see the job waiting for
+# it, however busy the machine.
+RETRY=$(scaled 3 | cut -d. -f1)
+GLOBALS="directories = ( { path = \"slow\"; profile = \"slowp\"; } );
 move_sources = true;
 max_attempts = 2;
-retry_delay = 1;
-nice = 7;'
+retry_delay = $RETRY;
+nice = 7;"
 DONE=$(dirname "$DSPOOL")/done
 FAILED=$(dirname "$DSPOOL")/failed
 
@@ -77,7 +80,7 @@ is "$(job_get blocked/y.mkv state)" failed \
     "after max_attempts = 2 it fails for good"
 is "$(job_get blocked/y.mkv attempts)" 2 "it was tried twice"
 ok "the job's log says when it retries" \
-    grep -q "attempt 1 failed: .*blocked.*; retrying in 1 s" \
+    grep -q "attempt 1 failed: .*blocked.*; retrying in $RETRY s" \
     "$(job_get blocked/y.mkv log)"
 ok "its source was moved to failed/blocked/y.mkv" \
     test -f "$FAILED/blocked/y.mkv"

@@ -114,69 +114,102 @@ set_crop(struct crop *c, int t, int b, int l, int r)
 	c->right = r;
 }
 
-/* A 2.39-style letterbox: 22 black rows at the top and the bottom. */
-static void
-test_scan_letterbox(void **state)
-{
-	struct frame	f;
-	struct crop	c;
-
-	(void)state;
-	frame_init(&f, 320, 180, 8);
-	frame_rect(&f, 0, 0, 320, 180, 16, 0);
-	frame_rect(&f, 0, 22, 320, 136, 120, 0);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
-	assert_crop(&c, 22, 22, 0, 0);
-	frame_free(&f);
-}
-
-/* A pillarbox: 40 black columns left, 37 right. */
-static void
-test_scan_pillarbox(void **state)
-{
-	struct frame	f;
-	struct crop	c;
-
-	(void)state;
-	frame_init(&f, 320, 180, 8);
-	frame_rect(&f, 0, 0, 320, 180, 16, 0);
-	frame_rect(&f, 40, 0, 243, 180, 90, 0);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
-	assert_crop(&c, 0, 0, 40, 37);
-	frame_free(&f);
-}
+/* A rectangle of a synthetic frame: value v plus noise of +/- amp. */
+struct rect {
+	int	x, y, w, h, v, amp;
+};
 
 /*
- * Tall bars around a dim picture: over whole columns the mean would be
- * black, so columns must be judged within the picture rows only.
+ * A scan case: a frame of w x h at depth painted with rects in order (the
+ * first usually the whole frame), the result wanted and, when check_crop,
+ * the borders wanted (t, b, l, r).
  */
+struct scan_case {
+	const char		*name;
+	int			 w, h, depth;
+	struct rect		 rects[6];
+	size_t			 nrects;
+	enum crop_scan_result	 result;
+	int			 check_crop;
+	int			 t, b, l, r;
+};
+
+static const struct scan_case scan_cases[] = {
+	/* A 2.39-style letterbox: 22 black rows at the top and the bottom. */
+	{ "scan_letterbox", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 0 }, { 0, 22, 320, 136, 120, 0 } }, 2,
+	    CROP_SCAN_OK, 1, 22, 22, 0, 0 },
+	/* A pillarbox: 40 black columns left, 37 right. */
+	{ "scan_pillarbox", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 0 }, { 40, 0, 243, 180, 90, 0 } }, 2,
+	    CROP_SCAN_OK, 1, 0, 0, 40, 37 },
+	/*
+	 * Tall bars around a dim picture: over whole columns the mean would
+	 * be black, so columns must be judged within the picture rows only.
+	 */
+	{ "scan_columns_within_rows", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 0 }, { 10, 60, 300, 60, 40, 0 } }, 2,
+	    CROP_SCAN_OK, 1, 60, 60, 10, 10 },
+	/* A black frame with noise is dark, not a frame full of border. */
+	{ "scan_all_dark", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 6 } }, 1,
+	    CROP_SCAN_DARK, 1, 0, 0, 0, 0 },
+	/*
+	 * A dark scene with one small lamp: not borders, implausible; the
+	 * raw borders are still reported, for the log.
+	 */
+	{ "scan_implausible", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 4 }, { 200, 50, 30, 20, 220, 0 } }, 2,
+	    CROP_SCAN_IMPLAUSIBLE, 1, 50, 110, 200, 90 },
+	/* Bars with grain of +/- 6 around 16 are still black. */
+	{ "scan_noisy_bars", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 6 }, { 0, 22, 320, 136, 110, 30 } }, 2,
+	    CROP_SCAN_OK, 1, 22, 22, 0, 0 },
+	/*
+	 * A few hot pixels (8 of 320, under 1/32 of a row) in a bar are
+	 * tolerated; a subtitle line in the bottom bar is not black and ends
+	 * the border.
+	 */
+	{ "scan_bright_in_bar", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 0 }, { 0, 22, 320, 136, 120, 0 },
+	    { 100, 5, 8, 1, 235, 0 }, { 100, 166, 120, 6, 235, 0 } }, 4,
+	    CROP_SCAN_OK, 1, 22, 8, 0, 0 },
+	/* The same with a dim edge of text: mean under the limit, but 30
+	 * bright of 320. */
+	{ "scan_bright_in_bar_dim_edge", 320, 180, 8, {
+	    { 0, 0, 320, 180, 16, 0 }, { 0, 22, 320, 136, 120, 0 },
+	    { 100, 5, 8, 1, 235, 0 }, { 100, 166, 120, 6, 235, 0 },
+	    { 100, 172, 30, 1, 100, 0 } }, 5,
+	    CROP_SCAN_OK, 1, 22, 7, 0, 0 },
+	/* 10-bit samples: black at 64, limit scaled to 96, bars at 90. */
+	{ "scan_10bit", 320, 180, 10, {
+	    { 0, 0, 320, 180, 64, 20 }, { 0, 30, 320, 120, 480, 100 },
+	    { 0, 30, 12, 120, 90, 0 } }, 3,
+	    CROP_SCAN_OK, 1, 30, 30, 12, 0 },
+	/* A 10-bit dark frame. */
+	{ "scan_10bit_dark", 320, 180, 10, {
+	    { 0, 0, 320, 180, 64, 24 } }, 1,
+	    CROP_SCAN_DARK, 0, 0, 0, 0, 0 },
+};
+
+/* Paint a scan case's frame, scan it, compare. */
 static void
-test_scan_columns_within_rows(void **state)
+test_scan_case(void **state)
 {
-	struct frame	f;
-	struct crop	c;
+	const struct scan_case	*k = *state;
+	const struct rect	*q;
+	struct frame		 f;
+	struct crop		 c;
+	size_t			 i;
 
-	(void)state;
-	frame_init(&f, 320, 180, 8);
-	frame_rect(&f, 0, 0, 320, 180, 16, 0);
-	frame_rect(&f, 10, 60, 300, 60, 40, 0);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
-	assert_crop(&c, 60, 60, 10, 10);
-	frame_free(&f);
-}
-
-/* A black frame with noise is dark, not a frame full of border. */
-static void
-test_scan_all_dark(void **state)
-{
-	struct frame	f;
-	struct crop	c;
-
-	(void)state;
-	frame_init(&f, 320, 180, 8);
-	frame_rect(&f, 0, 0, 320, 180, 16, 6);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_DARK);
-	assert_crop(&c, 0, 0, 0, 0);
+	frame_init(&f, k->w, k->h, k->depth);
+	for (i = 0; i < k->nrects; i++) {
+		q = &k->rects[i];
+		frame_rect(&f, q->x, q->y, q->w, q->h, q->v, q->amp);
+	}
+	assert_int_equal(frame_scan(&f, &c), k->result);
+	if (k->check_crop)
+		assert_crop(&c, k->t, k->b, k->l, k->r);
 	frame_free(&f);
 }
 
@@ -197,86 +230,6 @@ test_scan_dark_mean(void **state)
 	for (y = 0; y < 180; y++)
 		for (x = y % 8; x < 320; x += 8)
 			frame_put(&f, x, y, 48);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_DARK);
-	frame_free(&f);
-}
-
-/* A dark scene with one small lamp: not borders, implausible. */
-static void
-test_scan_implausible(void **state)
-{
-	struct frame	f;
-	struct crop	c;
-
-	(void)state;
-	frame_init(&f, 320, 180, 8);
-	frame_rect(&f, 0, 0, 320, 180, 16, 4);
-	frame_rect(&f, 200, 50, 30, 20, 220, 0);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_IMPLAUSIBLE);
-	/* The raw borders are still reported, for the log. */
-	assert_crop(&c, 50, 110, 200, 90);
-	frame_free(&f);
-}
-
-/* Bars with grain of +/- 6 around 16 are still black. */
-static void
-test_scan_noisy_bars(void **state)
-{
-	struct frame	f;
-	struct crop	c;
-
-	(void)state;
-	frame_init(&f, 320, 180, 8);
-	frame_rect(&f, 0, 0, 320, 180, 16, 6);
-	frame_rect(&f, 0, 22, 320, 136, 110, 30);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
-	assert_crop(&c, 22, 22, 0, 0);
-	frame_free(&f);
-}
-
-/*
- * A few hot pixels (under 1/32 of a row) in a bar are tolerated; a
- * subtitle line in the bottom bar is not black and ends the border.
- */
-static void
-test_scan_bright_in_bar(void **state)
-{
-	struct frame	f;
-	struct crop	c;
-
-	(void)state;
-	frame_init(&f, 320, 180, 8);
-	frame_rect(&f, 0, 0, 320, 180, 16, 0);
-	frame_rect(&f, 0, 22, 320, 136, 120, 0);
-	frame_rect(&f, 100, 5, 8, 1, 235, 0);		/* 8 of 320 */
-	frame_rect(&f, 100, 166, 120, 6, 235, 0);	/* subtitle */
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
-	assert_crop(&c, 22, 8, 0, 0);
-
-	/* A dim edge of text: mean under the limit, but 30 bright of 320. */
-	frame_rect(&f, 100, 172, 30, 1, 100, 0);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
-	assert_crop(&c, 22, 7, 0, 0);
-	frame_free(&f);
-}
-
-/* 10-bit samples: black at 64, limit scaled to 96, bars at 90. */
-static void
-test_scan_10bit(void **state)
-{
-	struct frame	f;
-	struct crop	c;
-
-	(void)state;
-	frame_init(&f, 320, 180, 10);
-	frame_rect(&f, 0, 0, 320, 180, 64, 20);
-	frame_rect(&f, 0, 30, 320, 120, 480, 100);
-	frame_rect(&f, 0, 30, 12, 120, 90, 0);
-	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_OK);
-	assert_crop(&c, 30, 30, 12, 0);
-
-	/* A 10-bit dark frame. */
-	frame_rect(&f, 0, 0, 320, 180, 64, 24);
 	assert_int_equal(frame_scan(&f, &c), CROP_SCAN_DARK);
 	frame_free(&f);
 }
@@ -358,31 +311,89 @@ test_combine_mixed_aspect(void **state)
 	assert_crop(&c, 40, 40, 0, 0);
 }
 
-/* Conservative mode: the smallest border on every edge. */
-static void
-test_combine_conservative(void **state)
-{
-	struct crop	s[5], c;
-	char		why[256];
+/*
+ * A combine case: n samples, sample i being samples[i % nsamples]
+ * (top, bottom, left, right), combined for a w x h source in a mode: the
+ * crop wanted, and its explanation (why, exactly, when not NULL; has[],
+ * words it must contain).
+ */
+struct combine_case {
+	const char	*name;
+	size_t		 n;
+	int		 samples[10][4];
+	size_t		 nsamples;
+	int		 w, h;
+	enum crop_mode	 mode;
+	int		 t, b, l, r;
+	const char	*why;
+	const char	*has[2];
+};
 
-	(void)state;
-	set_crop(&s[0], 40, 40, 20, 20);
-	set_crop(&s[1], 40, 12, 20, 20);
-	set_crop(&s[2], 38, 40, 20, 8);
-	set_crop(&s[3], 40, 40, 14, 20);
-	set_crop(&s[4], 40, 40, 20, 20);
-	assert_int_equal(crop_combine(s, 5, 1920, 1080, CROP_CONSERVATIVE,
-	    &c, why, sizeof(why)), 0);
-	assert_crop(&c, 38, 12, 14, 8);
-	assert_string_equal(why, "smallest border over 5 frames");
-
+static const struct combine_case combine_cases[] = {
+	/* Conservative mode: the smallest border on every edge. */
+	{ "combine_conservative", 5, { { 40, 40, 20, 20 }, { 40, 12, 20, 20 },
+	    { 38, 40, 20, 8 }, { 40, 40, 14, 20 }, { 40, 40, 20, 20 } }, 5,
+	    1920, 1080, CROP_CONSERVATIVE, 38, 12, 14, 8,
+	    "smallest border over 5 frames", { NULL, NULL } },
 	/* Auto on the same samples: the median. */
-	assert_int_equal(crop_combine(s, 5, 1920, 1080, CROP_AUTO, &c, why,
+	{ "combine_conservative_samples_auto", 5, { { 40, 40, 20, 20 },
+	    { 40, 12, 20, 20 }, { 38, 40, 20, 8 }, { 40, 40, 14, 20 },
+	    { 40, 40, 20, 20 } }, 5,
+	    1920, 1080, CROP_AUTO, 40, 40, 20, 20, NULL, { NULL, NULL } },
+	/* Off mode: nothing cropped. */
+	{ "combine_off", 1, { { 40, 40, 20, 20 } }, 1,
+	    1920, 1080, CROP_OFF, 0, 0, 0, 0, "cropping off", { NULL, NULL } },
+	/* Odd borders are rounded down to even; 1 px borders vanish. */
+	{ "combine_round_even", 3, { { 23, 21, 13, 1 } }, 1,
+	    1920, 1080, CROP_AUTO, 22, 20, 12, 0, NULL, { NULL, NULL } },
+	/* An odd width or height gets one more column or row right or
+	 * bottom. */
+	{ "combine_odd_source", 3, { { 22, 22, 0, 0 } }, 1,
+	    321, 181, CROP_AUTO, 22, 23, 0, 1, NULL,
+	    { "odd height", "odd width" } },
+	/* A crop leaving less than 16 px is refused for that axis only. */
+	{ "combine_too_small", 3, { { 44, 44, 30, 30 } }, 1,
+	    200, 100, CROP_AUTO, 0, 0, 30, 30, NULL,
+	    { "not cropping top and bottom", NULL } },
+	/* Exactly 16 left is fine; borders beyond the frame are clamped. */
+	{ "combine_too_small_edges", 3, { { 42, 42, 500, 0 } }, 1,
+	    200, 100, CROP_AUTO, 42, 42, 0, 0, NULL, { NULL, NULL } },
+	/* With an even count the lower median is used (less crop). */
+	{ "combine_even_count", 10, { { 20, 20, 0, 0 }, { 20, 20, 0, 0 },
+	    { 20, 20, 0, 0 }, { 20, 20, 0, 0 }, { 20, 20, 0, 0 },
+	    { 30, 20, 0, 0 }, { 30, 20, 0, 0 }, { 30, 20, 0, 0 },
+	    { 30, 20, 0, 0 }, { 30, 20, 0, 0 } }, 10,
+	    1920, 1080, CROP_AUTO, 20, 20, 0, 0, NULL, { NULL, NULL } },
+};
+
+/* Combine a case's samples, compare; the picture left is always even. */
+static void
+test_combine_case(void **state)
+{
+	const struct combine_case	*k = *state;
+	const int			*q;
+	struct crop			 s[10], c;
+	char				 why[256];
+	size_t				 i;
+
+	assert_true(k->n <= 10 && k->nsamples > 0);
+	for (i = 0; i < k->n; i++) {
+		q = k->samples[i % k->nsamples];
+		set_crop(&s[i], q[0], q[1], q[2], q[3]);
+	}
+	assert_int_equal(crop_combine(s, k->n, k->w, k->h, k->mode, &c, why,
 	    sizeof(why)), 0);
-	assert_crop(&c, 40, 40, 20, 20);
+	assert_crop(&c, k->t, k->b, k->l, k->r);
+	assert_int_equal((k->w - c.left - c.right) % 2, 0);
+	assert_int_equal((k->h - c.top - c.bottom) % 2, 0);
+	if (k->why != NULL)
+		assert_string_equal(why, k->why);
+	for (i = 0; i < 2; i++)
+		if (k->has[i] != NULL)
+			assert_non_null(strstr(why, k->has[i]));
 }
 
-/* Off mode, no samples, manual mode and bad arguments. */
+/* No samples, manual mode and bad arguments. */
 static void
 test_combine_off_and_empty(void **state)
 {
@@ -391,11 +402,6 @@ test_combine_off_and_empty(void **state)
 
 	(void)state;
 	set_crop(&s[0], 40, 40, 20, 20);
-	assert_int_equal(crop_combine(s, 1, 1920, 1080, CROP_OFF, &c, why,
-	    sizeof(why)), 0);
-	assert_crop(&c, 0, 0, 0, 0);
-	assert_string_equal(why, "cropping off");
-
 	set_crop(&c, 1, 1, 1, 1);
 	assert_int_equal(crop_combine(NULL, 0, 1920, 1080, CROP_AUTO, &c, why,
 	    sizeof(why)), 0);
@@ -416,69 +422,9 @@ test_combine_off_and_empty(void **state)
 	assert_crop(&c, 40, 40, 20, 20);
 }
 
-/* Odd borders are rounded down to even; 1 px borders vanish. */
+/* A tiny buffer truncates the explanation safely. */
 static void
-test_combine_round_even(void **state)
-{
-	struct crop	s[3], c;
-	char		why[256];
-	int		i;
-
-	(void)state;
-	for (i = 0; i < 3; i++)
-		set_crop(&s[i], 23, 21, 13, 1);
-	assert_int_equal(crop_combine(s, 3, 1920, 1080, CROP_AUTO, &c, why,
-	    sizeof(why)), 0);
-	assert_crop(&c, 22, 20, 12, 0);
-}
-
-/* An odd width or height gets one more column or row right or bottom. */
-static void
-test_combine_odd_source(void **state)
-{
-	struct crop	s[3], c;
-	char		why[256];
-	int		i;
-
-	(void)state;
-	for (i = 0; i < 3; i++)
-		set_crop(&s[i], 22, 22, 0, 0);
-	assert_int_equal(crop_combine(s, 3, 321, 181, CROP_AUTO, &c, why,
-	    sizeof(why)), 0);
-	assert_crop(&c, 22, 23, 0, 1);
-	assert_int_equal((321 - c.left - c.right) % 2, 0);
-	assert_int_equal((181 - c.top - c.bottom) % 2, 0);
-	assert_non_null(strstr(why, "odd height"));
-	assert_non_null(strstr(why, "odd width"));
-}
-
-/* A crop leaving less than 16 px is refused for that axis only. */
-static void
-test_combine_too_small(void **state)
-{
-	struct crop	s[3], c;
-	char		why[256];
-	int		i;
-
-	(void)state;
-	for (i = 0; i < 3; i++)
-		set_crop(&s[i], 44, 44, 30, 30);
-	assert_int_equal(crop_combine(s, 3, 200, 100, CROP_AUTO, &c, why,
-	    sizeof(why)), 0);
-	assert_crop(&c, 0, 0, 30, 30);
-	assert_non_null(strstr(why, "not cropping top and bottom"));
-
-	/* Exactly 16 left is fine; borders beyond the frame are clamped. */
-	for (i = 0; i < 3; i++)
-		set_crop(&s[i], 42, 42, 500, 0);
-	assert_int_equal(crop_combine(s, 3, 200, 100, CROP_AUTO, &c, why,
-	    sizeof(why)), 0);
-	assert_crop(&c, 42, 42, 0, 0);
-}
-
-/* With an even count the lower median is used (less crop). */
-static void
-test_combine_even_count(void **state)
+test_combine_why_truncated(void **state)
 {
 	struct crop	s[10], c;
 	char		why[256];
@@ -488,38 +434,47 @@ test_combine_even_count(void **state)
 	for (i = 0; i < 10; i++)
 		set_crop(&s[i], i < 5 ? 20 : 30, 20, 0, 0);
 	assert_int_equal(crop_combine(s, 10, 1920, 1080, CROP_AUTO, &c, why,
-	    sizeof(why)), 0);
-	assert_crop(&c, 20, 20, 0, 0);
-
-	/* A tiny buffer truncates the explanation safely. */
-	assert_int_equal(crop_combine(s, 10, 1920, 1080, CROP_AUTO, &c, why,
 	    6), 0);
 	assert_string_equal(why, "media");
+}
+
+#define NCASES(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A cmocka test of one table case, reported under the case's name. */
+static struct CMUnitTest
+table_test(const char *name, CMUnitTestFunction f, const void *k)
+{
+	struct CMUnitTest	t;
+
+	memset(&t, 0, sizeof(t));
+	t.name = name;
+	t.test_func = f;
+	t.initial_state = (void *)(uintptr_t)k;
+	return t;
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scan_letterbox),
-		cmocka_unit_test(test_scan_pillarbox),
-		cmocka_unit_test(test_scan_columns_within_rows),
-		cmocka_unit_test(test_scan_all_dark),
+	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_scan_dark_mean),
-		cmocka_unit_test(test_scan_implausible),
-		cmocka_unit_test(test_scan_noisy_bars),
-		cmocka_unit_test(test_scan_bright_in_bar),
-		cmocka_unit_test(test_scan_10bit),
 		cmocka_unit_test(test_scan_invalid),
 		cmocka_unit_test(test_combine_subtitle),
 		cmocka_unit_test(test_combine_mixed_aspect),
-		cmocka_unit_test(test_combine_conservative),
 		cmocka_unit_test(test_combine_off_and_empty),
-		cmocka_unit_test(test_combine_round_even),
-		cmocka_unit_test(test_combine_odd_source),
-		cmocka_unit_test(test_combine_too_small),
-		cmocka_unit_test(test_combine_even_count),
+		cmocka_unit_test(test_combine_why_truncated),
 	};
+	struct CMUnitTest	tests[NCASES(scan_cases) +
+				    NCASES(combine_cases) + NCASES(fixed)];
+	size_t			i, n = 0;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	for (i = 0; i < NCASES(scan_cases); i++)
+		tests[n++] = table_test(scan_cases[i].name, test_scan_case,
+		    &scan_cases[i]);
+	for (i = 0; i < NCASES(combine_cases); i++)
+		tests[n++] = table_test(combine_cases[i].name,
+		    test_combine_case, &combine_cases[i]);
+	for (i = 0; i < NCASES(fixed); i++)
+		tests[n++] = fixed[i];
+	return _cmocka_run_group_tests("test_crop", tests, n, NULL, NULL);
 }

@@ -1,0 +1,57 @@
+#!/bin/sh
+#
+# A chunked job's chunks spread over hosts through the token directory
+# (tests/chunked_hosts_lib.sh): a host killed outright (daemon, worker and
+# encoders, kill -9) mid-job, and the job finished by another that reuses
+# the chunks it finished and takes over the one it was encoding.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tokens_lib.sh"
+. "$top_srcdir/tests/chunked_hosts_lib.sh"
+
+plan 9
+need_tools
+need_distencd
+chunked_hosts_setup
+
+cp "$T/src/film.mkv" "$SPOOL/film2.mkv"
+ID=$(job_id film2.mkv "$SPOOL/film2.mkv")
+start_daemon "$T/A.conf" "$T/A2.log"
+PA=$DPID
+wait_until 60 sh -c '[ "$(ls "$1" 2>/dev/null | grep -c "\.c[0-9]*\.done$")" -ge 3 ]' \
+    _ "$TOK/$ID.d" || diag "node A finished no 3 chunks in $(scaled 60) s"
+# The whole host at once: the daemon, its worker and the encoders.
+kids=$(proc_descendants "$PA")
+kill -KILL "$PA" $kids 2>/dev/null
+proc_gone_within 5 "$PA" $kids
+wait "$PA" 2>/dev/null
+grep -vx "$PA" "$T/.daemons" >"$T/.daemons.new"
+mv "$T/.daemons.new" "$T/.daemons"
+donea=$(ls "$TOK/$ID.d" | sed -n 's/.*\.c0*\([0-9][0-9]*\)\.done$/\1/p' |
+    sort -n | tr '\n' ' ')
+diag "node A had finished chunks: $donea"
+ok "the killed host left its claims" test -n "$(find "$TOK" -name '*.claim')"
+start_daemon "$T/B.conf" "$T/B2.log"
+PB=$DPID
+wait_until 120 test -f "$TOK/$ID.done" || diag "no done marker after $(scaled 120) s"
+LB=$T/node-B/logs/$ID.log
+ok "the other host finished the job" test -f "$TOK/$ID.done"
+ok "its output is AV1 with all $FRAMES frames" av1_frames_ok "$OUT/film2.mkv" "$FRAMES"
+eb=$(chunks_encoded_by "$LB")
+diag "node B encoded chunks: $eb"
+again=
+for k in $donea; do
+	case " $eb " in *" $k "*) again="$again $k" ;; esac
+done
+is "${again:-none}" none "no chunk node A finished was encoded again"
+ok "node A's chunks and node B's make the film, each once" \
+    each_once "$donea $eb"
+grep_ok "$LB" "chunk [0-9]*: done by node A" \
+    "node B says which chunks node A had done"
+grep_ok "$LB" "chunk [0-9]*: taken over from node A|removing .*left by an encoder" \
+    "node B took over the chunk node A was encoding"
+grep_ok "$T/node-B/status/$ID.json" '"done"' "node B's status shows it done"
+is "$(find "$TOK" -name '*.claim' | wc -l | tr -d ' ')" 0 "no claim left"
+stop_daemon "$PB"
