@@ -44,6 +44,26 @@ job_size(struct job_ctx *c)
 	r->height = h;
 }
 
+/* Dolby Vision and HDR10+: refused, or the base layer with a warning. */
+static int
+job_dynamic_hdr(struct job_ctx *c)
+{
+	struct job_result	*r = &c->job->res;
+	char			 why[512];
+
+	switch (dynhdr_decide(&c->mi.dyn, c->job->prof->dynamic_hdr, why,
+	    sizeof(why))) {
+	case DYNHDR_REFUSE:
+		return job_fail(c, 0, "%s", why);
+	case DYNHDR_BASE:
+		log_warnx("probe: %s", why);
+		dynhdr_describe(&c->mi.dyn, r->dynamic_hdr,
+		    sizeof(r->dynamic_hdr));
+		break;
+	}
+	return 0;
+}
+
 /* Probe the source and log what it is. */
 static int
 job_probe(struct job_ctx *c)
@@ -62,7 +82,12 @@ job_probe(struct job_ctx *c)
 		log_info("probe: HDR10 metadata: mastering display %s, "
 		    "MaxCLL %u, MaxFALL %u", c->mi.has_mastering ? "yes" : "no",
 		    c->mi.cll.MaxCLL, c->mi.cll.MaxFALL);
-	return 0;
+	streams_choose(c->mi.streams, c->mi.nstreams, c->mi.vindex,
+	    c->job->prof, c->mi.choice);
+	media_log_streams(&c->mi);
+	streams_summary(c->mi.streams, c->mi.choice, c->mi.nstreams,
+	    c->job->res.streams, sizeof(c->job->res.streams));
+	return job_dynamic_hdr(c);
 }
 
 /* Probe, detect the crop, and settle the encoder's parameters. */
@@ -138,8 +163,10 @@ job_verify(struct job_ctx *c)
 	ex.fps = c->mi.fps;
 	ex.width = j->res.width;
 	ex.height = j->res.height;
-	ex.naudio = c->mi.naudio;
-	ex.nsubtitle = c->mi.nsubtitle;
+	ex.naudio = streams_count(c->mi.streams, c->mi.choice,
+	    c->mi.nstreams, STREAM_AUDIO);
+	ex.nsubtitle = streams_count(c->mi.streams, c->mi.choice,
+	    c->mi.nstreams, STREAM_SUBTITLE);
 	if (media_verify(c->tmp, &ex, j->stop, &c->err) != 0)
 		return job_fail_err(c);
 	log_info("verify: %lld frames, %dx%d, %.3fs: as the source",
@@ -266,9 +293,15 @@ job_summary(const struct job *j, char *buf, size_t len)
 		    "%.1f -> %.1f LUFS", i, r->before[i].i, r->after[i].i);
 	}
 	if (off < len && r->kbps > 0)
-		snprintf(buf + off, len - off, ", video %.0f kbps (target %d)",
-		    r->actual_kbps, r->kbps);
+		off += snprintf(buf + off, len - off,
+		    ", video %.0f kbps (target %d)", r->actual_kbps, r->kbps);
 	else if (off < len)
-		snprintf(buf + off, len - off, ", video %.0f kbps",
+		off += snprintf(buf + off, len - off, ", video %.0f kbps",
 		    r->actual_kbps);
+	if (off < len && r->streams[0] != '\0')
+		off += snprintf(buf + off, len - off, ", streams: %s",
+		    r->streams);
+	if (off < len && r->dynamic_hdr[0] != '\0')
+		snprintf(buf + off, len - off, ", %s: base layer only",
+		    r->dynamic_hdr);
 }

@@ -14,6 +14,8 @@
 
 #include "conf.h"
 #include "crop.h"
+#include "dynhdr.h"
+#include "streams.h"
 
 #define MEDIA_MAX_AUDIO	32
 
@@ -43,7 +45,25 @@ struct media_info {
 	int			 nchapter;
 	int			 script;	/* an AviSynth script */
 	AVRational		 sar;		/* 0/1: square, unknown */
+	int			 nstreams;	/* described, at most STREAMS_MAX */
+	struct stream_desc	 streams[STREAMS_MAX];
+	struct stream_choice	 choice[STREAMS_MAX]; /* the job's, by its
+						 * profile */
+	struct dynhdr		 dyn;		/* Dolby Vision, HDR10+ */
 };
+
+/* A source's streams for the rules of streams.c (media_streams.c). */
+void	 media_describe_streams(const AVFormatContext *, struct media_info *);
+int	 media_disposition(int, int);
+void	 media_log_streams(const struct media_info *);
+
+/* Text subtitles Matroska cannot hold, made SRT (media_subtitle.c). */
+struct subconv;
+struct subconv *subconv_new(const AVStream *, char **);
+const AVCodecContext *subconv_encoder(const struct subconv *);
+int	 subconv_packet(struct subconv *, AVPacket *,
+	    int (*)(void *, AVPacket *), void *, char **);
+void	 subconv_free(struct subconv *);
 
 /* Shared by the whole media layer (media_util.c). */
 void	 media_quiet(void);
@@ -253,6 +273,8 @@ int	 mux_add_video(struct media_mux *, const AVStream *,
 int	 mux_add_encoded(struct media_mux *, const AVStream *,
 	    const AVCodecContext *);
 int	 mux_add_copy(struct media_mux *, const AVStream *);
+int	 mux_add_cover(struct media_mux *, const AVStream *);
+void	 mux_set_disposition(struct media_mux *, int, int);
 void	 mux_keep_timestamps(struct media_mux *);
 int	 mux_start(struct media_mux *, char **);
 int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);

@@ -26,6 +26,7 @@ struct media_output {
 	int			 outidx[OUTPUT_MAX_STREAMS]; /* copied: -> mux */
 	int			 aout[MEDIA_MAX_AUDIO];
 	struct audio_norm	*norm[MEDIA_MAX_AUDIO];
+	struct subconv		*srt[STREAMS_MAX];	/* made SRT */
 };
 
 /* The video stream's parameters from the encoder: its headers too. */
@@ -71,40 +72,89 @@ output_video_stream(struct media_output *o, AVStream *st,
 		st->discard = AVDISCARD_ALL;
 }
 
-/* Add one source stream to the output: encoded, copied or left out. */
+/* Add a kept audio stream of the source: normalised and encoded. */
+static int
+output_audio_stream(struct media_output *o, AVStream *st, int slot,
+    char **cause)
+{
+	const struct output_spec	*os = &o->spec;
+	struct media_source		*src = o->src;
+
+	o->norm[slot] = norm_new(src->adec[slot], st->time_base, os->prof,
+	    slot < os->nloud ? &os->loud[slot] : NULL, cause);
+	if (o->norm[slot] == NULL)
+		return -1;
+	o->aout[slot] = mux_add_encoded(o->mux, st,
+	    norm_encoder(o->norm[slot]));
+	log_info("audio %d: gain %+.1f dB to %.1f LUFS, %s", slot,
+	    norm_gain(o->norm[slot]), os->prof->loudness,
+	    os->prof->audio_codec);
+	return o->aout[slot];
+}
+
+/* Add a subtitle stream to be made SRT. */
+static int
+output_srt_stream(struct media_output *o, AVStream *st, char **cause)
+{
+	if ((o->srt[st->index] = subconv_new(st, cause)) == NULL)
+		return -1;
+	return mux_add_encoded(o->mux, st, subconv_encoder(o->srt[st->index]));
+}
+
+/* The decoder slot of an audio stream, or -1 when it is not decoded. */
+static int
+output_slot(const struct media_source *src, int index)
+{
+	int	slot;
+
+	for (slot = 0; slot < src->naudio; slot++)
+		if (src->aslot[slot] == index)
+			return slot;
+	return -1;
+}
+
+/* Add one source stream to the output as the job chose: encoded,
+ * copied, converted, attached or left out. */
 static int
 output_stream(struct media_output *o, AVStream *st, AVCodecParameters *vpar,
     char **cause)
 {
 	const struct output_spec	*os = &o->spec;
-	struct media_source		*src = o->src;
-	int				 slot, type = st->codecpar->codec_type;
+	const struct stream_choice	*ch;
+	int				 slot, idx;
 
 	o->outidx[st->index] = -1;
-	if (st->index == src->vindex) {
+	if (st->index == o->src->vindex) {
 		output_video_stream(o, st, vpar);
 		return 0;
 	}
-	for (slot = 0; slot < src->naudio; slot++)
-		if (src->aslot[slot] == st->index)
-			break;
-	if (type == AVMEDIA_TYPE_AUDIO && slot < src->naudio) {
-		o->norm[slot] = norm_new(src->adec[slot], st->time_base,
-		    os->prof, slot < os->nloud ? &os->loud[slot] : NULL, cause);
-		if (o->norm[slot] == NULL)
-			return -1;
-		o->aout[slot] = mux_add_encoded(o->mux, st,
-		    norm_encoder(o->norm[slot]));
-		log_info("audio %d: gain %+.1f dB to %.1f LUFS, %s", slot,
-		    norm_gain(o->norm[slot]), os->prof->loudness,
-		    os->prof->audio_codec);
-	} else if (type == AVMEDIA_TYPE_AUDIO ||
-	    type == AVMEDIA_TYPE_SUBTITLE || type == AVMEDIA_TYPE_ATTACHMENT ||
-	    (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
-		o->outidx[st->index] = mux_add_copy(o->mux, st);
-	else if (os->flags & OUTPUT_LOG_LEFT)
-		log_info("leaving out stream %d (%s)", st->index,
-		    av_get_media_type_string(type));
+	if (st->index >= os->mi->nstreams)
+		return 0;
+	ch = &os->mi->choice[st->index];
+	slot = output_slot(o->src, st->index);
+	if (ch->action == STREAM_DROP) {
+		if (os->flags & OUTPUT_LOG_LEFT)
+			log_info("leaving out stream %d (%s): %s", st->index,
+			    av_get_media_type_string(st->codecpar->codec_type),
+			    ch->why);
+		return 0;
+	}
+	if (ch->action == STREAM_ATTACH) {
+		mux_add_cover(o->mux, st);
+		return 0;
+	}
+	if (ch->action == STREAM_CONVERT)
+		idx = output_srt_stream(o, st, cause);
+	else if (ch->action == STREAM_ENCODE && slot >= 0)
+		idx = output_audio_stream(o, st, slot, cause);
+	else
+		idx = mux_add_copy(o->mux, st);	/* audio copied too */
+	if (idx < 0)
+		return -1;
+	if (ch->action != STREAM_ENCODE || slot < 0)
+		o->outidx[st->index] = idx;
+	mux_set_disposition(o->mux, idx,
+	    media_disposition(st->disposition, ch->flags));
 	return 0;
 }
 
@@ -217,20 +267,48 @@ output_audio(struct media_output *o, int slot, AVFrame *f, char **cause)
 {
 	struct output_aout	ao = { o, slot, cause };
 
+	if (o->norm[slot] == NULL)
+		return 0;	/* a track left out */
 	return norm_feed(o->norm[slot], f, output_audio_packet, &ao, cause);
 }
 
-/* A packet of a source stream: written when the stream is copied. */
+struct output_srt {
+	struct media_output	*o;
+	int			 idx;
+	AVRational		 tb;
+	char			**cause;
+};
+
+/* An SRT packet made from a text subtitle's, to the muxer. */
+static int
+output_srt_packet(void *arg, AVPacket *pkt)
+{
+	struct output_srt	*oc = arg;
+
+	return mux_write(oc->o->mux, oc->idx, pkt, oc->tb, oc->cause);
+}
+
+/* A packet of a source stream: written when the stream is copied, made
+ * SRT first when it is text Matroska cannot hold. */
 int
 output_copy(struct media_output *o, AVPacket *pkt, char **cause)
 {
-	AVStream	*st;
-	int		 idx;
+	struct output_srt	 oc;
+	AVStream		*st;
+	int			 idx;
 
 	if (pkt->stream_index >= OUTPUT_MAX_STREAMS ||
 	    (idx = o->outidx[pkt->stream_index]) < 0)
 		return 0;
 	st = o->src->fmt->streams[pkt->stream_index];
+	if (pkt->stream_index < STREAMS_MAX && o->srt[pkt->stream_index]) {
+		oc.o = o;
+		oc.idx = idx;
+		oc.tb = st->time_base;
+		oc.cause = cause;
+		return subconv_packet(o->srt[pkt->stream_index], pkt,
+		    output_srt_packet, &oc, cause);
+	}
 	return mux_write(o->mux, idx, pkt, st->time_base, cause);
 }
 
@@ -252,6 +330,8 @@ output_free(struct media_output *o, struct audio_loudness *after, int n)
 	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
 		norm_free(o->norm[i], after != NULL && i < n ? &after[i] :
 		    NULL);
+	for (i = 0; i < STREAMS_MAX; i++)
+		subconv_free(o->srt[i]);
 	mux_free(o->mux);
 	free(o);
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <libavutil/dovi_meta.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
@@ -72,13 +73,16 @@ probe_count(AVFormatContext *fmt, struct media_info *mi)
 		}
 	}
 	mi->nchapter = fmt->nb_chapters;
+	media_describe_streams(fmt, mi);
 }
 
-/* HDR10 static metadata from the container's stream side data. */
+/* HDR10 static metadata and the Dolby Vision configuration from the
+ * container's stream side data. */
 static void
 probe_hdr_stream(AVStream *st, struct media_info *mi)
 {
-	uint8_t	*sd;
+	const AVDOVIDecoderConfigurationRecord	*dovi;
+	uint8_t					*sd;
 
 	sd = av_stream_get_side_data(st,
 	    AV_PKT_DATA_MASTERING_DISPLAY_METADATA, NULL);
@@ -92,6 +96,28 @@ probe_hdr_stream(AVStream *st, struct media_info *mi)
 		memcpy(&mi->cll, sd, sizeof(mi->cll));
 		mi->has_cll = 1;
 	}
+	mi->dyn.dovi_profile = -1;
+	mi->dyn.dovi_compat = -1;
+	sd = av_stream_get_side_data(st, AV_PKT_DATA_DOVI_CONF, NULL);
+	if (sd != NULL) {
+		dovi = (const AVDOVIDecoderConfigurationRecord *)sd;
+		mi->dyn.dovi = 1;
+		mi->dyn.dovi_profile = dovi->dv_profile;
+		mi->dyn.dovi_compat = dovi->dv_bl_signal_compatibility_id;
+	}
+}
+
+/* Dynamic HDR metadata in a decoded frame: HDR10+, Dolby Vision's RPU. */
+static void
+probe_dynamic_frame(const AVFrame *frame, struct media_info *mi)
+{
+	if (av_frame_get_side_data(frame,
+	    AV_FRAME_DATA_DYNAMIC_HDR_PLUS) != NULL)
+		mi->dyn.hdr10plus = 1;
+	if (av_frame_get_side_data(frame, AV_FRAME_DATA_DOVI_RPU_BUFFER) !=
+	    NULL || av_frame_get_side_data(frame,
+	    AV_FRAME_DATA_DOVI_METADATA) != NULL)
+		mi->dyn.dovi = 1;
 }
 
 /* HDR10 metadata and colour from the first decoded frame (SEI). */
@@ -121,6 +147,7 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 		memcpy(&mi->cll, sd->data, sizeof(mi->cll));
 		mi->has_cll = 1;
 	}
+	probe_dynamic_frame(frame, mi);
 	if (mi->primaries == AVCOL_PRI_UNSPECIFIED)
 		mi->primaries = frame->color_primaries;
 	if (mi->trc == AVCOL_TRC_UNSPECIFIED)

@@ -334,8 +334,16 @@ _cprobe() {
 _ccount() {
 	_cprobe "$1" "$2" index | grep -c .
 }
+# A Matroska image attachment is read back by FFmpeg as an attached
+# picture stream with the attachment's file name: one video, one cover.
+_ccovers() {
+	ffprobe -v error -show_entries \
+	    stream=codec_type:stream_disposition=attached_pic:stream_tags=filename \
+	    -of csv=p=0 "$1" </dev/null
+}
 corpus_check_cover_mp4() {
-	[ "$(_ccount "$1" v)" = 1 ] && [ "$(_ccount "$1" t)" -ge 1 ]
+	[ "$(_ccovers "$1" | grep -c '^video,0$')" = 1 ] &&
+	    [ "$(_ccovers "$1" | grep -c '^video,1,cover\.png$')" = 1 ]
 }
 corpus_check_two_videos() { [ "$(_ccount "$1" v)" = 1 ]; }
 corpus_check_rotated() {
