@@ -2042,6 +2042,30 @@ test_misc(void **state)
 	assert_string_equal(conf_crop_mode_name(CROP_MANUAL), "manual");
 }
 
+/* Stream rules: language lists checked and lowered; the defaults. */
+static void
+test_stream_rules(void **state)
+{
+	struct config	*conf;
+	struct profile	*p;
+
+	(void)state;
+	conf = load_ok("profiles = { t = { audio_languages = \"ENG, fre\"; "
+	    "max_audio_tracks = 2; dynamic_hdr = \"base\"; }; };");
+	p = conf_profile(conf, "t");
+	assert_string_equal(p->audio_languages, "eng, fre");
+	assert_string_equal(p->subtitle_languages, "");
+	assert_int_equal(p->max_audio_tracks, 2);
+	assert_int_equal(p->dynamic_hdr, DYNAMIC_HDR_BASE);
+	assert_int_equal(p->drop_commentary, 0);
+	assert_string_equal(p->commentary_words,
+	    "commentary,commentaire,kommentar");
+	conf_free(conf);
+	load_fails("profiles = { t = { subtitle_languages = \"english\"; "
+	    "}; };", ":1: profiles.t.subtitle_languages: not a list of "
+	    "three-letter language codes (ISO 639-2), as \"eng,fre\"");
+}
+
 int
 main(void)
 {
@@ -2094,6 +2118,7 @@ main(void)
 		cmocka_unit_test(test_errors_sidecar),
 		cmocka_unit_test(test_errors_cap),
 		cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_stream_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
