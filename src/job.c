@@ -35,6 +35,11 @@ job_size(struct job_ctx *c)
 
 	w = c->mi.width - k->left - k->right;
 	h = c->mi.height - k->top - k->bottom;
+	if (c->mi.rotation % 180 == 90) {
+		/* turned upright: the encoder gets it on its side */
+		w = h;
+		h = c->mi.width - k->left - k->right;
+	}
 	if (c->job->prof->scale_width > 0 && c->job->prof->scale_width < w) {
 		h = (int)lrint((double)h * c->job->prof->scale_width / w / 2) *
 		    2;
@@ -78,6 +83,9 @@ job_probe(struct job_ctx *c)
 	    c->mi.height, media_pix_fmt_name(c->mi.pix_fmt), c->mi.depth,
 	    media_rate(c->mi.fps), c->mi.duration / 1e6, c->mi.naudio,
 	    c->mi.nsubtitle, c->mi.nchapter);
+	if (c->mi.rotation != 0)
+		log_info("probe: the display matrix turns the picture %d "
+		    "degrees clockwise: it is encoded upright", c->mi.rotation);
 	if (c->mi.has_mastering || c->mi.has_cll)
 		log_info("probe: HDR10 metadata: mastering display %s, "
 		    "MaxCLL %u, MaxFALL %u", c->mi.has_mastering ? "yes" : "no",

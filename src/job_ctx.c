@@ -135,5 +135,5 @@ job_enc_setup(struct job_ctx *c, int64_t frames)
 	c->ep.prof = j->prof;
 	c->ep.mi = &c->mi;
 	return picture_new(&j->res.crop, j->res.width, j->res.height,
-	    enc_pix_fmt(j->res.depth));
+	    enc_pix_fmt(j->res.depth), c->mi.rotation);
 }

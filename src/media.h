@@ -44,12 +44,15 @@ struct media_info {
 	int			 nattachment;
 	int			 nchapter;
 	int			 script;	/* an AviSynth script */
-	AVRational		 sar;		/* 0/1: square, unknown */
+	AVRational		 sar;		/* 0/1: square, unknown;
+						 * of the upright picture */
 	int			 nstreams;	/* described, at most STREAMS_MAX */
 	struct stream_desc	 streams[STREAMS_MAX];
 	struct stream_choice	 choice[STREAMS_MAX]; /* the job's, by its
 						 * profile */
 	struct dynhdr		 dyn;		/* Dolby Vision, HDR10+ */
+	int			 rotation;	/* clockwise to show: 0, 90,
+						 * 180, 270 */
 };
 
 /* A source's streams for the rules of streams.c (media_streams.c). */
@@ -178,10 +181,11 @@ int	 script_range(const char *, int64_t, int64_t, int,
 	    int (*)(void *, AVFrame *), void *, volatile int *, char **);
 void	 script_close(struct media_script *);
 
-/* Decoded pictures made ready for an encoder: cropped, scaled, converted. */
+/* Decoded pictures made ready for an encoder: cropped, scaled, converted
+ * and turned upright (the size asked for is the upright picture's). */
 struct media_picture;
 struct media_picture *picture_new(const struct crop *, int, int,
-	    enum AVPixelFormat);
+	    enum AVPixelFormat, int);
 int	 picture_convert(struct media_picture *, AVFrame *, AVFrame **,
 	    char **);
 void	 picture_free(struct media_picture *);

@@ -66,6 +66,8 @@ output_video_stream(struct media_output *o, AVStream *st,
 	const struct output_spec	*os = &o->spec;
 
 	vpar->sample_aspect_ratio = st->codecpar->sample_aspect_ratio;
+	if (os->mi->rotation % 180 == 90 && vpar->sample_aspect_ratio.num > 0)
+		vpar->sample_aspect_ratio = av_inv_q(vpar->sample_aspect_ratio);
 	vpar->codec_tag = 0;
 	o->vout = mux_add_video(o->mux, st, vpar, os->mi->fps, os->mi);
 	if (os->flags & OUTPUT_NO_VIDEO_READ)

@@ -7,8 +7,10 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
+#include <libavutil/display.h>
 #include <libavutil/dovi_meta.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -163,6 +165,36 @@ out:
 	return ret;
 }
 
+/*
+ * The display matrix's rotation, as the quarter turn clockwise that shows
+ * the picture upright (what FFmpeg's own autorotation applies); a matrix
+ * that is no quarter turn, or mirrors, is left unapplied with a word.
+ */
+static void
+probe_rotation(AVStream *st, struct media_info *mi)
+{
+	const int32_t	*m;
+	double		 theta;
+
+	m = (const int32_t *)av_stream_get_side_data(st,
+	    AV_PKT_DATA_DISPLAYMATRIX, NULL);
+	if (m == NULL)
+		return;
+	if ((int64_t)m[0] * m[4] - (int64_t)m[1] * m[3] < 0) {
+		log_warnx("the display matrix mirrors the picture: not "
+		    "applied");
+		return;
+	}
+	theta = -round(av_display_rotation_get(m));
+	theta -= 360 * floor(theta / 360 + 0.9 / 360);
+	if (fabs(theta - 90) < 1 || fabs(theta - 180) < 1 ||
+	    fabs(theta - 270) < 1)
+		mi->rotation = (int)lrint(theta);
+	else if (fabs(theta) >= 1 && fabs(theta - 360) >= 1)
+		log_warnx("the display matrix turns the picture by %.0f "
+		    "degrees, not a quarter turn: not applied", theta);
+}
+
 /* Fill mi from the video stream's parameters; -1 when unusable. */
 static int
 probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
@@ -209,9 +241,12 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	mi->trc = par->color_trc;
 	mi->space = par->color_space;
 	mi->range = par->color_range;
+	probe_rotation(st, mi);
 	mi->sar = av_guess_sample_aspect_ratio(fmt, st, NULL);
 	if (mi->sar.num <= 0 || mi->sar.den <= 0)
 		mi->sar = (AVRational){ 0, 1 };
+	else if (mi->rotation % 180 == 90)
+		mi->sar = av_inv_q(mi->sar);	/* the upright picture's */
 	return 0;
 }
 
