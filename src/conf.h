@@ -29,6 +29,13 @@ enum dynamic_hdr {
 	DYNAMIC_HDR_BASE	/* its base layer encoded, with a warning */
 };
 
+/* Deinterlacing: by detection, never, always. */
+enum deint_mode {
+	DEINT_AUTO,
+	DEINT_OFF,
+	DEINT_ON
+};
+
 struct profile {
 	char		*name;
 
@@ -90,6 +97,8 @@ struct profile {
 	int		 drop_sdh;		/* bool */
 	int		 extra_video;		/* bool: copy a second video */
 	enum dynamic_hdr dynamic_hdr;
+	enum deint_mode	 deinterlace;
+	int		 deinterlace_fields;	/* bool: a frame per field */
 };
 
 /* One element of directories: sources below path use profile. */

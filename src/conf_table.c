@@ -39,6 +39,10 @@ static const char *const conf_audio_codecs[] = {
 	"opus", "flac", "copy", NULL
 };
 static const int conf_bit_depths[] = { 0, 8, 10 };
+/* In the order of enum deint_mode. */
+static const char *const conf_deint_modes[] = {
+	"auto", "off", "on", NULL
+};
 /* In the order of enum dynamic_hdr. */
 static const char *const conf_dynamic_hdr_modes[] = {
 	"fail", "base", NULL
@@ -69,6 +73,8 @@ _Static_assert(sizeof(enum scd_mode) == sizeof(int),
     "enum scd_mode is stored through an int");
 _Static_assert(sizeof(enum dynamic_hdr) == sizeof(int),
     "enum dynamic_hdr is stored through an int");
+_Static_assert(sizeof(enum deint_mode) == sizeof(int),
+    "enum deint_mode is stored through an int");
 
 #define G(f)	.scope = CONF_GLOBAL, .offset = offsetof(struct config, f)
 #define GN(f, n) \
@@ -246,6 +252,10 @@ const struct conf_entry conf_table[] = {
 	  .default_num = 0 },
 	{ .name = "dynamic_hdr", P(dynamic_hdr), .type = CONF_ENUM,
 	  .choices = conf_dynamic_hdr_modes, .default_str = "fail" },
+	{ .name = "deinterlace", P(deinterlace), .type = CONF_ENUM,
+	  .choices = conf_deint_modes, .default_str = "auto" },
+	{ .name = "deinterlace_fields", P(deinterlace_fields),
+	  .type = CONF_BOOL, .default_num = 0 },
 };
 const size_t conf_ntable = nitems(conf_table);
 

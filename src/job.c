@@ -98,6 +98,50 @@ job_probe(struct job_ctx *c)
 	return job_dynamic_hdr(c);
 }
 
+/*
+ * Interlacing and telecine, detected on sampled frames: the decision and
+ * its evidence logged, and the frame rate the deinterlacer gives.
+ */
+static int
+job_interlace(struct job_ctx *c)
+{
+	const struct profile	*prof = c->job->prof;
+	struct deint_counts	 k;
+	struct media_deint	*d;
+	char			 why[512];
+	AVRational		 fps, tb;
+
+	c->deint = DEINT_PROGRESSIVE;
+	if (c->mi.script)
+		return 0;	/* a script's frames are its own affair */
+	if (media_interlace(c->job->source, &c->mi, &k, &c->err) != 0)
+		return job_fail_err(c);
+	c->deint = deint_decide(&k, prof->deinterlace, why, sizeof(why));
+	if (c->deint == DEINT_PROGRESSIVE) {
+		log_info("interlace: %s", why);
+		return 0;
+	}
+	if (prof->chunked) {
+		log_warnx("interlace: %s; not undone: chunked encodes do not "
+		    "deinterlace", why);
+		c->deint = DEINT_PROGRESSIVE;
+		return 0;
+	}
+	c->src_fps = c->mi.fps;
+	c->src_tb = c->mi.tb;
+	if ((d = job_deint(c)) == NULL)
+		return job_fail_err(c);
+	deint_rate(d, &fps, &tb);
+	deint_free(d);
+	log_warnx("interlace: %s; %s to %.3f fps", why,
+	    c->deint == DEINT_TELECINE ? "inverse telecine (fieldmatch, "
+	    "decimate)" : "deinterlaced (bwdif)", media_rate(fps));
+	c->mi.frames_est = av_rescale_q(c->mi.frames_est, fps, c->mi.fps);
+	c->mi.fps = fps;
+	c->mi.tb = tb;
+	return 0;
+}
+
 /* Probe, detect the crop, and settle the encoder's parameters. */
 static int
 job_analyse(struct job_ctx *c)
@@ -114,6 +158,8 @@ job_analyse(struct job_ctx *c)
 	    sizeof(r->crop_why), &c->err) != 0)
 		return job_fail_err(c);
 	job_size(c);
+	if (job_interlace(c) != 0)
+		return -1;
 	log_info("crop: top %d, bottom %d, left %d, right %d -> %dx%d (%s: "
 	    "%s)", k->top, k->bottom, k->left, k->right, r->width, r->height,
 	    conf_crop_mode_name(prof->crop), r->crop_why);

@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "crop.h"
+#include "deint.h"
 #include "dynhdr.h"
 #include "streams.h"
 
@@ -189,6 +190,17 @@ struct media_picture *picture_new(const struct crop *, int, int,
 int	 picture_convert(struct media_picture *, AVFrame *, AVFrame **,
 	    char **);
 void	 picture_free(struct media_picture *);
+
+/* Interlacing detected by sampling, and undone (media_deint.c). */
+struct media_deint;
+int	 media_interlace(const char *, const struct media_info *,
+	    struct deint_counts *, char **);
+struct media_deint *deint_new(const struct media_info *, enum deint_kind,
+	    int, char **);
+void	 deint_rate(const struct media_deint *, AVRational *, AVRational *);
+int	 deint_feed(struct media_deint *, AVFrame *,
+	    int (*)(void *, AVFrame *), void *, char **);
+void	 deint_free(struct media_deint *);
 
 /* Crop detection: sample frames, scan and combine. */
 int	 media_crop(const char *, const struct media_info *,

@@ -29,6 +29,7 @@ struct twopass {
 	struct media_source	 src;
 	struct encoder		*enc;
 	struct media_picture	*pic;
+	struct media_deint	*deint;		/* or NULL */
 	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
 	struct media_output	*out;		/* pass 2 */
 };
@@ -89,25 +90,39 @@ twopass_drain(struct twopass *t)
 	return ret;
 }
 
-/* A decoded video frame (NULL at the end): convert and encode it. */
+/* A progressive frame: convert and encode it. */
 static int
-twopass_video(void *arg, AVFrame *f)
+twopass_picture(void *arg, AVFrame *f)
 {
 	struct twopass	*t = arg;
 	struct job_ctx	*c = t->c;
 	AVFrame		*pic;
 
-	if (f == NULL) {
-		if (c->ops->send(t->enc, NULL, &c->err) != 0)
-			return -1;
-		return twopass_drain(t);
-	}
 	if (picture_convert(t->pic, f, &pic, &c->err) != 0 ||
 	    c->ops->send(t->enc, pic, &c->err) != 0 || twopass_drain(t) != 0)
 		return -1;
 	c->sent++;
 	job_report(c, 0);
 	return 0;
+}
+
+/* A decoded video frame (NULL at the end): deinterlaced when it must be,
+ * converted and encoded. */
+static int
+twopass_video(void *arg, AVFrame *f)
+{
+	struct twopass	*t = arg;
+	struct job_ctx	*c = t->c;
+
+	if (t->deint != NULL && deint_feed(t->deint, f, twopass_picture, t,
+	    &c->err) != 0)
+		return -1;
+	if (f == NULL) {
+		if (c->ops->send(t->enc, NULL, &c->err) != 0)
+			return -1;
+		return twopass_drain(t);
+	}
+	return t->deint != NULL ? 0 : twopass_picture(t, f);
 }
 
 /* A decoded audio frame: measured in pass 1, normalised in pass 2. */
@@ -148,6 +163,8 @@ twopass_pass_open(struct twopass *t, int pass)
 		return job_fail_err(c);
 	t->pic = job_enc_setup(c, pass == 2 ? j->res.frames :
 	    c->mi.frames_est);
+	if (c->deint != DEINT_PROGRESSIVE && (t->deint = job_deint(c)) == NULL)
+		return job_fail_err(c);
 	c->ep.pass = pass;
 	c->ep.stats = t->stats;
 	if ((t->enc = c->ops->open(&c->ep, &c->err)) == NULL)
@@ -172,6 +189,8 @@ twopass_pass_close(struct twopass *t)
 	t->enc = NULL;
 	picture_free(t->pic);
 	t->pic = NULL;
+	deint_free(t->deint);
+	t->deint = NULL;
 	if (t->src.fmt != NULL)
 		source_close(&t->src);
 }
@@ -257,7 +276,8 @@ twopass_pass1(struct twopass *t)
 			goto fail;
 	if (source_run(&t->src, &sink, j->stop, &c->err) != 0)
 		goto fail;
-	j->res.frames = t->src.vframes;
+	/* the frames encoded: a deinterlacer may make more or fewer */
+	j->res.frames = t->deint != NULL ? c->sent : t->src.vframes;
 	for (i = 0; i < t->src.naudio && i < JOB_MAX_AUDIO; i++) {
 		meter_free(t->meter[i], &l);
 		t->meter[i] = NULL;
@@ -358,9 +378,10 @@ twopass_pass2(struct twopass *t)
 		job_fail_err(c);
 		goto out;
 	}
-	if (t->src.vframes != j->res.frames) {
+	if ((t->deint != NULL ? c->sent : t->src.vframes) != j->res.frames) {
 		job_fail(c, 0, "pass 2 read %lld frames, pass 1 %lld",
-		    (long long)t->src.vframes, (long long)j->res.frames);
+		    (long long)(t->deint != NULL ? c->sent : t->src.vframes),
+		    (long long)j->res.frames);
 		goto out;
 	}
 	twopass_pass2_done(t);
