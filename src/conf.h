@@ -93,6 +93,7 @@ struct profile {
 	char		*commentary_words;	/* title words, "," */
 	char		*descriptive_words;
 	int		 max_audio_tracks;	/* 0: no limit */
+	int		 stereo_track;		/* bool: a stereo downmix */
 	char		*subtitle_languages;	/* "" all */
 	int		 drop_sdh;		/* bool */
 	int		 extra_video;		/* bool: copy a second video */

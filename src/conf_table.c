@@ -243,6 +243,8 @@ const struct conf_entry conf_table[] = {
 	  .default_str = "descriptive,audio description,described" },
 	{ .name = "max_audio_tracks", P(max_audio_tracks), .type = CONF_INT,
 	  .minimum = 0, .maximum = 32, .default_num = 0 },
+	{ .name = "stereo_track", P(stereo_track), .type = CONF_BOOL,
+	  .default_num = 0 },
 	{ .name = "subtitle_languages", P(subtitle_languages),
 	  .type = CONF_STRING, .check = conf_check_languages,
 	  .default_str = "" },

@@ -114,6 +114,10 @@ struct media_sink {
 int	 media_sink_end(const struct media_source *,
 	    const struct media_sink *, char **);
 
+/* The audio slot whose stereo downmix is added, or -1 (media_streams.c). */
+int	 media_stereo_slot(const struct media_source *,
+	    const struct profile *);
+
 /*
  * The frame source (media_source.c): one interface, two backends, a media
  * file and an AviSynth script, chosen by the path when a source is opened
@@ -269,11 +273,15 @@ int	 media_concat(const struct concat_spec *, volatile int *, char **);
 struct audio_meter;
 struct audio_meter *meter_new(const AVCodecContext *,
 	    const struct profile *, char **);
+struct audio_meter *meter_new_downmix(const AVCodecContext *,
+	    const struct profile *, char **);
 int	 meter_feed(struct audio_meter *, AVFrame *, char **);
 void	 meter_free(struct audio_meter *, struct audio_loudness *);
 
 struct audio_norm;
 struct audio_norm *norm_new(const AVCodecContext *, AVRational,
+	    const struct profile *, const struct audio_loudness *, char **);
+struct audio_norm *norm_new_downmix(const AVCodecContext *, AVRational,
 	    const struct profile *, const struct audio_loudness *, char **);
 const AVCodecContext *norm_encoder(const struct audio_norm *);
 int	 norm_feed(struct audio_norm *, AVFrame *,
@@ -291,6 +299,7 @@ int	 mux_add_encoded(struct media_mux *, const AVStream *,
 int	 mux_add_copy(struct media_mux *, const AVStream *);
 int	 mux_add_cover(struct media_mux *, const AVStream *);
 void	 mux_set_disposition(struct media_mux *, int, int);
+void	 mux_set_title(struct media_mux *, int, const char *);
 void	 mux_keep_timestamps(struct media_mux *);
 int	 mux_start(struct media_mux *, char **);
 int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);

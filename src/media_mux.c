@@ -220,6 +220,13 @@ mux_add_cover(struct media_mux *m, const AVStream *in)
 	return st->index;
 }
 
+/* Set an output stream's title. */
+void
+mux_set_title(struct media_mux *m, int idx, const char *title)
+{
+	av_dict_set(&m->fmt->streams[idx]->metadata, "title", title, 0);
+}
+
 /* Set an output stream's dispositions. */
 void
 mux_set_disposition(struct media_mux *m, int idx, int disposition)

@@ -27,6 +27,9 @@ struct media_output {
 	int			 aout[MEDIA_MAX_AUDIO];
 	struct audio_norm	*norm[MEDIA_MAX_AUDIO];
 	struct subconv		*srt[STREAMS_MAX];	/* made SRT */
+	int			 stereo;	/* slot downmixed, or -1 */
+	struct audio_norm	*stereo_norm;	/* its downmix */
+	int			 stereo_out;
 };
 
 /* The video stream's parameters from the encoder: its headers too. */
@@ -94,6 +97,39 @@ output_audio_stream(struct media_output *o, AVStream *st, int slot,
 	return o->aout[slot];
 }
 
+/*
+ * Add the stereo downmix of a kept track, right after it: normalised to
+ * the loudness measured on the downmix (after the tracks' own), titled
+ * as a stereo downmix, never the default track.
+ */
+static int
+output_stereo_stream(struct media_output *o, AVStream *st, int disposition,
+    char **cause)
+{
+	const struct output_spec	*os = &o->spec;
+	struct media_source		*src = o->src;
+	const AVDictionaryEntry		*e;
+	char				*title;
+
+	o->stereo_norm = norm_new_downmix(src->adec[o->stereo], st->time_base,
+	    os->prof, src->naudio < os->nloud ? &os->loud[src->naudio] : NULL,
+	    cause);
+	if (o->stereo_norm == NULL)
+		return -1;
+	o->stereo_out = mux_add_encoded(o->mux, st,
+	    norm_encoder(o->stereo_norm));
+	e = av_dict_get(st->metadata, "title", NULL, 0);
+	xasprintf(&title, "%s%sStereo downmix", e ? e->value : "",
+	    e ? " - " : "");
+	mux_set_title(o->mux, o->stereo_out, title);
+	free(title);
+	mux_set_disposition(o->mux, o->stereo_out,
+	    disposition & ~AV_DISPOSITION_DEFAULT);
+	log_info("audio %d: stereo downmix (ITU-R BS.775) of audio %d, gain "
+	    "%+.1f dB", src->naudio, o->stereo, norm_gain(o->stereo_norm));
+	return 0;
+}
+
 /* Add a subtitle stream to be made SRT. */
 static int
 output_srt_stream(struct media_output *o, AVStream *st, char **cause)
@@ -157,6 +193,9 @@ output_stream(struct media_output *o, AVStream *st, AVCodecParameters *vpar,
 		o->outidx[st->index] = idx;
 	mux_set_disposition(o->mux, idx,
 	    media_disposition(st->disposition, ch->flags));
+	if (slot >= 0 && slot == o->stereo && ch->action == STREAM_ENCODE)
+		return output_stereo_stream(o, st,
+		    media_disposition(st->disposition, ch->flags), cause);
 	return 0;
 }
 
@@ -178,6 +217,8 @@ output_streams(struct media_output *o, AVCodecParameters *vpar,
 		return -1;
 	if (os->flags & OUTPUT_KEEP_TS)
 		mux_keep_timestamps(o->mux);
+	o->stereo = o->src != NULL && o->src->naudio < MEDIA_MAX_AUDIO ?
+	    media_stereo_slot(o->src, os->prof) : -1;
 	if (o->src == NULL)
 		o->vout = mux_add_video(o->mux, NULL, vpar, os->mi->fps, os->mi);
 	for (i = 0; o->src != NULL && i < o->src->fmt->nb_streams &&
@@ -263,7 +304,19 @@ output_audio_packet(void *arg, AVPacket *pkt)
 	    norm_encoder(o->norm[ao->slot])->time_base, ao->cause);
 }
 
-/* A decoded frame of audio slot (NULL: its end), normalised and written. */
+/* An encoded packet of the stereo downmix to the muxer. */
+static int
+output_stereo_packet(void *arg, AVPacket *pkt)
+{
+	struct output_aout	*ao = arg;
+	struct media_output	*o = ao->o;
+
+	return mux_write(o->mux, o->stereo_out, pkt,
+	    norm_encoder(o->stereo_norm)->time_base, ao->cause);
+}
+
+/* A decoded frame of audio slot (NULL: its end), normalised and written,
+ * and its stereo downmix when it has one. */
 int
 output_audio(struct media_output *o, int slot, AVFrame *f, char **cause)
 {
@@ -271,6 +324,10 @@ output_audio(struct media_output *o, int slot, AVFrame *f, char **cause)
 
 	if (o->norm[slot] == NULL)
 		return 0;	/* a track left out */
+	if (slot == o->stereo && o->stereo_norm != NULL &&
+	    norm_feed(o->stereo_norm, f, output_stereo_packet, &ao,
+	    cause) != 0)
+		return -1;
 	return norm_feed(o->norm[slot], f, output_audio_packet, &ao, cause);
 }
 
@@ -334,6 +391,9 @@ output_free(struct media_output *o, struct audio_loudness *after, int n)
 		    NULL);
 	for (i = 0; i < STREAMS_MAX; i++)
 		subconv_free(o->srt[i]);
+	if (o->src != NULL)
+		norm_free(o->stereo_norm, after != NULL && o->src->naudio < n ?
+		    &after[o->src->naudio] : NULL);
 	mux_free(o->mux);
 	free(o);
 }

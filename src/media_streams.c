@@ -6,10 +6,12 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "media.h"
+#include "xmalloc.h"
 
 static const struct {
 	int	ours;
@@ -66,6 +68,7 @@ media_describe_streams(const AVFormatContext *fmt, struct media_info *mi)
 		if ((e = av_dict_get(st->metadata, "title", NULL, 0)) != NULL)
 			snprintf(d->title, sizeof(d->title), "%s", e->value);
 		d->text_needs_srt = st->codecpar->codec_id == AV_CODEC_ID_MOV_TEXT;
+		d->channels = st->codecpar->ch_layout.nb_channels;
 	}
 }
 
@@ -99,4 +102,31 @@ media_log_streams(const struct media_info *mi)
 		    *d->title ? " \"" : "", d->title, *d->title ? "\"" : "",
 		    streams_action_name(c->action), c->why ? c->why : "");
 	}
+}
+
+/*
+ * The audio slot of src whose stereo downmix is added (stereo_track: the
+ * first multichannel track kept), or -1: the same choice the job made,
+ * made again from the source's streams.
+ */
+int
+media_stereo_slot(const struct media_source *src, const struct profile *prof)
+{
+	struct media_info	*mi;
+	int			 i, idx = -1, slot = -1;
+
+	if (!prof->stereo_track)
+		return -1;
+	mi = xcalloc(1, sizeof(*mi));
+	media_describe_streams(src->fmt, mi);
+	streams_choose(mi->streams, mi->nstreams, src->vindex, prof,
+	    mi->choice);
+	for (i = 0; i < mi->nstreams && idx == -1; i++)
+		if (mi->choice[i].stereo)
+			idx = i;
+	free(mi);
+	for (i = 0; idx != -1 && i < src->naudio; i++)
+		if (src->aslot[i] == idx)
+			slot = i;
+	return slot;
 }

@@ -30,7 +30,8 @@ struct twopass {
 	struct encoder		*enc;
 	struct media_picture	*pic;
 	struct media_deint	*deint;		/* or NULL */
-	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
+	struct audio_meter	*meter[MEDIA_MAX_AUDIO];	/* pass 1 */
+	int			 stereo;	/* slot downmixed, or -1 */
 	struct media_output	*out;		/* pass 2 */
 };
 
@@ -42,6 +43,7 @@ twopass_open(struct job_ctx *c)
 
 	t = xcalloc(1, sizeof(*t));
 	t->c = c;
+	t->stereo = -1;
 	c->pipe_state = t;
 	return 0;
 }
@@ -132,6 +134,9 @@ twopass_audio(void *arg, int slot, AVFrame *f)
 	struct twopass	*t = arg;
 	struct job_ctx	*c = t->c;
 
+	if (c->stage == JOB_PASS1 && slot == t->stereo &&
+	    meter_feed(t->meter[t->src.naudio], f, &c->err) != 0)
+		return -1;
 	if (c->stage == JOB_PASS1)
 		return meter_feed(t->meter[slot], f, &c->err);
 	return output_audio(t->out, slot, f, &c->err);
@@ -265,7 +270,7 @@ twopass_pass1(struct twopass *t)
 	struct job		*j = c->job;
 	struct media_sink	 sink = { t, twopass_video, twopass_audio, NULL };
 	struct audio_loudness	 l;
-	int			 i, rv = -1;
+	int			 i, nm = 0, rv = -1;
 
 	job_stage(c, JOB_PASS1);
 	if (twopass_pass_open(t, 1) != 0)
@@ -274,18 +279,26 @@ twopass_pass1(struct twopass *t)
 		if ((t->meter[i] = meter_new(t->src.adec[i], j->prof,
 		    &c->err)) == NULL)
 			goto fail;
+	/* a stereo downmix is measured after the tracks: slot naudio */
+	nm = t->src.naudio;
+	t->stereo = nm < MEDIA_MAX_AUDIO && nm < JOB_MAX_AUDIO ?
+	    media_stereo_slot(&t->src, j->prof) : -1;
+	if (t->stereo >= 0 && (t->meter[nm++] = meter_new_downmix(
+	    t->src.adec[t->stereo], j->prof, &c->err)) == NULL)
+		goto fail;
 	if (source_run(&t->src, &sink, j->stop, &c->err) != 0)
 		goto fail;
 	/* the frames encoded: a deinterlacer may make more or fewer */
 	j->res.frames = t->deint != NULL ? c->sent : t->src.vframes;
-	for (i = 0; i < t->src.naudio && i < JOB_MAX_AUDIO; i++) {
+	for (i = 0; i < nm && i < JOB_MAX_AUDIO; i++) {
 		meter_free(t->meter[i], &l);
 		t->meter[i] = NULL;
 		twopass_loudness_to(&j->res.before[i], &l);
-		log_info("audio %d: %.1f LUFS, range %.1f LU, true peak "
-		    "%.1f dBTP", i, l.i, l.lra, l.tp);
+		log_info("audio %d%s: %.1f LUFS, range %.1f LU, true peak "
+		    "%.1f dBTP", i, i == t->src.naudio ? " (stereo downmix)" :
+		    "", l.i, l.lra, l.tp);
 	}
-	j->res.naudio = t->src.naudio;
+	j->res.naudio = nm;
 	log_info("pass 1: %lld frames in %.1fs (%.1f fps)",
 	    (long long)j->res.frames, job_elapsed(&c->t0),
 	    j->res.frames / job_elapsed(&c->t0));

@@ -135,6 +135,12 @@ streams_audio(const struct stream_desc *d, int n, const struct profile *p,
 		if (d[i].kind == STREAM_AUDIO)
 			c[i].flags = (c[i].flags & ~STREAM_DEFAULT) |
 			    (i == def ? STREAM_DEFAULT : 0);
+	for (i = 0; p->stereo_track && i < n; i++)
+		if (d[i].kind == STREAM_AUDIO && c[i].action != STREAM_DROP &&
+		    d[i].channels > 2) {
+			c[i].stereo = 1;
+			break;
+		}
 }
 
 /*
@@ -151,6 +157,7 @@ streams_choose(const struct stream_desc *d, int n, int vindex,
 		c[i].action = STREAM_DROP;
 		c[i].flags = d[i].flags;
 		c[i].why = NULL;
+		c[i].stereo = 0;
 		switch (d[i].kind) {
 		case STREAM_VIDEO:
 			if (i == vindex)
@@ -182,7 +189,7 @@ streams_choose(const struct stream_desc *d, int n, int vindex,
 	streams_audio(d, n, p, c);
 }
 
-/* How many streams of a kind the output has. */
+/* How many streams of a kind the output has, a stereo downmix counted. */
 int
 streams_count(const struct stream_desc *d, const struct stream_choice *c,
     int n, enum stream_kind kind)
@@ -191,7 +198,7 @@ streams_count(const struct stream_desc *d, const struct stream_choice *c,
 
 	for (i = 0; i < n; i++)
 		if (d[i].kind == kind && c[i].action != STREAM_DROP)
-			k++;
+			k += 1 + c[i].stereo;
 	return k;
 }
 

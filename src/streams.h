@@ -36,6 +36,7 @@ struct stream_desc {
 	char			 lang[8];	/* ISO 639-2, "" untagged */
 	char			 title[96];
 	int			 text_needs_srt; /* text Matroska cannot hold */
+	int			 channels;	/* audio */
 };
 
 /* What becomes of a stream. */
@@ -51,6 +52,7 @@ struct stream_choice {
 	enum stream_action	 action;
 	int			 flags;		/* dispositions written */
 	const char		*why;		/* a few words, static */
+	int			 stereo;	/* a stereo downmix added */
 };
 
 #define STREAMS_MAX		128

@@ -194,6 +194,36 @@ test_cover_and_second_video(void **state)
 	assert_int_equal(streams_count(d, c, 3, STREAM_VIDEO), 2);
 }
 
+/* stereo_track: the first multichannel track kept gets the downmix. */
+static void
+test_stereo_track(void **state)
+{
+	struct stream_desc	d[4];
+	struct stream_choice	c[4];
+
+	(void)state;
+	prof.stereo_track = 1;
+	prof.audio_languages = "eng";
+	d[0] = desc(STREAM_AUDIO, 0, "ger", "");
+	d[0].channels = 6;
+	d[1] = desc(STREAM_AUDIO, 0, "eng", "");
+	d[1].channels = 2;
+	d[2] = desc(STREAM_AUDIO, 0, "eng", "");
+	d[2].channels = 6;
+	d[3] = desc(STREAM_AUDIO, 0, "eng", "");
+	d[3].channels = 8;
+	streams_choose(d, 4, -1, &prof, c);
+	assert_int_equal(c[0].stereo, 0);	/* dropped */
+	assert_int_equal(c[1].stereo, 0);	/* stereo already */
+	assert_int_equal(c[2].stereo, 1);
+	assert_int_equal(c[3].stereo, 0);	/* not the first */
+	assert_int_equal(streams_count(d, c, 4, STREAM_AUDIO), 4);
+	prof.stereo_track = 0;
+	streams_choose(d, 4, -1, &prof, c);
+	assert_int_equal(c[2].stereo, 0);
+	assert_int_equal(streams_count(d, c, 4, STREAM_AUDIO), 3);
+}
+
 int
 main(void)
 {
@@ -205,6 +235,7 @@ main(void)
 		cmocka_unit_test_setup(test_max_tracks_one_default, setup),
 		cmocka_unit_test_setup(test_subtitles, setup),
 		cmocka_unit_test_setup(test_cover_and_second_video, setup),
+		cmocka_unit_test_setup(test_stereo_track, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
