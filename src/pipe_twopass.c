@@ -355,7 +355,8 @@ twopass_pass2_done(struct twopass *t)
 	struct audio_loudness	 after[JOB_MAX_AUDIO];
 	int			 i, n;
 
-	n = t->src.naudio < JOB_MAX_AUDIO ? t->src.naudio : JOB_MAX_AUDIO;
+	/* the tracks, and a stereo downmix's after them */
+	n = j->res.naudio < JOB_MAX_AUDIO ? j->res.naudio : JOB_MAX_AUDIO;
 	memset(after, 0, sizeof(after));
 	output_free(t->out, after, n);
 	t->out = NULL;
@@ -367,8 +368,8 @@ twopass_pass2_done(struct twopass *t)
 	j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
 	    (j->res.frames * media_frame_time(c->mi.fps));
 	log_info("pass 2: %lld frames in %.1fs (%.1f fps), video %.0f kbps",
-	    (long long)t->src.vframes, job_elapsed(&c->t0),
-	    t->src.vframes / job_elapsed(&c->t0), j->res.actual_kbps);
+	    (long long)j->res.frames, job_elapsed(&c->t0),
+	    j->res.frames / job_elapsed(&c->t0), j->res.actual_kbps);
 }
 
 /* Pass 2: encode for real, normalise the audio, copy the rest, mux. */

@@ -9,7 +9,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 7
+plan 8
 need_tools
 need_distenc
 
@@ -37,3 +37,5 @@ near "$l1" "$TARGET_LUFS" "$LUFS_TOL" \
 de_all >"$T/all.txt"
 grep_ok "$T/all.txt" 'stereo downmix \(ITU-R BS\.775\) of audio 0' \
     "the log names the downmix"
+grep_ok "$T/all.txt" '^done: .*audio 2 loudness -?[0-9.]+ -> -2[2-4]\.[0-9] LUFS' \
+    "the job's summary gives the downmix's loudness"
