@@ -70,11 +70,16 @@ int	 subconv_packet(struct subconv *, AVPacket *,
 void	 subconv_free(struct subconv *);
 
 /* Shared by the whole media layer (media_util.c). */
+struct AVFilterGraph;
+struct AVFilterContext;
 void	 media_quiet(void);
 char	*media_error(int);
 int	 media_is_script(const char *);
 AVCodecContext *media_decoder(AVStream *, int, char **);
 int	 media_cmp64(const void *, const void *);
+struct AVFilterGraph *media_graph(const char *, const char *, const char *,
+	    const char *, struct AVFilterContext **, struct AVFilterContext **,
+	    int *);
 
 struct media_script;
 struct script_audio;

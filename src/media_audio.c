@@ -60,50 +60,28 @@ static int
 graph_open(struct audio_graph *g, const AVCodecContext *dec, AVRational tb,
     const char *chain, char **cause)
 {
-	AVFilterInOut	*in = NULL, *out = NULL;
 	AVChannelLayout	 layout = { 0 };
 	char		 args[512], lay[128];
 	int		 ret;
 
 	memset(g, 0, sizeof(*g));
-	if ((g->graph = avfilter_graph_alloc()) == NULL ||
-	    (g->frame = av_frame_alloc()) == NULL)
-		fatalx("avfilter_graph_alloc");
-	g->graph->nb_threads = 1;
+	if ((g->frame = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
 	audio_layout(dec, &layout);
 	av_channel_layout_describe(&layout, lay, sizeof(lay));
 	av_channel_layout_uninit(&layout);
 	snprintf(args, sizeof(args), "time_base=%d/%d:sample_rate=%d:"
 	    "sample_fmt=%s:channel_layout=%s", tb.num, tb.den,
 	    dec->sample_rate, av_get_sample_fmt_name(dec->sample_fmt), lay);
-	ret = avfilter_graph_create_filter(&g->src,
-	    avfilter_get_by_name("abuffer"), "in", args, NULL, g->graph);
-	if (ret >= 0)
-		ret = avfilter_graph_create_filter(&g->sink,
-		    avfilter_get_by_name("abuffersink"), "out", NULL, NULL,
-		    g->graph);
-	if (ret < 0)
-		goto fail;
-	if ((in = avfilter_inout_alloc()) == NULL ||
-	    (out = avfilter_inout_alloc()) == NULL)
-		fatalx("avfilter_inout_alloc");
-	out->name = av_strdup("in");
-	out->filter_ctx = g->src;
-	in->name = av_strdup("out");
-	in->filter_ctx = g->sink;
-	ret = avfilter_graph_parse_ptr(g->graph, chain, &in, &out, NULL);
-	if (ret >= 0)
-		ret = avfilter_graph_config(g->graph, NULL);
-	avfilter_inout_free(&in);
-	avfilter_inout_free(&out);
-	if (ret < 0)
-		goto fail;
+	g->graph = media_graph("abuffer", args, "abuffersink", chain, &g->src,
+	    &g->sink, &ret);
+	if (g->graph == NULL) {
+		xasprintf(cause, "audio filter \"%s\": %s", chain,
+		    media_error(ret));
+		av_frame_free(&g->frame);
+		return -1;
+	}
 	return 0;
-fail:
-	xasprintf(cause, "audio filter \"%s\": %s", chain, media_error(ret));
-	avfilter_graph_free(&g->graph);
-	av_frame_free(&g->frame);
-	return -1;
 }
 
 static void

@@ -33,42 +33,20 @@ static struct media_deint *
 deint_open(const struct media_info *mi, const char *chain, char **cause)
 {
 	struct media_deint	*d;
-	AVFilterInOut		*in = NULL, *out = NULL;
 	char			 args[512];
 	int			 ret;
 
 	d = xcalloc(1, sizeof(*d));
-	if ((d->graph = avfilter_graph_alloc()) == NULL ||
-	    (d->frame = av_frame_alloc()) == NULL)
-		fatalx("avfilter_graph_alloc");
-	d->graph->nb_threads = 1;
+	if ((d->frame = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
 	snprintf(args, sizeof(args), "video_size=%dx%d:pix_fmt=%d:"
 	    "time_base=%d/%d:frame_rate=%d/%d:pixel_aspect=%d/%d",
 	    mi->width, mi->height, mi->pix_fmt, mi->tb.num, mi->tb.den,
 	    mi->fps.num, mi->fps.den, mi->sar.num > 0 ? mi->sar.num : 1,
 	    mi->sar.num > 0 ? mi->sar.den : 1);
-	ret = avfilter_graph_create_filter(&d->src,
-	    avfilter_get_by_name("buffer"), "in", args, NULL, d->graph);
-	if (ret >= 0)
-		ret = avfilter_graph_create_filter(&d->sink,
-		    avfilter_get_by_name("buffersink"), "out", NULL, NULL,
-		    d->graph);
-	if (ret >= 0) {
-		if ((in = avfilter_inout_alloc()) == NULL ||
-		    (out = avfilter_inout_alloc()) == NULL)
-			fatalx("avfilter_inout_alloc");
-		out->name = av_strdup("in");
-		out->filter_ctx = d->src;
-		in->name = av_strdup("out");
-		in->filter_ctx = d->sink;
-		ret = avfilter_graph_parse_ptr(d->graph, chain, &in, &out,
-		    NULL);
-	}
-	if (ret >= 0)
-		ret = avfilter_graph_config(d->graph, NULL);
-	avfilter_inout_free(&in);
-	avfilter_inout_free(&out);
-	if (ret < 0) {
+	d->graph = media_graph("buffer", args, "buffersink", chain, &d->src,
+	    &d->sink, &ret);
+	if (d->graph == NULL) {
 		xasprintf(cause, "video filter \"%s\": %s", chain,
 		    media_error(ret));
 		deint_free(d);
