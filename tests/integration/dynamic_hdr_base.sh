@@ -8,23 +8,18 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/dovi/dovi.sh"
 
 plan 8
 need_tools
 need_distenc
-
-MKDOVI=$top_builddir/tests/dovi/mkdovi
-if [ ! -x "$MKDOVI" ]; then
-	bail_rest "no $MKDOVI: check not run"
-	exit 0
-fi
+need_mkdovi
 
 conf=$T/base.conf
 write_conf "$conf" ultrafast 300 'dynamic_hdr = "base";'
 out=$T/out
-clip hdr10 "$T/in/.pq.mkv"
-"$MKDOVI" "$T/in/.pq.mkv" "$T/in/dv81.mkv" 8 1 2>"$T/mkdovi.err"
-"$MKDOVI" "$T/in/.pq.mkv" "$T/in/dv5.mkv" 5 0 2>>"$T/mkdovi.err"
+dovi_clip "$T/in/dv81.mkv" 8 1
+dovi_clip "$T/in/dv5.mkv" 5 0
 
 run_distenc -c "$conf" -i "$T/in/dv81.mkv" -o "$out" -s "$T/stats"
 is "$DE_RC" 0 "profile 8.1: distenc exits 0"

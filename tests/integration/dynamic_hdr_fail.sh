@@ -8,20 +8,15 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/dovi/dovi.sh"
 
 plan 5
 need_tools
 need_distenc
-
-MKDOVI=$top_builddir/tests/dovi/mkdovi
-if [ ! -x "$MKDOVI" ]; then
-	bail_rest "no $MKDOVI: check not run"
-	exit 0
-fi
+need_mkdovi
 
 out=$T/out
-clip hdr10 "$T/in/.pq.mkv"
-"$MKDOVI" "$T/in/.pq.mkv" "$T/in/dv81.mkv" 8 1 2>"$T/mkdovi.err"
+dovi_clip "$T/in/dv81.mkv" 8 1
 ffprobe -v error -show_streams "$T/in/dv81.mkv" >"$T/probe.txt" 2>&1
 grep_ok "$T/probe.txt" '^dv_profile=8$' \
     "fixture: the source carries a Dolby Vision configuration record"

@@ -6,6 +6,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/corpus.sh"
 
 plan 3
 need_tools
@@ -15,10 +16,7 @@ src=$T/in/interlaced.mkv
 out=$T/out
 dst=$out/interlaced.mkv
 mkdir -p "$T/in"
-ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=s=320x180:r=50:d=2 \
-    -vf "tinterlace=interleave_top,setfield=tff" -c:v libx264 \
-    -preset ultrafast -flags +ildct+ilme -x264opts tff=1 "$src" \
-    2>"$T/ffmpeg.err"
+corpus_interlaced "$T/in" 2>"$T/ffmpeg.err"
 
 write_conf "$T/fields.conf" ultrafast 300 'deinterlace_fields = true;'
 run_distenc -c "$T/fields.conf" -i "$src" -o "$out" -s "$T/stats"

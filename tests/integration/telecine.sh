@@ -8,6 +8,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/corpus.sh"
 
 plan 5
 need_tools
@@ -17,10 +18,7 @@ src=$T/in/telecined.mkv
 out=$T/out
 dst=$out/telecined.mkv
 mkdir -p "$T/in"
-ffmpeg -nostdin -v error -y \
-    -f lavfi -i testsrc2=s=320x180:r=24000/1001:d=3 \
-    -vf "telecine=pattern=23" -c:v libx264 -preset ultrafast \
-    -flags +ildct+ilme "$src" 2>"$T/ffmpeg.err"
+corpus_telecined "$T/in" 2>"$T/ffmpeg.err"
 is "$(probe_stream "$src" v:0 r_frame_rate)/$(frame_count "$src")" \
     30000/1001/90 "fixture: 90 frames at 29.97 fps"
 
