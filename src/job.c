@@ -121,9 +121,11 @@ job_interlace(struct job_ctx *c)
 		log_info("interlace: %s", why);
 		return 0;
 	}
-	if (prof->chunked) {
-		log_warnx("interlace: %s; not undone: chunked encodes do not "
-		    "deinterlace", why);
+	if (prof->chunked && (c->deint == DEINT_TELECINE ||
+	    prof->deinterlace_fields)) {
+		/* a chunk's frames are counted in the source's rate */
+		log_warnx("interlace: %s; not undone: chunked encodes "
+		    "deinterlace a frame per frame only", why);
 		c->deint = DEINT_PROGRESSIVE;
 		return 0;
 	}
@@ -136,6 +138,8 @@ job_interlace(struct job_ctx *c)
 	log_warnx("interlace: %s; %s to %.3f fps", why,
 	    c->deint == DEINT_TELECINE ? "inverse telecine (fieldmatch, "
 	    "decimate)" : "deinterlaced (bwdif)", media_rate(fps));
+	if (prof->chunked)
+		return 0;	/* chunks keep the source's timestamps */
 	c->mi.frames_est = av_rescale_q(c->mi.frames_est, fps, c->mi.fps);
 	c->mi.fps = fps;
 	c->mi.tb = tb;

@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/corpus.sh"
 
-plan 6
+plan 7
 need_tools
 need_distenc
 
@@ -33,3 +33,16 @@ grep_ok "$T/all.txt" 'interlace: interlaced: combed frames, and the stream says 
     "the log gives the decision with idet's counts"
 grep_ok "$T/all.txt" 'deinterlaced \(bwdif\) to 25\.000 fps' \
     "the log says bwdif keeps 25 fps"
+
+ffmpeg -nostdin -v error -y -i "$src" \
+    -vf bwdif=mode=send_frame:parity=auto:deint=all -c:v ffv1 \
+    "$T/ref.mkv" 2>>"$T/ffmpeg.err"
+psnr() {
+	ffmpeg -nostdin -i "$dst" -i "$1" -lavfi psnr -f null - 2>&1 |
+	    sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
+}
+good=$(psnr "$T/ref.mkv")
+bad=$(psnr "$src")
+diag "PSNR against bwdif of the source $good dB, against the source $bad dB"
+ok "deinterlaced (PSNR $good dB against bwdif, $bad dB against the source)" \
+    awk -v g="$good" -v b="$bad" 'BEGIN { exit !(g > b + 5) }'
