@@ -21,10 +21,12 @@ dynhdr_describe(const struct dynhdr *d, char *buf, size_t len)
 	int	off = 0;
 
 	buf[0] = '\0';
-	if (d->dovi && d->dovi_profile >= 0)
-		off = snprintf(buf, len, "Dolby Vision profile %d%s%.0d",
-		    d->dovi_profile, d->dovi_compat > 0 ? "." : "",
-		    d->dovi_compat > 0 ? d->dovi_compat : 0);
+	if (d->dovi && d->dovi_profile >= 0 && d->dovi_compat > 0)
+		off = snprintf(buf, len, "Dolby Vision profile %d.%d",
+		    d->dovi_profile, d->dovi_compat);
+	else if (d->dovi && d->dovi_profile >= 0)
+		off = snprintf(buf, len, "Dolby Vision profile %d",
+		    d->dovi_profile);
 	else if (d->dovi)
 		off = snprintf(buf, len, "Dolby Vision (profile unknown)");
 	if (d->hdr10plus && off >= 0 && (size_t)off < len)

@@ -178,7 +178,11 @@ output_stream(struct media_output *o, AVStream *st, AVCodecParameters *vpar,
 		return 0;
 	}
 	if (ch->action == STREAM_ATTACH) {
-		mux_add_cover(o->mux, st);
+		if (st->attached_pic.size > 0)
+			mux_add_cover(o->mux, st);
+		else if (os->flags & OUTPUT_LOG_LEFT)
+			log_warnx("leaving out stream %d: a cover picture "
+			    "with no picture", st->index);
 		return 0;
 	}
 	if (ch->action == STREAM_CONVERT)

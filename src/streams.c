@@ -85,17 +85,32 @@ streams_subtitle(const struct stream_desc *d, const struct profile *p,
     struct stream_choice *c)
 {
 	c->action = d->text_needs_srt ? STREAM_CONVERT : STREAM_COPY;
-	if (d->flags & STREAM_FORCED)
+	c->why = d->text_needs_srt ? "text, converted to SRT" : "kept";
+	if (d->flags & STREAM_FORCED) {
 		c->why = "forced, always kept";
-	else if (p->drop_sdh && ((d->flags & STREAM_HEARING) ||
+		return;
+	}
+	if (p->drop_sdh && ((d->flags & STREAM_HEARING) ||
 	    streams_title_has(d->title, "SDH")))
-		c->action = STREAM_DROP, c->why = "hearing impaired (drop_sdh)";
+		c->why = "hearing impaired (drop_sdh)";
 	else if (!streams_language_ok(p->subtitle_languages, d->lang))
-		c->action = STREAM_DROP,
-		    c->why = "language not in subtitle_languages";
+		c->why = "language not in subtitle_languages";
 	else
-		c->why = d->text_needs_srt ? "text, converted to SRT" :
-		    "kept";
+		return;
+	c->action = STREAM_DROP;
+}
+
+/* A video stream's fate: the film's encoded, another by extra_video. */
+static void
+streams_video(int film, const struct profile *p, struct stream_choice *c)
+{
+	if (film) {
+		c->action = STREAM_ENCODE;
+		c->why = "the film";
+	} else {
+		c->action = p->extra_video ? STREAM_COPY : STREAM_DROP;
+		c->why = "a second video (extra_video)";
+	}
 }
 
 /* The audio: rules, the default track if none is left, the limit, and
@@ -160,13 +175,7 @@ streams_choose(const struct stream_desc *d, int n, int vindex,
 		c[i].stereo = 0;
 		switch (d[i].kind) {
 		case STREAM_VIDEO:
-			if (i == vindex)
-				c[i].action = STREAM_ENCODE, c[i].why = "the film";
-			else if (p->extra_video)
-				c[i].action = STREAM_COPY,
-				    c[i].why = "a second video (extra_video)";
-			else
-				c[i].why = "a second video (extra_video)";
+			streams_video(i == vindex, p, &c[i]);
 			break;
 		case STREAM_COVER:
 			c[i].action = STREAM_ATTACH;
@@ -174,7 +183,8 @@ streams_choose(const struct stream_desc *d, int n, int vindex,
 			c[i].flags = 0;
 			break;
 		case STREAM_ATTACHMENT:
-			c[i].action = STREAM_COPY, c[i].why = "attachment";
+			c[i].action = STREAM_COPY;
+			c[i].why = "attachment";
 			break;
 		case STREAM_SUBTITLE:
 			streams_subtitle(&d[i], p, &c[i]);
@@ -212,13 +222,17 @@ streams_summary(const struct stream_desc *d, const struct stream_choice *c,
     int n, char *buf, size_t len)
 {
 	int	i, na = 0, ka = 0, ns = 0, ks = 0, srt = 0, cover = 0, other = 0;
+	int	off;
 
 	for (i = 0; i < n; i++) {
-		if (d[i].kind == STREAM_AUDIO)
-			na++, ka += c[i].action != STREAM_DROP;
-		else if (d[i].kind == STREAM_SUBTITLE)
-			ns++, ks += c[i].action != STREAM_DROP;
-		else if (c[i].action == STREAM_DROP && d[i].kind != STREAM_OTHER)
+		if (d[i].kind == STREAM_AUDIO) {
+			na++;
+			ka += c[i].action != STREAM_DROP;
+		} else if (d[i].kind == STREAM_SUBTITLE) {
+			ns++;
+			ks += c[i].action != STREAM_DROP;
+		} else if (c[i].action == STREAM_DROP &&
+		    d[i].kind != STREAM_OTHER)
 			other++;
 		srt += c[i].action == STREAM_CONVERT;
 		cover += c[i].action == STREAM_ATTACH;
@@ -226,10 +240,14 @@ streams_summary(const struct stream_desc *d, const struct stream_choice *c,
 	buf[0] = '\0';
 	if (ka == na && ks == ns && srt == 0 && cover == 0 && other == 0)
 		return;
-	snprintf(buf, len, "audio %d of %d, subtitles %d of %d%s%.0d%s%s%s",
-	    ka, na, ks, ns, srt > 0 ? " (" : "", srt,
-	    srt > 0 ? " to SRT)" : "", cover > 0 ? ", cover attached" : "",
-	    other > 0 ? ", a second video left out" : "");
+	off = snprintf(buf, len, "audio %d of %d, subtitles %d of %d", ka, na,
+	    ks, ns);
+	if (srt > 0 && off >= 0 && (size_t)off < len)
+		off += snprintf(buf + off, len - off, " (%d to SRT)", srt);
+	if (off >= 0 && (size_t)off < len)
+		snprintf(buf + off, len - off, "%s%s",
+		    cover > 0 ? ", cover attached" : "",
+		    other > 0 ? ", a second video left out" : "");
 }
 
 const char *

@@ -224,6 +224,32 @@ test_stereo_track(void **state)
 	assert_int_equal(streams_count(d, c, 4, STREAM_AUDIO), 3);
 }
 
+/* The summary says what was left out, converted or attached; or nothing. */
+static void
+test_summary(void **state)
+{
+	struct stream_desc	d[4];
+	struct stream_choice	c[4];
+	char			buf[160];
+
+	(void)state;
+	d[0] = desc(STREAM_VIDEO, 0, "", "");
+	d[1] = desc(STREAM_AUDIO, 0, "eng", "");
+	d[2] = desc(STREAM_SUBTITLE, 0, "eng", "");
+	d[3] = desc(STREAM_COVER, 0, "", "");
+	streams_choose(d, 3, 0, &prof, c);
+	streams_summary(d, c, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	d[2].text_needs_srt = 1;
+	prof.audio_languages = "fre";
+	d[1].flags = 0;
+	d[0] = desc(STREAM_AUDIO, STREAM_DEFAULT, "ger", "");
+	streams_choose(d, 4, -1, &prof, c);
+	streams_summary(d, c, 4, buf, sizeof(buf));
+	assert_string_equal(buf, "audio 1 of 2, subtitles 1 of 1 (1 to SRT), "
+	    "cover attached");
+}
+
 int
 main(void)
 {
@@ -236,6 +262,7 @@ main(void)
 		cmocka_unit_test_setup(test_subtitles, setup),
 		cmocka_unit_test_setup(test_cover_and_second_video, setup),
 		cmocka_unit_test_setup(test_stereo_track, setup),
+		cmocka_unit_test_setup(test_summary, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
