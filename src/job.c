@@ -112,7 +112,7 @@ job_interlace(struct job_ctx *c)
 	AVRational		 fps, tb;
 
 	c->deint = DEINT_PROGRESSIVE;
-	if (c->mi.script)
+	if (c->mi.script || prof->deinterlace == DEINT_OFF)
 		return 0;	/* a script's frames are its own affair */
 	if (media_interlace(c->job->source, &c->mi, &k, &c->err) != 0)
 		return job_fail_err(c);
