@@ -114,7 +114,8 @@ job_interlace(struct job_ctx *c)
 	c->deint = DEINT_PROGRESSIVE;
 	if (c->mi.script || prof->deinterlace == DEINT_OFF)
 		return 0;	/* a script's frames are its own affair */
-	if (media_interlace(c->job->source, &c->mi, &k, &c->err) != 0)
+	if (media_interlace(c->job->source, &c->mi, prof->threads, &k,
+	    &c->err) != 0)
 		return job_fail_err(c);
 	c->deint = deint_decide(&k, prof->deinterlace, why, sizeof(why));
 	if (c->deint == DEINT_PROGRESSIVE) {

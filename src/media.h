@@ -202,7 +202,7 @@ void	 picture_free(struct media_picture *);
 
 /* Interlacing detected by sampling, and undone (media_deint.c). */
 struct media_deint;
-int	 media_interlace(const char *, const struct media_info *,
+int	 media_interlace(const char *, const struct media_info *, int,
 	    struct deint_counts *, char **);
 struct media_deint *deint_new(const struct media_info *, enum deint_kind,
 	    int, char **);

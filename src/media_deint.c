@@ -198,11 +198,12 @@ out:
 }
 
 /*
- * Sample a file for interlacing and telecine: idet's counts over a few
- * runs of frames, and whether the stream says it is interlaced.
+ * Sample a file for interlacing and telecine, decoding with up to threads
+ * threads: idet's counts over a few runs of frames, and whether the
+ * stream says it is interlaced.
  */
 int
-media_interlace(const char *path, const struct media_info *mi,
+media_interlace(const char *path, const struct media_info *mi, int threads,
     struct deint_counts *k, char **cause)
 {
 	struct media_source	 src;
@@ -214,7 +215,8 @@ media_interlace(const char *path, const struct media_info *mi,
 	memset(k, 0, sizeof(*k));
 	k->fps_num = mi->fps.num;
 	k->fps_den = mi->fps.den;
-	if (media_file_open(&src, path, 1, SOURCE_VIDEO_ONLY, cause) != 0)
+	if (media_file_open(&src, path, threads, SOURCE_VIDEO_ONLY,
+	    cause) != 0)
 		return -1;
 	par = src.fmt->streams[src.vindex]->codecpar;
 	k->flagged = par->field_order != AV_FIELD_UNKNOWN &&
