@@ -55,6 +55,9 @@ media_describe_streams(const AVFormatContext *fmt, struct media_info *mi)
 	unsigned int		 i, k;
 
 	mi->nstreams = 0;
+	if (fmt->nb_streams > STREAMS_MAX)
+		log_warnx("%u streams: those after the first %d are left out",
+		    fmt->nb_streams, STREAMS_MAX);
 	for (i = 0; i < fmt->nb_streams && i < STREAMS_MAX; i++) {
 		st = fmt->streams[i];
 		d = &mi->streams[mi->nstreams++];
