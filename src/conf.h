@@ -23,6 +23,19 @@ enum scd_mode {
 };
 
 /* One named encoding profile. */
+/* What a source with dynamic HDR metadata gets. */
+enum dynamic_hdr {
+	DYNAMIC_HDR_FAIL,	/* refused */
+	DYNAMIC_HDR_BASE	/* its base layer encoded, with a warning */
+};
+
+/* Deinterlacing: by detection, never, always. */
+enum deint_mode {
+	DEINT_AUTO,
+	DEINT_OFF,
+	DEINT_ON
+};
+
 struct profile {
 	char		*name;
 
@@ -72,6 +85,21 @@ struct profile {
 	double		 loudness;	/* integrated target, LUFS */
 	double		 true_peak;	/* ceiling, dBTP */
 	int		 dynaudnorm;	/* bool: dynamic normaliser first */
+
+	/* streams kept (streams.c) and dynamic HDR */
+	char		*audio_languages;	/* "eng,fre"; "" all */
+	int		 drop_commentary;	/* bool */
+	int		 drop_descriptive;	/* bool */
+	char		*commentary_words;	/* title words, "," */
+	char		*descriptive_words;
+	int		 max_audio_tracks;	/* 0: no limit */
+	int		 stereo_track;		/* bool: a stereo downmix */
+	char		*subtitle_languages;	/* "" all */
+	int		 drop_sdh;		/* bool */
+	int		 extra_video;		/* bool: copy a second video */
+	enum dynamic_hdr dynamic_hdr;
+	enum deint_mode	 deinterlace;
+	int		 deinterlace_fields;	/* bool: a frame per field */
 };
 
 /* One element of directories: sources below path use profile. */

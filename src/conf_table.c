@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ static int	conf_check_params(char *, char **);
 static int	conf_check_nonempty(char *, char **);
 static int	conf_check_relpath(char *, char **);
 static int	conf_check_node(char *, char **);
+static int	conf_check_languages(char *, char **);
 
 static const char *const conf_encoders[] = {
 	"x265", "aom", NULL
@@ -37,6 +39,14 @@ static const char *const conf_audio_codecs[] = {
 	"opus", "flac", "copy", NULL
 };
 static const int conf_bit_depths[] = { 0, 8, 10 };
+/* In the order of enum deint_mode. */
+static const char *const conf_deint_modes[] = {
+	"auto", "off", "on", NULL
+};
+/* In the order of enum dynamic_hdr. */
+static const char *const conf_dynamic_hdr_modes[] = {
+	"fail", "base", NULL
+};
 /* In the order of enum scd_mode. */
 static const char *const conf_scd_modes[] = {
 	"qpfile", "source", "script", NULL
@@ -61,6 +71,10 @@ _Static_assert(sizeof(enum crop_mode) == sizeof(int),
     "enum crop_mode is stored through an int");
 _Static_assert(sizeof(enum scd_mode) == sizeof(int),
     "enum scd_mode is stored through an int");
+_Static_assert(sizeof(enum dynamic_hdr) == sizeof(int),
+    "enum dynamic_hdr is stored through an int");
+_Static_assert(sizeof(enum deint_mode) == sizeof(int),
+    "enum deint_mode is stored through an int");
 
 #define G(f)	.scope = CONF_GLOBAL, .offset = offsetof(struct config, f)
 #define GN(f, n) \
@@ -236,6 +250,36 @@ const struct conf_entry conf_table[] = {
 	  .minimum = -9.0, .maximum = 0.0, .default_num = -1.0 },
 	{ .name = "dynaudnorm", P(dynaudnorm), .type = CONF_BOOL,
 	  .default_num = 0 },
+
+	/* Profile settings: streams kept, and dynamic HDR. */
+	{ .name = "audio_languages", P(audio_languages), .type = CONF_STRING,
+	  .check = conf_check_languages, .default_str = "" },
+	{ .name = "drop_commentary", P(drop_commentary), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "drop_descriptive", P(drop_descriptive), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "commentary_words", P(commentary_words),
+	  .type = CONF_STRING, .default_str = "commentary,commentaire,kommentar" },
+	{ .name = "descriptive_words", P(descriptive_words),
+	  .type = CONF_STRING,
+	  .default_str = "descriptive,audio description,described" },
+	{ .name = "max_audio_tracks", P(max_audio_tracks), .type = CONF_INT,
+	  .minimum = 0, .maximum = 32, .default_num = 0 },
+	{ .name = "stereo_track", P(stereo_track), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "subtitle_languages", P(subtitle_languages),
+	  .type = CONF_STRING, .check = conf_check_languages,
+	  .default_str = "" },
+	{ .name = "drop_sdh", P(drop_sdh), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "extra_video", P(extra_video), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "dynamic_hdr", P(dynamic_hdr), .type = CONF_ENUM,
+	  .choices = conf_dynamic_hdr_modes, .default_str = "fail" },
+	{ .name = "deinterlace", P(deinterlace), .type = CONF_ENUM,
+	  .choices = conf_deint_modes, .default_str = "auto" },
+	{ .name = "deinterlace_fields", P(deinterlace_fields),
+	  .type = CONF_BOOL, .default_num = 0 },
 };
 const size_t conf_ntable = nitems(conf_table);
 
@@ -332,6 +376,28 @@ conf_check_nonempty(char *s, char **reason)
 		return 0;
 	*reason = xstrdup("must not be empty");
 	return -1;
+}
+
+/* A list of ISO 639-2 codes, "eng,fre": three letters each, lowered. */
+static int
+conf_check_languages(char *s, char **reason)
+{
+	char	*p = s;
+	size_t	 n;
+
+	for (; *p != '\0'; p++)
+		*p = tolower((unsigned char)*p);
+	for (p = s; *p != '\0'; p += n) {
+		p += strspn(p, ", ");
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz");
+		if ((n != 3 && (n != 0 || *p != '\0')) ||
+		    (p[n] != '\0' && p[n] != ',' && p[n] != ' ')) {
+			xasprintf(reason, "not a list of three-letter "
+			    "language codes (ISO 639-2), as \"eng,fre\"");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* A node name: empty (the host's name) or what token files allow. */

@@ -35,6 +35,11 @@ job_size(struct job_ctx *c)
 
 	w = c->mi.width - k->left - k->right;
 	h = c->mi.height - k->top - k->bottom;
+	if (c->mi.rotation % 180 == 90) {
+		/* turned upright: the encoder gets it on its side */
+		w = h;
+		h = c->mi.width - k->left - k->right;
+	}
 	if (c->job->prof->scale_width > 0 && c->job->prof->scale_width < w) {
 		h = (int)lrint((double)h * c->job->prof->scale_width / w / 2) *
 		    2;
@@ -42,6 +47,26 @@ job_size(struct job_ctx *c)
 	}
 	r->width = w;
 	r->height = h;
+}
+
+/* Dolby Vision and HDR10+: refused, or the base layer with a warning. */
+static int
+job_dynamic_hdr(struct job_ctx *c)
+{
+	struct job_result	*r = &c->job->res;
+	char			 why[512];
+
+	switch (dynhdr_decide(&c->mi.dyn, c->job->prof->dynamic_hdr, why,
+	    sizeof(why))) {
+	case DYNHDR_REFUSE:
+		return job_fail(c, 0, "%s", why);
+	case DYNHDR_BASE:
+		log_warnx("probe: %s", why);
+		dynhdr_describe(&c->mi.dyn, r->dynamic_hdr,
+		    sizeof(r->dynamic_hdr));
+		break;
+	}
+	return 0;
 }
 
 /* Probe the source and log what it is. */
@@ -58,10 +83,67 @@ job_probe(struct job_ctx *c)
 	    c->mi.height, media_pix_fmt_name(c->mi.pix_fmt), c->mi.depth,
 	    media_rate(c->mi.fps), c->mi.duration / 1e6, c->mi.naudio,
 	    c->mi.nsubtitle, c->mi.nchapter);
+	if (c->mi.rotation != 0)
+		log_info("probe: the display matrix turns the picture %d "
+		    "degrees clockwise: it is encoded upright", c->mi.rotation);
 	if (c->mi.has_mastering || c->mi.has_cll)
 		log_info("probe: HDR10 metadata: mastering display %s, "
 		    "MaxCLL %u, MaxFALL %u", c->mi.has_mastering ? "yes" : "no",
 		    c->mi.cll.MaxCLL, c->mi.cll.MaxFALL);
+	streams_choose(c->mi.streams, c->mi.nstreams, c->mi.vindex,
+	    c->job->prof, c->mi.choice);
+	media_log_streams(&c->mi);
+	streams_summary(c->mi.streams, c->mi.choice, c->mi.nstreams,
+	    c->job->res.streams, sizeof(c->job->res.streams));
+	return job_dynamic_hdr(c);
+}
+
+/*
+ * Interlacing and telecine, detected on sampled frames: the decision and
+ * its evidence logged, and the frame rate the deinterlacer gives.
+ */
+static int
+job_interlace(struct job_ctx *c)
+{
+	const struct profile	*prof = c->job->prof;
+	struct deint_counts	 k;
+	struct media_deint	*d;
+	char			 why[512];
+	AVRational		 fps, tb;
+
+	c->deint = DEINT_PROGRESSIVE;
+	if (c->mi.script || prof->deinterlace == DEINT_OFF)
+		return 0;	/* a script's frames are its own affair */
+	if (media_interlace(c->job->source, &c->mi, prof->threads, &k,
+	    &c->err) != 0)
+		return job_fail_err(c);
+	c->deint = deint_decide(&k, prof->deinterlace, why, sizeof(why));
+	if (c->deint == DEINT_PROGRESSIVE) {
+		log_info("interlace: %s", why);
+		return 0;
+	}
+	if (prof->chunked && (c->deint == DEINT_TELECINE ||
+	    prof->deinterlace_fields)) {
+		/* a chunk's frames are counted in the source's rate */
+		log_warnx("interlace: %s; not undone: chunked encodes "
+		    "deinterlace a frame per frame only", why);
+		c->deint = DEINT_PROGRESSIVE;
+		return 0;
+	}
+	c->src_fps = c->mi.fps;
+	c->src_tb = c->mi.tb;
+	if ((d = job_deint(c)) == NULL)
+		return job_fail_err(c);
+	deint_rate(d, &fps, &tb);
+	deint_free(d);
+	log_warnx("interlace: %s; %s to %.3f fps", why,
+	    c->deint == DEINT_TELECINE ? "inverse telecine (fieldmatch, "
+	    "decimate)" : "deinterlaced (bwdif)", media_rate(fps));
+	if (prof->chunked)
+		return 0;	/* chunks keep the source's timestamps */
+	c->mi.frames_est = av_rescale_q(c->mi.frames_est, fps, c->mi.fps);
+	c->mi.fps = fps;
+	c->mi.tb = tb;
 	return 0;
 }
 
@@ -81,6 +163,8 @@ job_analyse(struct job_ctx *c)
 	    sizeof(r->crop_why), &c->err) != 0)
 		return job_fail_err(c);
 	job_size(c);
+	if (job_interlace(c) != 0)
+		return -1;
 	log_info("crop: top %d, bottom %d, left %d, right %d -> %dx%d (%s: "
 	    "%s)", k->top, k->bottom, k->left, k->right, r->width, r->height,
 	    conf_crop_mode_name(prof->crop), r->crop_why);
@@ -138,8 +222,10 @@ job_verify(struct job_ctx *c)
 	ex.fps = c->mi.fps;
 	ex.width = j->res.width;
 	ex.height = j->res.height;
-	ex.naudio = c->mi.naudio;
-	ex.nsubtitle = c->mi.nsubtitle;
+	ex.naudio = streams_count(c->mi.streams, c->mi.choice,
+	    c->mi.nstreams, STREAM_AUDIO);
+	ex.nsubtitle = streams_count(c->mi.streams, c->mi.choice,
+	    c->mi.nstreams, STREAM_SUBTITLE);
 	if (media_verify(c->tmp, &ex, j->stop, &c->err) != 0)
 		return job_fail_err(c);
 	log_info("verify: %lld frames, %dx%d, %.3fs: as the source",
@@ -266,9 +352,15 @@ job_summary(const struct job *j, char *buf, size_t len)
 		    "%.1f -> %.1f LUFS", i, r->before[i].i, r->after[i].i);
 	}
 	if (off < len && r->kbps > 0)
-		snprintf(buf + off, len - off, ", video %.0f kbps (target %d)",
-		    r->actual_kbps, r->kbps);
+		off += snprintf(buf + off, len - off,
+		    ", video %.0f kbps (target %d)", r->actual_kbps, r->kbps);
 	else if (off < len)
-		snprintf(buf + off, len - off, ", video %.0f kbps",
+		off += snprintf(buf + off, len - off, ", video %.0f kbps",
 		    r->actual_kbps);
+	if (off < len && r->streams[0] != '\0')
+		off += snprintf(buf + off, len - off, ", streams: %s",
+		    r->streams);
+	if (off < len && r->dynamic_hdr[0] != '\0')
+		snprintf(buf + off, len - off, ", %s: base layer only",
+		    r->dynamic_hdr);
 }

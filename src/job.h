@@ -73,6 +73,9 @@ struct job_result {
 	int			 joined;	/* joined and published here */
 	char			 joined_by[64];	/* or by that node */
 	char			 note[1024];	/* what a helper did */
+	/* streams and dynamic HDR: "" when nothing to say */
+	char			 streams[160];	/* kept of each kind */
+	char			 dynamic_hdr[128]; /* base layer only */
 };
 
 struct job {

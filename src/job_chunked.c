@@ -121,37 +121,73 @@ chunk_output(struct job_ctx *c, const char *tmp)
 	return k->out != NULL ? 0 : -1;
 }
 
-/* Decode the chunk's frames from the source and encode them to tmp. */
+struct chunk_feed {
+	struct job_ctx	*c;
+	AVRational	 tb;		/* the chunk's */
+	AVRational	 dtb;		/* the deinterlacer's, or 0/1 */
+};
+
+/* A progressive frame of the chunk: converted and encoded. */
+static int
+chunk_picture(void *arg, AVFrame *f)
+{
+	struct chunk_feed	*cf = arg;
+	struct chunked		*k = cf->c->pipe_state;
+	AVFrame			*pic;
+
+	if (cf->dtb.num != 0)
+		f->pts = av_rescale_q(f->pts, cf->dtb, cf->tb);
+	if (picture_convert(k->pic, f, &pic, &cf->c->err) != 0)
+		return -1;
+	return chunk_step(cf->c, pic, cf->tb);
+}
+
+/*
+ * Decode the chunk's frames from the source and encode them to tmp,
+ * deinterlaced first when the job's are (a frame per frame: the chunk
+ * keeps its count).
+ */
 static int
 chunk_write(struct job_ctx *c, const struct chunk *ch, const char *tmp)
 {
 	struct chunked		*k = c->pipe_state;
 	struct job		*j = c->job;
 	struct media_chunk	*r;
-	AVFrame			*f, *pic;
-	AVRational		 tb;
+	struct media_deint	*d = NULL;
+	struct chunk_feed	 cf = { c, { 0, 1 }, { 0, 1 } };
+	AVFrame			*f;
+	AVRational		 fps;
 	int			 ret, rv = -1;
 
 	if ((r = media_chunk_open(j->source, 1, ch->pts, ch->frames,
 	    &c->err)) == NULL)
 		return -1;
-	tb = media_chunk_stream(r)->time_base;
+	cf.tb = media_chunk_stream(r)->time_base;
 	k->pic = job_enc_setup(c, ch->frames);
-	c->ep.tb = tb;
+	c->ep.tb = cf.tb;
 	if ((k->enc = c->ops->open(&c->ep, &c->err)) == NULL ||
 	    chunk_output(c, tmp) != 0)
 		goto out;
+	if (c->deint != DEINT_PROGRESSIVE) {
+		if ((d = job_deint(c)) == NULL)
+			goto out;
+		deint_rate(d, &fps, &cf.dtb);
+	}
 	while ((ret = media_chunk_next(r, &f, &c->err)) == 1) {
-		if ((j->stop != NULL && *j->stop) ||
-		    picture_convert(k->pic, f, &pic, &c->err) != 0 ||
-		    chunk_step(c, pic, tb) != 0)
+		if ((j->stop != NULL && *j->stop) || (d != NULL ?
+		    deint_feed(d, f, chunk_picture, &cf, &c->err) :
+		    chunk_picture(&cf, f)) != 0)
 			goto out;
 	}
-	if (ret == 0 && chunk_step(c, NULL, tb) == 0)
+	if (ret == 0 && d != NULL &&
+	    deint_feed(d, NULL, chunk_picture, &cf, &c->err) != 0)
+		goto out;
+	if (ret == 0 && chunk_step(c, NULL, cf.tb) == 0)
 		rv = output_finish(k->out, &c->err);
 out:
 	if (rv != 0 && c->err == NULL)
 		c->err = xstrdup("interrupted");
+	deint_free(d);
 	media_chunk_close(r);
 	return rv;
 }

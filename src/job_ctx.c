@@ -135,5 +135,26 @@ job_enc_setup(struct job_ctx *c, int64_t frames)
 	c->ep.prof = j->prof;
 	c->ep.mi = &c->mi;
 	return picture_new(&j->res.crop, j->res.width, j->res.height,
-	    enc_pix_fmt(j->res.depth));
+	    enc_pix_fmt(j->res.depth), c->mi.rotation);
+}
+
+/*
+ * The deinterlacer a pass's frames go through, or NULL when the source is
+ * progressive or left as it is; fed the source's frames, at its rate.
+ */
+struct media_deint *
+job_deint(struct job_ctx *c)
+{
+	struct media_info	*in;
+	struct media_deint	*d;
+
+	if (c->deint == DEINT_PROGRESSIVE)
+		return NULL;
+	in = xmalloc(sizeof(*in));
+	*in = c->mi;
+	in->fps = c->src_fps;
+	in->tb = c->src_tb;
+	d = deint_new(in, c->deint, c->job->prof->deinterlace_fields, &c->err);
+	free(in);
+	return d;
 }

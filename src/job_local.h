@@ -50,6 +50,9 @@ struct job_ctx {
 	int			 tmpfd;
 
 	enum job_stage		 stage;
+	enum deint_kind		 deint;		/* what the source is */
+	AVRational		 src_fps;	/* the source's, when */
+	AVRational		 src_tb;	/* deinterlacing changes them */
 	int64_t			 sent;		/* frames sent to encoder */
 	int64_t			 vspan;		/* video duration, us */
 	int64_t			 vbytes;	/* encoded video bytes */
@@ -68,6 +71,7 @@ int	 job_fail(struct job_ctx *, int, const char *, ...)
 int	 job_fail_err(struct job_ctx *);
 int	 job_transient(int);
 struct media_picture *job_enc_setup(struct job_ctx *, int64_t);
+struct media_deint *job_deint(struct job_ctx *);
 int	 job_nap(struct job_ctx *, double);
 
 #endif

@@ -14,6 +14,9 @@
 
 #include "conf.h"
 #include "crop.h"
+#include "deint.h"
+#include "dynhdr.h"
+#include "streams.h"
 
 #define MEDIA_MAX_AUDIO	32
 
@@ -42,15 +45,41 @@ struct media_info {
 	int			 nattachment;
 	int			 nchapter;
 	int			 script;	/* an AviSynth script */
-	AVRational		 sar;		/* 0/1: square, unknown */
+	AVRational		 sar;		/* 0/1: square, unknown;
+						 * of the upright picture */
+	int			 nstreams;	/* described, at most STREAMS_MAX */
+	struct stream_desc	 streams[STREAMS_MAX];
+	struct stream_choice	 choice[STREAMS_MAX]; /* the job's, by its
+						 * profile */
+	struct dynhdr		 dyn;		/* Dolby Vision, HDR10+ */
+	int			 rotation;	/* clockwise to show: 0, 90,
+						 * 180, 270 */
 };
 
+/* A source's streams for the rules of streams.c (media_streams.c). */
+void	 media_describe_streams(const AVFormatContext *, struct media_info *);
+int	 media_disposition(int, int);
+void	 media_log_streams(const struct media_info *);
+
+/* Text subtitles Matroska cannot hold, made SRT (media_subtitle.c). */
+struct subconv;
+struct subconv *subconv_new(const AVStream *, char **);
+const AVCodecContext *subconv_encoder(const struct subconv *);
+int	 subconv_packet(struct subconv *, AVPacket *,
+	    int (*)(void *, AVPacket *), void *, char **);
+void	 subconv_free(struct subconv *);
+
 /* Shared by the whole media layer (media_util.c). */
+struct AVFilterGraph;
+struct AVFilterContext;
 void	 media_quiet(void);
 char	*media_error(int);
 int	 media_is_script(const char *);
 AVCodecContext *media_decoder(AVStream *, int, char **);
 int	 media_cmp64(const void *, const void *);
+struct AVFilterGraph *media_graph(const char *, const char *, const char *,
+	    const char *, struct AVFilterContext **, struct AVFilterContext **,
+	    int *);
 
 struct media_script;
 struct script_audio;
@@ -89,6 +118,10 @@ struct media_sink {
 };
 int	 media_sink_end(const struct media_source *,
 	    const struct media_sink *, char **);
+
+/* The audio slot whose stereo downmix is added, or -1 (media_streams.c). */
+int	 media_stereo_slot(const struct media_source *,
+	    const struct profile *);
 
 /*
  * The frame source (media_source.c): one interface, two backends, a media
@@ -158,13 +191,25 @@ int	 script_range(const char *, int64_t, int64_t, int,
 	    int (*)(void *, AVFrame *), void *, volatile int *, char **);
 void	 script_close(struct media_script *);
 
-/* Decoded pictures made ready for an encoder: cropped, scaled, converted. */
+/* Decoded pictures made ready for an encoder: cropped, scaled, converted
+ * and turned upright (the size asked for is the upright picture's). */
 struct media_picture;
 struct media_picture *picture_new(const struct crop *, int, int,
-	    enum AVPixelFormat);
+	    enum AVPixelFormat, int);
 int	 picture_convert(struct media_picture *, AVFrame *, AVFrame **,
 	    char **);
 void	 picture_free(struct media_picture *);
+
+/* Interlacing detected by sampling, and undone (media_deint.c). */
+struct media_deint;
+int	 media_interlace(const char *, const struct media_info *, int,
+	    struct deint_counts *, char **);
+struct media_deint *deint_new(const struct media_info *, enum deint_kind,
+	    int, char **);
+void	 deint_rate(const struct media_deint *, AVRational *, AVRational *);
+int	 deint_feed(struct media_deint *, AVFrame *,
+	    int (*)(void *, AVFrame *), void *, char **);
+void	 deint_free(struct media_deint *);
 
 /* Crop detection: sample frames, scan and combine. */
 int	 media_crop(const char *, const struct media_info *,
@@ -233,11 +278,15 @@ int	 media_concat(const struct concat_spec *, volatile int *, char **);
 struct audio_meter;
 struct audio_meter *meter_new(const AVCodecContext *,
 	    const struct profile *, char **);
+struct audio_meter *meter_new_downmix(const AVCodecContext *,
+	    const struct profile *, char **);
 int	 meter_feed(struct audio_meter *, AVFrame *, char **);
 void	 meter_free(struct audio_meter *, struct audio_loudness *);
 
 struct audio_norm;
 struct audio_norm *norm_new(const AVCodecContext *, AVRational,
+	    const struct profile *, const struct audio_loudness *, char **);
+struct audio_norm *norm_new_downmix(const AVCodecContext *, AVRational,
 	    const struct profile *, const struct audio_loudness *, char **);
 const AVCodecContext *norm_encoder(const struct audio_norm *);
 int	 norm_feed(struct audio_norm *, AVFrame *,
@@ -253,6 +302,9 @@ int	 mux_add_video(struct media_mux *, const AVStream *,
 int	 mux_add_encoded(struct media_mux *, const AVStream *,
 	    const AVCodecContext *);
 int	 mux_add_copy(struct media_mux *, const AVStream *);
+int	 mux_add_cover(struct media_mux *, const AVStream *);
+void	 mux_set_disposition(struct media_mux *, int, int);
+void	 mux_set_title(struct media_mux *, int, const char *);
 void	 mux_keep_timestamps(struct media_mux *);
 int	 mux_start(struct media_mux *, char **);
 int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);

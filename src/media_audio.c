@@ -42,6 +42,7 @@ struct audio_norm {
 	AVCodecContext		*enc;
 	AVPacket		*pkt;
 	double			 gain;	/* dB */
+	int			 downmix; /* the stereo downmix */
 };
 
 /* The decoder's channel layout, or the default one for its count. */
@@ -59,50 +60,28 @@ static int
 graph_open(struct audio_graph *g, const AVCodecContext *dec, AVRational tb,
     const char *chain, char **cause)
 {
-	AVFilterInOut	*in = NULL, *out = NULL;
 	AVChannelLayout	 layout = { 0 };
 	char		 args[512], lay[128];
 	int		 ret;
 
 	memset(g, 0, sizeof(*g));
-	if ((g->graph = avfilter_graph_alloc()) == NULL ||
-	    (g->frame = av_frame_alloc()) == NULL)
-		fatalx("avfilter_graph_alloc");
-	g->graph->nb_threads = 1;
+	if ((g->frame = av_frame_alloc()) == NULL)
+		fatalx("av_frame_alloc");
 	audio_layout(dec, &layout);
 	av_channel_layout_describe(&layout, lay, sizeof(lay));
 	av_channel_layout_uninit(&layout);
 	snprintf(args, sizeof(args), "time_base=%d/%d:sample_rate=%d:"
 	    "sample_fmt=%s:channel_layout=%s", tb.num, tb.den,
 	    dec->sample_rate, av_get_sample_fmt_name(dec->sample_fmt), lay);
-	ret = avfilter_graph_create_filter(&g->src,
-	    avfilter_get_by_name("abuffer"), "in", args, NULL, g->graph);
-	if (ret >= 0)
-		ret = avfilter_graph_create_filter(&g->sink,
-		    avfilter_get_by_name("abuffersink"), "out", NULL, NULL,
-		    g->graph);
-	if (ret < 0)
-		goto fail;
-	if ((in = avfilter_inout_alloc()) == NULL ||
-	    (out = avfilter_inout_alloc()) == NULL)
-		fatalx("avfilter_inout_alloc");
-	out->name = av_strdup("in");
-	out->filter_ctx = g->src;
-	in->name = av_strdup("out");
-	in->filter_ctx = g->sink;
-	ret = avfilter_graph_parse_ptr(g->graph, chain, &in, &out, NULL);
-	if (ret >= 0)
-		ret = avfilter_graph_config(g->graph, NULL);
-	avfilter_inout_free(&in);
-	avfilter_inout_free(&out);
-	if (ret < 0)
-		goto fail;
+	g->graph = media_graph("abuffer", args, "abuffersink", chain, &g->src,
+	    &g->sink, &ret);
+	if (g->graph == NULL) {
+		xasprintf(cause, "audio filter \"%s\": %s", chain,
+		    media_error(ret));
+		av_frame_free(&g->frame);
+		return -1;
+	}
 	return 0;
-fail:
-	xasprintf(cause, "audio filter \"%s\": %s", chain, media_error(ret));
-	avfilter_graph_free(&g->graph);
-	av_frame_free(&g->frame);
-	return -1;
 }
 
 static void
@@ -161,22 +140,45 @@ audio_pre(const struct profile *prof)
 	return prof->dynaudnorm ? "dynaudnorm," : "";
 }
 
-/* A loudness meter for one audio stream of the first pass. */
-struct audio_meter *
-meter_new(const AVCodecContext *dec, const struct profile *prof,
-    char **cause)
+/*
+ * The stereo downmix of a multichannel track: libswresample's matrix with
+ * ITU-R BS.775's coefficients (centre and surrounds at -3 dB, no LFE).
+ */
+#define AUDIO_DOWNMIX	"aresample=ochl=stereo:clev=0.7071:slev=0.7071:" \
+			"lfe_mix_level=0,"
+
+/* A loudness meter for one audio stream of the first pass, or for its
+ * stereo downmix. */
+static struct audio_meter *
+meter_open(const AVCodecContext *dec, const struct profile *prof,
+    int downmix, char **cause)
 {
 	struct audio_meter	*m;
 	char			 chain[256];
 
 	m = xcalloc(1, sizeof(*m));
-	snprintf(chain, sizeof(chain), "%sebur128=metadata=1:peak=true",
-	    audio_pre(prof));
+	snprintf(chain, sizeof(chain), "%s%sebur128=metadata=1:peak=true",
+	    downmix ? AUDIO_DOWNMIX : "", audio_pre(prof));
 	if (graph_open(&m->g, dec, dec->pkt_timebase, chain, cause) != 0) {
 		free(m);
 		return NULL;
 	}
 	return m;
+}
+
+struct audio_meter *
+meter_new(const AVCodecContext *dec, const struct profile *prof,
+    char **cause)
+{
+	return meter_open(dec, prof, 0, cause);
+}
+
+/* A meter of the stereo downmix of a track (stereo_track). */
+struct audio_meter *
+meter_new_downmix(const AVCodecContext *dec, const struct profile *prof,
+    char **cause)
+{
+	return meter_open(dec, prof, 1, cause);
 }
 
 /* Measure one decoded frame (NULL at the end of the stream). */
@@ -350,7 +352,7 @@ norm_layout_log(const AVCodec *codec, const AVCodecContext *dec,
 /* Open the audio encoder named by the profile for this stream. */
 static AVCodecContext *
 norm_open_encoder(const AVCodecContext *dec, const struct profile *prof,
-    char **cause)
+    int downmix, char **cause)
 {
 	const AVCodec	*codec;
 	AVCodecContext	*enc;
@@ -367,8 +369,13 @@ norm_open_encoder(const AVCodecContext *dec, const struct profile *prof,
 	}
 	if ((enc = avcodec_alloc_context3(codec)) == NULL)
 		fatalx("avcodec_alloc_context3");
-	norm_layout(codec, dec, &enc->ch_layout, &how);
-	norm_layout_log(codec, dec, &enc->ch_layout, how);
+	if (downmix)
+		av_channel_layout_copy(&enc->ch_layout,
+		    &(AVChannelLayout)AV_CHANNEL_LAYOUT_STEREO);
+	else {
+		norm_layout(codec, dec, &enc->ch_layout, &how);
+		norm_layout_log(codec, dec, &enc->ch_layout, how);
+	}
 	enc->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 :
 	    dec->sample_rate;
 	enc->sample_fmt = codec->sample_fmts[0];
@@ -414,23 +421,26 @@ norm_chain(const struct audio_norm *n, const struct profile *prof,
 		    "level=disabled:attack=5:release=50,", limit);
 	}
 	av_channel_layout_describe(&enc->ch_layout, lay, sizeof(lay));
-	snprintf(buf, len, "%svolume=%.2fdB:precision=double,%s"
+	snprintf(buf, len, "%s%svolume=%.2fdB:precision=double,%s"
 	    "ebur128=metadata=1:peak=true,aresample=%d,"
-	    "aformat=sample_fmts=%s:channel_layouts=%s", audio_pre(prof),
+	    "aformat=sample_fmts=%s:channel_layouts=%s",
+	    n->downmix ? AUDIO_DOWNMIX : "", audio_pre(prof),
 	    n->gain, limiter, enc->sample_rate,
 	    av_get_sample_fmt_name(enc->sample_fmt), lay);
 }
 
-/* A normaliser and encoder for one audio stream of the second pass. */
-struct audio_norm *
-norm_new(const AVCodecContext *dec, AVRational tb, const struct profile *prof,
-    const struct audio_loudness *in, char **cause)
+/* A normaliser and encoder for one audio stream of the second pass, or
+ * for its stereo downmix. */
+static struct audio_norm *
+norm_open(const AVCodecContext *dec, AVRational tb, const struct profile *prof,
+    const struct audio_loudness *in, int downmix, char **cause)
 {
 	struct audio_norm	*n;
 	char			 chain[1024];
 
 	n = xcalloc(1, sizeof(*n));
-	if ((n->enc = norm_open_encoder(dec, prof, cause)) == NULL) {
+	n->downmix = downmix;
+	if ((n->enc = norm_open_encoder(dec, prof, downmix, cause)) == NULL) {
 		free(n);
 		return NULL;
 	}
@@ -447,6 +457,22 @@ norm_new(const AVCodecContext *dec, AVRational tb, const struct profile *prof,
 	if ((n->pkt = av_packet_alloc()) == NULL)
 		fatalx("av_packet_alloc");
 	return n;
+}
+
+struct audio_norm *
+norm_new(const AVCodecContext *dec, AVRational tb, const struct profile *prof,
+    const struct audio_loudness *in, char **cause)
+{
+	return norm_open(dec, tb, prof, in, 0, cause);
+}
+
+/* The normaliser of a track's stereo downmix, in its measured loudness. */
+struct audio_norm *
+norm_new_downmix(const AVCodecContext *dec, AVRational tb,
+    const struct profile *prof, const struct audio_loudness *in,
+    char **cause)
+{
+	return norm_open(dec, tb, prof, in, 1, cause);
 }
 
 const AVCodecContext *

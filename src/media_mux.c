@@ -170,6 +170,70 @@ mux_add_copy(struct media_mux *m, const AVStream *in)
 	return st->index;
 }
 
+/* The file name and MIME type a cover picture of codec id is given. */
+static void
+mux_cover_name(enum AVCodecID id, const char **name, const char **mime)
+{
+	switch (id) {
+	case AV_CODEC_ID_PNG:
+		*name = "cover.png", *mime = "image/png";
+		break;
+	case AV_CODEC_ID_BMP:
+		*name = "cover.bmp", *mime = "image/bmp";
+		break;
+	case AV_CODEC_ID_WEBP:
+		*name = "cover.webp", *mime = "image/webp";
+		break;
+	default:
+		*name = "cover.jpg", *mime = "image/jpeg";
+		break;
+	}
+}
+
+/*
+ * A cover picture (a video stream of one attached picture) as a Matroska
+ * attachment: the picture's bytes, under its own file name and MIME type
+ * when the source gave them, else cover.jpg or cover.png.
+ */
+int
+mux_add_cover(struct media_mux *m, const AVStream *in)
+{
+	const AVPacket		*pic = &in->attached_pic;
+	const char		*name, *mime;
+	AVStream		*st;
+
+	st = mux_stream(m, in, 0);
+	st->disposition = 0;
+	st->codecpar->codec_type = AVMEDIA_TYPE_ATTACHMENT;
+	st->codecpar->codec_id = in->codecpar->codec_id;
+	st->codecpar->extradata = av_mallocz(pic->size +
+	    AV_INPUT_BUFFER_PADDING_SIZE);
+	if (st->codecpar->extradata == NULL)
+		fatalx("av_mallocz");
+	memcpy(st->codecpar->extradata, pic->data, pic->size);
+	st->codecpar->extradata_size = pic->size;
+	mux_cover_name(in->codecpar->codec_id, &name, &mime);
+	if (av_dict_get(in->metadata, "filename", NULL, 0) == NULL)
+		av_dict_set(&st->metadata, "filename", name, 0);
+	if (av_dict_get(in->metadata, "mimetype", NULL, 0) == NULL)
+		av_dict_set(&st->metadata, "mimetype", mime, 0);
+	return st->index;
+}
+
+/* Set an output stream's title. */
+void
+mux_set_title(struct media_mux *m, int idx, const char *title)
+{
+	av_dict_set(&m->fmt->streams[idx]->metadata, "title", title, 0);
+}
+
+/* Set an output stream's dispositions. */
+void
+mux_set_disposition(struct media_mux *m, int idx, int disposition)
+{
+	m->fmt->streams[idx]->disposition = disposition;
+}
+
 /*
  * Keep timestamps as they are: a chunk's, or a joined film's, must not be
  * shifted because its first decoding times are negative.

@@ -26,6 +26,10 @@ struct media_output {
 	int			 outidx[OUTPUT_MAX_STREAMS]; /* copied: -> mux */
 	int			 aout[MEDIA_MAX_AUDIO];
 	struct audio_norm	*norm[MEDIA_MAX_AUDIO];
+	struct subconv		*srt[STREAMS_MAX];	/* made SRT */
+	int			 stereo;	/* slot downmixed, or -1 */
+	struct audio_norm	*stereo_norm;	/* its downmix */
+	int			 stereo_out;
 };
 
 /* The video stream's parameters from the encoder: its headers too. */
@@ -65,46 +69,137 @@ output_video_stream(struct media_output *o, AVStream *st,
 	const struct output_spec	*os = &o->spec;
 
 	vpar->sample_aspect_ratio = st->codecpar->sample_aspect_ratio;
+	if (os->mi->rotation % 180 == 90 && vpar->sample_aspect_ratio.num > 0)
+		vpar->sample_aspect_ratio = av_inv_q(vpar->sample_aspect_ratio);
 	vpar->codec_tag = 0;
 	o->vout = mux_add_video(o->mux, st, vpar, os->mi->fps, os->mi);
 	if (os->flags & OUTPUT_NO_VIDEO_READ)
 		st->discard = AVDISCARD_ALL;
 }
 
-/* Add one source stream to the output: encoded, copied or left out. */
+/* Add a kept audio stream of the source: normalised and encoded. */
+static int
+output_audio_stream(struct media_output *o, AVStream *st, int slot,
+    char **cause)
+{
+	const struct output_spec	*os = &o->spec;
+	struct media_source		*src = o->src;
+
+	o->norm[slot] = norm_new(src->adec[slot], st->time_base, os->prof,
+	    slot < os->nloud ? &os->loud[slot] : NULL, cause);
+	if (o->norm[slot] == NULL)
+		return -1;
+	o->aout[slot] = mux_add_encoded(o->mux, st,
+	    norm_encoder(o->norm[slot]));
+	log_info("audio %d: gain %+.1f dB to %.1f LUFS, %s", slot,
+	    norm_gain(o->norm[slot]), os->prof->loudness,
+	    os->prof->audio_codec);
+	return o->aout[slot];
+}
+
+/*
+ * Add the stereo downmix of a kept track, right after it: normalised to
+ * the loudness measured on the downmix (after the tracks' own), titled
+ * as a stereo downmix, never the default track.
+ */
+static int
+output_stereo_stream(struct media_output *o, AVStream *st, int disposition,
+    char **cause)
+{
+	const struct output_spec	*os = &o->spec;
+	struct media_source		*src = o->src;
+	const AVDictionaryEntry		*e;
+	char				*title;
+
+	o->stereo_norm = norm_new_downmix(src->adec[o->stereo], st->time_base,
+	    os->prof, src->naudio < os->nloud ? &os->loud[src->naudio] : NULL,
+	    cause);
+	if (o->stereo_norm == NULL)
+		return -1;
+	o->stereo_out = mux_add_encoded(o->mux, st,
+	    norm_encoder(o->stereo_norm));
+	e = av_dict_get(st->metadata, "title", NULL, 0);
+	xasprintf(&title, "%s%sStereo downmix", e ? e->value : "",
+	    e ? " - " : "");
+	mux_set_title(o->mux, o->stereo_out, title);
+	free(title);
+	mux_set_disposition(o->mux, o->stereo_out,
+	    disposition & ~AV_DISPOSITION_DEFAULT);
+	log_info("audio %d: stereo downmix (ITU-R BS.775) of audio %d, gain "
+	    "%+.1f dB", src->naudio, o->stereo, norm_gain(o->stereo_norm));
+	return 0;
+}
+
+/* Add a subtitle stream to be made SRT. */
+static int
+output_srt_stream(struct media_output *o, AVStream *st, char **cause)
+{
+	if ((o->srt[st->index] = subconv_new(st, cause)) == NULL)
+		return -1;
+	return mux_add_encoded(o->mux, st, subconv_encoder(o->srt[st->index]));
+}
+
+/* The decoder slot of an audio stream, or -1 when it is not decoded. */
+static int
+output_slot(const struct media_source *src, int index)
+{
+	int	slot;
+
+	for (slot = 0; slot < src->naudio; slot++)
+		if (src->aslot[slot] == index)
+			return slot;
+	return -1;
+}
+
+/* Add one source stream to the output as the job chose: encoded,
+ * copied, converted, attached or left out. */
 static int
 output_stream(struct media_output *o, AVStream *st, AVCodecParameters *vpar,
     char **cause)
 {
 	const struct output_spec	*os = &o->spec;
-	struct media_source		*src = o->src;
-	int				 slot, type = st->codecpar->codec_type;
+	const struct stream_choice	*ch;
+	int				 slot, idx;
 
 	o->outidx[st->index] = -1;
-	if (st->index == src->vindex) {
+	if (st->index == o->src->vindex) {
 		output_video_stream(o, st, vpar);
 		return 0;
 	}
-	for (slot = 0; slot < src->naudio; slot++)
-		if (src->aslot[slot] == st->index)
-			break;
-	if (type == AVMEDIA_TYPE_AUDIO && slot < src->naudio) {
-		o->norm[slot] = norm_new(src->adec[slot], st->time_base,
-		    os->prof, slot < os->nloud ? &os->loud[slot] : NULL, cause);
-		if (o->norm[slot] == NULL)
-			return -1;
-		o->aout[slot] = mux_add_encoded(o->mux, st,
-		    norm_encoder(o->norm[slot]));
-		log_info("audio %d: gain %+.1f dB to %.1f LUFS, %s", slot,
-		    norm_gain(o->norm[slot]), os->prof->loudness,
-		    os->prof->audio_codec);
-	} else if (type == AVMEDIA_TYPE_AUDIO ||
-	    type == AVMEDIA_TYPE_SUBTITLE || type == AVMEDIA_TYPE_ATTACHMENT ||
-	    (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
-		o->outidx[st->index] = mux_add_copy(o->mux, st);
-	else if (os->flags & OUTPUT_LOG_LEFT)
-		log_info("leaving out stream %d (%s)", st->index,
-		    av_get_media_type_string(type));
+	if (st->index >= os->mi->nstreams)
+		return 0;
+	ch = &os->mi->choice[st->index];
+	slot = output_slot(o->src, st->index);
+	if (ch->action == STREAM_DROP) {
+		if (os->flags & OUTPUT_LOG_LEFT)
+			log_info("leaving out stream %d (%s): %s", st->index,
+			    av_get_media_type_string(st->codecpar->codec_type),
+			    ch->why);
+		return 0;
+	}
+	if (ch->action == STREAM_ATTACH) {
+		if (st->attached_pic.size > 0)
+			mux_add_cover(o->mux, st);
+		else if (os->flags & OUTPUT_LOG_LEFT)
+			log_warnx("leaving out stream %d: a cover picture "
+			    "with no picture", st->index);
+		return 0;
+	}
+	if (ch->action == STREAM_CONVERT)
+		idx = output_srt_stream(o, st, cause);
+	else if (ch->action == STREAM_ENCODE && slot >= 0)
+		idx = output_audio_stream(o, st, slot, cause);
+	else
+		idx = mux_add_copy(o->mux, st);	/* audio copied too */
+	if (idx < 0)
+		return -1;
+	if (ch->action != STREAM_ENCODE || slot < 0)
+		o->outidx[st->index] = idx;
+	mux_set_disposition(o->mux, idx,
+	    media_disposition(st->disposition, ch->flags));
+	if (slot >= 0 && slot == o->stereo && ch->action == STREAM_ENCODE)
+		return output_stereo_stream(o, st,
+		    media_disposition(st->disposition, ch->flags), cause);
 	return 0;
 }
 
@@ -126,6 +221,8 @@ output_streams(struct media_output *o, AVCodecParameters *vpar,
 		return -1;
 	if (os->flags & OUTPUT_KEEP_TS)
 		mux_keep_timestamps(o->mux);
+	o->stereo = o->src != NULL && o->src->naudio < MEDIA_MAX_AUDIO ?
+	    media_stereo_slot(o->src, os->prof) : -1;
 	if (o->src == NULL)
 		o->vout = mux_add_video(o->mux, NULL, vpar, os->mi->fps, os->mi);
 	for (i = 0; o->src != NULL && i < o->src->fmt->nb_streams &&
@@ -211,26 +308,70 @@ output_audio_packet(void *arg, AVPacket *pkt)
 	    norm_encoder(o->norm[ao->slot])->time_base, ao->cause);
 }
 
-/* A decoded frame of audio slot (NULL: its end), normalised and written. */
+/* An encoded packet of the stereo downmix to the muxer. */
+static int
+output_stereo_packet(void *arg, AVPacket *pkt)
+{
+	struct output_aout	*ao = arg;
+	struct media_output	*o = ao->o;
+
+	return mux_write(o->mux, o->stereo_out, pkt,
+	    norm_encoder(o->stereo_norm)->time_base, ao->cause);
+}
+
+/* A decoded frame of audio slot (NULL: its end), normalised and written,
+ * and its stereo downmix when it has one. */
 int
 output_audio(struct media_output *o, int slot, AVFrame *f, char **cause)
 {
 	struct output_aout	ao = { o, slot, cause };
 
+	if (o->norm[slot] == NULL)
+		return 0;	/* a track left out */
+	if (slot == o->stereo && o->stereo_norm != NULL &&
+	    norm_feed(o->stereo_norm, f, output_stereo_packet, &ao,
+	    cause) != 0)
+		return -1;
 	return norm_feed(o->norm[slot], f, output_audio_packet, &ao, cause);
 }
 
-/* A packet of a source stream: written when the stream is copied. */
+struct output_srt {
+	struct media_output	*o;
+	int			 idx;
+	AVRational		 tb;
+	char			**cause;
+};
+
+/* An SRT packet made from a text subtitle's, to the muxer. */
+static int
+output_srt_packet(void *arg, AVPacket *pkt)
+{
+	struct output_srt	*oc = arg;
+
+	return mux_write(oc->o->mux, oc->idx, pkt, oc->tb, oc->cause);
+}
+
+/* A packet of a source stream: written when the stream is copied, made
+ * SRT first when it is text Matroska cannot hold. */
 int
 output_copy(struct media_output *o, AVPacket *pkt, char **cause)
 {
-	AVStream	*st;
-	int		 idx;
+	struct output_srt	 oc;
+	AVStream		*st;
+	int			 idx;
 
 	if (pkt->stream_index >= OUTPUT_MAX_STREAMS ||
 	    (idx = o->outidx[pkt->stream_index]) < 0)
 		return 0;
 	st = o->src->fmt->streams[pkt->stream_index];
+	if (pkt->stream_index < STREAMS_MAX && o->srt[pkt->stream_index]) {
+		oc.o = o;
+		oc.idx = idx;
+		oc.tb = st->time_base;
+		oc.cause = cause;
+		return subconv_packet(o->srt[pkt->stream_index], pkt,
+		    output_srt_packet, &oc, cause);
+	}
 	return mux_write(o->mux, idx, pkt, st->time_base, cause);
 }
 
@@ -252,6 +393,11 @@ output_free(struct media_output *o, struct audio_loudness *after, int n)
 	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
 		norm_free(o->norm[i], after != NULL && i < n ? &after[i] :
 		    NULL);
+	for (i = 0; i < STREAMS_MAX; i++)
+		subconv_free(o->srt[i]);
+	if (o->src != NULL)
+		norm_free(o->stereo_norm, after != NULL && o->src->naudio < n ?
+		    &after[o->src->naudio] : NULL);
 	mux_free(o->mux);
 	free(o);
 }

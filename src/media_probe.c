@@ -7,8 +7,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
+#include <libavutil/display.h>
+#include <libavutil/dovi_meta.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
@@ -72,13 +75,16 @@ probe_count(AVFormatContext *fmt, struct media_info *mi)
 		}
 	}
 	mi->nchapter = fmt->nb_chapters;
+	media_describe_streams(fmt, mi);
 }
 
-/* HDR10 static metadata from the container's stream side data. */
+/* HDR10 static metadata and the Dolby Vision configuration from the
+ * container's stream side data. */
 static void
 probe_hdr_stream(AVStream *st, struct media_info *mi)
 {
-	uint8_t	*sd;
+	const AVDOVIDecoderConfigurationRecord	*dovi;
+	uint8_t					*sd;
 
 	sd = av_stream_get_side_data(st,
 	    AV_PKT_DATA_MASTERING_DISPLAY_METADATA, NULL);
@@ -92,6 +98,28 @@ probe_hdr_stream(AVStream *st, struct media_info *mi)
 		memcpy(&mi->cll, sd, sizeof(mi->cll));
 		mi->has_cll = 1;
 	}
+	mi->dyn.dovi_profile = -1;
+	mi->dyn.dovi_compat = -1;
+	sd = av_stream_get_side_data(st, AV_PKT_DATA_DOVI_CONF, NULL);
+	if (sd != NULL) {
+		dovi = (const AVDOVIDecoderConfigurationRecord *)sd;
+		mi->dyn.dovi = 1;
+		mi->dyn.dovi_profile = dovi->dv_profile;
+		mi->dyn.dovi_compat = dovi->dv_bl_signal_compatibility_id;
+	}
+}
+
+/* Dynamic HDR metadata in a decoded frame: HDR10+, Dolby Vision's RPU. */
+static void
+probe_dynamic_frame(const AVFrame *frame, struct media_info *mi)
+{
+	if (av_frame_get_side_data(frame,
+	    AV_FRAME_DATA_DYNAMIC_HDR_PLUS) != NULL)
+		mi->dyn.hdr10plus = 1;
+	if (av_frame_get_side_data(frame, AV_FRAME_DATA_DOVI_RPU_BUFFER) !=
+	    NULL || av_frame_get_side_data(frame,
+	    AV_FRAME_DATA_DOVI_METADATA) != NULL)
+		mi->dyn.dovi = 1;
 }
 
 /* HDR10 metadata and colour from the first decoded frame (SEI). */
@@ -121,6 +149,7 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 		memcpy(&mi->cll, sd->data, sizeof(mi->cll));
 		mi->has_cll = 1;
 	}
+	probe_dynamic_frame(frame, mi);
 	if (mi->primaries == AVCOL_PRI_UNSPECIFIED)
 		mi->primaries = frame->color_primaries;
 	if (mi->trc == AVCOL_TRC_UNSPECIFIED)
@@ -134,6 +163,36 @@ out:
 	av_frame_free(&frame);
 	media_file_close(&src);
 	return ret;
+}
+
+/*
+ * The display matrix's rotation, as the quarter turn clockwise that shows
+ * the picture upright (what FFmpeg's own autorotation applies); a matrix
+ * that is no quarter turn, or mirrors, is left unapplied with a word.
+ */
+static void
+probe_rotation(AVStream *st, struct media_info *mi)
+{
+	const int32_t	*m;
+	double		 theta;
+
+	m = (const int32_t *)av_stream_get_side_data(st,
+	    AV_PKT_DATA_DISPLAYMATRIX, NULL);
+	if (m == NULL)
+		return;
+	if ((int64_t)m[0] * m[4] - (int64_t)m[1] * m[3] < 0) {
+		log_warnx("the display matrix mirrors the picture: not "
+		    "applied");
+		return;
+	}
+	theta = -round(av_display_rotation_get(m));
+	theta -= 360 * floor(theta / 360 + 0.9 / 360);
+	if (fabs(theta - 90) < 1 || fabs(theta - 180) < 1 ||
+	    fabs(theta - 270) < 1)
+		mi->rotation = (int)lrint(theta);
+	else if (fabs(theta) >= 1 && fabs(theta - 360) >= 1)
+		log_warnx("the display matrix turns the picture by %.0f "
+		    "degrees, not a quarter turn: not applied", theta);
 }
 
 /* Fill mi from the video stream's parameters; -1 when unusable. */
@@ -182,9 +241,12 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	mi->trc = par->color_trc;
 	mi->space = par->color_space;
 	mi->range = par->color_range;
+	probe_rotation(st, mi);
 	mi->sar = av_guess_sample_aspect_ratio(fmt, st, NULL);
 	if (mi->sar.num <= 0 || mi->sar.den <= 0)
 		mi->sar = (AVRational){ 0, 1 };
+	else if (mi->rotation % 180 == 90)
+		mi->sar = av_inv_q(mi->sar);	/* the upright picture's */
 	return 0;
 }
 

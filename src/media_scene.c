@@ -212,6 +212,8 @@ struct scan_audio_arg {
 	volatile int		*stop;
 	struct media_scan	*out;
 	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
+	int			 stereo;	/* slot downmixed, or -1 */
+	int			 nslot;		/* its meter's index */
 	char			*err;
 };
 
@@ -228,7 +230,11 @@ scan_audio_frame(void *arg, int slot, AVFrame *f)
 {
 	struct scan_audio_arg	*a = arg;
 
-	return meter_feed(a->meter[slot], f, &a->err);
+	if (meter_feed(a->meter[slot], f, &a->err) != 0)
+		return -1;
+	if (slot == a->stereo)
+		return meter_feed(a->meter[a->nslot], f, &a->err);
+	return 0;
 }
 
 static void *
@@ -245,11 +251,17 @@ scan_audio(void *arg)
 	    &a->err) != 0)
 		return NULL;
 	src.fmt->streams[src.vindex]->discard = AVDISCARD_ALL;
-	a->out->naudio = src.naudio;
+	a->stereo = src.naudio < MEDIA_MAX_AUDIO ?
+	    media_stereo_slot(&src, a->prof) : -1;
+	a->nslot = src.naudio;
+	a->out->naudio = src.naudio + (a->stereo >= 0);
 	for (i = 0; i < src.naudio; i++)
 		if ((a->meter[i] = meter_new(src.adec[i], a->prof,
 		    &a->err)) == NULL)
 			goto out;
+	if (a->stereo >= 0 && (a->meter[a->nslot] = meter_new_downmix(
+	    src.adec[a->stereo], a->prof, &a->err)) == NULL)
+		goto out;
 	if (media_file_run(&src, &sink, a->stop, &err) == 0)
 		rv = 0;
 	else if (a->err == NULL) {
@@ -259,7 +271,7 @@ scan_audio(void *arg)
 out:
 	free(err);
 	for (i = 0; i < MEDIA_MAX_AUDIO; i++)
-		meter_free(a->meter[i], rv == 0 && i < src.naudio ?
+		meter_free(a->meter[i], rv == 0 && i < a->out->naudio ?
 		    &a->out->loud[i] : NULL);
 	media_file_close(&src);
 	return NULL;

@@ -253,6 +253,7 @@ script_probe(const char *path, struct media_info *mi, char **cause)
 	snprintf(mi->codec, sizeof(mi->codec), "%s", s->plus != NULL ?
 	    "AviSynth+ script" : "AviSynth script");
 	mi->naudio = src.naudio;
+	media_describe_streams(src.fmt, mi);
 	/* unknown unless a source tells (0 would be RGB, or reserved) */
 	mi->primaries = AVCOL_PRI_UNSPECIFIED;
 	mi->trc = AVCOL_TRC_UNSPECIFIED;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libavfilter/avfilter.h>
+
 #include "log.h"
 #include "media.h"
 #include "xmalloc.h"
@@ -107,4 +109,44 @@ media_cmp64(const void *a, const void *b)
 	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * A filter graph from a source filter (buffer or abuffer, with args)
+ * through chain to a sink (buffersink or abuffersink), on one thread;
+ * NULL with FFmpeg's error in *ret.
+ */
+AVFilterGraph *
+media_graph(const char *src, const char *args, const char *sink,
+    const char *chain, AVFilterContext **in_ctx, AVFilterContext **out_ctx,
+    int *ret)
+{
+	AVFilterGraph	*graph;
+	AVFilterInOut	*in = NULL, *out = NULL;
+
+	if ((graph = avfilter_graph_alloc()) == NULL)
+		fatalx("avfilter_graph_alloc");
+	graph->nb_threads = 1;
+	*ret = avfilter_graph_create_filter(in_ctx, avfilter_get_by_name(src),
+	    "in", args, NULL, graph);
+	if (*ret >= 0)
+		*ret = avfilter_graph_create_filter(out_ctx,
+		    avfilter_get_by_name(sink), "out", NULL, NULL, graph);
+	if (*ret >= 0) {
+		if ((in = avfilter_inout_alloc()) == NULL ||
+		    (out = avfilter_inout_alloc()) == NULL)
+			fatalx("avfilter_inout_alloc");
+		out->name = av_strdup("in");
+		out->filter_ctx = *in_ctx;
+		in->name = av_strdup("out");
+		in->filter_ctx = *out_ctx;
+		*ret = avfilter_graph_parse_ptr(graph, chain, &in, &out, NULL);
+	}
+	if (*ret >= 0)
+		*ret = avfilter_graph_config(graph, NULL);
+	avfilter_inout_free(&in);
+	avfilter_inout_free(&out);
+	if (*ret < 0)
+		avfilter_graph_free(&graph);
+	return graph;
 }

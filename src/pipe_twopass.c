@@ -29,7 +29,9 @@ struct twopass {
 	struct media_source	 src;
 	struct encoder		*enc;
 	struct media_picture	*pic;
-	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
+	struct media_deint	*deint;		/* or NULL */
+	struct audio_meter	*meter[MEDIA_MAX_AUDIO];	/* pass 1 */
+	int			 stereo;	/* slot downmixed, or -1 */
 	struct media_output	*out;		/* pass 2 */
 };
 
@@ -41,6 +43,7 @@ twopass_open(struct job_ctx *c)
 
 	t = xcalloc(1, sizeof(*t));
 	t->c = c;
+	t->stereo = -1;
 	c->pipe_state = t;
 	return 0;
 }
@@ -89,25 +92,39 @@ twopass_drain(struct twopass *t)
 	return ret;
 }
 
-/* A decoded video frame (NULL at the end): convert and encode it. */
+/* A progressive frame: convert and encode it. */
 static int
-twopass_video(void *arg, AVFrame *f)
+twopass_picture(void *arg, AVFrame *f)
 {
 	struct twopass	*t = arg;
 	struct job_ctx	*c = t->c;
 	AVFrame		*pic;
 
-	if (f == NULL) {
-		if (c->ops->send(t->enc, NULL, &c->err) != 0)
-			return -1;
-		return twopass_drain(t);
-	}
 	if (picture_convert(t->pic, f, &pic, &c->err) != 0 ||
 	    c->ops->send(t->enc, pic, &c->err) != 0 || twopass_drain(t) != 0)
 		return -1;
 	c->sent++;
 	job_report(c, 0);
 	return 0;
+}
+
+/* A decoded video frame (NULL at the end): deinterlaced when it must be,
+ * converted and encoded. */
+static int
+twopass_video(void *arg, AVFrame *f)
+{
+	struct twopass	*t = arg;
+	struct job_ctx	*c = t->c;
+
+	if (t->deint != NULL && deint_feed(t->deint, f, twopass_picture, t,
+	    &c->err) != 0)
+		return -1;
+	if (f == NULL) {
+		if (c->ops->send(t->enc, NULL, &c->err) != 0)
+			return -1;
+		return twopass_drain(t);
+	}
+	return t->deint != NULL ? 0 : twopass_picture(t, f);
 }
 
 /* A decoded audio frame: measured in pass 1, normalised in pass 2. */
@@ -117,6 +134,9 @@ twopass_audio(void *arg, int slot, AVFrame *f)
 	struct twopass	*t = arg;
 	struct job_ctx	*c = t->c;
 
+	if (c->stage == JOB_PASS1 && slot == t->stereo &&
+	    meter_feed(t->meter[t->src.naudio], f, &c->err) != 0)
+		return -1;
 	if (c->stage == JOB_PASS1)
 		return meter_feed(t->meter[slot], f, &c->err);
 	return output_audio(t->out, slot, f, &c->err);
@@ -148,6 +168,8 @@ twopass_pass_open(struct twopass *t, int pass)
 		return job_fail_err(c);
 	t->pic = job_enc_setup(c, pass == 2 ? j->res.frames :
 	    c->mi.frames_est);
+	if (c->deint != DEINT_PROGRESSIVE && (t->deint = job_deint(c)) == NULL)
+		return job_fail_err(c);
 	c->ep.pass = pass;
 	c->ep.stats = t->stats;
 	if ((t->enc = c->ops->open(&c->ep, &c->err)) == NULL)
@@ -172,6 +194,8 @@ twopass_pass_close(struct twopass *t)
 	t->enc = NULL;
 	picture_free(t->pic);
 	t->pic = NULL;
+	deint_free(t->deint);
+	t->deint = NULL;
 	if (t->src.fmt != NULL)
 		source_close(&t->src);
 }
@@ -246,7 +270,7 @@ twopass_pass1(struct twopass *t)
 	struct job		*j = c->job;
 	struct media_sink	 sink = { t, twopass_video, twopass_audio, NULL };
 	struct audio_loudness	 l;
-	int			 i, rv = -1;
+	int			 i, nm = 0, rv = -1;
 
 	job_stage(c, JOB_PASS1);
 	if (twopass_pass_open(t, 1) != 0)
@@ -255,17 +279,26 @@ twopass_pass1(struct twopass *t)
 		if ((t->meter[i] = meter_new(t->src.adec[i], j->prof,
 		    &c->err)) == NULL)
 			goto fail;
+	/* a stereo downmix is measured after the tracks: slot naudio */
+	nm = t->src.naudio;
+	t->stereo = nm < MEDIA_MAX_AUDIO && nm < JOB_MAX_AUDIO ?
+	    media_stereo_slot(&t->src, j->prof) : -1;
+	if (t->stereo >= 0 && (t->meter[nm++] = meter_new_downmix(
+	    t->src.adec[t->stereo], j->prof, &c->err)) == NULL)
+		goto fail;
 	if (source_run(&t->src, &sink, j->stop, &c->err) != 0)
 		goto fail;
-	j->res.frames = t->src.vframes;
-	for (i = 0; i < t->src.naudio && i < JOB_MAX_AUDIO; i++) {
+	/* the frames encoded: a deinterlacer may make more or fewer */
+	j->res.frames = t->deint != NULL ? c->sent : t->src.vframes;
+	for (i = 0; i < nm && i < JOB_MAX_AUDIO; i++) {
 		meter_free(t->meter[i], &l);
 		t->meter[i] = NULL;
 		twopass_loudness_to(&j->res.before[i], &l);
-		log_info("audio %d: %.1f LUFS, range %.1f LU, true peak "
-		    "%.1f dBTP", i, l.i, l.lra, l.tp);
+		log_info("audio %d%s: %.1f LUFS, range %.1f LU, true peak "
+		    "%.1f dBTP", i, i == t->src.naudio ? " (stereo downmix)" :
+		    "", l.i, l.lra, l.tp);
 	}
-	j->res.naudio = t->src.naudio;
+	j->res.naudio = nm;
 	log_info("pass 1: %lld frames in %.1fs (%.1f fps)",
 	    (long long)j->res.frames, job_elapsed(&c->t0),
 	    j->res.frames / job_elapsed(&c->t0));
@@ -322,7 +355,8 @@ twopass_pass2_done(struct twopass *t)
 	struct audio_loudness	 after[JOB_MAX_AUDIO];
 	int			 i, n;
 
-	n = t->src.naudio < JOB_MAX_AUDIO ? t->src.naudio : JOB_MAX_AUDIO;
+	/* the tracks, and a stereo downmix's after them */
+	n = j->res.naudio < JOB_MAX_AUDIO ? j->res.naudio : JOB_MAX_AUDIO;
 	memset(after, 0, sizeof(after));
 	output_free(t->out, after, n);
 	t->out = NULL;
@@ -334,8 +368,8 @@ twopass_pass2_done(struct twopass *t)
 	j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
 	    (j->res.frames * media_frame_time(c->mi.fps));
 	log_info("pass 2: %lld frames in %.1fs (%.1f fps), video %.0f kbps",
-	    (long long)t->src.vframes, job_elapsed(&c->t0),
-	    t->src.vframes / job_elapsed(&c->t0), j->res.actual_kbps);
+	    (long long)j->res.frames, job_elapsed(&c->t0),
+	    j->res.frames / job_elapsed(&c->t0), j->res.actual_kbps);
 }
 
 /* Pass 2: encode for real, normalise the audio, copy the rest, mux. */
@@ -358,9 +392,10 @@ twopass_pass2(struct twopass *t)
 		job_fail_err(c);
 		goto out;
 	}
-	if (t->src.vframes != j->res.frames) {
+	if ((t->deint != NULL ? c->sent : t->src.vframes) != j->res.frames) {
 		job_fail(c, 0, "pass 2 read %lld frames, pass 1 %lld",
-		    (long long)t->src.vframes, (long long)j->res.frames);
+		    (long long)(t->deint != NULL ? c->sent : t->src.vframes),
+		    (long long)j->res.frames);
 		goto out;
 	}
 	twopass_pass2_done(t);

@@ -151,6 +151,16 @@ corpus_rotated() {
 	_cff -i "$1/.w.mp4" -map 0 -c copy -metadata:s:v:0 rotate=90 \
 	    "$1/rotated.mp4"
 }
+corpus_rotated180() {
+	_csrc "$1/.w.mp4"
+	_cff -i "$1/.w.mp4" -map 0 -c copy -metadata:s:v:0 rotate=180 \
+	    "$1/rotated180.mp4"
+}
+corpus_rotated270() {
+	_csrc "$1/.w.mp4"
+	_cff -i "$1/.w.mp4" -map 0 -c copy -metadata:s:v:0 rotate=270 \
+	    "$1/rotated270.mp4"
+}
 corpus_two_videos() {
 	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
 	    -f lavfi -i testsrc=s=80x60:r=25:d=2 \
@@ -215,6 +225,12 @@ corpus_interlaced() {
 	    -vf "tinterlace=interleave_top,setfield=tff" -c:v libx264 \
 	    -preset ultrafast -flags +ildct+ilme -x264opts tff=1 \
 	    "$1/interlaced.mkv"
+}
+corpus_interlaced_bff() {
+	_cff -f lavfi -i testsrc2=s=320x180:r=50:d=2 \
+	    -vf "tinterlace=interleave_bottom,setfield=bff" -c:v libx264 \
+	    -preset ultrafast -flags +ildct+ilme -x264opts bff=1 \
+	    "$1/interlacedbff.mkv"
 }
 corpus_telecined() {
 	_cff -f lavfi -i testsrc2=s=320x180:r=24000/1001:d=3 \
@@ -334,11 +350,25 @@ _cprobe() {
 _ccount() {
 	_cprobe "$1" "$2" index | grep -c .
 }
+# A Matroska image attachment is read back by FFmpeg as an attached
+# picture stream with the attachment's file name: one video, one cover.
+_ccovers() {
+	ffprobe -v error -show_entries \
+	    stream=codec_type:stream_disposition=attached_pic:stream_tags=filename \
+	    -of csv=p=0 "$1" </dev/null
+}
 corpus_check_cover_mp4() {
-	[ "$(_ccount "$1" v)" = 1 ] && [ "$(_ccount "$1" t)" -ge 1 ]
+	[ "$(_ccovers "$1" | grep -c '^video,0$')" = 1 ] &&
+	    [ "$(_ccovers "$1" | grep -c '^video,1,cover\.png$')" = 1 ]
 }
 corpus_check_two_videos() { [ "$(_ccount "$1" v)" = 1 ]; }
 corpus_check_rotated() {
+	[ "$(_cprobe "$1" v:0 width,height)" = "90,160" ]
+}
+corpus_check_rotated180() {
+	[ "$(_cprobe "$1" v:0 width,height)" = "160,90" ]
+}
+corpus_check_rotated270() {
 	[ "$(_cprobe "$1" v:0 width,height)" = "90,160" ]
 }
 corpus_check_audio_longer() {
@@ -388,6 +418,8 @@ odd_size|ok|
 cover_mp4|ok|
 cover_attachment|ok|
 rotated|ok|
+rotated180|ok|
+rotated270|ok|
 two_videos|ok|
 no_audio|ok|
 audio_only|fail|no video
@@ -402,6 +434,7 @@ mpeg2_ps|ok|
 avi|ok|
 webm|ok|
 interlaced|warn|(deinterlac|interlaced: )
+interlaced_bff|warn|deinterlaced \(bwdif\)
 telecined|warn|(pulldown|fieldmatch|inverse telecine)
 hlg|ok|
 hevc_source|ok|

@@ -28,11 +28,6 @@ nomoov|an MP4 whose index (moov atom) is missing is "not a media file", not said
 avs_resize|a 100000x100000 resize fails with "Invalid argument"
 no_frames|a video track with no frames fails with "cannot open: End of file"
 tiny|a 32x18 picture is below x265'"'"'s minimum: refused with its stats file named, not the reason
-cover_mp4|an MP4 cover picture (attached_pic) becomes a second video track
-rotated|a 90-degree display matrix is dropped: the picture comes out unrotated
-interlaced|interlacing is neither detected nor said
-telecined|telecine is neither detected nor undone
-mov_text|MP4 text subtitles (mov_text) fail the Matroska mux instead of becoming SRT
 avs_passwd|a script naming a file that is not media says "Invalid data", not what is wrong
 concat_passwd|an ffconcat list naming /etc/passwd says "Operation not permitted"'
 CORPUS_TODO=${CORPUS_TODO_OVERRIDE-$CORPUS_TODO}

@@ -2035,6 +2035,31 @@ test_fail_case(void **state)
 
 #define NCASES(a)	(sizeof(a) / sizeof((a)[0]))
 
+
+/* Stream rules: language lists checked and lowered; the defaults. */
+static void
+test_stream_rules(void **state)
+{
+	struct config	*conf;
+	struct profile	*p;
+
+	(void)state;
+	conf = load_ok("profiles = { t = { audio_languages = \"ENG, fre\"; "
+	    "max_audio_tracks = 2; dynamic_hdr = \"base\"; }; };");
+	p = conf_profile(conf, "t");
+	assert_string_equal(p->audio_languages, "eng, fre");
+	assert_string_equal(p->subtitle_languages, "");
+	assert_int_equal(p->max_audio_tracks, 2);
+	assert_int_equal(p->dynamic_hdr, DYNAMIC_HDR_BASE);
+	assert_int_equal(p->drop_commentary, 0);
+	assert_string_equal(p->commentary_words,
+	    "commentary,commentaire,kommentar");
+	conf_free(conf);
+	load_fails("profiles = { t = { subtitle_languages = \"english\"; "
+	    "}; };", ":1: profiles.t.subtitle_languages: not a list of "
+	    "three-letter language codes (ISO 639-2), as \"eng,fre\"");
+}
+
 int
 main(void)
 {
@@ -2081,6 +2106,7 @@ main(void)
 		cmocka_unit_test(test_errors_sidecar),
 		cmocka_unit_test(test_errors_cap),
 		cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_stream_rules),
 	};
 	static char		names[NCASES(fail_cases)][64];
 	struct CMUnitTest	tests[NCASES(fail_cases) + NCASES(fixed)];
