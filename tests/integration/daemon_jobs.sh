@@ -51,7 +51,7 @@ is "$(ps -o ni= -p "${w:-0}" 2>/dev/null | tr -d ' ')" 7 \
 
 # --- move_sources: done/ and failed/ beside the spool ------------------------
 
-job_wait_state 120 slow/big.mkv done failed
+job_wait_state 300 slow/big.mkv done failed
 is "$(job_get slow/big.mkv state)" done "the long job is done"
 ok "its source was moved to done/slow/big.mkv" \
     sh -c 'test -f "$1" && test ! -e "$2"' _ "$DONE/slow/big.mkv" \

@@ -30,7 +30,7 @@ q_done() {
 	_qs=$(job_status q.mkv) && [ "$_qs" != "$q_old" ] &&
 	    job_state_in q.mkv done failed
 }
-wait_until 180 q_done
+wait_until 400 q_done
 [ -n "$q_old" ] && json_get "$q_old" state >>"$T/q_old.seen"
 if [ "$q_pre" != "busy running, q.mkv queued" ]; then
 	fail "a queued job whose file changed does not run"

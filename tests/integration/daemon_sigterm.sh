@@ -114,8 +114,8 @@ while :; do
 	st=$(job_get slow/term.mkv state)
 	if awk -v a="$t_restart" -v b="$(now)" 'BEGIN { exit !(b - a >= 7) }'; then
 		case $st in done|failed) break ;; esac
-		if awk -v a="$t_restart" -v b="$(now)" -v l="$(scaled 90)" 'BEGIN { exit !(b - a >= l) }'; then
-			diag "slow/term.mkv still '$st' $(scaled 90) s after the restart"
+		if awk -v a="$t_restart" -v b="$(now)" -v l="$(scaled 240)" 'BEGIN { exit !(b - a >= l) }'; then
+			diag "slow/term.mkv still '$st' $(scaled 240) s after the restart"
 			break
 		fi
 	fi
