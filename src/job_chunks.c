@@ -6,11 +6,12 @@
  * then SIGKILL after a grace period).  Chunks already there and verified
  * are counted as done.
  *
- * With a token directory each chunk is a task, "<id>.d/<plan key>.cNNNN"
- * (the plan's key in the name, so a plan made anew never meets the
- * markers of an older one): a chunk is encoded only by the process that
- * claims it, its claim renewed here while its encoder runs, and marked
- * done once its file is verified and in place.  Chunks other hosts hold
+ * With a token directory each chunk is a task (task.c, the lifecycle and
+ * the words the batch command and the daemon use for their jobs),
+ * "<id>.d/<plan key>.cNNNN" (the plan's key in the name, so a plan made
+ * anew never meets the markers of an older one): a chunk is encoded only
+ * by the process that claims it, its claim renewed here while its encoder
+ * runs, and marked done once its file is verified and in place.  Chunks other hosts hold
  * are looked at again from time to time, and taken over when their
  * claims go stale.  The job's own host waits for every chunk; a host
  * that only helps (JOB_STEP_HELP) leaves when none is left to claim.
@@ -35,6 +36,7 @@
 #include "job_local.h"
 #include "log.h"
 #include "pool.h"
+#include "task.h"
 #include "token.h"
 #include "xmalloc.h"
 
@@ -51,10 +53,9 @@ struct chunk_run {
 	pid_t	pid;		/* 0: not running */
 	int	attempts;
 	int	done;
-	int	lost;		/* its claim was taken while it ran */
 	double	until;		/* another host's: not looked at before */
 	double	missing;	/* marked done, its file not seen since */
-	char	holder[TOK_NODE_MAX];
+	struct task task;	/* with a token directory */
 };
 
 /* The scheduler's state. */
@@ -83,12 +84,23 @@ chunk_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Chunk k's task in the token directory. */
+/* Chunk k's part of the job's task: "<plan key>.cNNNN". */
 static void
-chunk_task(const struct job_ctx *c, const struct plan *p, size_t k,
-    char *buf, size_t len)
+chunk_sub(const struct plan *p, size_t k, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s.d/%s.c%04zu", c->job->id, p->key, k);
+	snprintf(buf, len, "%s.c%04zu", p->key, k);
+}
+
+/* A chunk task's lines, in the job's log: "chunk K: ...". */
+static void
+chunk_task_log(void *arg, int flags, const char *msg)
+{
+	size_t	k = (uintptr_t)arg;
+
+	if (flags & TASK_LOG_ERROR)
+		log_warnx("chunk %zu: %s", k, msg);
+	else
+		log_info("chunk %zu: %s", k, msg);
 }
 
 /*
@@ -224,28 +236,22 @@ chunk_finished(struct chunk_sched *s, size_t k)
 static void
 chunk_mark(struct chunk_sched *s, size_t k, const char *why, int transient)
 {
-	struct job_ctx	*c = s->c;
-	char		 task[TOK_TASK_MAX], text[128], *path, *cause = NULL;
-	int		 rv;
+	struct task	*t = &s->run[k].task;
+	char		 text[128], *path;
 
 	if (s->k->td == NULL)
 		return;
-	chunk_task(c, s->p, k, task, sizeof(task));
-	if (why == NULL) {
-		path = job_plan_chunk_path(c, k);
-		snprintf(text, sizeof(text), "frames %lld-%lld",
-		    (long long)s->p->chunks[k].first,
-		    (long long)(s->p->chunks[k].first +
-		    s->p->chunks[k].frames - 1));
-		rv = tok_done(s->k->td, task, path, text, &cause);
-		free(path);
-	} else
-		rv = tok_fail(s->k->td, task, why, transient,
-		    c->job->conf->retry_delay, &cause);
-	if (rv != 0) {
-		log_warnx("token directory: %s", cause);
-		free(cause);
+	if (why != NULL) {
+		task_failed(t, why, transient ? TASK_TRANSIENT : TASK_FINAL,
+		    s->c->job->conf->retry_delay);
+		return;
 	}
+	path = job_plan_chunk_path(s->c, k);
+	snprintf(text, sizeof(text), "frames %lld-%lld",
+	    (long long)s->p->chunks[k].first,
+	    (long long)(s->p->chunks[k].first + s->p->chunks[k].frames - 1));
+	task_done(t, path, text);
+	free(path);
 }
 
 /* A chunk encoder ended: done, to try again, or the job's failure. */
@@ -276,10 +282,10 @@ chunk_ended(struct chunk_sched *s, size_t k, int status)
 		free(why);
 		return -1;
 	}
-	if (run->lost) {
+	if (run->task.lost) {
 		/* Not ours any more: its new holder encodes it. */
 		log_info("chunk %zu: left to the host that took it over", k);
-		run->lost = 0;
+		run->task.lost = 0;
 		run->attempts--;
 		run->until = chunk_now() + 1;
 		free(why);
@@ -352,16 +358,13 @@ static void
 chunk_lost(void *arg, const char *task, const char *why)
 {
 	struct chunk_sched	*s = arg;
-	char			 t[TOK_TASK_MAX];
 	size_t			 k;
 
 	for (k = 0; k < s->p->nchunks; k++) {
-		chunk_task(s->c, s->p, k, t, sizeof(t));
-		if (strcmp(t, task) != 0 || s->run[k].pid <= 0)
+		if (strcmp(s->run[k].task.key, task) != 0 ||
+		    s->run[k].pid <= 0)
 			continue;
-		log_warnx("chunk %zu: claim lost: %s: stopping its encoder",
-		    k, why);
-		s->run[k].lost = 1;
+		task_lost(&s->run[k].task, why);
 		pool_kill(s->pool, s->run[k].pid, SIGTERM);
 	}
 }
@@ -371,17 +374,16 @@ chunk_lost(void *arg, const char *task, const char *why)
  * there, doubted when it stays unseen), or 2 when the whole job is done.
  */
 static int
-chunk_done_elsewhere(struct chunk_sched *s, size_t k, const char *task,
-    const struct tok_seen *seen)
+chunk_done_elsewhere(struct chunk_sched *s, size_t k)
 {
 	struct job_ctx		*c = s->c;
 	struct chunk_run	*run = &s->run[k];
+	const char		*node = run->task.other.node;
 	char			*path;
 
 	path = job_plan_chunk_path(c, k);
 	if (access(path, F_OK) == 0) {
 		free(path);
-		log_info("chunk %zu: done by node %s", k, seen->f.node);
 		s->reused++;
 		chunk_finished(s, k);
 		return 0;
@@ -395,13 +397,13 @@ chunk_done_elsewhere(struct chunk_sched *s, size_t k, const char *task,
 	if (run->missing == 0) {
 		run->missing = chunk_now();
 		log_info("chunk %zu: marked done by node %s, %s not seen yet",
-		    k, seen->f.node, path);
+		    k, node, path);
 	} else if (chunk_now() - run->missing > CHUNK_UNSEEN(c)) {
 		log_warnx("chunk %zu: marked done by node %s, but %s is not "
 		    "there after %.0f s: encoding it again (is work_dir shared "
-		    "by every host?)", k, seen->f.node, path,
+		    "by every host?)", k, node, path,
 		    chunk_now() - run->missing);
-		tok_undo(s->k->td, task);
+		tok_undo(s->k->td, run->task.key);
 		run->missing = 0;
 	}
 	free(path);
@@ -419,17 +421,11 @@ chunk_claim(struct chunk_sched *s, size_t k)
 {
 	struct job_ctx		*c = s->c;
 	struct chunk_run	*run = &s->run[k];
-	struct tok_seen		 seen;
-	char			 task[TOK_TASK_MAX], *cause = NULL;
-	int			 r;
+	const struct tok_file	*other = &run->task.other;
+	char			*cause = NULL;
 
-	chunk_task(c, s->p, k, task, sizeof(task));
-	r = tok_claim(s->k->td, task, c->job->source, &seen, &cause);
-	switch (r) {
-	case TOK_CLAIMED:
-		if (run->holder[0] != '\0')
-			log_info("chunk %zu: taken over from node %s", k,
-			    run->holder);
+	switch (task_claim(&run->task, c->job->source, &cause)) {
+	case TASK_MINE:
 		chunk_clean_tmp(c, k, 1);
 		if (job_chunked_have(c, s->p, k)) {
 			log_info("chunk %zu: already there and verified", k);
@@ -439,21 +435,17 @@ chunk_claim(struct chunk_sched *s, size_t k)
 			return 0;
 		}
 		return 1;
-	case TOK_ISDONE:
-		return chunk_done_elsewhere(s, k, task, &seen);
-	case TOK_HELD:
-		if (strcmp(run->holder, seen.f.node) != 0)
-			log_info("chunk %zu: node %s is encoding it", k,
-			    seen.f.node);
-		snprintf(run->holder, sizeof(run->holder), "%s", seen.f.node);
+	case TASK_DONE:
+		return chunk_done_elsewhere(s, k);
+	case TASK_HELD:
 		run->until = chunk_now() + job_chunks_recheck(c);
 		return 0;
-	case TOK_WAIT:
-		run->until = seen.until;
+	case TASK_WAIT:
+		run->until = run->task.until;
 		return 0;
-	case TOK_ISFAILED:
-		return job_fail(c, seen.f.transient, "chunk %zu failed on node "
-		    "%s: %s", k, seen.f.node, seen.f.text);
+	case TASK_FAILED:
+		return job_fail(c, other->transient, "chunk %zu failed on node "
+		    "%s: %s", k, other->node, other->text);
 	default:
 		job_fail(c, 1, "token directory: %s", cause);
 		free(cause);
@@ -595,6 +587,7 @@ job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 	struct chunk_sched	 s;
 	struct chunk_run	*run;
 	size_t			*order, k, reused = 0;
+	char			 sub[TOK_TASK_MAX];
 	int			 rv;
 
 	job_stage(c, JOB_CHUNKS);
@@ -609,6 +602,12 @@ job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 	s.order = order;
 	s.n = chunk_parallel(c);
 	s.pool = pool_new(s.n, POOL_ORPHAN, &ops, &s);
+	for (k = 0; k < p->nchunks; k++) {
+		chunk_sub(p, k, sub, sizeof(sub));
+		task_init(&run[k].task, ck->td, c->job->id, sub,
+		    chunk_task_log, (void *)(uintptr_t)k);
+		run[k].task.work = "its encoder";
+	}
 	for (k = 0; k < p->nchunks && ck->td == NULL; k++)
 		if (job_chunked_have(c, p, k)) {
 			chunk_finished(&s, k);

@@ -54,6 +54,7 @@ task_init(struct task *t, struct tokdir *td, const char *key,
 		snprintf(t->key, sizeof(t->key), "%s", key);
 	t->log = log;
 	t->logarg = logarg;
+	t->work = "the job";
 }
 
 /* Map the token module's answer onto the task's. */
@@ -121,6 +122,8 @@ task_claim(struct task *t, const char *what, char **cause)
 
 	r = tok_claim(t->td, t->key, what, &seen, cause);
 	if (r == TOK_CLAIMED) {
+		if (t->holder[0] != '\0')
+			task_log(t, 0, "taken over from node %s", t->holder);
 		t->holder[0] = '\0';
 		t->attempt = seen.attempt;
 		return TASK_MINE;
@@ -278,5 +281,6 @@ void
 task_lost(struct task *t, const char *why)
 {
 	t->lost = 1;
-	task_log(t, TASK_LOG_ERROR, "claim lost: %s: stopping the job", why);
+	task_log(t, TASK_LOG_ERROR, "claim lost: %s: stopping %s", why,
+	    t->work);
 }

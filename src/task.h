@@ -54,6 +54,7 @@ struct task {
 	double		 help_at;	/* not helped before */
 	int		 helping;	/* a worker here encodes its chunks */
 	int		 lost;		/* its claim was lost while it ran */
+	const char	*work;		/* what a lost claim stops: "the job" */
 	task_log_cb	 log;		/* NULL: the program's log */
 	void		*logarg;
 };
