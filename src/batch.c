@@ -374,6 +374,7 @@ summary(void)
 {
 	struct input	*in;
 	char		 src[PATH_MAX * 4], out[PATH_MAX * 4];
+	char		 line[PATH_MAX * 8 + 8];
 	int		 n, done = 0, skipped = 0, failed = 0;
 
 	for (n = 0; n < ninputs; n++) {
@@ -386,7 +387,8 @@ summary(void)
 			done++;
 		} else if (in->other == TOK_ISFAILED) {
 			log_escape(in->otext, out, sizeof(out));
-			printf("failed: %s: %s\n", src, out);
+			log_about(src, out, line, sizeof(line));
+			printf("failed: %s\n", line);
 			failed++;
 		} else if (!in->started) {
 			printf("failed: %s: not started: interrupted\n", src);
@@ -398,7 +400,8 @@ summary(void)
 			printf("skipped: %s: %s exists\n", src, out);
 			skipped++;
 		} else {
-			printf("failed: %s: %s\n", src, in->w.text);
+			log_about(src, in->w.text, line, sizeof(line));
+			printf("failed: %s\n", line);
 			failed++;
 		}
 	}

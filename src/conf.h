@@ -72,6 +72,9 @@ struct profile {
 	double		 loudness;	/* integrated target, LUFS */
 	double		 true_peak;	/* ceiling, dBTP */
 	int		 dynaudnorm;	/* bool: dynamic normaliser first */
+
+	/* sources */
+	int		 allow_damaged;	/* bool: encode what is read, warn */
 };
 
 /* One element of directories: sources below path use profile. */

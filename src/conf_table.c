@@ -214,6 +214,10 @@ const struct conf_entry conf_table[] = {
 	  .minimum = -9.0, .maximum = 0.0, .default_num = -1.0 },
 	{ .name = "dynaudnorm", P(dynaudnorm), .type = CONF_BOOL,
 	  .default_num = 0 },
+
+	/* Profile settings: sources. */
+	{ .name = "allow_damaged", P(allow_damaged), .type = CONF_BOOL,
+	  .default_num = 0 },
 };
 const size_t conf_ntable = nitems(conf_table);
 

@@ -266,9 +266,11 @@ job_summary(const struct job *j, char *buf, size_t len)
 		    "%.1f -> %.1f LUFS", i, r->before[i].i, r->after[i].i);
 	}
 	if (off < len && r->kbps > 0)
-		snprintf(buf + off, len - off, ", video %.0f kbps (target %d)",
-		    r->actual_kbps, r->kbps);
+		off += snprintf(buf + off, len - off,
+		    ", video %.0f kbps (target %d)", r->actual_kbps, r->kbps);
 	else if (off < len)
-		snprintf(buf + off, len - off, ", video %.0f kbps",
+		off += snprintf(buf + off, len - off, ", video %.0f kbps",
 		    r->actual_kbps);
+	if (off < len && r->warning[0] != '\0')
+		snprintf(buf + off, len - off, "; warning: %s", r->warning);
 }

@@ -73,6 +73,7 @@ struct job_result {
 	int			 joined;	/* joined and published here */
 	char			 joined_by[64];	/* or by that node */
 	char			 note[1024];	/* what a helper did */
+	char			 warning[1024];	/* what the user should know */
 };
 
 struct job {

@@ -25,6 +25,7 @@ struct media_info {
 	AVRational		 fps;		/* average frame rate */
 	AVRational		 tb;		/* video stream time base */
 	int64_t			 duration;	/* AV_TIME_BASE units, 0 unknown */
+	int			 duration_own;	/* the video stream's own */
 	int64_t			 frames_est;	/* estimate, 0 unknown */
 	enum AVPixelFormat	 pix_fmt;
 	int			 depth;		/* luma bits per sample */
@@ -76,6 +77,8 @@ struct media_source {
 	int		 rewound;	/* read again from the start */
 	int		 eof;		/* a file's packets all read */
 	double		 read_time;	/* of its last packet read, s */
+	int64_t		 read_end;	/* latest end of a packet read, from
+					 * the file's start, AV_TIME_BASE */
 	struct media_script *script;
 	struct script_audio *saudio;
 };
@@ -254,6 +257,7 @@ int	 mux_add_encoded(struct media_mux *, const AVStream *,
 	    const AVCodecContext *);
 int	 mux_add_copy(struct media_mux *, const AVStream *);
 void	 mux_keep_timestamps(struct media_mux *);
+void	 mux_origin(struct media_mux *, int64_t);
 int	 mux_start(struct media_mux *, char **);
 int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);
 int	 mux_finish(struct media_mux *, char **);
@@ -286,6 +290,9 @@ struct output_spec {
 	const struct profile		*prof;
 	const struct audio_loudness	*loud;
 	int				 nloud;
+	int64_t				 vspan;		/* the video's length,
+							 * the audio cut there;
+							 * 0: not cut */
 	int				 flags;
 };
 struct media_output;
@@ -304,6 +311,16 @@ void	 output_free(struct media_output *, struct audio_loudness *, int);
  * cause is.  Told once, then cleared.
  */
 int	 media_errno(void);
+
+/* Damage: a file read whole against what it states (media_damage.c). */
+void	 damage_init(void);
+void	 damage_watch(int);
+int	 damage_check(const struct media_source *, const struct media_info *,
+	    int64_t, char *, size_t, char **);
+const char *damage_said(void);
+
+/* Why a file could not be opened, in words (media_reason.c). */
+void	 reason_open(const char *, int, char **);
 
 /* Times and rates (media_time.c). */
 double	 media_rate(AVRational);

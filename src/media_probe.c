@@ -35,11 +35,11 @@ probe_open(const char *path, AVFormatContext **fmt, char **cause)
 		xasprintf(cause, "empty file");
 		return -1;
 	}
-	if ((ret = avformat_open_input(fmt, path, NULL, NULL)) < 0) {
-		if (ret == AVERROR_INVALIDDATA)
-			xasprintf(cause, "not a media file");
-		else
-			xasprintf(cause, "cannot open: %s", media_error(ret));
+	damage_watch(1);
+	ret = avformat_open_input(fmt, path, NULL, NULL);
+	damage_watch(0);
+	if (ret < 0) {
+		reason_open(path, ret, cause);
 		return -1;
 	}
 	if ((ret = avformat_find_stream_info(*fmt, NULL)) < 0) {
@@ -188,6 +188,29 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	return 0;
 }
 
+/*
+ * The video stream's own duration (AV_TIME_BASE units, 0 unknown): its
+ * header's, or Matroska's DURATION tag ("HH:MM:SS.nnnnnnnnn"); not the
+ * container's, which a longer audio track sets.
+ */
+static int64_t
+probe_own_duration(const AVStream *st)
+{
+	const AVDictionaryEntry	*e;
+	unsigned int		 h, m;
+	double			 sec;
+	char			 end;
+
+	if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
+		return av_rescale_q(st->duration, st->time_base,
+		    AV_TIME_BASE_Q);
+	e = av_dict_get(st->metadata, "DURATION", NULL, 0);
+	if (e == NULL || sscanf(e->value, "%u:%u:%lf%c", &h, &m, &sec,
+	    &end) != 3 || m > 59 || sec < 0 || sec >= 60 || h > 100000)
+		return 0;
+	return (int64_t)((h * 3600.0 + m * 60.0 + sec) * 1e6);
+}
+
 /* Probe a media file; -1 with a reason a user can act on. */
 int
 probe_file(const char *path, struct media_info *mi, char **cause)
@@ -213,9 +236,8 @@ probe_file(const char *path, struct media_info *mi, char **cause)
 		return -1;
 	}
 	st = fmt->streams[idx];
-	if (st->duration > 0)
-		mi->duration = av_rescale_q(st->duration, st->time_base,
-		    AV_TIME_BASE_Q);
+	if ((mi->duration = probe_own_duration(st)) > 0)
+		mi->duration_own = 1;
 	else if (fmt->duration > 0)
 		mi->duration = fmt->duration;
 	if (st->nb_frames > 0)

@@ -205,9 +205,10 @@ twopass_pass1_check(struct twopass *t)
 	if (j->res.frames == 0)
 		return job_fail(c, 0, "no video frame could be decoded");
 	end = media_source_end(&t->src, c->mi.fps);
-	if (c->mi.duration > 0 && end < c->mi.duration * 9 / 10 - 1000000)
-		return job_fail(c, 0, "truncated or damaged: the video ends "
-		    "at %.2fs of %.2fs", end / 1e6, c->mi.duration / 1e6);
+	if (job_damage(c, &t->src, end) != 0)
+		return -1;
+	if (j->res.frames == 1)
+		job_warn(c, "a still picture, not a film: encoded as one frame");
 	c->ep.frames = j->res.frames;
 	c->vspan = end;
 	return 0;
@@ -308,6 +309,7 @@ twopass_output(struct twopass *t)
 	os.prof = j->prof;
 	os.loud = before;
 	os.nloud = i;
+	os.vspan = c->vspan;
 	os.flags = OUTPUT_LOG_LEFT;
 	t->out = output_open(&os, &c->err);
 	return t->out != NULL ? 0 : -1;

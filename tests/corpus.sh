@@ -383,7 +383,7 @@ ffv1_crc|warn|(checksum|CRC|damaged)
 audio_longer|ok|
 start_10h|ok|
 no_frames|fail|no (video )?frame
-tiny|ok|
+tiny|fail|too small for x265: it must be at least one coding tree unit
 odd_size|ok|
 cover_mp4|ok|
 cover_attachment|ok|
