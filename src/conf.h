@@ -97,6 +97,7 @@ struct config {
 	char		*token_dir;	/* "": work alone */
 	char		*node;		/* "": the host name */
 	int		 lease;		/* seconds */
+	char		*avisynth_library;	/* "": search the usual names */
 
 	/* distencd(8); distenc(1) reads and ignores them. */
 	char		*spool_dir;

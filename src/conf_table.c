@@ -91,6 +91,10 @@ const struct conf_entry conf_table[] = {
 	{ .name = "lease", G(lease), .type = CONF_INT,
 	  .minimum = 4, .maximum = 86400, .default_num = 300 },
 
+	/* Global settings: AviSynth+. */
+	{ .name = "avisynth_library", G(avisynth_library), .type = CONF_STRING,
+	  .default_str = "" },
+
 	/* Global settings of distencd(8), read and ignored by distenc(1). */
 	{ .name = "spool_dir", G(spool_dir), .type = CONF_STRING,
 	  .check = conf_check_nonempty, .default_str = "/var/spool/distenc/incoming" },

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "avs.h"
 #include "enc.h"
 #include "fsutil.h"
 #include "job.h"
@@ -229,6 +230,8 @@ job_run(struct job *j)
 	c->job = j;
 	c->tmpfd = -1;
 	c->pipe = j->prof->chunked ? &pipe_chunked_ops : &pipe_twopass_ops;
+	if (j->conf != NULL)
+		avsplus_library(j->conf->avisynth_library);
 	rv = job_work(c);
 	if (rv != 0 && j->stop != NULL && *j->stop) {
 		free(j->error);

@@ -79,6 +79,8 @@ struct media_source {
 	double		 read_time;	/* of its last packet read, s */
 	int64_t		 read_end;	/* latest end of a packet read, from
 					 * the file's start, AV_TIME_BASE */
+	int		 tolerant;	/* a read skips what it cannot read
+					 * or decode, counted as damage */
 	struct media_script *script;
 	struct script_audio *saudio;
 };
@@ -318,6 +320,8 @@ void	 damage_watch(int);
 int	 damage_check(const struct media_source *, const struct media_info *,
 	    int64_t, char *, size_t, char **);
 const char *damage_said(void);
+void	 damage_skipped(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
 
 /* Why a file could not be opened, in words (media_reason.c). */
 void	 reason_open(const char *, int, char **);

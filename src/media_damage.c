@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,23 @@ damage_watch(int on)
 	pthread_mutex_unlock(&damage_lock);
 }
 
+/* Count damage a tolerant read skipped (what, where: its words) as a
+ * demuxer's error. */
+void
+damage_skipped(const char *fmt, ...)
+{
+	va_list	ap;
+
+	pthread_mutex_lock(&damage_lock);
+	if (damage_demux.count++ == 0) {
+		va_start(ap, fmt);
+		vsnprintf(damage_demux.first, sizeof(damage_demux.first), fmt,
+		    ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&damage_lock);
+}
+
 /* The first error a demuxer logged while watched, or NULL. */
 const char *
 damage_said(void)
@@ -154,9 +172,9 @@ damage_check(const struct media_source *src, const struct media_info *mi,
 	if (mi->script)
 		return 0;
 	if (damage_demux.count > 0) {
-		xasprintf(cause, "truncated or damaged: the demuxer reported "
-		    "%d error%s before the end (%s)", damage_demux.count,
-		    damage_demux.count == 1 ? "" : "s", damage_demux.first);
+		xasprintf(cause, "truncated or damaged: %d error%s reading it "
+		    "(%s)", damage_demux.count, damage_demux.count == 1 ? "" :
+		    "s", damage_demux.first);
 		return -1;
 	}
 	if (damage_length(src, mi, vend, cause) != 0)

@@ -126,6 +126,11 @@ file_drain(struct media_source *src, AVCodecContext *ctx, int slot,
 		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
 			return 0;
 		file_where(src, index, src->pkt->pts, where, sizeof(where));
+		if (ret < 0 && src->tolerant) {
+			damage_skipped("decoding %s: %s", where,
+			    media_error(ret));
+			return 0;
+		}
 		if (ret < 0) {
 			xasprintf(cause, "truncated or damaged: decoding %s: "
 			    "%s", where, media_error(ret));
@@ -133,9 +138,13 @@ file_drain(struct media_source *src, AVCodecContext *ctx, int slot,
 		}
 		if ((f->flags & AV_FRAME_FLAG_CORRUPT) ||
 		    f->decode_error_flags != 0) {
+			av_frame_unref(f);
+			if (src->tolerant) {
+				damage_skipped("a corrupt frame in %s", where);
+				continue;
+			}
 			xasprintf(cause, "truncated or damaged: corrupt frame "
 			    "in %s", where);
-			av_frame_unref(f);
 			return -1;
 		}
 		f->pts = f->best_effort_timestamp;
@@ -166,6 +175,11 @@ file_decode(struct media_source *src, AVCodecContext *ctx, int slot,
 	if (ret < 0 && ret != AVERROR_EOF) {
 		file_where(src, slot < 0 ? src->vindex : src->aslot[slot],
 		    pkt ? pkt->pts : AV_NOPTS_VALUE, where, sizeof(where));
+		if (src->tolerant) {
+			damage_skipped("decoding %s: %s", where,
+			    media_error(ret));
+			return 0;
+		}
 		xasprintf(cause, "truncated or damaged: decoding %s: %s",
 		    where, media_error(ret));
 		return -1;
@@ -220,6 +234,10 @@ file_run(struct media_source *src, const struct media_sink *sink,
 		}
 		if ((ret = av_read_frame(src->fmt, pkt)) == AVERROR_EOF)
 			break;
+		if (ret < 0 && src->tolerant) {
+			damage_skipped("reading: %s", media_error(ret));
+			break;
+		}
 		if (ret < 0) {
 			xasprintf(cause, "read error: %s", media_error(ret));
 			return -1;

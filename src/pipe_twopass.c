@@ -146,6 +146,7 @@ twopass_pass_open(struct twopass *t, int pass)
 	if (source_open(&t->src, j->source, prof->threads, audio,
 	    &c->err) != 0)
 		return job_fail_err(c);
+	t->src.tolerant = prof->allow_damaged;
 	t->pic = job_enc_setup(c, pass == 2 ? j->res.frames :
 	    c->mi.frames_est);
 	c->ep.pass = pass;
