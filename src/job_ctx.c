@@ -112,8 +112,9 @@ job_warn(struct job_ctx *c, const char *fmt, ...)
 
 /*
  * After the source was read whole, its video ending at vend: whether it
- * was whole.  Damage fails the job, or with allow_damaged is a warning;
- * what a decoder concealed is a warning.
+ * was whole (src NULL: read in pieces, its video's length alone).  Damage
+ * fails the job, or with allow_damaged is a warning; what a decoder
+ * concealed is a warning.
  */
 int
 job_damage(struct job_ctx *c, const struct media_source *src, int64_t vend)

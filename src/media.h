@@ -26,6 +26,8 @@ struct media_info {
 	AVRational		 tb;		/* video stream time base */
 	int64_t			 duration;	/* AV_TIME_BASE units, 0 unknown */
 	int			 duration_own;	/* the video stream's own */
+	int64_t			 start;		/* the video's first time,
+						 * AV_TIME_BASE units */
 	int64_t			 frames_est;	/* estimate, 0 unknown */
 	enum AVPixelFormat	 pix_fmt;
 	int			 depth;		/* luma bits per sample */

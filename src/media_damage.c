@@ -136,21 +136,36 @@ damage_slack(int64_t stated)
 	return 100000 + stated / 200;
 }
 
-/* The read's length against what the file states; -1 with why. */
+/*
+ * Whether what was read (got, from a start) falls well short of what is
+ * stated: a length, or, as Matroska states it for timestamps that start
+ * late, the end's time.
+ */
+static int
+damage_short(int64_t got, int64_t start, int64_t stated)
+{
+	if (stated <= 0 || got >= stated - damage_slack(stated))
+		return 0;
+	return start <= 0 || stated <= start ||
+	    got + start < stated - damage_slack(stated - start);
+}
+
+/* The read's length against what the file states; -1 with why.  No
+ * source: the video's alone. */
 static int
 damage_length(const struct media_source *src, const struct media_info *mi,
     int64_t vend, char **cause)
 {
-	int64_t	stated = src->fmt->duration;
+	int64_t	stated = src != NULL ? src->fmt->duration : 0;
 
-	if (stated > 0 && src->read_end < stated - damage_slack(stated)) {
+	if (src != NULL && damage_short(src->read_end, src->fmt->start_time,
+	    stated)) {
 		xasprintf(cause, "truncated or damaged: the file says it lasts "
 		    "%.2fs, but its streams end at %.2fs", stated / 1e6,
 		    src->read_end / 1e6);
 		return -1;
 	}
-	if (mi->duration_own && mi->duration > 0 &&
-	    vend < mi->duration - damage_slack(mi->duration)) {
+	if (mi->duration_own && damage_short(vend, mi->start, mi->duration)) {
 		xasprintf(cause, "truncated or damaged: the video says it "
 		    "lasts %.2fs, but ends at %.2fs", mi->duration / 1e6,
 		    vend / 1e6);
@@ -163,6 +178,7 @@ damage_length(const struct media_source *src, const struct media_info *mi,
  * After a file was read whole (the counting stopped), its video ending at
  * vend: -1 with the reason when it is damaged; 0, with what the decoders
  * said that a user should know in warn (empty: nothing), when it is whole.
+ * With no source (a read in pieces), the video's length alone.
  */
 int
 damage_check(const struct media_source *src, const struct media_info *mi,
@@ -171,6 +187,8 @@ damage_check(const struct media_source *src, const struct media_info *mi,
 	warn[0] = '\0';
 	if (mi->script)
 		return 0;
+	if (src == NULL)
+		return damage_length(NULL, mi, vend, cause);
 	if (damage_demux.count > 0) {
 		xasprintf(cause, "truncated or damaged: %d error%s reading it "
 		    "(%s)", damage_demux.count, damage_demux.count == 1 ? "" :

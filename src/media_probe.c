@@ -211,6 +211,27 @@ probe_own_duration(const AVStream *st)
 	return (int64_t)((h * 3600.0 + m * 60.0 + sec) * 1e6);
 }
 
+/*
+ * The length of a stated duration: a Matroska file whose timestamps start
+ * late states its end's time (as FFmpeg writes it), which the index's
+ * last entry tells apart from a length.
+ */
+static int64_t
+probe_length(AVStream *st, int64_t start, int64_t stated)
+{
+	const AVIndexEntry	*e;
+	int			 n;
+
+	n = avformat_index_get_entries_count(st);
+	if (start <= 0 || stated <= start || n <= 0 ||
+	    (e = avformat_index_get_entry(st, n - 1)) == NULL)
+		return stated;
+	if (av_rescale_q(e->timestamp, st->time_base, AV_TIME_BASE_Q) <
+	    start + stated / 2)
+		return stated - start;
+	return stated;
+}
+
 /* Probe a media file; -1 with a reason a user can act on. */
 int
 probe_file(const char *path, struct media_info *mi, char **cause)
@@ -236,10 +257,14 @@ probe_file(const char *path, struct media_info *mi, char **cause)
 		return -1;
 	}
 	st = fmt->streams[idx];
+	if (st->start_time != AV_NOPTS_VALUE)
+		mi->start = av_rescale_q(st->start_time, st->time_base,
+		    AV_TIME_BASE_Q);
 	if ((mi->duration = probe_own_duration(st)) > 0)
 		mi->duration_own = 1;
 	else if (fmt->duration > 0)
 		mi->duration = fmt->duration;
+	mi->duration = probe_length(st, mi->start, mi->duration);
 	if (st->nb_frames > 0)
 		mi->frames_est = st->nb_frames;
 	else if (mi->duration > 0)

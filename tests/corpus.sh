@@ -95,6 +95,11 @@ corpus_nomoov() {
 	_ccut "$1/.w.mp4" 97 "$1/nomoov.mp4"
 }
 
+corpus_cut90_faststart() {
+	_csrc "$1/.w.mp4" -movflags +faststart
+	_ccut "$1/.w.mp4" 90 "$1/cut90fast.mp4"
+}
+
 # --- corrupt --------------------------------------------------------------
 
 corpus_damaged_mkv() {
@@ -104,6 +109,10 @@ corpus_damaged_mkv() {
 corpus_damaged_header() {
 	_csrc "$1/badheader.mkv"
 	_cdamage "$1/badheader.mkv" 0 64
+}
+corpus_damaged_mp4() {
+	_csrc "$1/damaged.mp4" -movflags +faststart
+	_cdamage "$1/damaged.mp4" 50 3000
 }
 corpus_ffv1_crc() {
 	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 -c:v ffv1 -level 3 \
@@ -120,6 +129,14 @@ corpus_audio_longer() {
 }
 corpus_start_10h() {
 	_csrc "$1/start10h.ts" -output_ts_offset 36000 -f mpegts
+}
+corpus_audio_shorter() {
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
+	    -f lavfi -i sine=f=440:d=1:sample_rate=48000 \
+	    -c:v libx264 -preset ultrafast -c:a aac "$1/audioshorter.mkv"
+}
+corpus_start_1h_mkv() {
+	_csrc "$1/start1h.mkv" -output_ts_offset 3600
 }
 corpus_no_frames() {
 	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
@@ -162,6 +179,9 @@ corpus_no_audio() {
 }
 corpus_audio_only() {
 	_cff -f lavfi -i sine=f=440:d=2 -c:a flac "$1/audioonly.mkv"
+}
+corpus_bmp() {
+	_cff -f lavfi -i testsrc2=s=160x90:d=1 -frames:v 1 "$1/still.bmp"
 }
 corpus_still() {
 	_cff -f lavfi -i testsrc2=s=160x90:d=1 -frames:v 1 -c:v libx264 \
@@ -358,6 +378,14 @@ corpus_check_srt() { [ "$(_cprobe "$1" s codec_name)" = subrip ]; }
 corpus_check_mov_text() { [ "$(_cprobe "$1" s codec_name)" = subrip ]; }
 corpus_check_eight_audio() { [ "$(_ccount "$1" a)" = 8 ]; }
 corpus_check_ac3_side() { [ "$(_cprobe "$1" a channel_layout)" = 5.1 ]; }
+corpus_check_audio_shorter() {
+	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" \
+	    </dev/null | awk '{ exit !($1 > 1.9 && $1 < 2.2) }'
+}
+corpus_check_start_1h_mkv() {
+	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" \
+	    </dev/null | awk '{ exit !($1 > 1.9 && $1 < 2.2) }'
+}
 corpus_check_start_10h() {
 	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" \
 	    </dev/null | awk '{ exit !($1 > 1.9 && $1 < 2.2) }'
@@ -377,11 +405,15 @@ cut90_mkv|fail|truncated or damaged
 cut50_mp4|fail|(truncated|index|moov)
 cut50_faststart|fail|truncated or damaged
 nomoov|fail|(index|moov)
+cut90_faststart|fail|truncated or damaged
 damaged_mkv|fail|(damaged|corrupt|error)
 damaged_header|fail|(not a media file|damaged)
+damaged_mp4|fail|truncated or damaged
 ffv1_crc|warn|(checksum|CRC|damaged)
 audio_longer|ok|
 start_10h|ok|
+start_1h_mkv|ok|
+audio_shorter|ok|
 no_frames|fail|no (video )?frame
 tiny|fail|too small for x265: it must be at least one coding tree unit
 odd_size|ok|
@@ -392,6 +424,7 @@ two_videos|ok|
 no_audio|ok|
 audio_only|fail|no video
 still|warn|still picture
+bmp|warn|still picture
 vfr|ok|
 huge_declared|ok|
 yuv444|ok|

@@ -16,17 +16,7 @@ plan 14
 need_tools
 need_distenc
 
-AVSREAD=$top_builddir/tests/avs/avsread
-FAKE=$top_builddir/tests/avsplus
-if [ ! -x "$AVSREAD" ] || [ ! -f "$FAKE/libavisynth.so" ]; then
-	bail_rest "no $AVSREAD or $FAKE/libavisynth.so: check not run"
-	exit 0
-fi
-LD_LIBRARY_PATH=$FAKE${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-export LD_LIBRARY_PATH
-
-S=$T/scripts
-mkdir -p "$S"
+need_avsplus
 
 # fake FORMAT [AUDIO]: a 128x96 script of 3 frames in FORMAT.
 fake() {

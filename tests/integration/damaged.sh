@@ -13,12 +13,7 @@ plan 8
 need_tools
 need_distenc
 
-ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
-    -f lavfi -i sine=f=440:d=2:sample_rate=48000 -c:v libx264 \
-    -preset ultrafast -g 25 -c:a aac "$T/whole.mkv" 2>"$T/ffmpeg.err"
-size=$(wc -c <"$T/whole.mkv")
-mkdir -p "$T/in"
-head -c $((size * 70 / 100)) "$T/whole.mkv" >"$T/in/cut.mkv"
+cut_clip "$T/in/cut.mkv" 70
 
 run_distenc -c "$TESTCONF" -o "$T/out" -s "$T/stats" "$T/in/cut.mkv"
 is "$DE_RC" 1 "refused"
