@@ -5,8 +5,10 @@
  * source is read, their errors are counted here and the first of each
  * kept.  After the read, what the file states of its length (the
  * container's duration, the video stream's own) is set against what was
- * read.  A demuxer's error or a stated length well past the end read is
- * damage; a decoder's error that did not stop decoding is a warning.
+ * read, and the video's index, when it has one, against the video read.
+ * A demuxer's error, or a stated length or an index entry well past the
+ * end read, is damage; a decoder's error that did not stop decoding is a
+ * warning.
  */
 #include "config.h"
 
@@ -150,6 +152,29 @@ damage_short(int64_t got, int64_t start, int64_t stated)
 	    got + start < stated - damage_slack(stated - start);
 }
 
+/* The video's end against its index's last entry; -1 with why. */
+static int
+damage_index(const struct media_source *src, const struct media_info *mi,
+    int64_t vend, char **cause)
+{
+	AVStream		*st = src->fmt->streams[src->vindex];
+	const AVIndexEntry	*e;
+	int64_t			 last;
+	int			 n;
+
+	if ((n = avformat_index_get_entries_count(st)) <= 0 ||
+	    (e = avformat_index_get_entry(st, n - 1)) == NULL ||
+	    e->timestamp == AV_NOPTS_VALUE)
+		return 0;
+	last = av_rescale_q(e->timestamp, st->time_base, AV_TIME_BASE_Q) -
+	    mi->start;
+	if (last <= vend + damage_slack(last))
+		return 0;
+	xasprintf(cause, "truncated or damaged: its index lists video at "
+	    "%.2fs, but the video ends at %.2fs", last / 1e6, vend / 1e6);
+	return -1;
+}
+
 /* The read's length against what the file states; -1 with why.  No
  * source: the video's alone. */
 static int
@@ -187,9 +212,9 @@ damage_check(const struct media_source *src, const struct media_info *mi,
 	warn[0] = '\0';
 	if (mi->script)
 		return 0;
-	if (src == NULL)
-		return damage_length(NULL, mi, vend, cause);
-	if (damage_demux.count > 0) {
+	if (src != NULL && damage_index(src, mi, vend, cause) != 0)
+		return -1;
+	if (src != NULL && damage_demux.count > 0) {
 		xasprintf(cause, "truncated or damaged: %d error%s reading it "
 		    "(%s)", damage_demux.count, damage_demux.count == 1 ? "" :
 		    "s", damage_demux.first);
@@ -197,7 +222,7 @@ damage_check(const struct media_source *src, const struct media_info *mi,
 	}
 	if (damage_length(src, mi, vend, cause) != 0)
 		return -1;
-	if (damage_decode.count > 0)
+	if (src != NULL && damage_decode.count > 0)
 		snprintf(warn, len, "damaged: the decoder reported %d "
 		    "error%s, each concealed (%s)", damage_decode.count,
 		    damage_decode.count == 1 ? "" : "s", damage_decode.first);
