@@ -95,6 +95,21 @@ corpus_nomoov() {
 	_ccut "$1/.w.mp4" 97 "$1/nomoov.mp4"
 }
 
+corpus_cut50_ts() {
+	_csrc "$1/.w.ts" -f mpegts
+	_ccut "$1/.w.ts" 50 "$1/cut50.ts"
+}
+corpus_cut50_avi() {
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
+	    -f lavfi -i sine=f=440:d=2:sample_rate=48000 \
+	    -c:v mpeg4 -c:a libmp3lame "$1/.w.avi"
+	_ccut "$1/.w.avi" 50 "$1/cut50.avi"
+}
+corpus_cut50_webm() {
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 -c:v libvpx-vp9 \
+	    -deadline realtime "$1/.w.webm"
+	_ccut "$1/.w.webm" 50 "$1/cut50.webm"
+}
 corpus_cut90_faststart() {
 	_csrc "$1/.w.mp4" -movflags +faststart
 	_ccut "$1/.w.mp4" 90 "$1/cut90fast.mp4"
@@ -406,6 +421,9 @@ cut50_mp4|fail|(truncated|index|moov)
 cut50_faststart|fail|truncated or damaged
 nomoov|fail|(index|moov)
 cut90_faststart|fail|truncated or damaged
+cut50_ts|fail|truncated or damaged
+cut50_avi|fail|truncated or damaged
+cut50_webm|fail|truncated or damaged
 damaged_mkv|fail|(damaged|corrupt|error)
 damaged_header|fail|(not a media file|damaged)
 damaged_mp4|fail|truncated or damaged
