@@ -334,6 +334,8 @@ double	 media_frame_time(AVRational);
 const char *media_pix_fmt_name(enum AVPixelFormat);
 int64_t	 media_span(int64_t, int64_t, AVRational, AVRational);
 int64_t	 media_source_end(const struct media_source *, AVRational);
+int	 media_audio_past(const struct media_source *, int, AVFrame *,
+	    int64_t);
 int	 media_pts_valid(int64_t);
 
 /* Verification of a finished file. */

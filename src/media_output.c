@@ -214,40 +214,14 @@ output_audio_packet(void *arg, AVPacket *pkt)
 	    norm_encoder(o->norm[ao->slot])->time_base, ao->cause);
 }
 
-/*
- * Whether an audio frame of a slot goes past the video's end: 1 when it
- * starts there (left out), else 0, the frame cut to end there.  A file's
- * audio that runs on after its video is cut, as a script's is.
- */
-static int
-output_audio_past(struct media_output *o, int slot, AVFrame *f)
-{
-	const AVStream	*vst, *ast;
-	int64_t		 end, start, keep;
-
-	if (f == NULL || o->spec.vspan <= 0 || o->src->script != NULL ||
-	    f->pts == AV_NOPTS_VALUE || f->sample_rate <= 0)
-		return 0;
-	vst = o->src->fmt->streams[o->src->vindex];
-	ast = o->src->fmt->streams[o->src->aslot[slot]];
-	end = o->spec.vspan + (vst->start_time == AV_NOPTS_VALUE ? 0 :
-	    av_rescale_q(vst->start_time, vst->time_base, AV_TIME_BASE_Q));
-	start = av_rescale_q(f->pts, ast->time_base, AV_TIME_BASE_Q);
-	if (start >= end)
-		return 1;
-	keep = av_rescale(end - start, f->sample_rate, AV_TIME_BASE);
-	if (keep < f->nb_samples)
-		f->nb_samples = (int)keep;
-	return 0;
-}
-
 /* A decoded frame of audio slot (NULL: its end), normalised and written. */
 int
 output_audio(struct media_output *o, int slot, AVFrame *f, char **cause)
 {
 	struct output_aout	ao = { o, slot, cause };
 
-	if (output_audio_past(o, slot, f))
+	if (f != NULL && o->src->script == NULL &&
+	    media_audio_past(o->src, slot, f, o->spec.vspan))
 		return 0;
 	return norm_feed(o->norm[slot], f, output_audio_packet, &ao, cause);
 }

@@ -153,6 +153,14 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	mi->width = par->width;
 	mi->height = par->height;
 	mi->pix_fmt = par->format;
+	if (mi->width <= 0 || mi->height <= 0 ||
+	    mi->pix_fmt == AV_PIX_FMT_NONE) {
+		xasprintf(cause, "no video frame could be decoded to learn the "
+		    "picture's size and format: the %s track holds no frames, "
+		    "or none that decode (damaged, or its headers missing)",
+		    mi->codec);
+		return -1;
+	}
 	if (mi->width < 16 || mi->height < 16) {
 		xasprintf(cause, "video is %dx%d, too small", mi->width,
 		    mi->height);

@@ -117,6 +117,11 @@ twopass_audio(void *arg, int slot, AVFrame *f)
 	struct twopass	*t = arg;
 	struct job_ctx	*c = t->c;
 
+	/* measured as it is kept: to the video's stated end */
+	if (c->stage == JOB_PASS1 && f != NULL && !c->mi.script &&
+	    c->mi.duration_own &&
+	    media_audio_past(&t->src, slot, f, c->mi.duration))
+		return 0;
 	if (c->stage == JOB_PASS1)
 		return meter_feed(t->meter[slot], f, &c->err);
 	return output_audio(t->out, slot, f, &c->err);

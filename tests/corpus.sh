@@ -63,7 +63,12 @@ _cdamage() {
 
 corpus_text() { echo "just some text, not a film" >"$1/text.mkv"; }
 corpus_empty() { : >"$1/empty.mkv"; }
-corpus_random() { head -c 65536 /dev/urandom >"$1/random.mp4"; }
+corpus_random() {
+	# Bytes of a fixed seed, not /dev/urandom: some random bytes probe
+	# as MP3 or MPEG-TS (then "no video stream"), by luck.
+	LC_ALL=C awk 'BEGIN { srand(7); for (i = 0; i < 65536; i++)
+	    printf "%c", int(rand() * 256) }' >"$1/random.mp4"
+}
 corpus_html() {
 	printf '<!DOCTYPE html>\n<html><body>404</body></html>\n' \
 	    >"$1/html.mp4"
@@ -145,6 +150,13 @@ corpus_audio_longer() {
 corpus_start_10h() {
 	_csrc "$1/start10h.ts" -output_ts_offset 36000 -f mpegts
 }
+corpus_audio_longer_loud() {
+	# Quiet while the video lasts, loud for the 10 s after it.
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
+	    -f lavfi -i sine=f=440:d=12:sample_rate=48000 \
+	    -af "volume='if(lt(t,2),0.05,1)':eval=frame" \
+	    -c:v libx264 -preset ultrafast -c:a flac "$1/longerloud.mkv"
+}
 corpus_audio_shorter() {
 	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
 	    -f lavfi -i sine=f=440:d=1:sample_rate=48000 \
@@ -158,6 +170,12 @@ corpus_no_frames() {
 	    -f lavfi -i sine=f=440:d=2:sample_rate=48000 \
 	    -map 0:v -map 1:a -c:v libx264 -c:a aac -frames:v 0 \
 	    "$1/noframes.mkv"
+}
+corpus_no_headers() {
+	# H.264 in MPEG-TS without its parameter sets: no frame decodes.
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 -c:v libx264 \
+	    -preset ultrafast -bsf:v "filter_units=remove_types=7|8" \
+	    -f mpegts "$1/noheaders.ts"
 }
 corpus_tiny() {
 	_cff -f lavfi -i testsrc2=s=32x18:r=25:d=2 -c:v libx264 \
@@ -393,6 +411,10 @@ corpus_check_srt() { [ "$(_cprobe "$1" s codec_name)" = subrip ]; }
 corpus_check_mov_text() { [ "$(_cprobe "$1" s codec_name)" = subrip ]; }
 corpus_check_eight_audio() { [ "$(_ccount "$1" a)" = 8 ]; }
 corpus_check_ac3_side() { [ "$(_cprobe "$1" a channel_layout)" = 5.1 ]; }
+corpus_check_audio_longer_loud() {
+	# measured on what is kept: the target reached
+	loudness "$1" 0 | awk '{ exit !($1 > -24.5 && $1 < -21.5) }'
+}
 corpus_check_audio_shorter() {
 	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" \
 	    </dev/null | awk '{ exit !($1 > 1.9 && $1 < 2.2) }'
@@ -432,7 +454,9 @@ audio_longer|ok|
 start_10h|ok|
 start_1h_mkv|ok|
 audio_shorter|ok|
+audio_longer_loud|ok|
 no_frames|fail|no (video )?frame
+no_headers|fail|no (video )?frame
 tiny|fail|too small for x265: it must be at least one coding tree unit
 odd_size|ok|
 cover_mp4|ok|
