@@ -136,6 +136,14 @@ job_damage(struct job_ctx *c, const struct media_source *src, int64_t vend)
 	return 0;
 }
 
+/* A source of one frame is a still picture: encoded, with a warning. */
+void
+job_still(struct job_ctx *c, int64_t frames)
+{
+	if (frames == 1)
+		job_warn(c, "a still picture, not a film: encoded as one frame");
+}
+
 /*
  * Whether an error of this errno is worth another try later: a full disk,
  * or one that failed to read or write.

@@ -213,8 +213,7 @@ twopass_pass1_check(struct twopass *t)
 	end = media_source_end(&t->src, c->mi.fps);
 	if (job_damage(c, &t->src, end) != 0)
 		return -1;
-	if (j->res.frames == 1)
-		job_warn(c, "a still picture, not a film: encoded as one frame");
+	job_still(c, j->res.frames);
 	c->ep.frames = j->res.frames;
 	c->vspan = end;
 	return 0;
