@@ -41,6 +41,7 @@ int	 script_seek(struct media_script *, int64_t, char **);
 /* AviSynth+'s frames (media_script_plus.c). */
 enum AVPixelFormat splus_pix_fmt(const struct avsplus_info *);
 void	 splus_describe(const struct avsplus_info *);
+void	 splus_colour(const struct avsplus_info *, struct media_info *);
 int	 splus_frame(struct media_script *, AVFrame *, char **);
 void	 splus_free(struct media_script *);
 

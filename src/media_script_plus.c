@@ -87,6 +87,17 @@ splus_describe(const struct avsplus_info *pi)
 		    av_get_pix_fmt_name(splus_pix_fmt(pi)));
 }
 
+/* The colour description of frames converted from RGB: libswscale's
+ * BT.601 coefficients, limited range; others' stay unknown. */
+void
+splus_colour(const struct avsplus_info *pi, struct media_info *mi)
+{
+	if (pi->layout != AVSPLUS_BGR24 && pi->layout != AVSPLUS_BGR32)
+		return;
+	mi->space = AVCOL_SPC_SMPTE170M;
+	mi->range = AVCOL_RANGE_MPEG;
+}
+
 /* Copy the planes of a planar frame. */
 static void
 splus_copy(const struct media_script *s, AVFrame *f, uint8_t *src[3],

@@ -12,7 +12,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 14
+plan 15
 need_tools
 need_distenc
 
@@ -80,6 +80,8 @@ is "$DE_RC" 0 "distenc encodes an RGB32 script with 8-bit audio"
 is "$(video_size "$T/out/film.mkv") $(frame_count "$T/out/film.mkv")" \
     "128x96 30" "128x96, the script's 30 frames"
 is "$(stream_count "$T/out/film.mkv" audio)" 1 "with its audio"
+is "$(probe_stream "$T/out/film.mkv" v:0 color_space) $(probe_stream "$T/out/film.mkv" v:0 color_range)" \
+    "smpte170m tv" "tagged with the conversion's BT.601 matrix, limited range"
 near "$(ffprobe -v error -select_streams a:0 -show_entries \
     packet=pts_time,duration_time -of csv=p=0 "$T/out/film.mkv" 2>/dev/null |
     awk -F, '$1 + $2 > e { e = $1 + $2 } END { printf "%.3f\n", e }')" \
