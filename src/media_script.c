@@ -1,6 +1,7 @@
 /*
  * AviSynth scripts as frame sources.  With AviSynth+ installed the script
- * runs there (avs_plus.c); otherwise the built-in interpreter's plan runs
+ * runs there (avs_plus.c, its frames taken in media_script_plus.c);
+ * otherwise the built-in interpreter's plan runs
  * here: each video source decoded with libavformat/libavcodec into a
  * buffer source of one libavfilter graph (media_script_graph.c), and the
  * script's frames taken from its sink in order, numbered from 0.  Any
@@ -14,7 +15,6 @@
 
 #include <stdlib.h>
 
-#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 
 #include "avs.h"
