@@ -153,6 +153,7 @@ struct avs_plan {
 };
 
 struct avs_plan *avs_eval(const char *, avs_probe_fn, char **);
+void	 avs_plus_loaded(int);
 void	 avs_plan_free(struct avs_plan *);
 char	*avs_read_file(const char *, size_t *, char **);
 char	*avs_resolve(const char *, const char *);
@@ -168,7 +169,20 @@ char	*avs_scd_script(const char *, int, const char *, int *, char **);
 int	 avs_scd_map(const struct avs_plan *, const char *, const int64_t *,
 	    size_t, int64_t **, size_t *);
 
-/* AviSynth+ through its C interface, loaded at run time. */
+/*
+ * AviSynth+ through its C interface, loaded at run time: the library
+ * avsplus_library names, or else libavisynth.so or a versioned
+ * libavisynth.so.N.  A clip's frames come in one of these layouts:
+ * planar YUV (Y, U, V; an alpha plane left out), luma alone (Y8 and
+ * deeper), packed YUY2, packed BGR of 24 or 32 bits (rows bottom up).
+ */
+enum avsplus_layout {
+	AVSPLUS_YUV,
+	AVSPLUS_Y,
+	AVSPLUS_YUY2,
+	AVSPLUS_BGR24,
+	AVSPLUS_BGR32
+};
 struct avsplus;
 struct avsplus_info {
 	int	 width;
@@ -177,6 +191,8 @@ struct avsplus_info {
 	int	 fps_den;
 	int64_t	 frames;
 	int	 pixel_type;
+	enum avsplus_layout layout;
+	int	 alpha;		/* an alpha plane, left out */
 	int	 depth;
 	int	 log2_chroma_w;
 	int	 log2_chroma_h;
@@ -185,6 +201,7 @@ struct avsplus_info {
 	int	 channels;
 	int64_t	 samples;
 };
+void	 avsplus_library(const char *);
 int	 avsplus_available(void);
 struct avsplus *avsplus_open(const char *, struct avsplus_info *, char **);
 int	 avsplus_frame(struct avsplus *, int64_t, uint8_t *[3], int[3],

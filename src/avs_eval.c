@@ -218,8 +218,7 @@ eval_call(struct avs_eval *ev, const struct avs_node *n,
 
 	if ((f = avs_func_find(n->name)) == NULL)
 		return avs_error(ev, n, "%s: not a function the built-in "
-		    "interpreter knows; installing AviSynth+ (libavisynth.so) "
-		    "would run it", n->name);
+		    "interpreter knows%s", n->name, avs_hint());
 	if (n->nargs > AVS_MAX_ARGS)
 		return avs_error(ev, n, "%s: too many arguments", n->name);
 	for (i = 0; i < n->nargs; i++)
@@ -569,6 +568,26 @@ eval_free(struct avs_eval *ev)
 	free(ev->inputs);
 	free(ev->video);
 	free(ev->cause);
+}
+
+/* What a refusal of the built-in interpreter adds (avs_plus_loaded). */
+static const char *eval_hint = "; installing AviSynth+ (libavisynth.so) "
+    "would run it";
+
+/* Tell the interpreter whether AviSynth+ is loaded: then a script it
+ * cannot run went to AviSynth+ first, and installing it is no advice. */
+void
+avs_plus_loaded(int loaded)
+{
+	eval_hint = loaded ? "" : "; installing AviSynth+ (libavisynth.so) "
+	    "would run it";
+}
+
+/* The advice a refusal ends with (empty when AviSynth+ is loaded). */
+const char *
+avs_hint(void)
+{
+	return eval_hint;
 }
 
 /*

@@ -138,6 +138,9 @@ fn_trim(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 
 /* Crop and resize ----------------------------------------------------- */
 
+/* The largest side of a picture FFmpeg's scaler makes and x265 takes. */
+#define AVS_MAX_SIDE	16384
+
 /* Whether a rectangle suits the clip's chroma subsampling. */
 static int
 crop_aligned(const struct avs_clip *c, long long x, long long y,
@@ -246,6 +249,10 @@ fn_resize(struct avs_eval *ev, struct avs_args *a, struct avs_value *out)
 	if (w <= 0 || h <= 0 || !crop_aligned(in, 0, 0, w, h))
 		return avs_error(ev, a->call, "%s: %lldx%lld is not a size "
 		    "for %s", fname(a), w, h, in->pix_fmt);
+	if (w > AVS_MAX_SIDE || h > AVS_MAX_SIDE)
+		return avs_error(ev, a->call, "%s: %lldx%lld is too large: a "
+		    "picture may be at most %d pixels on a side", fname(a), w,
+		    h, AVS_MAX_SIDE);
 	if (resize_window(ev, a, off, in, r) != 0)
 		return -1;
 	if (r[0] != 0 || r[1] != 0 || r[2] != in->width || r[3] != in->height)

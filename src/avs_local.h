@@ -131,6 +131,9 @@ struct avs_func {
 	int		 rest;		/* more arguments are ignored */
 };
 
+/* The advice a refusal of the interpreter ends with (avs_eval.c). */
+const char *avs_hint(void);
+
 /* Errors, strings and numbers (avs_value.c). */
 int	 avs_error(struct avs_eval *, const struct avs_node *, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));

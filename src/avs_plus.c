@@ -1,7 +1,9 @@
 /*
  * AviSynth+ through its C interface, loaded with dlopen when
- * libavisynth.so is installed: nothing of it is needed to build.  The
- * few entries used are declared here as the C interface (avisynth_c.h)
+ * libavisynth.so is installed (or a versioned libavisynth.so.N, as
+ * distributions ship it without its development package, or the library
+ * the configuration names): nothing of it is needed to build.  The few
+ * entries used are declared here as the C interface (avisynth_c.h)
  * defines them.
  */
 #include "config.h"
@@ -16,6 +18,8 @@
 #include "xmalloc.h"
 
 #define AVSPLUS_LIBRARY		"libavisynth.so"
+#define AVSPLUS_VERSION_MAX	15	/* libavisynth.so.N tried down to 3 */
+#define AVSPLUS_VERSION_MIN	3
 #define AVSPLUS_INTERFACE	6	/* the 2.6 C interface */
 
 /* AVS_Value: a type letter ('c' clip, 's' string, 'e' error, ...). */
@@ -49,13 +53,25 @@ typedef struct {
 	int		image_type;
 } avs_video_info_c;
 
+#define AVS_DEFAULT_PLANE	0
 #define AVS_PLANAR_Y		(1 << 0)
 #define AVS_PLANAR_U		(1 << 1)
 #define AVS_PLANAR_V		(1 << 2)
+#define AVS_CS_RGB_TYPE		(1 << 0)
+#define AVS_CS_RGBA_TYPE	(1 << 1)
+#define AVS_CS_YUVA		(1 << 27)
+#define AVS_CS_BGR		(1 << 28)
 #define AVS_CS_YUV		(1 << 29)
 #define AVS_CS_INTERLEAVED	(1 << 30)
 #define AVS_CS_PLANAR		(1U << 31)
-#define AVS_CS_BGR		(1 << 28)
+#define AVS_CS_YUY2		((1 << 2) | AVS_CS_YUV | AVS_CS_INTERLEAVED)
+#define AVS_CS_BGR24		(AVS_CS_RGB_TYPE | AVS_CS_BGR | \
+				    AVS_CS_INTERLEAVED)
+#define AVS_CS_BGR32		(AVS_CS_RGBA_TYPE | AVS_CS_BGR | \
+				    AVS_CS_INTERLEAVED)
+#define AVS_CS_GENERIC_Y	(AVS_CS_PLANAR | AVS_CS_INTERLEAVED | \
+				    AVS_CS_YUV)
+#define AVS_CS_SAMPLE_BITS(pt)	(((pt) >> 16) & 7)
 
 struct avsplus_api {
 	void		*dl;
@@ -81,10 +97,21 @@ struct avsplus {
 	void		*clip;
 	void		*frame;
 	avs_video_info_c vi;
+	enum avsplus_layout layout;
 };
 
 static struct avsplus_api	api;
 static int			api_state;	/* 0 untried, 1 loaded, -1 no */
+static char			*api_path;	/* the library set, NULL: search */
+static char			 api_name[64];	/* the library loaded */
+
+/* The library to load ("" or NULL: search the usual names). */
+void
+avsplus_library(const char *path)
+{
+	free(api_path);
+	api_path = path != NULL && *path != '\0' ? xstrdup(path) : NULL;
+}
 
 /* Look up every entry; 0 when all are there. */
 static int
@@ -109,12 +136,38 @@ avsplus_syms(void)
 	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		if ((p = dlsym(api.dl, syms[i].name)) == NULL) {
 			log_info("%s has no %s: not using it",
-			    AVSPLUS_LIBRARY, syms[i].name);
+			    api_name, syms[i].name);
 			return -1;
 		}
 		memcpy((char *)&api + syms[i].off, &p, sizeof(p));
 	}
 	return 0;
+}
+
+/* Open the library: the one set, or the first of the usual names. */
+static void *
+avsplus_dlopen(void)
+{
+	void	*dl;
+	int	 n;
+
+	if (api_path != NULL) {
+		snprintf(api_name, sizeof(api_name), "%s", api_path);
+		if ((dl = dlopen(api_path, RTLD_NOW | RTLD_LOCAL)) == NULL)
+			log_warnx("avisynth_library %s: %s", api_path,
+			    dlerror());
+		return dl;
+	}
+	snprintf(api_name, sizeof(api_name), "%s", AVSPLUS_LIBRARY);
+	if ((dl = dlopen(api_name, RTLD_NOW | RTLD_LOCAL)) != NULL)
+		return dl;
+	for (n = AVSPLUS_VERSION_MAX; n >= AVSPLUS_VERSION_MIN; n--) {
+		snprintf(api_name, sizeof(api_name), "%s.%d",
+		    AVSPLUS_LIBRARY, n);
+		if ((dl = dlopen(api_name, RTLD_NOW | RTLD_LOCAL)) != NULL)
+			return dl;
+	}
+	return NULL;
 }
 
 /* Whether AviSynth+ can be loaded (tried once). */
@@ -124,36 +177,61 @@ avsplus_available(void)
 	if (api_state != 0)
 		return api_state == 1;
 	api_state = -1;
-	if ((api.dl = dlopen(AVSPLUS_LIBRARY, RTLD_NOW | RTLD_LOCAL)) == NULL)
+	if ((api.dl = avsplus_dlopen()) == NULL)
 		return 0;
 	if (avsplus_syms() != 0) {
 		dlclose(api.dl);
 		api.dl = NULL;
 		return 0;
 	}
-	log_debug("AviSynth+ loaded: scripts run there");
+	log_debug("AviSynth+ loaded (%s): scripts run there", api_name);
 	api_state = 1;
 	return 1;
 }
 
-/* Depth and subsampling of a planar YUV pixel type; -1 for others. */
+/* Depth and subsampling of a planar YUV pixel type (its alpha plane
+ * aside); -1 for others. */
 static int
-avsplus_format(int pt, struct avsplus_info *i)
+avsplus_planar(unsigned upt, struct avsplus_info *i)
 {
-	static const int	bits[8] = { 8, 16, 32, 0, 0, 10, 12, 14 };
 	static const int	sub[8] = { 1, 2, 0, 0, 0, 0, 0, 0 };
-	unsigned		upt = (unsigned)pt;
 
-	if (!(upt & AVS_CS_PLANAR) || !(upt & AVS_CS_YUV) ||
+	if (!(upt & AVS_CS_PLANAR) || !(upt & (AVS_CS_YUV | AVS_CS_YUVA)) ||
 	    (upt & AVS_CS_INTERLEAVED) || (upt & AVS_CS_BGR))
 		return -1;
-	i->depth = bits[(upt >> 16) & 7];
+	i->layout = AVSPLUS_YUV;
+	i->alpha = (upt & AVS_CS_YUVA) != 0;
 	i->log2_chroma_w = sub[upt & 7];
 	i->log2_chroma_h = sub[(upt >> 8) & 7];
 	if ((upt & 7) == 3)
 		i->log2_chroma_w = 0;
 	if (((upt >> 8) & 7) == 3)
 		i->log2_chroma_h = 0;
+	return 0;
+}
+
+/* The layout and depth of a pixel type; -1 for one not taken (planar
+ * RGB, 32-bit float samples). */
+static int
+avsplus_format(int pt, struct avsplus_info *i)
+{
+	static const int	bits[8] = { 8, 16, 32, 0, 0, 10, 12, 14 };
+	unsigned		upt = (unsigned)pt;
+
+	i->depth = bits[AVS_CS_SAMPLE_BITS(upt)];
+	if ((upt & AVS_CS_GENERIC_Y) == AVS_CS_GENERIC_Y)
+		i->layout = AVSPLUS_Y;
+	else if (upt == AVS_CS_YUY2)
+		i->layout = AVSPLUS_YUY2;
+	else if (upt == AVS_CS_BGR24)
+		i->layout = AVSPLUS_BGR24;
+	else if (upt == AVS_CS_BGR32)
+		i->layout = AVSPLUS_BGR32;
+	else if (avsplus_planar(upt, i) != 0)
+		return -1;
+	if (i->layout == AVSPLUS_YUY2 || i->layout == AVSPLUS_BGR24 ||
+	    i->layout == AVSPLUS_BGR32)
+		i->depth = 8;
 	return i->depth == 0 || i->depth == 32 ? -1 : 0;
 }
 
@@ -216,6 +294,7 @@ avsplus_open(const char *path, struct avsplus_info *info, char **cause)
 		avsplus_close(a);
 		return NULL;
 	}
+	a->layout = info->layout;
 	return a;
 }
 
@@ -237,7 +316,15 @@ avsplus_frame(struct avsplus *a, int64_t n, uint8_t *planes[3],
 		avsplus_frame_done(a);
 		return -1;
 	}
-	for (p = 0; p < 3; p++) {
+	memset(planes, 0, 3 * sizeof(*planes));
+	memset(pitch, 0, 3 * sizeof(*pitch));
+	if (a->layout != AVSPLUS_YUV && a->layout != AVSPLUS_Y) {
+		planes[0] = (uint8_t *)api.get_read_ptr_p(a->frame,
+		    AVS_DEFAULT_PLANE);
+		pitch[0] = api.get_pitch_p(a->frame, AVS_DEFAULT_PLANE);
+		return 0;
+	}
+	for (p = 0; p < (a->layout == AVSPLUS_Y ? 1 : 3); p++) {
 		planes[p] = (uint8_t *)api.get_read_ptr_p(a->frame, id[p]);
 		pitch[p] = api.get_pitch_p(a->frame, id[p]);
 	}

@@ -37,8 +37,7 @@ unsupported(struct avs_eval *ev, struct avs_args *a, int i)
 
 	avs_param_names(a->func, names);
 	return avs_error(ev, a->call, "%s: %s= is not done by the built-in "
-	    "interpreter; installing AviSynth+ (libavisynth.so) would run it",
-	    fname(a), names[i]);
+	    "interpreter%s", fname(a), names[i], avs_hint());
 }
 
 /* Whether argument i is given with another value than def. */

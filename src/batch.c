@@ -355,6 +355,7 @@ batch_summary(const struct batch *b)
 {
 	const struct input	*in;
 	char		 src[PATH_MAX * 4], out[PATH_MAX * 4];
+	char		 line[PATH_MAX * 8 + 8];
 	int		 n, done = 0, skipped = 0, failed = 0;
 
 	for (n = 0; n < b->ninputs; n++) {
@@ -367,7 +368,8 @@ batch_summary(const struct batch *b)
 			done++;
 		} else if (in->other == TASK_FAILED) {
 			log_escape(in->otext, out, sizeof(out));
-			printf("failed: %s: %s\n", src, out);
+			log_about(src, out, line, sizeof(line));
+			printf("failed: %s\n", line);
 			failed++;
 		} else if (!in->started) {
 			printf("failed: %s: not started: interrupted\n", src);
@@ -379,7 +381,8 @@ batch_summary(const struct batch *b)
 			printf("skipped: %s: %s exists\n", src, out);
 			skipped++;
 		} else {
-			printf("failed: %s: %s\n", src, in->w.text);
+			log_about(src, in->w.text, line, sizeof(line));
+			printf("failed: %s\n", line);
 			failed++;
 		}
 	}

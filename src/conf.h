@@ -100,6 +100,8 @@ struct profile {
 	enum dynamic_hdr dynamic_hdr;
 	enum deint_mode	 deinterlace;
 	int		 deinterlace_fields;	/* bool: a frame per field */
+	/* sources */
+	int		 allow_damaged;	/* bool: encode what is read, warn */
 };
 
 /* One element of directories: sources below path use profile. */
@@ -136,6 +138,7 @@ struct config {
 	char		*token_dir;	/* "": work alone */
 	char		*node;		/* "": the host name */
 	int		 lease;		/* seconds */
+	char		*avisynth_library;	/* "": search the usual names */
 
 	/* distencd(8); distenc(1) reads and ignores them. */
 	char		*spool_dir;

@@ -105,6 +105,10 @@ const struct conf_entry conf_table[] = {
 	{ .name = "lease", G(lease), .type = CONF_INT,
 	  .minimum = 4, .maximum = 86400, .default_num = 300 },
 
+	/* Global settings: AviSynth+. */
+	{ .name = "avisynth_library", G(avisynth_library), .type = CONF_STRING,
+	  .default_str = "" },
+
 	/* Global settings of distencd(8), read and ignored by distenc(1). */
 	{ .name = "spool_dir", G(spool_dir), .type = CONF_STRING,
 	  .check = conf_check_nonempty, .default_str = "/var/spool/distenc/incoming" },
@@ -280,6 +284,9 @@ const struct conf_entry conf_table[] = {
 	  .choices = conf_deint_modes, .default_str = "auto" },
 	{ .name = "deinterlace_fields", P(deinterlace_fields),
 	  .type = CONF_BOOL, .default_num = 0 },
+	/* Profile settings: sources. */
+	{ .name = "allow_damaged", P(allow_damaged), .type = CONF_BOOL,
+	  .default_num = 0 },
 };
 const size_t conf_ntable = nitems(conf_table);
 

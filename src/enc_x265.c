@@ -201,6 +201,22 @@ x265_close(struct encoder *e)
 	free(e);
 }
 
+/* x265 takes no picture smaller than one coding tree unit (CTU). */
+static int
+x265_size_check(const struct encoder *e, char **cause)
+{
+	const x265_param	*p = e->param;
+
+	if (p->sourceWidth >= (int)p->maxCUSize &&
+	    p->sourceHeight >= (int)p->maxCUSize)
+		return 0;
+	xasprintf(cause, "the picture (%dx%d) is too small for x265: it "
+	    "must be at least one coding tree unit, %ux%u (x265: \"Picture "
+	    "size must be at least one CTU\")", p->sourceWidth,
+	    p->sourceHeight, p->maxCUSize, p->maxCUSize);
+	return -1;
+}
+
 static struct encoder *
 x265_open(const struct enc_params *ep, char **cause)
 {
@@ -215,7 +231,7 @@ x265_open(const struct enc_params *ep, char **cause)
 	}
 	if ((e->param = e->api->param_alloc()) == NULL)
 		fatalx("x265 param_alloc");
-	if (x265_setup(e, ep, cause) != 0)
+	if (x265_setup(e, ep, cause) != 0 || x265_size_check(e, cause) != 0)
 		goto fail;
 	if ((e->enc = e->api->encoder_open(e->param)) == NULL) {
 		if (ep->pass != 0)

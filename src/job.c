@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "avs.h"
 #include "enc.h"
 #include "fsutil.h"
 #include "job.h"
@@ -315,6 +316,8 @@ job_run(struct job *j)
 	c->job = j;
 	c->tmpfd = -1;
 	c->pipe = j->prof->chunked ? &pipe_chunked_ops : &pipe_twopass_ops;
+	if (j->conf != NULL)
+		avsplus_library(j->conf->avisynth_library);
 	rv = job_work(c);
 	if (rv != 0 && j->stop != NULL && *j->stop) {
 		free(j->error);
@@ -361,6 +364,8 @@ job_summary(const struct job *j, char *buf, size_t len)
 		off += snprintf(buf + off, len - off, ", streams: %s",
 		    r->streams);
 	if (off < len && r->dynamic_hdr[0] != '\0')
-		snprintf(buf + off, len - off, ", %s: base layer only",
+		off += snprintf(buf + off, len - off, ", %s: base layer only",
 		    r->dynamic_hdr);
+	if (off < len && r->warning[0] != '\0')
+		snprintf(buf + off, len - off, "; warning: %s", r->warning);
 }

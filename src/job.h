@@ -76,6 +76,7 @@ struct job_result {
 	/* streams and dynamic HDR: "" when nothing to say */
 	char			 streams[160];	/* kept of each kind */
 	char			 dynamic_hdr[128]; /* base layer only */
+	char			 warning[1024];	/* what the user should know */
 };
 
 struct job {

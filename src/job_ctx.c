@@ -93,6 +93,57 @@ job_fail(struct job_ctx *c, int transient, const char *fmt, ...)
 	return -1;
 }
 
+/* A warning for the log, the job's summary and its status. */
+void
+job_warn(struct job_ctx *c, const char *fmt, ...)
+{
+	struct job_result	*r = &c->job->res;
+	char			 text[512];
+	size_t			 off = strlen(r->warning);
+	va_list			 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_warnx("%s", text);
+	snprintf(r->warning + off, sizeof(r->warning) - off, "%s%s",
+	    off > 0 ? "; " : "", text);
+}
+
+/*
+ * After the source was read whole, its video ending at vend: whether it
+ * was whole (src NULL: read in pieces, its video's length alone).  Damage
+ * fails the job, or with allow_damaged is a warning; what a decoder
+ * concealed is a warning.
+ */
+int
+job_damage(struct job_ctx *c, const struct media_source *src, int64_t vend)
+{
+	char	warn[512], *cause = NULL;
+
+	if (damage_check(src, &c->mi, vend, warn, sizeof(warn), &cause) != 0) {
+		if (!c->job->prof->allow_damaged) {
+			job_fail(c, 0, "%s", cause);
+			free(cause);
+			return -1;
+		}
+		job_warn(c, "%s: encoding what could be read (allow_damaged)",
+		    cause);
+		free(cause);
+	}
+	if (warn[0] != '\0')
+		job_warn(c, "%s", warn);
+	return 0;
+}
+
+/* A source of one frame is a still picture: encoded, with a warning. */
+void
+job_still(struct job_ctx *c, int64_t frames)
+{
+	if (frames == 1)
+		job_warn(c, "a still picture, not a film: encoded as one frame");
+}
+
 /*
  * Whether an error of this errno is worth another try later: a full disk,
  * or one that failed to read or write.

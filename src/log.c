@@ -105,6 +105,22 @@ log_stamp(FILE *fp, int error, const char *fmt, ...)
 }
 
 /*
+ * A message about a file, into buf: "NAME: MSG", or MSG alone when it
+ * starts with the name already (a script's own errors say
+ * "FILE:LINE:COLUMN: ..."), so that the name is said once.
+ */
+void
+log_about(const char *name, const char *msg, char *buf, size_t len)
+{
+	size_t	n = strlen(name);
+
+	if (n > 0 && strncmp(msg, name, n) == 0 && msg[n] == ':')
+		snprintf(buf, len, "%s", msg);
+	else
+		snprintf(buf, len, "%s: %s", name, msg);
+}
+
+/*
  * Copy s with control characters (a newline in a file name, say) written
  * as \ooo, so that one message stays one line.
  */

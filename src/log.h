@@ -19,6 +19,7 @@ int	log_getverbose(void);
 void	log_setjobfile(FILE *);
 void	log_setprefix(const char *);
 void	log_escape(const char *, char *, size_t);
+void	log_about(const char *, const char *, char *, size_t);
 void	log_stamp(FILE *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 

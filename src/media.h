@@ -28,6 +28,9 @@ struct media_info {
 	AVRational		 fps;		/* average frame rate */
 	AVRational		 tb;		/* video stream time base */
 	int64_t			 duration;	/* AV_TIME_BASE units, 0 unknown */
+	int			 duration_own;	/* the video stream's own */
+	int64_t			 start;		/* the video's first time,
+						 * AV_TIME_BASE units */
 	int64_t			 frames_est;	/* estimate, 0 unknown */
 	enum AVPixelFormat	 pix_fmt;
 	int			 depth;		/* luma bits per sample */
@@ -105,6 +108,10 @@ struct media_source {
 	int		 rewound;	/* read again from the start */
 	int		 eof;		/* a file's packets all read */
 	double		 read_time;	/* of its last packet read, s */
+	int64_t		 read_end;	/* latest end of a packet read, from
+					 * the file's start, AV_TIME_BASE */
+	int		 tolerant;	/* a read skips what it cannot read
+					 * or decode, counted as damage */
 	struct media_script *script;
 	struct script_audio *saudio;
 };
@@ -306,6 +313,7 @@ int	 mux_add_cover(struct media_mux *, const AVStream *);
 void	 mux_set_disposition(struct media_mux *, int, int);
 void	 mux_set_title(struct media_mux *, int, const char *);
 void	 mux_keep_timestamps(struct media_mux *);
+void	 mux_origin(struct media_mux *, int64_t);
 int	 mux_start(struct media_mux *, char **);
 int	 mux_write(struct media_mux *, int, AVPacket *, AVRational, char **);
 int	 mux_finish(struct media_mux *, char **);
@@ -338,6 +346,9 @@ struct output_spec {
 	const struct profile		*prof;
 	const struct audio_loudness	*loud;
 	int				 nloud;
+	int64_t				 vspan;		/* the video's length,
+							 * the audio cut there;
+							 * 0: not cut */
 	int				 flags;
 };
 struct media_output;
@@ -357,12 +368,26 @@ void	 output_free(struct media_output *, struct audio_loudness *, int);
  */
 int	 media_errno(void);
 
+/* Damage: a file read whole against what it states (media_damage.c). */
+void	 damage_init(void);
+void	 damage_watch(int);
+int	 damage_check(const struct media_source *, const struct media_info *,
+	    int64_t, char *, size_t, char **);
+const char *damage_said(void);
+void	 damage_skipped(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* Why a file could not be opened, in words (media_reason.c). */
+void	 reason_open(const char *, int, char **);
+
 /* Times and rates (media_time.c). */
 double	 media_rate(AVRational);
 double	 media_frame_time(AVRational);
 const char *media_pix_fmt_name(enum AVPixelFormat);
 int64_t	 media_span(int64_t, int64_t, AVRational, AVRational);
 int64_t	 media_source_end(const struct media_source *, AVRational);
+int	 media_audio_past(const struct media_source *, int, AVFrame *,
+	    int64_t);
 int	 media_pts_valid(int64_t);
 
 /* Verification of a finished file. */

@@ -209,6 +209,7 @@ media_interlace(const char *path, const struct media_info *mi, int threads,
 	struct media_source	 src;
 	AVFrame			*f;
 	AVCodecParameters	*par;
+	char			*why = NULL;
 	int			 i, rv = 0;
 	int64_t			 ts;
 
@@ -223,12 +224,21 @@ media_interlace(const char *path, const struct media_info *mi, int threads,
 	    par->field_order != AV_FIELD_PROGRESSIVE;
 	if ((f = av_frame_alloc()) == NULL)
 		fatalx("av_frame_alloc");
-	for (i = 0; i < DEINT_RUNS && rv == 0; i++) {
+	for (i = 0; i < DEINT_RUNS; i++) {
 		ts = mi->duration > 0 ? mi->duration * (2 * i + 1) /
 		    (2 * DEINT_RUNS) : AV_NOPTS_VALUE;
 		if (i > 0 && ts == AV_NOPTS_VALUE)
 			break;
-		rv = deint_sample_run(&src, mi, ts, f, k, cause);
+		/*
+		 * A sample that cannot be read (a file cut short of its
+		 * stated length, a damaged stretch) is evidence of nothing:
+		 * what is wrong with the file is the reading's to say.
+		 */
+		if (deint_sample_run(&src, mi, ts, f, k, &why) != 0) {
+			log_debug("interlace sample %d: %s", i, why);
+			free(why);
+			why = NULL;
+		}
 		av_frame_unref(f);
 	}
 	av_frame_free(&f);

@@ -27,7 +27,7 @@ media_file_open(struct media_source *src, const char *path, int threads,
 
 	memset(src, 0, sizeof(*src));
 	if ((ret = avformat_open_input(&src->fmt, path, NULL, NULL)) < 0) {
-		xasprintf(cause, "cannot open: %s", media_error(ret));
+		reason_open(path, ret, cause);
 		return -1;
 	}
 	if ((ret = avformat_find_stream_info(src->fmt, NULL)) < 0) {
@@ -126,16 +126,25 @@ file_drain(struct media_source *src, AVCodecContext *ctx, int slot,
 		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
 			return 0;
 		file_where(src, index, src->pkt->pts, where, sizeof(where));
+		if (ret < 0 && src->tolerant) {
+			damage_skipped("decoding %s: %s", where,
+			    media_error(ret));
+			return 0;
+		}
 		if (ret < 0) {
-			xasprintf(cause, "damaged or truncated: decoding %s: "
+			xasprintf(cause, "truncated or damaged: decoding %s: "
 			    "%s", where, media_error(ret));
 			return -1;
 		}
 		if ((f->flags & AV_FRAME_FLAG_CORRUPT) ||
 		    f->decode_error_flags != 0) {
-			xasprintf(cause, "damaged or truncated: corrupt frame "
-			    "in %s", where);
 			av_frame_unref(f);
+			if (src->tolerant) {
+				damage_skipped("a corrupt frame in %s", where);
+				continue;
+			}
+			xasprintf(cause, "truncated or damaged: corrupt frame "
+			    "in %s", where);
 			return -1;
 		}
 		f->pts = f->best_effort_timestamp;
@@ -166,7 +175,12 @@ file_decode(struct media_source *src, AVCodecContext *ctx, int slot,
 	if (ret < 0 && ret != AVERROR_EOF) {
 		file_where(src, slot < 0 ? src->vindex : src->aslot[slot],
 		    pkt ? pkt->pts : AV_NOPTS_VALUE, where, sizeof(where));
-		xasprintf(cause, "damaged or truncated: decoding %s: %s",
+		if (src->tolerant) {
+			damage_skipped("decoding %s: %s", where,
+			    media_error(ret));
+			return 0;
+		}
+		xasprintf(cause, "truncated or damaged: decoding %s: %s",
 		    where, media_error(ret));
 		return -1;
 	}
@@ -188,18 +202,31 @@ file_flush(struct media_source *src, const struct media_sink *sink,
 	return media_sink_end(src, sink, cause);
 }
 
-/*
- * Read the whole source once: video and audio frames decoded to the sink,
- * packets of other streams passed on.  *stop set by a signal ends it.
- */
-int
-media_file_run(struct media_source *src, const struct media_sink *sink,
+/* Note how far into the file a packet reaches. */
+static void
+file_reach(struct media_source *src, const AVPacket *pkt)
+{
+	AVStream	*st = src->fmt->streams[pkt->stream_index];
+	int64_t		 ts, end;
+
+	ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+	if (ts == AV_NOPTS_VALUE)
+		return;
+	end = av_rescale_q(ts + pkt->duration, st->time_base, AV_TIME_BASE_Q);
+	if (src->fmt->start_time != AV_NOPTS_VALUE)
+		end -= src->fmt->start_time;
+	if (end > src->read_end)
+		src->read_end = end;
+}
+
+/* The read of media_file_run, its errors counted as damage. */
+static int
+file_run(struct media_source *src, const struct media_sink *sink,
     volatile int *stop, char **cause)
 {
 	AVPacket	*pkt = src->pkt;
 	int		 ret, slot, rv = 0;
 
-	*cause = NULL;
 	while (rv == 0) {
 		if (stop != NULL && *stop) {
 			xasprintf(cause, "interrupted");
@@ -207,10 +234,15 @@ media_file_run(struct media_source *src, const struct media_sink *sink,
 		}
 		if ((ret = av_read_frame(src->fmt, pkt)) == AVERROR_EOF)
 			break;
+		if (ret < 0 && src->tolerant) {
+			damage_skipped("reading: %s", media_error(ret));
+			break;
+		}
 		if (ret < 0) {
 			xasprintf(cause, "read error: %s", media_error(ret));
 			return -1;
 		}
+		file_reach(src, pkt);
 		if (pkt->stream_index == src->vindex)
 			rv = file_decode(src, src->vdec, -1, pkt, sink, cause);
 		else if ((slot = file_slot(src, pkt->stream_index)) >= 0)
@@ -228,6 +260,26 @@ media_file_run(struct media_source *src, const struct media_sink *sink,
 	if (rv != 0)
 		return -1;
 	return file_flush(src, sink, cause);
+}
+
+/*
+ * Read the whole source once: video and audio frames decoded to the sink,
+ * packets of other streams passed on.  *stop set by a signal ends it.
+ * What the demuxer and decoders report meanwhile is counted for
+ * damage_check.
+ */
+int
+media_file_run(struct media_source *src, const struct media_sink *sink,
+    volatile int *stop, char **cause)
+{
+	int	rv;
+
+	*cause = NULL;
+	src->read_end = 0;
+	damage_watch(1);
+	rv = file_run(src, sink, stop, cause);
+	damage_watch(0);
+	return rv;
 }
 
 /*
@@ -369,7 +421,7 @@ media_file_next(struct media_source *src, AVFrame *frame, char **cause)
 		ret = avcodec_receive_frame(src->vdec, frame);
 		if (ret == 0 && ((frame->flags & AV_FRAME_FLAG_CORRUPT) ||
 		    frame->decode_error_flags != 0)) {
-			xasprintf(cause, "damaged or truncated: corrupt frame "
+			xasprintf(cause, "truncated or damaged: corrupt frame "
 			    "%lld", (long long)src->vframes);
 			av_frame_unref(frame);
 			return -1;

@@ -15,6 +15,7 @@ struct media_mux {
 	AVFormatContext	*fmt;
 	char		*path;
 	int		 started;
+	int64_t		 origin;	/* AV_TIME_BASE, taken off every ts */
 };
 
 /* Metadata that describes the old encode and would now be false. */
@@ -244,6 +245,24 @@ mux_keep_timestamps(struct media_mux *m)
 	m->fmt->avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED;
 }
 
+/*
+ * Make a time (AV_TIME_BASE units) the output's zero: a source whose
+ * timestamps start late (a broadcast capture at 10 hours) starts at 0.
+ */
+void
+mux_origin(struct media_mux *m, int64_t origin)
+{
+	AVChapter	*c;
+	unsigned int	 i;
+
+	m->origin = origin;
+	for (i = 0; i < m->fmt->nb_chapters; i++) {
+		c = m->fmt->chapters[i];
+		c->start -= av_rescale_q(origin, AV_TIME_BASE_Q, c->time_base);
+		c->end -= av_rescale_q(origin, AV_TIME_BASE_Q, c->time_base);
+	}
+}
+
 /* Write the header once every stream is added. */
 int
 mux_start(struct media_mux *m, char **cause)
@@ -263,9 +282,17 @@ int
 mux_write(struct media_mux *m, int idx, AVPacket *pkt, AVRational tb,
     char **cause)
 {
+	int64_t	shift;
 	int	ret;
 
 	pkt->stream_index = idx;
+	if (m->origin != 0) {
+		shift = av_rescale_q(m->origin, AV_TIME_BASE_Q, tb);
+		if (pkt->pts != AV_NOPTS_VALUE)
+			pkt->pts -= shift;
+		if (pkt->dts != AV_NOPTS_VALUE)
+			pkt->dts -= shift;
+	}
 	av_packet_rescale_ts(pkt, tb, m->fmt->streams[idx]->time_base);
 	pkt->pos = -1;
 	if ((ret = av_interleaved_write_frame(m->fmt, pkt)) < 0) {

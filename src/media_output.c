@@ -223,6 +223,9 @@ output_streams(struct media_output *o, AVCodecParameters *vpar,
 		mux_keep_timestamps(o->mux);
 	o->stereo = o->src != NULL && o->src->naudio < MEDIA_MAX_AUDIO ?
 	    media_stereo_slot(o->src, os->prof) : -1;
+	if (o->src != NULL && o->src->fmt->start_time > 0 &&
+	    o->src->script == NULL)
+		mux_origin(o->mux, o->src->fmt->start_time);
 	if (o->src == NULL)
 		o->vout = mux_add_video(o->mux, NULL, vpar, os->mi->fps, os->mi);
 	for (i = 0; o->src != NULL && i < o->src->fmt->nb_streams &&
@@ -326,6 +329,9 @@ output_audio(struct media_output *o, int slot, AVFrame *f, char **cause)
 {
 	struct output_aout	ao = { o, slot, cause };
 
+	if (f != NULL && o->src != NULL && o->src->script == NULL &&
+	    media_audio_past(o->src, slot, f, o->spec.vspan))
+		return 0;
 	if (o->norm[slot] == NULL)
 		return 0;	/* a track left out */
 	if (slot == o->stereo && o->stereo_norm != NULL &&

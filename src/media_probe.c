@@ -38,11 +38,11 @@ probe_open(const char *path, AVFormatContext **fmt, char **cause)
 		xasprintf(cause, "empty file");
 		return -1;
 	}
-	if ((ret = avformat_open_input(fmt, path, NULL, NULL)) < 0) {
-		if (ret == AVERROR_INVALIDDATA)
-			xasprintf(cause, "not a media file");
-		else
-			xasprintf(cause, "cannot open: %s", media_error(ret));
+	damage_watch(1);
+	ret = avformat_open_input(fmt, path, NULL, NULL);
+	damage_watch(0);
+	if (ret < 0) {
+		reason_open(path, ret, cause);
 		return -1;
 	}
 	if ((ret = avformat_find_stream_info(*fmt, NULL)) < 0) {
@@ -212,6 +212,14 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	mi->width = par->width;
 	mi->height = par->height;
 	mi->pix_fmt = par->format;
+	if (mi->width <= 0 || mi->height <= 0 ||
+	    mi->pix_fmt == AV_PIX_FMT_NONE) {
+		xasprintf(cause, "no video frame could be decoded to learn the "
+		    "picture's size and format: the %s track holds no frames, "
+		    "or none that decode (damaged, or its headers missing)",
+		    mi->codec);
+		return -1;
+	}
 	if (mi->width < 16 || mi->height < 16) {
 		xasprintf(cause, "video is %dx%d, too small", mi->width,
 		    mi->height);
@@ -250,6 +258,50 @@ probe_video(AVFormatContext *fmt, struct media_info *mi, char **cause)
 	return 0;
 }
 
+/*
+ * The video stream's own duration (AV_TIME_BASE units, 0 unknown): its
+ * header's, or Matroska's DURATION tag ("HH:MM:SS.nnnnnnnnn"); not the
+ * container's, which a longer audio track sets.
+ */
+static int64_t
+probe_own_duration(const AVStream *st)
+{
+	const AVDictionaryEntry	*e;
+	unsigned int		 h, m;
+	double			 sec;
+	char			 end;
+
+	if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
+		return av_rescale_q(st->duration, st->time_base,
+		    AV_TIME_BASE_Q);
+	e = av_dict_get(st->metadata, "DURATION", NULL, 0);
+	if (e == NULL || sscanf(e->value, "%u:%u:%lf%c", &h, &m, &sec,
+	    &end) != 3 || m > 59 || sec < 0 || sec >= 60 || h > 100000)
+		return 0;
+	return (int64_t)((h * 3600.0 + m * 60.0 + sec) * 1e6);
+}
+
+/*
+ * The length of a stated duration: a Matroska file whose timestamps start
+ * late states its end's time (as FFmpeg writes it), which the index's
+ * last entry tells apart from a length.
+ */
+static int64_t
+probe_length(AVStream *st, int64_t start, int64_t stated)
+{
+	const AVIndexEntry	*e;
+	int			 n;
+
+	n = avformat_index_get_entries_count(st);
+	if (start <= 0 || stated <= start || n <= 0 ||
+	    (e = avformat_index_get_entry(st, n - 1)) == NULL)
+		return stated;
+	if (av_rescale_q(e->timestamp, st->time_base, AV_TIME_BASE_Q) <
+	    start + stated / 2)
+		return stated - start;
+	return stated;
+}
+
 /* Probe a media file; -1 with a reason a user can act on. */
 int
 probe_file(const char *path, struct media_info *mi, char **cause)
@@ -275,11 +327,14 @@ probe_file(const char *path, struct media_info *mi, char **cause)
 		return -1;
 	}
 	st = fmt->streams[idx];
-	if (st->duration > 0)
-		mi->duration = av_rescale_q(st->duration, st->time_base,
+	if (st->start_time != AV_NOPTS_VALUE)
+		mi->start = av_rescale_q(st->start_time, st->time_base,
 		    AV_TIME_BASE_Q);
+	if ((mi->duration = probe_own_duration(st)) > 0)
+		mi->duration_own = 1;
 	else if (fmt->duration > 0)
 		mi->duration = fmt->duration;
+	mi->duration = probe_length(st, mi->start, mi->duration);
 	if (st->nb_frames > 0)
 		mi->frames_est = st->nb_frames;
 	else if (mi->duration > 0)

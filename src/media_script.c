@@ -1,6 +1,7 @@
 /*
  * AviSynth scripts as frame sources.  With AviSynth+ installed the script
- * runs there (avs_plus.c); otherwise the built-in interpreter's plan runs
+ * runs there (avs_plus.c, its frames taken in media_script_plus.c);
+ * otherwise the built-in interpreter's plan runs
  * here: each video source decoded with libavformat/libavcodec into a
  * buffer source of one libavfilter graph (media_script_graph.c), and the
  * script's frames taken from its sink in order, numbered from 0.  Any
@@ -14,7 +15,6 @@
 
 #include <stdlib.h>
 
-#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 
 #include "avs.h"
@@ -28,7 +28,6 @@ static void
 script_describe(struct media_script *s)
 {
 	struct media_script_info	*i = &s->info;
-	char				 name[32];
 	int				 k;
 
 	i->sar = (AVRational){ 0, 1 };
@@ -37,8 +36,7 @@ script_describe(struct media_script *s)
 		i->height = s->pi.height;
 		i->fps = (AVRational){ s->pi.fps_num, s->pi.fps_den };
 		i->frames = s->pi.frames;
-		i->pix_fmt = av_get_pix_fmt(avs_fmt_name(s->pi.log2_chroma_w,
-		    s->pi.log2_chroma_h, s->pi.depth, name, sizeof(name)));
+		i->pix_fmt = splus_pix_fmt(&s->pi);
 		i->has_audio = s->pi.sample_rate > 0 && s->pi.channels > 0;
 		return;
 	}
@@ -61,19 +59,17 @@ script_describe(struct media_script *s)
 static int
 script_open_plus(struct media_script *s, char **cause)
 {
-	char	name[32];
-
 	if ((s->plus = avsplus_open(s->path, &s->pi, cause)) == NULL)
 		return -1;
-	if (avs_fmt_name(s->pi.log2_chroma_w, s->pi.log2_chroma_h,
-	    s->pi.depth, name, sizeof(name)) == NULL) {
-		xasprintf(cause, "%s: AviSynth+ gives a pixel format other "
-		    "than planar YUV (%#x)", s->path,
+	if (splus_pix_fmt(&s->pi) == AV_PIX_FMT_NONE) {
+		xasprintf(cause, "%s: AviSynth+ gives a pixel format this "
+		    "program does not take (%#x)", s->path,
 		    (unsigned)s->pi.pixel_type);
 		avsplus_close(s->plus);
 		s->plus = NULL;
 		return -1;
 	}
+	splus_describe(&s->pi);
 	return 0;
 }
 
@@ -123,6 +119,7 @@ script_open(const char *path, int threads, struct media_script_info *info,
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	s->threads = threads;
+	avs_plus_loaded(avsplus_available());
 	if (avsplus_available())
 		rv = script_open_either(s, cause);
 	else
@@ -135,34 +132,6 @@ script_open(const char *path, int threads, struct media_script_info *info,
 	if (info != NULL)
 		*info = s->info;
 	return s;
-}
-
-/* A frame from AviSynth+, copied into f. */
-static int
-script_plus_frame(struct media_script *s, AVFrame *f, char **cause)
-{
-	uint8_t	*src[3];
-	int	 pitch[3], p, h, bps;
-
-	if (s->next >= s->info.frames)
-		return 0;
-	if (avsplus_frame(s->plus, s->next, src, pitch, cause) != 0)
-		return -1;
-	f->format = s->info.pix_fmt;
-	f->width = s->info.width;
-	f->height = s->info.height;
-	if (av_frame_get_buffer(f, 0) < 0)
-		fatalx("av_frame_get_buffer");
-	bps = s->pi.depth > 8 ? 2 : 1;
-	for (p = 0; p < 3; p++) {
-		h = p == 0 ? f->height : AV_CEIL_RSHIFT(f->height,
-		    s->pi.log2_chroma_h);
-		av_image_copy_plane(f->data[p], f->linesize[p], src[p],
-		    pitch[p], bps * (p == 0 ? f->width :
-		    AV_CEIL_RSHIFT(f->width, s->pi.log2_chroma_w)), h);
-	}
-	avsplus_frame_done(s->plus);
-	return 1;
 }
 
 /* The graph's next frame; with pieces, the end of one opens the next. */
@@ -188,7 +157,7 @@ script_read(struct media_script *s, AVFrame *f, char **cause)
 	int	ret;
 
 	if (s->plus != NULL)
-		ret = script_plus_frame(s, f, cause);
+		ret = splus_frame(s, f, cause);
 	else if (s->pending != NULL) {
 		av_frame_move_ref(f, s->pending);
 		av_frame_free(&s->pending);
@@ -279,6 +248,7 @@ script_close(struct media_script *s)
 	if (s == NULL)
 		return;
 	script_teardown(s);
+	splus_free(s);
 	avs_plan_free(s->plan);
 	avsplus_close(s->plus);
 	free(s->path);

@@ -38,8 +38,10 @@ struct script_audio {
 	/* AviSynth+ */
 	struct avsplus			*plus;
 	int64_t				 pos;
-	int64_t				 total;
+	int64_t				 total;	/* the video's length */
+	int64_t				 have;	/* what AviSynth+ has */
 	int				 bps;	/* bytes per sample frame */
+	int				 silence;	/* a silent byte */
 };
 
 /* Our stream for an audio stream of the audio's file, and its decoder. */
@@ -211,6 +213,9 @@ saudio_plus(struct media_source *src, struct media_script *s,
 	enum AVCodecID			 id;
 
 	switch (pi->sample_type) {
+	case 1:
+		id = AV_CODEC_ID_PCM_U8;	/* 8-bit, unsigned as in WAV */
+		break;
 	case 2:
 		id = AV_CODEC_ID_PCM_S16LE;
 		break;
@@ -229,8 +234,15 @@ saudio_plus(struct media_source *src, struct media_script *s,
 		return -1;
 	}
 	a->plus = s->plus;
-	a->total = pi->samples;
+	a->have = pi->samples;
+	a->total = av_rescale(pi->frames, (int64_t)pi->sample_rate *
+	    pi->fps_den, pi->fps_num);
+	if (a->total != a->have)
+		log_info("AviSynth+'s audio: %lld samples %s to the video's "
+		    "%lld", (long long)a->have, a->have > a->total ? "cut" :
+		    "padded with silence", (long long)a->total);
 	a->bps = av_get_bits_per_sample(id) / 8 * pi->channels;
+	a->silence = id == AV_CODEC_ID_PCM_U8 ? 0x80 : 0;
 	if ((st = avformat_new_stream(src->fmt, NULL)) == NULL)
 		fatalx("avformat_new_stream");
 	st->codecpar->codec_type = AVMEDIA_TYPE_AUDIO;
@@ -454,6 +466,23 @@ saudio_audio_at(const struct media_source *src)
 	return min;
 }
 
+/* n samples of AviSynth+'s audio from a->pos into buf, silence past
+ * what it has: the audio is as long as the video. */
+static int
+saudio_plus_read(struct script_audio *a, uint8_t *buf, int64_t n,
+    char **cause)
+{
+	int64_t	real = a->have - a->pos;
+
+	real = real < 0 ? 0 : real > n ? n : real;
+	if (real > 0 && avsplus_audio(a->plus, buf, a->pos, real,
+	    cause) != 0)
+		return -1;
+	if (real < n)
+		memset(buf + real * a->bps, a->silence, (n - real) * a->bps);
+	return 0;
+}
+
 /* AviSynth+'s audio up to a time (seconds). */
 static int
 saudio_plus_until(struct media_source *src, double t,
@@ -472,7 +501,7 @@ saudio_plus_until(struct media_source *src, double t,
 		}
 		if (av_new_packet(pkt, (int)(n * a->bps)) < 0)
 			fatalx("av_new_packet");
-		if (avsplus_audio(a->plus, pkt->data, a->pos, n, cause) != 0)
+		if (saudio_plus_read(a, pkt->data, n, cause) != 0)
 			return -1;
 		pkt->pts = a->pos;
 		a->pos += n;

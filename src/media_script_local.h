@@ -31,11 +31,19 @@ struct media_script {
 	AVFrame			*pending;	/* frame next, when sought */
 	int			 seg;		/* the piece read, if pieces */
 	int64_t			 seg_base;	/* its first frame's index */
+	struct SwsContext	*sws;		/* AviSynth+'s packed frames */
 };
 
 /* The reader (media_script.c). */
 int	 script_read(struct media_script *, AVFrame *, char **);
 int	 script_seek(struct media_script *, int64_t, char **);
+
+/* AviSynth+'s frames (media_script_plus.c). */
+enum AVPixelFormat splus_pix_fmt(const struct avsplus_info *);
+void	 splus_describe(const struct avsplus_info *);
+void	 splus_colour(const struct avsplus_info *, struct media_info *);
+int	 splus_frame(struct media_script *, AVFrame *, char **);
+void	 splus_free(struct media_script *);
 
 /* The plan's filter graph (media_script_graph.c). */
 int	 script_build(struct media_script *, int, char **);

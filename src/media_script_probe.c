@@ -250,9 +250,15 @@ sprobe_file(const char *path, struct avs_source_info *si,
 		xasprintf(cause, "a script as a source (Import it instead)");
 		return -1;
 	}
-	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0 ||
-	    (ret = avformat_find_stream_info(fmt, NULL)) < 0) {
-		xasprintf(cause, "cannot open: %s", media_error(ret));
+	damage_watch(1);
+	ret = avformat_open_input(&fmt, path, NULL, NULL);
+	damage_watch(0);
+	if (ret < 0) {
+		reason_open(path, ret, cause);
+		return -1;
+	}
+	if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {
+		xasprintf(cause, "not a media file: %s", media_error(ret));
 		avformat_close_input(&fmt);
 		return -1;
 	}

@@ -260,6 +260,8 @@ script_probe(const char *path, struct media_info *mi, char **cause)
 	mi->space = AVCOL_SPC_UNSPECIFIED;
 	mi->range = AVCOL_RANGE_UNSPECIFIED;
 	script_colour(s, mi);
+	if (s->plus != NULL)
+		splus_colour(&s->pi, mi);
 	script_source_close(&src);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * Times and rates as the rest of the program wants them: a frame rate as
  * a number, a frame's length, the span of a run of frames, where a
- * source's video ended.  FFmpeg's rational arithmetic stays here.
+ * source's video ended, audio cut where it ends.  FFmpeg's rational
+ * arithmetic stays here.
  */
 #include "config.h"
 
@@ -57,4 +58,32 @@ int
 media_pts_valid(int64_t pts)
 {
 	return pts != AV_NOPTS_VALUE;
+}
+
+/*
+ * Whether a decoded audio frame of a file's slot goes past the end of its
+ * video, vspan long from the video's start (0: not cut): 1 when it starts
+ * there (to be left out), else 0, the frame cut to end there.  A file's
+ * audio that runs on after its video is cut, as a script's is.
+ */
+int
+media_audio_past(const struct media_source *src, int slot, AVFrame *f,
+    int64_t vspan)
+{
+	const AVStream	*vst, *ast;
+	int64_t		 end, start, keep;
+
+	if (vspan <= 0 || f->pts == AV_NOPTS_VALUE || f->sample_rate <= 0)
+		return 0;
+	vst = src->fmt->streams[src->vindex];
+	ast = src->fmt->streams[src->aslot[slot]];
+	end = vspan + (vst->start_time == AV_NOPTS_VALUE ? 0 :
+	    av_rescale_q(vst->start_time, vst->time_base, AV_TIME_BASE_Q));
+	start = av_rescale_q(f->pts, ast->time_base, AV_TIME_BASE_Q);
+	if (start >= end)
+		return 1;
+	keep = av_rescale(end - start, f->sample_rate, AV_TIME_BASE);
+	if (keep < f->nb_samples)
+		f->nb_samples = (int)keep;
+	return 0;
 }

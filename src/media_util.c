@@ -19,6 +19,7 @@ void
 media_quiet(void)
 {
 	av_log_set_level(log_getverbose() > 1 ? AV_LOG_INFO : AV_LOG_QUIET);
+	damage_init();
 }
 
 static int	media_last;	/* the last error media_error told */
@@ -73,6 +74,7 @@ media_decoder(AVStream *st, int threads, char **cause)
 		goto fail;
 	ctx->pkt_timebase = st->time_base;
 	ctx->thread_count = threads;
+	ctx->err_recognition |= AV_EF_CRCCHECK;	/* say what a checksum finds */
 	if ((ret = avcodec_open2(ctx, codec, NULL)) < 0)
 		goto fail;
 	return ctx;

@@ -134,6 +134,11 @@ twopass_audio(void *arg, int slot, AVFrame *f)
 	struct twopass	*t = arg;
 	struct job_ctx	*c = t->c;
 
+	/* measured as it is kept: to the video's stated end */
+	if (c->stage == JOB_PASS1 && f != NULL && !c->mi.script &&
+	    c->mi.duration_own &&
+	    media_audio_past(&t->src, slot, f, c->mi.duration))
+		return 0;
 	if (c->stage == JOB_PASS1 && slot == t->stereo &&
 	    meter_feed(t->meter[t->src.naudio], f, &c->err) != 0)
 		return -1;
@@ -166,6 +171,7 @@ twopass_pass_open(struct twopass *t, int pass)
 	if (source_open(&t->src, j->source, prof->threads, audio,
 	    &c->err) != 0)
 		return job_fail_err(c);
+	t->src.tolerant = prof->allow_damaged;
 	t->pic = job_enc_setup(c, pass == 2 ? j->res.frames :
 	    c->mi.frames_est);
 	if (c->deint != DEINT_PROGRESSIVE && (t->deint = job_deint(c)) == NULL)
@@ -229,9 +235,9 @@ twopass_pass1_check(struct twopass *t)
 	if (j->res.frames == 0)
 		return job_fail(c, 0, "no video frame could be decoded");
 	end = media_source_end(&t->src, c->mi.fps);
-	if (c->mi.duration > 0 && end < c->mi.duration * 9 / 10 - 1000000)
-		return job_fail(c, 0, "truncated or damaged: the video ends "
-		    "at %.2fs of %.2fs", end / 1e6, c->mi.duration / 1e6);
+	if (job_damage(c, &t->src, end) != 0)
+		return -1;
+	job_still(c, j->res.frames);
 	c->ep.frames = j->res.frames;
 	c->vspan = end;
 	return 0;
@@ -341,6 +347,7 @@ twopass_output(struct twopass *t)
 	os.prof = j->prof;
 	os.loud = before;
 	os.nloud = i;
+	os.vspan = c->vspan;
 	os.flags = OUTPUT_LOG_LEFT;
 	t->out = output_open(&os, &c->err);
 	return t->out != NULL ? 0 : -1;

@@ -112,7 +112,8 @@ worker_run(struct job *j, const char *prefix)
 		fprintf(stderr, "%cR done %s\n", WORKER_CTL, text);
 	} else {
 		log_setprefix(NULL);
-		log_warnx("failed: %s: %s", j->source, j->error);
+		log_about(j->source, j->error, text, sizeof(text));
+		log_warnx("failed: %s", text);
 		log_escape(j->error, text, sizeof(text));
 		fprintf(stderr, "%cR %s %s\n", WORKER_CTL, j->transient ?
 		    "transient" : "failed", text);

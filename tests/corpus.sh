@@ -63,7 +63,12 @@ _cdamage() {
 
 corpus_text() { echo "just some text, not a film" >"$1/text.mkv"; }
 corpus_empty() { : >"$1/empty.mkv"; }
-corpus_random() { head -c 65536 /dev/urandom >"$1/random.mp4"; }
+corpus_random() {
+	# Bytes of a fixed seed, not /dev/urandom: some random bytes probe
+	# as MP3 or MPEG-TS (then "no video stream"), by luck.
+	LC_ALL=C awk 'BEGIN { srand(7); for (i = 0; i < 65536; i++)
+	    printf "%c", int(rand() * 256) }' >"$1/random.mp4"
+}
 corpus_html() {
 	printf '<!DOCTYPE html>\n<html><body>404</body></html>\n' \
 	    >"$1/html.mp4"
@@ -95,6 +100,26 @@ corpus_nomoov() {
 	_ccut "$1/.w.mp4" 97 "$1/nomoov.mp4"
 }
 
+corpus_cut50_ts() {
+	_csrc "$1/.w.ts" -f mpegts
+	_ccut "$1/.w.ts" 50 "$1/cut50.ts"
+}
+corpus_cut50_avi() {
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
+	    -f lavfi -i sine=f=440:d=2:sample_rate=48000 \
+	    -c:v mpeg4 -c:a libmp3lame "$1/.w.avi"
+	_ccut "$1/.w.avi" 50 "$1/cut50.avi"
+}
+corpus_cut50_webm() {
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 -c:v libvpx-vp9 \
+	    -deadline realtime "$1/.w.webm"
+	_ccut "$1/.w.webm" 50 "$1/cut50.webm"
+}
+corpus_cut90_faststart() {
+	_csrc "$1/.w.mp4" -movflags +faststart
+	_ccut "$1/.w.mp4" 90 "$1/cut90fast.mp4"
+}
+
 # --- corrupt --------------------------------------------------------------
 
 corpus_damaged_mkv() {
@@ -104,6 +129,10 @@ corpus_damaged_mkv() {
 corpus_damaged_header() {
 	_csrc "$1/badheader.mkv"
 	_cdamage "$1/badheader.mkv" 0 64
+}
+corpus_damaged_mp4() {
+	_csrc "$1/damaged.mp4" -movflags +faststart
+	_cdamage "$1/damaged.mp4" 50 3000
 }
 corpus_ffv1_crc() {
 	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 -c:v ffv1 -level 3 \
@@ -121,11 +150,32 @@ corpus_audio_longer() {
 corpus_start_10h() {
 	_csrc "$1/start10h.ts" -output_ts_offset 36000 -f mpegts
 }
+corpus_audio_longer_loud() {
+	# Quiet while the video lasts, loud for the 10 s after it.
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
+	    -f lavfi -i sine=f=440:d=12:sample_rate=48000 \
+	    -af "volume='if(lt(t,2),0.05,1)':eval=frame" \
+	    -c:v libx264 -preset ultrafast -c:a flac "$1/longerloud.mkv"
+}
+corpus_audio_shorter() {
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
+	    -f lavfi -i sine=f=440:d=1:sample_rate=48000 \
+	    -c:v libx264 -preset ultrafast -c:a aac "$1/audioshorter.mkv"
+}
+corpus_start_1h_mkv() {
+	_csrc "$1/start1h.mkv" -output_ts_offset 3600
+}
 corpus_no_frames() {
 	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
 	    -f lavfi -i sine=f=440:d=2:sample_rate=48000 \
 	    -map 0:v -map 1:a -c:v libx264 -c:a aac -frames:v 0 \
 	    "$1/noframes.mkv"
+}
+corpus_no_headers() {
+	# H.264 in MPEG-TS without its parameter sets: no frame decodes.
+	_cff -f lavfi -i testsrc2=s=160x90:r=25:d=2 -c:v libx264 \
+	    -preset ultrafast -bsf:v "filter_units=remove_types=7|8" \
+	    -f mpegts "$1/noheaders.ts"
 }
 corpus_tiny() {
 	_cff -f lavfi -i testsrc2=s=32x18:r=25:d=2 -c:v libx264 \
@@ -172,6 +222,9 @@ corpus_no_audio() {
 }
 corpus_audio_only() {
 	_cff -f lavfi -i sine=f=440:d=2 -c:a flac "$1/audioonly.mkv"
+}
+corpus_bmp() {
+	_cff -f lavfi -i testsrc2=s=160x90:d=1 -frames:v 1 "$1/still.bmp"
 }
 corpus_still() {
 	_cff -f lavfi -i testsrc2=s=160x90:d=1 -frames:v 1 -c:v libx264 \
@@ -388,6 +441,18 @@ corpus_check_srt() { [ "$(_cprobe "$1" s codec_name)" = subrip ]; }
 corpus_check_mov_text() { [ "$(_cprobe "$1" s codec_name)" = subrip ]; }
 corpus_check_eight_audio() { [ "$(_ccount "$1" a)" = 8 ]; }
 corpus_check_ac3_side() { [ "$(_cprobe "$1" a channel_layout)" = 5.1 ]; }
+corpus_check_audio_longer_loud() {
+	# measured on what is kept: the target reached
+	loudness "$1" 0 | awk '{ exit !($1 > -24.5 && $1 < -21.5) }'
+}
+corpus_check_audio_shorter() {
+	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" \
+	    </dev/null | awk '{ exit !($1 > 1.9 && $1 < 2.2) }'
+}
+corpus_check_start_1h_mkv() {
+	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" \
+	    </dev/null | awk '{ exit !($1 > 1.9 && $1 < 2.2) }'
+}
 corpus_check_start_10h() {
 	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" \
 	    </dev/null | awk '{ exit !($1 > 1.9 && $1 < 2.2) }'
@@ -407,13 +472,22 @@ cut90_mkv|fail|truncated or damaged
 cut50_mp4|fail|(truncated|index|moov)
 cut50_faststart|fail|truncated or damaged
 nomoov|fail|(index|moov)
+cut90_faststart|fail|truncated or damaged
+cut50_ts|fail|truncated or damaged
+cut50_avi|fail|truncated or damaged
+cut50_webm|fail|truncated or damaged
 damaged_mkv|fail|(damaged|corrupt|error)
 damaged_header|fail|(not a media file|damaged)
+damaged_mp4|fail|truncated or damaged
 ffv1_crc|warn|(checksum|CRC|damaged)
 audio_longer|ok|
 start_10h|ok|
+start_1h_mkv|ok|
+audio_shorter|ok|
+audio_longer_loud|ok|
 no_frames|fail|no (video )?frame
-tiny|ok|
+no_headers|fail|no (video )?frame
+tiny|fail|too small for x265: it must be at least one coding tree unit
 odd_size|ok|
 cover_mp4|ok|
 cover_attachment|ok|
@@ -424,6 +498,7 @@ two_videos|ok|
 no_audio|ok|
 audio_only|fail|no video
 still|warn|still picture
+bmp|warn|still picture
 vfr|ok|
 huge_declared|ok|
 yuv444|ok|

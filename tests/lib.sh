@@ -974,3 +974,33 @@ slow_copy() {
 	}
 	return 0
 }
+
+# --- AviSynth+ and damaged sources ----------------------------------------
+
+# need_avsplus: $AVSREAD (the script reader) and the stand-in AviSynth+
+# ($FAKE, tests/avsplus) first on the library path, and $S, a folder for
+# scripts; every check skipped without them.
+need_avsplus() {
+	AVSREAD=$top_builddir/tests/avs/avsread
+	FAKE=$top_builddir/tests/avsplus
+	if [ ! -x "$AVSREAD" ] || [ ! -f "$FAKE/libavisynth.so" ]; then
+		bail_rest "no $AVSREAD or $FAKE/libavisynth.so: check not run"
+		exit 0
+	fi
+	LD_LIBRARY_PATH=$FAKE${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	export LD_LIBRARY_PATH
+	S=$T/scripts
+	mkdir -p "$S"
+}
+
+# cut_clip OUT PERCENT: a 2 s 160x90 H.264 and AAC Matroska clip at 25 fps
+# (50 frames) cut to PERCENT of its bytes.
+cut_clip() {
+	ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=s=160x90:r=25:d=2 \
+	    -f lavfi -i sine=f=440:d=2:sample_rate=48000 -c:v libx264 \
+	    -preset ultrafast -g 25 -c:a aac "$T/.whole.mkv" \
+	    2>"$T/ffmpeg.err" || diag_file "$T/ffmpeg.err" ffmpeg 5
+	mkdir -p "$(dirname "$1")"
+	head -c $(($(wc -c <"$T/.whole.mkv") * $2 / 100)) "$T/.whole.mkv" \
+	    >"$1"
+}

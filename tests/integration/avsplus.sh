@@ -16,17 +16,7 @@ plan 13
 need_tools
 need_distenc
 
-AVSREAD=$top_builddir/tests/avs/avsread
-FAKE=$top_builddir/tests/avsplus
-if [ ! -x "$AVSREAD" ] || [ ! -f "$FAKE/libavisynth.so" ]; then
-	bail_rest "no $AVSREAD or $FAKE/libavisynth.so: check not run"
-	exit 0
-fi
-LD_LIBRARY_PATH=$FAKE${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-export LD_LIBRARY_PATH
-
-S=$T/scripts
-mkdir -p "$S"
+need_avsplus
 
 # The stand-in's frames, made by ffmpeg: fake_md5 FRAMES PIX_FMT MAX SHIFT
 fake_md5() {
