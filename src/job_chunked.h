@@ -33,7 +33,7 @@ struct chunked {
 int	 job_plan_workdir(struct job_ctx *);
 int	 job_plan(struct job_ctx *, struct plan *);
 char	*job_plan_chunk_path(const struct job_ctx *, size_t);
-void	 job_plan_empty_dir(const char *);
+void	 job_plan_empty_dir(const char *, int);
 
 /* job_chunked.c */
 #define JOB_CHUNKED_TRANSIENT	(-2)	/* a retry later could succeed */

@@ -53,6 +53,13 @@ job_plan_workdir(struct job_ctx *c)
 	xasprintf(&k->workdir, "%s/%s", j->conf->work_dir, id);
 	if (fs_mkdirs(k->workdir, &c->err) != 0)
 		return job_fail(c, 1, "work directory: %s", c->err);
+	if (lstat(k->workdir, &sb) == -1)
+		return job_fail(c, 1, "work directory %s: %s", k->workdir,
+		    strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return job_fail(c, 0, "work directory %s: %s", k->workdir,
+		    S_ISLNK(sb.st_mode) ? "a symbolic link, not followed" :
+		    "not a directory");
 	return 0;
 }
 
@@ -318,25 +325,15 @@ out:
 	return rv;
 }
 
-/* Remove every file of a job's work directory (not below it). */
+/*
+ * Remove every file of a job's work directory (not below it), and with
+ * and_dir the directory; no link in it, or in its place, is followed.
+ */
 void
-job_plan_empty_dir(const char *dir)
+job_plan_empty_dir(const char *dir, int and_dir)
 {
-	struct dirent	*de;
-	DIR		*dp;
-	char		*path;
-
-	if ((dp = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (unlink(path) == -1 && errno != ENOENT)
-			log_warn("removing %s", path);
-		free(path);
-	}
-	closedir(dp);
+	if (fs_empty_dir(AT_FDCWD, dir, "", and_dir) == -1 && errno != ENOENT)
+		log_warn("emptying %s", dir);
 }
 
 /* The plan in the work directory when it is whole and current. */
@@ -349,7 +346,8 @@ plan_load(const char *path, const char *key, struct plan *p)
 
 	if (access(path, F_OK) == -1)
 		return -1;
-	if ((text = fs_read_small(path, PLAN_MAX_BYTES, &len, &cause)) == NULL ||
+	if ((text = fs_read_small_at(AT_FDCWD, path, O_NOFOLLOW,
+	    PLAN_MAX_BYTES, &len, &cause)) == NULL ||
 	    plan_parse(text, p, &cause) != 0) {
 		log_info("plan: %s: %s: planning again", path, cause);
 		rv = -1;
@@ -392,7 +390,7 @@ job_plan(struct job_ctx *c, struct plan *p)
 		free(path);
 		return 1;
 	}
-	job_plan_empty_dir(k->workdir);
+	job_plan_empty_dir(k->workdir, 0);
 	memset(p, 0, sizeof(*p));
 	if (plan_make(c, p) != 0)
 		goto out;

@@ -305,9 +305,7 @@ chunked_published(struct job_ctx *c, const char *summary)
 	}
 	if (k->workdir == NULL)
 		return;
-	job_plan_empty_dir(k->workdir);
-	if (rmdir(k->workdir) == -1 && errno != ENOENT)
-		log_warn("removing %s", k->workdir);
+	job_plan_empty_dir(k->workdir, 1);
 }
 
 /* Free the state; any chunk claim still held is given back. */

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,7 +250,7 @@ task_failed(struct task *t, const char *why, enum task_kind kind,
 double
 task_retrying(struct task *t, int attempt, const char *why, int retry_delay)
 {
-	double	delay = retry_delay * pow(2, attempt - 1);
+	double	delay = tok_retry_delay(retry_delay, attempt);
 
 	task_log(t, TASK_LOG_ERROR, "attempt %d failed: %s; retrying in "
 	    "%.0f s", attempt, why, delay);

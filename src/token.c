@@ -95,7 +95,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,14 +115,24 @@
 static int
 tok_subdir(struct tokdir *td, const char *task, char **cause)
 {
-	char	*slash, *dir;
-	int	 rv = 0;
+	struct stat	 sb;
+	char		*slash, *dir;
+	int		 rv = 0;
 
 	if ((slash = strrchr(task, '/')) == NULL)
 		return 0;
 	xasprintf(&dir, "%s/%.*s", td->dir, (int)(slash - task), task);
 	if (mkdir(dir, 0777) == -1 && errno != EEXIST) {
 		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		rv = -1;
+	} else if (lstat(dir, &sb) == -1) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		rv = -1;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		/* Another party's: files are never made through it. */
+		xasprintf(cause, "%s: %s", dir, S_ISLNK(sb.st_mode) ?
+		    "a symbolic link in place of a job's directory, not "
+		    "followed" : "not a directory");
 		rv = -1;
 	}
 	free(dir);
@@ -145,32 +154,48 @@ tok_look(struct tokdir *td, const char *task, struct tok_seen *seen,
 
 	path = tok_name(td, task, ".done");
 	r = tok_readfile(path, &seen->f, &sb, &err);
-	if (r == 0 || errno != ENOENT) {
-		if (r != 0) {
-			log_warnx("%s: %s: taken as done", path, err);
-			snprintf(seen->f.text, sizeof(seen->f.text), "?");
-		}
-		free(err);
+	if (r == 0 && seen->f.kind == TOK_DONE) {
 		free(path);
 		return TOK_ISDONE;
+	}
+	if (r == 0 || errno != ENOENT) {
+		/* Only a whole done marker is done: anything else (EMFILE,
+		 * EIO, a corrupt file) is this task's error for now. */
+		if (err == NULL)
+			xasprintf(&err, "%s: not a done marker", path);
+		xasprintf(cause, "%s (the task is not taken as done)", err);
+		free(err);
+		free(path);
+		return TOK_ERROR;
 	}
 	free(path);
 	seen->attempt = 1;
 	path = tok_name(td, task, ".failed");
 	r = tok_readfile(path, &seen->f, &sb, &err);
-	free(path);
-	if (r != 0) {
-		if (errno != ENOENT)
-			log_warnx("%s: ignored", err);
-		free(err);
+	if (r != 0 && errno == ENOENT) {
+		free(path);
 		return TOK_CLAIMED;
 	}
+	if (r != 0 || seen->f.kind != TOK_FAILED) {
+		if (err == NULL)
+			xasprintf(&err, "%s: not a failed marker", path);
+		xasprintf(cause, "%s (the task is not claimed)", err);
+		free(err);
+		free(path);
+		return TOK_ERROR;
+	}
+	free(path);
 	seen->attempt = seen->f.attempt + 1;
 	if (!seen->f.transient || seen->f.attempt >= td->max_attempts)
 		return TOK_ISFAILED;
 	if (tok_now(td, 0, &now, cause) != 0)
 		return TOK_ERROR;
+	now /= TOK_NS;
 	if (seen->f.retry_at > now) {
+		/* Another host's retry time is never waited beyond the
+		 * longest this protocol sets. */
+		if (seen->f.retry_at - now > TOK_RETRY_MAX)
+			seen->f.retry_at = now + TOK_RETRY_MAX;
 		seen->until = tok_mono(seen->f.retry_at, td);
 		return TOK_WAIT;
 	}
@@ -341,12 +366,12 @@ tok_staleness(struct tokdir *td, const char *path, struct tok_file *f,
 		}
 		if (tok_now(td, precise, &now, cause) != 0)
 			return -1;
-		if (tok_lease_left(now, sb->st_mtim.tv_sec, f->lease) > 0)
+		if (tok_lease_left(now, tok_ns(&sb->st_mtim), f->lease) > 0)
 			return 0;
 	}
-	*past = now - sb->st_mtim.tv_sec - f->lease;
-	if (sb->st_mtim.tv_sec > now)
-		*past = now - sb->st_mtim.tv_sec;
+	*past = (now - tok_ns(&sb->st_mtim)) / TOK_NS - f->lease;
+	if (tok_ns(&sb->st_mtim) > now)
+		*past = (now - tok_ns(&sb->st_mtim)) / TOK_NS;
 	return 1;
 }
 
@@ -428,11 +453,13 @@ tok_claim(struct tokdir *td, const char *task, const char *source,
 		if (r == -1)
 			return TOK_ERROR;
 		if (r == 0) {
-			if (tok_look(td, task, &again, cause) != TOK_ISDONE)
+			if ((r = tok_look(td, task, &again, cause)) !=
+			    TOK_ISDONE && r != TOK_ERROR)
 				return TOK_CLAIMED;
 			tok_release(td, task);
-			*seen = again;
-			return TOK_ISDONE;
+			if (r == TOK_ISDONE)
+				*seen = again;
+			return r;
 		}
 		if ((r = tok_judge(td, task, seen, cause)) != 1)
 			return r;
@@ -580,8 +607,8 @@ tok_fail(struct tokdir *td, const char *task, const char *reason,
 	snprintf(f.text, sizeof(f.text), "%s", reason ? reason : "");
 	if (transient && (i = tok_held(td, task)) != -1 &&
 	    tok_now(td, 0, &now, cause) == 0)
-		f.retry_at = now + (int64_t)(retry_delay *
-		    pow(2, td->held[i].attempt - 1));
+		f.retry_at = (now + TOK_NS - 1) / TOK_NS +
+		    tok_retry_delay(retry_delay, td->held[i].attempt);
 	free(*cause);
 	*cause = NULL;
 	return tok_finish(td, task, ".failed", &f, cause);
