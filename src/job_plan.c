@@ -336,26 +336,34 @@ job_plan_empty_dir(const char *dir, int and_dir)
 		log_warn("emptying %s", dir);
 }
 
-/* The plan in the work directory when it is whole and current. */
+/*
+ * The plan in the work directory when it is whole, current, and fits the
+ * source (another host may have written it: every field is checked).
+ */
 static int
-plan_load(const char *path, const char *key, struct plan *p)
+plan_load(struct job_ctx *c, const char *path, const char *key,
+    struct plan *p)
 {
 	char	*text, *cause = NULL;
 	size_t	 len;
-	int	 rv;
+	int	 rv = -1;
 
 	if (access(path, F_OK) == -1)
 		return -1;
 	if ((text = fs_read_small_at(AT_FDCWD, path, O_NOFOLLOW,
 	    PLAN_MAX_BYTES, &len, &cause)) == NULL ||
-	    plan_parse(text, p, &cause) != 0) {
-		log_info("plan: %s: %s: planning again", path, cause);
-		rv = -1;
-	} else if ((rv = strcmp(p->key, key) != 0 ? -1 : 0) != 0) {
+	    plan_parse(text, p, &cause) != 0)
+		log_warnx("plan: %s: refused: %s; planning again", path, cause);
+	else if (strcmp(p->key, key) != 0) {
 		log_info("plan: the settings or the source changed: planning "
 		    "again");
 		plan_clear(p);
-	}
+	} else if (plan_fits(p, c->mi.width, c->mi.height, c->mi.frames_est,
+	    &cause) != 0) {
+		log_warnx("plan: %s: refused: %s; planning again", path, cause);
+		plan_clear(p);
+	} else
+		rv = 0;
 	free(cause);
 	free(text);
 	return rv;
@@ -374,7 +382,7 @@ job_plan(struct job_ctx *c, struct plan *p)
 
 	plan_key(c, key, sizeof(key));
 	xasprintf(&path, "%s/plan", k->workdir);
-	if (plan_load(path, key, p) == 0) {
+	if (plan_load(c, path, key, p) == 0) {
 		log_info("plan: reusing %s: %zu chunks, %lld frames", path,
 		    p->nchunks, (long long)p->frames);
 		plan_picture_from(c, p);
