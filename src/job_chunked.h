@@ -24,6 +24,8 @@ struct chunked {
 	char			*workdir;	/* <work_dir>/<job id> */
 	struct tokdir		*td;		/* chunks shared with other hosts */
 	int			 joinheld;	/* this process joins them */
+	struct tok_keep		*keep;		/* renewing the joining's claim */
+	volatile int		 joinlost;	/* ...and it was found lost */
 	struct encoder		*enc;		/* the chunk being encoded */
 	struct media_picture	*pic;
 	struct media_output	*out;

@@ -249,6 +249,22 @@ chunked_join_claim(struct job_ctx *c)
 }
 
 /*
+ * The joining's claim was lost (another host took it over while this one
+ * was cut off or frozen): the join, verify or publish under way stops,
+ * and no done marker is written.  Called on the renewing thread.
+ */
+static void
+chunked_join_lost(void *arg, const char *task, const char *why)
+{
+	struct job_ctx	*c = arg;
+	struct chunked	*k = c->pipe_state;
+
+	log_warnx("%s: claim lost: %s: stopping the join", task, why);
+	k->joinlost = 1;
+	*c->job->stop = 1;
+}
+
+/*
  * Plan, encode the chunks, join them.  0 when this process joined them
  * (to verify and publish), 1 when that is another host's (or a helper's
  * share is done), -1.
@@ -275,6 +291,11 @@ chunked_encode(struct job_ctx *c)
 		    p.nchunks);
 	if (rv == 0 && k->td != NULL)
 		rv = chunked_join_claim(c);
+	/* Joining, verifying and publishing may take longer than a lease:
+	 * the claim is renewed meanwhile, until its done marker is written
+	 * (chunked_published) or the job ends (chunked_close). */
+	if (rv == 0 && k->joinheld)
+		k->keep = tok_keep_start(k->td, chunked_join_lost, c);
 	if (rv == 0 && (rv = job_chunked_join(c, &p)) == 0)
 		j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
 		    (c->vspan / 1e6);
@@ -294,7 +315,9 @@ chunked_published(struct job_ctx *c, const char *summary)
 	struct chunked	*k = c->pipe_state;
 	char		 task[TOK_TASK_MAX], *cause = NULL;
 
-	if (k->td != NULL && k->joinheld) {
+	tok_keep_stop(k->keep);
+	k->keep = NULL;
+	if (k->td != NULL && k->joinheld && !k->joinlost) {
 		job_chunked_join_task(c, task, sizeof(task));
 		if (tok_done(k->td, task, c->job->output, summary,
 		    &cause) != 0) {
@@ -316,6 +339,7 @@ chunked_close(struct job_ctx *c)
 
 	if (k == NULL)
 		return;
+	tok_keep_stop(k->keep);
 	free(k->workdir);
 	tok_close(k->td);
 	free(k);

@@ -118,4 +118,10 @@ int	 tok_publish(struct tokdir *, const char *, const char *, size_t,
 	    char **);
 void	 tok_undo(struct tokdir *, const char *);
 
+/* Claims renewed in the background during one long step (token_keep.c). */
+struct tok_keep;
+struct tok_keep	*tok_keep_start(struct tokdir *, void (*)(void *,
+		    const char *, const char *), void *);
+void		 tok_keep_stop(struct tok_keep *);
+
 #endif

@@ -898,6 +898,59 @@ test_retry_cap(void **state)
 	tok_close(a);
 }
 
+/* Seconds of the monotonic clock. */
+static double
+mono(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A claim kept in the background (a join longer than the lease) is
+ * renewed and not taken over once its first lease has passed; a claim
+ * the keeper finds replaced is reported lost.
+ */
+static void
+test_keep(void **state)
+{
+	struct tokdir	*a, *w;
+	struct tok_keep	*k;
+	struct tok_seen	 s;
+	struct stat	 sb0, sb;
+	char		*dir = newdir(), *cause = NULL, lost[64] = "";
+	double		 t0;
+
+	(void)state;
+	a = tok_open(dir, "a", 4, 3, 0, NULL);
+	assert_int_equal(tok_ready(a, &cause), 0);
+	w = tok_attach(dir, "w", 4, 3);
+	assert_int_equal(tok_claim(w, "job.d/join", "", &s, &cause),
+	    TOK_CLAIMED);
+	assert_int_equal(stat(tok_name(w, "job.d/join", ".claim"), &sb0), 0);
+	t0 = mono();
+	assert_non_null(k = tok_keep_start(w, on_lost, lost));
+	while (mono() < t0 + 4 + 1)	/* the first lease, and more */
+		usleep(100000);
+	assert_int_equal(tok_claim(a, "job.d/join", "", &s, &cause),
+	    TOK_HELD);
+	assert_int_equal(stat(tok_name(w, "job.d/join", ".claim"), &sb), 0);
+	assert_true(tok_ns(&sb.st_mtim) > tok_ns(&sb0.st_mtim));
+	assert_string_equal(lost, "");
+	/* Another's claim in its place: found lost at the next renewal. */
+	put(dir, "job.d/join.claim", "distenc-claim 1\nnode z\nboot b\n"
+	    "pid 1\nnonce other\nlease 4\n", 0);
+	t0 = mono();
+	while (lost[0] == '\0' && mono() < t0 + 10)
+		usleep(50000);
+	tok_keep_stop(k);
+	assert_string_equal(lost, "job.d/join");
+	tok_close(w);
+	tok_close(a);
+}
+
 static int
 setup(void **state)
 {
@@ -946,6 +999,7 @@ main(void)
 		cmocka_unit_test(test_done_errors),
 		cmocka_unit_test(test_sweep_names),
 		cmocka_unit_test(test_retry_cap),
+		cmocka_unit_test(test_keep),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
