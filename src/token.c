@@ -299,6 +299,27 @@ tok_orphan(const struct tokdir *td, const struct tok_file *f,
 }
 
 /*
+ * Whether the task's claim is one this host's earlier run left (same
+ * node and boot, its process gone): 1, to be taken back at once.
+ */
+int
+tok_orphaned(struct tokdir *td, const char *task)
+{
+	struct tok_file	 f;
+	struct stat	 sb;
+	char		*path, *cause = NULL;
+	int		 r;
+
+	path = tok_name(td, task, ".claim");
+	r = tok_readfile(path, &f, &sb, &cause) == 0 &&
+	    f.kind == TOK_CLAIM && f.pid != getpid() && tok_orphan(td, &f,
+	    task);
+	free(cause);
+	free(path);
+	return r;
+}
+
+/*
  * Rename a stale claim away and check it was the one judged (its nonce,
  * or size when it was unreadable, and mtime): 1 taken over, 0 not
  * (someone was faster), -1 error.

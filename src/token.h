@@ -107,6 +107,7 @@ int		 tok_has_sub(const struct tokdir *, const char *, const char *);
 int	 tok_claim(struct tokdir *, const char *, const char *,
 	    struct tok_seen *, char **);
 int	 tok_peek(struct tokdir *, const char *, struct tok_seen *, char **);
+int	 tok_orphaned(struct tokdir *, const char *);
 double	 tok_renew_due(const struct tokdir *);
 int	 tok_renew(struct tokdir *, void (*)(void *, const char *,
 	    const char *), void *);
