@@ -24,12 +24,27 @@
  * Hidden names are the protocol's own: ".tmp.N.P.R" (files being made),
  * ".probe.N.P" (a process's clock probe), ".node.N" (a node's liveness).
  * Files are text: "distenc-<kind> 1", then "key value" lines; a reader
- * trusts nothing in them (token_file.c).
+ * trusts nothing in them (token_file.c): every number is range-checked
+ * (a lease of at most a day, at most 100 attempts, times from 1970 on).
+ *
+ * Other hosts.  One that shares the directory may take, finish or fail
+ * tasks, and nothing more.  Nothing here follows a link: the directory's
+ * and the jobs' sub-directories are walked through descriptors opened
+ * O_DIRECTORY | O_NOFOLLOW (a link in place of "<id>.d" is removed as a
+ * link, or refused), and every file made here is O_CREAT | O_EXCL |
+ * O_NOFOLLOW, so nothing planted at a name is written through.  Every
+ * file is opened O_NONBLOCK and read only when fstat says it is regular:
+ * a FIFO hangs nothing.  Only a whole done marker is done; one that
+ * cannot be read (EMFILE, EIO) or parsed is the task's error, never
+ * "done".  Garbage is recognised by its exact name, never by a part of
+ * it (a source may be called "film.stale.v2.mkv").
  *
  * Time.  Only the file system's clock is used: a claim is renewed by
  * rewriting a line of it, so its mtime is set by the server; "now" is the
  * mtime of the probe file this process rewrites.  A claim is stale when
- * its mtime is older than its lease by that clock.  Hosts whose clocks
+ * its mtime is older than its lease by that clock, compared to the
+ * nanosecond (whole seconds end a lease up to a second early), and only
+ * once a fresh probe says so.  Hosts whose clocks
  * are an hour apart still agree.  A claim whose mtime is more than a
  * lease in the future cannot come from this protocol and is stale.
  *
@@ -46,7 +61,9 @@
  * Lease.  The holder rewrites the claim's "renewed" line every lease/4
  * through a descriptor kept open on it, and checks that T.claim is still
  * its inode; when not (taken over while it was frozen or cut off), the
- * claim is lost and its work is stopped.
+ * claim is lost and its work is stopped.  A process busy with one long
+ * step (a join, its verification and publication) renews from a thread
+ * meanwhile (token_keep.c): every stage renews.
  *
  * Takeover.  A claim that is stale, or whose holder is a process of this
  * host's earlier run (same node and boot id, that pid gone), is renamed
@@ -55,13 +72,18 @@
  * judged (same inode and mtime); if not, it puts the file back with
  * link() and backs off.  Then it removes the stale file and claims anew.
  * Another host must wait a lease: with a lease of L the work of a host
- * killed outright is taken within L plus one rescan.
+ * killed outright is taken within L plus one rescan.  The same host,
+ * started again, takes back at once the claims of its earlier run on
+ * files it knew unchanged (tok_orphaned: the claim names the job id,
+ * which hashes the file's path, size and mtime), without settling them.
  *
  * Done and failed.  Markers are written to a temporary name and renamed
  * into place, then the claim is removed.  A transient failure's marker
- * carries a retry time (retry_delay doubled per attempt, by the file
- * system's clock) and any host may take the task again then, up to
- * max_attempts in all; a final failure is never retried.
+ * carries a retry time (retry_delay doubled per attempt, at most
+ * TOK_RETRY_MAX, a day, by the file system's clock) and any host may take
+ * the task again then, up to max_attempts in all; a retry time further
+ * than that ahead is read as that far.  A final failure is never
+ * retried.
  *
  * Interrupts.  SIGINT and SIGTERM stop the workers, which remove their
  * partial files, and the process removes its claims, leaving no marker:
