@@ -162,6 +162,35 @@ tok_subdir(struct tokdir *td, const char *task, char **cause)
 }
 
 /*
+ * Read the task's marker (suffix ".done" or ".failed", of kind) into f:
+ * 0, 1 when there is none, or TOK_ERROR with a cause when it cannot be
+ * read or is not that marker: the task's error for now (EMFILE, EIO, a
+ * corrupt file), never taken for what a whole marker would say.
+ */
+static int
+tok_marker(const struct tokdir *td, const char *task, const char *suffix,
+    enum tok_kind kind, struct tok_file *f, const char *not, char **cause)
+{
+	struct stat	 sb;
+	char		*path, *err = NULL;
+	int		 r;
+
+	path = tok_name(td, task, suffix);
+	r = tok_readfile(path, f, &sb, &err);
+	if (r != 0 && errno == ENOENT)
+		r = 1;
+	else if (r != 0 || f->kind != kind) {
+		if (err == NULL)
+			xasprintf(&err, "%s: not a %s marker", path, suffix + 1);
+		xasprintf(cause, "%s (the task is not %s)", err, not);
+		free(err);
+		r = TOK_ERROR;
+	}
+	free(path);
+	return r;
+}
+
+/*
  * The task's markers: done, failed for good, to retry later, or free
  * (TOK_CLAIMED) with the attempt a claim would be.
  */
@@ -169,44 +198,16 @@ static int
 tok_look(struct tokdir *td, const char *task, struct tok_seen *seen,
     char **cause)
 {
-	struct stat	 sb;
-	char		*path, *err = NULL;
-	int64_t		 now;
-	int		 r;
+	int64_t	now;
+	int	r;
 
-	path = tok_name(td, task, ".done");
-	r = tok_readfile(path, &seen->f, &sb, &err);
-	if (r == 0 && seen->f.kind == TOK_DONE) {
-		free(path);
-		return TOK_ISDONE;
-	}
-	if (r == 0 || errno != ENOENT) {
-		/* Only a whole done marker is done: anything else (EMFILE,
-		 * EIO, a corrupt file) is this task's error for now. */
-		if (err == NULL)
-			xasprintf(&err, "%s: not a done marker", path);
-		xasprintf(cause, "%s (the task is not taken as done)", err);
-		free(err);
-		free(path);
-		return TOK_ERROR;
-	}
-	free(path);
+	if ((r = tok_marker(td, task, ".done", TOK_DONE, &seen->f,
+	    "taken as done", cause)) != 1)
+		return r == 0 ? TOK_ISDONE : TOK_ERROR;
 	seen->attempt = 1;
-	path = tok_name(td, task, ".failed");
-	r = tok_readfile(path, &seen->f, &sb, &err);
-	if (r != 0 && errno == ENOENT) {
-		free(path);
-		return TOK_CLAIMED;
-	}
-	if (r != 0 || seen->f.kind != TOK_FAILED) {
-		if (err == NULL)
-			xasprintf(&err, "%s: not a failed marker", path);
-		xasprintf(cause, "%s (the task is not claimed)", err);
-		free(err);
-		free(path);
-		return TOK_ERROR;
-	}
-	free(path);
+	if ((r = tok_marker(td, task, ".failed", TOK_FAILED, &seen->f,
+	    "claimed", cause)) != 0)
+		return r == 1 ? TOK_CLAIMED : TOK_ERROR;
 	seen->attempt = seen->f.attempt + 1;
 	if (!seen->f.transient || seen->f.attempt >= td->max_attempts)
 		return TOK_ISFAILED;

@@ -7,26 +7,15 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/chunked_lib.sh"
 
 plan 4
 need_tools
 need_distenc
 
-SRC=$T/in/scenes.mkv
-clip scenes "$SRC"
-WORK=$T/work
-CONF=$T/chunk.conf
-cat >"$CONF" <<EOC
-profiles = { av1t = { inherit = "av1"; cpu_used = 7; lag_in_frames = 16;
-  threads = 1; min_chunk_length = 16; crop = "off"; }; };
-default_profile = "av1t";
-jobs = 1;
-work_dir = "$WORK";
-EOC
+chunked_setup
 
-run_distenc -c "$CONF" -o "$T/out" --chunk-step plan "$SRC"
-PLAN=$(find "$WORK" -name plan)
-JOBDIR=$(dirname "${PLAN:-$WORK/none/plan}")
+chunked_plan
 is "$DE_RC" 0 "plan step: exits 0"
 
 mkfifo "$JOBDIR/chunk-0000.mkv"
