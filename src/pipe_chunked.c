@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "chunk.h"
+#include "fsutil.h"
 #include "job_chunked.h"
 #include "job_local.h"
 #include "log.h"
@@ -47,15 +50,16 @@ static int
 chunked_grain_table(struct job_ctx *c)
 {
 	const char	*path = c->job->prof->grain_table;
+	struct stat	 sb;
 	char		 magic[8];
 	int		 fd;
 	ssize_t		 n;
 
 	if (*path == '\0' || strcmp(c->job->prof->encoder, "aom") != 0)
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_file(AT_FDCWD, path, O_RDONLY, &sb)) == -1)
 		return job_fail(c, 0, "film grain table %s: %s", path,
-		    strerror(errno));
+		    fs_open_error(errno));
 	n = read(fd, magic, sizeof(magic));
 	close(fd);
 	if (n != sizeof(magic) || memcmp(magic, "filmgrn1", 8) != 0)

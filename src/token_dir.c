@@ -528,13 +528,16 @@ int
 tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)
 {
 	struct dirent	*de;
-	DIR		*dp;
+	DIR		*dp = NULL;
 	char		*dir;
 	size_t		 n, sl = strlen(suffix);
-	int		 found = 0;
+	int		 fd, found = 0;
 
 	dir = tok_name(td, id, ".d");
-	if ((dp = opendir(dir)) != NULL) {
+	if ((fd = fs_open_dir(AT_FDCWD, dir)) != -1 &&
+	    (dp = fdopendir(fd)) == NULL)
+		close(fd);
+	if (dp != NULL) {
 		while (!found && (de = readdir(dp)) != NULL)
 			found = de->d_name[0] != '.' &&
 			    (n = strlen(de->d_name)) >= sl &&

@@ -710,6 +710,7 @@ test_symlinks(void **state)
 	assert_non_null(strstr(cause, "symbolic link"));
 	free(cause);
 	assert_false(exists(vdir, "k.plan"));
+	assert_false(tok_has_sub(a, "pub", ".plan"));	/* not looked into */
 	tok_close(a);
 }
 
