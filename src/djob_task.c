@@ -14,6 +14,7 @@
 #include "djob.h"
 #include "jobid.h"
 #include "log.h"
+#include "spool.h"
 #include "xmalloc.h"
 
 /*
@@ -75,6 +76,15 @@ djob_task_claim(struct djob *dj)
 	if (seen == TASK_MINE) {
 		dj->attempts = dj->task.attempt - 1;
 		return 0;
+	}
+	if (seen == TASK_BROKEN) {
+		/* This job's markers alone: it waits, the others go on. */
+		dj->retry_at = spool_now() + d->conf->poll_interval;
+		djob_set(dj, DJ_WAITING, cause, NULL);
+		djob_log(dj, DJL_ERROR, "token directory: %s; looked at "
+		    "again in %d s", cause, d->conf->poll_interval);
+		free(cause);
+		return -1;
 	}
 	if (seen == TASK_ERROR) {
 		log_warnx("token directory: %s: taking no work until the "

@@ -70,6 +70,8 @@ task_result(int r)
 		return TASK_FAILED;
 	case TOK_WAIT:
 		return TASK_WAIT;
+	case TOK_BROKEN:
+		return TASK_BROKEN;
 	default:
 		return TASK_ERROR;
 	}
@@ -124,8 +126,8 @@ task_claim(struct task *t, const char *what, char **cause)
 		t->attempt = seen.attempt;
 		return TASK_MINE;
 	}
-	if (r == TOK_ERROR)
-		return TASK_ERROR;
+	if (r == TOK_ERROR || r == TOK_BROKEN)
+		return task_result(r);
 	return task_elsewhere(t, r, &seen);
 }
 

@@ -163,7 +163,7 @@ tok_subdir(struct tokdir *td, const char *task, char **cause)
 
 /*
  * Read the task's marker (suffix ".done" or ".failed", of kind) into f:
- * 0, 1 when there is none, or TOK_ERROR with a cause when it cannot be
+ * 0, 1 when there is none, or TOK_BROKEN with a cause when it cannot be
  * read or is not that marker: the task's error for now (EMFILE, EIO, a
  * corrupt file), never taken for what a whole marker would say.
  */
@@ -184,7 +184,7 @@ tok_marker(const struct tokdir *td, const char *task, const char *suffix,
 			xasprintf(&err, "%s: not a %s marker", path, suffix + 1);
 		xasprintf(cause, "%s (the task is not %s)", err, not);
 		free(err);
-		r = TOK_ERROR;
+		r = TOK_BROKEN;
 	}
 	free(path);
 	return r;
@@ -203,11 +203,11 @@ tok_look(struct tokdir *td, const char *task, struct tok_seen *seen,
 
 	if ((r = tok_marker(td, task, ".done", TOK_DONE, &seen->f,
 	    "taken as done", cause)) != 1)
-		return r == 0 ? TOK_ISDONE : TOK_ERROR;
+		return r == 0 ? TOK_ISDONE : r;
 	seen->attempt = 1;
 	if ((r = tok_marker(td, task, ".failed", TOK_FAILED, &seen->f,
 	    "claimed", cause)) != 0)
-		return r == 1 ? TOK_CLAIMED : TOK_ERROR;
+		return r == 1 ? TOK_CLAIMED : r;
 	seen->attempt = seen->f.attempt + 1;
 	if (!seen->f.transient || seen->f.attempt >= td->max_attempts)
 		return TOK_ISFAILED;
@@ -498,7 +498,7 @@ tok_claim(struct tokdir *td, const char *task, const char *source,
 			return TOK_ERROR;
 		if (r == 0) {
 			if ((r = tok_look(td, task, &again, cause)) !=
-			    TOK_ISDONE && r != TOK_ERROR)
+			    TOK_ISDONE && r != TOK_ERROR && r != TOK_BROKEN)
 				return TOK_CLAIMED;
 			tok_release(td, task);
 			if (r == TOK_ISDONE)

@@ -60,7 +60,10 @@ enum tok_result {
 	TOK_HELD,		/* another live holder */
 	TOK_ISDONE,		/* done (by anyone) */
 	TOK_ISFAILED,		/* failed for good */
-	TOK_WAIT		/* failed, to be retried later */
+	TOK_WAIT,		/* failed, to be retried later */
+	TOK_BROKEN		/* its markers cannot be read: the task's
+				 * error for now (a cause), not the
+				 * directory's */
 };
 
 struct tok_seen {

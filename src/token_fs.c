@@ -118,7 +118,7 @@ int
 tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
     char **cause)
 {
-	char	 buf[TOK_READ_MAX];
+	char	 buf[TOK_READ_MAX], *why = NULL;
 	size_t	 len = 0;
 	int	 fd, rv, tries;
 
@@ -140,7 +140,9 @@ tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
 			break;
 	}
 	close(fd);
-	if ((rv = tok_parse(buf, len, f, cause)) != 0) {
+	if ((rv = tok_parse(buf, len, f, &why)) != 0) {
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
 		errno = EINVAL;
 		return -1;
 	}

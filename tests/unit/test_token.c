@@ -791,7 +791,7 @@ test_fifo(void **state)
 	a = ready(dir, "a");
 	snprintf(path, sizeof(path), "%s/j.done", dir);
 	assert_int_equal(mkfifo(path, 0644), 0);
-	assert_int_equal(tok_claim(a, "j", "", &s, &cause), TOK_ERROR);
+	assert_int_equal(tok_claim(a, "j", "", &s, &cause), TOK_BROKEN);
 	assert_non_null(strstr(cause, "not a regular file"));
 	free(cause);
 	alarm(0);
@@ -814,13 +814,13 @@ test_done_errors(void **state)
 	(void)state;
 	a = ready(dir, "a");
 	put(dir, "bad.done", "distenc-done 1\nnode a\n", 0);
-	assert_int_equal(tok_claim(a, "bad", "", &s, &cause), TOK_ERROR);
+	assert_int_equal(tok_claim(a, "bad", "", &s, &cause), TOK_BROKEN);
 	assert_non_null(strstr(cause, "not taken as done"));
 	free(cause);
 	cause = NULL;
 	put(dir, "claim.done", "distenc-claim 1\nnode a\nboot b\npid 1\n"
 	    "nonce n\nlease 60\n", 0);
-	assert_int_equal(tok_peek(a, "claim", &s, &cause), TOK_ERROR);
+	assert_int_equal(tok_peek(a, "claim", &s, &cause), TOK_BROKEN);
 	free(cause);
 	cause = NULL;
 	put(dir, "good.done", "distenc-done 1\nnode a\nattempt 1\n", 0);
@@ -831,7 +831,7 @@ test_done_errors(void **state)
 	while (n < 256 && (fds[n] = dup(0)) != -1)
 		n++;
 	assert_int_equal(errno, EMFILE);
-	assert_int_equal(tok_peek(a, "good", &s, &cause), TOK_ERROR);
+	assert_int_equal(tok_peek(a, "good", &s, &cause), TOK_BROKEN);
 	while (n > 0)
 		close(fds[--n]);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
