@@ -44,23 +44,44 @@ tok_name(const struct tokdir *td, const char *task, const char *suffix)
 }
 
 /*
+ * The directory of name, opened: the token directory itself, or a job's
+ * sub-directory in it, never through a link (a link planted in place of
+ * "<id>.d" is refused).
+ */
+static int
+tok_dirfd(const struct tokdir *td, const char *dir)
+{
+	if (strcmp(dir, td->dir) == 0)
+		return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fs_open_dir(AT_FDCWD, dir);
+}
+
+/*
  * A new file beside name (in its directory) holding data, under a unique
- * hidden name: ".tmp.<node>.<pid>.<n>".  Its path in *tmp; kept open in
- * *fdp when fdp is not NULL (a claim), else flushed to stable storage
- * first (a marker, which must survive a crash of the server).
+ * hidden name: ".tmp.<node>.<pid>.<n>", made there and then through the
+ * directory's descriptor (O_EXCL, O_NOFOLLOW).  Its path in *tmp; kept
+ * open in *fdp when fdp is not NULL (a claim), else flushed to stable
+ * storage first (a marker, which must survive a crash of the server).
  */
 int
 tok_tmpfile(struct tokdir *td, const char *name, const char *data,
     size_t len, char **tmp, int *fdp, char **cause)
 {
 	char	*dir;
-	int	 fd, saved;
+	int	 dfd, fd = -1, saved;
 
 	dir = fs_dirname(name);
 	xasprintf(tmp, "%s/.tmp.%s.%ld.%u", dir, td->node, (long)getpid(),
 	    td->rnd++);
+	dfd = tok_dirfd(td, dir);
 	free(dir);
-	if ((fd = fs_create(AT_FDCWD, *tmp, O_RDWR, 0644)) == -1)
+	if (dfd != -1) {
+		fd = fs_create(dfd, strrchr(*tmp, '/') + 1, O_RDWR, 0644);
+		saved = errno;
+		close(dfd);
+		errno = saved;
+	}
+	if (fd == -1)
 		goto fail;
 	if (fs_write_all(fd, data, len) == -1)
 		goto fail;

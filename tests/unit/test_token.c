@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -636,6 +637,23 @@ test_ranges(void **state)
 	    (size_t)-1, "bad start");
 }
 
+/* How many entries a directory has (hidden ones too). */
+static int
+entries(const char *path)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
 /* A path under top for a victim outside the token directory. */
 static char *
 victim(const char *name, const char *text)
@@ -683,7 +701,9 @@ static void
 test_symlinks(void **state)
 {
 	struct tokdir	*a;
+	struct tok_seen	 s;
 	char		*dir = newdir(), *cause = NULL, vdir[512], vfile[512];
+	char		 moved[1024];
 
 	(void)state;
 	snprintf(vdir, sizeof(vdir), "%s", victim("vdir", NULL));
@@ -711,6 +731,17 @@ test_symlinks(void **state)
 	free(cause);
 	assert_false(exists(vdir, "k.plan"));
 	assert_false(tok_has_sub(a, "pub", ".plan"));	/* not looked into */
+	/* A job's directory swapped for a link while a chunk is held: its
+	 * marker is not written through the link. */
+	assert_int_equal(tok_claim(a, "sw.d/c0", "", &s, &cause), TOK_CLAIMED);
+	snprintf(moved, sizeof(moved), "%s/sw.moved", dir);
+	assert_int_equal(rename(tok_name(a, "sw.d", ""), moved), 0);
+	link_at(dir, "sw.d", vdir);
+	assert_int_equal(tok_done(a, "sw.d/c0", "out", "", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_false(exists(vdir, "c0.done"));
+	assert_int_equal(entries(vdir), 2);	/* x.failed, y.plan: no .tmp */
 	tok_close(a);
 }
 
