@@ -66,6 +66,7 @@ batch_tok_claim(struct input *in)
 	case TASK_MINE:
 		return 1;
 	case TASK_ERROR:
+	case TASK_BROKEN:
 		in->error = cause;
 		return 1;
 	case TASK_DONE:

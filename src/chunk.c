@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,8 +151,44 @@ plan_format(const struct plan *p)
 	return t;
 }
 
-/* Read one line of a plan into p. */
+/* Whether the picture of a plan is one an encoder can be given. */
 static int
+plan_picture_ok(const struct plan *p)
+{
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		if (p->crop[i] < 0 || p->crop[i] > PLAN_MAX_SIDE)
+			return 0;
+	return p->width > 0 && p->width <= PLAN_MAX_SIDE &&
+	    p->height > 0 && p->height <= PLAN_MAX_SIDE &&
+	    (p->depth == 8 || p->depth == 10 || p->depth == 12);
+}
+
+/* Read a chunk line into p: NULL, or why it is refused. */
+static const char *
+plan_chunk(const struct chunk *c, size_t k, struct plan *p)
+{
+	const struct chunk	*prev = p->nchunks ? &p->chunks[k - 1] : NULL;
+
+	if (k != p->nchunks || k >= PLAN_MAX_FRAMES)
+		return "chunk out of order";
+	if (c->frames <= 0 || c->frames > PLAN_MAX_FRAMES)
+		return "chunk of no frames, or too many";
+	if (c->first != (prev ? prev->first + prev->frames : 0))
+		return "chunk does not start where the one before ends "
+		    "(chunks overlap or leave a gap)";
+	if (p->frames <= 0 || c->first + c->frames > p->frames)
+		return "chunk past the film's last frame";
+	if (prev != NULL && c->pts <= prev->pts)
+		return "chunk timestamps do not increase";
+	p->chunks = xreallocarray(p->chunks, k + 1, sizeof(*c));
+	p->chunks[p->nchunks++] = *c;
+	return NULL;
+}
+
+/* Read one line of a plan into p: NULL, or why it is refused. */
+static const char *
 plan_line(const char *line, struct plan *p)
 {
 	struct plan_audio	a;
@@ -159,37 +196,44 @@ plan_line(const char *line, struct plan *p)
 	size_t			k;
 	int			n;
 
-	if (sscanf(line, "key %16s", p->key) == 1 ||
-	    sscanf(line, "frames %" SCNd64, &p->frames) == 1 ||
-	    sscanf(line, "duration %" SCNd64, &p->duration) == 1)
-		return 0;
+	if (sscanf(line, "key %16s", p->key) == 1)
+		return NULL;
+	if (sscanf(line, "frames %" SCNd64, &p->frames) == 1)
+		return p->frames > 0 && p->frames <= PLAN_MAX_FRAMES &&
+		    p->nchunks == 0 ? NULL : "frame count out of range";
+	if (sscanf(line, "duration %" SCNd64, &p->duration) == 1)
+		return p->duration >= 0 && p->duration <= PLAN_MAX_DURATION ?
+		    NULL : "duration out of range";
 	if (sscanf(line, "picture %d %d %d %d %d %d %d", &p->crop[0],
 	    &p->crop[1], &p->crop[2], &p->crop[3], &p->width, &p->height,
 	    &p->depth) == 7)
-		return p->width > 0 && p->height > 0 ? 0 : -1;
+		return plan_picture_ok(p) ? NULL : "picture out of range "
+		    "(size, crop or bit depth)";
 	if (sscanf(line, "audio %d %lf %lf %lf %d", &n, &a.i, &a.lra, &a.tp,
 	    &a.valid) == 5) {
 		if (n != p->naudio || n >= CHUNK_MAX_AUDIO)
-			return -1;
+			return "audio track out of order";
+		if (!isfinite(a.i) || !isfinite(a.lra) || !isfinite(a.tp) ||
+		    (a.valid != 0 && a.valid != 1))
+			return "loudness out of range";
 		p->audio[p->naudio++] = a;
-		return 0;
+		return NULL;
 	}
 	if (sscanf(line, "chunk %zu %" SCNd64 " %" SCNd64 " %" SCNd64, &k,
-	    &c.first, &c.frames, &c.pts) == 4) {
-		if (k != p->nchunks || c.frames <= 0)
-			return -1;
-		p->chunks = xreallocarray(p->chunks, k + 1, sizeof(c));
-		p->chunks[p->nchunks++] = c;
-		return 0;
-	}
-	return -1;
+	    &c.first, &c.frames, &c.pts) == 4)
+		return plan_chunk(&c, k, p);
+	return "bad item";
 }
 
-/* Parse a plan written by plan_format; a partial plan is an error. */
+/*
+ * Parse a plan written by plan_format; a partial plan is an error, and
+ * so is any field out of range: the plan comes from a shared directory
+ * and is trusted no more than any other host's file.
+ */
 int
 plan_parse(const char *text, struct plan *p, char **cause)
 {
-	const char	*line = text, *nl;
+	const char	*line = text, *nl, *why;
 	char		 buf[256];
 	int		 lineno = 1, ended = 0;
 
@@ -207,8 +251,8 @@ plan_parse(const char *text, struct plan *p, char **cause)
 		buf[nl - line] = '\0';
 		if (strcmp(buf, "end") == 0)
 			ended = 1;
-		else if (plan_line(buf, p) != 0) {
-			xasprintf(cause, "line %d: bad item", lineno);
+		else if ((why = plan_line(buf, p)) != NULL) {
+			xasprintf(cause, "line %d: %s", lineno, why);
 			plan_clear(p);
 			return -1;
 		}
@@ -217,6 +261,43 @@ plan_parse(const char *text, struct plan *p, char **cause)
 	    p->width <= 0) {
 		xasprintf(cause, "incomplete plan");
 		plan_clear(p);
+		return -1;
+	}
+	if (p->chunks[p->nchunks - 1].first +
+	    p->chunks[p->nchunks - 1].frames != p->frames) {
+		xasprintf(cause, "the chunks end at frame %" PRId64 ", not at "
+		    "the film's end (%" PRId64 " frames)",
+		    p->chunks[p->nchunks - 1].first +
+		    p->chunks[p->nchunks - 1].frames, p->frames);
+		plan_clear(p);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whether a plan can describe a source of width x height (frames_est
+ * frames, 0 unknown): its crop inside the picture, its picture no larger
+ * than what is left (a picture is only ever scaled down), its frame count
+ * near the estimate.  0, or -1 with why not.
+ */
+int
+plan_fits(const struct plan *p, int width, int height, int64_t frames_est,
+    char **cause)
+{
+	int	w = width - p->crop[2] - p->crop[3];
+	int	h = height - p->crop[0] - p->crop[1];
+
+	if (w <= 0 || h <= 0 || p->width > w || p->height > h) {
+		xasprintf(cause, "its picture (%dx%d, crop %d:%d:%d:%d) does "
+		    "not fit the source's %dx%d", p->width, p->height,
+		    p->crop[0], p->crop[1], p->crop[2], p->crop[3], width,
+		    height);
+		return -1;
+	}
+	if (frames_est > 0 && p->frames > frames_est * 2 + 1000) {
+		xasprintf(cause, "its %" PRId64 " frames are far more than the "
+		    "source's (about %" PRId64 ")", p->frames, frames_est);
 		return -1;
 	}
 	return 0;

@@ -10,6 +10,9 @@
 #include <stdint.h>
 
 #define CHUNK_MAX_AUDIO	32
+#define PLAN_MAX_SIDE	16384		/* the widest or tallest picture */
+#define PLAN_MAX_FRAMES	INT64_C(1000000000)	/* frames in a film */
+#define PLAN_MAX_DURATION INT64_C(3153600000000000)	/* 100 years, us */
 
 struct chunk {
 	int64_t	first;		/* frame number of its first frame */
@@ -45,6 +48,7 @@ int	 chunk_plan(const int64_t *, size_t, int64_t, int, int,
 void	 chunk_queue(const struct chunk *, size_t, size_t, size_t *);
 char	*plan_format(const struct plan *);
 int	 plan_parse(const char *, struct plan *, char **);
+int	 plan_fits(const struct plan *, int, int, int64_t, char **);
 void	 plan_clear(struct plan *);
 
 #endif

@@ -509,6 +509,7 @@ daemon_start(struct daemon *d, int foreground)
 	if ((d->spool = spool_open(d->conf->spool_dir, d->conf->settle_time,
 	    &cause)) == NULL)
 		fatalx("%s", cause);
+	spool_set_known(d->spool, djob_task_orphaned, d);
 	log_info("distencd %s starting: %d slots, node %s, worker %s",
 	    PACKAGE_VERSION, d->conf->jobs, d->node, d->worker_prog);
 	daemon_spool_mode(d);

@@ -107,6 +107,7 @@ void	 djob_run_lost(void *, const char *, const char *);
 int	 djob_task_claim(struct djob *);
 void	 djob_task_peek(struct daemon *, double);
 void	 djob_task_mark(struct djob *, int, const char *, enum task_kind);
+int	 djob_task_orphaned(void *, const char *, const struct stat *);
 
 /* hook.c */
 struct pool *hook_pool(struct daemon *);

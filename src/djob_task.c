@@ -5,12 +5,16 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "djob.h"
+#include "jobid.h"
 #include "log.h"
+#include "spool.h"
 #include "xmalloc.h"
 
 /*
@@ -73,6 +77,15 @@ djob_task_claim(struct djob *dj)
 		dj->attempts = dj->task.attempt - 1;
 		return 0;
 	}
+	if (seen == TASK_BROKEN) {
+		/* This job's markers alone: it waits, the others go on. */
+		dj->retry_at = spool_now() + d->conf->poll_interval;
+		djob_set(dj, DJ_WAITING, cause, NULL);
+		djob_log(dj, DJL_ERROR, "token directory: %s; looked at "
+		    "again in %d s", cause, d->conf->poll_interval);
+		free(cause);
+		return -1;
+	}
 	if (seen == TASK_ERROR) {
 		log_warnx("token directory: %s: taking no work until the "
 		    "next rescan", cause);
@@ -119,4 +132,22 @@ djob_task_mark(struct djob *dj, int done, const char *text,
 		task_done(&dj->task, dj->output, text);
 	else
 		task_failed(&dj->task, text, kind, dj->d->conf->retry_delay);
+}
+
+/*
+ * Whether a file in the spool is one this host's earlier run had claimed
+ * and left (killed): the claim names its job id, which is the file's
+ * only while it is unchanged.  Such a file is taken back at once, before
+ * another host's lease-long wait for it could end.
+ */
+int
+djob_task_orphaned(void *arg, const char *rel, const struct stat *sb)
+{
+	struct daemon	*d = arg;
+	char		 id[JOBID_MAX];
+
+	if (d->tokens == NULL || !d->tokens_ready)
+		return 0;
+	jobid_make(rel, sb->st_size, sb->st_mtim.tv_sec, id, sizeof(id));
+	return tok_orphaned(d->tokens, id);
 }

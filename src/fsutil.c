@@ -147,7 +147,10 @@ fs_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* Replace path with data atomically: a temporary file, fsync, rename. */
+/*
+ * Replace path with data atomically: a temporary file made anew (never
+ * through a link planted at its name), fsync, rename.
+ */
 int
 fs_write_atomic(const char *path, const char *data, size_t len, char **cause)
 {
@@ -155,7 +158,9 @@ fs_write_atomic(const char *path, const char *data, size_t len, char **cause)
 	int	 fd;
 
 	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if ((fd = fs_create(AT_FDCWD, tmp, O_WRONLY, 0644)) == -1 &&
+	    errno == EEXIST && unlink(tmp) == 0)
+		fd = fs_create(AT_FDCWD, tmp, O_WRONLY, 0644);
 	if (fd == -1)
 		goto fail;
 	if (fs_write_all(fd, data, len) == -1)
@@ -173,9 +178,10 @@ fs_write_atomic(const char *path, const char *data, size_t len, char **cause)
 	return 0;
 fail:
 	xasprintf(cause, "%s: %s", path, strerror(errno));
-	if (fd != -1)
+	if (fd != -1) {
 		close(fd);
-	unlink(tmp);
+		unlink(tmp);
+	}
 	free(tmp);
 	return -1;
 }
@@ -210,9 +216,79 @@ fs_remote(const char *path)
 	return NULL;
 }
 
-/* A whole small file, at most max bytes, NUL-terminated; its length. */
+/*
+ * A new file at dirfd/name, made here and now: O_EXCL and O_NOFOLLOW, so
+ * a file or link another party planted at the name is never written
+ * through (EEXIST).  Opened with flags (O_RDWR, O_WRONLY), close-on-exec.
+ */
+int
+fs_create(int dirfd, const char *name, int flags, mode_t mode)
+{
+	return openat(dirfd, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+}
+
+/*
+ * A directory at dirfd/name, never through a symbolic link at its last
+ * component (ELOOP or ENOTDIR then): what is walked in a directory other
+ * parties write.
+ */
+int
+fs_open_dir(int dirfd, const char *name)
+{
+	return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC);
+}
+
+/*
+ * A regular file another party controls, opened with flags (O_NOFOLLOW
+ * among them where a link is refused): opened without blocking (a FIFO
+ * or a device put in its place must not hang this process), then
+ * refused unless it is a regular file (errno EINVAL), then made blocking
+ * again.  Its status in *sb.
+ */
+int
+fs_open_file(int dirfd, const char *name, int flags, struct stat *sb)
+{
+	int	fd, fl;
+
+	if ((fd = openat(dirfd, name, flags | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, sb) == -1)
+		goto fail;
+	if (!S_ISREG(sb->st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		goto fail;
+	return fd;
+fail:
+	fl = errno;
+	close(fd);
+	errno = fl;
+	return -1;
+}
+
+/* Why fs_open_file failed, for a cause. */
+const char *
+fs_open_error(int errnum)
+{
+	if (errnum == EINVAL)
+		return "not a regular file";
+	if (errnum == ELOOP)
+		return "a symbolic link, not followed";
+	return strerror(errnum);
+}
+
+/*
+ * A whole small regular file, at most max bytes, NUL-terminated; its
+ * length.  flags O_NOFOLLOW refuses a link at its name.
+ */
 char *
-fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
+fs_read_small_at(int dirfd, const char *path, int flags, size_t max,
+    size_t *lenp, char **cause)
 {
 	struct stat	 sb;
 	char		*buf;
@@ -220,11 +296,8 @@ fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
 	size_t		 len = 0;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
+	if ((fd = fs_open_file(dirfd, path, O_RDONLY | flags, &sb)) == -1) {
+		xasprintf(cause, "%s: %s", path, fs_open_error(errno));
 		return NULL;
 	}
 	if ((size_t)sb.st_size > max) {
@@ -242,21 +315,49 @@ fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
 	return buf;
 }
 
+/* A whole small file, at most max bytes, NUL-terminated; its length. */
+char *
+fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
+{
+	return fs_read_small_at(AT_FDCWD, path, 0, max, lenp, cause);
+}
+
 /*
- * Remove the files of a directory (not below it) whose names end in
- * suffix and are longer than it ("" for every file), saying which could
- * not be removed: 0, or -1 when the directory cannot be read.
+ * Remove the files of the directory at dirfd/dir (not below it) whose
+ * names end in suffix and are longer than it ("" for every file), saying
+ * which could not be removed; with and_dir, the directory too when it
+ * is empty then.  The walk goes through descriptors and follows no link:
+ * a link in place of dir is removed as a link (with and_dir) or refused,
+ * a link inside it is removed as a link, a directory inside it is left.
+ * 0, or -1 with errno when dir cannot be opened (ENOENT: not there).
  */
 int
-fs_unlink_all(const char *dir, const char *suffix)
+fs_empty_dir(int dirfd, const char *dir, const char *suffix, int and_dir)
 {
 	struct dirent	*de;
+	struct stat	 sb;
 	DIR		*dp;
-	char		*path;
 	size_t		 n, sl = strlen(suffix);
+	int		 fd, saved;
 
-	if ((dp = opendir(dir)) == NULL)
+	if ((fd = fs_open_dir(dirfd, dir)) == -1) {
+		saved = errno;
+		if ((saved == ELOOP || saved == ENOTDIR) && and_dir &&
+		    fstatat(dirfd, dir, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(sb.st_mode) && unlinkat(dirfd, dir, 0) == 0) {
+			log_warnx("%s: a symbolic link in place of a "
+			    "directory: removed (not followed)", dir);
+			return 0;
+		}
+		errno = saved;
 		return -1;
+	}
+	if ((dp = fdopendir(fd)) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
 	while ((de = readdir(dp)) != NULL) {
 		n = strlen(de->d_name);
 		if (strcmp(de->d_name, ".") == 0 ||
@@ -264,11 +365,15 @@ fs_unlink_all(const char *dir, const char *suffix)
 		    (sl > 0 && (n <= sl ||
 		    strcmp(de->d_name + n - sl, suffix) != 0)))
 			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (unlink(path) == -1 && errno != ENOENT)
-			log_warn("%s", path);
-		free(path);
+		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    S_ISDIR(sb.st_mode))
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == -1 && errno != ENOENT)
+			log_warn("%s/%s", dir, de->d_name);
 	}
 	closedir(dp);
+	if (and_dir && unlinkat(dirfd, dir, AT_REMOVEDIR) == -1 &&
+	    errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+		log_warn("%s", dir);
 	return 0;
 }

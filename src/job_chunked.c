@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +57,22 @@ int
 job_chunked_have(struct job_ctx *c, const struct plan *p, size_t k)
 {
 	struct verify_expect	 ex;
+	struct stat		 sb;
 	char			*path, *cause = NULL;
 	int			 rv;
 
 	path = job_plan_chunk_path(c, k);
-	if (access(path, F_OK) == -1) {
+	if (lstat(path, &sb) == -1) {
+		free(path);
+		return 0;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		/* Not one this program writes (a link, a FIFO): never read
+		 * through, removed, and the chunk encoded again. */
+		log_warnx("chunk %zu: %s is not a regular file: removed", k,
+		    path);
+		if (unlink(path) == -1)
+			log_warn("%s", path);
 		free(path);
 		return 0;
 	}
@@ -120,6 +132,30 @@ chunk_output(struct job_ctx *c, const char *tmp)
 	k->out = output_open(&os, &c->err);
 	return k->out != NULL ? 0 : -1;
 }
+
+/*
+ * Make the chunk's temporary file anew (O_EXCL, O_NOFOLLOW): whatever is
+ * at its name in the shared work directory (a link planted there, or a
+ * file an earlier process of this pid left) is removed, never written
+ * through.  The encoder then writes this file.
+ */
+static int
+chunk_tmp_create(struct job_ctx *c, const char *tmp)
+{
+	int	fd;
+
+	if ((fd = fs_create(AT_FDCWD, tmp, O_WRONLY, 0644)) == -1 &&
+	    errno == EEXIST && unlink(tmp) == 0)
+		fd = fs_create(AT_FDCWD, tmp, O_WRONLY, 0644);
+	if (fd == -1) {
+		c->errnum = errno;
+		xasprintf(&c->err, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 
 struct chunk_feed {
 	struct job_ctx	*c;
@@ -250,7 +286,8 @@ job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 	path = job_plan_chunk_path(c, k);
 	failed = job_chunked_failed_path(c, k);
 	unlink(failed);
-	rv = chunk_write(c, ch, tmp);
+	if ((rv = chunk_tmp_create(c, tmp)) == 0)
+		rv = chunk_write(c, ch, tmp);
 	chunk_close(c);
 	if (rv == 0)
 		rv = chunk_keep(c, ch, tmp, path);

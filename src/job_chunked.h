@@ -24,6 +24,8 @@ struct chunked {
 	char			*workdir;	/* <work_dir>/<job id> */
 	struct tokdir		*td;		/* chunks shared with other hosts */
 	int			 joinheld;	/* this process joins them */
+	struct tok_keep		*keep;		/* renewing the joining's claim */
+	volatile int		 joinlost;	/* ...and it was found lost */
 	struct encoder		*enc;		/* the chunk being encoded */
 	struct media_picture	*pic;
 	struct media_output	*out;
@@ -33,7 +35,7 @@ struct chunked {
 int	 job_plan_workdir(struct job_ctx *);
 int	 job_plan(struct job_ctx *, struct plan *);
 char	*job_plan_chunk_path(const struct job_ctx *, size_t);
-void	 job_plan_empty_dir(const char *);
+void	 job_plan_empty_dir(const char *, int);
 
 /* job_chunked.c */
 #define JOB_CHUNKED_TRANSIENT	(-2)	/* a retry later could succeed */

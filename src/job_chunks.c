@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "chunk.h"
+#include "fsutil.h"
 #include "job_chunked.h"
 #include "job_local.h"
 #include "log.h"
@@ -115,13 +117,18 @@ chunk_clean_tmp(const struct job_ctx *c, ssize_t k, int any)
 	const struct chunked	*ck = c->pipe_state;
 	struct dirent		*de;
 	DIR			*dp;
-	char			 host[256], prefix[32], *path, *p;
+	char			 host[256], prefix[32], *p;
 	long			 pid;
 	size_t			 hl;
+	int			 fd;
 
 	if (gethostname(host, sizeof(host)) == -1 ||
-	    (dp = opendir(ck->workdir)) == NULL)
+	    (fd = fs_open_dir(AT_FDCWD, ck->workdir)) == -1)
 		return;
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
 	host[sizeof(host) - 1] = '\0';
 	hl = strlen(host);
 	if (k >= 0)
@@ -142,25 +149,29 @@ chunk_clean_tmp(const struct job_ctx *c, ssize_t k, int any)
 		} else if (strlen(de->d_name) < 8 || strcmp(de->d_name +
 		    strlen(de->d_name) - 8, ".tmp.mkv") != 0)
 			continue;
-		xasprintf(&path, "%s/%s", ck->workdir, de->d_name);
-		log_info("removing %s, left by an encoder that was stopped",
-		    path);
-		unlink(path);
-		free(path);
+		log_info("removing %s/%s, left by an encoder that was stopped",
+		    ck->workdir, de->d_name);
+		unlinkat(fd, de->d_name, 0);
 	}
 	closedir(dp);
 }
 
-/* The reason a chunk's encoder left, or a word on how it ended. */
+/*
+ * The reason a chunk's encoder left, or a word on how it ended.  The file
+ * is in the shared work directory: read only when it is a regular file
+ * (a FIFO would hang the scheduler, a link could show another file).
+ */
 static char *
 chunk_reason(struct job_ctx *c, size_t k, int status)
 {
-	char	*path, *text = NULL, buf[1024];
-	ssize_t	 n;
-	int	 fd;
+	struct stat	 sb;
+	char		*path, *text = NULL, buf[1024];
+	ssize_t		 n;
+	int		 fd;
 
 	path = job_chunked_failed_path(c, k);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+	if ((fd = fs_open_file(AT_FDCWD, path, O_RDONLY | O_NOFOLLOW,
+	    &sb)) != -1) {
 		if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 			buf[n] = '\0';
 			text = xstrdup(buf);

@@ -53,6 +53,13 @@ job_plan_workdir(struct job_ctx *c)
 	xasprintf(&k->workdir, "%s/%s", j->conf->work_dir, id);
 	if (fs_mkdirs(k->workdir, &c->err) != 0)
 		return job_fail(c, 1, "work directory: %s", c->err);
+	if (lstat(k->workdir, &sb) == -1)
+		return job_fail(c, 1, "work directory %s: %s", k->workdir,
+		    strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return job_fail(c, 0, "work directory %s: %s", k->workdir,
+		    S_ISLNK(sb.st_mode) ? "a symbolic link, not followed" :
+		    "not a directory");
 	return 0;
 }
 
@@ -322,46 +329,45 @@ out:
 	return rv;
 }
 
-/* Remove every file of a job's work directory (not below it). */
+/*
+ * Remove every file of a job's work directory (not below it), and with
+ * and_dir the directory; no link in it, or in its place, is followed.
+ */
 void
-job_plan_empty_dir(const char *dir)
+job_plan_empty_dir(const char *dir, int and_dir)
 {
-	struct dirent	*de;
-	DIR		*dp;
-	char		*path;
-
-	if ((dp = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (unlink(path) == -1 && errno != ENOENT)
-			log_warn("removing %s", path);
-		free(path);
-	}
-	closedir(dp);
+	if (fs_empty_dir(AT_FDCWD, dir, "", and_dir) == -1 && errno != ENOENT)
+		log_warn("emptying %s", dir);
 }
 
-/* The plan in the work directory when it is whole and current. */
+/*
+ * The plan in the work directory when it is whole, current, and fits the
+ * source (another host may have written it: every field is checked).
+ */
 static int
-plan_load(const char *path, const char *key, struct plan *p)
+plan_load(struct job_ctx *c, const char *path, const char *key,
+    struct plan *p)
 {
 	char	*text, *cause = NULL;
 	size_t	 len;
-	int	 rv;
+	int	 rv = -1;
 
 	if (access(path, F_OK) == -1)
 		return -1;
-	if ((text = fs_read_small(path, PLAN_MAX_BYTES, &len, &cause)) == NULL ||
-	    plan_parse(text, p, &cause) != 0) {
-		log_info("plan: %s: %s: planning again", path, cause);
-		rv = -1;
-	} else if ((rv = strcmp(p->key, key) != 0 ? -1 : 0) != 0) {
+	if ((text = fs_read_small_at(AT_FDCWD, path, O_NOFOLLOW,
+	    PLAN_MAX_BYTES, &len, &cause)) == NULL ||
+	    plan_parse(text, p, &cause) != 0)
+		log_warnx("plan: %s: refused: %s; planning again", path, cause);
+	else if (strcmp(p->key, key) != 0) {
 		log_info("plan: the settings or the source changed: planning "
 		    "again");
 		plan_clear(p);
-	}
+	} else if (plan_fits(p, c->mi.width, c->mi.height, c->mi.frames_est,
+	    &cause) != 0) {
+		log_warnx("plan: %s: refused: %s; planning again", path, cause);
+		plan_clear(p);
+	} else
+		rv = 0;
 	free(cause);
 	free(text);
 	return rv;
@@ -380,7 +386,7 @@ job_plan(struct job_ctx *c, struct plan *p)
 
 	plan_key(c, key, sizeof(key));
 	xasprintf(&path, "%s/plan", k->workdir);
-	if (plan_load(path, key, p) == 0) {
+	if (plan_load(c, path, key, p) == 0) {
 		log_info("plan: reusing %s: %zu chunks, %lld frames", path,
 		    p->nchunks, (long long)p->frames);
 		plan_picture_from(c, p);
@@ -396,7 +402,7 @@ job_plan(struct job_ctx *c, struct plan *p)
 		free(path);
 		return 1;
 	}
-	job_plan_empty_dir(k->workdir);
+	job_plan_empty_dir(k->workdir, 0);
 	memset(p, 0, sizeof(*p));
 	if (plan_make(c, p) != 0)
 		goto out;

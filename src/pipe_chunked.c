@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "chunk.h"
+#include "fsutil.h"
 #include "job_chunked.h"
 #include "job_local.h"
 #include "log.h"
@@ -47,15 +50,16 @@ static int
 chunked_grain_table(struct job_ctx *c)
 {
 	const char	*path = c->job->prof->grain_table;
+	struct stat	 sb;
 	char		 magic[8];
 	int		 fd;
 	ssize_t		 n;
 
 	if (*path == '\0' || strcmp(c->job->prof->encoder, "aom") != 0)
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_file(AT_FDCWD, path, O_RDONLY, &sb)) == -1)
 		return job_fail(c, 0, "film grain table %s: %s", path,
-		    strerror(errno));
+		    fs_open_error(errno));
 	n = read(fd, magic, sizeof(magic));
 	close(fd);
 	if (n != sizeof(magic) || memcmp(magic, "filmgrn1", 8) != 0)
@@ -249,6 +253,22 @@ chunked_join_claim(struct job_ctx *c)
 }
 
 /*
+ * The joining's claim was lost (another host took it over while this one
+ * was cut off or frozen): the join, verify or publish under way stops,
+ * and no done marker is written.  Called on the renewing thread.
+ */
+static void
+chunked_join_lost(void *arg, const char *task, const char *why)
+{
+	struct job_ctx	*c = arg;
+	struct chunked	*k = c->pipe_state;
+
+	log_warnx("%s: claim lost: %s: stopping the join", task, why);
+	k->joinlost = 1;
+	*c->job->stop = 1;
+}
+
+/*
  * Plan, encode the chunks, join them.  0 when this process joined them
  * (to verify and publish), 1 when that is another host's (or a helper's
  * share is done), -1.
@@ -275,6 +295,11 @@ chunked_encode(struct job_ctx *c)
 		    p.nchunks);
 	if (rv == 0 && k->td != NULL)
 		rv = chunked_join_claim(c);
+	/* Joining, verifying and publishing may take longer than a lease:
+	 * the claim is renewed meanwhile, until its done marker is written
+	 * (chunked_published) or the job ends (chunked_close). */
+	if (rv == 0 && k->joinheld)
+		k->keep = tok_keep_start(k->td, chunked_join_lost, c);
 	if (rv == 0 && (rv = job_chunked_join(c, &p)) == 0)
 		j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
 		    (c->vspan / 1e6);
@@ -294,7 +319,9 @@ chunked_published(struct job_ctx *c, const char *summary)
 	struct chunked	*k = c->pipe_state;
 	char		 task[TOK_TASK_MAX], *cause = NULL;
 
-	if (k->td != NULL && k->joinheld) {
+	tok_keep_stop(k->keep);
+	k->keep = NULL;
+	if (k->td != NULL && k->joinheld && !k->joinlost) {
 		job_chunked_join_task(c, task, sizeof(task));
 		if (tok_done(k->td, task, c->job->output, summary,
 		    &cause) != 0) {
@@ -305,9 +332,7 @@ chunked_published(struct job_ctx *c, const char *summary)
 	}
 	if (k->workdir == NULL)
 		return;
-	job_plan_empty_dir(k->workdir);
-	if (rmdir(k->workdir) == -1 && errno != ENOENT)
-		log_warn("removing %s", k->workdir);
+	job_plan_empty_dir(k->workdir, 1);
 }
 
 /* Free the state; any chunk claim still held is given back. */
@@ -318,6 +343,7 @@ chunked_close(struct job_ctx *c)
 
 	if (k == NULL)
 		return;
+	tok_keep_stop(k->keep);
 	free(k->workdir);
 	tok_close(k->td);
 	free(k);

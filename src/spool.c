@@ -57,6 +57,8 @@ struct spool {
 	struct spool_file	**pending;	/* seen, not settled: few */
 	size_t			 npending;
 	void			*offered;	/* tree of spool_file */
+	spool_known_cb		 known;		/* settled already, if told */
+	void			*known_arg;
 };
 
 double
@@ -179,6 +181,8 @@ spool_observe(struct spool *sp, const char *rel, const struct stat *sb)
 	f->size = sb->st_size;
 	f->mtime = sb->st_mtim;
 	f->since = spool_now();
+	if (sp->known != NULL && sp->known(sp->known_arg, rel, sb))
+		f->since -= sp->settle;	/* known unchanged: no settling */
 }
 
 /* lstat a path relative to the spool. */
@@ -391,6 +395,26 @@ void
 spool_set_settle(struct spool *sp, int settle)
 {
 	sp->settle = settle;
+}
+
+/*
+ * Files known(arg, rel, sb) says this host already knew, unchanged (its
+ * own work cut short), are offered at once, without settling; those seen
+ * already are looked at now.
+ */
+void
+spool_set_known(struct spool *sp, spool_known_cb known, void *arg)
+{
+	struct stat	sb;
+	size_t		i;
+
+	sp->known = known;
+	sp->known_arg = arg;
+	for (i = 0; i < sp->npending; i++)
+		if (spool_stat(sp, sp->pending[i]->rel, &sb) == 0 &&
+		    spool_same(sp->pending[i], &sb) &&
+		    known(arg, sp->pending[i]->rel, &sb))
+			sp->pending[i]->since = spool_now() - sp->settle;
 }
 
 /* The inotify descriptor to poll, or -1 when polling alone. */

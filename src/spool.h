@@ -12,10 +12,12 @@
 struct spool;
 
 typedef void	(*spool_ready_cb)(void *, const char *, const struct stat *);
+typedef int	(*spool_known_cb)(void *, const char *, const struct stat *);
 
 struct spool	*spool_open(const char *, int, char **);
 void		 spool_close(struct spool *);
 void		 spool_set_settle(struct spool *, int);
+void		 spool_set_known(struct spool *, spool_known_cb, void *);
 int		 spool_fd(const struct spool *);
 const char	*spool_mode(const struct spool *);
 const char	*spool_fstype(const struct spool *);

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +71,8 @@ task_result(int r)
 		return TASK_FAILED;
 	case TOK_WAIT:
 		return TASK_WAIT;
+	case TOK_BROKEN:
+		return TASK_BROKEN;
 	default:
 		return TASK_ERROR;
 	}
@@ -128,8 +129,8 @@ task_claim(struct task *t, const char *what, char **cause)
 		t->attempt = seen.attempt;
 		return TASK_MINE;
 	}
-	if (r == TOK_ERROR)
-		return TASK_ERROR;
+	if (r == TOK_ERROR || r == TOK_BROKEN)
+		return task_result(r);
 	return task_elsewhere(t, r, &seen);
 }
 
@@ -254,7 +255,7 @@ task_failed(struct task *t, const char *why, enum task_kind kind,
 double
 task_retrying(struct task *t, int attempt, const char *why, int retry_delay)
 {
-	double	delay = retry_delay * pow(2, attempt - 1);
+	double	delay = tok_retry_delay(retry_delay, attempt);
 
 	task_log(t, TASK_LOG_ERROR, "attempt %d failed: %s; retrying in "
 	    "%.0f s", attempt, why, delay);

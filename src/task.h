@@ -20,7 +20,9 @@ enum task_seen {
 	TASK_HELD,		/* another live host holds it */
 	TASK_DONE,		/* done elsewhere (other says how) */
 	TASK_FAILED,		/* failed for good elsewhere */
-	TASK_WAIT		/* failed elsewhere, retried after until */
+	TASK_WAIT,		/* failed elsewhere, retried after until */
+	TASK_BROKEN		/* its markers unreadable: this task's
+				 * error for now, a cause */
 };
 
 /* Whether a failure may go away: the kind every error carries. */

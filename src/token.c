@@ -24,12 +24,27 @@
  * Hidden names are the protocol's own: ".tmp.N.P.R" (files being made),
  * ".probe.N.P" (a process's clock probe), ".node.N" (a node's liveness).
  * Files are text: "distenc-<kind> 1", then "key value" lines; a reader
- * trusts nothing in them (token_file.c).
+ * trusts nothing in them (token_file.c): every number is range-checked
+ * (a lease of at most a day, at most 100 attempts, times from 1970 on).
+ *
+ * Other hosts.  One that shares the directory may take, finish or fail
+ * tasks, and nothing more.  Nothing here follows a link: the directory's
+ * and the jobs' sub-directories are walked through descriptors opened
+ * O_DIRECTORY | O_NOFOLLOW (a link in place of "<id>.d" is removed as a
+ * link, or refused), and every file made here is O_CREAT | O_EXCL |
+ * O_NOFOLLOW, so nothing planted at a name is written through.  Every
+ * file is opened O_NONBLOCK and read only when fstat says it is regular:
+ * a FIFO hangs nothing.  Only a whole done marker is done; one that
+ * cannot be read (EMFILE, EIO) or parsed is the task's error, never
+ * "done".  Garbage is recognised by its exact name, never by a part of
+ * it (a source may be called "film.stale.v2.mkv").
  *
  * Time.  Only the file system's clock is used: a claim is renewed by
  * rewriting a line of it, so its mtime is set by the server; "now" is the
  * mtime of the probe file this process rewrites.  A claim is stale when
- * its mtime is older than its lease by that clock.  Hosts whose clocks
+ * its mtime is older than its lease by that clock, compared to the
+ * nanosecond (whole seconds end a lease up to a second early), and only
+ * once a fresh probe says so.  Hosts whose clocks
  * are an hour apart still agree.  A claim whose mtime is more than a
  * lease in the future cannot come from this protocol and is stale.
  *
@@ -46,7 +61,9 @@
  * Lease.  The holder rewrites the claim's "renewed" line every lease/4
  * through a descriptor kept open on it, and checks that T.claim is still
  * its inode; when not (taken over while it was frozen or cut off), the
- * claim is lost and its work is stopped.
+ * claim is lost and its work is stopped.  A process busy with one long
+ * step (a join, its verification and publication) renews from a thread
+ * meanwhile (token_keep.c): every stage renews.
  *
  * Takeover.  A claim that is stale, or whose holder is a process of this
  * host's earlier run (same node and boot id, that pid gone), is renamed
@@ -55,13 +72,18 @@
  * judged (same inode and mtime); if not, it puts the file back with
  * link() and backs off.  Then it removes the stale file and claims anew.
  * Another host must wait a lease: with a lease of L the work of a host
- * killed outright is taken within L plus one rescan.
+ * killed outright is taken within L plus one rescan.  The same host,
+ * started again, takes back at once the claims of its earlier run on
+ * files it knew unchanged (tok_orphaned: the claim names the job id,
+ * which hashes the file's path, size and mtime), without settling them.
  *
  * Done and failed.  Markers are written to a temporary name and renamed
  * into place, then the claim is removed.  A transient failure's marker
- * carries a retry time (retry_delay doubled per attempt, by the file
- * system's clock) and any host may take the task again then, up to
- * max_attempts in all; a final failure is never retried.
+ * carries a retry time (retry_delay doubled per attempt, at most
+ * TOK_RETRY_MAX, a day, by the file system's clock) and any host may take
+ * the task again then, up to max_attempts in all; a retry time further
+ * than that ahead is read as that far.  A final failure is never
+ * retried.
  *
  * Interrupts.  SIGINT and SIGTERM stop the workers, which remove their
  * partial files, and the process removes its claims, leaving no marker:
@@ -95,7 +117,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,8 +137,9 @@
 static int
 tok_subdir(struct tokdir *td, const char *task, char **cause)
 {
-	char	*slash, *dir;
-	int	 rv = 0;
+	struct stat	 sb;
+	char		*slash, *dir;
+	int		 rv = 0;
 
 	if ((slash = strrchr(task, '/')) == NULL)
 		return 0;
@@ -125,9 +147,47 @@ tok_subdir(struct tokdir *td, const char *task, char **cause)
 	if (mkdir(dir, 0777) == -1 && errno != EEXIST) {
 		xasprintf(cause, "%s: %s", dir, strerror(errno));
 		rv = -1;
+	} else if (lstat(dir, &sb) == -1) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		rv = -1;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		/* Another party's: files are never made through it. */
+		xasprintf(cause, "%s: %s", dir, S_ISLNK(sb.st_mode) ?
+		    "a symbolic link in place of a job's directory, not "
+		    "followed" : "not a directory");
+		rv = -1;
 	}
 	free(dir);
 	return rv;
+}
+
+/*
+ * Read the task's marker (suffix ".done" or ".failed", of kind) into f:
+ * 0, 1 when there is none, or TOK_BROKEN with a cause when it cannot be
+ * read or is not that marker: the task's error for now (EMFILE, EIO, a
+ * corrupt file), never taken for what a whole marker would say.
+ */
+static int
+tok_marker(const struct tokdir *td, const char *task, const char *suffix,
+    enum tok_kind kind, struct tok_file *f, const char *not, char **cause)
+{
+	struct stat	 sb;
+	char		*path, *err = NULL;
+	int		 r;
+
+	path = tok_name(td, task, suffix);
+	r = tok_readfile(path, f, &sb, &err);
+	if (r != 0 && errno == ENOENT)
+		r = 1;
+	else if (r != 0 || f->kind != kind) {
+		if (err == NULL)
+			xasprintf(&err, "%s: not a %s marker", path, suffix + 1);
+		xasprintf(cause, "%s (the task is not %s)", err, not);
+		free(err);
+		r = TOK_BROKEN;
+	}
+	free(path);
+	return r;
 }
 
 /*
@@ -138,39 +198,27 @@ static int
 tok_look(struct tokdir *td, const char *task, struct tok_seen *seen,
     char **cause)
 {
-	struct stat	 sb;
-	char		*path, *err = NULL;
-	int64_t		 now;
-	int		 r;
+	int64_t	now;
+	int	r;
 
-	path = tok_name(td, task, ".done");
-	r = tok_readfile(path, &seen->f, &sb, &err);
-	if (r == 0 || errno != ENOENT) {
-		if (r != 0) {
-			log_warnx("%s: %s: taken as done", path, err);
-			snprintf(seen->f.text, sizeof(seen->f.text), "?");
-		}
-		free(err);
-		free(path);
-		return TOK_ISDONE;
-	}
-	free(path);
+	if ((r = tok_marker(td, task, ".done", TOK_DONE, &seen->f,
+	    "taken as done", cause)) != 1)
+		return r == 0 ? TOK_ISDONE : r;
 	seen->attempt = 1;
-	path = tok_name(td, task, ".failed");
-	r = tok_readfile(path, &seen->f, &sb, &err);
-	free(path);
-	if (r != 0) {
-		if (errno != ENOENT)
-			log_warnx("%s: ignored", err);
-		free(err);
-		return TOK_CLAIMED;
-	}
+	if ((r = tok_marker(td, task, ".failed", TOK_FAILED, &seen->f,
+	    "claimed", cause)) != 0)
+		return r == 1 ? TOK_CLAIMED : r;
 	seen->attempt = seen->f.attempt + 1;
 	if (!seen->f.transient || seen->f.attempt >= td->max_attempts)
 		return TOK_ISFAILED;
 	if (tok_now(td, 0, &now, cause) != 0)
 		return TOK_ERROR;
+	now /= TOK_NS;
 	if (seen->f.retry_at > now) {
+		/* Another host's retry time is never waited beyond the
+		 * longest this protocol sets. */
+		if (seen->f.retry_at - now > TOK_RETRY_MAX)
+			seen->f.retry_at = now + TOK_RETRY_MAX;
 		seen->until = tok_mono(seen->f.retry_at, td);
 		return TOK_WAIT;
 	}
@@ -274,6 +322,27 @@ tok_orphan(const struct tokdir *td, const struct tok_file *f,
 }
 
 /*
+ * Whether the task's claim is one this host's earlier run left (same
+ * node and boot, its process gone): 1, to be taken back at once.
+ */
+int
+tok_orphaned(struct tokdir *td, const char *task)
+{
+	struct tok_file	 f;
+	struct stat	 sb;
+	char		*path, *cause = NULL;
+	int		 r;
+
+	path = tok_name(td, task, ".claim");
+	r = tok_readfile(path, &f, &sb, &cause) == 0 &&
+	    f.kind == TOK_CLAIM && f.pid != getpid() && tok_orphan(td, &f,
+	    task);
+	free(cause);
+	free(path);
+	return r;
+}
+
+/*
  * Rename a stale claim away and check it was the one judged (its nonce,
  * or size when it was unreadable, and mtime): 1 taken over, 0 not
  * (someone was faster), -1 error.
@@ -341,12 +410,12 @@ tok_staleness(struct tokdir *td, const char *path, struct tok_file *f,
 		}
 		if (tok_now(td, precise, &now, cause) != 0)
 			return -1;
-		if (tok_lease_left(now, sb->st_mtim.tv_sec, f->lease) > 0)
+		if (tok_lease_left(now, tok_ns(&sb->st_mtim), f->lease) > 0)
 			return 0;
 	}
-	*past = now - sb->st_mtim.tv_sec - f->lease;
-	if (sb->st_mtim.tv_sec > now)
-		*past = now - sb->st_mtim.tv_sec;
+	*past = (now - tok_ns(&sb->st_mtim)) / TOK_NS - f->lease;
+	if (tok_ns(&sb->st_mtim) > now)
+		*past = (now - tok_ns(&sb->st_mtim)) / TOK_NS;
 	return 1;
 }
 
@@ -428,11 +497,13 @@ tok_claim(struct tokdir *td, const char *task, const char *source,
 		if (r == -1)
 			return TOK_ERROR;
 		if (r == 0) {
-			if (tok_look(td, task, &again, cause) != TOK_ISDONE)
+			if ((r = tok_look(td, task, &again, cause)) !=
+			    TOK_ISDONE && r != TOK_ERROR && r != TOK_BROKEN)
 				return TOK_CLAIMED;
 			tok_release(td, task);
-			*seen = again;
-			return TOK_ISDONE;
+			if (r == TOK_ISDONE)
+				*seen = again;
+			return r;
 		}
 		if ((r = tok_judge(td, task, seen, cause)) != 1)
 			return r;
@@ -580,8 +651,8 @@ tok_fail(struct tokdir *td, const char *task, const char *reason,
 	snprintf(f.text, sizeof(f.text), "%s", reason ? reason : "");
 	if (transient && (i = tok_held(td, task)) != -1 &&
 	    tok_now(td, 0, &now, cause) == 0)
-		f.retry_at = now + (int64_t)(retry_delay *
-		    pow(2, td->held[i].attempt - 1));
+		f.retry_at = (now + TOK_NS - 1) / TOK_NS +
+		    tok_retry_delay(retry_delay, td->held[i].attempt);
 	free(*cause);
 	*cause = NULL;
 	return tok_finish(td, task, ".failed", &f, cause);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "node.h"
 
@@ -19,6 +20,11 @@
 #define TOK_BOOT_MAX	40
 #define TOK_TEXT_MAX	1024
 #define TOK_TASK_MAX	256
+#define TOK_RETRY_MAX	86400	/* the longest wait before a retry, s */
+#define TOK_LEASE_MAX	86400	/* the longest lease a file may state, s */
+#define TOK_ATTEMPT_MAX	100	/* the most attempts (max_attempts) */
+#define TOK_NS		INT64_C(1000000000)	/* nanoseconds in a second */
+#define TOK_TIME_MAX	INT64_C(100000000000)	/* the latest time in a file, s */
 
 enum tok_kind {
 	TOK_CLAIM,
@@ -54,7 +60,10 @@ enum tok_result {
 	TOK_HELD,		/* another live holder */
 	TOK_ISDONE,		/* done (by anyone) */
 	TOK_ISFAILED,		/* failed for good */
-	TOK_WAIT		/* failed, to be retried later */
+	TOK_WAIT,		/* failed, to be retried later */
+	TOK_BROKEN		/* its markers cannot be read: the task's
+				 * error for now (a cause), not the
+				 * directory's */
 };
 
 struct tok_seen {
@@ -70,7 +79,9 @@ struct tokdir;
 struct stat;
 int	 tok_parse(const char *, size_t, struct tok_file *, char **);
 size_t	 tok_format(const struct tok_file *, char *, size_t);
+int64_t	 tok_ns(const struct timespec *);
 int64_t	 tok_lease_left(int64_t, int64_t, int);
+int64_t	 tok_retry_delay(int, int);
 
 /* The file system's clock, token files, claims held (token_fs.c). */
 int	 tok_now(struct tokdir *, int, int64_t *, char **);
@@ -99,6 +110,7 @@ int		 tok_has_sub(const struct tokdir *, const char *, const char *);
 int	 tok_claim(struct tokdir *, const char *, const char *,
 	    struct tok_seen *, char **);
 int	 tok_peek(struct tokdir *, const char *, struct tok_seen *, char **);
+int	 tok_orphaned(struct tokdir *, const char *);
 double	 tok_renew_due(const struct tokdir *);
 int	 tok_renew(struct tokdir *, void (*)(void *, const char *,
 	    const char *), void *);
@@ -109,5 +121,11 @@ int	 tok_fail(struct tokdir *, const char *, const char *, int, int,
 int	 tok_publish(struct tokdir *, const char *, const char *, size_t,
 	    char **);
 void	 tok_undo(struct tokdir *, const char *);
+
+/* Claims renewed in the background during one long step (token_keep.c). */
+struct tok_keep;
+struct tok_keep	*tok_keep_start(struct tokdir *, void (*)(void *,
+		    const char *, const char *), void *);
+void		 tok_keep_stop(struct tok_keep *);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include "fsutil.h"
 #include "jobid.h"
 #include "log.h"
+#include "node.h"
 #include "token.h"
 #include "token_local.h"
 #include "xmalloc.h"
@@ -300,7 +302,7 @@ tok_node_check(struct tokdir *td, char **cause)
 		return -1;
 	path = tok_name(td, ".node.", td->node);
 	if (tok_readfile(path, &f, &sb, &err) == 0 && f.kind == TOK_NODE &&
-	    (left = tok_lease_left(now, sb.st_mtim.tv_sec, td->lease)) > 0 &&
+	    (left = tok_lease_left(now, tok_ns(&sb.st_mtim), td->lease)) > 0 &&
 	    (strcmp(f.boot, td->boot) != 0 || (td->daemon && f.daemon &&
 	    f.pid != getpid() && kill(f.pid, 0) == 0))) {
 		xasprintf(cause, "node name %s is in use by another live %s "
@@ -308,7 +310,7 @@ tok_node_check(struct tokdir *td, char **cause)
 		    "each host its own node name; doing nothing for now",
 		    td->node, strcmp(f.boot, td->boot) != 0 ? "host" :
 		    "distencd on this host", f.boot, f.pid,
-		    td->lease - left);
+		    td->lease - left / TOK_NS);
 		free(path);
 		return -1;
 	}
@@ -396,17 +398,50 @@ tok_read_events(struct tokdir *td)
 #endif
 }
 
-/* Whether a name is garbage a killed process leaves in the directory. */
+/*
+ * Whether s is exactly "<node>" followed by nnum ".<digits>" and then
+ * end: the tail of the names the protocol gives its own files.
+ */
+static int
+tok_node_tail(const char *s, int nnum, const char *end)
+{
+	char	 buf[TOK_NODE_MAX + 64], *p;
+	size_t	 n = strlen(s), el = strlen(end);
+
+	if (n < el || n >= sizeof(buf) || strcmp(s + n - el, end) != 0)
+		return 0;
+	memcpy(buf, s, n - el);
+	buf[n - el] = '\0';
+	while (nnum-- > 0) {
+		if ((p = strrchr(buf, '.')) == NULL || p[1] == '\0' ||
+		    strspn(p + 1, "0123456789") != strlen(p + 1))
+			return 0;
+		*p = '\0';
+	}
+	return node_valid(buf);
+}
+
+/*
+ * Whether a name is garbage a killed process leaves in the directory,
+ * matched exactly: ".tmp.<node>.<pid>.<n>", ".probe.<node>.<pid>",
+ * ".node.<node>.<pid>.tmp" and "<task>.stale.<node>.<pid>.<n>" (a
+ * source's name, and so its task's, may hold ".stale." too).
+ */
 static int
 tok_garbage(const char *name)
 {
-	size_t	n = strlen(name);
+	const char	*p;
 
-	return strncmp(name, ".tmp.", 5) == 0 ||
-	    strncmp(name, ".probe.", 7) == 0 ||
-	    strstr(name, ".stale.") != NULL ||
-	    (strncmp(name, ".node.", 6) == 0 && n > 4 &&
-	    strcmp(name + n - 4, ".tmp") == 0);
+	if (strncmp(name, ".tmp.", 5) == 0)
+		return tok_node_tail(name + 5, 2, "");
+	if (strncmp(name, ".probe.", 7) == 0)
+		return tok_node_tail(name + 7, 1, "");
+	if (strncmp(name, ".node.", 6) == 0)
+		return tok_node_tail(name + 6, 1, ".tmp");
+	for (p = name; (p = strstr(p, ".stale.")) != NULL; p++)
+		if (p > name && name[0] != '.' && tok_node_tail(p + 7, 2, ""))
+			return 1;
+	return 0;
 }
 
 /*
@@ -419,8 +454,7 @@ tok_remove_sub(struct tokdir *td, const char *id)
 	char	*dir;
 
 	dir = tok_name(td, id, ".d");
-	if (fs_unlink_all(dir, "") == 0 && rmdir(dir) == -1 &&
-	    errno != ENOENT && errno != ENOTEMPTY)
+	if (fs_empty_dir(AT_FDCWD, dir, "", 1) == -1 && errno != ENOENT)
 		log_warn("%s", dir);
 	free(dir);
 }
@@ -444,7 +478,7 @@ tok_sub_done(struct tokdir *td, const char *name, int64_t now)
 	xasprintf(&id, "%.*s", (int)(n - 2), name);
 	path = tok_name(td, id, ".done");
 	if (lstat(path, &sb) == 0 &&
-	    tok_lease_left(now, sb.st_mtim.tv_sec, 2 * td->lease) <= 0) {
+	    tok_lease_left(now, tok_ns(&sb.st_mtim), 2 * td->lease) <= 0) {
 		tok_remove_sub(td, id);
 		rv = 1;
 	}
@@ -481,7 +515,7 @@ tok_sweep(struct tokdir *td)
 		path = tok_name(td, de->d_name, "");
 		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    (td->probe == NULL || strcmp(path, td->probe) != 0) &&
-		    tok_lease_left(now, sb.st_mtim.tv_sec, 2 * td->lease) <= 0 &&
+		    tok_lease_left(now, tok_ns(&sb.st_mtim), 2 * td->lease) <= 0 &&
 		    unlink(path) == 0)
 			log_debug("token directory: removed %s", de->d_name);
 		free(path);
@@ -494,13 +528,16 @@ int
 tok_has_sub(const struct tokdir *td, const char *id, const char *suffix)
 {
 	struct dirent	*de;
-	DIR		*dp;
+	DIR		*dp = NULL;
 	char		*dir;
 	size_t		 n, sl = strlen(suffix);
-	int		 found = 0;
+	int		 fd, found = 0;
 
 	dir = tok_name(td, id, ".d");
-	if ((dp = opendir(dir)) != NULL) {
+	if ((fd = fs_open_dir(AT_FDCWD, dir)) != -1 &&
+	    (dp = fdopendir(fd)) == NULL)
+		close(fd);
+	if (dp != NULL) {
 		while (!found && (de = readdir(dp)) != NULL)
 			found = de->d_name[0] != '.' &&
 			    (n = strlen(de->d_name)) >= sl &&
@@ -521,6 +558,6 @@ tok_clear_failed(struct tokdir *td, const char *id)
 	char	*dir;
 
 	dir = tok_name(td, id, ".d");
-	fs_unlink_all(dir, ".failed");
+	fs_empty_dir(AT_FDCWD, dir, ".failed", 0);
 	free(dir);
 }

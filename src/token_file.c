@@ -58,21 +58,46 @@ tok_kind_name(enum tok_kind k)
 	return k < TOK_KINDS ? names[k] : "token file";
 }
 
+/* A file time in nanoseconds. */
+int64_t
+tok_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * TOK_NS + ts->tv_nsec;
+}
+
 /*
- * Seconds of lease left for a file last renewed at mtime, by the file
- * system's clock now: 0 or less means stale.  Only the file system's own
- * times are compared, so the hosts' clocks never matter.  A renewal more
- * than a lease in the future cannot come from this protocol (it never
- * sets times, the file system does): such a claim is taken as stale.
+ * Nanoseconds of lease (seconds) left for a file last renewed at mtime
+ * (nanoseconds), by the file system's clock now (nanoseconds): 0 or less
+ * means stale.  Only the file system's own times are compared, to the
+ * nanosecond, so the hosts' clocks never matter and no lease ends before
+ * its whole length has passed.  A renewal more than a lease in the future
+ * cannot come from this protocol (it never sets times, the file system
+ * does): such a claim is taken as stale.
  */
 int64_t
 tok_lease_left(int64_t now, int64_t mtime, int lease)
 {
+	int64_t	l = (int64_t)lease * TOK_NS;
+
 	if (lease <= 0)
 		return 0;
-	if (mtime - now > lease)
+	if (mtime - now > l)
 		return 0;
-	return mtime + lease - now;
+	return mtime + l - now;
+}
+
+/*
+ * The wait before retrying after attempt failed: retry_delay doubled for
+ * each attempt before it, at most TOK_RETRY_MAX (never overflowing).
+ */
+int64_t
+tok_retry_delay(int retry_delay, int attempt)
+{
+	int64_t	d = retry_delay > 0 ? retry_delay : 0;
+
+	while (--attempt > 0 && d < TOK_RETRY_MAX)
+		d *= 2;
+	return d < TOK_RETRY_MAX ? d : TOK_RETRY_MAX;
 }
 
 static int
@@ -140,13 +165,13 @@ tok_field(struct tok_file *f, const char *key, const char *v)
 		return F_PID;
 	}
 	if (strcmp(key, "lease") == 0) {
-		if (tok_num(v, 1, 7 * 86400, &n) != 0)
+		if (tok_num(v, 1, TOK_LEASE_MAX, &n) != 0)
 			return -1;
 		f->lease = n;
 		return F_LEASE;
 	}
 	if (strcmp(key, "attempt") == 0) {
-		if (tok_num(v, 0, 1000000, &n) != 0)
+		if (tok_num(v, 0, TOK_ATTEMPT_MAX, &n) != 0)
 			return -1;
 		f->attempt = n;
 		return F_ATTEMPT;
@@ -161,7 +186,7 @@ tok_field(struct tok_file *f, const char *key, const char *v)
 		return key[0] == 't' ? F_TRANSIENT : 0;
 	}
 	if (strcmp(key, "start") == 0 || strcmp(key, "retry_at") == 0) {
-		if (tok_num(v, INT64_MIN / 2, INT64_MAX / 2, &n) != 0)
+		if (tok_num(v, 0, TOK_TIME_MAX, &n) != 0)
 			return -1;
 		if (key[0] == 's')
 			f->start = n;

@@ -44,23 +44,43 @@ tok_name(const struct tokdir *td, const char *task, const char *suffix)
 }
 
 /*
+ * The directory of name, opened: the token directory itself, or a job's
+ * sub-directory in it, never through a link (a link planted in place of
+ * "<id>.d" is refused).
+ */
+static int
+tok_dirfd(const struct tokdir *td, const char *dir)
+{
+	if (strcmp(dir, td->dir) == 0)
+		return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fs_open_dir(AT_FDCWD, dir);
+}
+
+/*
  * A new file beside name (in its directory) holding data, under a unique
- * hidden name: ".tmp.<node>.<pid>.<n>".  Its path in *tmp; kept open in
- * *fdp when fdp is not NULL (a claim), else flushed to stable storage
- * first (a marker, which must survive a crash of the server).
+ * hidden name: ".tmp.<node>.<pid>.<n>", made there and then through the
+ * directory's descriptor (O_EXCL, O_NOFOLLOW).  Its path in *tmp; kept
+ * open in *fdp when fdp is not NULL (a claim), else flushed to stable
+ * storage first (a marker, which must survive a crash of the server).
  */
 int
 tok_tmpfile(struct tokdir *td, const char *name, const char *data,
     size_t len, char **tmp, int *fdp, char **cause)
 {
 	char	*dir;
-	int	 fd, saved;
+	int	 dfd, fd = -1, saved;
 
 	dir = fs_dirname(name);
 	xasprintf(tmp, "%s/.tmp.%s.%ld.%u", dir, td->node, (long)getpid(),
 	    td->rnd++);
+	dfd = tok_dirfd(td, dir);
 	free(dir);
-	fd = open(*tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (dfd != -1) {
+		fd = fs_create(dfd, strrchr(*tmp, '/') + 1, O_RDWR, 0644);
+		saved = errno;
+		close(dfd);
+		errno = saved;
+	}
 	if (fd == -1)
 		goto fail;
 	if (fs_write_all(fd, data, len) == -1)
@@ -119,20 +139,15 @@ int
 tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
     char **cause)
 {
-	char	 buf[TOK_READ_MAX];
+	char	 buf[TOK_READ_MAX], *why = NULL;
 	size_t	 len = 0;
 	int	 fd, rv, tries;
 
 	memset(sb, 0, sizeof(*sb));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+	if ((fd = fs_open_file(AT_FDCWD, path, O_RDONLY | O_NOFOLLOW,
+	    sb)) == -1) {
 		if (errno != ENOENT)
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, sb) == -1 || !S_ISREG(sb->st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		close(fd);
-		errno = EINVAL;
+			xasprintf(cause, "%s: %s", path, fs_open_error(errno));
 		return -1;
 	}
 	for (tries = 0; tries < 3; tries++) {
@@ -146,7 +161,9 @@ tok_readfile(const char *path, struct tok_file *f, struct stat *sb,
 			break;
 	}
 	close(fd);
-	if ((rv = tok_parse(buf, len, f, cause)) != 0) {
+	if ((rv = tok_parse(buf, len, f, &why)) != 0) {
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
 		errno = EINVAL;
 		return -1;
 	}
@@ -223,8 +240,12 @@ tok_probe(struct tokdir *td, double mono, int64_t *now, char **cause)
 		free(td->probe);
 		xasprintf(&td->probe, "%s/.probe.%s.%ld", td->dir, td->node,
 		    (long)getpid());
-		td->probefd = open(td->probe, O_RDWR | O_CREAT | O_CLOEXEC,
-		    0644);
+		/* Made anew: whatever is at its name is an earlier process's
+		 * (this pid's) or planted, and never written through. */
+		if ((td->probefd = fs_create(AT_FDCWD, td->probe, O_RDWR,
+		    0644)) == -1 && errno == EEXIST && unlink(td->probe) == 0)
+			td->probefd = fs_create(AT_FDCWD, td->probe, O_RDWR,
+			    0644);
 		if (td->probefd == -1)
 			goto fail;
 	}
@@ -234,7 +255,7 @@ tok_probe(struct tokdir *td, double mono, int64_t *now, char **cause)
 		goto fail;
 	td->offset = sb.st_mtim.tv_sec + sb.st_mtim.tv_nsec / 1e9 - real;
 	td->probed = mono;
-	*now = sb.st_mtim.tv_sec;
+	*now = tok_ns(&sb.st_mtim);
 	return 0;
 fail:
 	if (cause != NULL)
@@ -248,7 +269,7 @@ fail:
 }
 
 /*
- * The file system's clock, in seconds: the mtime of a probe file this
+ * The file system's clock, in nanoseconds: the mtime of a probe file this
  * process writes in the token directory (the server sets it).  Between
  * probes (an eighth of a lease) it is estimated from the local clock and
  * the offset the last probe measured; precise forces a probe.
@@ -260,7 +281,7 @@ tok_now(struct tokdir *td, int precise, int64_t *now, char **cause)
 	int	tries;
 
 	if (!precise && td->probed > 0 && mono - td->probed < td->lease / 8.0) {
-		*now = (int64_t)(tok_clock(0) + td->offset);
+		*now = (int64_t)((tok_clock(0) + td->offset) * TOK_NS);
 		return 0;
 	}
 	/* A probe removed under it (an NFS handle gone stale) is made anew. */

@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: token, marker and node files (tok_parse) on any bytes.
- * What parses must format and parse again, to the same kind, node and
+ * What parses is in range (lease, attempt, times as this protocol writes
+ * them) and must format and parse again, to the same kind, node and
  * start.
  */
 #include "config.h"
@@ -27,7 +28,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(cause);
 		return 0;
 	}
-	if (cause != NULL || f.lease < 0 || f.attempt < 0 || f.pid < 0)
+	if (cause != NULL || f.lease < 0 || f.lease > TOK_LEASE_MAX ||
+	    f.attempt < 0 || f.attempt > TOK_ATTEMPT_MAX || f.pid < 0 ||
+	    f.start < 0 || f.start > TOK_TIME_MAX || f.retry_at < 0 ||
+	    f.retry_at > TOK_TIME_MAX)
 		abort();
 	if (memchr(f.node, '\0', sizeof(f.node)) == NULL ||
 	    memchr(f.text, '\0', sizeof(f.text)) == NULL)

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,81 @@ test_plan_file(void **state)
 	free(text);
 }
 
+/* A plan refused: why says why. */
+static void
+expect_refused(const char *body, const char *why)
+{
+	struct plan	 q;
+	char		*text, *cause = NULL;
+
+	if (asprintf(&text, "distenc-plan 1\nkey 0123456789abcdef\n%send\n",
+	    body) == -1)
+		fail();
+	assert_int_equal(plan_parse(text, &q, &cause), -1);
+	if (cause == NULL || strstr(cause, why) == NULL)
+		fail_msg("\"%s\" does not say \"%s\"", cause, why);
+	free(cause);
+	free(text);
+}
+
+/*
+ * Another host's plan is range-checked: negative starts, chunks past the
+ * end, overlapping or missing frames, absurd pictures are refused, and a
+ * plan must fit the source it describes.
+ */
+static void
+test_plan_hostile(void **state)
+{
+	struct plan	 q;
+	char		*cause = NULL;
+	const char	*ok = "frames 100\nduration 4000000\n"
+	    "picture 0 0 0 0 320 180 8\nchunk 0 0 60 0\nchunk 1 60 40 2400\n";
+
+	(void)state;
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 -10 60 0\n", "does not start where");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 60 0\nchunk 1 60 50 10\n", "past the film's last");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 60 0\nchunk 1 50 50 10\n", "overlap");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 60 0\n", "not at the film's end");
+	expect_refused("frames 100\npicture 0 0 0 0 2000000000 2000000000 8\n"
+	    "chunk 0 0 100 0\n", "picture out of range");
+	expect_refused("frames 100\npicture -2 0 0 0 320 180 8\n"
+	    "chunk 0 0 100 0\n", "picture out of range");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 9\n"
+	    "chunk 0 0 100 0\n", "picture out of range");
+	expect_refused("frames -1\n", "frame count out of range");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 60 500\nchunk 1 60 40 400\n", "do not increase");
+	expect_refused("frames 100\naudio 0 nan 1 1 1\n", "loudness");
+
+	{
+		char	*text;
+
+		if (asprintf(&text, "distenc-plan 1\nkey 0123456789abcdef\n"
+		    "%send\n", ok) == -1)
+			fail();
+		assert_int_equal(plan_parse(text, &q, &cause), 0);
+		free(text);
+	}
+	assert_int_equal(plan_fits(&q, 320, 180, 100, &cause), 0);
+	assert_int_equal(plan_fits(&q, 160, 90, 100, &cause), -1);
+	assert_non_null(strstr(cause, "does not fit"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(plan_fits(&q, 320, 180, 10, &cause), 0);
+	q.frames = 5000;
+	assert_int_equal(plan_fits(&q, 320, 180, 10, &cause), -1);
+	free(cause);
+	q.frames = 100;
+	q.crop[0] = 100;
+	assert_int_equal(plan_fits(&q, 320, 180, 100, &cause), -1);
+	free(cause);
+	plan_clear(&q);
+}
+
 int
 main(void)
 {
@@ -215,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_plan_bad),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_plan_file),
+		cmocka_unit_test(test_plan_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,12 +6,15 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +33,8 @@
 static char	tmpl[] = "/tmp/test_token.XXXXXX";
 static char	*top;
 static int	 serial;
+
+#define NS	TOK_NS
 
 static char *
 newdir(void)
@@ -98,7 +103,7 @@ test_roundtrip(void **state)
 	strcpy(f.boot, "0b6e-boot");
 	strcpy(f.nonce, "c0ffee");
 	f.pid = 99;
-	f.start = -5;
+	f.start = 1700000000;
 	f.lease = 300;
 	f.attempt = 2;
 	strcpy(f.text, "dir/na\nme \"q\".mkv");
@@ -111,7 +116,7 @@ test_roundtrip(void **state)
 	assert_int_equal(g.pid, 99);
 	assert_int_equal(g.lease, 300);
 	assert_int_equal(g.attempt, 2);
-	assert_int_equal(g.start, -5);
+	assert_int_equal(g.start, 1700000000);
 	assert_null(strchr(g.text, '\n'));	/* escaped, one line */
 	assert_non_null(strstr(buf, "renewed 0000000000\n"));
 }
@@ -222,12 +227,33 @@ static void
 test_lease(void **state)
 {
 	(void)state;
-	assert_int_equal(tok_lease_left(1000, 990, 60), 50);
-	assert_int_equal(tok_lease_left(1000, 940, 60), 0);
-	assert_true(tok_lease_left(1000, 900, 60) < 0);
-	assert_int_equal(tok_lease_left(1000, 1030, 60), 90);
-	assert_int_equal(tok_lease_left(1000, 1000 + 3600, 60), 0);
-	assert_int_equal(tok_lease_left(1000, 990, 0), 0);
+	assert_int_equal(tok_lease_left(1000 * NS, 990 * NS, 60), 50 * NS);
+	assert_int_equal(tok_lease_left(1000 * NS, 940 * NS, 60), 0);
+	assert_true(tok_lease_left(1000 * NS, 900 * NS, 60) < 0);
+	assert_int_equal(tok_lease_left(1000 * NS, 1030 * NS, 60), 90 * NS);
+	assert_int_equal(tok_lease_left(1000 * NS, (1000 + 3600) * NS, 60),
+	    0);
+	assert_int_equal(tok_lease_left(1000 * NS, 990 * NS, 0), 0);
+}
+
+/*
+ * Leases to the nanosecond: renewed at 10.9 s, at 16.1 s a 6 s lease has
+ * 0.8 s left (whole seconds, 16 - 10, said it had run out), and at
+ * 16.9 s exactly it has run out.
+ */
+static void
+test_lease_ns(void **state)
+{
+	struct timespec	ts = { 10, 900000000 };
+
+	(void)state;
+	assert_int_equal(tok_ns(&ts), 10 * NS + 900000000);
+	assert_int_equal(tok_lease_left(16 * NS + 100000000, tok_ns(&ts), 6),
+	    800000000);
+	assert_true(tok_lease_left(16 * NS + 899999999, tok_ns(&ts), 6) > 0);
+	assert_int_equal(tok_lease_left(16 * NS + 900000000, tok_ns(&ts), 6),
+	    0);
+	assert_int_equal(tok_lease_left(16 * NS, 10 * NS + 1, 6), 1);
 }
 
 /* The probe reads the file system's clock, not the local one. */
@@ -241,8 +267,10 @@ test_clock(void **state)
 	(void)state;
 	td = ready(newdir(), "a");
 	assert_int_equal(tok_now(td, 1, &now, &cause), 0);
+	now /= NS;
 	assert_true(now >= time(NULL) - 2 && now <= time(NULL) + 2);
 	assert_int_equal(tok_now(td, 0, &now, &cause), 0);	/* estimate */
+	now /= NS;
 	assert_true(now >= time(NULL) - 2 && now <= time(NULL) + 2);
 	tok_close(td);
 }
@@ -590,6 +618,371 @@ test_sweep(void **state)
 	tok_close(a);
 }
 
+/* Fields out of any range this protocol writes are refused. */
+static void
+test_ranges(void **state)
+{
+	(void)state;
+	expect_bad("distenc-claim 1\nnode a\nboot b\npid 1\nnonce n\n"
+	    "lease 86401\n", (size_t)-1, "bad lease");
+	expect_bad("distenc-done 1\nnode a\nattempt 101\n", (size_t)-1,
+	    "bad attempt");
+	expect_bad("distenc-done 1\nnode a\nattempt -1\n", (size_t)-1,
+	    "bad attempt");
+	expect_bad("distenc-failed 1\nnode a\nattempt 1\ntransient 1\n"
+	    "retry_at -1\n", (size_t)-1, "bad retry_at");
+	expect_bad("distenc-failed 1\nnode a\nattempt 1\ntransient 1\n"
+	    "retry_at 9000000000000000000\n", (size_t)-1, "bad retry_at");
+	expect_bad("distenc-done 1\nnode a\nattempt 1\nstart -5\n",
+	    (size_t)-1, "bad start");
+}
+
+/* How many entries a directory has (hidden ones too). */
+static int
+entries(const char *path)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* A path under top for a victim outside the token directory. */
+static char *
+victim(const char *name, const char *text)
+{
+	static char	path[512];
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", top, name);
+	if (text == NULL)
+		assert_int_equal(mkdir(path, 0755), 0);
+	else {
+		assert_non_null(fp = fopen(path, "w"));
+		fputs(text, fp);
+		fclose(fp);
+	}
+	return path;
+}
+
+static void
+link_at(const char *dir, const char *name, const char *target)
+{
+	char	path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static int
+is_link(const char *dir, const char *name)
+{
+	struct stat	sb;
+	char		path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+}
+
+/*
+ * Links planted in the token directory are never followed: a job's
+ * sub-directory that is a link is removed as a link by the sweep (its
+ * target's files stay), a link inside one is removed as a link, failures
+ * are forgotten and plans published only in a real directory.
+ */
+static void
+test_symlinks(void **state)
+{
+	struct tokdir	*a;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL, vdir[512], vfile[512];
+	char		 moved[1024];
+
+	(void)state;
+	snprintf(vdir, sizeof(vdir), "%s", victim("vdir", NULL));
+	snprintf(vfile, sizeof(vfile), "%s", victim("vfile", "keep\n"));
+	put(vdir, "x.failed", "keep\n", 0);
+	put(vdir, "y.plan", "keep\n", 0);
+	a = ready(dir, "a");
+	link_at(dir, "old.d", vdir);
+	put(dir, "old.done", "distenc-done 1\nnode a\nattempt 1\n", 121);
+	assert_int_equal(mkdir(tok_name(a, "inner.d", ""), 0755), 0);
+	link_at(dir, "inner.d/z.plan", vfile);
+	put(dir, "inner.done", "distenc-done 1\nnode a\nattempt 1\n", 121);
+	tok_clear_failed(a, "old");
+	assert_true(exists(vdir, "x.failed"));
+	tok_sweep(a);
+	assert_true(exists(vdir, "x.failed"));
+	assert_true(exists(vdir, "y.plan"));
+	assert_false(is_link(dir, "old.d"));	/* removed as a link */
+	assert_false(exists(dir, "inner.d"));
+	assert_int_equal(access(vfile, F_OK), 0);
+	link_at(dir, "pub.d", vdir);
+	assert_int_equal(tok_publish(a, "pub.d/k.plan", "p\n", 2, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "symbolic link"));
+	free(cause);
+	assert_false(exists(vdir, "k.plan"));
+	assert_false(tok_has_sub(a, "pub", ".plan"));	/* not looked into */
+	/* A job's directory swapped for a link while a chunk is held: its
+	 * marker is not written through the link. */
+	assert_int_equal(tok_claim(a, "sw.d/c0", "", &s, &cause), TOK_CLAIMED);
+	snprintf(moved, sizeof(moved), "%s/sw.moved", dir);
+	assert_int_equal(rename(tok_name(a, "sw.d", ""), moved), 0);
+	link_at(dir, "sw.d", vdir);
+	assert_int_equal(tok_done(a, "sw.d/c0", "out", "", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_false(exists(vdir, "c0.done"));
+	assert_int_equal(entries(vdir), 2);	/* x.failed, y.plan: no .tmp */
+	tok_close(a);
+}
+
+/* Whether the file at path holds text. */
+static int
+holds(const char *path, const char *text)
+{
+	char	buf[256];
+	FILE	*fp;
+	size_t	n;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return strcmp(buf, text) == 0;
+}
+
+/*
+ * Files this process makes in the token directory are made anew: links
+ * planted at the probe's and the node file's temporary names are never
+ * written through.
+ */
+static void
+test_planted(void **state)
+{
+	struct tokdir	*a;
+	char		*dir = newdir(), name[128], v1[512], v2[512];
+
+	(void)state;
+	snprintf(v1, sizeof(v1), "%s", victim("vprobe", "secret\n"));
+	snprintf(v2, sizeof(v2), "%s", victim("vnode", "secret\n"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(name, sizeof(name), ".probe.p.%ld", (long)getpid());
+	link_at(dir, name, v1);
+	snprintf(name, sizeof(name), ".node.p.%ld.tmp", (long)getpid());
+	link_at(dir, name, v2);
+	a = ready(dir, "p");
+	assert_true(holds(v1, "secret\n"));
+	assert_true(holds(v2, "secret\n"));
+	assert_true(exists(dir, ".node.p"));
+	tok_close(a);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	_exit(99);
+}
+
+/*
+ * A FIFO in place of the directory's marker or a done marker hangs
+ * nothing: the directory is refused, the task is an error, each saying
+ * why.
+ */
+static void
+test_fifo(void **state)
+{
+	struct tokdir	*a;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL, path[1024];
+
+	(void)state;
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, TOK_MARKER);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	a = tok_open(dir, "a", 60, 3, 0, NULL);
+	assert_int_equal(tok_ready(a, &cause), -1);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+	cause = NULL;
+	tok_close(a);
+	unlink(path);
+	a = ready(dir, "a");
+	snprintf(path, sizeof(path), "%s/j.done", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(tok_claim(a, "j", "", &s, &cause), TOK_BROKEN);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+	alarm(0);
+	tok_close(a);
+}
+
+/*
+ * Only a whole done marker is done: a corrupt one, or one that cannot be
+ * read (no descriptor left), is the task's error, never "done".
+ */
+static void
+test_done_errors(void **state)
+{
+	struct tokdir	*a;
+	struct tok_seen	 s;
+	struct rlimit	 rl, low;
+	char		*dir = newdir(), *cause = NULL;
+	int		 fds[256], n = 0;
+
+	(void)state;
+	a = ready(dir, "a");
+	put(dir, "bad.done", "distenc-done 1\nnode a\n", 0);
+	assert_int_equal(tok_claim(a, "bad", "", &s, &cause), TOK_BROKEN);
+	assert_non_null(strstr(cause, "not taken as done"));
+	free(cause);
+	cause = NULL;
+	put(dir, "claim.done", "distenc-claim 1\nnode a\nboot b\npid 1\n"
+	    "nonce n\nlease 60\n", 0);
+	assert_int_equal(tok_peek(a, "claim", &s, &cause), TOK_BROKEN);
+	free(cause);
+	cause = NULL;
+	put(dir, "good.done", "distenc-done 1\nnode a\nattempt 1\n", 0);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (n < 256 && (fds[n] = dup(0)) != -1)
+		n++;
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(tok_peek(a, "good", &s, &cause), TOK_BROKEN);
+	while (n > 0)
+		close(fds[--n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	assert_non_null(strstr(cause, "not taken as done"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(tok_peek(a, "good", &s, &cause), TOK_ISDONE);
+	tok_close(a);
+}
+
+/* The sweep matches names exactly: a source may be called *.stale.*. */
+static void
+test_sweep_names(void **state)
+{
+	struct tokdir	*a;
+	char		*dir = newdir();
+
+	(void)state;
+	a = ready(dir, "a");
+	put(dir, "film.stale.v2.mkv-0123456789abcdef.done",
+	    "distenc-done 1\nnode a\nattempt 1\n", 121);
+	put(dir, "film.stale.v2.mkv-0123456789abcdef.failed",
+	    "distenc-failed 1\nnode a\nattempt 1\ntransient 0\n", 121);
+	put(dir, "x.stale.a.1.2.mkv-0123456789abcdef.done",
+	    "distenc-done 1\nnode a\nattempt 1\n", 121);
+	put(dir, ".tmp.notes", "", 121);
+	put(dir, "film.mkv-0123456789abcdef.stale.b.12.3", "", 121);
+	put(dir, ".node.b.77.tmp", "", 121);
+	tok_sweep(a);
+	assert_true(exists(dir, "film.stale.v2.mkv-0123456789abcdef.done"));
+	assert_true(exists(dir, "film.stale.v2.mkv-0123456789abcdef.failed"));
+	assert_true(exists(dir, "x.stale.a.1.2.mkv-0123456789abcdef.done"));
+	assert_true(exists(dir, ".tmp.notes"));
+	assert_false(exists(dir, "film.mkv-0123456789abcdef.stale.b.12.3"));
+	assert_false(exists(dir, ".node.b.77.tmp"));
+	tok_close(a);
+}
+
+/*
+ * Retry waits are capped: retry_delay doubled per attempt never
+ * overflows, and a retry time far in the future read from another
+ * host's marker is waited for a day at most.
+ */
+static void
+test_retry_cap(void **state)
+{
+	struct tokdir	*a;
+	struct tok_seen	 s;
+	char		*dir = newdir(), *cause = NULL, text[256];
+
+	(void)state;
+	assert_int_equal(tok_retry_delay(60, 1), 60);
+	assert_int_equal(tok_retry_delay(60, 3), 240);
+	assert_int_equal(tok_retry_delay(60, 100), TOK_RETRY_MAX);
+	assert_int_equal(tok_retry_delay(86400, 100), TOK_RETRY_MAX);
+	assert_int_equal(tok_retry_delay(1, 1000000), TOK_RETRY_MAX);
+	a = ready(dir, "a");
+	snprintf(text, sizeof(text), "distenc-failed 1\nnode b\nattempt 1\n"
+	    "transient 1\nretry_at %lld\nreason x\n",
+	    (long long)time(NULL) + 10LL * 365 * 86400);
+	put(dir, "far.failed", text, 0);
+	assert_int_equal(tok_claim(a, "far", "", &s, &cause), TOK_WAIT);
+	assert_true(s.until - tok_clock(1) <= TOK_RETRY_MAX + 2);
+	assert_true(s.until - tok_clock(1) >= TOK_RETRY_MAX - 60);
+	tok_close(a);
+}
+
+/* Seconds of the monotonic clock. */
+static double
+mono(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A claim kept in the background (a join longer than the lease) is
+ * renewed and not taken over once its first lease has passed; a claim
+ * the keeper finds replaced is reported lost.
+ */
+static void
+test_keep(void **state)
+{
+	struct tokdir	*a, *w;
+	struct tok_keep	*k;
+	struct tok_seen	 s;
+	struct stat	 sb0, sb;
+	char		*dir = newdir(), *cause = NULL, lost[64] = "";
+	double		 t0;
+
+	(void)state;
+	a = tok_open(dir, "a", 4, 3, 0, NULL);
+	assert_int_equal(tok_ready(a, &cause), 0);
+	w = tok_attach(dir, "w", 4, 3);
+	assert_int_equal(tok_claim(w, "job.d/join", "", &s, &cause),
+	    TOK_CLAIMED);
+	assert_int_equal(stat(tok_name(w, "job.d/join", ".claim"), &sb0), 0);
+	t0 = mono();
+	assert_non_null(k = tok_keep_start(w, on_lost, lost));
+	while (mono() < t0 + 4 + 1)	/* the first lease, and more */
+		usleep(100000);
+	assert_int_equal(tok_claim(a, "job.d/join", "", &s, &cause),
+	    TOK_HELD);
+	assert_int_equal(stat(tok_name(w, "job.d/join", ".claim"), &sb), 0);
+	assert_true(tok_ns(&sb.st_mtim) > tok_ns(&sb0.st_mtim));
+	assert_string_equal(lost, "");
+	/* Another's claim in its place: found lost at the next renewal. */
+	put(dir, "job.d/join.claim", "distenc-claim 1\nnode z\nboot b\n"
+	    "pid 1\nnonce other\nlease 4\n", 0);
+	t0 = mono();
+	while (lost[0] == '\0' && mono() < t0 + 10)
+		usleep(50000);
+	tok_keep_stop(k);
+	assert_string_equal(lost, "job.d/join");
+	tok_close(w);
+	tok_close(a);
+}
+
 static int
 setup(void **state)
 {
@@ -630,6 +1023,15 @@ main(void)
 		cmocka_unit_test(test_node_conflict),
 		cmocka_unit_test(test_chunks),
 		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_lease_ns),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_symlinks),
+		cmocka_unit_test(test_planted),
+		cmocka_unit_test(test_fifo),
+		cmocka_unit_test(test_done_errors),
+		cmocka_unit_test(test_sweep_names),
+		cmocka_unit_test(test_retry_cap),
+		cmocka_unit_test(test_keep),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
