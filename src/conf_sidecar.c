@@ -135,6 +135,86 @@ sidecar_from(const struct config *conf, const struct profile *base,
 	return conf_get_profile(conf, NULL);
 }
 
+/* Whether path names a file beside the source: relative, no "..". */
+static int
+sidecar_beside(const char *path)
+{
+	const char	*p;
+
+	if (*path == '/')
+		return 0;
+	for (p = path; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == path || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return 0;
+	return 1;
+}
+
+/* Make *file, relative to the sidecar s is in, a path from there. */
+static void
+sidecar_rebase(char **file, const config_setting_t *s)
+{
+	const char	*sidecar = config_setting_get_hook(
+			    config_root_setting(s->config));
+	const char	*slash = strrchr(sidecar, '/');
+	char		*path;
+
+	if (slash == NULL)
+		return;
+	xasprintf(&path, "%.*s/%s", (int)(slash - sidecar), sidecar, *file);
+	free(*file);
+	*file = path;
+}
+
+/* The chunk encoders a profile runs at once on this host. */
+static int
+sidecar_parallel(const struct config *conf, const struct profile *pr)
+{
+	return pr->parallel_encodes > 0 ? pr->parallel_encodes : conf->jobs;
+}
+
+/*
+ * Check a sidecar setting s, applied to pr, against what a file dropped
+ * into the spool may ask for: encoder options from the allow-list, files
+ * beside the source, no more threads or encoders than the profile it
+ * starts from (the host's configuration).
+ */
+static int
+sidecar_trust(const struct config *conf, const struct profile *from,
+    struct profile *pr, const config_setting_t *s, char **cause)
+{
+	const char	*name = config_setting_name(s);
+	char		*reason = NULL;
+
+	if (strcmp(name, "x265_params") == 0 || strcmp(name, "aom_params") == 0) {
+		if (conf_params_allowed(config_setting_get_string(s),
+		    name[0] == 'x', &reason) == 0)
+			return 0;
+		conf_error(cause, s, "%s", reason);
+		free(reason);
+		return -1;
+	}
+	if ((strcmp(name, "qp_file") == 0 || strcmp(name, "grain_table") == 0) &&
+	    !sidecar_beside(config_setting_get_string(s))) {
+		conf_error(cause, s, "must name a file beside the source "
+		    "(no absolute path, no \"..\")");
+		return -1;
+	}
+	if (strcmp(name, "grain_table") == 0 && *pr->grain_table != '\0')
+		sidecar_rebase(&pr->grain_table, s);
+	if (strcmp(name, "threads") == 0 && pr->threads > from->threads) {
+		conf_error(cause, s, "%d is more than this host allows (%d)",
+		    pr->threads, from->threads);
+		return -1;
+	}
+	if (strcmp(name, "parallel_encodes") == 0 &&
+	    sidecar_parallel(conf, pr) > sidecar_parallel(conf, from)) {
+		conf_error(cause, s, "%d is more than this host allows (%d)",
+		    sidecar_parallel(conf, pr), sidecar_parallel(conf, from));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Build the profile of a sidecar read into root: a copy of the profile it
  * starts from with its settings applied.  Every setting is checked, in
@@ -160,6 +240,9 @@ sidecar_build(const struct config *conf, const struct profile *base,
 	for (i = 0; i < n; i++) {
 		s = config_setting_get_elem(root, i);
 		if (conf_apply(s, CONF_SIDECAR, pr, cause) != 0)
+			error = -1;
+		else if (pr != NULL && sidecar_trust(conf, from, pr, s,
+		    cause) != 0)
 			error = -1;
 		else if (s == ps && from == NULL) {
 			conf_error(cause, s, "unknown profile \"%s\"",

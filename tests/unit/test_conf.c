@@ -1678,6 +1678,55 @@ test_sidecar_errors(void **state)
 	conf_free(conf);
 }
 
+/* What a file dropped into the spool may not ask for. */
+static void
+test_sidecar_untrusted(void **state)
+{
+	struct config	*conf;
+	struct profile	*pr;
+
+	(void)state;
+	conf = sidecar_conf();
+	sidecar_fails(conf, "x265_params = \"crf=20:csv=/tmp/x.csv\";\n",
+	    ":1: x265_params: option \"csv\" names a file and is not "
+	    "allowed in a sidecar");
+	sidecar_fails(conf, "x265_params = \"stats=/var/lib/x\";\n",
+	    ":1: x265_params: option \"stats\" names a file and is not "
+	    "allowed in a sidecar");
+	sidecar_fails(conf, "x265_params = \"analysis_save=a\";\n",
+	    ":1: x265_params: option \"analysis-save\" names a file and is "
+	    "not allowed in a sidecar");
+	sidecar_fails(conf, "x265_params = \"frame-threads=64\";\n",
+	    ":1: x265_params: option \"frame-threads\" is not allowed in a "
+	    "sidecar (see distenc.conf(5) for the options that are)");
+	sidecar_fails(conf, "aom_params = \"film-grain-table=/etc/x\";\n",
+	    ":1: aom_params: option \"film-grain-table\" names a file and is "
+	    "not allowed in a sidecar");
+	sidecar_fails(conf, "qp_file = \"/etc/passwd\";\n",
+	    ":1: qp_file: must name a file beside the source (no absolute "
+	    "path, no \"..\")");
+	sidecar_fails(conf, "grain_table = \"a/../../x.tbl\";\n",
+	    ":1: grain_table: must name a file beside the source (no "
+	    "absolute path, no \"..\")");
+	sidecar_fails(conf, "threads = 3;\n",
+	    ":1: threads: 3 is more than this host allows (2)");
+	sidecar_fails(conf, "parallel_encodes = 2;\n",
+	    ":1: parallel_encodes: 2 is more than this host allows (1)");
+
+	pr = sidecar_ok(conf, NULL, "x265_params = \"no-sao:crf=18:aq_mode=3\";\n"
+	    "aom_params = \"enable-qm=1:sb-size=64\";\nthreads = 1;\n"
+	    "qp_file = \"film..v2.qp\";\n");
+	assert_string_equal(pr->x265_params, "no-sao:crf=18:aq_mode=3");
+	assert_string_equal(pr->qp_file, "film..v2.qp");
+	assert_int_equal(pr->threads, 1);
+	conf_profile_free(pr);
+	pr = sidecar_ok(conf, NULL, "grain_table = \"grain.tbl\";\n");
+	assert_non_null(strstr(pr->grain_table, "/grain.tbl"));
+	assert_int_equal(pr->grain_table[0], '/');
+	conf_profile_free(pr);
+	conf_free(conf);
+}
+
 /* Read text as a sidecar, which must fail with these lines (join_lines). */
 static void __attribute__((sentinel))
 sidecar_fails_lines(const struct config *conf, const char *text, ...)
@@ -2085,6 +2134,7 @@ main(void)
 		cmocka_unit_test(test_dir_profile),
 		cmocka_unit_test(test_sidecar),
 		cmocka_unit_test(test_sidecar_errors),
+		cmocka_unit_test(test_sidecar_untrusted),
 		cmocka_unit_test(test_sidecar_files),
 		cmocka_unit_test(test_errors_globals),
 		cmocka_unit_test(test_errors_profiles),
