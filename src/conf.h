@@ -104,6 +104,9 @@ struct config {
 	int		 retry_delay;	/* seconds, doubled for each retry */
 	int		 nice;		/* of workers, -20..19 */
 	int		 move_sources;	/* bool: to done/ or failed/ */
+	char		**script_paths;	/* scripts may also read below these */
+	size_t		 nscript_paths;
+	int		 avisynth_plus;	/* bool: workers may run AviSynth+ */
 	struct conf_dir	*dirs;
 	size_t		 ndirs;
 	char		**on_done;	/* argv (NULL-terminated), or NULL */

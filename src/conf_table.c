@@ -17,6 +17,7 @@ static int	conf_check_params(char *, char **);
 static int	conf_check_nonempty(char *, char **);
 static int	conf_check_relpath(char *, char **);
 static int	conf_check_node(char *, char **);
+static int	conf_check_absolute(char *, char **);
 
 static const char *const conf_encoders[] = {
 	"x265", "aom", NULL
@@ -107,6 +108,11 @@ const struct conf_entry conf_table[] = {
 	{ .name = "nice", G(nice), .type = CONF_INT,
 	  .minimum = -20, .maximum = 19, .default_num = 10 },
 	{ .name = "move_sources", G(move_sources), .type = CONF_BOOL,
+	  .default_num = 0 },
+	/* What a file dropped into the spool may reach. */
+	{ .name = "script_paths", GN(script_paths, nscript_paths),
+	  .type = CONF_STRARRAY, .check = conf_check_absolute },
+	{ .name = "avisynth_plus", G(avisynth_plus), .type = CONF_BOOL,
 	  .default_num = 0 },
 	{ .name = "directories", GN(dirs, ndirs), .type = CONF_LIST,
 	  .elem_scope = CONF_DIR, .elem_size = sizeof(struct conf_dir) },
@@ -320,6 +326,16 @@ conf_check_node(char *s, char **reason)
 		return 0;
 	*reason = xstrdup("must be 1 to 63 of A-Z a-z 0-9 . _ - "
 	    "(not starting with . or -)");
+	return -1;
+}
+
+/* An absolute path. */
+static int
+conf_check_absolute(char *s, char **reason)
+{
+	if (*s == '/')
+		return 0;
+	*reason = xstrdup("must be an absolute path");
 	return -1;
 }
 

@@ -210,36 +210,81 @@ fs_remote(const char *path)
 	return NULL;
 }
 
-/* A whole small file, at most max bytes, NUL-terminated; its length. */
-char *
-fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
+/*
+ * Open a file that another party may control, for reading: without
+ * blocking (a FIFO is not waited on), then checked to be a regular file,
+ * then blocking again.  The descriptor, or -1 with *reason set (without
+ * the path).
+ */
+int
+fs_open_regular(const char *path, int flags, char **reason)
 {
-	struct stat	 sb;
-	char		*buf;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
+	struct stat	sb;
+	int		fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return NULL;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | flags);
+	if (fd == -1) {
+		if (errno == ELOOP && (flags & O_NOFOLLOW))
+			*reason = xstrdup("symbolic link, not followed");
+		else
+			*reason = xstrdup(strerror(errno));
+		return -1;
 	}
-	if ((size_t)sb.st_size > max) {
-		xasprintf(cause, "%s: too large (over %zu bytes)", path, max);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(sb.st_size + 1);
-	while (len < (size_t)sb.st_size &&
-	    (n = read(fd, buf + len, sb.st_size - len)) > 0)
+	if (fstat(fd, &sb) == -1 || fcntl(fd, F_SETFL, O_RDONLY) == -1)
+		*reason = xstrdup(strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		*reason = xstrdup("not a regular file");
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* All of fd (opened as path), at most max bytes, NUL-terminated; closed. */
+char *
+fs_read_fd(int fd, const char *path, size_t max, size_t *lenp, char **cause)
+{
+	char	*buf;
+	ssize_t	 n;
+	size_t	 len = 0;
+
+	buf = xmalloc(max + 2);
+	while (len <= max && (n = read(fd, buf + len, max + 1 - len)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
 		len += n;
+	}
+	if (len > max) {
+		xasprintf(cause, "%s: too large (over %zu bytes)", path, max);
+		goto fail;
+	}
 	close(fd);
 	buf[len] = '\0';
 	*lenp = len;
 	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* A whole small regular file, at most max bytes, NUL-terminated; its length. */
+char *
+fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
+{
+	char	*reason;
+	int	 fd;
+
+	if ((fd = fs_open_regular(path, 0, &reason)) == -1) {
+		xasprintf(cause, "%s: %s", path, reason);
+		free(reason);
+		return NULL;
+	}
+	return fs_read_fd(fd, path, max, lenp, cause);
 }
 
 /*

@@ -14,6 +14,8 @@ int	 fs_write_all(int, const void *, size_t);
 int	 fs_write_atomic(const char *, const char *, size_t, char **);
 char	*fs_dirname(const char *);
 const char *fs_remote(const char *);
+int	 fs_open_regular(const char *, int, char **);
+char	*fs_read_fd(int, const char *, size_t, size_t *, char **);
 char	*fs_read_small(const char *, size_t, size_t *, char **);
 int	 fs_unlink_all(const char *, const char *);
 

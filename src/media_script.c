@@ -123,7 +123,7 @@ script_open(const char *path, int threads, struct media_script_info *info,
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	s->threads = threads;
-	if (avsplus_available())
+	if (avs_access_plus() && avsplus_available())
 		rv = script_open_either(s, cause);
 	else
 		rv = script_open_own(s, cause);
