@@ -107,6 +107,7 @@ struct config {
 	char		**script_paths;	/* scripts may also read below these */
 	size_t		 nscript_paths;
 	int		 avisynth_plus;	/* bool: workers may run AviSynth+ */
+	int		 stall_timeout;	/* seconds without progress; 0 never */
 	struct conf_dir	*dirs;
 	size_t		 ndirs;
 	char		**on_done;	/* argv (NULL-terminated), or NULL */

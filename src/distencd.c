@@ -459,6 +459,7 @@ loop(struct daemon *d)
 		if (!d->stopping) {
 			spool_check(d->spool, djob_ready, d);
 			djob_retry_due(d);
+			djob_run_stalled(d);
 			djob_run_all(d);
 		}
 		daemon_status(d);

@@ -337,6 +337,8 @@ djob_due(const struct djob *dj)
 		return dj->retry_at;
 	if (dj->state == DJ_ELSEWHERE)
 		return dj->task.until;
+	if (dj->w != NULL)
+		return djob_run_stall_due(dj);
 	return HUGE_VAL;
 }
 

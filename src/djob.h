@@ -56,6 +56,8 @@ struct djob {
 	int64_t		 frames;	/* last progress seen */
 	struct profile	*sidecar;
 	struct worker	*w;		/* while running */
+	double		 active;	/* last sign of progress (monotonic) */
+	int		 stalled;	/* stopped for want of progress */
 	struct task	 task;		/* in the token directory */
 };
 
@@ -102,6 +104,8 @@ struct pool *djob_run_pool(struct daemon *);
 void	 djob_run_all(struct daemon *);
 void	 djob_run_kill_all(struct daemon *);
 void	 djob_run_lost(void *, const char *, const char *);
+void	 djob_run_stalled(struct daemon *);
+double	 djob_run_stall_due(const struct djob *);
 
 /* djob_task.c: the token directory's side. */
 int	 djob_task_claim(struct djob *);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@
 #include "pool.h"
 #include "spool.h"
 #include "xmalloc.h"
+
+#define STALL_KILL_SECONDS	10	/* from SIGTERM to SIGKILL when stalled */
 
 /* The profile a job runs with: its directory's, and its sidecar's. */
 static const struct profile *
@@ -135,6 +138,8 @@ djob_exec(struct djob *dj, const struct profile *prof, int help)
 	pool_set_nice(d->workers, d->conf->nice);
 	rv = worker_exec(d->workers, dj->w, d->worker_prog, argv, text, len,
 	    dj);
+	dj->active = pool_now();
+	dj->stalled = 0;
 	free(text);
 	if (rv == -1) {
 		free(dj->w);
@@ -308,6 +313,11 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 		    (long)w->pid);
 	if (w->state == WORKER_SKIPPED)
 		snprintf(w->text, sizeof(w->text), "output exists, skipped");
+	if (dj->stalled && !done) {
+		w->kind = TASK_TRANSIENT;
+		snprintf(w->text, sizeof(w->text), "no progress for %d s: "
+		    "stopped", d->conf->stall_timeout);
+	}
 	if (!done) {
 		djob_failed(dj, w->text, w->kind, !WIFSIGNALED(status));
 		return;
@@ -353,6 +363,7 @@ djob_line(void *ctx, void *arg, const char *line)
 	struct djob	*dj = arg;
 
 	(void)ctx;
+	dj->active = pool_now();	/* any line: the worker is alive */
 	if (!worker_control(dj->w, line))
 		log_debug("%s", line);
 	if (pool_now() - dj->written >= 2)
@@ -408,4 +419,46 @@ djob_run_lost(void *arg, const char *key, const char *why)
 		return;
 	task_lost(&dj->task, why);
 	pool_kill(dj->d->workers, dj->w->pid, SIGTERM);
+}
+
+/*
+ * When the running job dj is due to be stopped for want of progress (or,
+ * stopped, killed): HUGE_VAL when never.
+ */
+double
+djob_run_stall_due(const struct djob *dj)
+{
+	int	limit = dj->d->conf->stall_timeout;
+
+	if (dj->w == NULL || limit == 0)
+		return HUGE_VAL;
+	return dj->active + limit + (dj->stalled ? STALL_KILL_SECONDS : 0);
+}
+
+/*
+ * Stop the workers that showed no progress for stall_timeout seconds
+ * (SIGTERM, and SIGCONT for a stopped one), and kill those that did not
+ * end STALL_KILL_SECONDS later: their jobs fail as transient.
+ */
+void
+djob_run_stalled(struct daemon *d)
+{
+	struct djob	*dj;
+	double		 now = pool_now();
+	size_t		 i;
+
+	for (i = 0; i < d->njobs; i++) {
+		dj = d->jobs[i];
+		if (dj->w == NULL || djob_run_stall_due(dj) > now)
+			continue;
+		if (dj->stalled) {
+			pool_kill(d->workers, dj->w->pid, SIGKILL);
+			continue;
+		}
+		djob_log(dj, DJL_ERROR, "no progress for %d s: stopping the "
+		    "worker", d->conf->stall_timeout);
+		dj->stalled = 1;
+		pool_kill(d->workers, dj->w->pid, SIGTERM);
+		pool_kill(d->workers, dj->w->pid, SIGCONT);
+	}
 }

@@ -124,6 +124,16 @@ job_output(struct job_ctx *c)
 	return 0;
 }
 
+/* Frames of the written file decoded so far. */
+static void
+job_verify_progress(void *arg, int64_t frames)
+{
+	struct job_ctx	*c = arg;
+
+	c->sent = frames;
+	job_report(c, 0);
+}
+
 /* Decode the written file and compare it with the source. */
 static int
 job_verify(struct job_ctx *c)
@@ -140,6 +150,8 @@ job_verify(struct job_ctx *c)
 	ex.height = j->res.height;
 	ex.naudio = c->mi.naudio;
 	ex.nsubtitle = c->mi.nsubtitle;
+	ex.progress = job_verify_progress;
+	ex.arg = c;
 	if (media_verify(c->tmp, &ex, j->stop, &c->err) != 0)
 		return job_fail_err(c);
 	log_info("verify: %lld frames, %dx%d, %.3fs: as the source",
