@@ -120,6 +120,17 @@ fs_free_bytes(const char *path)
 	return (int64_t)sv.f_bavail * sv.f_frsize;
 }
 
+/* Bytes the file system of path holds in all, -1 when unknown. */
+int64_t
+fs_total_bytes(const char *path)
+{
+	struct statvfs	sv;
+
+	if (statvfs(path, &sv) == -1)
+		return -1;
+	return (int64_t)sv.f_blocks * sv.f_frsize;
+}
+
 int
 fs_exists(const char *path)
 {

@@ -63,6 +63,15 @@ twopass_prepare(struct job_ctx *c)
 		    strerror(errno));
 	need = rate_stats_bytes(c->mi.frames_est, j->res.width,
 	    j->res.height);
+	have = fs_total_bytes(dir);
+	if (have >= 0 && have < need)
+		/* No waiting frees that much: the declared length is wrong. */
+		return job_fail(c, 0, "the source declares a duration of "
+		    "%.0f s (about %lld frames): its x265 stats would need "
+		    "about %lld bytes, more than the stats directory %s can "
+		    "hold (%lld bytes)", c->mi.duration / 1e6,
+		    (long long)c->mi.frames_est, (long long)need, dir,
+		    (long long)have);
 	have = fs_free_bytes(dir);
 	if (have >= 0 && have < need)
 		return job_fail(c, 1, "stats directory %s is full: %lld bytes "
