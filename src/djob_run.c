@@ -186,12 +186,34 @@ djob_failed(struct djob *dj, const char *why, enum task_kind kind,
 	}
 }
 
+/*
+ * Another source of the spool whose output is dj's (a/clip.mp4 after
+ * a/clip.mkv): the job that holds it, or NULL.  A failed job holds none.
+ */
+static const struct djob *
+djob_output_holder(const struct djob *dj)
+{
+	const struct daemon	*d = dj->d;
+	const struct djob	*o;
+	size_t			 i;
+
+	for (i = 0; i < d->njobs; i++) {
+		o = d->jobs[i];
+		if (o != dj && o->rel != NULL && o->state != DJ_FAILED &&
+		    strcmp(o->rel, dj->rel) != 0 &&
+		    strcmp(o->output, dj->output) == 0)
+			return o;
+	}
+	return NULL;
+}
+
 /* Start a queued job in a worker. */
 static void
 djob_start(struct djob *dj)
 {
 	struct daemon		*d = dj->d;
 	const struct profile	*prof;
+	const struct djob	*holder;
 	char			*cause = NULL;
 
 	if (!djob_current(dj)) {
@@ -202,6 +224,13 @@ djob_start(struct djob *dj)
 		return;
 	dj->attempts++;
 	dj->started = time(NULL);
+	if ((holder = djob_output_holder(dj)) != NULL) {
+		xasprintf(&cause, "output %s is also %s's", dj->output,
+		    holder->source);
+		djob_failed(dj, cause, TASK_FINAL, 0);
+		free(cause);
+		return;
+	}
 	if ((prof = djob_profile(dj, &cause)) == NULL) {
 		djob_failed(dj, cause, TASK_FINAL, 0);
 		free(cause);
@@ -304,15 +333,19 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 	struct daemon	*d = dj->d;
 	int		 done;
 
-	done = w->state == WORKER_DONE || w->state == WORKER_SKIPPED;
-	if (!done)
+	done = w->state == WORKER_DONE;
+	if (!done && w->state != WORKER_SKIPPED)
 		/* Whatever the worker could not clean up (killed, or died
 		 * in a sanitizer's or the C library's abort): the names
 		 * hold its pid, so nothing else matches them. */
 		job_leftovers(dj->source, dj->output, dj->statsdir,
 		    (long)w->pid);
-	if (w->state == WORKER_SKIPPED)
-		snprintf(w->text, sizeof(w->text), "output exists, skipped");
+	if (w->state == WORKER_SKIPPED) {
+		/* Not encoded: never reported done. */
+		w->kind = TASK_FINAL;
+		snprintf(w->text, sizeof(w->text), "output %s exists: not "
+		    "replaced (overwrite is off)", dj->output);
+	}
 	if (dj->stalled && !done) {
 		w->kind = TASK_TRANSIENT;
 		snprintf(w->text, sizeof(w->text), "no progress for %d s: "
