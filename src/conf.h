@@ -108,6 +108,7 @@ struct config {
 	size_t		 nscript_paths;
 	int		 avisynth_plus;	/* bool: workers may run AviSynth+ */
 	int		 stall_timeout;	/* seconds without progress; 0 never */
+	int		 job_retention;	/* seconds finished jobs are kept */
 	struct conf_dir	*dirs;
 	size_t		 ndirs;
 	char		**on_done;	/* argv (NULL-terminated), or NULL */

@@ -447,6 +447,7 @@ loop(struct daemon *d)
 		if (now >= next_rescan) {
 			daemon_tokens(d);
 			spool_rescan(d->spool);
+			djob_expire(d);
 			next_rescan = now + d->conf->poll_interval;
 			d->dirty = 1;
 		}

@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,6 @@
 #include "spool.h"
 #include "xmalloc.h"
 
-#define STALL_KILL_SECONDS	10	/* from SIGTERM to SIGKILL when stalled */
 
 /* The profile a job runs with: its directory's, and its sidecar's. */
 static const struct profile *
@@ -455,20 +453,6 @@ djob_run_lost(void *arg, const char *key, const char *why)
 }
 
 /*
- * When the running job dj is due to be stopped for want of progress (or,
- * stopped, killed): HUGE_VAL when never.
- */
-double
-djob_run_stall_due(const struct djob *dj)
-{
-	int	limit = dj->d->conf->stall_timeout;
-
-	if (dj->w == NULL || limit == 0)
-		return HUGE_VAL;
-	return dj->active + limit + (dj->stalled ? STALL_KILL_SECONDS : 0);
-}
-
-/*
  * Stop the workers that showed no progress for stall_timeout seconds
  * (SIGTERM, and SIGCONT for a stopped one), and kill those that did not
  * end STALL_KILL_SECONDS later: their jobs fail as transient.
@@ -482,7 +466,7 @@ djob_run_stalled(struct daemon *d)
 
 	for (i = 0; i < d->njobs; i++) {
 		dj = d->jobs[i];
-		if (dj->w == NULL || djob_run_stall_due(dj) > now)
+		if (dj->w == NULL || djob_stall_due(dj) > now)
 			continue;
 		if (dj->stalled) {
 			pool_kill(d->workers, dj->w->pid, SIGKILL);
