@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "chunk.h"
+#include "fsutil.h"
 #include "job_chunked.h"
 #include "job_local.h"
 #include "log.h"
@@ -47,15 +48,17 @@ static int
 chunked_grain_table(struct job_ctx *c)
 {
 	const char	*path = c->job->prof->grain_table;
-	char		 magic[8];
+	char		 magic[8], *why;
 	int		 fd;
 	ssize_t		 n;
 
 	if (*path == '\0' || strcmp(c->job->prof->encoder, "aom") != 0)
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return job_fail(c, 0, "film grain table %s: %s", path,
-		    strerror(errno));
+	if ((fd = fs_open_regular(path, 0, &why)) == -1) {
+		job_fail(c, 0, "film grain table %s: %s", path, why);
+		free(why);
+		return -1;
+	}
 	n = read(fd, magic, sizeof(magic));
 	close(fd);
 	if (n != sizeof(magic) || memcmp(magic, "filmgrn1", 8) != 0)
