@@ -7,97 +7,38 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conf.h"
 #include "conf_local.h"
+#include "fsutil.h"
 #include "xmalloc.h"
 
 #define SIDECAR_MAX	65536	/* bytes */
 
-/* Check that fd is a regular file of at most SIDECAR_MAX bytes. */
-static int
-sidecar_stat(int fd, const char *path, char **cause)
-{
-	struct stat	sb;
-
-	if (fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		return -1;
-	}
-	if (sb.st_size > SIDECAR_MAX) {
-		xasprintf(cause, "%s: too large (over %d bytes)", path,
-		    SIDECAR_MAX);
-		return -1;
-	}
-	return 0;
-}
-
-/* Read all of fd, at most SIDECAR_MAX bytes, as a string. */
-static char *
-sidecar_slurp(int fd, const char *path, char **cause)
-{
-	char	*text;
-	size_t	 len = 0;
-	ssize_t	 n;
-
-	text = xmalloc(SIDECAR_MAX + 2);
-	do {
-		n = read(fd, text + len, SIDECAR_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		len += n;
-	} while (n != 0 && len <= SIDECAR_MAX);
-	if (len > SIDECAR_MAX) {
-		xasprintf(cause, "%s: too large (over %d bytes)", path,
-		    SIDECAR_MAX);
-		goto fail;
-	}
-	if (memchr(text, '\0', len) != NULL) {
-		xasprintf(cause, "%s: not a text file", path);
-		goto fail;
-	}
-	text[len] = '\0';
-	return text;
-fail:
-	free(text);
-	return NULL;
-}
-
-/* Read a sidecar into memory; symbolic links are not followed. */
+/* Read a sidecar into memory: a regular file, not a symbolic link. */
 static char *
 sidecar_read(const char *path, char **cause)
 {
-	char	*text = NULL;
+	char	*text, *why;
+	size_t	 len;
 	int	 fd;
 
-	fd = open(path, O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_NOCTTY|O_CLOEXEC);
-	if (fd == -1) {
-		if (errno == ELOOP)
-			xasprintf(cause, "%s: symbolic link, not followed",
-			    path);
-		else
-			xasprintf(cause, "%s: %s", path, strerror(errno));
+	if ((fd = fs_open_regular(path, O_NOFOLLOW, &why)) == -1) {
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
 		return NULL;
 	}
-	if (sidecar_stat(fd, path, cause) == 0)
-		text = sidecar_slurp(fd, path, cause);
-	close(fd);
+	if ((text = fs_read_fd(fd, path, SIDECAR_MAX, &len, cause)) == NULL)
+		return NULL;
+	if (memchr(text, '\0', len) != NULL) {
+		xasprintf(cause, "%s: not a text file", path);
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 

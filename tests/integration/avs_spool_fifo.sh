@@ -15,28 +15,20 @@ need_distencd
 LD_LIBRARY_PATH=$T/no-avisynth
 export LD_LIBRARY_PATH
 
-# drop NAME TEXT: a script moved into the spool at once.
-drop() {
-	mkdir -p "$T/tmp"
-	printf '%s\n' "$2" >"$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$1"
-}
-
 CONF=$T/d.conf
 write_dconf "$CONF"
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+start_daemon_ready "$CONF"
 
 mkdir -p "$DSPOOL/f"
 mkfifo "$DSPOOL/f/pipe.mkv" "$DSPOOL/f/pipe.avs"
-drop src.avs 'FFVideoSource("f/pipe.mkv")'
+spool_drop_text src.avs 'FFVideoSource("f/pipe.mkv")'
 job_wait_state 60 src.avs done failed
 is "$(job_get src.avs state)" failed "a script whose source is a FIFO fails"
 ok "its error says the source is not a regular file" \
     sh -c 'printf "%s\n" "$1" | grep -q "pipe.mkv: cannot open: not a regular file"' \
     _ "$(job_get src.avs error)"
 
-drop imp.avs 'Import("f/pipe.avs")'
+spool_drop_text imp.avs 'Import("f/pipe.avs")'
 job_wait_state 60 imp.avs done failed
 is "$(job_get imp.avs state)" failed "a script whose Import is a FIFO fails"
 ok "its error says the Import is not a regular file" \

@@ -15,20 +15,12 @@ need_distencd
 LD_LIBRARY_PATH=$T/no-avisynth
 export LD_LIBRARY_PATH
 
-# drop NAME TEXT: a script moved into the spool at once.
-drop() {
-	mkdir -p "$T/tmp"
-	printf '%s\n' "$2" >"$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$1"
-}
-
 CONF=$T/d.conf
 write_dconf "$CONF"
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+start_daemon_ready "$CONF"
 
 clip letterbox "$T/clips/a.mkv"
-drop abs.avs "FFVideoSource(\"$T/clips/a.mkv\")"
+spool_drop_text abs.avs "FFVideoSource(\"$T/clips/a.mkv\")"
 job_wait_state 120 abs.avs done failed
 is "$(job_get abs.avs state)" failed "a script naming a file outside the spool fails"
 ok "its error says the file is outside the spool" \
@@ -37,7 +29,7 @@ ok "its error says the file is outside the spool" \
 
 mkdir -p "$DSPOOL/sub"
 ln -s "$T/clips" "$DSPOOL/sub/link"
-drop viasym.avs 'FFVideoSource("sub/link/a.mkv")'
+spool_drop_text viasym.avs 'FFVideoSource("sub/link/a.mkv")'
 job_wait_state 120 viasym.avs done failed
 is "$(job_get viasym.avs state)" failed \
     "a script reaching outside through a symlinked directory fails"

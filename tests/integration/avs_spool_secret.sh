@@ -15,28 +15,20 @@ need_distencd
 LD_LIBRARY_PATH=$T/no-avisynth
 export LD_LIBRARY_PATH
 
-# drop NAME TEXT: a script moved into the spool at once.
-drop() {
-	mkdir -p "$T/tmp"
-	printf '%s\n' "$2" >"$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$1"
-}
-
 CONF=$T/d.conf
 write_dconf "$CONF"
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+start_daemon_ready "$CONF"
 
 printf 'pw = "s3cr3t-Xy9"\n' >"$T/secret.avs"
 printf 'pw = "s3cr3t-Xy9"\n' >"$T/secret.conf"
-drop leak.avs "Import(\"$T/secret.avs\")
+spool_drop_text leak.avs "Import(\"$T/secret.avs\")
 FFVideoSource(pw)"
 job_wait_state 120 leak.avs done failed
 is "$(job_get leak.avs state)" failed "Import of a script outside the spool fails"
 ok "the secret is in no status file" \
     sh -c '! grep -rq "s3cr3t" "$1"' _ "$DSTATUS"
 
-drop notavs.avs "Import(\"$T/secret.conf\")
+spool_drop_text notavs.avs "Import(\"$T/secret.conf\")
 FFVideoSource(pw)"
 job_wait_state 120 notavs.avs done failed
 ok "Import of a file that is not a .avs script fails and says so" \

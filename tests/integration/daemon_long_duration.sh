@@ -26,12 +26,9 @@ open(sys.argv[2], 'wb').write(d)
 PY
 write_dconf "$CONF" 'max_attempts = 3;
 retry_delay = 1;'
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+start_daemon_ready "$CONF"
 
-mkdir -p "$T/tmp"
-cp "$T/clips/long.mkv" "$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/long.mkv"
+spool_drop "$T/clips/long.mkv" long.mkv
 job_wait_state 120 long.mkv failed done
 is "$(job_get long.mkv state)" failed "the job fails"
 ok "its reason is the declared duration" \

@@ -12,29 +12,10 @@ plan 6
 need_tools
 need_distencd
 
-CONF=$T/d.conf
-TOP=$(dirname "$DSPOOL")
-clip letterbox "$T/clips/a.mkv"
-clip pillarbox "$T/clips/b.mkv"
-write_dconf "$CONF" "move_sources = true;
-on_done = [ \"/bin/sh\", \"-c\", \"echo \\\"\$DISTENC_SOURCE\\\" >>$T/done.list\" ];"
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+. "$top_srcdir/tests/outputs_lib.sh"
+outputs_start
 
-# drop CLIP REL: move a copy into the spool at once.
-drop() {
-	mkdir -p "$(dirname "$DSPOOL/$2")" "$T/tmp"
-	cp "$1" "$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$2"
-}
-
-drop "$T/clips/a.mkv" a/clip.mkv
-job_wait_state 120 a/clip.mkv done failed
-is "$(job_get a/clip.mkv state)" done "the first source is done"
-wait_until 15 test -f "$TOP/done/a/clip.mkv" ||
-    diag "a/clip.mkv not moved to done/"
-
-drop "$T/clips/b.mkv" a/clip.mkv
+spool_drop "$T/clips/b.mkv" a/clip.mkv
 wait_until 60 sh -c '[ "$(job_get a/clip.mkv state)" = failed ]'
 is "$(job_get a/clip.mkv state)" failed "the new version fails"
 ok "its reason says the output exists and is not replaced" \

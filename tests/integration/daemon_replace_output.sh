@@ -12,30 +12,10 @@ plan 5
 need_tools
 need_distencd
 
-CONF=$T/d.conf
-TOP=$(dirname "$DSPOOL")
-clip letterbox "$T/clips/a.mkv"
-clip pillarbox "$T/clips/b.mkv"
-write_dconf "$CONF" "move_sources = true;
-on_done = [ \"/bin/sh\", \"-c\", \"echo \\\"\$DISTENC_SOURCE\\\" >>$T/done.list\" ];
-overwrite = true;"
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+. "$top_srcdir/tests/outputs_lib.sh"
+outputs_start 'overwrite = true;'
 
-# drop CLIP REL: move a copy into the spool at once.
-drop() {
-	mkdir -p "$(dirname "$DSPOOL/$2")" "$T/tmp"
-	cp "$1" "$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$2"
-}
-
-drop "$T/clips/a.mkv" a/clip.mkv
-job_wait_state 120 a/clip.mkv done failed
-is "$(job_get a/clip.mkv state)" done "the first source is done"
-wait_until 15 test -f "$TOP/done/a/clip.mkv" ||
-    diag "a/clip.mkv not moved to done/"
-
-drop "$T/clips/b.mkv" a/clip.mkv
+spool_drop "$T/clips/b.mkv" a/clip.mkv
 wait_until 120 sh -c '[ "$(video_size "$1")" = 240x180 ]' _ "$DOUT/a/clip.mkv"
 is "$(video_size "$DOUT/a/clip.mkv")" 240x180 "the new version replaced the output"
 ok "done/ holds both versions: a/clip.mkv and a/clip.1.mkv" \

@@ -17,18 +17,10 @@ CONF=$T/d.conf
 DCONF_POLL=1
 clip letterbox "$T/clips/a.mkv"
 write_dconf "$CONF" 'job_retention = 1;'
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+start_daemon_ready "$CONF"
 
-# drop CLIP REL: move a copy into the spool at once.
-drop() {
-	mkdir -p "$(dirname "$DSPOOL/$2")" "$T/tmp"
-	cp "$1" "$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$2"
-}
-
-drop "$T/clips/a.mkv" gone.mkv
-drop "$T/clips/a.mkv" kept.mkv
+spool_drop "$T/clips/a.mkv" gone.mkv
+spool_drop "$T/clips/a.mkv" kept.mkv
 job_wait_state 120 gone.mkv done failed
 job_wait_state 120 kept.mkv done failed
 is "$(job_get gone.mkv state) $(job_get kept.mkv state)" "done done" \

@@ -20,17 +20,9 @@ write_dconf "$CONF" 'stall_timeout = 5;
 max_attempts = 1;
 directories = ( { path = "slow"; profile = "slowp"; } );' \
     'slowp = { inherit = "test"; preset = "medium"; };'
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+start_daemon_ready "$CONF"
 
-# drop CLIP REL: move a copy into the spool at once.
-drop() {
-	mkdir -p "$(dirname "$DSPOOL/$2")" "$T/tmp"
-	cp "$1" "$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$2"
-}
-
-drop "$T/clips/big.mkv" slow/big.mkv
+spool_drop "$T/clips/big.mkv" slow/big.mkv
 job_wait_state 60 slow/big.mkv running
 wait_until 10 sh -c '[ -n "$(pgrep -P "$1")" ]' _ "$DPID"
 w=$(pgrep -P "$DPID" | head -n 1)
@@ -41,7 +33,7 @@ is "$(job_get slow/big.mkv error)" "no progress for 5 s: stopped" \
     "its reason says it made no progress"
 ok "the stalled worker is gone" proc_gone_within 15 "$w"
 
-drop "$T/clips/a.mkv" next.mkv
+spool_drop "$T/clips/a.mkv" next.mkv
 job_wait_state 120 next.mkv done failed
 is "$(job_get next.mkv state)" done "the slot is free again: the next job is done"
 

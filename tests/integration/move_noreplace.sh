@@ -15,20 +15,12 @@ CONF=$T/d.conf
 TOP=$(dirname "$DSPOOL")
 clip letterbox "$T/clips/a.mkv"
 
-# drop CLIP REL: move a copy into the spool at once.
-drop() {
-	mkdir -p "$(dirname "$DSPOOL/$2")" "$T/tmp"
-	cp "$1" "$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$2"
-}
-
 mkdir -p "$TOP/done/d"
 printf 'earlier\n' >"$TOP/done/d/a.mkv"
 write_dconf "$CONF" "move_sources = true;"
-start_daemon "$CONF"
-wait_until 15 test -s "$DSTATUS/distencd.json" ||
-    diag "no $DSTATUS/distencd.json after 15 s"
+start_daemon_ready "$CONF"
 
-drop "$T/clips/a.mkv" d/a.mkv
+spool_drop "$T/clips/a.mkv" d/a.mkv
 job_wait_state 120 d/a.mkv done failed
 is "$(job_get d/a.mkv state)" done "the job is done"
 ok "the source is moved to done/d/a.1.mkv" \
