@@ -1678,6 +1678,33 @@ test_sidecar_errors(void **state)
 	conf_free(conf);
 }
 
+/* The spool's limits: script_paths absolute, the new settings' ranges. */
+static void
+test_spool_limits(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = load_ok("script_paths = [ \"/srv/a\", \"/srv/b\" ];\n"
+	    "avisynth_plus = true;\nstall_timeout = 0;\njob_retention = 60;\n");
+	assert_int_equal(conf->nscript_paths, 2);
+	assert_string_equal(conf->script_paths[1], "/srv/b");
+	assert_int_equal(conf->avisynth_plus, 1);
+	assert_int_equal(conf->stall_timeout, 0);
+	assert_int_equal(conf->job_retention, 60);
+	conf_free(conf);
+	conf = load_ok("");
+	assert_int_equal(conf->nscript_paths, 0);
+	assert_int_equal(conf->avisynth_plus, 0);
+	assert_int_equal(conf->stall_timeout, 1800);
+	assert_int_equal(conf->job_retention, 2592000);
+	conf_free(conf);
+	load_fails("script_paths = [ \"/srv/a\", \"lib\" ];\n",
+	    ":1: script_paths.[1]: must be an absolute path");
+	load_fails("stall_timeout = 2;\n",
+	    ":1: stall_timeout: 2 is out of range (0 or 5..604800)");
+}
+
 /* What a file dropped into the spool may not ask for. */
 static void
 test_sidecar_untrusted(void **state)
@@ -2135,6 +2162,7 @@ main(void)
 		cmocka_unit_test(test_sidecar),
 		cmocka_unit_test(test_sidecar_errors),
 		cmocka_unit_test(test_sidecar_untrusted),
+		cmocka_unit_test(test_spool_limits),
 		cmocka_unit_test(test_sidecar_files),
 		cmocka_unit_test(test_errors_globals),
 		cmocka_unit_test(test_errors_profiles),
