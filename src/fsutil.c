@@ -255,12 +255,18 @@ fs_open_regular(const char *path, int flags, char **reason)
 char *
 fs_read_fd(int fd, const char *path, size_t max, size_t *lenp, char **cause)
 {
-	char	*buf;
-	ssize_t	 n;
-	size_t	 len = 0;
+	char	*buf = NULL;
+	ssize_t	 n = 1;
+	size_t	 len = 0, size = 0;
 
-	buf = xmalloc(max + 2);
-	while (len <= max && (n = read(fd, buf + len, max + 1 - len)) != 0) {
+	while (len <= max && n != 0) {
+		if (len + 1 >= size) {
+			size = size == 0 ? 4096 : size * 2;
+			if (size > max + 2)
+				size = max + 2;
+			buf = xreallocarray(buf, size, 1);
+		}
+		n = read(fd, buf + len, size - 1 - len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
