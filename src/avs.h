@@ -155,7 +155,14 @@ struct avs_plan {
 struct avs_plan *avs_eval(const char *, avs_probe_fn, char **);
 void	 avs_plus_loaded(int);
 void	 avs_plan_free(struct avs_plan *);
+
+/* avs_access.c: the files a script may reach. */
+void	 avs_access_limit(const char *const *, size_t, int);
+int	 avs_access_plus(void);
+int	 avs_access_source(const char *, char **);
+int	 avs_access_import(const char *, char **);
 char	*avs_read_file(const char *, size_t *, char **);
+
 char	*avs_resolve(const char *, const char *);
 const char *avs_fmt_name(int, int, int, char *, size_t);
 

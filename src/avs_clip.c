@@ -20,7 +20,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define CLIP_MAX_FILE	(4 * 1024 * 1024)
 
 /* A new clip, freed with the evaluation. */
 struct avs_clip *
@@ -157,11 +156,4 @@ avs_resolve(const char *script, const char *name)
 		return xstrdup(name);
 	xasprintf(&p, "%.*s/%s", (int)(slash - script), script, name);
 	return p;
-}
-
-/* Read a whole (small) file; NUL-terminated. */
-char *
-avs_read_file(const char *path, size_t *lenp, char **cause)
-{
-	return fs_read_small(path, CLIP_MAX_FILE, lenp, cause);
 }

@@ -473,7 +473,10 @@ avs_import(struct avs_eval *ev, const char *name, struct avs_value *out)
 	int	 rv;
 
 	path = avs_resolve(ev->file, name);
-	rv = eval_file(ev, path, out);
+	if (avs_access_import(path, &ev->cause) != 0)
+		rv = -1;
+	else
+		rv = eval_file(ev, path, out);
 	free(path);
 	return rv;
 }

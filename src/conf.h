@@ -149,6 +149,11 @@ struct config {
 	int		 retry_delay;	/* seconds, doubled for each retry */
 	int		 nice;		/* of workers, -20..19 */
 	int		 move_sources;	/* bool: to done/ or failed/ */
+	char		**script_paths;	/* scripts may also read below these */
+	size_t		 nscript_paths;
+	int		 avisynth_plus;	/* bool: workers may run AviSynth+ */
+	int		 stall_timeout;	/* seconds without progress; 0 never */
+	int		 job_retention;	/* seconds finished jobs are kept */
 	struct conf_dir	*dirs;
 	size_t		 ndirs;
 	char		**on_done;	/* argv (NULL-terminated), or NULL */

@@ -95,6 +95,9 @@ void		 conf_set_defaults(enum conf_scope, void *);
 void		 conf_free_values(enum conf_scope, void *);
 void		 conf_dup_values(enum conf_scope, void *);
 
+/* conf_params.c */
+int		 conf_params_allowed(const char *, int, char **);
+
 /* conf.c */
 const struct profile *conf_get_profile(const struct config *, const char *);
 

@@ -7,97 +7,38 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conf.h"
 #include "conf_local.h"
+#include "fsutil.h"
 #include "xmalloc.h"
 
 #define SIDECAR_MAX	65536	/* bytes */
 
-/* Check that fd is a regular file of at most SIDECAR_MAX bytes. */
-static int
-sidecar_stat(int fd, const char *path, char **cause)
-{
-	struct stat	sb;
-
-	if (fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		return -1;
-	}
-	if (sb.st_size > SIDECAR_MAX) {
-		xasprintf(cause, "%s: too large (over %d bytes)", path,
-		    SIDECAR_MAX);
-		return -1;
-	}
-	return 0;
-}
-
-/* Read all of fd, at most SIDECAR_MAX bytes, as a string. */
-static char *
-sidecar_slurp(int fd, const char *path, char **cause)
-{
-	char	*text;
-	size_t	 len = 0;
-	ssize_t	 n;
-
-	text = xmalloc(SIDECAR_MAX + 2);
-	do {
-		n = read(fd, text + len, SIDECAR_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		len += n;
-	} while (n != 0 && len <= SIDECAR_MAX);
-	if (len > SIDECAR_MAX) {
-		xasprintf(cause, "%s: too large (over %d bytes)", path,
-		    SIDECAR_MAX);
-		goto fail;
-	}
-	if (memchr(text, '\0', len) != NULL) {
-		xasprintf(cause, "%s: not a text file", path);
-		goto fail;
-	}
-	text[len] = '\0';
-	return text;
-fail:
-	free(text);
-	return NULL;
-}
-
-/* Read a sidecar into memory; symbolic links are not followed. */
+/* Read a sidecar into memory: a regular file, not a symbolic link. */
 static char *
 sidecar_read(const char *path, char **cause)
 {
-	char	*text = NULL;
+	char	*text, *why;
+	size_t	 len;
 	int	 fd;
 
-	fd = open(path, O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_NOCTTY|O_CLOEXEC);
-	if (fd == -1) {
-		if (errno == ELOOP)
-			xasprintf(cause, "%s: symbolic link, not followed",
-			    path);
-		else
-			xasprintf(cause, "%s: %s", path, strerror(errno));
+	if ((fd = fs_open_regular(path, O_NOFOLLOW, &why)) == -1) {
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
 		return NULL;
 	}
-	if (sidecar_stat(fd, path, cause) == 0)
-		text = sidecar_slurp(fd, path, cause);
-	close(fd);
+	if ((text = fs_read_fd(fd, path, SIDECAR_MAX, &len, cause)) == NULL)
+		return NULL;
+	if (memchr(text, '\0', len) != NULL) {
+		xasprintf(cause, "%s: not a text file", path);
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
@@ -135,6 +76,86 @@ sidecar_from(const struct config *conf, const struct profile *base,
 	return conf_get_profile(conf, NULL);
 }
 
+/* Whether path names a file beside the source: relative, no "..". */
+static int
+sidecar_beside(const char *path)
+{
+	const char	*p;
+
+	if (*path == '/')
+		return 0;
+	for (p = path; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == path || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return 0;
+	return 1;
+}
+
+/* Make *file, relative to the sidecar s is in, a path from there. */
+static void
+sidecar_rebase(char **file, const config_setting_t *s)
+{
+	const char	*sidecar = config_setting_get_hook(
+			    config_root_setting(s->config));
+	const char	*slash = strrchr(sidecar, '/');
+	char		*path;
+
+	if (slash == NULL)
+		return;
+	xasprintf(&path, "%.*s/%s", (int)(slash - sidecar), sidecar, *file);
+	free(*file);
+	*file = path;
+}
+
+/* The chunk encoders a profile runs at once on this host. */
+static int
+sidecar_parallel(const struct config *conf, const struct profile *pr)
+{
+	return pr->parallel_encodes > 0 ? pr->parallel_encodes : conf->jobs;
+}
+
+/*
+ * Check a sidecar setting s, applied to pr, against what a file dropped
+ * into the spool may ask for: encoder options from the allow-list, files
+ * beside the source, no more threads or encoders than the profile it
+ * starts from (the host's configuration).
+ */
+static int
+sidecar_trust(const struct config *conf, const struct profile *from,
+    struct profile *pr, const config_setting_t *s, char **cause)
+{
+	const char	*name = config_setting_name(s);
+	char		*reason = NULL;
+
+	if (strcmp(name, "x265_params") == 0 || strcmp(name, "aom_params") == 0) {
+		if (conf_params_allowed(config_setting_get_string(s),
+		    name[0] == 'x', &reason) == 0)
+			return 0;
+		conf_error(cause, s, "%s", reason);
+		free(reason);
+		return -1;
+	}
+	if ((strcmp(name, "qp_file") == 0 || strcmp(name, "grain_table") == 0) &&
+	    !sidecar_beside(config_setting_get_string(s))) {
+		conf_error(cause, s, "must name a file beside the source "
+		    "(no absolute path, no \"..\")");
+		return -1;
+	}
+	if (strcmp(name, "grain_table") == 0 && *pr->grain_table != '\0')
+		sidecar_rebase(&pr->grain_table, s);
+	if (strcmp(name, "threads") == 0 && pr->threads > from->threads) {
+		conf_error(cause, s, "%d is more than this host allows (%d)",
+		    pr->threads, from->threads);
+		return -1;
+	}
+	if (strcmp(name, "parallel_encodes") == 0 &&
+	    sidecar_parallel(conf, pr) > sidecar_parallel(conf, from)) {
+		conf_error(cause, s, "%d is more than this host allows (%d)",
+		    sidecar_parallel(conf, pr), sidecar_parallel(conf, from));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Build the profile of a sidecar read into root: a copy of the profile it
  * starts from with its settings applied.  Every setting is checked, in
@@ -160,6 +181,9 @@ sidecar_build(const struct config *conf, const struct profile *base,
 	for (i = 0; i < n; i++) {
 		s = config_setting_get_elem(root, i);
 		if (conf_apply(s, CONF_SIDECAR, pr, cause) != 0)
+			error = -1;
+		else if (pr != NULL && sidecar_trust(conf, from, pr, s,
+		    cause) != 0)
 			error = -1;
 		else if (s == ps && from == NULL) {
 			conf_error(cause, s, "unknown profile \"%s\"",

@@ -19,6 +19,7 @@ static int	conf_check_nonempty(char *, char **);
 static int	conf_check_relpath(char *, char **);
 static int	conf_check_node(char *, char **);
 static int	conf_check_languages(char *, char **);
+static int	conf_check_absolute(char *, char **);
 
 static const char *const conf_encoders[] = {
 	"x265", "aom", NULL
@@ -126,6 +127,17 @@ const struct conf_entry conf_table[] = {
 	  .minimum = -20, .maximum = 19, .default_num = 10 },
 	{ .name = "move_sources", G(move_sources), .type = CONF_BOOL,
 	  .default_num = 0 },
+	/* What a file dropped into the spool may reach. */
+	{ .name = "script_paths", GN(script_paths, nscript_paths),
+	  .type = CONF_STRARRAY, .check = conf_check_absolute },
+	{ .name = "avisynth_plus", G(avisynth_plus), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "stall_timeout", G(stall_timeout), .type = CONF_INT,
+	  .flags = CONF_ZERO, .minimum = 5, .maximum = 604800,
+	  .default_num = 1800 },
+	{ .name = "job_retention", G(job_retention), .type = CONF_INT,
+	  .flags = CONF_ZERO, .minimum = 1, .maximum = 315360000,
+	  .default_num = 2592000 },
 	{ .name = "directories", GN(dirs, ndirs), .type = CONF_LIST,
 	  .elem_scope = CONF_DIR, .elem_size = sizeof(struct conf_dir) },
 	{ .name = "on_done", GN(on_done, non_done), .type = CONF_STRARRAY,
@@ -415,6 +427,16 @@ conf_check_node(char *s, char **reason)
 		return 0;
 	*reason = xstrdup("must be 1 to 63 of A-Z a-z 0-9 . _ - "
 	    "(not starting with . or -)");
+	return -1;
+}
+
+/* An absolute path. */
+static int
+conf_check_absolute(char *s, char **reason)
+{
+	if (*s == '/')
+		return 0;
+	*reason = xstrdup("must be an absolute path");
 	return -1;
 }
 

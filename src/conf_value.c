@@ -485,6 +485,7 @@ conf_set_strarray(const struct conf_entry *ce, const config_setting_t *s,
 	const config_setting_t	*e;
 	char			**array = NULL, ***ap;
 	const char		 *program;
+	char			 *copy, *reason = NULL;
 	size_t			  i, n = config_setting_length(s);
 
 	for (i = 0; i < n; i++) {
@@ -494,6 +495,16 @@ conf_set_strarray(const struct conf_entry *ce, const config_setting_t *s,
 			    conf_type_name(config_setting_type(e)));
 			return -1;
 		}
+		if (ce->check == NULL)
+			continue;
+		copy = xstrdup(config_setting_get_string(e));
+		if (ce->check(copy, &reason) != 0) {
+			conf_error(cause, e, "%s", reason);
+			free(reason);
+			free(copy);
+			return -1;
+		}
+		free(copy);
 	}
 	if ((ce->flags & CONF_COMMAND) && n > 0 &&
 	    *(program = config_setting_get_string_elem(s, 0)) != '/') {

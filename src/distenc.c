@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "avs.h"
 #include "batch.h"
 #include "chunkopt.h"
 #include "conf.h"
@@ -172,6 +173,21 @@ struct worker_args {
 	int		 help;		/* another host's job: its chunks */
 };
 
+/* What a script in the daemon's spool may reach. */
+static void
+worker_limit(const struct config *conf)
+{
+	const char	**roots;
+	size_t		  i;
+
+	roots = xcalloc(conf->nscript_paths + 1, sizeof(*roots));
+	roots[0] = conf->spool_dir;
+	for (i = 0; i < conf->nscript_paths; i++)
+		roots[i + 1] = conf->script_paths[i];
+	avs_access_limit(roots, conf->nscript_paths + 1, conf->avisynth_plus);
+	free(roots);
+}
+
 /*
  * distencd's worker: run one job, its configuration (the daemon's, with
  * the job's profile as the default) read from stdin, the log and result
@@ -193,6 +209,7 @@ worker_mode(const struct batch *b, const struct worker_args *wa)
 		    text);
 		exit(1);
 	}
+	worker_limit(conf);
 	memset(&j, 0, sizeof(j));
 	j.source = b->inputs[0].path;
 	j.output = wa->output;

@@ -447,6 +447,7 @@ loop(struct daemon *d)
 		if (now >= next_rescan) {
 			daemon_tokens(d);
 			spool_rescan(d->spool);
+			djob_expire(d);
 			next_rescan = now + d->conf->poll_interval;
 			d->dirty = 1;
 		}
@@ -459,6 +460,7 @@ loop(struct daemon *d)
 		if (!d->stopping) {
 			spool_check(d->spool, djob_ready, d);
 			djob_retry_due(d);
+			djob_run_stalled(d);
 			djob_run_all(d);
 		}
 		daemon_status(d);

@@ -337,7 +337,23 @@ djob_due(const struct djob *dj)
 		return dj->retry_at;
 	if (dj->state == DJ_ELSEWHERE)
 		return dj->task.until;
+	if (dj->w != NULL)
+		return djob_stall_due(dj);
 	return HUGE_VAL;
+}
+
+/*
+ * When the running job dj is due to be stopped for want of progress (or,
+ * stopped, killed): HUGE_VAL when never.
+ */
+double
+djob_stall_due(const struct djob *dj)
+{
+	int	limit = dj->d->conf->stall_timeout;
+
+	if (dj->w == NULL || limit == 0)
+		return HUGE_VAL;
+	return dj->active + limit + (dj->stalled ? STALL_KILL_SECONDS : 0);
 }
 
 /* Look again at jobs other hosts had (the token directory changed). */
@@ -351,28 +367,32 @@ djob_recheck(struct daemon *d)
 			d->jobs[i]->task.until = 0;
 }
 
+/* Free a job record, taken out of the daemon's index. */
+void
+djob_free(struct djob *dj)
+{
+	tdelete(dj, &dj->d->jobindex, djob_cmp);
+	free(dj->rel);
+	free(dj->source);
+	free(dj->output);
+	free(dj->log);
+	free(dj->status);
+	free(dj->profile);
+	free(dj->statsdir);
+	free(dj->error);
+	free(dj->summary);
+	conf_profile_free(dj->sidecar);
+	free(dj);
+}
+
 /* Free every job record (at exit, for leak checkers). */
 void
 djob_free_all(struct daemon *d)
 {
-	struct djob	*dj;
-	size_t		 i;
+	size_t	i;
 
-	for (i = 0; i < d->njobs; i++) {
-		dj = d->jobs[i];
-		tdelete(dj, &d->jobindex, djob_cmp);
-		free(dj->rel);
-		free(dj->source);
-		free(dj->output);
-		free(dj->log);
-		free(dj->status);
-		free(dj->profile);
-		free(dj->statsdir);
-		free(dj->error);
-		free(dj->summary);
-		conf_profile_free(dj->sidecar);
-		free(dj);
-	}
+	for (i = 0; i < d->njobs; i++)
+		djob_free(d->jobs[i]);
 	free(d->jobs);
 	d->jobs = NULL;
 	d->njobs = 0;

@@ -56,8 +56,12 @@ struct djob {
 	int64_t		 frames;	/* last progress seen */
 	struct profile	*sidecar;
 	struct worker	*w;		/* while running */
+	double		 active;	/* last sign of progress (monotonic) */
+	int		 stalled;	/* stopped for want of progress */
 	struct task	 task;		/* in the token directory */
 };
+
+#define STALL_KILL_SECONDS 10	/* SIGTERM to SIGKILL of a stalled worker */
 
 #define DJL_ERROR	1	/* an error */
 #define DJL_NOFILE	2	/* the worker wrote it to the job's log */
@@ -93,8 +97,10 @@ void	 djob_remember(struct daemon *);
 void	 djob_ready(void *, const char *, const struct stat *);
 int	 djob_count(struct daemon *, enum djob_state);
 double	 djob_due(const struct djob *);
+double	 djob_stall_due(const struct djob *);
 void	 djob_retry_due(struct daemon *);
 void	 djob_recheck(struct daemon *);
+void	 djob_free(struct djob *);
 void	 djob_free_all(struct daemon *);
 
 /* djob_run.c: jobs in workers. */
@@ -102,6 +108,10 @@ struct pool *djob_run_pool(struct daemon *);
 void	 djob_run_all(struct daemon *);
 void	 djob_run_kill_all(struct daemon *);
 void	 djob_run_lost(void *, const char *, const char *);
+void	 djob_run_stalled(struct daemon *);
+
+/* djob_expire.c */
+void	 djob_expire(struct daemon *);
 
 /* djob_task.c: the token directory's side. */
 int	 djob_task_claim(struct djob *);

@@ -25,6 +25,7 @@
 #include "spool.h"
 #include "xmalloc.h"
 
+
 /* The profile a job runs with: its directory's, and its sidecar's. */
 static const struct profile *
 djob_profile(struct djob *dj, char **cause)
@@ -135,6 +136,8 @@ djob_exec(struct djob *dj, const struct profile *prof, int help)
 	pool_set_nice(d->workers, d->conf->nice);
 	rv = worker_exec(d->workers, dj->w, d->worker_prog, argv, text, len,
 	    dj);
+	dj->active = pool_now();
+	dj->stalled = 0;
 	free(text);
 	if (rv == -1) {
 		free(dj->w);
@@ -181,12 +184,34 @@ djob_failed(struct djob *dj, const char *why, enum task_kind kind,
 	}
 }
 
+/*
+ * Another source of the spool whose output is dj's (a/clip.mp4 after
+ * a/clip.mkv): the job that holds it, or NULL.  A failed job holds none.
+ */
+static const struct djob *
+djob_output_holder(const struct djob *dj)
+{
+	const struct daemon	*d = dj->d;
+	const struct djob	*o;
+	size_t			 i;
+
+	for (i = 0; i < d->njobs; i++) {
+		o = d->jobs[i];
+		if (o != dj && o->rel != NULL && o->state != DJ_FAILED &&
+		    strcmp(o->rel, dj->rel) != 0 &&
+		    strcmp(o->output, dj->output) == 0)
+			return o;
+	}
+	return NULL;
+}
+
 /* Start a queued job in a worker. */
 static void
 djob_start(struct djob *dj)
 {
 	struct daemon		*d = dj->d;
 	const struct profile	*prof;
+	const struct djob	*holder;
 	char			*cause = NULL;
 
 	if (!djob_current(dj)) {
@@ -197,6 +222,13 @@ djob_start(struct djob *dj)
 		return;
 	dj->attempts++;
 	dj->started = time(NULL);
+	if ((holder = djob_output_holder(dj)) != NULL) {
+		xasprintf(&cause, "output %s is also %s's", dj->output,
+		    holder->source);
+		djob_failed(dj, cause, TASK_FINAL, 0);
+		free(cause);
+		return;
+	}
 	if ((prof = djob_profile(dj, &cause)) == NULL) {
 		djob_failed(dj, cause, TASK_FINAL, 0);
 		free(cause);
@@ -299,15 +331,24 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 	struct daemon	*d = dj->d;
 	int		 done;
 
-	done = w->state == WORKER_DONE || w->state == WORKER_SKIPPED;
-	if (!done)
+	done = w->state == WORKER_DONE;
+	if (!done && w->state != WORKER_SKIPPED)
 		/* Whatever the worker could not clean up (killed, or died
 		 * in a sanitizer's or the C library's abort): the names
 		 * hold its pid, so nothing else matches them. */
 		job_leftovers(dj->source, dj->output, dj->statsdir,
 		    (long)w->pid);
-	if (w->state == WORKER_SKIPPED)
-		snprintf(w->text, sizeof(w->text), "output exists, skipped");
+	if (w->state == WORKER_SKIPPED) {
+		/* Not encoded: never reported done. */
+		w->kind = TASK_FINAL;
+		snprintf(w->text, sizeof(w->text), "output %s exists: not "
+		    "replaced (overwrite is off)", dj->output);
+	}
+	if (dj->stalled && !done) {
+		w->kind = TASK_TRANSIENT;
+		snprintf(w->text, sizeof(w->text), "no progress for %d s: "
+		    "stopped", d->conf->stall_timeout);
+	}
 	if (!done) {
 		djob_failed(dj, w->text, w->kind, !WIFSIGNALED(status));
 		return;
@@ -353,6 +394,7 @@ djob_line(void *ctx, void *arg, const char *line)
 	struct djob	*dj = arg;
 
 	(void)ctx;
+	dj->active = pool_now();	/* any line: the worker is alive */
 	if (!worker_control(dj->w, line))
 		log_debug("%s", line);
 	if (pool_now() - dj->written >= 2)
@@ -408,4 +450,32 @@ djob_run_lost(void *arg, const char *key, const char *why)
 		return;
 	task_lost(&dj->task, why);
 	pool_kill(dj->d->workers, dj->w->pid, SIGTERM);
+}
+
+/*
+ * Stop the workers that showed no progress for stall_timeout seconds
+ * (SIGTERM, and SIGCONT for a stopped one), and kill those that did not
+ * end STALL_KILL_SECONDS later: their jobs fail as transient.
+ */
+void
+djob_run_stalled(struct daemon *d)
+{
+	struct djob	*dj;
+	double		 now = pool_now();
+	size_t		 i;
+
+	for (i = 0; i < d->njobs; i++) {
+		dj = d->jobs[i];
+		if (dj->w == NULL || djob_stall_due(dj) > now)
+			continue;
+		if (dj->stalled) {
+			pool_kill(d->workers, dj->w->pid, SIGKILL);
+			continue;
+		}
+		djob_log(dj, DJL_ERROR, "no progress for %d s: stopping the "
+		    "worker", d->conf->stall_timeout);
+		dj->stalled = 1;
+		pool_kill(d->workers, dj->w->pid, SIGTERM);
+		pool_kill(d->workers, dj->w->pid, SIGCONT);
+	}
 }

@@ -120,6 +120,17 @@ fs_free_bytes(const char *path)
 	return (int64_t)sv.f_bavail * sv.f_frsize;
 }
 
+/* Bytes the file system of path holds in all, -1 when unknown. */
+int64_t
+fs_total_bytes(const char *path)
+{
+	struct statvfs	sv;
+
+	if (statvfs(path, &sv) == -1)
+		return -1;
+	return (int64_t)sv.f_blocks * sv.f_frsize;
+}
+
 int
 fs_exists(const char *path)
 {
@@ -252,7 +263,8 @@ fs_open_file(int dirfd, const char *name, int flags, struct stat *sb)
 {
 	int	fd, fl;
 
-	if ((fd = openat(dirfd, name, flags | O_NONBLOCK | O_CLOEXEC)) == -1)
+	if ((fd = openat(dirfd, name, flags | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(fd, sb) == -1)
 		goto fail;
@@ -283,6 +295,59 @@ fs_open_error(int errnum)
 }
 
 /*
+ * fs_open_file for reading, from the working directory: the descriptor,
+ * or -1 with *reason set (without the path).
+ */
+int
+fs_open_regular(const char *path, int flags, char **reason)
+{
+	struct stat	sb;
+	int		fd;
+
+	if ((fd = fs_open_file(AT_FDCWD, path, O_RDONLY | flags, &sb)) == -1)
+		*reason = xstrdup(fs_open_error(errno));
+	return fd;
+}
+
+/* All of fd (opened as path), at most max bytes, NUL-terminated; closed. */
+char *
+fs_read_fd(int fd, const char *path, size_t max, size_t *lenp, char **cause)
+{
+	char	*buf = NULL;
+	ssize_t	 n = 1;
+	size_t	 len = 0, size = 0;
+
+	while (len <= max && n != 0) {
+		if (len + 1 >= size) {
+			size = size == 0 ? 4096 : size * 2;
+			if (size > max + 2)
+				size = max + 2;
+			buf = xreallocarray(buf, size, 1);
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		len += n;
+	}
+	if (len > max) {
+		xasprintf(cause, "%s: too large (over %zu bytes)", path, max);
+		goto fail;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/*
  * A whole small regular file, at most max bytes, NUL-terminated; its
  * length.  flags O_NOFOLLOW refuses a link at its name.
  */
@@ -290,32 +355,17 @@ char *
 fs_read_small_at(int dirfd, const char *path, int flags, size_t max,
     size_t *lenp, char **cause)
 {
-	struct stat	 sb;
-	char		*buf;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
+	struct stat	sb;
+	int		fd;
 
 	if ((fd = fs_open_file(dirfd, path, O_RDONLY | flags, &sb)) == -1) {
 		xasprintf(cause, "%s: %s", path, fs_open_error(errno));
 		return NULL;
 	}
-	if ((size_t)sb.st_size > max) {
-		xasprintf(cause, "%s: too large (over %zu bytes)", path, max);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(sb.st_size + 1);
-	while (len < (size_t)sb.st_size &&
-	    (n = read(fd, buf + len, sb.st_size - len)) > 0)
-		len += n;
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
+	return fs_read_fd(fd, path, max, lenp, cause);
 }
 
-/* A whole small file, at most max bytes, NUL-terminated; its length. */
+/* A whole small regular file, at most max bytes, NUL-terminated; its length. */
 char *
 fs_read_small(const char *path, size_t max, size_t *lenp, char **cause)
 {

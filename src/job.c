@@ -209,6 +209,16 @@ job_output(struct job_ctx *c)
 	return 0;
 }
 
+/* Frames of the written file decoded so far. */
+static void
+job_verify_progress(void *arg, int64_t frames)
+{
+	struct job_ctx	*c = arg;
+
+	c->sent = frames;
+	job_report(c, 0);
+}
+
 /* Decode the written file and compare it with the source. */
 static int
 job_verify(struct job_ctx *c)
@@ -227,6 +237,8 @@ job_verify(struct job_ctx *c)
 	    c->mi.nstreams, STREAM_AUDIO);
 	ex.nsubtitle = streams_count(c->mi.streams, c->mi.choice,
 	    c->mi.nstreams, STREAM_SUBTITLE);
+	ex.progress = job_verify_progress;
+	ex.arg = c;
 	if (media_verify(c->tmp, &ex, j->stop, &c->err) != 0)
 		return job_fail_err(c);
 	log_info("verify: %lld frames, %dx%d, %.3fs: as the source",

@@ -37,6 +37,7 @@ job_nap(struct job_ctx *c, double seconds)
 {
 	struct timespec	ts;
 
+	job_report(c, 0);	/* waiting is not stalling */
 	ts.tv_sec = (time_t)seconds;
 	ts.tv_nsec = (long)((seconds - ts.tv_sec) * 1e9);
 	nanosleep(&ts, NULL);

@@ -399,6 +399,9 @@ struct verify_expect {
 	int		height;
 	int		naudio;
 	int		nsubtitle;
+	/* Called with the frames decoded so far, if not NULL. */
+	void		(*progress)(void *, int64_t);
+	void		*arg;
 };
 int	 media_verify(const char *, const struct verify_expect *,
 	    volatile int *, char **);

@@ -120,7 +120,7 @@ script_open(const char *path, int threads, struct media_script_info *info,
 	s->path = xstrdup(path);
 	s->threads = threads;
 	avs_plus_loaded(avsplus_available());
-	if (avsplus_available())
+	if (avs_access_plus() && avsplus_available())
 		rv = script_open_either(s, cause);
 	else
 		rv = script_open_own(s, cause);

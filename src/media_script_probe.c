@@ -207,7 +207,13 @@ media_script_source_probe(const char *path, struct avs_source_info *si,
 	struct probe_cached	*pc;
 	struct script_timing	 t;
 	struct stat		 sb;
+	char			*why;
 
+	if (avs_access_source(path, &why) != 0) {
+		xasprintf(cause, "cannot open: %s", why);
+		free(why);
+		return -1;
+	}
 	if (stat(path, &sb) == -1) {
 		xasprintf(cause, "cannot open: %s", strerror(errno));
 		return -1;

@@ -19,6 +19,7 @@ struct verify_state {
 	int		width;
 	int		height;
 	int		badsize;
+	const struct verify_expect *ex;
 };
 
 static int
@@ -33,6 +34,8 @@ verify_video(void *arg, AVFrame *f)
 	if (vs->frames++ == 0)
 		vs->first = f->pts;
 	vs->last = f->pts;
+	if (vs->ex->progress != NULL)
+		vs->ex->progress(vs->ex->arg, vs->frames);
 	return 0;
 }
 
@@ -114,6 +117,7 @@ media_verify(const char *path, const struct verify_expect *ex,
 	memset(&vs, 0, sizeof(vs));
 	vs.width = ex->width;
 	vs.height = ex->height;
+	vs.ex = ex;
 	if (source_open(&src, path, 2, 0, &err) != 0)
 		goto out;
 	par = src.fmt->streams[src.vindex]->codecpar;

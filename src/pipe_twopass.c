@@ -22,6 +22,8 @@
 #include "rate.h"
 #include "xmalloc.h"
 
+#define STATS_LOW_BYTES	(1024 * 1024)	/* free: "the stats directory is full" */
+
 /* The pipeline's own state: the stats file, the pass under way. */
 struct twopass {
 	struct job_ctx		*c;
@@ -66,6 +68,14 @@ twopass_prepare(struct job_ctx *c)
 		    strerror(errno));
 	need = rate_stats_bytes(c->mi.frames_est, j->res.width,
 	    j->res.height);
+	have = fs_total_bytes(dir);
+	if (have >= 0 && have < need)
+		/* Waiting frees not that much: no retry. */
+		return job_fail(c, 0, "x265 stats for %lld frames (%.0f s "
+		    "declared) need about %lld bytes, more than the stats "
+		    "directory %s can hold even when empty (%lld bytes)",
+		    (long long)c->mi.frames_est, c->mi.duration / 1e6,
+		    (long long)need, dir, (long long)have);
 	have = fs_free_bytes(dir);
 	if (have >= 0 && have < need)
 		return job_fail(c, 1, "stats directory %s is full: %lld bytes "
@@ -251,11 +261,17 @@ twopass_stats_check(struct twopass *t)
 	int64_t		 lines, frames = c->job->res.frames;
 
 	lines = twopass_stats_lines(t->stats);
-	if (lines < frames)
+	if (lines >= frames)
+		return 0;
+	/* Say the stats directory is full only when it is. */
+	if (fs_free_bytes(c->job->conf->stats_dir) < STATS_LOW_BYTES)
 		return job_fail(c, 1, "x265 stats file %s is incomplete (%lld "
-		    "of %lld frames): is the stats directory full?", t->stats,
-		    (long long)(lines < 0 ? 0 : lines), (long long)frames);
-	return 0;
+		    "of %lld frames): the stats directory %s is full",
+		    t->stats, (long long)(lines < 0 ? 0 : lines),
+		    (long long)frames, c->job->conf->stats_dir);
+	return job_fail(c, 1, "x265 stats file %s is incomplete (%lld of "
+	    "%lld frames)", t->stats, (long long)(lines < 0 ? 0 : lines),
+	    (long long)frames);
 }
 
 /* A job's loudness figures from the media layer's. */

@@ -39,6 +39,7 @@ struct spool_file {
 	off_t		 size;
 	struct timespec	 mtime;
 	double		 since;		/* unchanged since (monotonic) */
+	unsigned int	 scan;		/* the last full scan that saw it */
 };
 
 struct spool_watch {
@@ -59,6 +60,7 @@ struct spool {
 	void			*offered;	/* tree of spool_file */
 	spool_known_cb		 known;		/* settled already, if told */
 	void			*known_arg;
+	unsigned int		 scan;		/* full scans so far */
 };
 
 double
@@ -166,6 +168,7 @@ spool_observe(struct spool *sp, const char *rel, const struct stat *sb)
 	if (!S_ISREG(sb->st_mode))
 		return;
 	if ((f = spool_find(&sp->offered, rel)) != NULL) {
+		f->scan = sp->scan;
 		if (spool_same(f, sb))
 			return;
 		spool_drop(&sp->offered, rel);
@@ -244,6 +247,7 @@ spool_check(struct spool *sp, spool_ready_cb ready, void *arg)
 			continue;
 		}
 		sp->pending[i] = sp->pending[--sp->npending];
+		f->scan = sp->scan;
 		tsearch(f, &sp->offered, spool_cmp);
 		ready(arg, f->rel, &sb);
 	}
@@ -327,11 +331,50 @@ spool_scan_dir(struct spool *sp, const char *rel, int depth)
 	free(path);
 }
 
-/* Look at every file in the spool. */
+/* The offered files a full scan did not see, gathered by spool_prune. */
+static struct {
+	unsigned int		  scan;
+	struct spool_file	**files;
+	size_t			  n;
+} spool_gone;
+
+static void
+spool_gone_visit(const void *node, VISIT which, int depth)
+{
+	struct spool_file	*f = *(struct spool_file *const *)node;
+
+	(void)depth;
+	if ((which == postorder || which == leaf) && f->scan != spool_gone.scan) {
+		spool_gone.files = xreallocarray(spool_gone.files,
+		    spool_gone.n + 1, sizeof(*spool_gone.files));
+		spool_gone.files[spool_gone.n++] = f;
+	}
+}
+
+/* Forget the offered files that left the spool: the tree shrinks. */
+static void
+spool_prune(struct spool *sp)
+{
+	size_t	i;
+
+	spool_gone.scan = sp->scan;
+	twalk(sp->offered, spool_gone_visit);
+	for (i = 0; i < spool_gone.n; i++) {
+		tdelete(spool_gone.files[i], &sp->offered, spool_cmp);
+		spool_file_free(spool_gone.files[i]);
+	}
+	free(spool_gone.files);
+	spool_gone.files = NULL;
+	spool_gone.n = 0;
+}
+
+/* Look at every file in the spool; forget those it no longer holds. */
 void
 spool_rescan(struct spool *sp)
 {
+	sp->scan++;
 	spool_scan_dir(sp, "", 0);
+	spool_prune(sp);
 }
 
 /* Open the spool at root: choose inotify or polling, and scan it. */

@@ -616,6 +616,25 @@ start_daemon() {
 	diag "started distencd -f -c $1 (pid $DPID), log $DLOG"
 }
 
+# start_daemon_ready CONF: start_daemon, then wait for its first status.
+start_daemon_ready() {
+	start_daemon "$1"
+	wait_until 15 test -s "$DSTATUS/distencd.json" ||
+	    diag "no $DSTATUS/distencd.json after 15 s"
+}
+
+# spool_drop CLIP REL: a copy of CLIP moved into the spool at once.
+spool_drop() {
+	mkdir -p "$(dirname "$DSPOOL/$2")" "$T/tmp"
+	cp "$1" "$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$2"
+}
+
+# spool_drop_text REL TEXT: a file holding TEXT moved into the spool at once.
+spool_drop_text() {
+	mkdir -p "$(dirname "$DSPOOL/$1")" "$T/tmp"
+	printf '%s\n' "$2" >"$T/tmp/x" && mv "$T/tmp/x" "$DSPOOL/$1"
+}
+
 # proc_alive PID: the process exists and is not a zombie.
 proc_alive() {
 	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1

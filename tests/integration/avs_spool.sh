@@ -19,7 +19,8 @@ export LD_LIBRARY_PATH
 
 CONF=$T/d.conf
 clip letterbox "$T/clips/a.mkv"
-write_dconf "$CONF"
+# The scripts name a clip outside the spool: allowed by script_paths.
+write_dconf "$CONF" "script_paths = [ \"$T/clips\" ];"
 start_daemon "$CONF"
 wait_until 15 test -s "$DSTATUS/distencd.json" ||
     diag "no $DSTATUS/distencd.json after 15 s"

@@ -144,8 +144,8 @@ if try_mount_tmpfs "$T/full" size=16k; then
 	dd if=/dev/zero of="$T/full/filler" bs=4096 2>/dev/null
 	run_distenc -c "$TESTCONF" -o "$T/out-full" -s "$T/full/stats" -i "$good"
 	is "$DE_RC" 1 "$full_desc: distenc exits 1"
-	ok "$full_desc: stderr says \"No space left\" or \"full\"" \
-	    grep -Eq 'No space left|full' "$DE_ERR"
+	ok "$full_desc: stderr says \"No space left\", \"full\" or \"can hold\"" \
+	    grep -Eq 'No space left|full|can hold' "$DE_ERR"
 	ok "$full_desc: no output" tree_is_empty "$T/out-full"
 	ok "$full_desc: nothing left in the stats directory" \
 	    tree_is_empty "$T/full/stats"

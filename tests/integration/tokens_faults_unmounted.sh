@@ -48,7 +48,8 @@ case $(json_get "$(node_status gamma)" tokens) in
 (*) fail "token directory unmounted: the daemon status says why";;
 esac
 mount --bind "$U/share" "$U/tok"
-wait_until 120 test -f "$U/out/s1.mkv"
-ok "mounted again: the job is then done" \
+# The output is published before the done marker is written: wait for
+# the marker itself.
+ok "mounted again: the job is then done" wait_until 120 \
     test -f "$U/tok/$(job_id s1.mkv "$U/spool/s1.mkv").done"
 stop_daemon

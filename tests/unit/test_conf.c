@@ -1516,6 +1516,82 @@ test_sidecar_errors(void **state)
 	conf_free(conf);
 }
 
+/* The spool's limits: script_paths absolute, the new settings' ranges. */
+static void
+test_spool_limits(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = load_ok("script_paths = [ \"/srv/a\", \"/srv/b\" ];\n"
+	    "avisynth_plus = true;\nstall_timeout = 0;\njob_retention = 60;\n");
+	assert_int_equal(conf->nscript_paths, 2);
+	assert_string_equal(conf->script_paths[1], "/srv/b");
+	assert_int_equal(conf->avisynth_plus, 1);
+	assert_int_equal(conf->stall_timeout, 0);
+	assert_int_equal(conf->job_retention, 60);
+	conf_free(conf);
+	conf = load_ok("");
+	assert_int_equal(conf->nscript_paths, 0);
+	assert_int_equal(conf->avisynth_plus, 0);
+	assert_int_equal(conf->stall_timeout, 1800);
+	assert_int_equal(conf->job_retention, 2592000);
+	conf_free(conf);
+	load_fails("script_paths = [ \"/srv/a\", \"lib\" ];\n",
+	    ":1: script_paths.[1]: must be an absolute path");
+	load_fails("stall_timeout = 2;\n",
+	    ":1: stall_timeout: 2 is out of range (0 or 5..604800)");
+}
+
+/* What a file dropped into the spool may not ask for. */
+static void
+test_sidecar_untrusted(void **state)
+{
+	struct config	*conf;
+	struct profile	*pr;
+
+	(void)state;
+	conf = sidecar_conf();
+	sidecar_fails(conf, "x265_params = \"crf=20:csv=/tmp/x.csv\";\n",
+	    ":1: x265_params: option \"csv\" names a file and is not "
+	    "allowed in a sidecar");
+	sidecar_fails(conf, "x265_params = \"stats=/var/lib/x\";\n",
+	    ":1: x265_params: option \"stats\" names a file and is not "
+	    "allowed in a sidecar");
+	sidecar_fails(conf, "x265_params = \"analysis_save=a\";\n",
+	    ":1: x265_params: option \"analysis-save\" names a file and is "
+	    "not allowed in a sidecar");
+	sidecar_fails(conf, "x265_params = \"frame-threads=64\";\n",
+	    ":1: x265_params: option \"frame-threads\" is not allowed in a "
+	    "sidecar (see distenc.conf(5) for the options that are)");
+	sidecar_fails(conf, "aom_params = \"film-grain-table=/etc/x\";\n",
+	    ":1: aom_params: option \"film-grain-table\" names a file and is "
+	    "not allowed in a sidecar");
+	sidecar_fails(conf, "qp_file = \"/etc/passwd\";\n",
+	    ":1: qp_file: must name a file beside the source (no absolute "
+	    "path, no \"..\")");
+	sidecar_fails(conf, "grain_table = \"a/../../x.tbl\";\n",
+	    ":1: grain_table: must name a file beside the source (no "
+	    "absolute path, no \"..\")");
+	sidecar_fails(conf, "threads = 3;\n",
+	    ":1: threads: 3 is more than this host allows (2)");
+	sidecar_fails(conf, "parallel_encodes = 2;\n",
+	    ":1: parallel_encodes: 2 is more than this host allows (1)");
+
+	pr = sidecar_ok(conf, NULL, "x265_params = \"no-sao:crf=18:aq_mode=3\";\n"
+	    "aom_params = \"enable-qm=1:sb-size=64\";\nthreads = 1;\n"
+	    "qp_file = \"film..v2.qp\";\n");
+	assert_string_equal(pr->x265_params, "no-sao:crf=18:aq_mode=3");
+	assert_string_equal(pr->qp_file, "film..v2.qp");
+	assert_int_equal(pr->threads, 1);
+	conf_profile_free(pr);
+	pr = sidecar_ok(conf, NULL, "grain_table = \"grain.tbl\";\n");
+	assert_non_null(strstr(pr->grain_table, "/grain.tbl"));
+	assert_int_equal(pr->grain_table[0], '/');
+	conf_profile_free(pr);
+	conf_free(conf);
+}
+
 /* Read text as a sidecar, which must fail with these lines (join_lines). */
 static void __attribute__((sentinel))
 sidecar_fails_lines(const struct config *conf, const char *text, ...)
@@ -1828,7 +1904,7 @@ test_sidecar_files(void **state)
 	xasprintf(&link, "%s/link.distenc", dir);
 	assert_int_equal(symlink(path, link), 0);
 	assert_null(conf_sidecar(conf, NULL, link, &cause));
-	xasprintf(&expected, "%s: symbolic link, not followed", link);
+	xasprintf(&expected, "%s: a symbolic link, not followed", link);
 	assert_string_equal(cause, expected);
 	free(expected);
 	free(cause);
@@ -2097,6 +2173,8 @@ main(void)
 		cmocka_unit_test(test_dir_profile),
 		cmocka_unit_test(test_sidecar),
 		cmocka_unit_test(test_sidecar_errors),
+		cmocka_unit_test(test_sidecar_untrusted),
+		cmocka_unit_test(test_spool_limits),
 		cmocka_unit_test(test_sidecar_files),
 		cmocka_unit_test(test_errors_globals),
 		cmocka_unit_test(test_errors_profiles),
