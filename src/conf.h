@@ -110,6 +110,7 @@ struct config {
 	size_t		 non_done;
 	char		**on_failure;	/* argv (NULL-terminated), or NULL */
 	size_t		 non_failure;
+	char		*control_socket; /* "": none */
 
 	struct profile	*profiles;
 	size_t		 nprofiles;

@@ -114,6 +114,8 @@ const struct conf_entry conf_table[] = {
 	  .flags = CONF_COMMAND },
 	{ .name = "on_failure", GN(on_failure, non_failure),
 	  .type = CONF_STRARRAY, .flags = CONF_COMMAND },
+	{ .name = "control_socket", G(control_socket), .type = CONF_STRING,
+	  .default_str = "/run/distenc/control" },
 
 	/* An element of directories. */
 	{ .name = "path", D(path), .type = CONF_STRING,

@@ -24,7 +24,8 @@
 #include "xmalloc.h"
 
 static const char *djob_state_names[] = {
-	"queued", "running", "waiting", "done", "failed", "elsewhere"
+	"queued", "running", "waiting", "done", "failed", "elsewhere",
+	"cancelled"
 };
 
 static void	djob_task_log(void *, int, const char *);
@@ -136,6 +137,14 @@ djob_fraction(const struct djob *dj)
 	}
 }
 
+/* Whether a job is over: done, failed for good, or cancelled. */
+int
+djob_finished(const struct djob *dj)
+{
+	return dj->state == DJ_DONE || dj->state == DJ_FAILED ||
+	    dj->state == DJ_CANCELLED;
+}
+
 /* Write a job's status file now. */
 void
 djob_write(struct djob *dj)
@@ -196,7 +205,7 @@ djob_set(struct djob *dj, enum djob_state state, const char *error,
 	dj->error = e;
 	free(dj->summary);
 	dj->summary = s;
-	if (state == DJ_DONE || state == DJ_FAILED)
+	if (djob_finished(dj))
 		dj->finished = time(NULL);
 	djob_write(dj);
 }
@@ -278,8 +287,9 @@ djob_ready(void *arg, const char *rel, const struct stat *sb)
 
 	jobid_make(rel, sb->st_size, sb->st_mtim.tv_sec, id, sizeof(id));
 	if ((dj = djob_find(d, id)) != NULL) {
-		if (dj->rel != NULL || dj->state == DJ_DONE ||
-		    dj->state == DJ_FAILED)
+		if (dj->rel == NULL && djob_finished(dj) && dj->seen == NULL)
+			dj->seen = xstrdup(rel);	/* for a retry */
+		if (dj->rel != NULL || djob_finished(dj))
 			return;		/* active, or finished earlier */
 	} else {
 		dj = djob_new(d, id);
@@ -308,8 +318,8 @@ djob_count(struct daemon *d, enum djob_state state)
 	int	n = 0;
 
 	for (i = 0; i < d->njobs; i++)
-		if (d->jobs[i]->state == state && (state == DJ_DONE ||
-		    state == DJ_FAILED || d->jobs[i]->rel != NULL))
+		if (d->jobs[i]->state == state && (djob_finished(d->jobs[i]) ||
+		    d->jobs[i]->rel != NULL))
 			n++;
 	return n;
 }
@@ -368,6 +378,7 @@ djob_free_all(struct daemon *d)
 		free(dj->status);
 		free(dj->profile);
 		free(dj->statsdir);
+		free(dj->seen);
 		free(dj->error);
 		free(dj->summary);
 		conf_profile_free(dj->sidecar);

@@ -8,6 +8,7 @@
 #define DJOB_H
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <stdint.h>
 #include <time.h>
@@ -27,6 +28,7 @@ enum djob_state {
 	DJ_DONE,
 	DJ_FAILED,
 	DJ_ELSEWHERE,		/* another host holds its claim */
+	DJ_CANCELLED,		/* by the operator: not retried */
 	DJ_STATES
 };
 
@@ -54,6 +56,9 @@ struct djob {
 	int64_t		 size;		/* the file the id was made from */
 	int64_t		 mtime;
 	int64_t		 frames;	/* last progress seen */
+	int		 priority;	/* higher starts first */
+	int		 cancelling;	/* its worker was told to stop */
+	char		*seen;		/* the spool's path of a finished job */
 	struct profile	*sidecar;
 	struct worker	*w;		/* while running */
 	struct task	 task;		/* in the token directory */
@@ -80,6 +85,11 @@ struct daemon {
 	struct tokdir	*tokens;	/* NULL: working alone */
 	int		 tokens_ready;
 	char		*tokens_why;	/* why not ready */
+	struct ctl	*ctl;		/* the control socket, or NULL */
+	int		 paused;	/* no job starts */
+	int		 draining;	/* paused, and exits when idle */
+	/* Reload the configuration: 0 when taken, else -1 and a cause. */
+	int		(*reload)(struct daemon *, char **);
 };
 
 /* djob.c: the registry. */
@@ -87,6 +97,7 @@ void	 djob_log(struct djob *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *djob_state_name(enum djob_state);
 struct djob *djob_find(struct daemon *, const char *);
+int	 djob_finished(const struct djob *);
 void	 djob_write(struct djob *);
 void	 djob_set(struct djob *, enum djob_state, const char *, const char *);
 void	 djob_remember(struct daemon *);
@@ -102,11 +113,15 @@ struct pool *djob_run_pool(struct daemon *);
 void	 djob_run_all(struct daemon *);
 void	 djob_run_kill_all(struct daemon *);
 void	 djob_run_lost(void *, const char *, const char *);
+void	 djob_cancelled(struct djob *);
 
 /* djob_task.c: the token directory's side. */
 int	 djob_task_claim(struct djob *);
 void	 djob_task_peek(struct daemon *, double);
 void	 djob_task_mark(struct djob *, int, const char *, enum task_kind);
+
+/* djob_ctl.c: the control socket's commands. */
+char	*djob_ctl_command(void *, uid_t, int, char **);
 
 /* hook.c */
 struct pool *hook_pool(struct daemon *);

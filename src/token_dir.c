@@ -524,3 +524,19 @@ tok_clear_failed(struct tokdir *td, const char *id)
 	fs_unlink_all(dir, ".failed");
 	free(dir);
 }
+
+/*
+ * Forget a job's failure (the operator queued it again): its failed
+ * marker and its sub-tasks' failures go.
+ */
+void
+tok_unfail(struct tokdir *td, const char *id)
+{
+	char	*path;
+
+	path = tok_name(td, id, ".failed");
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("%s", path);
+	free(path);
+	tok_clear_failed(td, id);
+}
