@@ -111,6 +111,9 @@ struct config {
 	char		**on_failure;	/* argv (NULL-terminated), or NULL */
 	size_t		 non_failure;
 	char		*control_socket; /* "": none */
+	char		**active_hours;	/* weekly windows (hours.h), or NULL */
+	size_t		 nactive_hours;
+	char		*outside_hours;	/* "finish" or "pause" */
 
 	struct profile	*profiles;
 	size_t		 nprofiles;

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "conf_local.h"
 #include "node.h"
+#include "hours.h"
 #include "xmalloc.h"
 
 static int	conf_check_params(char *, char **);
@@ -37,6 +38,9 @@ static const char *const conf_audio_codecs[] = {
 	"opus", "flac", "copy", NULL
 };
 static const int conf_bit_depths[] = { 0, 8, 10 };
+static const char *const conf_outside_hours[] = {
+	"finish", "pause", NULL
+};
 /* In the order of enum scd_mode. */
 static const char *const conf_scd_modes[] = {
 	"qpfile", "source", "script", NULL
@@ -116,6 +120,10 @@ const struct conf_entry conf_table[] = {
 	  .type = CONF_STRARRAY, .flags = CONF_COMMAND },
 	{ .name = "control_socket", G(control_socket), .type = CONF_STRING,
 	  .default_str = "/run/distenc/control" },
+	{ .name = "active_hours", GN(active_hours, nactive_hours),
+	  .type = CONF_STRARRAY, .check = hours_check },
+	{ .name = "outside_hours", G(outside_hours), .type = CONF_CHOICE,
+	  .choices = conf_outside_hours, .default_str = "finish" },
 
 	/* An element of directories. */
 	{ .name = "path", D(path), .type = CONF_STRING,

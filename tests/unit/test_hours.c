@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "sched.h"
+#include "hours.h"
 
 /* A local time: 2026-12-07 is a Monday. */
 static time_t
@@ -29,14 +29,14 @@ at(int mday, int hour, int min)
 	return mktime(&tm);
 }
 
-static struct sched *
+static struct hours *
 parse(const char *a, const char *b)
 {
 	char		*texts[2] = { (char *)a, (char *)b };
 	char		*cause = NULL;
-	struct sched	*s;
+	struct hours	*s;
 
-	s = sched_parse(texts, b != NULL ? 2 : 1, &cause);
+	s = hours_parse(texts, b != NULL ? 2 : 1, &cause);
 	assert_non_null(s);
 	assert_null(cause);
 	return s;
@@ -46,16 +46,16 @@ parse(const char *a, const char *b)
 static void
 test_overnight(void **state)
 {
-	struct sched	*s = parse("Mon-Fri 19:00-07:00", NULL);
+	struct hours	*s = parse("Mon-Fri 19:00-07:00", NULL);
 
 	(void)state;
-	assert_false(sched_active(s, at(7, 18, 59)));	/* Mon */
-	assert_true(sched_active(s, at(7, 19, 0)));
-	assert_true(sched_active(s, at(8, 6, 59)));	/* Tue morning */
-	assert_false(sched_active(s, at(8, 7, 0)));
-	assert_true(sched_active(s, at(12, 6, 0)));	/* Sat, from Fri */
-	assert_false(sched_active(s, at(12, 19, 30)));	/* Sat evening */
-	assert_false(sched_active(s, at(7, 3, 0)));	/* Mon, after Sun */
+	assert_false(hours_active(s, at(7, 18, 59)));	/* Mon */
+	assert_true(hours_active(s, at(7, 19, 0)));
+	assert_true(hours_active(s, at(8, 6, 59)));	/* Tue morning */
+	assert_false(hours_active(s, at(8, 7, 0)));
+	assert_true(hours_active(s, at(12, 6, 0)));	/* Sat, from Fri */
+	assert_false(hours_active(s, at(12, 19, 30)));	/* Sat evening */
+	assert_false(hours_active(s, at(7, 3, 0)));	/* Mon, after Sun */
 	free(s);
 }
 
@@ -63,14 +63,14 @@ test_overnight(void **state)
 static void
 test_weekend(void **state)
 {
-	struct sched	*s = parse("Mon-Fri 19:00-07:00",
+	struct hours	*s = parse("Mon-Fri 19:00-07:00",
 	    "Sat-Sun 00:00-24:00");
 
 	(void)state;
-	assert_true(sched_active(s, at(12, 12, 0)));	/* Sat noon */
-	assert_true(sched_active(s, at(13, 23, 59)));	/* Sun night */
-	assert_false(sched_active(s, at(14, 0, 0)));	/* Mon 00:00 */
-	assert_true(sched_active(s, at(11, 23, 0)));	/* Fri night */
+	assert_true(hours_active(s, at(12, 12, 0)));	/* Sat noon */
+	assert_true(hours_active(s, at(13, 23, 59)));	/* Sun night */
+	assert_false(hours_active(s, at(14, 0, 0)));	/* Mon 00:00 */
+	assert_true(hours_active(s, at(11, 23, 0)));	/* Fri night */
 	free(s);
 }
 
@@ -78,17 +78,17 @@ test_weekend(void **state)
 static void
 test_next(void **state)
 {
-	struct sched	*s = parse("Mon-Fri 19:00-07:00", NULL);
+	struct hours	*s = parse("Mon-Fri 19:00-07:00", NULL);
 
 	(void)state;
-	assert_int_equal(sched_next(s, at(7, 12, 30) + 17), at(7, 19, 0));
-	assert_int_equal(sched_next(s, at(7, 19, 0)), at(8, 7, 0));
+	assert_int_equal(hours_next(s, at(7, 12, 30) + 17), at(7, 19, 0));
+	assert_int_equal(hours_next(s, at(7, 19, 0)), at(8, 7, 0));
 	/* Saturday 07:00 to Monday 19:00. */
-	assert_int_equal(sched_next(s, at(12, 7, 0)), at(14, 19, 0));
+	assert_int_equal(hours_next(s, at(12, 7, 0)), at(14, 19, 0));
 	free(s);
 	s = parse("00:00-24:00", NULL);
-	assert_true(sched_active(s, at(9, 3, 0)));
-	assert_int_equal(sched_next(s, at(9, 3, 0)), -1);
+	assert_true(hours_active(s, at(9, 3, 0)));
+	assert_int_equal(hours_next(s, at(9, 3, 0)), -1);
 	free(s);
 }
 
@@ -96,17 +96,17 @@ test_next(void **state)
 static void
 test_days(void **state)
 {
-	struct sched	*s = parse("Fri-Mon 10:00-11:00", "wed 08:00-09:00");
+	struct hours	*s = parse("Fri-Mon 10:00-11:00", "wed 08:00-09:00");
 
 	(void)state;
-	assert_true(sched_active(s, at(7, 10, 30)));	/* Mon */
-	assert_false(sched_active(s, at(8, 10, 30)));	/* Tue */
-	assert_true(sched_active(s, at(9, 8, 30)));	/* Wed */
-	assert_true(sched_active(s, at(13, 10, 0)));	/* Sun */
+	assert_true(hours_active(s, at(7, 10, 30)));	/* Mon */
+	assert_false(hours_active(s, at(8, 10, 30)));	/* Tue */
+	assert_true(hours_active(s, at(9, 8, 30)));	/* Wed */
+	assert_true(hours_active(s, at(13, 10, 0)));	/* Sun */
 	free(s);
 	s = parse("Mon,Thu 01:00-02:00", NULL);
-	assert_true(sched_active(s, at(10, 1, 59)));	/* Thu */
-	assert_false(sched_active(s, at(9, 1, 30)));	/* Wed */
+	assert_true(hours_active(s, at(10, 1, 59)));	/* Thu */
+	assert_false(hours_active(s, at(9, 1, 30)));	/* Wed */
 	free(s);
 }
 
@@ -125,12 +125,12 @@ test_bad(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(sched_check((char *)bad[i], &cause), -1);
+		assert_int_equal(hours_check((char *)bad[i], &cause), -1);
 		assert_non_null(strstr(cause, bad[i]));
 		free(cause);
 		cause = NULL;
 	}
-	assert_int_equal(sched_check("Sat-Sun 00:00-24:00", &cause), 0);
+	assert_int_equal(hours_check("Sat-Sun 00:00-24:00", &cause), 0);
 }
 
 int

@@ -1,5 +1,5 @@
 /*
- * Active hours (see sched.h): windows parsed into a bit per minute of the
+ * Active hours (see hours.h): windows parsed into a bit per minute of the
  * week, and the questions the daemon asks of them: is a time inside, and
  * when does that change next.
  */
@@ -11,30 +11,30 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sched.h"
+#include "hours.h"
 #include "xmalloc.h"
 
-static const char *const sched_days[] = {
+static const char *const hours_days[] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun"
 };
 
 /* A day's name (three letters, any case): 0 for Monday, or -1. */
 static int
-sched_day(const char *s, size_t len)
+hours_day(const char *s, size_t len)
 {
 	int	i;
 
 	if (len != 3)
 		return -1;
 	for (i = 0; i < 7; i++)
-		if (strncasecmp(s, sched_days[i], 3) == 0)
+		if (strncasecmp(s, hours_days[i], 3) == 0)
 			return i;
 	return -1;
 }
 
 /* "HH:MM" (00:00 to 24:00): minutes of the day, or -1. */
 static int
-sched_clock(const char *s, size_t len)
+hours_clock(const char *s, size_t len)
 {
 	int	h, m;
 
@@ -51,7 +51,7 @@ sched_clock(const char *s, size_t len)
 
 /* The days of "Mon-Fri,Sun" as bits (Monday the lowest); 0 when bad. */
 static int
-sched_dayset(const char *s, size_t len)
+hours_dayset(const char *s, size_t len)
 {
 	const char	*p = s, *end = s + len, *comma, *dash;
 	int		 a, b, set = 0;
@@ -62,11 +62,11 @@ sched_dayset(const char *s, size_t len)
 		if ((comma = memchr(p, ',', end - p)) == NULL)
 			comma = end;
 		if ((dash = memchr(p, '-', comma - p)) == NULL) {
-			if ((a = sched_day(p, comma - p)) == -1)
+			if ((a = hours_day(p, comma - p)) == -1)
 				return 0;
 			b = a;
-		} else if ((a = sched_day(p, dash - p)) == -1 ||
-		    (b = sched_day(dash + 1, comma - dash - 1)) == -1)
+		} else if ((a = hours_day(p, dash - p)) == -1 ||
+		    (b = hours_day(dash + 1, comma - dash - 1)) == -1)
 			return 0;
 		for (;; a = (a + 1) % 7) {	/* Fri-Mon wraps */
 			set |= 1 << a;
@@ -79,9 +79,9 @@ sched_dayset(const char *s, size_t len)
 }
 
 static void
-sched_set(struct sched *s, int minute)
+hours_set(struct hours *s, int minute)
 {
-	minute %= SCHED_MINUTES;
+	minute %= HOURS_MINUTES;
 	s->on[minute / 8] |= 1 << (minute % 8);
 }
 
@@ -91,7 +91,7 @@ sched_set(struct sched *s, int minute)
  * the end is not after the start.  -1 and a cause when it is no window.
  */
 int
-sched_add(struct sched *s, const char *text, char **cause)
+hours_add(struct hours *s, const char *text, char **cause)
 {
 	const char	*p = text, *sp, *times;
 	int		 days = 0x7f, start, end, d, m;
@@ -99,7 +99,7 @@ sched_add(struct sched *s, const char *text, char **cause)
 	while (*p == ' ')
 		p++;
 	if ((sp = strchr(p, ' ')) != NULL) {
-		if ((days = sched_dayset(p, sp - p)) == 0)
+		if ((days = hours_dayset(p, sp - p)) == 0)
 			goto bad;
 		times = sp + 1;
 		while (*times == ' ')
@@ -107,15 +107,15 @@ sched_add(struct sched *s, const char *text, char **cause)
 	} else
 		times = p;
 	if (strlen(times) != 11 || times[5] != '-' ||
-	    (start = sched_clock(times, 5)) == -1 ||
-	    (end = sched_clock(times + 6, 5)) == -1 || start == 24 * 60)
+	    (start = hours_clock(times, 5)) == -1 ||
+	    (end = hours_clock(times + 6, 5)) == -1 || start == 24 * 60)
 		goto bad;
 	if (end <= start)
 		end += 24 * 60;		/* into the next day */
 	for (d = 0; d < 7; d++)
 		if (days & (1 << d))
 			for (m = start; m < end; m++)
-				sched_set(s, d * 24 * 60 + m);
+				hours_set(s, d * 24 * 60 + m);
 	return 0;
 bad:
 	xasprintf(cause, "\"%s\" is not a window like \"Mon-Fri 19:00-07:00\" "
@@ -123,26 +123,26 @@ bad:
 	return -1;
 }
 
-/* A setting's check: one window (see sched_add). */
+/* A setting's check: one window (see hours_add). */
 int
-sched_check(char *text, char **cause)
+hours_check(char *text, char **cause)
 {
-	struct sched	s;
+	struct hours	s;
 
 	memset(&s, 0, sizeof(s));
-	return sched_add(&s, text, cause);
+	return hours_add(&s, text, cause);
 }
 
 /* The windows of n texts; NULL and a cause when one is bad. */
-struct sched *
-sched_parse(char *const *texts, size_t n, char **cause)
+struct hours *
+hours_parse(char *const *texts, size_t n, char **cause)
 {
-	struct sched	*s;
+	struct hours	*s;
 	size_t		 i;
 
 	s = xcalloc(1, sizeof(*s));
 	for (i = 0; i < n; i++)
-		if (sched_add(s, texts[i], cause) != 0) {
+		if (hours_add(s, texts[i], cause) != 0) {
 			free(s);
 			return NULL;
 		}
@@ -151,43 +151,43 @@ sched_parse(char *const *texts, size_t n, char **cause)
 
 /* The minute of the week of local time tm. */
 static int
-sched_minute(const struct tm *tm)
+hours_minute(const struct tm *tm)
 {
 	return ((tm->tm_wday + 6) % 7) * 24 * 60 + tm->tm_hour * 60 +
 	    tm->tm_min;
 }
 
 static int
-sched_on(const struct sched *s, int minute)
+hours_on(const struct hours *s, int minute)
 {
-	minute %= SCHED_MINUTES;
+	minute %= HOURS_MINUTES;
 	return (s->on[minute / 8] >> (minute % 8)) & 1;
 }
 
 /* Whether t (local time) is inside a window. */
 int
-sched_active(const struct sched *s, time_t t)
+hours_active(const struct hours *s, time_t t)
 {
 	struct tm	tm;
 
 	localtime_r(&t, &tm);
-	return sched_on(s, sched_minute(&tm));
+	return hours_on(s, hours_minute(&tm));
 }
 
 /* When after t it next goes in or out of a window; -1 for never. */
 time_t
-sched_next(const struct sched *s, time_t t)
+hours_next(const struct hours *s, time_t t)
 {
 	struct tm	tm;
 	int		m, k, now;
 
 	localtime_r(&t, &tm);
-	m = sched_minute(&tm);
-	now = sched_on(s, m);
-	for (k = 1; k <= SCHED_MINUTES; k++)
-		if (sched_on(s, m + k) != now)
+	m = hours_minute(&tm);
+	now = hours_on(s, m);
+	for (k = 1; k <= HOURS_MINUTES; k++)
+		if (hours_on(s, m + k) != now)
 			break;
-	if (k > SCHED_MINUTES)
+	if (k > HOURS_MINUTES)
 		return -1;
 	tm.tm_min += k;
 	tm.tm_sec = 0;
