@@ -110,6 +110,8 @@ cmd_status(const char *dir)
 	    num(c, "failed"), num(c, "elsewhere") < 0 ? 0 :
 	    num(c, "elsewhere"), num(c, "cancelled") < 0 ? 0 :
 	    num(c, "cancelled"));
+	if (*str(o, "active_hours") != '\0')
+		printf("active hours: %s\n", esc(str(o, "active_hours")));
 	if (*str(o, "token_dir") != '\0')
 		printf("token directory %s: %s\n", esc(str(o, "token_dir")),
 		    esc(str(o, "tokens")));

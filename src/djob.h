@@ -88,6 +88,10 @@ struct daemon {
 	struct ctl	*ctl;		/* the control socket, or NULL */
 	int		 paused;	/* no job starts */
 	int		 draining;	/* paused, and exits when idle */
+	struct hours	*hours;		/* active hours, or NULL: always */
+	int		 outside;	/* outside them: no job starts */
+	int		 held;		/* outside, workers stopped (SIGSTOP) */
+	time_t		 hours_next;	/* when that changes; -1: never */
 	/* Reload the configuration: 0 when taken, else -1 and a cause. */
 	int		(*reload)(struct daemon *, char **);
 };

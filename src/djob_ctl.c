@@ -104,6 +104,8 @@ djob_ctl_cancel(struct daemon *d, char **argv)
 	if (dj->state == DJ_RUNNING && dj->w != NULL) {
 		dj->cancelling = 1;
 		pool_kill(d->workers, dj->w->pid, SIGTERM);
+		if (d->held)		/* stopped outside active hours */
+			pool_kill(d->workers, dj->w->pid, SIGCONT);
 		return djob_ctl_say("ok cancelling %s: its worker (pid %ld) "
 		    "is stopping", dj->id, (long)dj->w->pid);
 	}

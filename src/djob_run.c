@@ -288,7 +288,8 @@ djob_startable(struct daemon *d, double now, size_t *n)
 
 /*
  * Start queued jobs while slots are free, in queue order; then help
- * other hosts.  Nothing starts while the daemon is paused.
+ * other hosts.  Nothing starts while the daemon is paused or outside its
+ * active hours.
  */
 void
 djob_run_all(struct daemon *d)
@@ -297,7 +298,7 @@ djob_run_all(struct daemon *d)
 	double			 now = pool_now();
 	size_t			 i, n;
 
-	if (d->paused)
+	if (d->paused || d->outside)
 		return;
 	v = djob_startable(d, now, &n);
 	for (i = 0; i < n && pool_idle(d->workers) > 0; i++)

@@ -50,6 +50,7 @@ struct status_daemon {
 	int		 cancelled;
 	const char	*state;		/* running, paused, draining, stopping */
 	const char	*control;	/* the control socket, or NULL */
+	const char	*hours;		/* active hours: in or out, until */
 	const char	*token_dir;	/* NULL: working alone */
 	const char	*tokens;	/* "ready", or why not */
 };
