@@ -26,7 +26,6 @@
 #include "control.h"
 #include "djob.h"
 #include "fsutil.h"
-#include "hours.h"
 #include "log.h"
 #include "pool.h"
 #include "sdnotify.h"
@@ -39,28 +38,6 @@
 
 
 static int		 sigpipe_fds[2] = { -1, -1 };
-
-/* Where the daemon stands with its active hours, in a few words. */
-static void
-daemon_hours_text(const struct daemon *d, char *buf, size_t len)
-{
-	struct tm	tm;
-	char		when[64] = "";
-
-	if (d->hours == NULL) {
-		*buf = '\0';
-		return;
-	}
-	if (d->hours_next != -1) {
-		localtime_r(&d->hours_next, &tm);
-		strftime(when, sizeof(when), " until %a %Y-%m-%d %H:%M %Z",
-		    &tm);
-	}
-	snprintf(buf, len, "%s%s%s", d->outside ? "outside" : "inside",
-	    d->outside ? (d->held ? " (workers stopped)" :
-	    " (running jobs finish)") : "", when);
-}
-
 
 /* Write the daemon's status file and tell systemd, when something changed. */
 static void
@@ -91,7 +68,7 @@ daemon_status(struct daemon *d)
 	s.state = d->stopping ? "stopping" : d->draining ? "draining" :
 	    d->paused ? "paused" : d->outside ? "outside active hours" :
 	    "running";
-	daemon_hours_text(d, hours, sizeof(hours));
+	djob_hours_text(d, hours, sizeof(hours));
 	s.hours = d->hours != NULL ? hours : NULL;
 	s.control = d->ctl != NULL ? ctl_path(d->ctl) : NULL;
 	if (d->tokens != NULL) {
@@ -321,56 +298,6 @@ daemon_tokens_open(struct daemon *d)
 	daemon_tokens(d);
 }
 
-/* The active hours of the configuration (checked when it was read). */
-static void
-daemon_hours_load(struct daemon *d)
-{
-	char	*cause = NULL;
-
-	free(d->hours);
-	d->hours = NULL;
-	d->hours_next = -1;
-	if (d->conf->nactive_hours > 0 && (d->hours = hours_parse(
-	    d->conf->active_hours, d->conf->nactive_hours, &cause)) == NULL)
-		fatalx("active_hours: %s", cause);
-	d->outside = -1;	/* said again by daemon_hours() */
-}
-
-/*
- * Outside the active hours no job starts; with outside_hours "pause" the
- * running workers are stopped (SIGSTOP) and continued (SIGCONT) when a
- * window opens or the daemon stops.  Claims are the daemon's to renew,
- * so they stay held meanwhile.
- */
-static void
-daemon_hours(struct daemon *d)
-{
-	time_t	now = time(NULL);
-	int	outside, hold;
-
-	outside = d->hours != NULL && !hours_active(d->hours, now);
-	if (outside != d->outside || (d->hours_next != -1 &&
-	    now >= d->hours_next)) {
-		d->hours_next = d->hours != NULL ? hours_next(d->hours, now) :
-		    -1;
-		if (d->hours != NULL)
-			log_info("%s active hours: %s", outside ? "outside" :
-			    "inside", outside ? "no job starts" :
-			    "jobs start");
-		d->outside = outside;
-		d->dirty = 1;
-	}
-	hold = outside && strcmp(d->conf->outside_hours, "pause") == 0 &&
-	    !d->stopping;
-	if (hold != d->held) {
-		pool_signal(d->workers, hold ? SIGSTOP : SIGCONT);
-		d->held = hold;
-		d->dirty = 1;
-		log_info("%s %d workers", hold ? "stopped (SIGSTOP)" :
-		    "continued (SIGCONT)", djob_count(d, DJ_RUNNING));
-	}
-}
-
 /*
  * SIGHUP or "reload": a new configuration (0), or the old one kept when
  * the new one is bad (-1, why in *cause).
@@ -409,7 +336,7 @@ daemon_reload(struct daemon *d, char **cause)
 	respool = strcmp(nc->spool_dir, d->conf->spool_dir) != 0;
 	conf_free(d->conf);
 	d->conf = nc;
-	daemon_hours_load(d);
+	djob_hours_load(d);
 	pool_set_slots(d->workers, d->conf->jobs);
 	if (respool) {
 		spool_close(d->spool);
@@ -557,7 +484,7 @@ loop(struct daemon *d)
 			sdn_notify("WATCHDOG=1");
 			next_watchdog = now + wd_interval;
 		}
-		daemon_hours(d);
+		djob_hours(d);
 		if (d->tokens != NULL)
 			tok_renew(d->tokens, djob_run_lost, d);
 		if (!d->stopping) {
@@ -630,7 +557,7 @@ daemon_start(struct daemon *d, int foreground)
 	d->hooks = hook_pool(d);
 	daemon_tokens_open(d);
 	daemon_control(d);
-	daemon_hours_load(d);
+	djob_hours_load(d);
 	djob_remember(d);
 	if ((d->spool = spool_open(d->conf->spool_dir, d->conf->settle_time,
 	    &cause)) == NULL)

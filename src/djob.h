@@ -124,6 +124,11 @@ int	 djob_task_claim(struct djob *);
 void	 djob_task_peek(struct daemon *, double);
 void	 djob_task_mark(struct djob *, int, const char *, enum task_kind);
 
+/* djob_hours.c: active hours. */
+void	 djob_hours_load(struct daemon *);
+void	 djob_hours(struct daemon *);
+void	 djob_hours_text(const struct daemon *, char *, size_t);
+
 /* djob_ctl.c: the control socket's commands. */
 char	*djob_ctl_command(void *, uid_t, int, char **);
 
