@@ -114,6 +114,7 @@ struct config {
 	char		**active_hours;	/* weekly windows (hours.h), or NULL */
 	size_t		 nactive_hours;
 	char		*outside_hours;	/* "finish" or "pause" */
+	char		*metrics_file;	/* "": status_dir/distencd.prom */
 
 	struct profile	*profiles;
 	size_t		 nprofiles;

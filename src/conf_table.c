@@ -124,6 +124,8 @@ const struct conf_entry conf_table[] = {
 	  .type = CONF_STRARRAY, .check = hours_check },
 	{ .name = "outside_hours", G(outside_hours), .type = CONF_CHOICE,
 	  .choices = conf_outside_hours, .default_str = "finish" },
+	{ .name = "metrics_file", G(metrics_file), .type = CONF_STRING,
+	  .default_str = "" },
 
 	/* An element of directories. */
 	{ .name = "path", D(path), .type = CONF_STRING,

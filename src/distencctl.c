@@ -27,6 +27,7 @@
 
 #include "conf.h"
 #include "control.h"
+#include "fsutil.h"
 #include "log.h"
 #include "token.h"
 #include "xmalloc.h"
@@ -374,6 +375,23 @@ cmd_control(const char *sock, const char *sdir, int argc, char **argv)
 	return rv;
 }
 
+/* The daemon's metrics file, as it is (Prometheus text). */
+static int
+cmd_metrics(const char *path)
+{
+	char	*text, *cause = NULL;
+	size_t	 len;
+
+	if ((text = fs_read_small(path, 1 << 24, &len, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return 0;
+}
+
 /* Whether cmd with argc words (itself included) is a control command. */
 static int
 is_control(const char *cmd, int argc)
@@ -403,6 +421,7 @@ static const char help_text[] =
 "  jobs [STATE]            one line per job (queued, running, done...)\n"
 "  show ID|PATH            one job in full\n"
 "  tokens                  the token directory: hosts and claims\n"
+"  metrics                 the daemon's metrics (Prometheus text)\n"
 "\n"
 "Sent to the daemon's control socket:\n"
 "  pause                   finish the running jobs, start no new one\n"
@@ -502,6 +521,14 @@ main(int argc, char *argv[])
 			rv = 2;
 		} else
 			rv = cmd_control(sock, sdir, argc, argv);
+	} else if (strcmp(cmd, "metrics") == 0 && argc == 1) {
+		if (conf != NULL && *conf->metrics_file != '\0')
+			rv = cmd_metrics(conf->metrics_file);
+		else {
+			xasprintf(&cause, "%s/distencd.prom", sdir);
+			rv = cmd_metrics(cause);
+			free(cause);
+		}
 	} else if (strcmp(cmd, "status") == 0 && argc <= 1)
 		rv = cmd_status(sdir);
 	else if (strcmp(cmd, "jobs") == 0 && argc <= 2)

@@ -86,6 +86,7 @@ daemon_status(struct daemon *d)
 	free(path);
 	sdn_notify("STATUS=%d/%d busy, %d queued, %d done, %d failed",
 	    s.busy, s.slots, s.queue, s.done, s.failed);
+	djob_metrics(d);
 }
 
 static void
@@ -248,10 +249,15 @@ static void
 daemon_tokens(struct daemon *d)
 {
 	char	*cause = NULL;
+	double	 t0;
+	int	 ready;
 
 	if (d->tokens == NULL)
 		return;
-	if (tok_ready(d->tokens, &cause) == 0) {
+	t0 = spool_now();
+	ready = tok_ready(d->tokens, &cause) == 0;
+	d->tokens_seconds = spool_now() - t0;
+	if (ready) {
 		if (!d->tokens_ready && d->tokens_why != NULL)
 			log_info("token directory %s: usable again",
 			    tok_path(d->tokens));
@@ -477,6 +483,7 @@ loop(struct daemon *d)
 		if (now >= next_rescan) {
 			daemon_tokens(d);
 			spool_rescan(d->spool);
+			d->rescan_seconds = spool_now() - now;
 			next_rescan = now + d->conf->poll_interval;
 			d->dirty = 1;
 		}

@@ -103,8 +103,8 @@ djob_task_log(void *arg, int flags, const char *msg)
 }
 
 /* The share of a job done, from its stage and frame counts. */
-static double
-djob_fraction(const struct djob *dj)
+double
+djob_progress(const struct djob *dj)
 {
 	const struct job_progress	*p;
 	double				 f;
@@ -171,7 +171,7 @@ djob_write(struct djob *dj)
 	s.node = dj->task.holder[0] != '\0' ? dj->task.holder : d->node;
 	s.state = dj->task.helping ? "helping" : djob_state_names[dj->state];
 	s.stage = live ? job_stage_name(p->stage) : NULL;
-	s.progress = djob_fraction(dj);
+	s.progress = djob_progress(dj);
 	s.frame = live ? p->frame : dj->state == DJ_DONE ? dj->frames : 0;
 	s.frames = dj->frames;
 	s.fps = live ? p->fps : 0;

@@ -92,6 +92,13 @@ struct daemon {
 	int		 outside;	/* outside them: no job starts */
 	int		 held;		/* outside, workers stopped (SIGSTOP) */
 	time_t		 hours_next;	/* when that changes; -1: never */
+	struct {			/* since the start, for metrics */
+		double	 started, done, failed, cancelled;
+		double	 frames;	/* of the jobs done here */
+		double	 bytes_in, bytes_out;
+	}		 totals;
+	double		 rescan_seconds;	/* the last spool rescan */
+	double		 tokens_seconds;	/* the last token dir check */
 	/* Reload the configuration: 0 when taken, else -1 and a cause. */
 	int		(*reload)(struct daemon *, char **);
 };
@@ -102,6 +109,7 @@ void	 djob_log(struct djob *, int, const char *, ...)
 const char *djob_state_name(enum djob_state);
 struct djob *djob_find(struct daemon *, const char *);
 int	 djob_finished(const struct djob *);
+double	 djob_progress(const struct djob *);
 void	 djob_write(struct djob *);
 void	 djob_set(struct djob *, enum djob_state, const char *, const char *);
 void	 djob_remember(struct daemon *);
@@ -128,6 +136,9 @@ void	 djob_task_mark(struct djob *, int, const char *, enum task_kind);
 void	 djob_hours_load(struct daemon *);
 void	 djob_hours(struct daemon *);
 void	 djob_hours_text(const struct daemon *, char *, size_t);
+
+/* djob_metrics.c */
+void	 djob_metrics(struct daemon *);
 
 /* djob_ctl.c: the control socket's commands. */
 char	*djob_ctl_command(void *, uid_t, int, char **);

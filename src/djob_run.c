@@ -173,6 +173,7 @@ djob_failed(struct djob *dj, const char *why, enum task_kind kind,
 		    dj->attempts, why, d->conf->retry_delay);
 		djob_set(dj, DJ_WAITING, why, NULL);
 	} else {
+		d->totals.failed++;
 		djob_log(dj, DJL_ERROR | (logged ? DJL_NOFILE : 0),
 		    "failed: %s", why);
 		djob_set(dj, DJ_FAILED, why, NULL);
@@ -210,6 +211,7 @@ djob_start(struct djob *dj)
 		free(cause);
 		return;
 	}
+	d->totals.started++;
 	djob_log(dj, 0, "started: attempt %d, profile %s, worker %ld",
 	    dj->attempts, prof->name, (long)dj->w->pid);
 	djob_set(dj, DJ_RUNNING, NULL, NULL);
@@ -344,11 +346,26 @@ djob_cancelled(struct djob *dj)
 {
 	dj->cancelling = 0;
 	dj->task.lost = 0;
+	dj->d->totals.cancelled++;
 	task_failed(&dj->task, "cancelled", TASK_FINAL, 0);
 	task_release(&dj->task);
 	djob_log(dj, DJL_ERROR, "cancelled: not retried (\"distencctl retry "
 	    "%s\" queues it again)", dj->id);
 	djob_set(dj, DJ_CANCELLED, "cancelled", NULL);
+}
+
+/* A job done here counts its frames and bytes in and out. */
+static void
+djob_counted(struct djob *dj)
+{
+	struct daemon	*d = dj->d;
+	struct stat	 sb;
+
+	d->totals.done++;
+	d->totals.frames += dj->frames;
+	d->totals.bytes_in += dj->size;
+	if (stat(dj->output, &sb) == 0)
+		d->totals.bytes_out += sb.st_size;
 }
 
 /* A worker's job ended here: done, or failed. */
@@ -380,6 +397,7 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 		    dj->output, w->text);
 	dj->task.lost = 0;
 	djob_task_mark(dj, 1, w->text, TASK_FINAL);
+	djob_counted(dj);
 	djob_log(dj, 0, "done: %s (%s)", dj->output, w->text);
 	djob_set(dj, DJ_DONE, NULL, w->text);
 	hook_run(dj, d->conf->on_done, d->conf->non_done);

@@ -540,3 +540,10 @@ tok_unfail(struct tokdir *td, const char *id)
 	free(path);
 	tok_clear_failed(td, id);
 }
+
+/* How many claims this process holds. */
+size_t
+tok_nheld(const struct tokdir *td)
+{
+	return td->nheld;
+}
