@@ -22,7 +22,7 @@ libjansson-dev libcmocka-dev"
 # disabled when this script installed it), and libfaketime for a host
 # whose clock is an hour off.
 CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3 openssh-server sshfs systemd clang
-faketime curl prometheus"
+faketime curl prometheus chromium"
 
 say() { printf '\n==> %s\n' "$*"; }
 

@@ -7,6 +7,7 @@
  *	distencctl [-c file] [-s dir] jobs [state]	one line per job
  *	distencctl [-c file] [-s dir] show id|path	one job in full
  *	distencctl [-c file] [-t dir] tokens		the token directory
+ *	distencctl [-c file] html [dir [seconds]]	a status page
  *	distencctl [-c file] [-S socket] pause | resume | drain | reload |
  *	    cancel id|path | retry id|path | priority id|path n
  */
@@ -27,6 +28,7 @@
 
 #include "conf.h"
 #include "control.h"
+#include "ctl_html.h"
 #include "fsutil.h"
 #include "log.h"
 #include "token.h"
@@ -422,6 +424,9 @@ static const char help_text[] =
 "  show ID|PATH            one job in full\n"
 "  tokens                  the token directory: hosts and claims\n"
 "  metrics                 the daemon's metrics (Prometheus text)\n"
+"  html [DIR [SECONDS]]    write a status page, DIR/index.html and its\n"
+"                          data DIR/data.js (default status_dir/html);\n"
+"                          with SECONDS, refresh data.js that often\n"
 "\n"
 "Sent to the daemon's control socket:\n"
 "  pause                   finish the running jobs, start no new one\n"
@@ -521,6 +526,15 @@ main(int argc, char *argv[])
 			rv = 2;
 		} else
 			rv = cmd_control(sock, sdir, argc, argv);
+	} else if (strcmp(cmd, "html") == 0 && argc <= 3) {
+		if (argc >= 2)
+			rv = html_write(sdir, tdir, argv[1], argc == 3 ?
+			    atoi(argv[2]) : 0);
+		else {
+			xasprintf(&cause, "%s/html", sdir);
+			rv = html_write(sdir, tdir, cause, 0);
+			free(cause);
+		}
 	} else if (strcmp(cmd, "metrics") == 0 && argc == 1) {
 		if (conf != NULL && *conf->metrics_file != '\0')
 			rv = cmd_metrics(conf->metrics_file);
