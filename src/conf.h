@@ -94,6 +94,7 @@ struct config {
 	char		*token_dir;	/* "": work alone */
 	char		*node;		/* "": the host name */
 	int		 lease;		/* seconds */
+	int		 keep_pass1;	/* bool: pass 1 kept in work_dir */
 
 	/* distencd(8); distenc(1) reads and ignores them. */
 	char		*spool_dir;

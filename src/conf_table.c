@@ -94,6 +94,8 @@ const struct conf_entry conf_table[] = {
 	  .check = conf_check_node, .default_str = "" },
 	{ .name = "lease", G(lease), .type = CONF_INT,
 	  .minimum = 4, .maximum = 86400, .default_num = 300 },
+	{ .name = "keep_pass1", G(keep_pass1), .type = CONF_BOOL,
+	  .default_num = 0 },
 
 	/* Global settings of distencd(8), read and ignored by distenc(1). */
 	{ .name = "spool_dir", G(spool_dir), .type = CONF_STRING,
