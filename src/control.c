@@ -18,12 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
 #include "fsutil.h"
 #include "log.h"
+#include "pool.h"
 #include "xmalloc.h"
 
 struct ctl_client {
@@ -43,13 +43,18 @@ struct ctl {
 	struct ctl_client	 clients[CTL_CLIENTS];
 };
 
-static double
-ctl_now(void)
+/* The socket's address at path; -1 and a cause when it is too long. */
+static int
+ctl_address(const char *path, struct sockaddr_un *sun, char **cause)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (snprintf(sun->sun_path, sizeof(sun->sun_path), "%s", path) >=
+	    (int)sizeof(sun->sun_path)) {
+		xasprintf(cause, "control socket %s: path too long", path);
+		return -1;
+	}
+	return 0;
 }
 
 /* Whether something listens on the socket at path already. */
@@ -74,13 +79,8 @@ ctl_listen(const char *path, char **cause)
 	mode_t			old;
 	int			fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
-	    (int)sizeof(sun.sun_path)) {
-		xasprintf(cause, "control socket %s: path too long", path);
+	if (ctl_address(path, &sun, cause) != 0)
 		return -1;
-	}
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode)) {
 			xasprintf(cause, "control socket %s: exists and is "
@@ -243,7 +243,7 @@ ctl_accept_one(struct ctl *c, int fd)
 	c->clients[i].uid = cr.uid;
 	c->clients[i].pid = cr.pid;
 	c->clients[i].len = 0;
-	c->clients[i].deadline = ctl_now() + CTL_TIMEOUT;
+	c->clients[i].deadline = pool_now() + CTL_TIMEOUT;
 }
 
 /* Accept every pending connection. */
@@ -386,7 +386,7 @@ ctl_dispatch(struct ctl *c, const struct pollfd *pfd, int n)
 		}
 	if (n > 0 && pfd[0].revents != 0)
 		ctl_accept(c);
-	now = ctl_now();
+	now = pool_now();
 	for (i = 0; i < CTL_CLIENTS; i++) {
 		cl = &c->clients[i];
 		if (cl->fd == -1 || cl->deadline > now)
@@ -408,7 +408,7 @@ ctl_due(const struct ctl *c)
 
 	if (c == NULL)
 		return HUGE_VAL;
-	now = ctl_now();
+	now = pool_now();
 	for (i = 0; i < CTL_CLIENTS; i++)
 		if (c->clients[i].fd != -1 && c->clients[i].deadline - now < t)
 			t = c->clients[i].deadline - now;
@@ -422,13 +422,8 @@ ctl_connect(const char *path, char **cause)
 	struct sockaddr_un	sun;
 	int			fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
-	    (int)sizeof(sun.sun_path)) {
-		xasprintf(cause, "%s: path too long", path);
+	if (ctl_address(path, &sun, cause) != 0)
 		return -1;
-	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		xasprintf(cause, "%s: %s%s", path, strerror(errno),

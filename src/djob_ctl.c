@@ -41,30 +41,34 @@ djob_ctl_say(const char *fmt, ...)
 	return s;
 }
 
+/* Pause (1) or resume (0); a draining daemon stays as it is. */
+static char *
+djob_ctl_pausing(struct daemon *d, int paused)
+{
+	if (d->draining)
+		return xstrdup("error draining: the daemon exits when its "
+		    "running jobs end");
+	d->paused = paused;
+	d->dirty = 1;
+	if (paused)
+		return djob_ctl_say("ok paused: %d running jobs finish, no "
+		    "new job starts", djob_count(d, DJ_RUNNING));
+	return djob_ctl_say("ok resumed: %d jobs queued",
+	    djob_count(d, DJ_QUEUED));
+}
+
 static char *
 djob_ctl_pause(struct daemon *d, char **argv)
 {
 	(void)argv;
-	if (d->draining)
-		return xstrdup("error draining: the daemon exits when its "
-		    "running jobs end");
-	d->paused = 1;
-	d->dirty = 1;
-	return djob_ctl_say("ok paused: %d running jobs finish, no new job "
-	    "starts", djob_count(d, DJ_RUNNING));
+	return djob_ctl_pausing(d, 1);
 }
 
 static char *
 djob_ctl_resume(struct daemon *d, char **argv)
 {
 	(void)argv;
-	if (d->draining)
-		return xstrdup("error draining: the daemon exits when its "
-		    "running jobs end");
-	d->paused = 0;
-	d->dirty = 1;
-	return djob_ctl_say("ok resumed: %d jobs queued",
-	    djob_count(d, DJ_QUEUED));
+	return djob_ctl_pausing(d, 0);
 }
 
 static char *

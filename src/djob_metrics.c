@@ -72,34 +72,27 @@ djob_metrics_totals(struct daemon *d, struct metrics *m)
 	    d->totals.bytes_out);
 }
 
-/* The running jobs: speed and share done, labelled by job id. */
+/* A running job's encoding speed. */
+static double
+djob_fps(const struct djob *dj)
+{
+	return dj->w->progress.fps;
+}
+
+/* A family of one sample per running job, labelled by its id. */
 static void
-djob_metrics_running(struct daemon *d, struct metrics *m)
+djob_metrics_running(struct daemon *d, struct metrics *m, const char *name,
+    const char *help, double (*value)(const struct djob *))
 {
 	struct djob	*dj;
 	size_t		 i;
-	int		 pass;
 
-	for (pass = 0; pass < 2; pass++) {
-		if (pass == 0)
-			metrics_family(m, "distenc_job_encode_frames_per_second",
-			    "gauge", "A running job's encoding speed.");
-		else
-			metrics_family(m, "distenc_job_progress_ratio",
-			    "gauge", "A running job's share done, 0 to 1.");
-		for (i = 0; i < d->njobs; i++) {
-			dj = d->jobs[i];
-			if (dj->state != DJ_RUNNING || dj->w == NULL ||
-			    !dj->w->have_progress)
-				continue;
-			if (pass == 0)
-				metrics_sample(m, "distenc_job_encode_frames_"
-				    "per_second", "job", dj->id,
-				    dj->w->progress.fps);
-			else
-				metrics_sample(m, "distenc_job_progress_ratio",
-				    "job", dj->id, djob_progress(dj));
-		}
+	metrics_family(m, name, "gauge", help);
+	for (i = 0; i < d->njobs; i++) {
+		dj = d->jobs[i];
+		if (dj->state == DJ_RUNNING && dj->w != NULL &&
+		    dj->w->have_progress)
+			metrics_sample(m, name, "job", dj->id, value(dj));
 	}
 }
 
@@ -113,7 +106,10 @@ djob_metrics(struct daemon *d)
 	metrics_open(&m);
 	djob_metrics_state(d, &m);
 	djob_metrics_totals(d, &m);
-	djob_metrics_running(d, &m);
+	djob_metrics_running(d, &m, "distenc_job_encode_frames_per_second",
+	    "A running job's encoding speed.", djob_fps);
+	djob_metrics_running(d, &m, "distenc_job_progress_ratio",
+	    "A running job's share done, 0 to 1.", djob_progress);
 	if (d->tokens != NULL) {
 		djob_metric(&m, "distenc_claims_held", "gauge",
 		    "Claims this daemon holds in the token directory.",

@@ -894,3 +894,15 @@ slow_copy() {
 	}
 	return 0
 }
+
+# faketime_lib: libfaketime (package faketime) in FAKELIB, for a daemon
+# whose clock the test sets (LD_PRELOAD=$FAKELIB FAKETIME="@TIME");
+# status 1 when it is not installed.
+faketime_lib() {
+	for FAKELIB in /usr/lib/*/faketime/libfaketime.so.1 \
+	    /usr/lib/faketime/libfaketime.so.1; do
+		[ -f "$FAKELIB" ] && return 0
+	done
+	FAKELIB=
+	return 1
+}

@@ -14,11 +14,7 @@ plan 7
 need_tools
 need_distencd
 CTL=${top_builddir}/distencctl
-FAKELIB=
-for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && FAKELIB=$f && break
-done
-if [ -z "$FAKELIB" ]; then
+if ! faketime_lib; then
 	bail_rest "libfaketime (package faketime) is not installed"
 	exit 0
 fi

@@ -16,30 +16,13 @@ plan 8
 need_tools
 need_distencd
 
-CONF=$T/d.conf
-write_dconf "$CONF" "work_dir = \"$T/work\"; keep_pass1 = true;" \
-    'slowp = { inherit = "test"; preset = "medium"; };'
-sed -i 's/default_profile = "test";/default_profile = "slowp";/' "$CONF"
-clip_boxed "$T/clips/big.mkv" 10 640 360
+. "$top_srcdir/tests/pass1_lib.sh"
+pass1_setup
 frames=$(frame_count "$T/clips/big.mkv")
-mkdir -p "$T/stage"
-# kept: pass 1 is kept (pass1.info is written last, as pass 2 starts).
-kept() {
-	ls "$T/work"/*/pass1.info >/dev/null 2>&1
-}
-
-start_daemon "$CONF"
-cp "$T/clips/big.mkv" "$T/stage/a.mkv" && mv "$T/stage/a.mkv" "$DSPOOL/a.mkv"
-wait_until 120 kept
-worker=$(pgrep -P "$DPID" | head -1)
-kill -STOP "$worker"
-id=$(job_get a.mkv id)
-ok "pass 1 is kept in the job's work directory" \
-    sh -c 'grep -q "^fingerprint [0-9a-f]\{16\}$" "$1/pass1.info" && test -s "$1/pass1.x265-stats"' \
-    _ "$T/work/$id"
-kill -KILL "$DPID" "$worker"
-proc_gone_within 10 "$DPID" "$worker"
-stop_daemon
+pass1_crash
+id=$PASS1_ID
+is "$PASS1_KEPT:$(grep -c '^fingerprint [0-9a-f]\{16\}$' "$T/work/$id/pass1.info"):$(test -s "$T/work/$id/pass1.x265-stats" && echo stats)" \
+    yes:1:stats "pass 1 is kept in the job's work directory: stats and fingerprint"
 start_daemon "$CONF"
 job_wait_state 300 a.mkv done
 ok "the job is done after the restart" job_state_in a.mkv done

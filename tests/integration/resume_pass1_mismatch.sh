@@ -14,25 +14,10 @@ plan 5
 need_tools
 need_distencd
 
-CONF=$T/d.conf
-write_dconf "$CONF" "work_dir = \"$T/work\"; keep_pass1 = true;" \
-    'slowp = { inherit = "test"; preset = "medium"; };'
-sed -i 's/default_profile = "test";/default_profile = "slowp";/' "$CONF"
-clip_boxed "$T/clips/big.mkv" 10 640 360
-mkdir -p "$T/stage"
-kept() {
-	ls "$T/work"/*/pass1.info >/dev/null 2>&1
-}
-
-start_daemon "$CONF"
-cp "$T/clips/big.mkv" "$T/stage/a.mkv" && mv "$T/stage/a.mkv" "$DSPOOL/a.mkv"
-wait_until 120 kept
-worker=$(pgrep -P "$DPID" | head -1)
-kill -STOP "$worker"
-ok "pass 1 is kept" kept
-kill -KILL "$DPID" "$worker"
-proc_gone_within 10 "$DPID" "$worker"
-stop_daemon
+. "$top_srcdir/tests/pass1_lib.sh"
+pass1_setup
+pass1_crash
+is "$PASS1_KEPT" yes "pass 1 is kept"
 # The profile "test" that slowp inherits: another bitrate.
 sed -i 's/bitrate = 300;/bitrate = 200;/' "$CONF"
 start_daemon "$CONF"
