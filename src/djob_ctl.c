@@ -129,20 +129,21 @@ djob_ctl_retry(struct daemon *d, char **argv)
 		return djob_ctl_say("error job %s is %s: only a failed or "
 		    "cancelled job is retried", dj->id,
 		    djob_state_name(dj->state));
-	if (dj->rel == NULL && dj->seen == NULL)
-		return djob_ctl_say("error job %s: its file is not in the "
-		    "spool", dj->id);
 	if (d->tokens != NULL)
 		tok_unfail(d->tokens, dj->id);
 	dj->attempts = 0;
 	djob_log(dj, 0, "queued again by the operator");
 	djob_set(dj, DJ_QUEUED, NULL, NULL);
-	if (dj->rel == NULL) {
-		/* finished in an earlier run: the spool offers it again */
+	if (dj->rel != NULL)
+		return djob_ctl_say("ok queued %s again", dj->id);
+	/* Finished in an earlier run: taken when the spool offers its file
+	 * (again, when it did already). */
+	if (dj->seen != NULL) {
 		spool_forget(d->spool, dj->seen);
 		spool_rescan(d->spool);
 	}
-	return djob_ctl_say("ok queued %s again", dj->id);
+	return djob_ctl_say("ok queued %s again, when the spool offers its "
+	    "file", dj->id);
 }
 
 static char *
