@@ -139,6 +139,7 @@ struct config {
 	char		*node;		/* "": the host name */
 	int		 lease;		/* seconds */
 	char		*avisynth_library;	/* "": search the usual names */
+	int		 keep_pass1;	/* bool: pass 1 kept in work_dir */
 
 	/* distencd(8); distenc(1) reads and ignores them. */
 	char		*spool_dir;
@@ -160,6 +161,11 @@ struct config {
 	size_t		 non_done;
 	char		**on_failure;	/* argv (NULL-terminated), or NULL */
 	size_t		 non_failure;
+	char		*control_socket; /* "": none */
+	char		**active_hours;	/* weekly windows (hours.h), or NULL */
+	size_t		 nactive_hours;
+	char		*outside_hours;	/* "finish" or "pause" */
+	char		*metrics_file;	/* "": status_dir/distencd.prom */
 
 	struct conf_slurm slurm;		/* distenc --slurm */
 

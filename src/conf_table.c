@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "conf_local.h"
 #include "node.h"
+#include "hours.h"
 #include "xmalloc.h"
 
 static int	conf_check_params(char *, char **);
@@ -47,6 +48,9 @@ static const char *const conf_deint_modes[] = {
 /* In the order of enum dynamic_hdr. */
 static const char *const conf_dynamic_hdr_modes[] = {
 	"fail", "base", NULL
+};
+static const char *const conf_outside_hours[] = {
+	"finish", "pause", NULL
 };
 /* In the order of enum scd_mode. */
 static const char *const conf_scd_modes[] = {
@@ -105,6 +109,8 @@ const struct conf_entry conf_table[] = {
 	  .check = conf_check_node, .default_str = "" },
 	{ .name = "lease", G(lease), .type = CONF_INT,
 	  .minimum = 4, .maximum = 86400, .default_num = 300 },
+	{ .name = "keep_pass1", G(keep_pass1), .type = CONF_BOOL,
+	  .default_num = 0 },
 
 	/* Global settings: AviSynth+. */
 	{ .name = "avisynth_library", G(avisynth_library), .type = CONF_STRING,
@@ -144,6 +150,14 @@ const struct conf_entry conf_table[] = {
 	  .flags = CONF_COMMAND },
 	{ .name = "on_failure", GN(on_failure, non_failure),
 	  .type = CONF_STRARRAY, .flags = CONF_COMMAND },
+	{ .name = "control_socket", G(control_socket), .type = CONF_STRING,
+	  .default_str = "/run/distenc/control" },
+	{ .name = "active_hours", GN(active_hours, nactive_hours),
+	  .type = CONF_STRARRAY, .check = hours_check },
+	{ .name = "outside_hours", G(outside_hours), .type = CONF_CHOICE,
+	  .choices = conf_outside_hours, .default_str = "finish" },
+	{ .name = "metrics_file", G(metrics_file), .type = CONF_STRING,
+	  .default_str = "" },
 
 	/* Global settings of distenc --slurm (the slurm_ group). */
 	{ .name = "slurm_partition", G(slurm.partition), .type = CONF_STRING,

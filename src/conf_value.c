@@ -474,6 +474,23 @@ conf_free_strarray(char **array)
 	free(array);
 }
 
+/* Check one string of an array with the entry's check. */
+static int
+conf_check_elem(const struct conf_entry *ce, const config_setting_t *e,
+    char **cause)
+{
+	char	*copy, *reason = NULL;
+	int	 rv;
+
+	copy = xstrdup(config_setting_get_string(e));
+	if ((rv = ce->check(copy, &reason)) != 0) {
+		conf_error(cause, e, "%s", reason);
+		free(reason);
+	}
+	free(copy);
+	return rv;
+}
+
 /*
  * Check an array of strings (for CONF_COMMAND, a program given by its
  * absolute path and its arguments) and store it if base is not NULL.
@@ -506,6 +523,10 @@ conf_set_strarray(const struct conf_entry *ce, const config_setting_t *s,
 		}
 		free(copy);
 	}
+	for (i = 0; ce->check != NULL && i < n; i++)
+		if (conf_check_elem(ce, config_setting_get_elem(s, i),
+		    cause) != 0)
+			return -1;
 	if ((ce->flags & CONF_COMMAND) && n > 0 &&
 	    *(program = config_setting_get_string_elem(s, 0)) != '/') {
 		conf_error(cause, config_setting_get_elem(s, 0),

@@ -1,12 +1,16 @@
 /*
- * distencctl: the operator's view of distencd, read from its status files
- * and its token directory; it changes nothing.
+ * distencctl: the operator's tool for distencd.  What it reads comes from
+ * the status files and the token directory, without the daemon; what it
+ * changes goes through the daemon's control socket (control.c).
  *
  *	distencctl [-c file] [-s dir] [status]	the daemon
  *	distencctl [-c file] [-s dir] jobs [state]	one line per job
  *	distencctl [-c file] [-s dir] show id|path	one job in full
  *	distencctl [-c file] [-t dir] tokens		the token directory
  *	distencctl [-c file] slurm			inputs given to Slurm
+ *	distencctl [-c file] html [dir [seconds]]	a status page
+ *	distencctl [-c file] [-S socket] pause | resume | drain | reload |
+ *	    cancel id|path | retry id|path | priority id|path n
  */
 #include "config.h"
 
@@ -14,6 +18,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,12 +28,17 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "control.h"
+#include "ctl_html.h"
+#include "fsutil.h"
 #include "log.h"
 #include "slurm.h"
 #include "token.h"
 #include "xmalloc.h"
 
 #define DEFAULT_STATUS	"/var/lib/distenc/status"
+#define DEFAULT_CONTROL	"/run/distenc/control"
+#define ANSWER_SECONDS	30	/* for the daemon's answer */
 
 struct row {
 	json_t	*o;
@@ -95,11 +105,18 @@ cmd_status(const char *dir)
 	    str(o, "watching"));
 	printf("slots %.0f, busy %.0f, queue %.0f\n", num(o, "slots"),
 	    num(o, "busy"), num(o, "queue"));
+	if (*str(o, "state") != '\0')
+		printf("state %s%s%s\n", str(o, "state"),
+		    *str(o, "control") ? ", control socket " : "",
+		    esc(str(o, "control")));
 	printf("jobs: %.0f queued, %.0f running, %.0f waiting, %.0f done, "
-	    "%.0f failed, %.0f elsewhere\n", num(c, "queued"),
+	    "%.0f failed, %.0f elsewhere, %.0f cancelled\n", num(c, "queued"),
 	    num(c, "running"), num(c, "waiting"), num(c, "done"),
 	    num(c, "failed"), num(c, "elsewhere") < 0 ? 0 :
-	    num(c, "elsewhere"));
+	    num(c, "elsewhere"), num(c, "cancelled") < 0 ? 0 :
+	    num(c, "cancelled"));
+	if (*str(o, "active_hours") != '\0')
+		printf("active hours: %s\n", esc(str(o, "active_hours")));
 	if (*str(o, "token_dir") != '\0')
 		printf("token directory %s: %s\n", esc(str(o, "token_dir")),
 		    esc(str(o, "tokens")));
@@ -117,12 +134,12 @@ row_cmp(const void *a, const void *b)
 {
 	static const char *order[] = {
 		"running", "helping", "waiting", "queued", "elsewhere",
-		"failed", "done"
+		"failed", "cancelled", "done"
 	};
 	const struct row	*ra = a, *rb = b;
-	int			 ia = 7, ib = 7, i;
+	int			 ia = 8, ib = 8, i;
 
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 8; i++) {
 		if (strcmp(str(ra->o, "state"), order[i]) == 0)
 			ia = i;
 		if (strcmp(str(rb->o, "state"), order[i]) == 0)
@@ -303,27 +320,175 @@ cmd_tokens(const char *dir)
 	return 0;
 }
 
+/*
+ * The job id of which (an id or a source's path relative to the spool,
+ * as the status files say); which itself when no status file names it.
+ */
+static char *
+job_id(const char *dir, const char *which)
+{
+	struct row	*r;
+	size_t		 n, i;
+	char		*id = NULL;
+
+	if (access(dir, R_OK) == -1)
+		return xstrdup(which);
+	r = rows(dir, &n);
+	for (i = 0; i < n && id == NULL; i++)
+		if (strcmp(str(r[i].o, "relative"), which) == 0 &&
+		    *str(r[i].o, "id") != '\0')
+			id = xstrdup(str(r[i].o, "id"));
+	rows_free(r, n);
+	return id != NULL ? id : xstrdup(which);
+}
+
+/* A command for the daemon, through its control socket. */
+static int
+cmd_control(const char *sock, const char *sdir, int argc, char **argv)
+{
+	char	*request, *answer = NULL, *cause = NULL, *id = NULL;
+	int	 rv;
+
+	if (argc >= 2) {
+		id = job_id(sdir, argv[1]);
+		if (strpbrk(id, " \t\n") != NULL) {
+			log_warnx("no job %s in %s", esc(argv[1]), sdir);
+			free(id);
+			return 1;
+		}
+	}
+	xasprintf(&request, "%s%s%s%s%s", argv[0], id ? " " : "",
+	    id ? id : "", argc == 3 ? " " : "", argc == 3 ? argv[2] : "");
+	free(id);
+	if (ctl_ask(sock, request, ANSWER_SECONDS, &answer, &cause) != 0) {
+		log_warnx("control socket %s", cause);
+		free(cause);
+		free(request);
+		return 2;
+	}
+	free(request);
+	if (strncmp(answer, "ok", 2) == 0) {
+		printf("%s\n", esc(answer[2] == ' ' ? answer + 3 : answer + 2));
+		rv = 0;
+	} else {
+		log_warnx("%s", esc(strncmp(answer, "error ", 6) == 0 ?
+		    answer + 6 : answer));
+		rv = 1;
+	}
+	free(answer);
+	return rv;
+}
+
+/* The daemon's metrics file, as it is (Prometheus text). */
+static int
+cmd_metrics(const char *path)
+{
+	char	*text, *cause = NULL;
+	size_t	 len;
+
+	if ((text = fs_read_small(path, 1 << 24, &len, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return 0;
+}
+
+/* Whether cmd with argc words (itself included) is a control command. */
+static int
+is_control(const char *cmd, int argc)
+{
+	static const struct {
+		const char	*name;
+		int		 argc;
+	} cmds[] = {
+		{ "pause", 1 }, { "resume", 1 }, { "drain", 1 },
+		{ "reload", 1 }, { "cancel", 2 }, { "retry", 2 },
+		{ "priority", 3 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmd, cmds[i].name) == 0 && argc == cmds[i].argc)
+			return 1;
+	return 0;
+}
+
+static const char help_text[] =
+"usage: distencctl [-c file] [-s status_dir] [-t token_dir] [-S socket]\n"
+"                  [command [argument...]]\n"
+"\n"
+"Read from the status files and the token directory (no daemon needed):\n"
+"  status                  the daemon: state, slots, queue, counts (default)\n"
+"  jobs [STATE]            one line per job (queued, running, done...)\n"
+"  show ID|PATH            one job in full\n"
+"  tokens                  the token directory: hosts and claims\n"
+"  metrics                 the daemon's metrics (Prometheus text)\n"
+"  html [DIR [SECONDS]]    write a status page, DIR/index.html and its\n"
+"                          data DIR/data.js (default status_dir/html);\n"
+"                          with SECONDS, refresh data.js that often\n"
+"\n"
+"Sent to the daemon's control socket:\n"
+"  pause                   finish the running jobs, start no new one\n"
+"  resume                  start jobs again\n"
+"  drain                   finish the running jobs, then exit\n"
+"  cancel ID|PATH          stop a job; it is not retried\n"
+"  retry ID|PATH           queue a failed or cancelled job again\n"
+"  priority ID|PATH N      queue order: higher N first (-1000..1000)\n"
+"  reload                  read the configuration again (as SIGHUP)\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE       distencd's configuration (default "
+    SYSCONFDIR "/distencd.conf)\n"
+"  -s, --status-dir DIR    its status_dir\n"
+"  -t, --token-dir DIR     its token_dir\n"
+"  -S, --socket PATH       its control_socket (default " DEFAULT_CONTROL ")\n"
+"  -V, --version           print the version and exit\n"
+"  -h, --help              this text\n"
+"\n"
+"Exit status: 0 done, 1 the command failed or the daemon refused it,\n"
+"2 a usage error or no daemon to talk to.\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: distencctl [-c file] [-s status_dir] "
-	    "[-t token_dir]\n"
-	    "                  [status | jobs [state] | show id|path | tokens | "
-	    "slurm]\n");
+	    "[-t token_dir] [-S socket] [command [argument...]]\n"
+	    "(distencctl --help lists the commands)\n");
 	exit(2);
 }
 
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "status-dir",	required_argument,	NULL, 's' },
+		{ "token-dir",	required_argument,	NULL, 't' },
+		{ "socket",	required_argument,	NULL, 'S' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
 	struct config	*conf = NULL;
 	const char	*cfile = NULL, *sdir = NULL, *tdir = NULL, *cmd;
+	const char	*sock = NULL;
 	char		*cause = NULL;
 	int		 ch, rv;
 
 	log_init("distencctl", 0, LOG_TO_STDERR);
-	while ((ch = getopt(argc, argv, "c:s:t:V")) != -1) {
+	signal(SIGPIPE, SIG_IGN);
+	while ((ch = getopt_long(argc, argv, "c:hs:S:t:V", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			fputs(help_text, stdout);
+			return 0;
+		case 'S':
+			sock = optarg;
+			break;
 		case 'c':
 			cfile = optarg;
 			break;
@@ -353,8 +518,34 @@ main(int argc, char *argv[])
 		    conf->status_dir : DEFAULT_STATUS;
 	if (tdir == NULL && conf != NULL && *conf->token_dir != '\0')
 		tdir = conf->token_dir;
+	if (sock == NULL)
+		sock = conf != NULL ? conf->control_socket : DEFAULT_CONTROL;
 	cmd = argc > 0 ? argv[0] : "status";
-	if (strcmp(cmd, "status") == 0 && argc <= 1)
+	if (is_control(cmd, argc)) {
+		if (*sock == '\0') {
+			log_warnx("no control socket: control_socket is \"\" "
+			    "in %s", cfile);
+			rv = 2;
+		} else
+			rv = cmd_control(sock, sdir, argc, argv);
+	} else if (strcmp(cmd, "html") == 0 && argc <= 3) {
+		if (argc >= 2)
+			rv = html_write(sdir, tdir, argv[1], argc == 3 ?
+			    atoi(argv[2]) : 0);
+		else {
+			xasprintf(&cause, "%s/html", sdir);
+			rv = html_write(sdir, tdir, cause, 0);
+			free(cause);
+		}
+	} else if (strcmp(cmd, "metrics") == 0 && argc == 1) {
+		if (conf != NULL && *conf->metrics_file != '\0')
+			rv = cmd_metrics(conf->metrics_file);
+		else {
+			xasprintf(&cause, "%s/distencd.prom", sdir);
+			rv = cmd_metrics(cause);
+			free(cause);
+		}
+	} else if (strcmp(cmd, "status") == 0 && argc <= 1)
 		rv = cmd_status(sdir);
 	else if (strcmp(cmd, "jobs") == 0 && argc <= 2)
 		rv = cmd_jobs(sdir, argc == 2 ? argv[1] : NULL);

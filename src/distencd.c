@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "control.h"
 #include "djob.h"
 #include "fsutil.h"
 #include "log.h"
@@ -38,13 +39,12 @@
 
 static int		 sigpipe_fds[2] = { -1, -1 };
 
-
 /* Write the daemon's status file and tell systemd, when something changed. */
 static void
 daemon_status(struct daemon *d)
 {
 	struct status_daemon	 s;
-	char			*path, *cause = NULL;
+	char			*path, *cause = NULL, hours[160];
 
 	if (!d->dirty)
 		return;
@@ -64,6 +64,13 @@ daemon_status(struct daemon *d)
 	s.done = djob_count(d, DJ_DONE);
 	s.failed = djob_count(d, DJ_FAILED);
 	s.elsewhere = djob_count(d, DJ_ELSEWHERE);
+	s.cancelled = djob_count(d, DJ_CANCELLED);
+	s.state = d->stopping ? "stopping" : d->draining ? "draining" :
+	    d->paused ? "paused" : d->outside ? "outside active hours" :
+	    "running";
+	djob_hours_text(d, hours, sizeof(hours));
+	s.hours = d->hours != NULL ? hours : NULL;
+	s.control = d->ctl != NULL ? ctl_path(d->ctl) : NULL;
 	if (d->tokens != NULL) {
 		s.token_dir = tok_path(d->tokens);
 		s.tokens = d->tokens_ready ? "ready" : d->tokens_why ?
@@ -79,6 +86,7 @@ daemon_status(struct daemon *d)
 	free(path);
 	sdn_notify("STATUS=%d/%d busy, %d queued, %d done, %d failed",
 	    s.busy, s.slots, s.queue, s.done, s.failed);
+	djob_metrics(d);
 }
 
 static void
@@ -241,10 +249,15 @@ static void
 daemon_tokens(struct daemon *d)
 {
 	char	*cause = NULL;
+	double	 t0;
+	int	 ready;
 
 	if (d->tokens == NULL)
 		return;
-	if (tok_ready(d->tokens, &cause) == 0) {
+	t0 = spool_now();
+	ready = tok_ready(d->tokens, &cause) == 0;
+	d->tokens_seconds = spool_now() - t0;
+	if (ready) {
 		if (!d->tokens_ready && d->tokens_why != NULL)
 			log_info("token directory %s: usable again",
 			    tok_path(d->tokens));
@@ -291,31 +304,36 @@ daemon_tokens_open(struct daemon *d)
 	daemon_tokens(d);
 }
 
-/* SIGHUP: a new configuration, or the old one kept when it is bad. */
-static void
-daemon_reload(struct daemon *d)
+/*
+ * SIGHUP or "reload": a new configuration (0), or the old one kept when
+ * the new one is bad (-1, why in *cause).
+ */
+static int
+daemon_reload(struct daemon *d, char **cause)
 {
 	struct config	*nc;
 	struct timespec	 ts;
-	char		*cause = NULL;
 	int		 respool;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sdn_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-	if ((nc = daemon_conf(d->conffile, &cause)) == NULL ||
-	    daemon_dirs(nc, &cause) != 0) {
-		log_warnx_lines("reload: ", cause);
+	if ((nc = daemon_conf(d->conffile, cause)) == NULL ||
+	    daemon_dirs(nc, cause) != 0) {
+		log_warnx_lines("reload: ", *cause);
 		log_warnx("reload failed: keeping the old configuration");
-		free(cause);
 		conf_free(nc);
 		sdn_notify("READY=1");
-		return;
+		return -1;
 	}
 	if (strcmp(nc->token_dir, d->conf->token_dir) != 0 ||
-	    strcmp(nc->node, d->conf->node) != 0 || nc->lease != d->conf->lease)
-		log_warnx("reload: token_dir, node and lease are kept until "
-		    "a restart");
+	    strcmp(nc->node, d->conf->node) != 0 ||
+	    nc->lease != d->conf->lease ||
+	    strcmp(nc->control_socket, d->conf->control_socket) != 0)
+		log_warnx("reload: token_dir, node, lease and control_socket "
+		    "are kept until a restart");
+	free(nc->control_socket);
+	nc->control_socket = xstrdup(d->conf->control_socket);
 	free(nc->token_dir);
 	nc->token_dir = xstrdup(d->conf->token_dir);
 	free(nc->node);
@@ -324,12 +342,13 @@ daemon_reload(struct daemon *d)
 	respool = strcmp(nc->spool_dir, d->conf->spool_dir) != 0;
 	conf_free(d->conf);
 	d->conf = nc;
+	djob_hours_load(d);
 	pool_set_slots(d->workers, d->conf->jobs);
 	if (respool) {
 		spool_close(d->spool);
 		if ((d->spool = spool_open(d->conf->spool_dir,
-		    d->conf->settle_time, &cause)) == NULL)
-			fatalx("reload: %s", cause);
+		    d->conf->settle_time, cause)) == NULL)
+			fatalx("reload: %s", *cause);
 		daemon_spool_mode(d);
 	} else
 		spool_set_settle(d->spool, d->conf->settle_time);
@@ -337,6 +356,7 @@ daemon_reload(struct daemon *d)
 	    "the built-in configuration", d->conf->jobs);
 	d->dirty = 1;
 	sdn_notify("READY=1");
+	return 0;
 }
 
 /* SIGTERM or SIGINT: stop the workers; a second one kills them. */
@@ -359,14 +379,17 @@ daemon_stop(struct daemon *d, int sig)
 static void
 daemon_signals(struct daemon *d)
 {
-	unsigned char	sig[64];
-	ssize_t		n, i;
+	unsigned char	 sig[64];
+	ssize_t		 n, i;
+	char		*cause = NULL;
 
 	while ((n = read(sigpipe_fds[0], sig, sizeof(sig))) > 0)
 		for (i = 0; i < n; i++) {
-			if (sig[i] == SIGHUP && !d->stopping)
-				daemon_reload(d);
-			else if (sig[i] == SIGTERM || sig[i] == SIGINT)
+			if (sig[i] == SIGHUP && !d->stopping) {
+				daemon_reload(d, &cause);
+				free(cause);
+				cause = NULL;
+			} else if (sig[i] == SIGTERM || sig[i] == SIGINT)
 				daemon_stop(d, sig[i]);
 			else if (sig[i] == SIGCHLD)
 				pool_reap(d->hooks);
@@ -390,18 +413,23 @@ loop_timeout(struct daemon *d, double now, double max)
 			t = dt;
 	if (d->stopping && (dt = pool_stop_left(d->workers)) < t)
 		t = dt;
+	if ((dt = ctl_due(d->ctl)) < t)
+		t = dt;
+	if (d->hours_next != -1 &&
+	    (dt = difftime(d->hours_next, time(NULL))) < t)
+		t = dt;
 	if (t < 0)
 		t = 0;
 	return (int)ceil(t * 1000);
 }
 
-/* Poll the signal pipe, the spool and the workers once. */
+/* Poll the signal pipe, the spool, the control socket and the workers. */
 static void
 loop_poll(struct daemon *d, double next_timer)
 {
-	struct pollfd	 pfd[3 + 256];
+	struct pollfd	 pfd[3 + CTL_CLIENTS + 1 + 256];
 	double		 now = spool_now();
-	int		 n;
+	int		 n, nc;
 
 	pfd[0].fd = sigpipe_fds[0];
 	pfd[0].events = POLLIN;
@@ -411,8 +439,10 @@ loop_poll(struct daemon *d, double next_timer)
 	pfd[2].events = POLLIN;
 	for (n = 0; n < 3; n++)
 		pfd[n].revents = 0;
-	n = pool_pollfds(d->workers, pfd + 3, 256);
-	if (poll(pfd, 3 + n, loop_timeout(d, now, next_timer - now)) == -1) {
+	nc = ctl_pollfds(d->ctl, pfd + 3, CTL_CLIENTS + 1);
+	n = pool_pollfds(d->workers, pfd + 3 + nc, 256);
+	if (poll(pfd, 3 + nc + n, loop_timeout(d, now, next_timer - now)) ==
+	    -1) {
 		if (errno != EINTR)
 			fatal("poll");
 		return;
@@ -423,7 +453,8 @@ loop_poll(struct daemon *d, double next_timer)
 		spool_read_events(d->spool);
 	if (pfd[2].revents && tok_read_events(d->tokens))
 		djob_recheck(d);
-	pool_dispatch(d->workers, pfd + 3, n);
+	pool_dispatch(d->workers, pfd + 3 + nc, n);
+	ctl_dispatch(d->ctl, pfd + 3, nc);
 }
 
 /* The event loop, until stopped and every worker has ended. */
@@ -438,6 +469,11 @@ loop(struct daemon *d)
 		now = spool_now();
 		if (d->stopping && djob_count(d, DJ_RUNNING) == 0)
 			break;
+		if (d->draining && djob_count(d, DJ_RUNNING) == 0) {
+			log_info("drained: no job running, stopping");
+			sdn_notify("STOPPING=1");
+			break;
+		}
 		if (d->stopping && pool_stop_left(d->workers) <= 0) {
 			log_warnx("workers still running after %d s: killing "
 			    "them", STOP_SECONDS);
@@ -448,6 +484,7 @@ loop(struct daemon *d)
 			daemon_tokens(d);
 			spool_rescan(d->spool);
 			djob_expire(d);
+			d->rescan_seconds = spool_now() - now;
 			next_rescan = now + d->conf->poll_interval;
 			d->dirty = 1;
 		}
@@ -455,6 +492,7 @@ loop(struct daemon *d)
 			sdn_notify("WATCHDOG=1");
 			next_watchdog = now + wd_interval;
 		}
+		djob_hours(d);
 		if (d->tokens != NULL)
 			tok_renew(d->tokens, djob_run_lost, d);
 		if (!d->stopping) {
@@ -483,11 +521,31 @@ daemon_free(struct daemon *d)
 	djob_free_all(d);
 	pool_free(d->workers);
 	pool_free(d->hooks);
+	ctl_close(d->ctl);
+	free(d->hours);
 	tok_close(d->tokens);
 	free(d->tokens_why);
 	free(d->worker_prog);
 	spool_close(d->spool);
 	conf_free(d->conf);
+}
+
+/* Open the control socket, when one is set; the daemon runs without. */
+static void
+daemon_control(struct daemon *d)
+{
+	char	*cause = NULL;
+
+	d->reload = daemon_reload;
+	if (*d->conf->control_socket == '\0')
+		return;
+	if ((d->ctl = ctl_open(d->conf->control_socket, djob_ctl_command, d,
+	    &cause)) == NULL) {
+		log_warnx("%s: running without a control socket", cause);
+		free(cause);
+		return;
+	}
+	log_info("control socket %s", ctl_path(d->ctl));
 }
 
 /* Start up: directories, node, background, pools, tokens, spool. */
@@ -507,6 +565,8 @@ daemon_start(struct daemon *d, int foreground)
 	d->workers = djob_run_pool(d);
 	d->hooks = hook_pool(d);
 	daemon_tokens_open(d);
+	daemon_control(d);
+	djob_hours_load(d);
 	djob_remember(d);
 	if ((d->spool = spool_open(d->conf->spool_dir, d->conf->settle_time,
 	    &cause)) == NULL)

@@ -24,7 +24,8 @@
 #include "xmalloc.h"
 
 static const char *djob_state_names[] = {
-	"queued", "running", "waiting", "done", "failed", "elsewhere"
+	"queued", "running", "waiting", "done", "failed", "elsewhere",
+	"cancelled"
 };
 
 static void	djob_task_log(void *, int, const char *);
@@ -102,8 +103,8 @@ djob_task_log(void *arg, int flags, const char *msg)
 }
 
 /* The share of a job done, from its stage and frame counts. */
-static double
-djob_fraction(const struct djob *dj)
+double
+djob_progress(const struct djob *dj)
 {
 	const struct job_progress	*p;
 	double				 f;
@@ -136,6 +137,14 @@ djob_fraction(const struct djob *dj)
 	}
 }
 
+/* Whether a job is over: done, failed for good, or cancelled. */
+int
+djob_finished(const struct djob *dj)
+{
+	return dj->state == DJ_DONE || dj->state == DJ_FAILED ||
+	    dj->state == DJ_CANCELLED;
+}
+
 /* Write a job's status file now. */
 void
 djob_write(struct djob *dj)
@@ -162,7 +171,7 @@ djob_write(struct djob *dj)
 	s.node = dj->task.holder[0] != '\0' ? dj->task.holder : d->node;
 	s.state = dj->task.helping ? "helping" : djob_state_names[dj->state];
 	s.stage = live ? job_stage_name(p->stage) : NULL;
-	s.progress = djob_fraction(dj);
+	s.progress = djob_progress(dj);
 	s.frame = live ? p->frame : dj->state == DJ_DONE ? dj->frames : 0;
 	s.frames = dj->frames;
 	s.fps = live ? p->fps : 0;
@@ -196,7 +205,7 @@ djob_set(struct djob *dj, enum djob_state state, const char *error,
 	dj->error = e;
 	free(dj->summary);
 	dj->summary = s;
-	if (state == DJ_DONE || state == DJ_FAILED)
+	if (djob_finished(dj))
 		dj->finished = time(NULL);
 	djob_write(dj);
 }
@@ -278,8 +287,9 @@ djob_ready(void *arg, const char *rel, const struct stat *sb)
 
 	jobid_make(rel, sb->st_size, sb->st_mtim.tv_sec, id, sizeof(id));
 	if ((dj = djob_find(d, id)) != NULL) {
-		if (dj->rel != NULL || dj->state == DJ_DONE ||
-		    dj->state == DJ_FAILED)
+		if (dj->rel == NULL && djob_finished(dj) && dj->seen == NULL)
+			dj->seen = xstrdup(rel);	/* for a retry */
+		if (dj->rel != NULL || djob_finished(dj))
 			return;		/* active, or finished earlier */
 	} else {
 		dj = djob_new(d, id);
@@ -308,8 +318,8 @@ djob_count(struct daemon *d, enum djob_state state)
 	int	n = 0;
 
 	for (i = 0; i < d->njobs; i++)
-		if (d->jobs[i]->state == state && (state == DJ_DONE ||
-		    state == DJ_FAILED || d->jobs[i]->rel != NULL))
+		if (d->jobs[i]->state == state && (djob_finished(d->jobs[i]) ||
+		    d->jobs[i]->rel != NULL))
 			n++;
 	return n;
 }
@@ -379,6 +389,7 @@ djob_free(struct djob *dj)
 	free(dj->status);
 	free(dj->profile);
 	free(dj->statsdir);
+	free(dj->seen);
 	free(dj->error);
 	free(dj->summary);
 	conf_profile_free(dj->sidecar);

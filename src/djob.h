@@ -8,6 +8,7 @@
 #define DJOB_H
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <stdint.h>
 #include <time.h>
@@ -27,6 +28,7 @@ enum djob_state {
 	DJ_DONE,
 	DJ_FAILED,
 	DJ_ELSEWHERE,		/* another host holds its claim */
+	DJ_CANCELLED,		/* by the operator: not retried */
 	DJ_STATES
 };
 
@@ -54,6 +56,9 @@ struct djob {
 	int64_t		 size;		/* the file the id was made from */
 	int64_t		 mtime;
 	int64_t		 frames;	/* last progress seen */
+	int		 priority;	/* higher starts first */
+	int		 cancelling;	/* its worker was told to stop */
+	char		*seen;		/* the spool's path of a finished job */
 	struct profile	*sidecar;
 	struct worker	*w;		/* while running */
 	double		 active;	/* last sign of progress (monotonic) */
@@ -84,6 +89,22 @@ struct daemon {
 	struct tokdir	*tokens;	/* NULL: working alone */
 	int		 tokens_ready;
 	char		*tokens_why;	/* why not ready */
+	struct ctl	*ctl;		/* the control socket, or NULL */
+	int		 paused;	/* no job starts */
+	int		 draining;	/* paused, and exits when idle */
+	struct hours	*hours;		/* active hours, or NULL: always */
+	int		 outside;	/* outside them: no job starts */
+	int		 held;		/* outside, workers stopped (SIGSTOP) */
+	time_t		 hours_next;	/* when that changes; -1: never */
+	struct {			/* since the start, for metrics */
+		double	 started, done, failed, cancelled;
+		double	 frames;	/* of the jobs done here */
+		double	 bytes_in, bytes_out;
+	}		 totals;
+	double		 rescan_seconds;	/* the last spool rescan */
+	double		 tokens_seconds;	/* the last token dir check */
+	/* Reload the configuration: 0 when taken, else -1 and a cause. */
+	int		(*reload)(struct daemon *, char **);
 };
 
 /* djob.c: the registry. */
@@ -91,6 +112,8 @@ void	 djob_log(struct djob *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *djob_state_name(enum djob_state);
 struct djob *djob_find(struct daemon *, const char *);
+int	 djob_finished(const struct djob *);
+double	 djob_progress(const struct djob *);
 void	 djob_write(struct djob *);
 void	 djob_set(struct djob *, enum djob_state, const char *, const char *);
 void	 djob_remember(struct daemon *);
@@ -112,12 +135,24 @@ void	 djob_run_stalled(struct daemon *);
 
 /* djob_expire.c */
 void	 djob_expire(struct daemon *);
+void	 djob_cancelled(struct djob *);
 
 /* djob_task.c: the token directory's side. */
 int	 djob_task_claim(struct djob *);
 void	 djob_task_peek(struct daemon *, double);
 void	 djob_task_mark(struct djob *, int, const char *, enum task_kind);
 int	 djob_task_orphaned(void *, const char *, const struct stat *);
+
+/* djob_hours.c: active hours. */
+void	 djob_hours_load(struct daemon *);
+void	 djob_hours(struct daemon *);
+void	 djob_hours_text(const struct daemon *, char *, size_t);
+
+/* djob_metrics.c */
+void	 djob_metrics(struct daemon *);
+
+/* djob_ctl.c: the control socket's commands. */
+char	*djob_ctl_command(void *, uid_t, int, char **);
 
 /* hook.c */
 struct pool *hook_pool(struct daemon *);

@@ -176,6 +176,7 @@ djob_failed(struct djob *dj, const char *why, enum task_kind kind,
 		    dj->attempts, why, d->conf->retry_delay);
 		djob_set(dj, DJ_WAITING, why, NULL);
 	} else {
+		d->totals.failed++;
 		djob_log(dj, DJL_ERROR | (logged ? DJL_NOFILE : 0),
 		    "failed: %s", why);
 		djob_set(dj, DJ_FAILED, why, NULL);
@@ -242,6 +243,7 @@ djob_start(struct djob *dj)
 		free(cause);
 		return;
 	}
+	d->totals.started++;
 	djob_log(dj, 0, "started: attempt %d, profile %s, worker %ld",
 	    dj->attempts, prof->name, (long)dj->w->pid);
 	djob_set(dj, DJ_RUNNING, NULL, NULL);
@@ -279,20 +281,63 @@ djob_help(struct djob *dj, double now)
 	return 0;
 }
 
-/* Start queued jobs while slots are free; then help other hosts. */
+/* A job that could start, and its place among the daemon's jobs. */
+struct djob_place {
+	struct djob	*dj;
+	size_t		 i;
+};
+
+/* Queue order: higher priority first, then first found. */
+static int
+djob_order(const void *a, const void *b)
+{
+	const struct djob_place	*pa = a, *pb = b;
+
+	if (pa->dj->priority != pb->dj->priority)
+		return pa->dj->priority > pb->dj->priority ? -1 : 1;
+	return pa->i < pb->i ? -1 : pa->i > pb->i;
+}
+
+/* The jobs that could start now, in queue order. */
+static struct djob_place *
+djob_startable(struct daemon *d, double now, size_t *n)
+{
+	struct djob_place	*v;
+	struct djob		*dj;
+	size_t			 i;
+
+	v = xreallocarray(NULL, d->njobs + 1, sizeof(*v));
+	*n = 0;
+	for (i = 0; i < d->njobs; i++) {
+		dj = d->jobs[i];
+		if (dj->rel != NULL && (dj->state == DJ_QUEUED ||
+		    (dj->state == DJ_ELSEWHERE && dj->task.until <= now))) {
+			v[*n].dj = dj;
+			v[(*n)++].i = i;
+		}
+	}
+	qsort(v, *n, sizeof(*v), djob_order);
+	return v;
+}
+
+/*
+ * Start queued jobs while slots are free, in queue order; then help
+ * other hosts.  Nothing starts while the daemon is paused or outside its
+ * active hours.
+ */
 void
 djob_run_all(struct daemon *d)
 {
-	struct djob	*dj;
-	double		 now = pool_now();
-	size_t		 i;
+	struct djob_place	*v;
+	double			 now = pool_now();
+	size_t			 i, n;
 
-	for (i = 0; i < d->njobs && pool_idle(d->workers) > 0; i++) {
-		dj = d->jobs[i];
-		if (dj->rel != NULL && (dj->state == DJ_QUEUED ||
-		    (dj->state == DJ_ELSEWHERE && dj->task.until <= now)))
-			djob_start(dj);
-	}
+	if (d->paused || d->outside)
+		return;
+	v = djob_startable(d, now, &n);
+	for (i = 0; i < n && pool_idle(d->workers) > 0; i++)
+		djob_start(v[i].dj);
+	free(v);
 	for (i = 0; i < d->njobs && pool_idle(d->workers) > 0 &&
 	    d->tokens != NULL && d->tokens_ready && !d->stopping; i++)
 		djob_help(d->jobs[i], now);
@@ -324,6 +369,37 @@ djob_helped(struct djob *dj, struct worker *w, int status)
 	dj->task.until = 0;
 }
 
+/*
+ * A job the operator cancelled: its claim given back with a failed
+ * marker, so no host takes it again until it is retried.
+ */
+void
+djob_cancelled(struct djob *dj)
+{
+	dj->cancelling = 0;
+	dj->task.lost = 0;
+	dj->d->totals.cancelled++;
+	task_failed(&dj->task, "cancelled", TASK_FINAL, 0);
+	task_release(&dj->task);
+	djob_log(dj, DJL_ERROR, "cancelled: not retried (\"distencctl retry "
+	    "%s\" queues it again)", dj->id);
+	djob_set(dj, DJ_CANCELLED, "cancelled", NULL);
+}
+
+/* A job done here counts its frames and bytes in and out. */
+static void
+djob_counted(struct djob *dj)
+{
+	struct daemon	*d = dj->d;
+	struct stat	 sb;
+
+	d->totals.done++;
+	d->totals.frames += dj->frames;
+	d->totals.bytes_in += dj->size;
+	if (stat(dj->output, &sb) == 0)
+		d->totals.bytes_out += sb.st_size;
+}
+
 /* A worker's job ended here: done, or failed. */
 static void
 djob_ended(struct djob *dj, struct worker *w, int status)
@@ -349,6 +425,10 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 		snprintf(w->text, sizeof(w->text), "no progress for %d s: "
 		    "stopped", d->conf->stall_timeout);
 	}
+	if (!done && dj->cancelling) {
+		djob_cancelled(dj);
+		return;
+	}
 	if (!done) {
 		djob_failed(dj, w->text, w->kind, !WIFSIGNALED(status));
 		return;
@@ -358,6 +438,7 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 		    dj->output, w->text);
 	dj->task.lost = 0;
 	djob_task_mark(dj, 1, w->text, TASK_FINAL);
+	djob_counted(dj);
 	djob_log(dj, 0, "done: %s (%s)", dj->output, w->text);
 	djob_set(dj, DJ_DONE, NULL, w->text);
 	hook_run(dj, d->conf->on_done, d->conf->non_done);

@@ -64,6 +64,12 @@ struct job_ctx {
 
 /* job_ctx.c */
 double	 job_elapsed(const struct timespec *);
+char	*job_work_dir(struct job_ctx *);
+
+/* pass1.c: pass 1 kept in the work directory (keep_pass1). */
+void	 pass1_save(struct job_ctx *, const char *, double);
+int	 pass1_resume(struct job_ctx *, const char *);
+void	 pass1_forget(struct job_ctx *);
 void	 job_report(struct job_ctx *, int);
 void	 job_stage(struct job_ctx *, enum job_stage);
 int	 job_fail(struct job_ctx *, int, const char *, ...)

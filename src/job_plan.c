@@ -32,35 +32,50 @@
 #define PLAN_MAX_BYTES	(64 << 20)
 #define QPFILE_DEPTH	3	/* subfolders searched below the source's */
 
-/* The work directory's name: <work_dir>/<job id>, made if missing. */
-int
-job_plan_workdir(struct job_ctx *c)
+/* A job's work directory, <work_dir>/<job id>, made if missing; NULL
+ * when it cannot be (the job failed). */
+char *
+job_work_dir(struct job_ctx *c)
 {
-	struct chunked	*k = c->pipe_state;
 	struct job	*j = c->job;
 	struct stat	 sb;
-	char		 id[JOBID_MAX], real[PATH_MAX];
+	char		 id[JOBID_MAX], real[PATH_MAX], *dir;
 
 	if (j->id != NULL)
 		snprintf(id, sizeof(id), "%s", j->id);
 	else {
 		if (stat(j->source, &sb) == -1 ||
-		    realpath(j->source, real) == NULL)
-			return job_fail(c, 0, "%s: %s", j->source,
-			    strerror(errno));
+		    realpath(j->source, real) == NULL) {
+			job_fail(c, 0, "%s: %s", j->source, strerror(errno));
+			return NULL;
+		}
 		jobid_make(real + 1, sb.st_size, sb.st_mtime, id, sizeof(id));
 	}
-	xasprintf(&k->workdir, "%s/%s", j->conf->work_dir, id);
-	if (fs_mkdirs(k->workdir, &c->err) != 0)
-		return job_fail(c, 1, "work directory: %s", c->err);
-	if (lstat(k->workdir, &sb) == -1)
-		return job_fail(c, 1, "work directory %s: %s", k->workdir,
-		    strerror(errno));
-	if (!S_ISDIR(sb.st_mode))
-		return job_fail(c, 0, "work directory %s: %s", k->workdir,
+	xasprintf(&dir, "%s/%s", j->conf->work_dir, id);
+	if (fs_mkdirs(dir, &c->err) != 0) {
+		job_fail(c, 1, "work directory: %s", c->err);
+		free(dir);
+		return NULL;
+	}
+	/* Shared with other hosts: a link planted there is not followed. */
+	if (lstat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		job_fail(c, 0, "work directory %s: %s", dir,
+		    errno != 0 && !S_ISLNK(sb.st_mode) ? strerror(errno) :
 		    S_ISLNK(sb.st_mode) ? "a symbolic link, not followed" :
 		    "not a directory");
-	return 0;
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* The chunked job's work directory (see job_work_dir). */
+int
+job_plan_workdir(struct job_ctx *c)
+{
+	struct chunked	*k = c->pipe_state;
+
+	return (k->workdir = job_work_dir(c)) != NULL ? 0 : -1;
 }
 
 /* The file of chunk k. */

@@ -326,7 +326,10 @@ twopass_pass1(struct twopass *t)
 	    j->res.frames / job_elapsed(&c->t0));
 	rv = twopass_pass1_check(t);
 	twopass_pass_close(t);
-	return rv == 0 ? twopass_stats_check(t) : -1;
+	if (rv != 0 || twopass_stats_check(t) != 0)
+		return -1;
+	pass1_save(c, t->stats, job_elapsed(&c->t0));
+	return 0;
 fail:
 	job_fail_err(c);
 out:
@@ -428,15 +431,23 @@ out:
 	return rv;
 }
 
-/* Both passes into the job's temporary output. */
+/* Both passes into the job's temporary output; pass 1 kept is reused. */
 static int
 twopass_encode(struct job_ctx *c)
 {
 	struct twopass	*t = c->pipe_state;
 
-	if (twopass_pass1(t) != 0)
+	if (pass1_resume(c, t->stats) == 0 && twopass_pass1(t) != 0)
 		return -1;
 	return twopass_pass2(t);
+}
+
+/* The output is published: pass 1 kept is of no more use. */
+static void
+twopass_published(struct job_ctx *c, const char *output)
+{
+	(void)output;
+	pass1_forget(c);
 }
 
 /* Remove the stats file and free the state. */
@@ -458,6 +469,6 @@ const struct pipeline_ops pipe_twopass_ops = {
 	twopass_open,
 	twopass_prepare,
 	twopass_encode,
-	NULL,
+	twopass_published,
 	twopass_close
 };

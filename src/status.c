@@ -145,6 +145,11 @@ status_daemon_write(const char *path, const struct status_daemon *s,
 		fatalx("json_pack");
 	json_object_set_new(json_object_get(o, "counts"), "elsewhere",
 	    json_integer(s->elsewhere));
+	json_object_set_new(json_object_get(o, "counts"), "cancelled",
+	    json_integer(s->cancelled));
+	json_object_set_new(o, "state", status_str(s->state));
+	json_object_set_new(o, "control", status_str(s->control));
+	json_object_set_new(o, "active_hours", status_str(s->hours));
 	json_object_set_new(o, "token_dir", status_str(s->token_dir));
 	json_object_set_new(o, "tokens", status_str(s->tokens));
 	return status_dump(path, o, cause);

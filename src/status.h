@@ -47,6 +47,10 @@ struct status_daemon {
 	int		 done;
 	int		 failed;
 	int		 elsewhere;	/* claimed by other hosts */
+	int		 cancelled;
+	const char	*state;		/* running, paused, draining, stopping */
+	const char	*control;	/* the control socket, or NULL */
+	const char	*hours;		/* active hours: in or out, until */
 	const char	*token_dir;	/* NULL: working alone */
 	const char	*tokens;	/* "ready", or why not */
 };

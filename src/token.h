@@ -104,6 +104,8 @@ const char	*tok_path(const struct tokdir *);
 const char	*tok_node(const struct tokdir *);
 void		 tok_sweep(struct tokdir *);
 void		 tok_clear_failed(struct tokdir *, const char *);
+void		 tok_unfail(struct tokdir *, const char *);
+size_t		 tok_nheld(const struct tokdir *);
 int		 tok_has_sub(const struct tokdir *, const char *, const char *);
 
 /* Claims and markers (token.c). */

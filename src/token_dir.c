@@ -561,3 +561,26 @@ tok_clear_failed(struct tokdir *td, const char *id)
 	fs_empty_dir(AT_FDCWD, dir, ".failed", 0);
 	free(dir);
 }
+
+/*
+ * Forget a job's failure (the operator queued it again): its failed
+ * marker and its sub-tasks' failures go.
+ */
+void
+tok_unfail(struct tokdir *td, const char *id)
+{
+	char	*path;
+
+	path = tok_name(td, id, ".failed");
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("%s", path);
+	free(path);
+	tok_clear_failed(td, id);
+}
+
+/* How many claims this process holds. */
+size_t
+tok_nheld(const struct tokdir *td)
+{
+	return td->nheld;
+}

@@ -1023,3 +1023,15 @@ cut_clip() {
 	head -c $(($(wc -c <"$T/.whole.mkv") * $2 / 100)) "$T/.whole.mkv" \
 	    >"$1"
 }
+
+# faketime_lib: libfaketime (package faketime) in FAKELIB, for a daemon
+# whose clock the test sets (LD_PRELOAD=$FAKELIB FAKETIME="@TIME");
+# status 1 when it is not installed.
+faketime_lib() {
+	for FAKELIB in /usr/lib/*/faketime/libfaketime.so.1 \
+	    /usr/lib/faketime/libfaketime.so.1; do
+		[ -f "$FAKELIB" ] && return 0
+	done
+	FAKELIB=
+	return 1
+}

@@ -1627,6 +1627,12 @@ test_errors_globals(void **state)
 	    ":4: preset: profile setting, belongs in a profile "
 	    "(profiles.NAME.preset)",
 	    ":5: on_done.[1]: expected a string, got an integer", NULL);
+	/* Each window of active_hours is checked, and outside_hours. */
+	load_fails_lines("active_hours = [ \"Mon-Fri 19:00-07:00\",\n"
+	    "  \"Funday 10:00-11:00\" ];\noutside_hours = \"nap\";\n",
+	    ":2: active_hours.[1]: \"Funday 10:00-11:00\" is not a window "
+	    "like \"Mon-Fri 19:00-07:00\" or \"Sat-Sun 00:00-24:00\"",
+	    ":3: outside_hours: \"nap\" is not one of finish, pause", NULL);
 	/* A syntax error is the only one. */
 	load_fails_lines("jobs = 0;\nnice = 99;\nthreads = ;\n",
 	    ":3: syntax error", NULL);
