@@ -7,6 +7,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/interlace_lib.sh"
 . "$top_srcdir/tests/corpus.sh"
 
 plan 3
@@ -21,18 +22,9 @@ corpus_interlaced "$T/in" 2>"$T/ffmpeg.err"
 write_conf "$T/off.conf" ultrafast 1000 'deinterlace = "off";'
 run_distenc -c "$T/off.conf" -i "$src" -o "$T/out" -s "$T/stats"
 is "$DE_RC" 0 "distenc exits 0"
-ffmpeg -nostdin -v error -y -i "$src" \
-    -vf bwdif=mode=send_frame:parity=auto:deint=all -c:v ffv1 \
-    "$T/ref.mkv" 2>>"$T/ffmpeg.err"
-psnr() {
-	ffmpeg -nostdin -i "$dst" -i "$1" -lavfi psnr -f null - 2>&1 |
-	    sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
-}
-deint=$(psnr "$T/ref.mkv")
-orig=$(psnr "$src")
-diag "PSNR against bwdif of the source $deint dB, against the source $orig dB"
-ok "not deinterlaced (PSNR $orig dB against the source, $deint dB against bwdif)" \
-    awk -v d="$deint" -v o="$orig" 'BEGIN { exit !(o > d + 5) }'
+bwdif_psnr "$src" "$dst"
+ok "not deinterlaced (PSNR $SRC_DB dB against the source, $BWDIF_DB dB against bwdif)" \
+    awk -v d="$BWDIF_DB" -v o="$SRC_DB" 'BEGIN { exit !(o > d + 5) }'
 de_all >"$T/all.txt"
 ok "no interlacing decision in the log" \
     sh -c "! grep -q 'interlace: ' '$T/all.txt'"

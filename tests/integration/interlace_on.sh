@@ -7,6 +7,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/interlace_lib.sh"
 
 plan 4
 need_tools
@@ -26,18 +27,9 @@ is "$(probe_stream "$src" v:0 field_order)" progressive \
 write_conf "$T/on.conf" ultrafast 1000 'deinterlace = "on";'
 run_distenc -c "$T/on.conf" -i "$src" -o "$T/out" -s "$T/stats"
 is "$DE_RC" 0 "distenc exits 0"
-ffmpeg -nostdin -v error -y -i "$src" \
-    -vf bwdif=mode=send_frame:parity=auto:deint=all -c:v ffv1 \
-    "$T/ref.mkv" 2>>"$T/ffmpeg.err"
-psnr() {
-	ffmpeg -nostdin -i "$dst" -i "$1" -lavfi psnr -f null - 2>&1 |
-	    sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
-}
-good=$(psnr "$T/ref.mkv")
-bad=$(psnr "$src")
-diag "PSNR against bwdif of the source $good dB, against the source $bad dB"
-ok "deinterlaced (PSNR $good dB against bwdif, $bad dB against the source)" \
-    awk -v g="$good" -v b="$bad" 'BEGIN { exit !(g > b + 5) }'
+bwdif_psnr "$src" "$dst"
+ok "deinterlaced (PSNR $BWDIF_DB dB against bwdif, $SRC_DB dB against the source)" \
+    awk -v g="$BWDIF_DB" -v b="$SRC_DB" 'BEGIN { exit !(g > b + 5) }'
 de_all >"$T/all.txt"
 grep_ok "$T/all.txt" 'interlace: interlaced: deinterlace = "on"' \
     "the log says deinterlacing was asked for"
