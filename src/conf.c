@@ -164,6 +164,19 @@ conf_read_profiles(struct conf_ctx *ctx, config_setting_t *profiles,
 	}
 }
 
+/* The group slurm: the settings of distenc --slurm. */
+static void
+conf_read_slurm(const config_setting_t *s, struct config *conf,
+    char **cause)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		conf_error(cause, s, "expected a group, got %s",
+		    conf_type_name(config_setting_type(s)));
+		return;
+	}
+	conf_apply_group(s, CONF_SLURM, conf, cause);
+}
+
 /*
  * Read the top level of a file: global settings and profiles, in order,
  * going on after errors.  Remember which global settings the file sets,
@@ -182,6 +195,8 @@ conf_read_root(struct conf_ctx *ctx, const config_setting_t *root,
 		name = config_setting_name(s);
 		if (strcmp(name, "profiles") == 0)
 			conf_read_profiles(ctx, s, cause);
+		else if (strcmp(name, "slurm") == 0)
+			conf_read_slurm(s, ctx->conf, cause);
 		else if (conf_apply(s, CONF_GLOBAL, ctx->conf, cause) == 0)
 			ctx->conf->isset[conf_find(CONF_GLOBAL, name) -
 			    conf_table] = 1;
@@ -401,6 +416,7 @@ conf_new(config_t *cfg, const char *path, char **cause)
 	ctx.conf = conf = xcalloc(1, sizeof(*conf));
 	conf->isset = xcalloc(conf_ntable, sizeof(*conf->isset));
 	conf_set_defaults(CONF_GLOBAL, conf);
+	conf_set_defaults(CONF_SLURM, conf);
 	if (path != NULL)
 		conf->path = xstrdup(path);
 	conf_read_builtins(&ctx);
@@ -531,6 +547,7 @@ conf_free(struct config *conf)
 	}
 	free(conf->profiles);
 	conf_free_values(CONF_GLOBAL, conf);
+	conf_free_values(CONF_SLURM, conf);
 	free(conf->isset);
 	free(conf->path);
 	free(conf);

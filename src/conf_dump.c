@@ -147,6 +147,9 @@ conf_dump(const struct config *conf, FILE *fp)
 	else
 		fprintf(fp, "# distenc configuration\n");
 	conf_dump_scope(fp, CONF_GLOBAL, conf, "", "\n");
+	fputs("\nslurm = {\n", fp);
+	conf_dump_scope(fp, CONF_SLURM, conf, "\t", "\n");
+	fputs("};\n", fp);
 	fputs("\nprofiles = {\n", fp);
 	for (i = 0; i < conf->nprofiles; i++) {
 		fprintf(fp, "%s\t%s = {\n", i == 0 ? "" : "\n",

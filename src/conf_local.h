@@ -20,6 +20,7 @@ enum conf_scope {
 	CONF_GLOBAL,		/* top level; member of struct config */
 	CONF_PROFILE,		/* a profile or a sidecar; struct profile */
 	CONF_DIR,		/* an element of directories; struct conf_dir */
+	CONF_SLURM,		/* the group slurm; struct config */
 	CONF_SIDECAR		/* a sidecar only; not stored */
 };
 

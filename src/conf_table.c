@@ -84,6 +84,7 @@ _Static_assert(sizeof(enum deint_mode) == sizeof(int),
 #define G(f)	.scope = CONF_GLOBAL, .offset = offsetof(struct config, f)
 #define GN(f, n) \
 	G(f), .count_offset = offsetof(struct config, n)
+#define S(f)	.scope = CONF_SLURM, .offset = offsetof(struct config, f)
 #define P(f)	.scope = CONF_PROFILE, .offset = offsetof(struct profile, f)
 #define D(f)	.scope = CONF_DIR, .offset = offsetof(struct conf_dir, f)
 
@@ -159,26 +160,26 @@ const struct conf_entry conf_table[] = {
 	{ .name = "metrics_file", G(metrics_file), .type = CONF_STRING,
 	  .default_str = "" },
 
-	/* Global settings of distenc --slurm (the slurm_ group). */
-	{ .name = "slurm_partition", G(slurm.partition), .type = CONF_STRING,
+	/* The group slurm: how distenc --slurm submits jobs. */
+	{ .name = "partition", S(slurm.partition), .type = CONF_STRING,
 	  .default_str = "" },
-	{ .name = "slurm_account", G(slurm.account), .type = CONF_STRING,
+	{ .name = "account", S(slurm.account), .type = CONF_STRING,
 	  .default_str = "" },
-	{ .name = "slurm_time_plan", G(slurm.time_plan), .type = CONF_STRING,
+	{ .name = "time_plan", S(slurm.time_plan), .type = CONF_STRING,
 	  .default_str = "" },
-	{ .name = "slurm_time_chunk", G(slurm.time_chunk),
+	{ .name = "time_chunk", S(slurm.time_chunk),
 	  .type = CONF_STRING, .default_str = "" },
-	{ .name = "slurm_time_join", G(slurm.time_join), .type = CONF_STRING,
+	{ .name = "time_join", S(slurm.time_join), .type = CONF_STRING,
 	  .default_str = "" },
-	{ .name = "slurm_time_encode", G(slurm.time_encode),
+	{ .name = "time_encode", S(slurm.time_encode),
 	  .type = CONF_STRING, .default_str = "" },
-	{ .name = "slurm_memory", G(slurm.memory), .type = CONF_STRING,
+	{ .name = "memory", S(slurm.memory), .type = CONF_STRING,
 	  .default_str = "" },
-	{ .name = "slurm_options", G(slurm.options), .type = CONF_STRING,
+	{ .name = "options", S(slurm.options), .type = CONF_STRING,
 	  .default_str = "" },
-	{ .name = "slurm_chunk_retries", G(slurm.chunk_retries),
+	{ .name = "chunk_retries", S(slurm.chunk_retries),
 	  .type = CONF_INT, .minimum = 0, .maximum = 100, .default_num = 2 },
-	{ .name = "slurm_check_shared", G(slurm.check_shared),
+	{ .name = "check_shared", S(slurm.check_shared),
 	  .type = CONF_BOOL, .default_num = 1 },
 
 	/* An element of directories. */

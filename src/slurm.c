@@ -72,7 +72,7 @@ submit_local_why(const char *real)
 /*
  * The work directory must be one the cluster's nodes share: it is made if
  * missing, and refused below /tmp, /var/tmp, /dev/shm or /run or on a RAM
- * file system (unless slurm_check_shared is false).  Its absolute path
+ * file system (unless slurm.check_shared is false).  Its absolute path
  * replaces the configured one, for the jobs.
  */
 static int
@@ -91,7 +91,7 @@ submit_check_shared(struct config *conf, char **cause)
 	conf->work_dir = xstrdup(real);
 	if (conf->slurm.check_shared && (why = submit_local_why(real)) != NULL) {
 		xasprintf(cause, "work_dir %s %s: the nodes of the cluster "
-		    "must share it (set slurm_check_shared = false for a "
+		    "must share it (set slurm.check_shared = false for a "
 		    "cluster of this host alone)", real, why);
 		return -1;
 	}

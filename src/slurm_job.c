@@ -8,7 +8,7 @@
  *		after this job succeeds) and the join job after the array
  *	chunk	--chunk-step chunk:K, K the array task's index; a chunk there
  *		already is not encoded again, so a task run twice exits 0;
- *		a failed chunk is requeued, slurm_chunk_retries times at most
+ *		a failed chunk is requeued, slurm.chunk_retries times at most
  *	join	--chunk-step join: join, verify, publish
  */
 #include "config.h"
@@ -247,7 +247,7 @@ job_plan(const char *dir)
 
 /*
  * A failed chunk: requeue this array task, as long as it has been
- * restarted fewer than slurm_chunk_retries times.
+ * restarted fewer than slurm.chunk_retries times.
  */
 static void
 job_requeue(const char *dir, const char *task)

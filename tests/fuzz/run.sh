@@ -1,8 +1,10 @@
 #!/bin/sh
 #
 # Run each libFuzzer target from its seed corpus (tests/fuzz/corpus/NAME):
-# briefly under make check (FUZZ_SECONDS each, default 5), or with --long
-# for FUZZ_RUNS executions each (default 10 million).  A target that was
+# briefly under make check (FUZZ_CHECK_RUNS executions each, default 2000,
+# from the fixed seed FUZZ_SEED, default 1, so that the run is the same
+# every time), or with --long for FUZZ_RUNS executions each (default 10
+# million, from a random seed).  A target that was
 # not built (no clang with -fsanitize=fuzzer when configured) is skipped.
 # Each result line gives the executions done and libFuzzer's seed, so a
 # failure can be replayed (-seed=N); the input that broke a target is
@@ -36,8 +38,10 @@ if [ -n "$long" ]; then
 	limit="-runs=${FUZZ_RUNS:-10000000}"
 	desc="${FUZZ_RUNS:-10000000} executions"
 else
-	limit="-max_total_time=${FUZZ_SECONDS:-5}"
-	desc="${FUZZ_SECONDS:-5} s"
+	# Under make check a fixed seed and a number of runs, so that a run
+	# does not depend on luck; FUZZ_SEED changes the seed.
+	limit="-runs=${FUZZ_CHECK_RUNS:-2000} -seed=${FUZZ_SEED:-1}"
+	desc="${FUZZ_CHECK_RUNS:-2000} executions (seed ${FUZZ_SEED:-1})"
 fi
 while read -r t corpus what; do
 	fuzzer=$top_builddir/tests/fuzz/fuzz_$t

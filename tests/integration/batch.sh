@@ -145,5 +145,5 @@ ok "the newline is written as \\012 in the log lines and the summary" \
 echo 'FFVideoSource("x.mkv")' >"$T/in3/script.avs"
 run_distenc -c "$TESTCONF" -o "$T/outavs" -s "$T/stats" "$T/in3/script.avs"
 ok "an .avs script whose source is missing fails, naming the line and the file" \
-    sh -c '[ "$1" = 1 ] && grep -q "script.avs: .*script.avs:1:1: FFVideoSource: .*/in3/x.mkv: cannot open: No such file" "$2"' \
+    sh -c '[ "$1" = 1 ] && grep -q "^failed: [^ ]*script.avs:1:1: FFVideoSource: .*/in3/x.mkv: cannot open: No such file" "$2"' \
     _ "$DE_RC" "$DE_OUT"

@@ -39,8 +39,7 @@ profiles = { av1t = { inherit = "av1"; cpu_used = 8; lag_in_frames = 16;
 default_profile = "av1t";
 stats_dir = "$T/stats";
 work_dir = "$WORK";
-slurm_check_shared = false;
-slurm_time_chunk = "10:00";
+slurm = { check_shared = false; time_chunk = "10:00"; };
 EOC
 clip scenes "$T/in/a/scenes.mkv"
 
@@ -79,7 +78,7 @@ is "$DE_RC" 1 "controller down: exits 1"
 grep_ok "$DE_ERR" "the Slurm controller does not answer" \
     "controller down: said so"
 
-sed 's/^slurm_check_shared = false;//' "$CONF" >"$T/shared.conf"
+sed 's/check_shared = false; //' "$CONF" >"$T/shared.conf"
 run_distenc -c "$T/shared.conf" -o "$T/out0" --slurm "$T/in/a/scenes.mkv"
 is "$DE_RC" 1 "work_dir below /tmp: exits 1"
 grep_ok "$DE_ERR" "the nodes of the cluster must share it" \
@@ -240,13 +239,15 @@ is "$(frame_count "$T/out/requeue.mkv")" "$MKCLIP_SCENE_FRAMES" \
 
 FILM4=$T/in/e/bad.mkv
 mkdir -p "$T/in/e" && cp "$FILM" "$FILM4"
-# A plan that promises 20 frames in the last chunk, which has 17: made
-# here, then reused by the plan job.
+# A plan that promises 20 frames in the last chunk, which has 17 (and
+# 103 in the film, so that the plan is whole and in range): made here,
+# then reused by the plan job.
 run_distenc -c "$CONF" -o "$T/out" --chunk-step plan "$FILM4"
 PLAN=$(find "$WORK" -path '*_bad.mkv-*/plan' | head -n 1)
-sed 's/^chunk 3 83 17 /chunk 3 83 20 /' "$PLAN" >"$T/plan" &&
+sed -e 's/^chunk 3 83 17 /chunk 3 83 20 /' -e 's/^frames 100$/frames 103/' \
+    "$PLAN" >"$T/plan" &&
     cat "$T/plan" >"$PLAN"
-sed 's/^slurm_check_shared = false;/&\nslurm_chunk_retries = 1;/' "$CONF" \
+sed 's/check_shared = false;/& chunk_retries = 1;/' "$CONF" \
     >"$T/retry.conf"
 run_distenc -c "$T/retry.conf" -o "$T/out" --slurm "$FILM4"
 # has_array: the plan job submitted the chunks.

@@ -2118,6 +2118,35 @@ test_fail_case(void **state)
 #define NCASES(a)	(sizeof(a) / sizeof((a)[0]))
 
 
+/* The group slurm: its defaults, its settings, its errors by path. */
+static void
+test_slurm_group(void **state)
+{
+	struct config	*conf;
+
+	(void)state;
+	conf = load_ok("jobs = 2;\n");
+	assert_string_equal(conf->slurm.partition, "");
+	assert_int_equal(conf->slurm.chunk_retries, 2);
+	assert_int_equal(conf->slurm.check_shared, 1);
+	conf_free(conf);
+	conf = load_ok("slurm = { partition = \"video\"; time_chunk = "
+	    "\"2:00:00\"; chunk_retries = 5; check_shared = false; };\n");
+	assert_string_equal(conf->slurm.partition, "video");
+	assert_string_equal(conf->slurm.time_chunk, "2:00:00");
+	assert_int_equal(conf->slurm.chunk_retries, 5);
+	assert_int_equal(conf->slurm.check_shared, 0);
+	conf_free(conf);
+	load_fails("slurm = { partitions = \"x\"; };\n",
+	    ":1: slurm.partitions: unknown setting");
+	load_fails("slurm = {\nchunk_retries = 101; };\n",
+	    ":2: slurm.chunk_retries: 101 is out of range (0..100)");
+	load_fails("slurm = 3;\n", ":1: slurm: expected a group, got an "
+	    "integer");
+	load_fails("slurm_partition = \"x\";\n",
+	    ":1: slurm_partition: unknown setting");
+}
+
 /* Stream rules: language lists checked and lowered; the defaults. */
 static void
 test_stream_rules(void **state)
@@ -2191,6 +2220,7 @@ main(void)
 		cmocka_unit_test(test_errors_cap),
 		cmocka_unit_test(test_misc),
 		cmocka_unit_test(test_stream_rules),
+		cmocka_unit_test(test_slurm_group),
 	};
 	static char		names[NCASES(fail_cases)][64];
 	struct CMUnitTest	tests[NCASES(fail_cases) + NCASES(fixed)];
