@@ -691,6 +691,18 @@ is_link(const char *dir, const char *name)
 	return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
 }
 
+/* A token file's path in td, in a buffer of the caller's (no leak). */
+static const char *
+tpath(struct tokdir *td, const char *task, const char *suffix, char *buf,
+    size_t len)
+{
+	char	*p = tok_name(td, task, suffix);
+
+	snprintf(buf, len, "%s", p);
+	free(p);
+	return buf;
+}
+
 /*
  * Links planted in the token directory are never followed: a job's
  * sub-directory that is a link is removed as a link by the sweep (its
@@ -703,7 +715,7 @@ test_symlinks(void **state)
 	struct tokdir	*a;
 	struct tok_seen	 s;
 	char		*dir = newdir(), *cause = NULL, vdir[512], vfile[512];
-	char		 moved[1024];
+	char		 moved[1024], tp[1024];
 
 	(void)state;
 	snprintf(vdir, sizeof(vdir), "%s", victim("vdir", NULL));
@@ -713,7 +725,8 @@ test_symlinks(void **state)
 	a = ready(dir, "a");
 	link_at(dir, "old.d", vdir);
 	put(dir, "old.done", "distenc-done 1\nnode a\nattempt 1\n", 121);
-	assert_int_equal(mkdir(tok_name(a, "inner.d", ""), 0755), 0);
+	assert_int_equal(mkdir(tpath(a, "inner.d", "", tp, sizeof(tp)), 0755),
+	    0);
 	link_at(dir, "inner.d/z.plan", vfile);
 	put(dir, "inner.done", "distenc-done 1\nnode a\nattempt 1\n", 121);
 	tok_clear_failed(a, "old");
@@ -735,7 +748,8 @@ test_symlinks(void **state)
 	 * marker is not written through the link. */
 	assert_int_equal(tok_claim(a, "sw.d/c0", "", &s, &cause), TOK_CLAIMED);
 	snprintf(moved, sizeof(moved), "%s/sw.moved", dir);
-	assert_int_equal(rename(tok_name(a, "sw.d", ""), moved), 0);
+	assert_int_equal(rename(tpath(a, "sw.d", "", tp, sizeof(tp)), moved),
+	    0);
 	link_at(dir, "sw.d", vdir);
 	assert_int_equal(tok_done(a, "sw.d/c0", "out", "", &cause), -1);
 	free(cause);
@@ -953,6 +967,7 @@ test_keep(void **state)
 	struct tok_seen	 s;
 	struct stat	 sb0, sb;
 	char		*dir = newdir(), *cause = NULL, lost[64] = "";
+	char		 tp[1024];
 	double		 t0;
 
 	(void)state;
@@ -961,14 +976,16 @@ test_keep(void **state)
 	w = tok_attach(dir, "w", 4, 3);
 	assert_int_equal(tok_claim(w, "job.d/join", "", &s, &cause),
 	    TOK_CLAIMED);
-	assert_int_equal(stat(tok_name(w, "job.d/join", ".claim"), &sb0), 0);
+	assert_int_equal(stat(tpath(w, "job.d/join", ".claim", tp,
+	    sizeof(tp)), &sb0), 0);
 	t0 = mono();
 	assert_non_null(k = tok_keep_start(w, on_lost, lost));
 	while (mono() < t0 + 4 + 1)	/* the first lease, and more */
 		usleep(100000);
 	assert_int_equal(tok_claim(a, "job.d/join", "", &s, &cause),
 	    TOK_HELD);
-	assert_int_equal(stat(tok_name(w, "job.d/join", ".claim"), &sb), 0);
+	assert_int_equal(stat(tpath(w, "job.d/join", ".claim", tp,
+	    sizeof(tp)), &sb), 0);
 	assert_true(tok_ns(&sb.st_mtim) > tok_ns(&sb0.st_mtim));
 	assert_string_equal(lost, "");
 	/* Another's claim in its place: found lost at the next renewal. */
