@@ -385,6 +385,76 @@ conf_check_dirs(const struct conf_ctx *ctx, config_t *cfg, char **cause)
 	}
 }
 
+/* Check that a rule's min_KEY is not above its max_KEY. */
+static void
+conf_check_range(config_setting_t *rule, const char *key, char **cause)
+{
+	config_setting_t	*lo, *hi;
+	char			 name[64];
+	double			 a, b;
+
+	snprintf(name, sizeof(name), "min_%s", key);
+	lo = config_setting_get_member(rule, name);
+	snprintf(name, sizeof(name), "max_%s", key);
+	hi = config_setting_get_member(rule, name);
+	if (lo == NULL || hi == NULL || !config_setting_is_number(lo) ||
+	    !config_setting_is_number(hi))
+		return;
+	a = config_setting_type(lo) == CONFIG_TYPE_FLOAT ?
+	    config_setting_get_float(lo) : config_setting_get_int64(lo);
+	b = config_setting_type(hi) == CONFIG_TYPE_FLOAT ?
+	    config_setting_get_float(hi) : config_setting_get_int64(hi);
+	if (b != 0 && a > b)
+		conf_error(cause, hi, "below min_%s", key);
+}
+
+/* Check one element of rules: one action, a known profile, ranges. */
+static void
+conf_check_rule(const struct conf_ctx *ctx, config_setting_t *rule,
+    char **cause)
+{
+	static const char *const ranges[] = {
+		"width", "height", "fps", "video_bitrate", "duration"
+	};
+	config_setting_t	*prof, *skip;
+	const char		*name;
+	size_t			 i;
+
+	prof = config_setting_get_member(rule, "profile");
+	skip = config_setting_get_member(rule, "skip");
+	if ((prof == NULL) == (skip == NULL))
+		conf_error(cause, rule, "needs one action: profile = "
+		    "\"NAME\" or skip = \"REASON\"");
+	else if (skip != NULL &&
+	    config_setting_type(skip) == CONFIG_TYPE_STRING &&
+	    *config_setting_get_string(skip) == '\0')
+		conf_error(cause, skip, "the reason must not be empty");
+	if (prof != NULL && config_setting_type(prof) == CONFIG_TYPE_STRING &&
+	    conf_unknown_profile(ctx, name = config_setting_get_string(prof)))
+		conf_error(cause, prof, "unknown profile \"%s\"", name);
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		conf_check_range(rule, ranges[i], cause);
+}
+
+/* Check each element of rules, read from the file as directories are. */
+static void
+conf_check_rules(const struct conf_ctx *ctx, config_t *cfg, char **cause)
+{
+	config_setting_t	*list, *rule;
+	int			 i, n;
+
+	if (cfg == NULL || (list = config_setting_get_member(
+	    config_root_setting(cfg), "rules")) == NULL ||
+	    !config_setting_is_list(list))
+		return;
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		rule = config_setting_get_elem(list, i);
+		if (config_setting_type(rule) == CONFIG_TYPE_GROUP)
+			conf_check_rule(ctx, rule, cause);
+	}
+}
+
 /*
  * Build a configuration from the defaults, the built-in profiles and, if
  * cfg is not NULL, a file read from path.  *cause is NULL on entry; any
@@ -410,6 +480,7 @@ conf_new(config_t *cfg, const char *path, char **cause)
 	conf_resolve(&ctx, cause);
 	conf_check_default(&ctx, cfg, cause);
 	conf_check_dirs(&ctx, cfg, cause);
+	conf_check_rules(&ctx, cfg, cause);
 
 	for (i = 0; i < conf_nbuiltins; i++)
 		config_destroy(&ctx.builtin[i]);

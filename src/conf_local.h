@@ -20,6 +20,7 @@ enum conf_scope {
 	CONF_GLOBAL,		/* top level; member of struct config */
 	CONF_PROFILE,		/* a profile or a sidecar; struct profile */
 	CONF_DIR,		/* an element of directories; struct conf_dir */
+	CONF_RULE,		/* an element of rules; struct conf_rule */
 	CONF_SIDECAR		/* a sidecar only; not stored */
 };
 
@@ -95,7 +96,5 @@ void		 conf_set_defaults(enum conf_scope, void *);
 void		 conf_free_values(enum conf_scope, void *);
 void		 conf_dup_values(enum conf_scope, void *);
 
-/* conf.c */
-const struct profile *conf_get_profile(const struct config *, const char *);
 
 #endif

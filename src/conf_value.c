@@ -474,6 +474,26 @@ conf_free_strarray(char **array)
 	free(array);
 }
 
+/* Check a string of an array with the entry's check, if it has one. */
+static int
+conf_check_elem(const struct conf_entry *ce, const config_setting_t *e,
+    char **cause)
+{
+	char	*copy, *reason;
+	int	 rv = 0;
+
+	if (ce->check == NULL)
+		return 0;
+	copy = xstrdup(config_setting_get_string(e));
+	if (ce->check(copy, &reason) != 0) {
+		conf_error(cause, e, "%s", reason);
+		free(reason);
+		rv = -1;
+	}
+	free(copy);
+	return rv;
+}
+
 /*
  * Check an array of strings (for CONF_COMMAND, a program given by its
  * absolute path and its arguments) and store it if base is not NULL.
@@ -494,6 +514,8 @@ conf_set_strarray(const struct conf_entry *ce, const config_setting_t *s,
 			    conf_type_name(config_setting_type(e)));
 			return -1;
 		}
+		if (conf_check_elem(ce, e, cause) != 0)
+			return -1;
 	}
 	if ((ce->flags & CONF_COMMAND) && n > 0 &&
 	    *(program = config_setting_get_string_elem(s, 0)) != '/') {

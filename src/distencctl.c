@@ -94,10 +94,11 @@ cmd_status(const char *dir)
 	printf("slots %.0f, busy %.0f, queue %.0f\n", num(o, "slots"),
 	    num(o, "busy"), num(o, "queue"));
 	printf("jobs: %.0f queued, %.0f running, %.0f waiting, %.0f done, "
-	    "%.0f failed, %.0f elsewhere\n", num(c, "queued"),
+	    "%.0f failed, %.0f elsewhere, %.0f skipped\n", num(c, "queued"),
 	    num(c, "running"), num(c, "waiting"), num(c, "done"),
 	    num(c, "failed"), num(c, "elsewhere") < 0 ? 0 :
-	    num(c, "elsewhere"));
+	    num(c, "elsewhere"), num(c, "skipped") < 0 ? 0 :
+	    num(c, "skipped"));
 	if (*str(o, "token_dir") != '\0')
 		printf("token directory %s: %s\n", esc(str(o, "token_dir")),
 		    esc(str(o, "tokens")));
@@ -115,12 +116,12 @@ row_cmp(const void *a, const void *b)
 {
 	static const char *order[] = {
 		"running", "helping", "waiting", "queued", "elsewhere",
-		"failed", "done"
+		"failed", "skipped", "done"
 	};
 	const struct row	*ra = a, *rb = b;
-	int			 ia = 7, ib = 7, i;
+	int			 ia = 8, ib = 8, i;
 
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 8; i++) {
 		if (strcmp(str(ra->o, "state"), order[i]) == 0)
 			ia = i;
 		if (strcmp(str(rb->o, "state"), order[i]) == 0)
@@ -203,8 +204,9 @@ cmd_jobs(const char *dir, const char *state)
 		    str(r[i].o, "state"), 100 * num(r[i].o, "progress"),
 		    num(r[i].o, "fps") < 0 ? 0 : num(r[i].o, "fps"), left,
 		    esc(str(r[i].o, "node")), esc(str(r[i].o, "relative")),
-		    *str(r[i].o, "error") ? ": " : "",
-		    esc(str(r[i].o, "error")));
+		    *str(r[i].o, "error") || *str(r[i].o, "reason") ? ": " :
+		    "", esc(*str(r[i].o, "error") ? str(r[i].o, "error") :
+		    str(r[i].o, "reason")));
 	}
 	rows_free(r, n);
 	return 0;

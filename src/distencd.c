@@ -64,6 +64,7 @@ daemon_status(struct daemon *d)
 	s.done = djob_count(d, DJ_DONE);
 	s.failed = djob_count(d, DJ_FAILED);
 	s.elsewhere = djob_count(d, DJ_ELSEWHERE);
+	s.skipped = djob_count(d, DJ_SKIPPED);
 	if (d->tokens != NULL) {
 		s.token_dir = tok_path(d->tokens);
 		s.tokens = d->tokens_ready ? "ready" : d->tokens_why ?

@@ -19,12 +19,14 @@
 #include "conf.h"
 #include "djob.h"
 #include "log.h"
+#include "rules.h"
 #include "spool.h"
 #include "status.h"
 #include "xmalloc.h"
 
 static const char *djob_state_names[] = {
-	"queued", "running", "waiting", "done", "failed", "elsewhere"
+	"queued", "running", "waiting", "done", "failed", "elsewhere",
+	"skipped"
 };
 
 static void	djob_task_log(void *, int, const char *);
@@ -171,6 +173,7 @@ djob_write(struct djob *dj)
 	s.error = dj->error;
 	s.log = dj->log;
 	s.summary = dj->summary;
+	s.reason = dj->state == DJ_SKIPPED ? dj->summary : NULL;
 	s.attempts = dj->attempts;
 	s.created = dj->created;
 	s.started = dj->started;
@@ -196,7 +199,7 @@ djob_set(struct djob *dj, enum djob_state state, const char *error,
 	dj->error = e;
 	free(dj->summary);
 	dj->summary = s;
-	if (state == DJ_DONE || state == DJ_FAILED)
+	if (state == DJ_DONE || state == DJ_FAILED || state == DJ_SKIPPED)
 		dj->finished = time(NULL);
 	djob_write(dj);
 }
@@ -274,12 +277,16 @@ djob_ready(void *arg, const char *rel, const struct stat *sb)
 {
 	struct daemon	*d = arg;
 	struct djob	*dj;
-	char		 id[JOBID_MAX];
+	char		 id[JOBID_MAX], why[128];
 
+	if (!rules_is_job(d->conf, rel, why, sizeof(why))) {
+		log_debug("not a job: %s: %s", rel, why);
+		return;
+	}
 	jobid_make(rel, sb->st_size, sb->st_mtim.tv_sec, id, sizeof(id));
 	if ((dj = djob_find(d, id)) != NULL) {
 		if (dj->rel != NULL || dj->state == DJ_DONE ||
-		    dj->state == DJ_FAILED)
+		    dj->state == DJ_FAILED || dj->state == DJ_SKIPPED)
 			return;		/* active, or finished earlier */
 	} else {
 		dj = djob_new(d, id);
@@ -309,7 +316,8 @@ djob_count(struct daemon *d, enum djob_state state)
 
 	for (i = 0; i < d->njobs; i++)
 		if (d->jobs[i]->state == state && (state == DJ_DONE ||
-		    state == DJ_FAILED || d->jobs[i]->rel != NULL))
+		    state == DJ_FAILED || state == DJ_SKIPPED ||
+		    d->jobs[i]->rel != NULL))
 			n++;
 	return n;
 }

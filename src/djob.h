@@ -27,6 +27,7 @@ enum djob_state {
 	DJ_DONE,
 	DJ_FAILED,
 	DJ_ELSEWHERE,		/* another host holds its claim */
+	DJ_SKIPPED,		/* by a rule or the size guard; final */
 	DJ_STATES
 };
 

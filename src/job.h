@@ -9,6 +9,7 @@
 #define JOB_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "crop.h"
@@ -73,10 +74,16 @@ struct job_result {
 	int			 joined;	/* joined and published here */
 	char			 joined_by[64];	/* or by that node */
 	char			 note[1024];	/* what a helper did */
+	/* what a rule or the size guard decided */
+	char			 rule[160];	/* the rule that decided, "" */
+	char			 declined[512];	/* why not encoded, "" */
+	const char		*bound;		/* which bound set the rate */
+	int			 remuxed;	/* the source's video copied */
 };
 
 struct job {
 	const char		*source;
+	const char		*rel;		/* for rules; NULL: from source */
 	const char		*output;	/* final path */
 	const char		*log;		/* job log, NULL: from log_dir */
 	const char		*id;		/* job id, NULL: from source */
@@ -97,6 +104,7 @@ struct job {
 };
 
 int		 job_run(struct job *);
+int		 job_explain(struct job *, FILE *);
 const char	*job_stage_name(enum job_stage);
 void		 job_summary(const struct job *, char *, size_t);
 void		 job_leftovers(const char *, const char *, const char *, long);

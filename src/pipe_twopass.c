@@ -54,6 +54,8 @@ twopass_prepare(struct job_ctx *c)
 	struct job	*j = c->job;
 	int64_t		 need, have;
 
+	if (j->prof->rate_control == RC_CRF)
+		return 0;	/* one pass: no stats file */
 	if (fs_mkdirs(dir, &c->err) != 0) {
 		c->errnum = errno;
 		return job_fail_err(c);
@@ -97,6 +99,13 @@ twopass_video(void *arg, AVFrame *f)
 	struct job_ctx	*c = t->c;
 	AVFrame		*pic;
 
+	if (t->enc == NULL) {
+		/* constant quality's first read: the audio alone */
+		c->sent += f != NULL;
+		if (f != NULL)
+			job_report(c, 0);
+		return 0;
+	}
 	if (f == NULL) {
 		if (c->ops->send(t->enc, NULL, &c->err) != 0)
 			return -1;
@@ -148,8 +157,10 @@ twopass_pass_open(struct twopass *t, int pass)
 		return job_fail_err(c);
 	t->pic = job_enc_setup(c, pass == 2 ? j->res.frames :
 	    c->mi.frames_est);
-	c->ep.pass = pass;
+	c->ep.pass = t->stats != NULL ? pass : 0;
 	c->ep.stats = t->stats;
+	if (t->stats == NULL && pass == 1)
+		return 0;	/* constant quality: no encoder to analyse */
 	if ((t->enc = c->ops->open(&c->ep, &c->err)) == NULL)
 		return job_fail_err(c);
 	return 0;
@@ -271,6 +282,8 @@ twopass_pass1(struct twopass *t)
 	    j->res.frames / job_elapsed(&c->t0));
 	rv = twopass_pass1_check(t);
 	twopass_pass_close(t);
+	if (rv == 0 && t->stats == NULL)
+		return 0;	/* constant quality: no stats */
 	return rv == 0 ? twopass_stats_check(t) : -1;
 fail:
 	job_fail_err(c);

@@ -20,6 +20,7 @@ struct status_job {
 	const char	*error;
 	const char	*log;
 	const char	*summary;
+	const char	*reason;	/* why skipped, NULL */
 	double		 progress;	/* 0..1 */
 	int64_t		 frame;
 	int64_t		 frames;
@@ -47,6 +48,7 @@ struct status_daemon {
 	int		 done;
 	int		 failed;
 	int		 elsewhere;	/* claimed by other hosts */
+	int		 skipped;	/* by a rule or the size guard */
 	const char	*token_dir;	/* NULL: working alone */
 	const char	*tokens;	/* "ready", or why not */
 };
