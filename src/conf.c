@@ -408,7 +408,22 @@ conf_check_range(config_setting_t *rule, const char *key, char **cause)
 		conf_error(cause, hi, "below min_%s", key);
 }
 
-/* Check one element of rules: one action, a known profile, ranges. */
+/* A rule's string setting: its text, "" when absent or not a string. */
+static const char *
+conf_rule_string(config_setting_t *rule, const char *key)
+{
+	config_setting_t	*s;
+
+	if ((s = config_setting_get_member(rule, key)) == NULL ||
+	    config_setting_type(s) != CONFIG_TYPE_STRING)
+		return "";
+	return config_setting_get_string(s);
+}
+
+/*
+ * Check one element of rules: one action (profile or skip not empty, as
+ * a dumped configuration writes both), a known profile, ranges.
+ */
 static void
 conf_check_rule(const struct conf_ctx *ctx, config_setting_t *rule,
     char **cause)
@@ -416,22 +431,17 @@ conf_check_rule(const struct conf_ctx *ctx, config_setting_t *rule,
 	static const char *const ranges[] = {
 		"width", "height", "fps", "video_bitrate", "duration"
 	};
-	config_setting_t	*prof, *skip;
-	const char		*name;
-	size_t			 i;
+	const char	*prof, *skip;
+	size_t		 i;
 
-	prof = config_setting_get_member(rule, "profile");
-	skip = config_setting_get_member(rule, "skip");
-	if ((prof == NULL) == (skip == NULL))
+	prof = conf_rule_string(rule, "profile");
+	skip = conf_rule_string(rule, "skip");
+	if ((*prof == '\0') == (*skip == '\0'))
 		conf_error(cause, rule, "needs one action: profile = "
 		    "\"NAME\" or skip = \"REASON\"");
-	else if (skip != NULL &&
-	    config_setting_type(skip) == CONFIG_TYPE_STRING &&
-	    *config_setting_get_string(skip) == '\0')
-		conf_error(cause, skip, "the reason must not be empty");
-	if (prof != NULL && config_setting_type(prof) == CONFIG_TYPE_STRING &&
-	    conf_unknown_profile(ctx, name = config_setting_get_string(prof)))
-		conf_error(cause, prof, "unknown profile \"%s\"", name);
+	if (*prof != '\0' && conf_unknown_profile(ctx, prof))
+		conf_error(cause, config_setting_get_member(rule, "profile"),
+		    "unknown profile \"%s\"", prof);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		conf_check_range(rule, ranges[i], cause);
 }

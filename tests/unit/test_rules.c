@@ -220,6 +220,32 @@ test_errors(void **state)
 	free(cause);
 }
 
+/* A dumped configuration (as distencd gives its workers) reads back. */
+static void
+test_dump_reload(void **state)
+{
+	struct config	*conf = load_ok(rules_text), *again;
+	char		 path[] = "/tmp/test_rules.XXXXXX", *cause = NULL;
+	FILE		*fp;
+	int		 fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	assert_non_null(fp = fdopen(fd, "w"));
+	conf_dump(conf, fp);
+	fclose(fp);
+	again = conf_load(path, &cause);
+	unlink(path);
+	if (again == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(again->nrules, conf->nrules);
+	assert_string_equal(again->rules[0].skip, "already HEVC");
+	assert_string_equal(again->rules[2].profile, "hevc-fast");
+	conf_free(again);
+	conf_free(conf);
+}
+
 int
 main(void)
 {
@@ -230,6 +256,7 @@ main(void)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_dump_reload),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
