@@ -356,6 +356,19 @@ conf_check_default(struct conf_ctx *ctx, config_t *cfg, char **cause)
 	    line);
 }
 
+/* The top-level list of groups called name in the file, or NULL. */
+static config_setting_t *
+conf_file_list(config_t *cfg, const char *name)
+{
+	config_setting_t	*list;
+
+	if (cfg == NULL || (list = config_setting_get_member(
+	    config_root_setting(cfg), name)) == NULL ||
+	    !config_setting_is_list(list))
+		return NULL;
+	return list;
+}
+
 /*
  * Check that each element of directories names a profile.  The elements
  * are read from the file, so that those of a list with errors elsewhere are
@@ -368,9 +381,7 @@ conf_check_dirs(const struct conf_ctx *ctx, config_t *cfg, char **cause)
 	const char		*name;
 	int			 i, n;
 
-	if (cfg == NULL || (list = config_setting_get_member(
-	    config_root_setting(cfg), "directories")) == NULL ||
-	    !config_setting_is_list(list))
+	if ((list = conf_file_list(cfg, "directories")) == NULL)
 		return;
 	n = config_setting_length(list);
 	for (i = 0; i < n; i++) {
@@ -453,9 +464,7 @@ conf_check_rules(const struct conf_ctx *ctx, config_t *cfg, char **cause)
 	config_setting_t	*list, *rule;
 	int			 i, n;
 
-	if (cfg == NULL || (list = config_setting_get_member(
-	    config_root_setting(cfg), "rules")) == NULL ||
-	    !config_setting_is_list(list))
+	if ((list = conf_file_list(cfg, "rules")) == NULL)
 		return;
 	n = config_setting_length(list);
 	for (i = 0; i < n; i++) {
