@@ -66,6 +66,7 @@ add libx265 9000 1280x720				# HEVC, high rate
 add mpeg4 2000 640x360
 add mpeg4 1500 640x360
 add mpeg2video 3000 640x360
+add libx264 800 320x180
 
 CONF_ALL=$T/all.conf
 CONF_LIB=$T/lib.conf
