@@ -2,9 +2,9 @@
  * The batch command's inputs as a library: a directory given is walked
  * (sorted, hidden names left out) and each file below it that the
  * include and exclude patterns make a job (matched on its path below
- * that directory) becomes an input; a file given is matched on its name.
- * Files that are not jobs (posters, .nfo, subtitles) are left out with a
- * line at -v, so that they never block a film.
+ * that directory) becomes an input; files that are not jobs (posters,
+ * .nfo, subtitles) are left out with a line at -v, so that they never
+ * block a film.  A file given by name is an input whatever its name.
  */
 #include "config.h"
 
@@ -94,15 +94,13 @@ walk_dir(struct batch *nb, const struct config *conf, const char *dir,
 
 /*
  * Replace the inputs by the jobs they hold: directories walked, files
- * kept when they are jobs.  A path that does not exist is kept, to fail
- * with its reason.
+ * (and paths that do not exist, to fail with their reason) kept.
  */
 void
 batch_walk(struct batch *b, const struct config *conf)
 {
 	struct batch	 nb;
 	struct stat	 sb;
-	const char	*base;
 	char		*dir;
 	int		 n;
 
@@ -118,12 +116,7 @@ batch_walk(struct batch *b, const struct config *conf)
 			free(dir);
 			continue;
 		}
-		base = strrchr(path, '/');
-		base = base != NULL ? base + 1 : path;
-		if (stat(path, &sb) == -1)
-			batch_add(&nb, path);
-		else
-			walk_file(&nb, conf, path, base);
+		batch_add(&nb, path);
 	}
 	batch_free(b);
 	b->inputs = nb.inputs;

@@ -479,8 +479,8 @@ run_mode(const struct opts *o, struct batch *b, struct config *conf)
 	}
 	batch_walk(b, conf);
 	if (b->ninputs == 0) {
-		log_warnx("no input is a job (see include and exclude in "
-		    "distenc.conf(5))");
+		log_warnx("no file below the directories given is a job (see "
+		    "include and exclude in distenc.conf(5))");
 		return 0;
 	}
 	if (chunkopt_apply(prof) != 0)

@@ -41,14 +41,19 @@ job_probe(struct job_ctx *c)
 
 /*
  * The source's video bitrate and size: from the container, else measured
- * from its packets (a script has none to measure: left unknown).
+ * from its packets (a script has none to measure: left unknown).  The
+ * packets are read (the whole file, without decoding) only when the
+ * rules (need) or the profile's bounds and size guard use them.
  */
 static void
-job_source_rate(struct job_ctx *c)
+job_source_rate(struct job_ctx *c, int need)
 {
-	char	*cause = NULL;
+	const struct profile	*prof = c->job->prof;
+	char			*cause = NULL;
 
-	if (c->mi.vbitrate == 0 && !c->mi.script &&
+	need = need || prof->max_source_share > 0 ||
+	    prof->max_output_share > 0;
+	if (c->mi.vbitrate == 0 && !c->mi.script && need &&
 	    probe_video_bytes(c->job->source, &c->mi, &cause) != 0) {
 		log_warnx("source video bitrate unknown: %s", cause);
 		free(cause);
@@ -117,7 +122,11 @@ job_decide(struct job_ctx *c)
 
 	if (job_probe(c) != 0)
 		return -1;
-	job_source_rate(c);
+	for (i = 0; i < j->conf->nrules; i++)
+		if (j->conf->rules[i].min_video_bitrate != 0 ||
+		    j->conf->rules[i].max_video_bitrate != 0)
+			break;
+	job_source_rate(c, i < j->conf->nrules);
 	if (j->conf->nrules == 0)
 		return 0;
 	job_facts(c, &f, langs);
@@ -137,6 +146,8 @@ job_decide(struct job_ctx *c)
 		    r->profile);
 	j->prof = prof;
 	log_info("rules: %s holds: profile %s", j->res.rule, prof->name);
+	if (c->mi.vbitrate == 0)
+		job_source_rate(c, 0);	/* for this profile's bounds */
 	return 0;
 }
 
