@@ -294,7 +294,7 @@ const struct conf_entry conf_table[] = {
 	{ .name = "max_output_share", P(max_output_share), .type = CONF_FLOAT,
 	  .minimum = 0, .maximum = 10, .default_num = 0.9 },
 	{ .name = "when_larger", P(when_larger), .type = CONF_ENUM,
-	  .choices = conf_when_larger, .default_str = "skip" },
+	  .choices = conf_when_larger, .default_str = "keep" },
 };
 const size_t conf_ntable = nitems(conf_table);
 

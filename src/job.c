@@ -188,8 +188,13 @@ job_work(struct job_ctx *c)
 		return -1;
 	if (rv == 1)
 		return 0;		/* another host's to finish */
-	if ((rv = job_guard(c)) == 1)
-		return 0;		/* declined: larger than allowed */
+	if ((rv = job_guard(c)) == 1) {
+		/* Declined, larger than allowed: the work is over all the
+		 * same (a chunked job's work directory emptied). */
+		if (c->pipe->published != NULL)
+			c->pipe->published(c, j->res.declined);
+		return 0;
+	}
 	if (rv == 2 && job_remux(c) != 0)
 		return -1;
 	if (job_verify(c) != 0 || job_publish(c) != 0)

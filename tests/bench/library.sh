@@ -9,6 +9,7 @@
 #               file is encoded at the bits-per-pixel rate
 #   library     a rule skipping HEVC below 8 Mbit/s, the bitrate capped at
 #               0.7 of the source's, the size guard skipping what would grow
+#               (when_larger = "skip")
 #
 #	tests/bench/library.sh [-p PRESET] [-j JOBS] [-s SECONDS] [-k]
 #
@@ -77,7 +78,7 @@ profiles = { hevc = { preset = "$preset"; max_source_share = 0;
 EOF
 cat >"$CONF_LIB" <<EOF
 stats_dir = "$T/stats";
-profiles = { hevc = { preset = "$preset"; }; };
+profiles = { hevc = { preset = "$preset"; when_larger = "skip"; }; };
 rules = ( { name = "hevc-small"; codec = [ "hevc" ];
 	    max_video_bitrate = 8000; skip = "already HEVC below 8 Mbit/s"; } );
 EOF

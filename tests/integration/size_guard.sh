@@ -18,9 +18,9 @@ need_encoder libx264
 lib_clip libx264 40 "$T/in/low.mkv"
 C=$T/guard.conf
 
-write_conf "$C" ultrafast 500 'max_source_share = 0;'
+write_conf "$C" ultrafast 500 'max_source_share = 0; when_larger = "skip";'
 run_distenc -c "$C" -o "$T/skip" "$T/in/low.mkv"
-is "$DE_RC" 0 "skip (the default): no failure"
+is "$DE_RC" 0 "skip: no failure"
 grep_ok "$DE_OUT" '^skipped: .*low\.mkv: size guard: video [0-9]+ bytes would be more than 0\.9 of the source.s [0-9]+ bytes$' \
     "the summary gives both sizes"
 is "$(find "$T/skip" -type f | wc -l | tr -d ' ')" 0 "and nothing is written"
