@@ -23,15 +23,7 @@ static const char *const rules_hdr_names[] = {
 	"none", "hdr10", "hlg", "dolby_vision", "hdr10+"
 };
 
-/* The built-in include pattern i, NULL past the last. */
-const char *
-rules_default_include(size_t i)
-{
-	if (i >= sizeof(rules_include) / sizeof(rules_include[0]))
-		return NULL;
-	return rules_include[i];
-}
-
+/* The name rules and logs give an HDR kind. */
 const char *
 rules_hdr_name(enum rules_hdr hdr)
 {

@@ -42,6 +42,5 @@ const struct conf_rule *rules_match(const struct config *,
 		    const struct rules_facts *, size_t *);
 void		 rules_name(const struct conf_rule *, size_t, char *, size_t);
 const char	*rules_hdr_name(enum rules_hdr);
-const char	*rules_default_include(size_t);
 
 #endif
