@@ -110,6 +110,7 @@ void		 job_summary(const struct job *, char *, size_t);
 void		 job_leftovers(const char *, const char *, const char *, long);
 char		*job_stats_path(const char *, const char *, long);
 char		*job_tmp_path(const char *, long);
+char		*job_remux_path(const char *, long);
 void		 job_stats_unlink(const char *);
 
 #endif

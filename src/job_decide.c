@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "job.h"
 #include "job_local.h"
@@ -252,7 +253,8 @@ job_remux(struct job_ctx *c)
 	struct concat_spec	 cs;
 	struct audio_loudness	 loud[JOB_MAX_AUDIO];
 	int64_t			 frames = 0;
-	int			 i;
+	char			*video;
+	int			 i, rv;
 
 	memset(&cs, 0, sizeof(cs));
 	memset(loud, 0, sizeof(loud));
@@ -269,7 +271,10 @@ job_remux(struct job_ctx *c)
 	cs.loud = loud;
 	cs.naudio = c->mi.naudio < JOB_MAX_AUDIO ? c->mi.naudio :
 	    JOB_MAX_AUDIO;
-	if (media_remux(&cs, &frames, j->stop, &c->err) != 0)
+	video = job_remux_path(j->output, getpid());
+	rv = media_remux(&cs, video, &frames, j->stop, &c->err);
+	free(video);
+	if (rv != 0)
 		return job_fail_err(c);
 	memset(&j->res.crop, 0, sizeof(j->res.crop));
 	j->res.width = c->mi.width;

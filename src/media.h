@@ -239,8 +239,8 @@ struct concat_spec {
 	int			 naudio;
 };
 int	 media_concat(const struct concat_spec *, volatile int *, char **);
-int	 media_remux(struct concat_spec *, int64_t *, volatile int *,
-	    char **);
+int	 media_remux(struct concat_spec *, const char *, int64_t *,
+	    volatile int *, char **);
 struct audio_meter;
 struct audio_meter *meter_new(const AVCodecContext *,
 	    const struct profile *, char **);

@@ -105,19 +105,18 @@ out:
 /*
  * Write cs->output from the source's own video (copied) and its other
  * streams as a join does; the video's frames in *frames.  The copy of the
- * video is made beside the output and removed.
+ * video is made in the file video, then removed.
  */
 int
-media_remux(struct concat_spec *cs, int64_t *frames, volatile int *stop,
-    char **cause)
+media_remux(struct concat_spec *cs, const char *video, int64_t *frames,
+    volatile int *stop, char **cause)
 {
-	char	*video;
+	char	*chunk = (char *)video;
 	int	 rv;
 
-	xasprintf(&video, "%s.video", cs->output);
 	rv = remux_video(cs->source, cs->mi->vindex, video, frames, cause);
 	if (rv == 0) {
-		cs->chunks = &video;
+		cs->chunks = &chunk;
 		cs->frames = frames;
 		cs->nchunks = 1;
 		rv = media_concat(cs, stop, cause);
@@ -126,6 +125,5 @@ media_remux(struct concat_spec *cs, int64_t *frames, volatile int *stop,
 	}
 	if (unlink(video) == -1 && errno != ENOENT)
 		log_warn("removing %s", video);
-	free(video);
 	return rv;
 }
