@@ -83,7 +83,7 @@ struct job_result {
 
 struct job {
 	const char		*source;
-	const char		*rel;		/* for rules; NULL: from source */
+	const char		*rel;		/* for rules, or NULL */
 	const char		*output;	/* final path */
 	const char		*log;		/* job log, NULL: from log_dir */
 	const char		*id;		/* job id, NULL: from source */

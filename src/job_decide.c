@@ -166,7 +166,8 @@ job_bitrate(struct job_ctx *c, int kbps)
 	enum rate_bound		 b;
 	int			 src = (int)(c->mi.vbitrate / 1000), out;
 
-	if (prof->rate_control == RC_CRF && strcmp(prof->encoder, "x265") == 0) {
+	if (prof->rate_control == RC_CRF &&
+	    strcmp(prof->encoder, "x265") == 0) {
 		out = prof->max_source_share > 0 && src > 0 ?
 		    (int)lround(prof->max_source_share * src) : 0;
 		c->job->res.bound = out > 0 ? "source cap (VBV)" : "none";
@@ -184,7 +185,8 @@ job_bitrate(struct job_ctx *c, int kbps)
 	    &b);
 	if (b == RATE_SOURCE_CAP)
 		log_info("bitrate: %d kbps capped to %d kbps (%g of the "
-		    "source's %d kbps)", kbps, out, prof->max_source_share, src);
+		    "source's %d kbps)", kbps, out, prof->max_source_share,
+		    src);
 	else if (b == RATE_FLOOR)
 		log_info("bitrate: %d kbps raised to the floor min_bitrate %d "
 		    "kbps", kbps, out);
