@@ -218,6 +218,7 @@ batch_start(struct batch *b, struct input *in, int help)
 {
 	in->started = 1;
 	in->job.source = in->path;
+	in->job.rel = in->rel;
 	in->job.output = in->output;
 	in->job.conf = b->conf;
 	in->job.prof = b->prof;
@@ -379,6 +380,9 @@ batch_summary(const struct batch *b)
 			done++;
 		} else if (in->w.state == WORKER_SKIPPED) {
 			printf("skipped: %s: %s exists\n", src, out);
+			skipped++;
+		} else if (in->w.state == WORKER_DECLINED) {
+			printf("skipped: %s: %s\n", src, in->w.text);
 			skipped++;
 		} else {
 			log_about(src, in->w.text, line, sizeof(line));

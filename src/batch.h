@@ -47,6 +47,9 @@ void	 batch_outputs(struct batch *, const char *);
 int	 batch_run(struct batch *, const struct config *,
 	    const struct profile *, int);
 
+/* batch_walk.c */
+void	 batch_walk(struct batch *, const struct config *);
+
 /* batch_tokens.c */
 int	 batch_tok_open(struct batch *, const char *);
 int	 batch_tok_claim(struct input *);

@@ -129,7 +129,8 @@ batch_tok_mark(struct batch *b, struct input *in)
 
 	if (!task_held(&in->task))
 		return;
-	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED)
+	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED ||
+	    w->state == WORKER_DECLINED)
 		task_done(&in->task, in->output, w->text);
 	else if (worker_stopped() && w->kind == TASK_TRANSIENT)
 		task_release(&in->task);	/* interrupted */

@@ -371,6 +371,19 @@ conf_check_default(struct conf_ctx *ctx, config_t *cfg, char **cause)
 	    line);
 }
 
+/* The top-level list of groups called name in the file, or NULL. */
+static config_setting_t *
+conf_file_list(config_t *cfg, const char *name)
+{
+	config_setting_t	*list;
+
+	if (cfg == NULL || (list = config_setting_get_member(
+	    config_root_setting(cfg), name)) == NULL ||
+	    !config_setting_is_list(list))
+		return NULL;
+	return list;
+}
+
 /*
  * Check that each element of directories names a profile.  The elements
  * are read from the file, so that those of a list with errors elsewhere are
@@ -383,9 +396,7 @@ conf_check_dirs(const struct conf_ctx *ctx, config_t *cfg, char **cause)
 	const char		*name;
 	int			 i, n;
 
-	if (cfg == NULL || (list = config_setting_get_member(
-	    config_root_setting(cfg), "directories")) == NULL ||
-	    !config_setting_is_list(list))
+	if ((list = conf_file_list(cfg, "directories")) == NULL)
 		return;
 	n = config_setting_length(list);
 	for (i = 0; i < n; i++) {
@@ -397,6 +408,84 @@ conf_check_dirs(const struct conf_ctx *ctx, config_t *cfg, char **cause)
 		name = config_setting_get_string(s);
 		if (conf_unknown_profile(ctx, name))
 			conf_error(cause, s, "unknown profile \"%s\"", name);
+	}
+}
+
+/* Check that a rule's min_KEY is not above its max_KEY. */
+static void
+conf_check_range(config_setting_t *rule, const char *key, char **cause)
+{
+	config_setting_t	*lo, *hi;
+	char			 name[64];
+	double			 a, b;
+
+	snprintf(name, sizeof(name), "min_%s", key);
+	lo = config_setting_get_member(rule, name);
+	snprintf(name, sizeof(name), "max_%s", key);
+	hi = config_setting_get_member(rule, name);
+	if (lo == NULL || hi == NULL || !config_setting_is_number(lo) ||
+	    !config_setting_is_number(hi))
+		return;
+	a = config_setting_type(lo) == CONFIG_TYPE_FLOAT ?
+	    config_setting_get_float(lo) : config_setting_get_int64(lo);
+	b = config_setting_type(hi) == CONFIG_TYPE_FLOAT ?
+	    config_setting_get_float(hi) : config_setting_get_int64(hi);
+	if (b != 0 && a > b)
+		conf_error(cause, hi, "below min_%s", key);
+}
+
+/* A rule's string setting: its text, "" when absent or not a string. */
+static const char *
+conf_rule_string(config_setting_t *rule, const char *key)
+{
+	config_setting_t	*s;
+
+	if ((s = config_setting_get_member(rule, key)) == NULL ||
+	    config_setting_type(s) != CONFIG_TYPE_STRING)
+		return "";
+	return config_setting_get_string(s);
+}
+
+/*
+ * Check one element of rules: one action (profile or skip not empty, as
+ * a dumped configuration writes both), a known profile, ranges.
+ */
+static void
+conf_check_rule(const struct conf_ctx *ctx, config_setting_t *rule,
+    char **cause)
+{
+	static const char *const ranges[] = {
+		"width", "height", "fps", "video_bitrate", "duration"
+	};
+	const char	*prof, *skip;
+	size_t		 i;
+
+	prof = conf_rule_string(rule, "profile");
+	skip = conf_rule_string(rule, "skip");
+	if ((*prof == '\0') == (*skip == '\0'))
+		conf_error(cause, rule, "needs one action: profile = "
+		    "\"NAME\" or skip = \"REASON\"");
+	if (*prof != '\0' && conf_unknown_profile(ctx, prof))
+		conf_error(cause, config_setting_get_member(rule, "profile"),
+		    "unknown profile \"%s\"", prof);
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		conf_check_range(rule, ranges[i], cause);
+}
+
+/* Check each element of rules, read from the file as directories are. */
+static void
+conf_check_rules(const struct conf_ctx *ctx, config_t *cfg, char **cause)
+{
+	config_setting_t	*list, *rule;
+	int			 i, n;
+
+	if ((list = conf_file_list(cfg, "rules")) == NULL)
+		return;
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		rule = config_setting_get_elem(list, i);
+		if (config_setting_type(rule) == CONFIG_TYPE_GROUP)
+			conf_check_rule(ctx, rule, cause);
 	}
 }
 
@@ -426,6 +515,7 @@ conf_new(config_t *cfg, const char *path, char **cause)
 	conf_resolve(&ctx, cause);
 	conf_check_default(&ctx, cfg, cause);
 	conf_check_dirs(&ctx, cfg, cause);
+	conf_check_rules(&ctx, cfg, cause);
 
 	for (i = 0; i < conf_nbuiltins; i++)
 		config_destroy(&ctx.builtin[i]);

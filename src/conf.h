@@ -22,7 +22,26 @@ enum scd_mode {
 	SCD_SCRIPT		/* detected on the whole script's output */
 };
 
-/* One named encoding profile. */
+/* How x265 spends its bits. */
+enum rate_control {
+	RC_ABR,			/* two passes at a bitrate */
+	RC_CRF			/* one pass at constant quality */
+};
+
+/* What a job does when its video came out larger than allowed. */
+enum when_larger {
+	LARGER_SKIP,		/* no output, the job skipped */
+	LARGER_REMUX,		/* the source's video copied */
+	LARGER_KEEP		/* the encoded video kept */
+};
+
+/* A rule's interlaced condition. */
+enum rule_tristate {
+	RULE_ANY,
+	RULE_YES,
+	RULE_NO
+};
+
 /* What a source with dynamic HDR metadata gets. */
 enum dynamic_hdr {
 	DYNAMIC_HDR_FAIL,	/* refused */
@@ -36,6 +55,7 @@ enum deint_mode {
 	DEINT_ON
 };
 
+/* One named encoding profile. */
 struct profile {
 	char		*name;
 
@@ -102,6 +122,16 @@ struct profile {
 	int		 deinterlace_fields;	/* bool: a frame per field */
 	/* sources */
 	int		 allow_damaged;	/* bool: encode what is read, warn */
+
+	/* size: rate control and the source's bitrate */
+	enum rate_control rate_control;
+	double		 crf;		/* x265 constant quality */
+	double		 max_source_share;	/* of the source's video
+					 * bitrate, 0 no cap */
+	int		 min_bitrate;	/* kbps floor, 0 none */
+	double		 max_output_share;	/* of the source's video
+					 * bytes, 0 no guard */
+	enum when_larger when_larger;
 };
 
 /* One element of directories: sources below path use profile. */
@@ -122,6 +152,36 @@ struct conf_slurm {
 	char		*options;	/* more sbatch options, split on spaces */
 	int		 chunk_retries;	/* requeues of a failed chunk */
 	int		 check_shared;	/* bool: work_dir must look shared */
+};
+
+/*
+ * One element of rules: conditions on the probed source (a number range
+ * with 0 at an end is open there; an empty list or string is any) and an
+ * action, profile or skip.
+ */
+struct conf_rule {
+	char		*name;		/* "" none */
+	char		**codec;
+	size_t		 ncodec;
+	int		 min_width;
+	int		 max_width;
+	int		 min_height;
+	int		 max_height;
+	double		 min_fps;
+	double		 max_fps;
+	int		 bit_depth;	/* 0 any */
+	char		**hdr;		/* none hdr10 hlg dolby_vision hdr10+ */
+	size_t		 nhdr;
+	enum rule_tristate interlaced;
+	int		 min_video_bitrate;	/* kbps */
+	int		 max_video_bitrate;
+	double		 min_duration;	/* seconds */
+	double		 max_duration;
+	char		*path;		/* glob on the relative path */
+	char		**audio_languages;	/* any of them present */
+	size_t		 naudio_languages;
+	char		*profile;	/* "" unless the action */
+	char		*skip;		/* reason; "" unless the action */
 };
 
 /* The whole configuration. */
@@ -169,6 +229,16 @@ struct config {
 
 	struct conf_slurm slurm;		/* distenc --slurm */
 
+	/* which files are jobs, and what is done with each */
+	char		**include;	/* globs; NULL: the built-in list */
+	size_t		 ninclude;
+	char		**exclude;
+	size_t		 nexclude;
+	int		 match_case;	/* bool: globs case-sensitive */
+	struct conf_rule *rules;
+	size_t		 nrules;
+	int		 move_skipped;	/* bool: with move_sources, to done/ */
+
 	struct profile	*profiles;
 	size_t		 nprofiles;
 
@@ -185,6 +255,7 @@ struct config	*conf_default(void);
 struct config	*conf_load(const char *, char **);
 void		 conf_free(struct config *);
 struct profile	*conf_profile(struct config *, const char *);
+const struct profile *conf_get_profile(const struct config *, const char *);
 const char	*conf_crop_mode_name(enum crop_mode);
 const char	*conf_scd_mode_name(enum scd_mode);
 const char	*conf_aom_preset(const char *);

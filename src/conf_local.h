@@ -21,6 +21,7 @@ enum conf_scope {
 	CONF_PROFILE,		/* a profile or a sidecar; struct profile */
 	CONF_DIR,		/* an element of directories; struct conf_dir */
 	CONF_SLURM,		/* the group slurm; struct config */
+	CONF_RULE,		/* an element of rules; struct conf_rule */
 	CONF_SIDECAR		/* a sidecar only; not stored */
 };
 
@@ -98,8 +99,5 @@ void		 conf_dup_values(enum conf_scope, void *);
 
 /* conf_params.c */
 int		 conf_params_allowed(const char *, int, char **);
-
-/* conf.c */
-const struct profile *conf_get_profile(const struct config *, const char *);
 
 #endif

@@ -21,6 +21,7 @@ static int	conf_check_relpath(char *, char **);
 static int	conf_check_node(char *, char **);
 static int	conf_check_languages(char *, char **);
 static int	conf_check_absolute(char *, char **);
+static int	conf_check_hdr(char *, char **);
 
 static const char *const conf_encoders[] = {
 	"x265", "aom", NULL
@@ -52,6 +53,17 @@ static const char *const conf_dynamic_hdr_modes[] = {
 static const char *const conf_outside_hours[] = {
 	"finish", "pause", NULL
 };
+/* In the order of enum rate_control, enum when_larger, enum rule_tristate. */
+static const char *const conf_rate_controls[] = {
+	"abr", "crf", NULL
+};
+static const char *const conf_when_larger[] = {
+	"skip", "remux", "keep", NULL
+};
+static const char *const conf_tristates[] = {
+	"any", "yes", "no", NULL
+};
+static const int conf_rule_depths[] = { 0, 8, 10, 12 };
 /* In the order of enum scd_mode. */
 static const char *const conf_scd_modes[] = {
 	"qpfile", "source", "script", NULL
@@ -74,6 +86,10 @@ static const char *const conf_aom_preset_names[] = {
 
 _Static_assert(sizeof(enum crop_mode) == sizeof(int),
     "enum crop_mode is stored through an int");
+_Static_assert(sizeof(enum rate_control) == sizeof(int) &&
+    sizeof(enum when_larger) == sizeof(int) &&
+    sizeof(enum rule_tristate) == sizeof(int),
+    "the size settings' and rules' enums are stored through an int");
 _Static_assert(sizeof(enum scd_mode) == sizeof(int),
     "enum scd_mode is stored through an int");
 _Static_assert(sizeof(enum dynamic_hdr) == sizeof(int),
@@ -87,6 +103,9 @@ _Static_assert(sizeof(enum deint_mode) == sizeof(int),
 #define S(f)	.scope = CONF_SLURM, .offset = offsetof(struct config, f)
 #define P(f)	.scope = CONF_PROFILE, .offset = offsetof(struct profile, f)
 #define D(f)	.scope = CONF_DIR, .offset = offsetof(struct conf_dir, f)
+#define R(f)	.scope = CONF_RULE, .offset = offsetof(struct conf_rule, f)
+#define RN(f, n) \
+	R(f), .count_offset = offsetof(struct conf_rule, n)
 
 const struct conf_entry conf_table[] = {
 	/* Global settings, distenc(1) and distencd(8). */
@@ -188,6 +207,54 @@ const struct conf_entry conf_table[] = {
 	  .default_str = "" },
 	{ .name = "profile", D(profile), .type = CONF_STRING,
 	  .flags = CONF_REQUIRED, .default_str = "" },
+
+	/* Which files are jobs and what is done with each: distencd(8)'s
+	 * spool and distenc(1)'s directories alike. */
+	{ .name = "include", GN(include, ninclude), .type = CONF_STRARRAY },
+	{ .name = "exclude", GN(exclude, nexclude), .type = CONF_STRARRAY },
+	{ .name = "match_case", G(match_case), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "rules", GN(rules, nrules), .type = CONF_LIST,
+	  .elem_scope = CONF_RULE, .elem_size = sizeof(struct conf_rule) },
+	{ .name = "move_skipped", G(move_skipped), .type = CONF_BOOL,
+	  .default_num = 0 },
+
+	/* An element of rules: its conditions, then its action. */
+	{ .name = "name", R(name), .type = CONF_STRING, .default_str = "" },
+	{ .name = "codec", RN(codec, ncodec), .type = CONF_STRARRAY },
+	{ .name = "min_width", R(min_width), .type = CONF_INT,
+	  .minimum = 0, .maximum = 65536, .default_num = 0 },
+	{ .name = "max_width", R(max_width), .type = CONF_INT,
+	  .minimum = 0, .maximum = 65536, .default_num = 0 },
+	{ .name = "min_height", R(min_height), .type = CONF_INT,
+	  .minimum = 0, .maximum = 65536, .default_num = 0 },
+	{ .name = "max_height", R(max_height), .type = CONF_INT,
+	  .minimum = 0, .maximum = 65536, .default_num = 0 },
+	{ .name = "min_fps", R(min_fps), .type = CONF_FLOAT,
+	  .minimum = 0, .maximum = 1000, .default_num = 0 },
+	{ .name = "max_fps", R(max_fps), .type = CONF_FLOAT,
+	  .minimum = 0, .maximum = 1000, .default_num = 0 },
+	{ .name = "bit_depth", R(bit_depth), .type = CONF_INT,
+	  .values = conf_rule_depths, .nvalues = nitems(conf_rule_depths),
+	  .default_num = 0 },
+	{ .name = "hdr", RN(hdr, nhdr), .type = CONF_STRARRAY,
+	  .check = conf_check_hdr },
+	{ .name = "interlaced", R(interlaced), .type = CONF_ENUM,
+	  .choices = conf_tristates, .default_str = "any" },
+	{ .name = "min_video_bitrate", R(min_video_bitrate), .type = CONF_INT,
+	  .minimum = 0, .maximum = 10000000, .default_num = 0 },
+	{ .name = "max_video_bitrate", R(max_video_bitrate), .type = CONF_INT,
+	  .minimum = 0, .maximum = 10000000, .default_num = 0 },
+	{ .name = "min_duration", R(min_duration), .type = CONF_FLOAT,
+	  .minimum = 0, .maximum = 1e7, .default_num = 0 },
+	{ .name = "max_duration", R(max_duration), .type = CONF_FLOAT,
+	  .minimum = 0, .maximum = 1e7, .default_num = 0 },
+	{ .name = "path", R(path), .type = CONF_STRING, .default_str = "" },
+	{ .name = "audio_languages", RN(audio_languages, naudio_languages),
+	  .type = CONF_STRARRAY },
+	{ .name = "profile", R(profile), .type = CONF_STRING,
+	  .default_str = "" },
+	{ .name = "skip", R(skip), .type = CONF_STRING, .default_str = "" },
 
 	/* A sidecar's base profile; it also holds profile settings. */
 	{ .name = "profile", .scope = CONF_SIDECAR, .type = CONF_INHERIT },
@@ -314,6 +381,20 @@ const struct conf_entry conf_table[] = {
 	/* Profile settings: sources. */
 	{ .name = "allow_damaged", P(allow_damaged), .type = CONF_BOOL,
 	  .default_num = 0 },
+
+	/* Profile settings: size, against the source's. */
+	{ .name = "rate_control", P(rate_control), .type = CONF_ENUM,
+	  .choices = conf_rate_controls, .default_str = "abr" },
+	{ .name = "crf", P(crf), .type = CONF_FLOAT,
+	  .minimum = 0, .maximum = 51, .default_num = 20 },
+	{ .name = "max_source_share", P(max_source_share), .type = CONF_FLOAT,
+	  .minimum = 0, .maximum = 10, .default_num = 0.7 },
+	{ .name = "min_bitrate", P(min_bitrate), .type = CONF_INT,
+	  .minimum = 0, .maximum = 1000000, .default_num = 0 },
+	{ .name = "max_output_share", P(max_output_share), .type = CONF_FLOAT,
+	  .minimum = 0, .maximum = 10, .default_num = 0.9 },
+	{ .name = "when_larger", P(when_larger), .type = CONF_ENUM,
+	  .choices = conf_when_larger, .default_str = "keep" },
 };
 const size_t conf_ntable = nitems(conf_table);
 
@@ -321,6 +402,8 @@ const size_t conf_ntable = nitems(conf_table);
 #undef GN
 #undef P
 #undef D
+#undef R
+#undef RN
 
 /*
  * Built-in profiles: each is a name and its settings in libconfig syntax,
@@ -452,6 +535,23 @@ conf_check_absolute(char *s, char **reason)
 	if (*s == '/')
 		return 0;
 	*reason = xstrdup("must be an absolute path");
+	return -1;
+}
+
+/* An HDR kind a rule can name. */
+static int
+conf_check_hdr(char *s, char **reason)
+{
+	static const char *const kinds[] = {
+		"none", "hdr10", "hlg", "dolby_vision", "hdr10+"
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(kinds); i++)
+		if (strcmp(s, kinds[i]) == 0)
+			return 0;
+	xasprintf(reason, "\"%s\" is not one of none, hdr10, hlg, "
+	    "dolby_vision, hdr10+", s);
 	return -1;
 }
 

@@ -474,18 +474,21 @@ conf_free_strarray(char **array)
 	free(array);
 }
 
-/* Check one string of an array with the entry's check. */
+/* Check a string of an array with the entry's check, if it has one. */
 static int
 conf_check_elem(const struct conf_entry *ce, const config_setting_t *e,
     char **cause)
 {
-	char	*copy, *reason = NULL;
-	int	 rv;
+	char	*copy, *reason;
+	int	 rv = 0;
 
+	if (ce->check == NULL)
+		return 0;
 	copy = xstrdup(config_setting_get_string(e));
-	if ((rv = ce->check(copy, &reason)) != 0) {
+	if (ce->check(copy, &reason) != 0) {
 		conf_error(cause, e, "%s", reason);
 		free(reason);
+		rv = -1;
 	}
 	free(copy);
 	return rv;
@@ -502,7 +505,6 @@ conf_set_strarray(const struct conf_entry *ce, const config_setting_t *s,
 	const config_setting_t	*e;
 	char			**array = NULL, ***ap;
 	const char		 *program;
-	char			 *copy, *reason = NULL;
 	size_t			  i, n = config_setting_length(s);
 
 	for (i = 0; i < n; i++) {
@@ -512,21 +514,9 @@ conf_set_strarray(const struct conf_entry *ce, const config_setting_t *s,
 			    conf_type_name(config_setting_type(e)));
 			return -1;
 		}
-		if (ce->check == NULL)
-			continue;
-		copy = xstrdup(config_setting_get_string(e));
-		if (ce->check(copy, &reason) != 0) {
-			conf_error(cause, e, "%s", reason);
-			free(reason);
-			free(copy);
+		if (conf_check_elem(ce, e, cause) != 0)
 			return -1;
-		}
-		free(copy);
 	}
-	for (i = 0; ce->check != NULL && i < n; i++)
-		if (conf_check_elem(ce, config_setting_get_elem(s, i),
-		    cause) != 0)
-			return -1;
 	if ((ce->flags & CONF_COMMAND) && n > 0 &&
 	    *(program = config_setting_get_string_elem(s, 0)) != '/') {
 		conf_error(cause, config_setting_get_elem(s, 0),

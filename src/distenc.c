@@ -30,13 +30,16 @@ enum {
 	OPT_WORKER_HELP,
 	OPT_SLURM,
 	OPT_SLURM_OPT,
-	OPT_SLURM_JOB
+	OPT_SLURM_JOB,
+	OPT_EXPLAIN
 };
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
 	{ "crop-only",	no_argument,		NULL, 'C' },
 	{ "dump-config", no_argument,		NULL, 'D' },
+	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
+	{ "check-config", no_argument,		NULL, 'n' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "inputs",	required_argument,	NULL, 'i' },
 	{ "jobs",	required_argument,	NULL, 'j' },
@@ -70,11 +73,11 @@ static void
 usage_text(FILE *fp)
 {
 	fprintf(fp,
-"usage: distenc [-fhvV] [-c file] [-p profile] [-o dir] [-s dir] [-j n]\n"
+"usage: distenc [-fhnvV] [-c file] [-p profile] [-o dir] [-s dir] [-j n]\n"
 "               [-t dir [--node name] [--lease seconds]]\n"
 "               [--slurm [--slurm-opt options]]\n"
-"               [--crop-only] [--dump-config] [--scenes-only]\n"
-"               [chunk options] -i file [file ...]\n"
+"               [--crop-only] [--dump-config] [--scenes-only] [--explain]\n"
+"               [chunk options] -i file|dir [file|dir ...]\n"
 "\n"
 "Encode each input to HEVC (two-pass x265) or, with a chunked profile such\n"
 "as av1, to AV1 (libaom) in chunks cut at scene changes and encoded in\n"
@@ -82,7 +85,9 @@ usage_text(FILE *fp)
 "and every stream, chapter and attachment kept.  Outputs mirror the\n"
 "inputs' paths below their common directory, with the extension .mkv.\n"
 "\n"
-"  -i, --inputs FILE...    files to encode (also taken as plain arguments)\n"
+"  -i, --inputs FILE...    files to encode (also taken as plain arguments);\n"
+"                          a directory stands for the files below it that\n"
+"                          the include and exclude patterns make jobs\n"
 "  -o, --output-dir DIR    where finished files go (made if missing)\n"
 "  -s, --stats-dir DIR     x265 two-pass stats; a RAM drive such as\n"
 "                          /dev/shm is best (removed after each encode)\n"
@@ -93,6 +98,10 @@ usage_text(FILE *fp)
 "  -f, --overwrite         replace existing outputs (default: skip them)\n"
 "      --crop-only         only detect and print each input's crop\n"
 "      --dump-config       print the effective configuration and exit\n"
+"  -n, --check-config      only check the configuration (-c) and exit\n"
+"      --explain           print, for each input, what probing found, the\n"
+"                          rule that decides and what would be done\n"
+"                          (profile, crop, bitrate, streams); no encode\n"
 "      --scenes-only       only detect and print each input's scene\n"
 "                          changes and chunks\n"
 "  -t, --token-dir DIR     share the work with the other hosts that run\n"
@@ -158,6 +167,27 @@ crop_only(const struct batch *b, const struct profile *prof)
 		printf("%s: crop %dx%d+%d+%d (%s)\n", b->inputs[n].path,
 		    mi.width - c.left - c.right, mi.height - c.top - c.bottom,
 		    c.left, c.top, why);
+	}
+	return failed ? 1 : 0;
+}
+
+/* --explain: what each input's job would do, without encoding. */
+static int
+explain(const struct batch *b, const struct config *conf,
+    const struct profile *prof)
+{
+	struct job	 j;
+	int		 n, failed = 0;
+
+	media_quiet();
+	for (n = 0; n < b->ninputs; n++) {
+		memset(&j, 0, sizeof(j));
+		j.source = b->inputs[n].path;
+		j.conf = conf;
+		j.prof = prof;
+		if (job_explain(&j, stdout) != 0)
+			failed++;
+		free(j.error);
 	}
 	return failed ? 1 : 0;
 }
@@ -299,6 +329,8 @@ struct opts {
 	int			 crop;
 	int			 dump;
 	int			 scenes;
+	int			 explain;
+	int			 check;
 	int			 worker;
 	int			 slurm;
 	char			*slurmopt;	/* --slurm-opt, joined */
@@ -438,6 +470,12 @@ opt_parse(int ch, struct opts *o, struct batch *b)
 	case 'f':
 		o->overwrite = 1;
 		break;
+	case 'n':
+		o->check = 1;
+		break;
+	case OPT_EXPLAIN:
+		o->explain = 1;
+		break;
 	case 'h':
 		usage_text(stdout);
 		return 0;
@@ -496,6 +534,11 @@ run_mode(const struct opts *o, struct batch *b, struct config *conf)
 		conf_dump(conf, stdout);
 		return 0;
 	}
+	if (o->check) {
+		printf("%s: configuration OK\n", o->cfile != NULL ? o->cfile :
+		    "built-in");
+		return 0;
+	}
 	if ((prof = conf_profile(conf, o->pname)) == NULL) {
 		log_warnx("no profile %s in %s", o->pname,
 		    o->cfile ? o->cfile : "the built-in configuration");
@@ -505,10 +548,18 @@ run_mode(const struct opts *o, struct batch *b, struct config *conf)
 		usage_text(stderr);
 		return 2;
 	}
+	batch_walk(b, conf);
+	if (b->ninputs == 0) {
+		log_warnx("no file below the directories given is a job (see "
+		    "include and exclude in distenc.conf(5))");
+		return 0;
+	}
 	if (chunkopt_apply(prof) != 0)
 		return 2;
 	if (o->crop)
 		return crop_only(b, prof);
+	if (o->explain)
+		return explain(b, conf, prof);
 	if (o->scenes) {
 		paths = input_paths(b);
 		rv = chunkopt_scenes_only(prof, paths, b->ninputs);
@@ -538,7 +589,7 @@ main(int argc, char *argv[])
 	memset(b, 0, sizeof(*b));
 	rv = -1;
 	while (rv == -1 && (ch = getopt_long(argc, argv,
-	    "c:fhi:j:o:p:s:t:vV", longopts, NULL)) != -1)
+	    "c:fhi:j:no:p:s:t:vV", longopts, NULL)) != -1)
 		rv = opt_parse(ch, &o, b);
 	if (rv == -1) {
 		for (; optind < argc; optind++)

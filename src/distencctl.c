@@ -110,11 +110,12 @@ cmd_status(const char *dir)
 		    *str(o, "control") ? ", control socket " : "",
 		    esc(str(o, "control")));
 	printf("jobs: %.0f queued, %.0f running, %.0f waiting, %.0f done, "
-	    "%.0f failed, %.0f elsewhere, %.0f cancelled\n", num(c, "queued"),
-	    num(c, "running"), num(c, "waiting"), num(c, "done"),
-	    num(c, "failed"), num(c, "elsewhere") < 0 ? 0 :
+	    "%.0f failed, %.0f elsewhere, %.0f cancelled, %.0f skipped\n",
+	    num(c, "queued"), num(c, "running"), num(c, "waiting"),
+	    num(c, "done"), num(c, "failed"), num(c, "elsewhere") < 0 ? 0 :
 	    num(c, "elsewhere"), num(c, "cancelled") < 0 ? 0 :
-	    num(c, "cancelled"));
+	    num(c, "cancelled"), num(c, "skipped") < 0 ? 0 :
+	    num(c, "skipped"));
 	if (*str(o, "active_hours") != '\0')
 		printf("active hours: %s\n", esc(str(o, "active_hours")));
 	if (*str(o, "token_dir") != '\0')
@@ -134,12 +135,13 @@ row_cmp(const void *a, const void *b)
 {
 	static const char *order[] = {
 		"running", "helping", "waiting", "queued", "elsewhere",
-		"failed", "cancelled", "done"
+		"failed", "cancelled", "skipped", "done"
 	};
 	const struct row	*ra = a, *rb = b;
-	int			 ia = 8, ib = 8, i;
+	int			 n = sizeof(order) / sizeof(order[0]);
+	int			 ia = n, ib = n, i;
 
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < n; i++) {
 		if (strcmp(str(ra->o, "state"), order[i]) == 0)
 			ia = i;
 		if (strcmp(str(rb->o, "state"), order[i]) == 0)
@@ -222,8 +224,9 @@ cmd_jobs(const char *dir, const char *state)
 		    str(r[i].o, "state"), 100 * num(r[i].o, "progress"),
 		    num(r[i].o, "fps") < 0 ? 0 : num(r[i].o, "fps"), left,
 		    esc(str(r[i].o, "node")), esc(str(r[i].o, "relative")),
-		    *str(r[i].o, "error") ? ": " : "",
-		    esc(str(r[i].o, "error")));
+		    *str(r[i].o, "error") || *str(r[i].o, "reason") ? ": " :
+		    "", esc(*str(r[i].o, "error") ? str(r[i].o, "error") :
+		    str(r[i].o, "reason")));
 	}
 	rows_free(r, n);
 	return 0;

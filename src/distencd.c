@@ -71,6 +71,7 @@ daemon_status(struct daemon *d)
 	djob_hours_text(d, hours, sizeof(hours));
 	s.hours = d->hours != NULL ? hours : NULL;
 	s.control = d->ctl != NULL ? ctl_path(d->ctl) : NULL;
+	s.skipped = djob_count(d, DJ_SKIPPED);
 	if (d->tokens != NULL) {
 		s.token_dir = tok_path(d->tokens);
 		s.tokens = d->tokens_ready ? "ready" : d->tokens_why ?

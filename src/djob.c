@@ -19,13 +19,14 @@
 #include "conf.h"
 #include "djob.h"
 #include "log.h"
+#include "rules.h"
 #include "spool.h"
 #include "status.h"
 #include "xmalloc.h"
 
 static const char *djob_state_names[] = {
 	"queued", "running", "waiting", "done", "failed", "elsewhere",
-	"cancelled"
+	"cancelled", "skipped"
 };
 
 static void	djob_task_log(void *, int, const char *);
@@ -142,7 +143,7 @@ int
 djob_finished(const struct djob *dj)
 {
 	return dj->state == DJ_DONE || dj->state == DJ_FAILED ||
-	    dj->state == DJ_CANCELLED;
+	    dj->state == DJ_CANCELLED || dj->state == DJ_SKIPPED;
 }
 
 /* Write a job's status file now. */
@@ -180,6 +181,7 @@ djob_write(struct djob *dj)
 	s.error = dj->error;
 	s.log = dj->log;
 	s.summary = dj->summary;
+	s.reason = dj->state == DJ_SKIPPED ? dj->summary : NULL;
 	s.attempts = dj->attempts;
 	s.created = dj->created;
 	s.started = dj->started;
@@ -283,8 +285,12 @@ djob_ready(void *arg, const char *rel, const struct stat *sb)
 {
 	struct daemon	*d = arg;
 	struct djob	*dj;
-	char		 id[JOBID_MAX];
+	char		 id[JOBID_MAX], why[128];
 
+	if (!rules_is_job(d->conf, rel, why, sizeof(why))) {
+		log_debug("not a job: %s: %s", rel, why);
+		return;
+	}
 	jobid_make(rel, sb->st_size, sb->st_mtim.tv_sec, id, sizeof(id));
 	if ((dj = djob_find(d, id)) != NULL) {
 		if (dj->rel == NULL && djob_finished(dj) && dj->seen == NULL)

@@ -29,6 +29,7 @@ enum djob_state {
 	DJ_FAILED,
 	DJ_ELSEWHERE,		/* another host holds its claim */
 	DJ_CANCELLED,		/* by the operator: not retried */
+	DJ_SKIPPED,		/* by a rule or the size guard; final */
 	DJ_STATES
 };
 

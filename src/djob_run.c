@@ -358,7 +358,7 @@ djob_helped(struct djob *dj, struct worker *w, int status)
 	enum task_help	 how;
 
 	if (w->state != WORKER_DONE && w->state != WORKER_HELPED &&
-	    w->state != WORKER_SKIPPED)
+	    w->state != WORKER_SKIPPED && w->state != WORKER_DECLINED)
 		job_leftovers(dj->source, dj->output, dj->statsdir,
 		    (long)w->pid);
 	how = worker_helped(w, d->stopping);
@@ -400,6 +400,26 @@ djob_counted(struct djob *dj)
 		d->totals.bytes_out += sb.st_size;
 }
 
+/*
+ * A worker declined its job (a rule, or the size guard): skipped for
+ * good, here and on the other hosts; its source stays, or goes to done/
+ * when move_skipped says so.
+ */
+static void
+djob_declined(struct djob *dj, const char *why)
+{
+	char	*text;
+
+	dj->task.lost = 0;
+	xasprintf(&text, "skipped: %s", why);
+	djob_task_mark(dj, 1, text, TASK_FINAL);
+	free(text);
+	djob_log(dj, 0, "skipped: %s", why);
+	djob_set(dj, DJ_SKIPPED, NULL, why);
+	if (dj->d->conf->move_skipped)
+		move_source(dj, "done");
+}
+
 /* A worker's job ended here: done, or failed. */
 static void
 djob_ended(struct djob *dj, struct worker *w, int status)
@@ -407,6 +427,10 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 	struct daemon	*d = dj->d;
 	int		 done;
 
+	if (w->state == WORKER_DECLINED) {
+		djob_declined(dj, w->text);
+		return;
+	}
 	done = w->state == WORKER_DONE;
 	if (!done && w->state != WORKER_SKIPPED)
 		/* Whatever the worker could not clean up (killed, or died

@@ -106,12 +106,35 @@ x265_set_colour(struct encoder *e, const struct media_info *mi, char **cause)
 	return 0;
 }
 
-/* Rate control: two-pass ABR with the stats file. */
+/*
+ * Constant quality in one pass: crf, and when the source caps the rate
+ * (kbps not 0) a VBV maximum of that rate with a two-second buffer.
+ */
+static int
+x265_set_crf(struct encoder *e, const struct enc_params *ep, char **cause)
+{
+	char	buf[32];
+
+	snprintf(buf, sizeof(buf), "%g", ep->prof->crf);
+	if (x265_set(e, "crf", buf, cause) != 0)
+		return -1;
+	if (ep->kbps <= 0)
+		return 0;
+	snprintf(buf, sizeof(buf), "%d", ep->kbps);
+	if (x265_set(e, "vbv-maxrate", buf, cause) != 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%d", ep->kbps * 2);
+	return x265_set(e, "vbv-bufsize", buf, cause);
+}
+
+/* Rate control: two-pass ABR with the stats file, or constant quality. */
 static int
 x265_set_rate(struct encoder *e, const struct enc_params *ep, char **cause)
 {
 	char	buf[32];
 
+	if (ep->prof->rate_control == RC_CRF)
+		return x265_set_crf(e, ep, cause);
 	snprintf(buf, sizeof(buf), "%d", ep->kbps);
 	if (x265_set(e, "bitrate", buf, cause) != 0)
 		return -1;
@@ -345,6 +368,12 @@ x265_receive(struct encoder *e, struct enc_packet *pkt, char **cause)
 static int
 x265_settings(const struct profile *prof, int depth, int kbps)
 {
+	if (prof->rate_control == RC_CRF) {
+		log_info("video: x265 preset %s%s%s, %d-bit, crf %g, one pass",
+		    prof->preset, *prof->tune ? " tune " : "", prof->tune,
+		    depth, prof->crf);
+		return 0;
+	}
 	log_info("video: x265 preset %s%s%s, %d-bit, %d kbps%s",
 	    prof->preset, *prof->tune ? " tune " : "", prof->tune, depth,
 	    kbps, prof->bitrate != 0 ? "" : " (from bits per pixel)");

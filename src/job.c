@@ -50,55 +50,6 @@ job_size(struct job_ctx *c)
 	r->height = h;
 }
 
-/* Dolby Vision and HDR10+: refused, or the base layer with a warning. */
-static int
-job_dynamic_hdr(struct job_ctx *c)
-{
-	struct job_result	*r = &c->job->res;
-	char			 why[512];
-
-	switch (dynhdr_decide(&c->mi.dyn, c->job->prof->dynamic_hdr, why,
-	    sizeof(why))) {
-	case DYNHDR_REFUSE:
-		return job_fail(c, 0, "%s", why);
-	case DYNHDR_BASE:
-		log_warnx("probe: %s", why);
-		dynhdr_describe(&c->mi.dyn, r->dynamic_hdr,
-		    sizeof(r->dynamic_hdr));
-		break;
-	}
-	return 0;
-}
-
-/* Probe the source and log what it is. */
-static int
-job_probe(struct job_ctx *c)
-{
-	job_stage(c, JOB_PROBE);
-	if (media_probe(c->job->source, &c->mi, &c->err) != 0)
-		return job_fail_err(c);
-	c->job->res.src_width = c->mi.width;
-	c->job->res.src_height = c->mi.height;
-	log_info("probe: %s %dx%d %s %d-bit, %.3f fps, %.1fs, %d audio, "
-	    "%d subtitle, %d chapters", c->mi.codec, c->mi.width,
-	    c->mi.height, media_pix_fmt_name(c->mi.pix_fmt), c->mi.depth,
-	    media_rate(c->mi.fps), c->mi.duration / 1e6, c->mi.naudio,
-	    c->mi.nsubtitle, c->mi.nchapter);
-	if (c->mi.rotation != 0)
-		log_info("probe: the display matrix turns the picture %d "
-		    "degrees clockwise: it is encoded upright", c->mi.rotation);
-	if (c->mi.has_mastering || c->mi.has_cll)
-		log_info("probe: HDR10 metadata: mastering display %s, "
-		    "MaxCLL %u, MaxFALL %u", c->mi.has_mastering ? "yes" : "no",
-		    c->mi.cll.MaxCLL, c->mi.cll.MaxFALL);
-	streams_choose(c->mi.streams, c->mi.nstreams, c->mi.vindex,
-	    c->job->prof, c->mi.choice);
-	media_log_streams(&c->mi);
-	streams_summary(c->mi.streams, c->mi.choice, c->mi.nstreams,
-	    c->job->res.streams, sizeof(c->job->res.streams));
-	return job_dynamic_hdr(c);
-}
-
 /*
  * Interlacing and telecine, detected on sampled frames: the decision and
  * its evidence logged, and the frame rate the deinterlacer gives.
@@ -148,8 +99,8 @@ job_interlace(struct job_ctx *c)
 	return 0;
 }
 
-/* Probe, detect the crop, and settle the encoder's parameters. */
-static int
+/* Detect the crop, and settle the encoder's parameters. */
+int
 job_analyse(struct job_ctx *c)
 {
 	struct job		*j = c->job;
@@ -157,8 +108,6 @@ job_analyse(struct job_ctx *c)
 	struct job_result	*r = &j->res;
 	struct crop		*k = &r->crop;
 
-	if (job_probe(c) != 0)
-		return -1;
 	job_stage(c, JOB_CROP);
 	if (media_crop(j->source, &c->mi, prof, k, r->crop_why,
 	    sizeof(r->crop_why), &c->err) != 0)
@@ -174,6 +123,7 @@ job_analyse(struct job_ctx *c)
 	r->kbps = prof->bitrate != 0 ? prof->bitrate : rate_kbps(prof->bpp,
 	    r->width, r->height, c->mi.fps.num, c->mi.fps.den);
 	r->kbps = c->ops->settings(prof, r->depth, r->kbps);
+	r->kbps = job_bitrate(c, r->kbps);
 	return 0;
 }
 
@@ -309,6 +259,15 @@ job_work(struct job_ctx *c)
 		return -1;
 	if (rv == 1)
 		return 0;		/* another host's to finish */
+	if ((rv = job_guard(c)) == 1) {
+		/* Declined, larger than allowed: the work is over all the
+		 * same (a chunked job's work directory emptied). */
+		if (c->pipe->published != NULL)
+			c->pipe->published(c, j->res.declined);
+		return 0;
+	}
+	if (rv == 2 && job_remux(c) != 0)
+		return -1;
 	if (job_verify(c) != 0 || job_publish(c) != 0)
 		return -1;
 	return 0;
@@ -327,10 +286,15 @@ job_run(struct job *j)
 	c = xcalloc(1, sizeof(*c));
 	c->job = j;
 	c->tmpfd = -1;
-	c->pipe = j->prof->chunked ? &pipe_chunked_ops : &pipe_twopass_ops;
+	c->pipe = &pipe_twopass_ops;
 	if (j->conf != NULL)
 		avsplus_library(j->conf->avisynth_library);
-	rv = job_work(c);
+	if ((rv = job_decide(c)) == 0) {
+		c->pipe = j->prof->chunked ? &pipe_chunked_ops :
+		    &pipe_twopass_ops;
+		rv = job_work(c);
+	} else if (rv == 1)
+		rv = 0;			/* declined by a rule */
 	if (rv != 0 && j->stop != NULL && *j->stop) {
 		free(j->error);
 		j->error = xstrdup("interrupted");
@@ -367,11 +331,20 @@ job_summary(const struct job *j, char *buf, size_t len)
 		    "%.1f -> %.1f LUFS", i, r->before[i].i, r->after[i].i);
 	}
 	if (off < len && r->kbps > 0)
-		off += snprintf(buf + off, len - off,
-		    ", video %.0f kbps (target %d)", r->actual_kbps, r->kbps);
+		off += snprintf(buf + off, len - off, ", video %.0f kbps "
+		    "(target %d%s%s)", r->actual_kbps, r->kbps,
+		    r->bound != NULL && strcmp(r->bound, "none") != 0 ?
+		    ", " : "", r->bound != NULL && strcmp(r->bound, "none") !=
+		    0 ? r->bound : "");
 	else if (off < len)
 		off += snprintf(buf + off, len - off, ", video %.0f kbps",
 		    r->actual_kbps);
+	if (off < len && r->remuxed)
+		off += snprintf(buf + off, len - off, ", the source's video "
+		    "copied (the encode was larger)");
+	if (off < len && r->rule[0] != '\0')
+		off += snprintf(buf + off, len - off, ", profile %s by %s",
+		    j->prof->name, r->rule);
 	if (off < len && r->streams[0] != '\0')
 		off += snprintf(buf + off, len - off, ", streams: %s",
 		    r->streams);

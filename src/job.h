@@ -9,6 +9,7 @@
 #define JOB_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "crop.h"
@@ -77,10 +78,16 @@ struct job_result {
 	char			 streams[160];	/* kept of each kind */
 	char			 dynamic_hdr[128]; /* base layer only */
 	char			 warning[1024];	/* what the user should know */
+	/* what a rule or the size guard decided */
+	char			 rule[160];	/* the rule that decided, "" */
+	char			 declined[512];	/* why not encoded, "" */
+	const char		*bound;		/* which bound set the rate */
+	int			 remuxed;	/* the source's video copied */
 };
 
 struct job {
 	const char		*source;
+	const char		*rel;		/* for rules, or NULL */
 	const char		*output;	/* final path */
 	const char		*log;		/* job log, NULL: from log_dir */
 	const char		*id;		/* job id, NULL: from source */
@@ -101,11 +108,13 @@ struct job {
 };
 
 int		 job_run(struct job *);
+int		 job_explain(struct job *, FILE *);
 const char	*job_stage_name(enum job_stage);
 void		 job_summary(const struct job *, char *, size_t);
 void		 job_leftovers(const char *, const char *, const char *, long);
 char		*job_stats_path(const char *, const char *, long);
 char		*job_tmp_path(const char *, long);
+char		*job_remux_path(const char *, long);
 void		 job_stats_unlink(const char *);
 
 #endif

@@ -49,6 +49,7 @@ struct job_ctx {
 	char			*tmp;		/* temporary output */
 	int			 tmpfd;
 
+	int			 probed;	/* mi filled */
 	enum job_stage		 stage;
 	enum deint_kind		 deint;		/* what the source is */
 	AVRational		 src_fps;	/* the source's, when */
@@ -61,6 +62,15 @@ struct job_ctx {
 	struct timespec		 t0;
 	struct timespec		 tlast;
 };
+
+/* job.c */
+int	 job_analyse(struct job_ctx *);
+
+/* job_decide.c: the rules, the bitrate's bounds, the size guard */
+int	 job_decide(struct job_ctx *);
+int	 job_bitrate(struct job_ctx *, int);
+int	 job_guard(struct job_ctx *);
+int	 job_remux(struct job_ctx *);
 
 /* job_ctx.c */
 double	 job_elapsed(const struct timespec *);

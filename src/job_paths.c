@@ -70,6 +70,21 @@ job_tmp_path(const char *output, long pid)
 	return path;
 }
 
+/*
+ * The copy of a source's video a remux (the size guard's) makes beside
+ * the temporary output.
+ */
+char *
+job_remux_path(const char *output, long pid)
+{
+	char	*tmp, *path;
+
+	tmp = job_tmp_path(output, pid);
+	xasprintf(&path, "%s.video", tmp);
+	free(tmp);
+	return path;
+}
+
 /* Remove a stats file and the names x265 uses beside it. */
 void
 job_stats_unlink(const char *stats)
@@ -99,6 +114,10 @@ job_leftovers(const char *source, const char *output, const char *statsdir,
 	char	*p;
 
 	p = job_tmp_path(output, pid);
+	if (unlink(p) == 0)
+		log_info("removed %s", p);
+	free(p);
+	p = job_remux_path(output, pid);
 	if (unlink(p) == 0)
 		log_info("removed %s", p);
 	free(p);

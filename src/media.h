@@ -57,6 +57,14 @@ struct media_info {
 	struct dynhdr		 dyn;		/* Dolby Vision, HDR10+ */
 	int			 rotation;	/* clockwise to show: 0, 90,
 						 * 180, 270 */
+
+	/* what the rules and the size look at */
+	int64_t			 vbitrate;	/* bit/s, 0 unknown */
+	int64_t			 vbytes;	/* video stream, 0 unknown */
+	const char		*vbitrate_from;	/* "container", "packets" */
+	int			 interlaced;	/* by the field order */
+	int			 hdr;		/* enum rules_hdr */
+	char			 languages[MEDIA_MAX_AUDIO][8];
 };
 
 /* A source's streams for the rules of streams.c (media_streams.c). */
@@ -173,6 +181,7 @@ int	 media_file_until(struct media_source *, double,
 	    const struct media_sink *, char **);
 void	 media_file_close(struct media_source *);
 int	 probe_file(const char *, struct media_info *, char **);
+int	 probe_video_bytes(const char *, struct media_info *, char **);
 
 /*
  * AviSynth scripts (media_script*.c): a script's clip and any range of its
@@ -282,6 +291,8 @@ struct concat_spec {
 	int			 naudio;
 };
 int	 media_concat(const struct concat_spec *, volatile int *, char **);
+int	 media_remux(struct concat_spec *, const char *, int64_t *,
+	    volatile int *, char **);
 struct audio_meter;
 struct audio_meter *meter_new(const AVCodecContext *,
 	    const struct profile *, char **);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libavutil/display.h>
@@ -17,6 +18,7 @@
 
 #include "log.h"
 #include "media.h"
+#include "rules.h"
 #include "xmalloc.h"
 
 /* Open a file for demuxing with a clear reason when it is not media. */
@@ -57,11 +59,18 @@ probe_open(const char *path, AVFormatContext **fmt, char **cause)
 static void
 probe_count(AVFormatContext *fmt, struct media_info *mi)
 {
-	unsigned int	i;
+	AVDictionaryEntry	*lang;
+	unsigned int		 i;
 
 	for (i = 0; i < fmt->nb_streams; i++) {
 		switch (fmt->streams[i]->codecpar->codec_type) {
 		case AVMEDIA_TYPE_AUDIO:
+			lang = av_dict_get(fmt->streams[i]->metadata,
+			    "language", NULL, 0);
+			if (lang != NULL && mi->naudio < MEDIA_MAX_AUDIO)
+				snprintf(mi->languages[mi->naudio],
+				    sizeof(mi->languages[0]), "%s",
+				    lang->value);
 			mi->naudio++;
 			break;
 		case AVMEDIA_TYPE_SUBTITLE:
@@ -158,6 +167,15 @@ probe_first_frame(const char *path, struct media_info *mi, char **cause)
 		mi->space = frame->colorspace;
 	if (mi->range == AVCOL_RANGE_UNSPECIFIED)
 		mi->range = frame->color_range;
+	/* the rules' HDR kind: dynamic metadata first, then the transfer */
+	if (mi->dyn.dovi)
+		mi->hdr = RULES_HDR_DOLBY_VISION;
+	else if (mi->dyn.hdr10plus)
+		mi->hdr = RULES_HDR_HDR10PLUS;
+	else if (mi->trc == AVCOL_TRC_SMPTE2084)
+		mi->hdr = RULES_HDR_HDR10;
+	else if (mi->trc == AVCOL_TRC_ARIB_STD_B67)
+		mi->hdr = RULES_HDR_HLG;
 	ret = 0;
 out:
 	av_frame_free(&frame);
@@ -193,6 +211,67 @@ probe_rotation(AVStream *st, struct media_info *mi)
 	else if (fabs(theta) >= 1 && fabs(theta - 360) >= 1)
 		log_warnx("the display matrix turns the picture by %.0f "
 		    "degrees, not a quarter turn: not applied", theta);
+}
+
+/*
+ * The video stream's bitrate as the container tells it: the codec
+ * parameters', else a BPS statistics tag (mkvmerge writes those).
+ */
+static void
+probe_bitrate(AVStream *st, struct media_info *mi)
+{
+	AVDictionaryEntry	*e;
+	long long		 bps = 0;
+
+	if (st->codecpar->bit_rate > 0)
+		bps = st->codecpar->bit_rate;
+	else if ((e = av_dict_get(st->metadata, "BPS", NULL, 0)) != NULL ||
+	    (e = av_dict_get(st->metadata, "BPS-eng", NULL, 0)) != NULL)
+		bps = strtoll(e->value, NULL, 10);
+	if (bps <= 0)
+		return;
+	mi->vbitrate = bps;
+	mi->vbitrate_from = "container";
+	if (mi->duration > 0)
+		mi->vbytes = (int64_t)((double)bps * mi->duration / 8e6);
+}
+
+/*
+ * Measure the video stream's size and bitrate from its packets, reading
+ * the file once without decoding: for containers that do not say it.
+ */
+int
+probe_video_bytes(const char *path, struct media_info *mi, char **cause)
+{
+	AVFormatContext	*fmt = NULL;
+	AVPacket	*pkt;
+	unsigned int	 i;
+	int64_t		 bytes = 0;
+	int		 ret;
+
+	if (probe_open(path, &fmt, cause) != 0)
+		return -1;
+	for (i = 0; i < fmt->nb_streams; i++)
+		if ((int)i != mi->vindex)
+			fmt->streams[i]->discard = AVDISCARD_ALL;
+	if ((pkt = av_packet_alloc()) == NULL)
+		fatalx("av_packet_alloc");
+	while ((ret = av_read_frame(fmt, pkt)) >= 0) {
+		if (pkt->stream_index == mi->vindex)
+			bytes += pkt->size;
+		av_packet_unref(pkt);
+	}
+	av_packet_free(&pkt);
+	avformat_close_input(&fmt);
+	if (ret != AVERROR_EOF) {
+		xasprintf(cause, "reading packets: %s", media_error(ret));
+		return -1;
+	}
+	mi->vbytes = bytes;
+	if (mi->duration > 0)
+		mi->vbitrate = (int64_t)(bytes * 8e6 / mi->duration);
+	mi->vbitrate_from = "packets";
+	return 0;
 }
 
 /* Fill mi from the video stream's parameters; -1 when unusable. */
@@ -341,6 +420,11 @@ probe_file(const char *path, struct media_info *mi, char **cause)
 		mi->frames_est = av_rescale_q(mi->duration, AV_TIME_BASE_Q,
 		    av_inv_q(mi->fps));
 	probe_hdr_stream(st, mi);
+	probe_bitrate(st, mi);
+	mi->interlaced = st->codecpar->field_order == AV_FIELD_TT ||
+	    st->codecpar->field_order == AV_FIELD_BB ||
+	    st->codecpar->field_order == AV_FIELD_TB ||
+	    st->codecpar->field_order == AV_FIELD_BT;
 	avformat_close_input(&fmt);
 	return probe_first_frame(path, mi, cause);
 }

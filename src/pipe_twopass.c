@@ -59,6 +59,8 @@ twopass_prepare(struct job_ctx *c)
 	struct job	*j = c->job;
 	int64_t		 need, have;
 
+	if (j->prof->rate_control == RC_CRF)
+		return 0;	/* one pass: no stats file */
 	if (fs_mkdirs(dir, &c->err) != 0) {
 		c->errnum = errno;
 		return job_fail_err(c);
@@ -110,6 +112,12 @@ twopass_picture(void *arg, AVFrame *f)
 	struct job_ctx	*c = t->c;
 	AVFrame		*pic;
 
+	if (t->enc == NULL) {
+		/* constant quality's first read: counted, not encoded */
+		c->sent++;
+		job_report(c, 0);
+		return 0;
+	}
 	if (picture_convert(t->pic, f, &pic, &c->err) != 0 ||
 	    c->ops->send(t->enc, pic, &c->err) != 0 || twopass_drain(t) != 0)
 		return -1;
@@ -130,6 +138,8 @@ twopass_video(void *arg, AVFrame *f)
 	    &c->err) != 0)
 		return -1;
 	if (f == NULL) {
+		if (t->enc == NULL)
+			return 0;	/* constant quality's first read */
 		if (c->ops->send(t->enc, NULL, &c->err) != 0)
 			return -1;
 		return twopass_drain(t);
@@ -186,8 +196,10 @@ twopass_pass_open(struct twopass *t, int pass)
 	    c->mi.frames_est);
 	if (c->deint != DEINT_PROGRESSIVE && (t->deint = job_deint(c)) == NULL)
 		return job_fail_err(c);
-	c->ep.pass = pass;
+	c->ep.pass = t->stats != NULL ? pass : 0;
 	c->ep.stats = t->stats;
+	if (t->stats == NULL && pass == 1)
+		return 0;	/* constant quality: no encoder to analyse */
 	if ((t->enc = c->ops->open(&c->ep, &c->err)) == NULL)
 		return job_fail_err(c);
 	return 0;
@@ -326,6 +338,8 @@ twopass_pass1(struct twopass *t)
 	    j->res.frames / job_elapsed(&c->t0));
 	rv = twopass_pass1_check(t);
 	twopass_pass_close(t);
+	if (rv == 0 && t->stats == NULL)
+		return 0;	/* constant quality: no stats */
 	if (rv != 0 || twopass_stats_check(t) != 0)
 		return -1;
 	pass1_save(c, t->stats, job_elapsed(&c->t0));
@@ -437,7 +451,9 @@ twopass_encode(struct job_ctx *c)
 {
 	struct twopass	*t = c->pipe_state;
 
-	if (pass1_resume(c, t->stats) == 0 && twopass_pass1(t) != 0)
+	/* constant quality has no stats: its first read is never kept */
+	if ((t->stats == NULL || pass1_resume(c, t->stats) == 0) &&
+	    twopass_pass1(t) != 0)
 		return -1;
 	return twopass_pass2(t);
 }

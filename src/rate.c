@@ -24,6 +24,31 @@ rate_kbps(double bpp, int width, int height, int fps_num, int fps_den)
 }
 
 /*
+ * A target bitrate (kbps) bounded by the source: capped at share of the
+ * source's video bitrate src (when both are known, above 0), then floored
+ * at floor (when not 0), the floor winning.  *bound tells which applied.
+ */
+int
+rate_bound(int kbps, int src, double share, int floor, enum rate_bound *bound)
+{
+	double	cap;
+
+	*bound = RATE_UNBOUND;
+	if (share > 0 && src > 0) {
+		cap = share * src;
+		if (kbps > cap) {
+			kbps = cap < 1 ? 1 : (int)lround(cap);
+			*bound = RATE_SOURCE_CAP;
+		}
+	}
+	if (floor > 0 && kbps < floor) {
+		kbps = floor;
+		*bound = RATE_FLOOR;
+	}
+	return kbps;
+}
+
+/*
  * Room x265's two-pass stats take for a film, with a quarter to spare: a
  * line of text a frame (measured at 140 to 170 bytes, counted as 256) and
  * the cutree file's byte per 16x16 block (measured with libx265 3.5: 3456

@@ -88,6 +88,7 @@ status_job_write(const char *path, const struct status_job *s, char **cause)
 	json_object_set_new(o, "attempts", json_integer(s->attempts));
 	json_object_set_new(o, "log", status_str(s->log));
 	json_object_set_new(o, "summary", status_str(s->summary));
+	json_object_set_new(o, "reason", status_str(s->reason));
 	json_object_set_new(o, "created", status_time(s->created));
 	json_object_set_new(o, "started", status_time(s->started));
 	json_object_set_new(o, "finished", status_time(s->finished));
@@ -150,6 +151,8 @@ status_daemon_write(const char *path, const struct status_daemon *s,
 	json_object_set_new(o, "state", status_str(s->state));
 	json_object_set_new(o, "control", status_str(s->control));
 	json_object_set_new(o, "active_hours", status_str(s->hours));
+	json_object_set_new(json_object_get(o, "counts"), "skipped",
+	    json_integer(s->skipped));
 	json_object_set_new(o, "token_dir", status_str(s->token_dir));
 	json_object_set_new(o, "tokens", status_str(s->tokens));
 	return status_dump(path, o, cause);

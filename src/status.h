@@ -20,6 +20,7 @@ struct status_job {
 	const char	*error;
 	const char	*log;
 	const char	*summary;
+	const char	*reason;	/* why skipped, NULL */
 	double		 progress;	/* 0..1 */
 	int64_t		 frame;
 	int64_t		 frames;
@@ -51,6 +52,7 @@ struct status_daemon {
 	const char	*state;		/* running, paused, draining, stopping */
 	const char	*control;	/* the control socket, or NULL */
 	const char	*hours;		/* active hours: in or out, until */
+	int		 skipped;	/* by a rule or the size guard */
 	const char	*token_dir;	/* NULL: working alone */
 	const char	*tokens;	/* "ready", or why not */
 };

@@ -65,6 +65,8 @@ worker_ctl(struct worker *w, const char *line)
 			w->state = WORKER_DONE;
 		else if (strcmp(what, "skipped") == 0)
 			w->state = WORKER_SKIPPED;
+		else if (strcmp(what, "declined") == 0)
+			w->state = WORKER_DECLINED;
 		else if (strcmp(what, "helped") == 0)
 			w->state = WORKER_HELPED;
 		else {
@@ -128,6 +130,7 @@ worker_helped(const struct worker *w, int stopping)
 	case WORKER_HELPED:
 		return TASK_HELP_HELPED;
 	case WORKER_SKIPPED:
+	case WORKER_DECLINED:
 		return TASK_HELP_NOTHING;
 	default:
 		return stopping ? TASK_HELP_STOPPED : TASK_HELP_FAILED;

@@ -31,6 +31,7 @@ enum worker_state {
 	WORKER_RUNNING,
 	WORKER_DONE,
 	WORKER_SKIPPED,
+	WORKER_DECLINED,	/* skipped by a rule or the size guard */
 	WORKER_FAILED,
 	WORKER_HELPED		/* encoded chunks of another host's job */
 };

@@ -99,6 +99,10 @@ worker_run(struct job *j, const char *prefix)
 	rv = job_run(j);
 	if (rv == 0 && j->res.skipped)
 		fprintf(stderr, "%cR skipped\n", WORKER_CTL);
+	else if (rv == 0 && j->res.declined[0] != '\0') {
+		log_escape(j->res.declined, text, sizeof(text));
+		fprintf(stderr, "%cR declined %s\n", WORKER_CTL, text);
+	}
 	else if (rv == 0 && j->res.joined_by[0] != '\0') {
 		log_escape(j->res.note, text, sizeof(text));
 		fprintf(stderr, "%cR %s joined by node %s: %s\n", WORKER_CTL,

@@ -50,6 +50,36 @@ test_kbps_bad(void **state)
 	assert_int_equal(rate_kbps(-1, 1920, 1080, 25, 1), 0);
 }
 
+/* A 1.5 Mbit/s web rip: 2210 kbps from bpp is capped at 0.7 of it. */
+static void
+test_bound_cap(void **state)
+{
+	enum rate_bound	b;
+
+	(void)state;
+	assert_int_equal(rate_bound(2210, 1500, 0.7, 0, &b), 1050);
+	assert_int_equal(b, RATE_SOURCE_CAP);
+	assert_int_equal(rate_bound(800, 1500, 0.7, 0, &b), 800);
+	assert_int_equal(b, RATE_UNBOUND);
+}
+
+/* The floor wins over the cap; unknown sources and share 0 do not cap. */
+static void
+test_bound_floor(void **state)
+{
+	enum rate_bound	b;
+
+	(void)state;
+	assert_int_equal(rate_bound(2210, 500, 0.7, 600, &b), 600);
+	assert_int_equal(b, RATE_FLOOR);
+	assert_int_equal(rate_bound(2210, 0, 0.7, 0, &b), 2210);
+	assert_int_equal(b, RATE_UNBOUND);
+	assert_int_equal(rate_bound(2210, 1500, 0, 0, &b), 2210);
+	assert_int_equal(b, RATE_UNBOUND);
+	assert_int_equal(rate_bound(0, 1500, 0.7, 0, &b), 0);
+	assert_int_equal(b, RATE_UNBOUND);
+}
+
 /* Huge figures are capped rather than overflowing. */
 static void
 test_kbps_cap(void **state)
@@ -91,6 +121,8 @@ main(void)
 		cmocka_unit_test(test_kbps_small),
 		cmocka_unit_test(test_kbps_bad),
 		cmocka_unit_test(test_kbps_cap),
+		cmocka_unit_test(test_bound_cap),
+		cmocka_unit_test(test_bound_floor),
 		cmocka_unit_test(test_stats_hour),
 		cmocka_unit_test(test_eta),
 	};
