@@ -64,12 +64,19 @@ job_interlace(struct job_ctx *c)
 	AVRational		 fps, tb;
 
 	c->deint = DEINT_PROGRESSIVE;
-	if (c->mi.script || prof->deinterlace == DEINT_OFF)
-		return 0;	/* a script's frames are its own affair */
-	if (media_interlace(c->job->source, &c->mi, prof->threads, &k,
+	if (c->mi.script || prof->deinterlace == DEINT_OFF) {
+		/* a script's frames are its own affair */
+		snprintf(c->deint_why, sizeof(c->deint_why), "not sampled: %s",
+		    c->mi.script ? "a script" : "deinterlace is off");
+		return 0;
+	}
+	if (c->deint_sampled)
+		k = c->deint_k;		/* sampled for the rules */
+	else if (media_interlace(c->job->source, &c->mi, prof->threads, &k,
 	    &c->err) != 0)
 		return job_fail_err(c);
 	c->deint = deint_decide(&k, prof->deinterlace, why, sizeof(why));
+	snprintf(c->deint_why, sizeof(c->deint_why), "%s", why);
 	if (c->deint == DEINT_PROGRESSIVE) {
 		log_info("interlace: %s", why);
 		return 0;

@@ -102,7 +102,7 @@ job_source_rate(struct job_ctx *c, int need)
 		    "%s, %s", c->mi.vbitrate / 1000.0,
 		    (long long)c->mi.vbytes, c->mi.vbitrate_from,
 		    rules_hdr_name(c->mi.hdr), c->mi.interlaced ?
-		    "interlaced" : "progressive");
+		    "field order interlaced" : "field order progressive");
 }
 
 /* The path the rules match: relative to the spool or the inputs' root. */
@@ -145,6 +145,30 @@ job_facts(struct job_ctx *c, struct rules_facts *f, const char **langs)
 }
 
 /*
+ * Whether the source is interlaced, for a rule that asks: the interlace
+ * detection's verdict (idet on sampled frames, with what the stream says;
+ * telecined film counts), its counts kept for the deinterlacer; a script,
+ * not sampled, by its field order.  -1 with the job's error.
+ */
+static int
+job_rules_interlaced(struct job_ctx *c)
+{
+	enum deint_kind	 kind;
+	char		 why[512];
+
+	if (c->mi.script)
+		return c->mi.interlaced;
+	if (media_interlace(c->job->source, &c->mi, c->job->prof->threads,
+	    &c->deint_k, &c->err) != 0)
+		return job_fail_err(c);
+	c->deint_sampled = 1;
+	kind = deint_decide(&c->deint_k, DEINT_AUTO, why, sizeof(why));
+	log_info("rules: interlace: %s", why);
+	snprintf(c->deint_why, sizeof(c->deint_why), "%s", why);
+	return kind != DEINT_PROGRESSIVE;
+}
+
+/*
  * Probe the source and apply the rules: the first that holds sets the
  * job's profile, or declines the job (skipped, 1).  0 to encode, -1 with
  * the job's error.
@@ -158,9 +182,12 @@ job_decide(struct job_ctx *c)
 	struct rules_facts	 f;
 	const char		*langs[MEDIA_MAX_AUDIO];
 	size_t			 i;
+	int			 sample = 0;
 
 	if (job_probe(c) != 0)
 		return -1;
+	for (i = 0; i < j->conf->nrules; i++)
+		sample |= j->conf->rules[i].interlaced != RULE_ANY;
 	for (i = 0; i < j->conf->nrules; i++)
 		if (j->conf->rules[i].min_video_bitrate != 0 ||
 		    j->conf->rules[i].max_video_bitrate != 0)
@@ -169,6 +196,8 @@ job_decide(struct job_ctx *c)
 	if (j->conf->nrules == 0)
 		return job_streams(c);
 	job_facts(c, &f, langs);
+	if (sample && (f.interlaced = job_rules_interlaced(c)) == -1)
+		return -1;
 	if ((r = rules_match(j->conf, &f, &i)) == NULL) {
 		log_info("rules: none holds: profile %s", j->prof->name);
 		return job_streams(c);

@@ -1,7 +1,8 @@
 /*
  * distenc --explain: what a job would do with its source, without
- * encoding: what probing found, the rule that decides, the profile, the
- * crop, the rate and its bound, the size guard and the streams kept.
+ * encoding: what probing found (dynamic HDR too), the rule that decides,
+ * the profile, the crop, the interlace verdict, the rate and its bound,
+ * the size guard, and each stream kept or dropped with why.
  */
 #include "config.h"
 
@@ -15,6 +16,44 @@
 #include "media.h"
 #include "rules.h"
 #include "xmalloc.h"
+
+/* Dolby Vision or HDR10+: what it is, and what the profile does. */
+static void
+explain_dynamic_hdr(const struct job_ctx *c, FILE *fp)
+{
+	char	why[512];
+
+	if (dynhdr_decide(&c->mi.dyn, c->job->prof->dynamic_hdr, why,
+	    sizeof(why)) != DYNHDR_NONE)
+		fprintf(fp, "  dynamic HDR: %s\n", why);
+}
+
+/* Each stream, kept or dropped, and why (streams.c's choice). */
+static void
+explain_streams(const struct job_ctx *c, FILE *fp)
+{
+	const struct media_info		*mi = &c->mi;
+	const struct stream_desc	*d;
+	const struct stream_choice	*k;
+	int				 i;
+
+	fprintf(fp, "  streams kept: video, %d audio (%s), %d subtitle, "
+	    "%d attachment, %d chapters\n",
+	    streams_count(mi->streams, mi->choice, mi->nstreams, STREAM_AUDIO),
+	    c->job->prof->audio_codec, streams_count(mi->streams, mi->choice,
+	    mi->nstreams, STREAM_SUBTITLE), streams_count(mi->streams,
+	    mi->choice, mi->nstreams, STREAM_ATTACHMENT) +
+	    streams_count(mi->streams, mi->choice, mi->nstreams,
+	    STREAM_COVER), mi->nchapter);
+	for (i = 0; i < mi->nstreams; i++) {
+		d = &mi->streams[i];
+		k = &mi->choice[i];
+		fprintf(fp, "    stream %d: %s%s%s%s%s%s: %s (%s)\n", i,
+		    streams_kind_name(d->kind), *d->lang ? " " : "", d->lang,
+		    *d->title ? " \"" : "", d->title, *d->title ? "\"" : "",
+		    streams_action_name(k->action), k->why ? k->why : "");
+	}
+}
 
 /* What probing found, as the rules see it. */
 static void
@@ -38,6 +77,9 @@ explain_probe(const struct job_ctx *c, FILE *fp)
 		fprintf(fp, " %s", *mi->languages[i] ? mi->languages[i] :
 		    "und");
 	fprintf(fp, "%s\n", mi->naudio == 0 ? " none" : "");
+	explain_dynamic_hdr(c, fp);
+	if (c->deint_sampled)	/* for a rule */
+		fprintf(fp, "  interlace: %s\n", c->deint_why);
 }
 
 /* The encode it would run: profile, crop, rate, guard, streams. */
@@ -51,6 +93,8 @@ explain_encode(const struct job_ctx *c, FILE *fp)
 	fprintf(fp, "  crop: %d:%d:%d:%d -> %dx%d (%s)\n", r->crop.top,
 	    r->crop.bottom, r->crop.left, r->crop.right, r->width,
 	    r->height, r->crop_why);
+	if (*c->deint_why != '\0')
+		fprintf(fp, "  deinterlace: %s\n", c->deint_why);
 	if (prof->rate_control == RC_CRF && strcmp(prof->encoder, "x265") == 0)
 		fprintf(fp, "  video: x265 crf %g, one pass%s", prof->crf,
 		    r->kbps > 0 ? "" : "\n");
@@ -70,9 +114,7 @@ explain_encode(const struct job_ctx *c, FILE *fp)
 		    "remux" : "keep");
 	else
 		fprintf(fp, "  size guard: off\n");
-	fprintf(fp, "  streams kept: video, %d audio (%s), %d subtitle, "
-	    "%d attachment, %d chapters\n", c->mi.naudio, prof->audio_codec,
-	    c->mi.nsubtitle, c->mi.nattachment, c->mi.nchapter);
+	explain_streams(c, fp);
 }
 
 /*
@@ -90,7 +132,8 @@ job_explain(struct job *j, FILE *fp)
 	c->job = j;
 	c->tmpfd = -1;
 	fprintf(fp, "%s:\n", j->source);
-	if ((rv = job_decide(c)) != -1)
+	/* what was probed, also for a source refused (dynamic HDR) */
+	if ((rv = job_decide(c)) != -1 || c->probed)
 		explain_probe(c, fp);
 	if (rv != -1)
 		fprintf(fp, "  rule: %s\n", *j->res.rule ? j->res.rule :

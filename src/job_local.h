@@ -52,6 +52,9 @@ struct job_ctx {
 	int			 probed;	/* mi filled */
 	enum job_stage		 stage;
 	enum deint_kind		 deint;		/* what the source is */
+	struct deint_counts	 deint_k;	/* idet's, when sampled */
+	int			 deint_sampled;	/* deint_k filled */
+	char			 deint_why[512]; /* the verdict, "" unknown */
 	AVRational		 src_fps;	/* the source's, when */
 	AVRational		 src_tb;	/* deinterlacing changes them */
 	int64_t			 sent;		/* frames sent to encoder */

@@ -28,7 +28,7 @@ struct rules_facts {
 	double			 fps;
 	int			 depth;
 	enum rules_hdr		 hdr;
-	int			 interlaced;	/* from the field order */
+	int			 interlaced;	/* the interlace verdict */
 	int			 kbps;		/* video bitrate */
 	double			 duration;	/* seconds */
 	const char		*path;		/* relative */
