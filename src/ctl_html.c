@@ -94,8 +94,8 @@ static const char html_page[] =
 "}\n"
 "function render(d) {\n"
 "  var t = d.totals;\n"
-"  document.getElementById('totals').textContent = t.done + ' files done (' +\n"
-"      t.skipped + ' skipped), ' + t.running + ' running, ' + t.queued +\n"
+"  document.getElementById('totals').textContent = t.done + ' done, ' +\n"
+"      t.skipped + ' skipped, ' + t.running + ' running, ' + t.queued +\n"
 "      ' queued, ' + t.failed + ' failed; ' + bytes(t.bytes_in) + ' in, ' +\n"
 "      bytes(t.bytes_out) + ' out, ' + bytes(t.bytes_saved) + ' saved';\n"
 "  document.getElementById('updated').textContent = 'updated ' + d.updated +\n"
@@ -151,9 +151,11 @@ static const char html_page[] =
 "  list('failures', function (j) { return j.state === 'failed'; },\n"
 "      function (j) { return [j.finished || '', j.relative, j.node || '',\n"
 "          j.error || '']; });\n"
-"  list('finished', function (j) { return j.state === 'done'; },\n"
-"      function (j) { return [j.finished || '', j.relative,\n"
-"          j.skipped ? 'skipped: output exists' : (j.summary || '')]; });\n"
+"  list('finished', function (j) {\n"
+"    return j.state === 'done' || j.state === 'skipped';\n"
+"  }, function (j) { return [j.finished || '', j.relative,\n"
+"      j.state === 'skipped' ? 'skipped: ' + (j.reason || '') :\n"
+"      j.skipped ? 'skipped: output exists' : (j.summary || '')]; });\n"
 "}\n"
 "function load() {\n"
 "  var old = document.getElementById('data'), s = el('script');\n"
@@ -218,7 +220,10 @@ html_size(const char *path)
 	return *path != '\0' && stat(path, &sb) == 0 ? (double)sb.st_size : -1;
 }
 
-/* Mark skipped jobs; count states and bytes. */
+/*
+ * Count states and bytes: done, and skipped (by a rule or the size guard,
+ * or done earlier as its output existed: marked).
+ */
 static json_t *
 html_totals(json_t *jobs)
 {
@@ -236,14 +241,16 @@ html_totals(json_t *jobs)
 		else if (strcmp(jstr(j, "state"), "queued") == 0 ||
 		    strcmp(jstr(j, "state"), "waiting") == 0)
 			queued++;
+		else if (strcmp(jstr(j, "state"), "skipped") == 0)
+			skipped++;
 		if (strcmp(jstr(j, "state"), "done") != 0)
 			continue;
-		done++;
 		if (strstr(jstr(j, "summary"), "skipped") != NULL) {
 			skipped++;
 			json_object_set_new(j, "skipped", json_true());
 			continue;
 		}
+		done++;
 		a = html_size(jstr(j, "source"));
 		b = html_size(jstr(j, "output"));
 		if (a >= 0 && b >= 0) {

@@ -98,7 +98,7 @@ struct daemon {
 	int		 held;		/* outside, workers stopped (SIGSTOP) */
 	time_t		 hours_next;	/* when that changes; -1: never */
 	struct {			/* since the start, for metrics */
-		double	 started, done, failed, cancelled;
+		double	 started, done, failed, cancelled, skipped;
 		double	 frames;	/* of the jobs done here */
 		double	 bytes_in, bytes_out;
 	}		 totals;

@@ -125,6 +125,13 @@ djob_ctl_retry(struct daemon *d, char **argv)
 
 	if ((dj = djob_ctl_job(d, argv[1], &answer)) == NULL)
 		return answer;
+	if (dj->state == DJ_SKIPPED)
+		/* the reason is known unless remembered from an earlier run */
+		return djob_ctl_say("error job %s is skipped%s%s%s: a skipped "
+		    "job is not retried, its rule or the size guard would skip "
+		    "it again", dj->id, dj->summary != NULL ? " (" : "",
+		    dj->summary != NULL ? dj->summary : "",
+		    dj->summary != NULL ? ")" : "");
 	if (dj->state != DJ_FAILED && dj->state != DJ_CANCELLED)
 		return djob_ctl_say("error job %s is %s: only a failed or "
 		    "cancelled job is retried", dj->id,

@@ -63,6 +63,9 @@ djob_metrics_totals(struct daemon *d, struct metrics *m)
 	    "Jobs failed for good here.", d->totals.failed);
 	djob_metric(m, "distenc_jobs_cancelled_total", "counter",
 	    "Jobs cancelled by the operator.", d->totals.cancelled);
+	djob_metric(m, "distenc_jobs_skipped_total", "counter",
+	    "Jobs skipped here by a rule or the size guard.",
+	    d->totals.skipped);
 	djob_metric(m, "distenc_encoded_frames_total", "counter",
 	    "Video frames of the jobs done here.", d->totals.frames);
 	djob_metric(m, "distenc_input_bytes_total", "counter",

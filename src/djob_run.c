@@ -411,6 +411,7 @@ djob_declined(struct djob *dj, const char *why)
 	char	*text;
 
 	dj->task.lost = 0;
+	dj->d->totals.skipped++;
 	xasprintf(&text, "skipped: %s", why);
 	djob_task_mark(dj, 1, text, TASK_FINAL);
 	free(text);

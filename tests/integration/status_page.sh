@@ -3,17 +3,18 @@
 # The status page: "distencctl html DIR" from status files and a token
 # directory the test writes for a farm of two hosts with a running job, a
 # chunked film (2 chunks done, one encoding on each host, 2 pending), a
-# failed job, a skipped one and a done one.  index.html needs no network;
-# headless Chromium opens it from file:// and the page shows what the
-# files say (hosts, progress with fps and ETA, the chunk strip, the
-# failure's reason, the skipped job, totals); a screenshot is taken; with
-# SECONDS, data.js is refreshed when a status changes.
+# failed job, one skipped as its output exists, one skipped by a rule
+# and a done one.  index.html needs no network; headless Chromium opens
+# it from file:// and the page shows what the files say (hosts, progress
+# with fps and ETA, the chunk strip, the failure's reason, the skipped
+# jobs with why, totals); a screenshot is taken; with SECONDS, data.js is
+# refreshed when a status changes.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 17
+plan 18
 CTL=${top_builddir}/distencctl
 S=$T/status
 TOK=$T/tok
@@ -31,6 +32,7 @@ job run-1 '{"id": "run-1", "relative": "films/run.mkv", "state": "running", "nod
 job chunky-0123 '{"id": "chunky-0123", "relative": "films/chunky.mkv", "state": "running", "node": "enc1", "stage": "chunks", "progress": 0.4, "fps": 11.0, "eta": 90}'
 job bad-1 '{"id": "bad-1", "relative": "films/bad.mkv", "state": "failed", "node": "enc2", "error": "not a video file: no video stream", "finished": "2026-12-06T10:00:00Z"}'
 job old-1 '{"id": "old-1", "relative": "films/old.mkv", "state": "done", "node": "enc2", "summary": "output exists, skipped"}'
+job hevc-1 '{"id": "hevc-1", "relative": "films/hevc.mkv", "state": "skipped", "node": "enc2", "reason": "rule 1 (hevc): already HEVC", "finished": "2026-12-06T11:00:00Z"}'
 job good-1 "{\"id\": \"good-1\", \"relative\": \"films/good.mkv\", \"state\": \"done\", \"node\": \"enc2\", \"source\": \"$T/src/good.mkv\", \"output\": \"$T/out/good.mkv\", \"summary\": \"crop 0:0:0:0, 300 kbps\"}"
 : >"$TOK/.distenc-tokens"
 for n in enc1 enc2; do
@@ -68,7 +70,7 @@ browser() {
 browser --dump-dom "file://$PAGE/index.html" >"$T/dom.html"
 # The rendered text, tags gone.
 sed -e 's/<[^>]*>/\n/g' "$T/dom.html" | sed '/^[[:space:]]*$/d' >"$T/text"
-grep_ok "$T/text" "^2 files done \\(1 skipped\\), 2 running, 0 queued, 1 failed; 1.0 KB in, 400 B out, 600 B saved\$" \
+grep_ok "$T/text" "^1 done, 2 skipped, 2 running, 0 queued, 1 failed; 1.0 KB in, 400 B out, 600 B saved\$" \
     "the totals (bytes saved from the done job's files)" || diag_file "$T/chrome.err" chrome
 grep_ok "$T/text" "^enc1\$" "host enc1 is there"
 grep_ok "$T/text" "^ seen [0-9]+ s ago\$" "with when it was last seen"
@@ -82,7 +84,9 @@ grep_ok "$T/text" "^films/chunky\\.mkv: 2 of 6 chunks done, 2 encoding, 2 pendin
 grep_ok "$T/dom.html" '<div class="chunk encoding" title="chunk 2: encoding by enc2">enc2</div>' \
     "a chunk encoding on enc2 says so"
 grep_ok "$T/text" "^not a video file: no video stream\$" "the failure's reason"
-grep_ok "$T/text" "^skipped: output exists\$" "the skipped job"
+grep_ok "$T/text" "^skipped: output exists\$" "the job skipped as its output exists"
+grep_ok "$T/text" "^skipped: rule 1 \\(hevc\\): already HEVC\$" \
+    "the job skipped by a rule, with its reason"
 
 browser --window-size=1100,900 --screenshot="$T/page.png" "file://$PAGE/index.html" >/dev/null
 ok "a screenshot of it is taken (PNG)" sh -c \
