@@ -57,26 +57,48 @@ job_command(const char *dir, struct slurm_argv *a, char **cause)
 	return 0;
 }
 
-/* How a distenc run went: "done", or "failed: " and why. */
+/* The text after the last line of out that starts with word, or NULL. */
 static char *
-job_outcome(const char *out, int status)
+job_line(const char *out, const char *word)
 {
 	const char	*line, *last = NULL;
-	char		*text, reason[1024];
+	char		*text, escaped[1024];
+	size_t		 n = strlen(word);
 
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return xstrdup("done");
 	for (line = out; *line != '\0'; line += strcspn(line, "\n")) {
 		if (*line == '\n')
 			line++;
-		if (strncmp(line, "failed: ", 8) == 0)
-			last = line + 8;
+		if (strncmp(line, word, n) == 0)
+			last = line + n;
 	}
-	if (last != NULL) {
-		xasprintf(&text, "%.*s", (int)strcspn(last, "\n"), last);
-		log_escape(text, reason, sizeof(reason));
-		free(text);
+	if (last == NULL)
+		return NULL;
+	xasprintf(&text, "%.*s", (int)strcspn(last, "\n"), last);
+	log_escape(text, escaped, sizeof(escaped));
+	free(text);
+	return xstrdup(escaped);
+}
+
+/*
+ * How a distenc run went: "done", "skipped: " and why (a rule, or the
+ * size guard, declined the input: a success all the same), or "failed: "
+ * and why.
+ */
+static char *
+job_outcome(const char *out, int status)
+{
+	char	*text, *reason;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if ((reason = job_line(out, "skipped: ")) == NULL)
+			return xstrdup("done");
+		xasprintf(&text, "skipped: %s", reason);
+		free(reason);
+		return text;
+	}
+	if ((reason = job_line(out, "failed: ")) != NULL) {
 		xasprintf(&text, "failed: %s", reason);
+		free(reason);
 	} else if (WIFSIGNALED(status))
 		xasprintf(&text, "failed: killed by signal %d",
 		    WTERMSIG(status));
@@ -134,7 +156,8 @@ job_state(const char *dir, const char *step, const char *outcome)
 	log_info("%s: %s", step, outcome);
 	free(text);
 	free(name);
-	return strncmp(outcome, "done", 4) == 0 ? 0 : 1;
+	return strncmp(outcome, "done", 4) == 0 ||
+	    strncmp(outcome, "skipped: ", 9) == 0 ? 0 : 1;
 }
 
 /* The step's configuration, as submitted. */
