@@ -9,6 +9,8 @@
 #   slurm_start     start the daemons and wait for the node to be idle:
 #                   0, or 1 with the reason in $SLURM_WHY (the daemons
 #                   are stopped on exit, whatever happens)
+#   slurm_need      distenc by its absolute path and slurm_start; when
+#                   the cluster does not start, every check left skipped
 #   slurm_job_state ID  the state of a job (or a task, ID_K) in squeue
 #   slurm_jobs_gone     no job is pending or running
 
@@ -113,6 +115,23 @@ slurm_start() {
 		return 1
 	fi
 	return 0
+}
+
+# slurm_need: distenc by its absolute path (Slurm's jobs run it from
+# elsewhere) and the cluster started; else every check left is skipped
+# with why, and the test ends.
+slurm_need() {
+	case $DISTENC in
+	/*) ;;
+	*) DISTENC=$(pwd)/$DISTENC ;;
+	esac
+	if ! slurm_start; then
+		diag "no Slurm cluster: $SLURM_WHY"
+		while [ "$_tap_n" -lt "$_tap_planned" ]; do
+			skip "Slurm" "the Slurm daemons cannot start here: $SLURM_WHY"
+		done
+		exit 0
+	fi
 }
 
 # slurm_job_state ID: its state (PENDING, RUNNING, COMPLETED...), or "".

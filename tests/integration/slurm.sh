@@ -16,18 +16,7 @@
 plan 48
 need_tools
 need_distenc
-case $DISTENC in
-/*) ;;
-*) DISTENC=$(pwd)/$DISTENC ;;
-esac
-
-if ! slurm_start; then
-	diag "no Slurm cluster: $SLURM_WHY"
-	while [ "$_tap_n" -lt "$_tap_planned" ]; do
-		skip "Slurm" "the Slurm daemons cannot start here: $SLURM_WHY"
-	done
-	exit 0
-fi
+slurm_need
 
 WORK=$T/work
 CONF=$T/slurm.conf.distenc
@@ -95,6 +84,7 @@ grep_ok "$DE_OUT" "^submitted: $FILM: plan job [0-9]+$" \
 ok "chunked: published within 150 s" wait_until 150 published \
     "$T/out/scenes.mkv"
 D=$(sdir "$FILM")
+wait_until 30 test -s "$D/join.state"
 is "$(cat "$D/plan.state" 2>/dev/null | cut -d';' -f1)" "done: 4 chunks" \
     "chunked: the plan job found 4 chunks"
 is "$(ls "$D" | grep -c '^chunk-.*\.out$')" 4 "chunked: 4 array tasks ran"
@@ -112,6 +102,8 @@ run_distenc -c "$CONF" -p test -o "$T/out" --slurm "$TP"
 grep_ok "$DE_OUT" "^submitted: $TP: encode job [0-9]+$" "two-pass: one job"
 ok "two-pass: published within 120 s" wait_until 120 published \
     "$T/out/two.mkv"
+# the output is published before the job records its outcome
+wait_until 30 test -s "$(sdir "$TP")/encode.state"
 is "$(cat "$(sdir "$TP")/encode.state" 2>/dev/null)" done \
     "two-pass: the job is done"
 run_distenc -c "$CONF" -p test -o "$T/local" "$TP"

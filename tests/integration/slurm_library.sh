@@ -17,18 +17,7 @@ plan 8
 need_tools
 need_distenc
 need_encoder libx265
-case $DISTENC in
-/*) ;;
-*) DISTENC=$(pwd)/$DISTENC ;;
-esac
-
-if ! slurm_start; then
-	diag "no Slurm cluster: $SLURM_WHY"
-	while [ "$_tap_n" -lt "$_tap_planned" ]; do
-		skip "Slurm" "the Slurm daemons cannot start here: $SLURM_WHY"
-	done
-	exit 0
-fi
+slurm_need
 
 WORK=$T/work
 CONF=$T/slurm.conf.distenc
