@@ -19,8 +19,11 @@
 # The report gives, for each run: files encoded and skipped, the bytes of
 # the video files in and of the outputs, the library's bytes after (the
 # outputs and the skipped sources, which stay) against before, and the CPU
-# time (user + sys, GNU time) and wall time.  Only the ratios between the
-# two runs mean anything.
+# time (user + sys, GNU time) and wall time; then the quality of the
+# files both runs encoded, against their sources (mean PSNR and SSIM from
+# libavfilter's psnr and ssim filters, run by the ffmpeg program), so that
+# what the cap on the bitrate costs is seen beside what it saves.  Only
+# the ratios between the two runs mean anything.
 #
 # Environment: top_srcdir, top_builddir (default: two levels up), DISTENC.
 
@@ -121,4 +124,30 @@ printf '%-10s %4s %4s %4s %11s %11s %6s %11s %6s %8s %7s\n' run enc skip fail \
 run "every" "$CONF_ALL"
 run "library" "$CONF_LIB"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# quality FILTER KEY OUT SRC: the filter's figure after KEY ("average:"
+# of psnr, "All:" of ssim) of OUT against SRC (OUT scaled to SRC's size
+# first, should it have been cropped).
+quality() {
+	ffmpeg -nostdin -hide_banner -i "$3" -i "$4" -lavfi \
+	    "[0:v][1:v]scale2ref=flags=bicubic[o][r];[o][r]$1" -f null - 2>&1 |
+	    sed -n "s/.* $2\([0-9.inf]*\).*/\1/p" | tail -n 1
+}
+: >"$T/quality"
+(cd "$T/out-library" && find . -type f -name '*.mkv' | sort) |
+while IFS= read -r rel; do
+	[ -f "$T/out-every/$rel" ] || continue
+	for r in every library; do
+		printf '%s %s %s\n' "$r" \
+		    "$(quality psnr average: "$T/out-$r/$rel" "$L/$rel")" \
+		    "$(quality ssim All: "$T/out-$r/$rel" "$L/$rel")" \
+		    >>"$T/quality"
+	done
+done
+printf '%-10s %5s %9s %7s\n' run files "PSNR dB" SSIM
+for r in every library; do
+	awk -v r="$r" '$1 == r && $2 != "inf" { n++; p += $2; s += $3 }
+	    END { printf "%-10s %5d %9.2f %7.4f\n", r, n, n ? p / n : 0,
+	    n ? s / n : 0 }' "$T/quality"
+done
 grep -h '^skipped: ' "$T/library.out" | sed 's/^/  /' >&2
