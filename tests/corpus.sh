@@ -389,7 +389,10 @@ corpus_avs_chain() {
 corpus_avs_selfimport() { printf 'Import("selfimport.avs")\n' >"$1/selfimport.avs"; }
 corpus_avs_notclip() { printf '42\n' >"$1/notclip.avs"; }
 corpus_avs_passwd() { printf 'FFVideoSource("/etc/passwd")\n' >"$1/passwd.avs"; }
-corpus_avs_binary() { head -c 4096 /dev/urandom >"$1/binary.avs"; }
+# (a byte no script starts with first, whatever the random ones say)
+corpus_avs_binary() {
+	{ printf '\200'; head -c 4095 /dev/urandom; } >"$1/binary.avs"
+}
 corpus_concat_passwd() {
 	printf 'ffconcat version 1.0\nfile /etc/passwd\n' >"$1/list.ffconcat"
 }
