@@ -363,7 +363,11 @@ batch_summary(const struct batch *b)
 		in = &b->inputs[n];
 		log_escape(in->path, src, sizeof(src));
 		log_escape(in->output ? in->output : "", out, sizeof(out));
-		if (in->other == TASK_DONE) {
+		if (in->other == TASK_DONE && in->oskipped) {
+			log_escape(in->otext, out, sizeof(out));
+			printf("skipped: %s: %s\n", src, out);
+			skipped++;
+		} else if (in->other == TASK_DONE) {
 			log_escape(in->otext, out, sizeof(out));
 			printf("done: %s -> %s\n", src, out);
 			done++;

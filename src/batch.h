@@ -25,6 +25,7 @@ struct input {
 	char		*error;		/* failed before starting */
 	struct task	 task;		/* with a token directory */
 	int		 other;		/* TASK_DONE or TASK_FAILED elsewhere */
+	int		 oskipped;	/* done there as skipped */
 	char		*otext;		/* what the other host said */
 };
 

@@ -72,8 +72,14 @@ batch_tok_claim(struct input *in)
 	case TASK_DONE:
 		in->finished = 1;
 		in->other = TASK_DONE;
-		xasprintf(&in->otext, "%s (by node %s%s%s)", f->text, f->node,
-		    f->summary[0] ? ": " : "", f->summary);
+		in->oskipped = strncmp(f->summary, TASK_SKIPPED,
+		    strlen(TASK_SKIPPED)) == 0;
+		if (in->oskipped)
+			xasprintf(&in->otext, "%s (by node %s)", f->summary +
+			    strlen(TASK_SKIPPED), f->node);
+		else
+			xasprintf(&in->otext, "%s (by node %s%s%s)", f->text,
+			    f->node, f->summary[0] ? ": " : "", f->summary);
 		return 0;
 	case TASK_FAILED:
 		in->finished = 1;
@@ -126,11 +132,15 @@ void
 batch_tok_mark(struct batch *b, struct input *in)
 {
 	struct worker	*w = &in->w;
+	char		*text;
 
 	if (!task_held(&in->task))
 		return;
-	if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED ||
-	    w->state == WORKER_DECLINED)
+	if (w->state == WORKER_DECLINED) {
+		xasprintf(&text, "%s%s", TASK_SKIPPED, w->text);
+		task_done(&in->task, in->output, text);
+		free(text);
+	} else if (w->state == WORKER_DONE || w->state == WORKER_SKIPPED)
 		task_done(&in->task, in->output, w->text);
 	else if (worker_stopped() && w->kind == TASK_TRANSIENT)
 		task_release(&in->task);	/* interrupted */

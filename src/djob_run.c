@@ -412,7 +412,7 @@ djob_declined(struct djob *dj, const char *why)
 
 	dj->task.lost = 0;
 	dj->d->totals.skipped++;
-	xasprintf(&text, "skipped: %s", why);
+	xasprintf(&text, "%s%s", TASK_SKIPPED, why);
 	djob_task_mark(dj, 1, text, TASK_FINAL);
 	free(text);
 	djob_log(dj, 0, "skipped: %s", why);

@@ -34,6 +34,15 @@ djob_task_elsewhere(struct djob *dj, int seen, const char *was)
 			djob_set(dj, DJ_ELSEWHERE, NULL, NULL);
 		break;
 	case TASK_DONE:
+		if (strncmp(f->summary, TASK_SKIPPED, strlen(TASK_SKIPPED)) ==
+		    0) {
+			/* declined there: skipped here too, for good */
+			xasprintf(&msg, "%s (on node %s)", f->summary +
+			    strlen(TASK_SKIPPED), f->node);
+			djob_set(dj, DJ_SKIPPED, NULL, msg);
+			free(msg);
+			break;
+		}
 		free(dj->output);
 		dj->output = xstrdup(f->text);
 		xasprintf(&msg, "done by node %s%s%s", f->node,

@@ -43,6 +43,10 @@ enum task_help {
 #define TASK_LOG_ERROR	0x1	/* a warning */
 #define TASK_LOG_SAID	0x2	/* the worker already wrote it to the job log */
 
+/* How a done marker's summary starts when its host skipped the task (a
+ * rule, the size guard): every host takes it as skipped. */
+#define TASK_SKIPPED	"skipped: "
+
 /* Where a task's lines go: its user adds the task's name. */
 typedef void	(*task_log_cb)(void *, int, const char *);
 
