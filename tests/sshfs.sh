@@ -343,6 +343,21 @@ sshfs_setup() {
 	return 0
 }
 
+# sshfs_daemons_or_skip DIR N: for a test of two daemons over sshfs:
+# set the mounts up below DIR or end the script with a TAP skip saying
+# why; then plan N checks, check the programs and say where the mounts are.
+sshfs_daemons_or_skip() {
+	if ! sshfs_setup "$1" 2>"$1.err"; then
+		sed 's/^/# /' "$1.err"
+		echo "1..0 # SKIP no sshfs mounts: $(grep -v '^#' "$1.err" | tail -n 1)"
+		exit 0
+	fi
+	plan "$2"
+	need_tools
+	need_distencd
+	diag "sshd on 127.0.0.1:$SSHFS_PORT; $SSHFS_M1 and $SSHFS_M2 mount $SSHFS_SHARED"
+}
+
 # _sshfs_unmount DIR
 _sshfs_unmount() {
 	_sshfs_mounted "$1" || return 0

@@ -18,16 +18,7 @@
 . "$top_srcdir/tests/tokens_lib.sh"
 . "$top_srcdir/tests/sshfs.sh"
 
-if ! sshfs_setup "$T/net" 2>"$T/sshfs.err"; then
-	sed 's/^/# /' "$T/sshfs.err"
-	echo "1..0 # SKIP no sshfs mounts: $(grep -v '^#' "$T/sshfs.err" | tail -n 1)"
-	exit 0
-fi
-
-plan 6
-need_tools
-need_distencd
-diag "sshd on 127.0.0.1:$SSHFS_PORT; $SSHFS_M1 and $SSHFS_M2 mount $SSHFS_SHARED"
+sshfs_daemons_or_skip "$T/net" 6
 
 TLEASE=12
 TPOLL=1
