@@ -16,7 +16,12 @@ need_distencd
 outputs_start 'overwrite = true;'
 
 spool_drop "$T/clips/b.mkv" a/clip.mkv
-wait_until 120 sh -c '[ "$(video_size "$1")" = 240x180 ]' _ "$DOUT/a/clip.mkv"
+# replaced FILE: the output has the new version's size (a function of
+# lib.sh, which a "sh -c" would not know).
+replaced() {
+	[ "$(video_size "$1")" = 240x180 ]
+}
+wait_until 120 replaced "$DOUT/a/clip.mkv"
 is "$(video_size "$DOUT/a/clip.mkv")" 240x180 "the new version replaced the output"
 ok "done/ holds both versions: a/clip.mkv and a/clip.1.mkv" \
     wait_until 15 sh -c 'cmp -s "$1/done/a/clip.mkv" "$2" && cmp -s "$1/done/a/clip.1.mkv" "$3"' \
