@@ -16,7 +16,7 @@ need_distencd
 outputs_start
 
 spool_drop "$T/clips/b.mkv" a/clip.mkv
-wait_until 60 sh -c '[ "$(job_get a/clip.mkv state)" = failed ]'
+wait_until 60 job_state_in a/clip.mkv failed
 is "$(job_get a/clip.mkv state)" failed "the new version fails"
 ok "its reason says the output exists and is not replaced" \
     sh -c 'printf "%s\n" "$1" | grep -q "output .*/a/clip.mkv exists: not replaced (overwrite is off)"' \
