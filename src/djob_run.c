@@ -467,13 +467,13 @@ djob_reaped(void *ctx, void *arg, pid_t pid, int status)
 }
 
 /*
- * A progress report of dj's worker, the stage before it was stage (-1
- * none): its figures kept on the job, which are its counts once done; 1
- * when a new stage began (a change its status and metrics show at once,
- * however short the stage).
+ * A progress report of dj's worker, after was (NULL: its first): its
+ * figures kept on the job, which are its counts once done; 1 when a new
+ * stage began or a chunk was done (changes its status and metrics show at
+ * once, however short the stage).
  */
 static int
-djob_progressed(struct djob *dj, int stage)
+djob_progressed(struct djob *dj, const struct job_progress *was)
 {
 	const struct job_progress	*p = &dj->w->progress;
 
@@ -481,21 +481,22 @@ djob_progressed(struct djob *dj, int stage)
 		dj->frames = p->total;
 	if (p->duration > 0)
 		dj->duration = p->duration;
-	return (int)p->stage != stage;
+	return was == NULL || p->stage != was->stage ||
+	    p->chunks_done != was->chunks_done;
 }
 
 /*
  * A line from a job's worker: progress or its result, else a log line,
  * already in the job's log (the daemon's at -v).  The status is written
- * at a new stage, else at most every 2 s.
+ * at a new stage or chunk, else at most every 2 s.
  */
 static void
 djob_line(void *ctx, void *arg, const char *line)
 {
-	struct djob	*dj = arg;
-	struct worker	*w = dj->w;
-	int		 stage = w->have_progress ? (int)w->progress.stage : -1;
-	int		 now = 0;
+	struct djob		*dj = arg;
+	struct worker		*w = dj->w;
+	struct job_progress	 was = w->progress;
+	int			 had = w->have_progress, now = 0;
 
 	(void)ctx;
 	dj->active = pool_now();	/* any line: the worker is alive */
@@ -504,7 +505,8 @@ djob_line(void *ctx, void *arg, const char *line)
 		log_debug("%s", line);
 		break;
 	case WORKER_PROGRESS:
-		now = w->have_progress && djob_progressed(dj, stage);
+		now = w->have_progress && djob_progressed(dj, had ? &was :
+		    NULL);
 		break;
 	}
 	if (now || pool_now() - dj->written >= 2)

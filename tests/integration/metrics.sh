@@ -2,8 +2,8 @@
 #
 # Metrics: while a job runs, status_dir/distencd.prom has its speed and
 # share done; once it is done, the jobs by state, the totals (started,
-# done, frames, bytes in and out equal to the source's and output's
-# sizes), the claims held and the rescan duration; promtool (package
+# done, frames, seconds of media, bytes in and out equal to the source's
+# and output's sizes), no chunks, the claims held and the rescan duration; promtool (package
 # prometheus) finds nothing to lint; "distencctl metrics" prints the
 # file; it is rewritten every poll_interval; no temporary file is left.
 
@@ -12,7 +12,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/daemon_lib.sh"
 
-plan 14
+plan 16
 need_tools
 need_distencd
 CTL=${top_builddir}/distencctl
@@ -53,6 +53,9 @@ is "$(metric 'distenc_jobs{state="done"}')" 1 "jobs by state: one done"
 is "$(metric distenc_jobs_started_total)/$(metric distenc_jobs_done_total)" 1/1 \
     "started and done totals"
 is "$(metric distenc_encoded_frames_total)" "$frames" "encoded frames: the clip's"
+is "$(metric distenc_encoded_media_seconds_total)" 10 "seconds of media: the clip's 10"
+is "$(metric 'distenc_chunks{state="done"}')/$(metric 'distenc_chunks{state="pending"}')" 0/0 \
+    "no chunk done or pending: no chunked job runs"
 is "$(metric distenc_input_bytes_total)" "$(stat -c %s "$DSPOOL/a.mkv")" \
     "bytes in: the source's size"
 is "$(metric distenc_output_bytes_total)" "$(stat -c %s "$DOUT/a.mkv")" \
