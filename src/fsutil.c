@@ -19,16 +19,13 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/*
- * mkdir -p: make path and its missing parents; -1 with a cause and errno
- * (ENOTDIR when something other than a directory is in the way).
- */
+/* mkdir -p: make path and its missing parents. */
 int
 fs_mkdirs(const char *path, char **cause)
 {
 	struct stat	 sb;
 	char		*copy, *p, c;
-	int		 rv = 0, saved = 0;
+	int		 rv = 0;
 
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return 0;
@@ -39,16 +36,10 @@ fs_mkdirs(const char *path, char **cause)
 		c = *p;
 		*p = '\0';
 		if (mkdir(copy, 0777) == -1 && errno != EEXIST) {
-			saved = errno;
 			xasprintf(cause, "cannot make directory %s: %s", copy,
-			    strerror(saved));
+			    strerror(errno));
 			rv = -1;
-		} else if (stat(copy, &sb) == -1) {
-			saved = errno;
-			xasprintf(cause, "%s: %s", copy, strerror(saved));
-			rv = -1;
-		} else if (!S_ISDIR(sb.st_mode)) {
-			saved = ENOTDIR;
+		} else if (stat(copy, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
 			xasprintf(cause, "%s: not a directory", copy);
 			rv = -1;
 		}
@@ -57,8 +48,6 @@ fs_mkdirs(const char *path, char **cause)
 		*p = c;
 	}
 	free(copy);
-	if (rv == -1)
-		errno = saved;
 	return rv;
 }
 

@@ -188,10 +188,8 @@ job_output(struct job_ctx *c)
 
 	dir = fs_dirname(j->output);
 	if (fs_mkdirs(dir, &c->err) != 0) {
-		/* A file in the way (another source's output) stays there;
-		 * anything else an administrator may mend. */
-		job_fail(c, errno != ENOTDIR, "output directory: %s", c->err);
 		free(dir);
+		job_fail(c, 1, "%s", c->err);
 		free(c->err);
 		c->err = NULL;
 		return -1;
