@@ -215,6 +215,7 @@ struct config {
 	int		 avisynth_plus;	/* bool: workers may run AviSynth+ */
 	int		 stall_timeout;	/* seconds without progress; 0 never */
 	int		 job_retention;	/* seconds finished jobs are kept */
+	int		 job_retention_count; /* at most so many; 0 any */
 	struct conf_dir	*dirs;
 	size_t		 ndirs;
 	char		**on_done;	/* argv (NULL-terminated), or NULL */

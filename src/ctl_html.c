@@ -96,7 +96,9 @@ static const char html_page[] =
 "  var t = d.totals;\n"
 "  document.getElementById('totals').textContent = t.done + ' done, ' +\n"
 "      t.skipped + ' skipped, ' + t.running + ' running, ' + t.queued +\n"
-"      ' queued, ' + t.failed + ' failed; ' + bytes(t.bytes_in) + ' in, ' +\n"
+"      ' queued, ' + t.failed + ' failed; ' +\n"
+"      (t.media_seconds / 3600).toFixed(1) + ' hours of media, ' +\n"
+"      bytes(t.bytes_in) + ' in, ' +\n"
 "      bytes(t.bytes_out) + ' out, ' + bytes(t.bytes_saved) + ' saved';\n"
 "  document.getElementById('updated').textContent = 'updated ' + d.updated +\n"
 "      (d.daemon && d.daemon.state ? ', daemon ' + d.daemon.state : '');\n"
@@ -221,13 +223,13 @@ html_size(const char *path)
 }
 
 /*
- * Count states and bytes: done, and skipped (by a rule or the size guard,
- * or done earlier as its output existed: marked).
+ * Count states, seconds of media and bytes: done, and skipped (by a rule
+ * or the size guard, or done earlier as its output existed: marked).
  */
 static json_t *
 html_totals(json_t *jobs)
 {
-	double	 in = 0, out = 0, a, b;
+	double	 in = 0, out = 0, media = 0, a, b;
 	int	 done = 0, skipped = 0, failed = 0, running = 0, queued = 0;
 	size_t	 i;
 	json_t	*j;
@@ -251,6 +253,7 @@ html_totals(json_t *jobs)
 			continue;
 		}
 		done++;
+		media += json_number_value(json_object_get(j, "duration"));
 		a = html_size(jstr(j, "source"));
 		b = html_size(jstr(j, "output"));
 		if (a >= 0 && b >= 0) {
@@ -258,9 +261,10 @@ html_totals(json_t *jobs)
 			out += b;
 		}
 	}
-	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f}",
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f}",
 	    "done", done, "skipped", skipped, "failed", failed,
-	    "running", running, "queued", queued, "bytes_in", in,
+	    "running", running, "queued", queued, "media_seconds", media,
+	    "bytes_in", in,
 	    "bytes_out", out, "bytes_saved", in - out);
 }
 

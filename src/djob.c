@@ -160,10 +160,8 @@ djob_write(struct djob *dj)
 		return;
 	live = dj->state == DJ_RUNNING && dj->w != NULL &&
 	    dj->w->have_progress;
-	if (live) {
+	if (live)
 		p = &dj->w->progress;
-		dj->frames = p->total;
-	}
 	memset(&s, 0, sizeof(s));
 	s.id = dj->id;
 	s.source = dj->source;
@@ -175,6 +173,7 @@ djob_write(struct djob *dj)
 	s.progress = djob_progress(dj);
 	s.frame = live ? p->frame : dj->state == DJ_DONE ? dj->frames : 0;
 	s.frames = dj->frames;
+	s.duration = dj->duration;
 	s.fps = live ? p->fps : 0;
 	s.eta = live ? p->eta : -1;
 	s.output = dj->output;

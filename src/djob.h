@@ -56,7 +56,8 @@ struct djob {
 	char		*summary;
 	int64_t		 size;		/* the file the id was made from */
 	int64_t		 mtime;
-	int64_t		 frames;	/* last progress seen */
+	int64_t		 frames;	/* its worker's last report */
+	double		 duration;	/* seconds of media, 0 unknown */
 	int		 priority;	/* higher starts first */
 	int		 cancelling;	/* its worker was told to stop */
 	char		*seen;		/* the spool's path of a finished job */
@@ -100,6 +101,7 @@ struct daemon {
 	struct {			/* since the start, for metrics */
 		double	 started, done, failed, cancelled, skipped;
 		double	 frames;	/* of the jobs done here */
+		double	 media_seconds;	/* their duration */
 		double	 bytes_in, bytes_out;
 	}		 totals;
 	double		 rescan_seconds;	/* the last spool rescan */

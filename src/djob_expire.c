@@ -2,12 +2,14 @@
  * Forgetting finished jobs: a job done or failed more than job_retention
  * seconds ago whose source has left the spool (moved, removed, or changed
  * into a new job) is dropped from the daemon's jobs with its status file,
- * so neither grows with the spool's history.  A job whose source is still
+ * so neither grows with the spool's history; so are the oldest of them
+ * beyond job_retention_count finished jobs.  A job whose source is still
  * there, unchanged, is kept: forgetting it would encode the file again.
  */
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <errno.h>
 #include <string.h>
@@ -49,46 +51,110 @@ expire_source_here(const struct daemon *d, const struct djob *dj,
 	    sb.st_size == dj->size && sb.st_mtime == dj->mtime;
 }
 
-/* Whether a job is to be forgotten now. */
+/*
+ * Whether a job may be forgotten: it ended done or failed (when: *when)
+ * and its source is no longer in the spool.
+ */
 static int
-expire_due(const struct daemon *d, const struct djob *dj, time_t now)
+expire_forgettable(const struct daemon *d, const struct djob *dj,
+    time_t now, time_t *when)
 {
-	time_t	finished;
-
 	if ((dj->state != DJ_DONE && dj->state != DJ_FAILED) ||
-	    dj->w != NULL || (finished = expire_finished(dj)) == 0)
+	    dj->w != NULL || (*when = expire_finished(dj)) == 0)
 		return 0;
-	return now - finished >= d->conf->job_retention &&
-	    !expire_source_here(d, dj, now);
+	return !expire_source_here(d, dj, now);
 }
 
-/* Forget the finished jobs past job_retention (0: never). */
-void
-djob_expire(struct daemon *d)
+/* Forget job i: its status file removed, its record freed. */
+static void
+expire_forget(struct daemon *d, size_t i)
 {
-	struct djob	*dj;
-	time_t		 now = time(NULL);
-	size_t		 i = 0, n = 0;
+	struct djob	*dj = d->jobs[i];
+
+	if (unlink(dj->status) == -1 && errno != ENOENT)
+		log_warn("%s", dj->status);
+	memmove(&d->jobs[i], &d->jobs[i + 1],
+	    (d->njobs - i - 1) * sizeof(*d->jobs));
+	d->njobs--;
+	djob_free(dj);
+	d->dirty = 1;
+}
+
+/* Forget the finished jobs past job_retention seconds (0: never). */
+static void
+expire_old(struct daemon *d, time_t now)
+{
+	time_t	when;
+	size_t	i = 0, n = 0;
 
 	if (d->conf->job_retention == 0)
 		return;
 	while (i < d->njobs) {
-		dj = d->jobs[i];
-		if (!expire_due(d, dj, now)) {
+		if (expire_forgettable(d, d->jobs[i], now, &when) &&
+		    now - when >= d->conf->job_retention) {
+			expire_forget(d, i);
+			n++;
+		} else
 			i++;
-			continue;
-		}
-		if (unlink(dj->status) == -1 && errno != ENOENT)
-			log_warn("%s", dj->status);
-		memmove(&d->jobs[i], &d->jobs[i + 1],
-		    (d->njobs - i - 1) * sizeof(*d->jobs));
-		d->njobs--;
-		djob_free(dj);
-		n++;
 	}
-	if (n > 0) {
+	if (n > 0)
 		log_info("forgot %zu finished jobs older than %d s", n,
 		    d->conf->job_retention);
-		d->dirty = 1;
+}
+
+/*
+ * The job to forget first for job_retention_count: the forgettable one
+ * that ended first (of two in one second, the one known first); its
+ * index, or -1 when none may go.
+ */
+static ssize_t
+expire_oldest(const struct daemon *d, time_t now)
+{
+	time_t	when, first = 0;
+	ssize_t	oldest = -1;
+	size_t	i;
+
+	for (i = 0; i < d->njobs; i++)
+		if (expire_forgettable(d, d->jobs[i], now, &when) &&
+		    (oldest == -1 || when < first)) {
+			oldest = i;
+			first = when;
+		}
+	return oldest;
+}
+
+/*
+ * Keep at most job_retention_count finished jobs (0: any number): the
+ * oldest of those whose source has left the spool are forgotten first.
+ */
+static void
+expire_count(struct daemon *d, time_t now)
+{
+	size_t	i, finished = 0, n = 0, keep = d->conf->job_retention_count;
+	ssize_t	k;
+
+	if (keep == 0)
+		return;
+	for (i = 0; i < d->njobs; i++)
+		if (d->jobs[i]->state == DJ_DONE ||
+		    d->jobs[i]->state == DJ_FAILED)
+			finished++;
+	while (finished > keep && (k = expire_oldest(d, now)) != -1) {
+		expire_forget(d, k);
+		finished--;
+		n++;
 	}
+	if (n > 0)
+		log_info("forgot %zu finished jobs beyond job_retention_count "
+		    "%zu", n, keep);
+}
+
+/* Forget the finished jobs past job_retention or job_retention_count. */
+void
+djob_expire(struct daemon *d)
+{
+	time_t	now = time(NULL);
+
+	expire_old(d, now);
+	expire_count(d, now);
 }

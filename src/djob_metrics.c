@@ -1,8 +1,9 @@
 /*
  * The daemon's metrics (Prometheus text, metrics.c keeps the format):
- * jobs by state, totals since the start, the running jobs' speed and
- * share done, claims held, and how long the token directory's check and
- * the spool's rescan took.  Written with the daemon's status, so on every
+ * jobs by state, totals since the start (frames and seconds of media of
+ * the jobs done), the running jobs' speed, share done and chunks done and
+ * pending, claims held, and how long the token directory's check and the
+ * spool's rescan took.  Written with the daemon's status, so on every
  * change and every poll_interval.
  */
 #include "config.h"
@@ -68,6 +69,9 @@ djob_metrics_totals(struct daemon *d, struct metrics *m)
 	    d->totals.skipped);
 	djob_metric(m, "distenc_encoded_frames_total", "counter",
 	    "Video frames of the jobs done here.", d->totals.frames);
+	djob_metric(m, "distenc_encoded_media_seconds_total", "counter",
+	    "Seconds of media of the jobs done here.",
+	    d->totals.media_seconds);
 	djob_metric(m, "distenc_input_bytes_total", "counter",
 	    "Bytes of the sources of the jobs done here.", d->totals.bytes_in);
 	djob_metric(m, "distenc_output_bytes_total", "counter",
@@ -99,6 +103,32 @@ djob_metrics_running(struct daemon *d, struct metrics *m, const char *name,
 	}
 }
 
+/*
+ * The chunks of the chunked jobs running here, as their workers last
+ * reported: done (here or by other hosts) and pending.
+ */
+static void
+djob_metrics_chunks(struct daemon *d, struct metrics *m)
+{
+	const struct job_progress	*p;
+	double				 done = 0, pending = 0;
+	size_t				 i;
+
+	for (i = 0; i < d->njobs; i++) {
+		if (d->jobs[i]->state != DJ_RUNNING || d->jobs[i]->w == NULL ||
+		    !d->jobs[i]->w->have_progress)
+			continue;
+		p = &d->jobs[i]->w->progress;
+		done += p->chunks_done;
+		pending += p->chunks - p->chunks_done;
+	}
+	metrics_family(m, "distenc_chunks", "gauge",
+	    "Chunks of the chunked jobs running here, by state: done (here "
+	    "or by other hosts) or pending.");
+	metrics_sample(m, "distenc_chunks", "state", "done", done);
+	metrics_sample(m, "distenc_chunks", "state", "pending", pending);
+}
+
 /* Write the metrics file, atomically. */
 void
 djob_metrics(struct daemon *d)
@@ -113,6 +143,7 @@ djob_metrics(struct daemon *d)
 	    "A running job's encoding speed.", djob_fps);
 	djob_metrics_running(d, &m, "distenc_job_progress_ratio",
 	    "A running job's share done, 0 to 1.", djob_progress);
+	djob_metrics_chunks(d, &m);
 	if (d->tokens != NULL) {
 		djob_metric(&m, "distenc_claims_held", "gauge",
 		    "Claims this daemon holds in the token directory.",

@@ -395,6 +395,7 @@ djob_counted(struct djob *dj)
 
 	d->totals.done++;
 	d->totals.frames += dj->frames;
+	d->totals.media_seconds += dj->duration;
 	d->totals.bytes_in += dj->size;
 	if (stat(dj->output, &sb) == 0)
 		d->totals.bytes_out += sb.st_size;
@@ -491,19 +492,49 @@ djob_reaped(void *ctx, void *arg, pid_t pid, int status)
 }
 
 /*
+ * A progress report of dj's worker, after was (NULL: its first): its
+ * figures kept on the job, which are its counts once done; 1 when a new
+ * stage began or a chunk was done (changes its status and metrics show at
+ * once, however short the stage).
+ */
+static int
+djob_progressed(struct djob *dj, const struct job_progress *was)
+{
+	const struct job_progress	*p = &dj->w->progress;
+
+	if (p->total > 0)
+		dj->frames = p->total;
+	if (p->duration > 0)
+		dj->duration = p->duration;
+	return was == NULL || p->stage != was->stage ||
+	    p->chunks_done != was->chunks_done;
+}
+
+/*
  * A line from a job's worker: progress or its result, else a log line,
- * already in the job's log (the daemon's at -v).
+ * already in the job's log (the daemon's at -v).  The status is written
+ * at a new stage or chunk, else at most every 2 s.
  */
 static void
 djob_line(void *ctx, void *arg, const char *line)
 {
-	struct djob	*dj = arg;
+	struct djob		*dj = arg;
+	struct worker		*w = dj->w;
+	struct job_progress	 was = w->progress;
+	int			 had = w->have_progress, now = 0;
 
 	(void)ctx;
 	dj->active = pool_now();	/* any line: the worker is alive */
-	if (!worker_control(dj->w, line))
+	switch (worker_control(w, line)) {
+	case 0:
 		log_debug("%s", line);
-	if (pool_now() - dj->written >= 2)
+		break;
+	case WORKER_PROGRESS:
+		now = w->have_progress && djob_progressed(dj, had ? &was :
+		    NULL);
+		break;
+	}
+	if (now || pool_now() - dj->written >= 2)
 		djob_write(dj);
 }
 

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -280,14 +282,39 @@ job_work(struct job_ctx *c)
 	return 0;
 }
 
+/*
+ * A job that failed while its source was rewritten or cut short (was: as
+ * it was at the start): that is the reason, and final, for the version it
+ * read is gone (in the daemon, a new version is a new job).
+ */
+static void
+job_source_changed(struct job *j, const struct stat *was)
+{
+	struct stat	sb;
+
+	if (was->st_ino == 0 || stat(j->source, &sb) == -1 ||
+	    (sb.st_ino == was->st_ino && sb.st_size == was->st_size &&
+	    sb.st_mtim.tv_sec == was->st_mtim.tv_sec &&
+	    sb.st_mtim.tv_nsec == was->st_mtim.tv_nsec))
+		return;
+	free(j->error);
+	xasprintf(&j->error, "the file changed while it was encoded (%lld "
+	    "bytes, now %lld): the version read is no longer there",
+	    (long long)was->st_size, (long long)sb.st_size);
+	j->transient = 0;
+}
+
 /* Run a job to its end; 0 when published (or skipped), -1 with error. */
 int
 job_run(struct job *j)
 {
 	struct job_ctx	*c;
 	struct timespec	 t0;
+	struct stat	 sb;
 	int		 rv;
 
+	if (stat(j->source, &sb) == -1)
+		memset(&sb, 0, sizeof(sb));
 	memset(&j->res, 0, sizeof(j->res));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	c = xcalloc(1, sizeof(*c));
@@ -306,7 +333,8 @@ job_run(struct job *j)
 		free(j->error);
 		j->error = xstrdup("interrupted");
 		j->transient = 1;
-	}
+	} else if (rv != 0)
+		job_source_changed(j, &sb);
 	job_cleanup(c);
 	free(c);
 	j->res.seconds = job_elapsed(&t0);

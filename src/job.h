@@ -44,6 +44,9 @@ struct job_progress {
 	int64_t		 total;		/* 0 unknown */
 	double		 fps;
 	double		 eta;		/* seconds for the whole job, -1 */
+	double		 duration;	/* seconds of media, 0 unknown */
+	int		 chunks;	/* of a chunked job, 0 none */
+	int		 chunks_done;
 };
 
 struct job_loudness {

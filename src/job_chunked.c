@@ -360,23 +360,15 @@ job_chunked_join(struct job_ctx *c, const struct plan *p)
 	return 0;
 }
 
-/* The job's joining task in the token directory. */
-void
-job_chunked_join_task(const struct job_ctx *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s.d/join", c->job->id);
-}
-
 /* Another host joined the chunks and published the file: 1. */
 int
-job_chunked_joined_by(struct job_ctx *c, const struct tok_seen *seen)
+job_chunked_joined_by(struct job_ctx *c, const struct tok_file *f)
 {
 	struct job_result	*r = &c->job->res;
 
-	snprintf(r->joined_by, sizeof(r->joined_by), "%s", seen->f.node);
-	snprintf(r->note, sizeof(r->note), "%s", seen->f.summary);
-	log_info("chunks joined by node %s into %s", seen->f.node,
-	    seen->f.text);
+	snprintf(r->joined_by, sizeof(r->joined_by), "%s", f->node);
+	snprintf(r->note, sizeof(r->note), "%s", f->summary);
+	log_info("chunks joined by node %s into %s", f->node, f->text);
 	return 1;
 }
 
@@ -390,12 +382,11 @@ job_chunked_joined(struct job_ctx *c)
 {
 	struct chunked	*k = c->pipe_state;
 	struct tok_seen	 seen;
-	char		 task[TOK_TASK_MAX], *cause = NULL;
+	char		*cause = NULL;
 
-	job_chunked_join_task(c, task, sizeof(task));
-	if (tok_peek(k->td, task, &seen, &cause) == TOK_ISDONE ||
+	if (tok_peek(k->td, k->join.key, &seen, &cause) == TOK_ISDONE ||
 	    tok_peek(k->td, c->job->id, &seen, &cause) == TOK_ISDONE)
-		return job_chunked_joined_by(c, &seen);
+		return job_chunked_joined_by(c, &seen.f);
 	free(cause);
 	return 0;
 }

@@ -15,17 +15,17 @@
 #include <stddef.h>
 
 #include "chunk.h"
+#include "task.h"
 
 struct job_ctx;
-struct tok_seen;
 
 /* A chunked job's own state (its job_ctx's pipe_state). */
 struct chunked {
 	char			*workdir;	/* <work_dir>/<job id> */
 	struct tokdir		*td;		/* chunks shared with other hosts */
-	int			 joinheld;	/* this process joins them */
+	struct task		 join;		/* the joining: claimed here
+						 * when this process joins */
 	struct tok_keep		*keep;		/* renewing the joining's claim */
-	volatile int		 joinlost;	/* ...and it was found lost */
 	struct encoder		*enc;		/* the chunk being encoded */
 	struct media_picture	*pic;
 	struct media_output	*out;
@@ -43,8 +43,7 @@ int	 job_chunked_encode(struct job_ctx *, const struct plan *, size_t);
 char	*job_chunked_failed_path(const struct job_ctx *, size_t);
 int	 job_chunked_have(struct job_ctx *, const struct plan *, size_t);
 int	 job_chunked_join(struct job_ctx *, const struct plan *);
-void	 job_chunked_join_task(const struct job_ctx *, char *, size_t);
-int	 job_chunked_joined_by(struct job_ctx *, const struct tok_seen *);
+int	 job_chunked_joined_by(struct job_ctx *, const struct tok_file *);
 int	 job_chunked_joined(struct job_ctx *);
 
 /* job_chunks.c */

@@ -239,6 +239,7 @@ chunk_finished(struct chunk_sched *s, size_t k)
 {
 	s->run[k].done = 1;
 	s->ndone++;
+	s->c->chunks_done = s->ndone;
 	s->c->sent += s->p->chunks[k].frames;
 	job_report(s->c, 1);
 }
@@ -601,6 +602,8 @@ job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 	char			 sub[TOK_TASK_MAX];
 	int			 rv;
 
+	c->chunks = p->nchunks;
+	c->chunks_done = 0;
 	job_stage(c, JOB_CHUNKS);
 	chunk_clean_tmp(c, -1, 0);
 	run = xcalloc(p->nchunks, sizeof(*run));

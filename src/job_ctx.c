@@ -62,6 +62,9 @@ job_report(struct job_ctx *c, int force)
 	t = job_elapsed(&c->t0);
 	p.fps = t > 0 ? c->sent / t : 0;
 	p.eta = rate_eta(p.frame, p.total, p.fps);
+	p.duration = (c->vspan > 0 ? c->vspan : c->mi.duration) / 1e6;
+	p.chunks = c->chunks;
+	p.chunks_done = c->chunks_done;
 	if (p.eta >= 0 && c->stage == JOB_PASS1)
 		p.eta += p.total / p.fps;	/* pass 2 to come */
 	j->progress(j->arg, &p);

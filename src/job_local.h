@@ -60,6 +60,8 @@ struct job_ctx {
 	int64_t			 sent;		/* frames sent to encoder */
 	int64_t			 vspan;		/* video duration, us */
 	int64_t			 vbytes;	/* encoded video bytes */
+	int			 chunks;	/* of the plan, 0 none */
+	int			 chunks_done;	/* here or elsewhere */
 	char			*err;
 	int			 errnum;	/* errno of err, 0 unknown */
 	struct timespec		 t0;

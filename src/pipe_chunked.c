@@ -25,6 +25,17 @@
 #include "token.h"
 #include "xmalloc.h"
 
+/* The joining's task lines, in the job's log: "join: ...". */
+static void
+chunked_join_log(void *arg, int flags, const char *msg)
+{
+	(void)arg;
+	if (flags & TASK_LOG_ERROR)
+		log_warnx("join: %s", msg);
+	else
+		log_info("join: %s", msg);
+}
+
 /*
  * Make the state; with a token directory, attach to it: 1 when another
  * host joined this job's chunks already (published: nothing to do).
@@ -42,6 +53,8 @@ chunked_open(struct job_ctx *c)
 		return 0;
 	k->td = tok_attach(j->tokens, j->node, j->conf->lease,
 	    j->conf->max_attempts);
+	task_init(&k->join, k->td, j->id, "join", chunked_join_log, NULL);
+	k->join.work = "the join";
 	return job_chunked_joined(c);
 }
 
@@ -202,46 +215,40 @@ chunked_prepare(struct job_ctx *c)
 }
 
 /*
- * With every chunk done, claim the joining: 0 when this process joins,
- * 1 when another host did or does (a helper leaves it; the job's own
- * host waits for it, and takes it over should that host stop), -1.
+ * With every chunk done, claim the joining (a task, see task.h): 0 when
+ * this process joins, 1 when another host did or does (a helper leaves
+ * it; the job's own host waits for it, and takes it over should that
+ * host stop), -1.
  */
 static int
 chunked_join_claim(struct job_ctx *c)
 {
 	struct chunked	*k = c->pipe_state;
 	struct job	*j = c->job;
-	struct tok_seen	 seen;
-	char		 task[TOK_TASK_MAX], who[TOK_NODE_MAX] = "";
+	struct task	*t = &k->join;
 	char		*cause = NULL;
 
-	job_chunked_join_task(c, task, sizeof(task));
 	for (;;) {
 		if (job_chunked_joined(c))
 			return 1;
-		switch (tok_claim(k->td, task, j->source, &seen, &cause)) {
-		case TOK_CLAIMED:
-			k->joinheld = 1;
+		switch (task_claim(t, j->source, &cause)) {
+		case TASK_MINE:
 			log_info("chunks: all done, the last of them here: "
 			    "joining");
 			return 0;
-		case TOK_ISDONE:
-			return job_chunked_joined_by(c, &seen);
-		case TOK_HELD:
-		case TOK_WAIT:
+		case TASK_DONE:
+			return job_chunked_joined_by(c, &t->other);
+		case TASK_HELD:
+		case TASK_WAIT:
 			if (j->step == JOB_STEP_HELP) {
 				snprintf(j->res.note, sizeof(j->res.note),
-				    "node %s joins the chunks", seen.f.node);
+				    "node %s joins the chunks", t->holder);
 				return 1;
 			}
-			if (strcmp(who, seen.f.node) != 0)
-				log_info("chunks: node %s joins them: waiting",
-				    seen.f.node);
-			snprintf(who, sizeof(who), "%s", seen.f.node);
 			break;
-		case TOK_ISFAILED:
-			return job_fail(c, seen.f.transient, "joining failed on "
-			    "node %s: %s", seen.f.node, seen.f.text);
+		case TASK_FAILED:
+			return job_fail(c, t->other.transient, "joining failed "
+			    "on node %s: %s", t->other.node, t->other.text);
 		default:
 			job_fail(c, 1, "token directory: %s", cause);
 			free(cause);
@@ -263,8 +270,8 @@ chunked_join_lost(void *arg, const char *task, const char *why)
 	struct job_ctx	*c = arg;
 	struct chunked	*k = c->pipe_state;
 
-	log_warnx("%s: claim lost: %s: stopping the join", task, why);
-	k->joinlost = 1;
+	(void)task;
+	task_lost(&k->join, why);
 	*c->job->stop = 1;
 }
 
@@ -298,7 +305,7 @@ chunked_encode(struct job_ctx *c)
 	/* Joining, verifying and publishing may take longer than a lease:
 	 * the claim is renewed meanwhile, until its done marker is written
 	 * (chunked_published) or the job ends (chunked_close). */
-	if (rv == 0 && k->joinheld)
+	if (rv == 0 && task_held(&k->join))
 		k->keep = tok_keep_start(k->td, chunked_join_lost, c);
 	if (rv == 0 && (rv = job_chunked_join(c, &p)) == 0)
 		j->res.actual_kbps = c->vbytes * 8.0 / 1000 /
@@ -317,17 +324,11 @@ static void
 chunked_published(struct job_ctx *c, const char *summary)
 {
 	struct chunked	*k = c->pipe_state;
-	char		 task[TOK_TASK_MAX], *cause = NULL;
 
 	tok_keep_stop(k->keep);
 	k->keep = NULL;
-	if (k->td != NULL && k->joinheld && !k->joinlost) {
-		job_chunked_join_task(c, task, sizeof(task));
-		if (tok_done(k->td, task, c->job->output, summary,
-		    &cause) != 0) {
-			log_warnx("token directory: %s", cause);
-			free(cause);
-		}
+	if (task_held(&k->join) && !k->join.lost) {
+		task_done(&k->join, c->job->output, summary);
 		c->job->res.joined = 1;
 	}
 	if (k->workdir == NULL)

@@ -80,6 +80,8 @@ status_job_write(const char *path, const struct status_job *s, char **cause)
 	json_object_set_new(o, "progress", json_real(s->progress));
 	json_object_set_new(o, "frame", json_integer(s->frame));
 	json_object_set_new(o, "frames", json_integer(s->frames));
+	json_object_set_new(o, "duration", s->duration > 0 ?
+	    json_real(s->duration) : json_null());
 	json_object_set_new(o, "fps", json_real(s->fps));
 	json_object_set_new(o, "eta", s->eta < 0 ? json_null() :
 	    json_integer((json_int_t)(s->eta + 0.5)));

@@ -24,6 +24,7 @@ struct status_job {
 	double		 progress;	/* 0..1 */
 	int64_t		 frame;
 	int64_t		 frames;
+	double		 duration;	/* seconds of media, 0 unknown */
 	double		 fps;
 	double		 eta;		/* seconds, < 0 unknown */
 	int		 attempts;

@@ -51,13 +51,14 @@ worker_ctl(struct worker *w, const char *line)
 	int			 stage;
 	char			 what[16];
 
-	if (line[0] == 'P' && sscanf(line, "P %d %lld %lld %lf %lf", &stage,
-	    &frame, &total, &p->fps, &p->eta) == 5) {
+	if (line[0] == WORKER_PROGRESS && sscanf(line, "P %d %lld %lld %lf %lf %lf %d %d",
+	    &stage, &frame, &total, &p->fps, &p->eta, &p->duration, &p->chunks,
+	    &p->chunks_done) == 8) {
 		p->stage = stage;
 		p->frame = frame;
 		p->total = total;
 		w->have_progress = 1;
-	} else if (line[0] == 'R' && sscanf(line, "R %15s", what) == 1) {
+	} else if (line[0] == WORKER_RESULT && sscanf(line, "R %15s", what) == 1) {
 		line += 2 + strlen(what);
 		line += *line == ' ';
 		snprintf(w->text, sizeof(w->text), "%s", line);
@@ -77,14 +78,17 @@ worker_ctl(struct worker *w, const char *line)
 	}
 }
 
-/* A line from a worker: 1 when it was a control line, acted on. */
+/*
+ * A line from a worker: when it was a control line, acted on, its letter
+ * (WORKER_PROGRESS, WORKER_RESULT); else 0.
+ */
 int
 worker_control(struct worker *w, const char *line)
 {
-	if (line[0] != WORKER_CTL)
+	if (line[0] != WORKER_CTL || line[1] == '\0')
 		return 0;
 	worker_ctl(w, line + 1);
-	return 1;
+	return (unsigned char)line[1];
 }
 
 /* A signal's name, SIGSEGV for 11. */

@@ -13,6 +13,8 @@
 #include "task.h"
 
 #define WORKER_CTL	'\001'
+#define WORKER_PROGRESS	'P'	/* then stage, frame, total, fps, ... */
+#define WORKER_RESULT	'R'	/* then done, skipped, helped, failed ... */
 
 /*
  * The hidden options of "distenc" that make it distencd's worker for one

@@ -33,8 +33,9 @@ static void
 worker_progress(void *arg, const struct job_progress *p)
 {
 	(void)arg;
-	fprintf(stderr, "%cP %d %lld %lld %.2f %.0f\n", WORKER_CTL, p->stage,
-	    (long long)p->frame, (long long)p->total, p->fps, p->eta);
+	fprintf(stderr, "%cP %d %lld %lld %.2f %.0f %.3f %d %d\n", WORKER_CTL,
+	    p->stage, (long long)p->frame, (long long)p->total, p->fps, p->eta,
+	    p->duration, p->chunks, p->chunks_done);
 }
 
 /* Open the job's own log file in log_dir, named after its output. */

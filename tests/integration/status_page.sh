@@ -7,8 +7,8 @@
 # and a done one.  index.html needs no network; headless Chromium opens
 # it from file:// and the page shows what the files say (hosts, progress
 # with fps and ETA, the chunk strip, the failure's reason, the skipped
-# jobs with why, totals); a screenshot is taken; with SECONDS, data.js is
-# refreshed when a status changes.
+# jobs with why, totals with the hours of media); a screenshot is taken;
+# with SECONDS, data.js is refreshed when a status changes.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -33,7 +33,7 @@ job chunky-0123 '{"id": "chunky-0123", "relative": "films/chunky.mkv", "state": 
 job bad-1 '{"id": "bad-1", "relative": "films/bad.mkv", "state": "failed", "node": "enc2", "error": "not a video file: no video stream", "finished": "2026-12-06T10:00:00Z"}'
 job old-1 '{"id": "old-1", "relative": "films/old.mkv", "state": "done", "node": "enc2", "summary": "output exists, skipped"}'
 job hevc-1 '{"id": "hevc-1", "relative": "films/hevc.mkv", "state": "skipped", "node": "enc2", "reason": "rule 1 (hevc): already HEVC", "finished": "2026-12-06T11:00:00Z"}'
-job good-1 "{\"id\": \"good-1\", \"relative\": \"films/good.mkv\", \"state\": \"done\", \"node\": \"enc2\", \"source\": \"$T/src/good.mkv\", \"output\": \"$T/out/good.mkv\", \"summary\": \"crop 0:0:0:0, 300 kbps\"}"
+job good-1 "{\"id\": \"good-1\", \"relative\": \"films/good.mkv\", \"state\": \"done\", \"node\": \"enc2\", \"source\": \"$T/src/good.mkv\", \"output\": \"$T/out/good.mkv\", \"duration\": 5400.0, \"summary\": \"crop 0:0:0:0, 300 kbps\"}"
 : >"$TOK/.distenc-tokens"
 for n in enc1 enc2; do
 	printf 'distenc-node 1\nnode %s\nboot 0123\npid 12\ndaemon 1\nstart 1700000000\nlease 60\n' "$n" >"$TOK/.node.$n"
@@ -70,8 +70,8 @@ browser() {
 browser --dump-dom "file://$PAGE/index.html" >"$T/dom.html"
 # The rendered text, tags gone.
 sed -e 's/<[^>]*>/\n/g' "$T/dom.html" | sed '/^[[:space:]]*$/d' >"$T/text"
-grep_ok "$T/text" "^1 done, 2 skipped, 2 running, 0 queued, 1 failed; 1.0 KB in, 400 B out, 600 B saved\$" \
-    "the totals (bytes saved from the done job's files)" || diag_file "$T/chrome.err" chrome
+grep_ok "$T/text" "^1 done, 2 skipped, 2 running, 0 queued, 1 failed; 1.5 hours of media, 1.0 KB in, 400 B out, 600 B saved\$" \
+    "the totals (hours of media from the done job's duration, bytes saved from its files)" || diag_file "$T/chrome.err" chrome
 grep_ok "$T/text" "^enc1\$" "host enc1 is there"
 grep_ok "$T/text" "^ seen [0-9]+ s ago\$" "with when it was last seen"
 grep_ok "$T/text" "^enc2\$" "host enc2 is there"

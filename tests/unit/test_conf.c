@@ -1524,23 +1524,28 @@ test_spool_limits(void **state)
 
 	(void)state;
 	conf = load_ok("script_paths = [ \"/srv/a\", \"/srv/b\" ];\n"
-	    "avisynth_plus = true;\nstall_timeout = 0;\njob_retention = 60;\n");
+	    "avisynth_plus = true;\nstall_timeout = 0;\njob_retention = 60;\n"
+	    "job_retention_count = 500;\n");
 	assert_int_equal(conf->nscript_paths, 2);
 	assert_string_equal(conf->script_paths[1], "/srv/b");
 	assert_int_equal(conf->avisynth_plus, 1);
 	assert_int_equal(conf->stall_timeout, 0);
 	assert_int_equal(conf->job_retention, 60);
+	assert_int_equal(conf->job_retention_count, 500);
 	conf_free(conf);
 	conf = load_ok("");
 	assert_int_equal(conf->nscript_paths, 0);
 	assert_int_equal(conf->avisynth_plus, 0);
 	assert_int_equal(conf->stall_timeout, 1800);
 	assert_int_equal(conf->job_retention, 2592000);
+	assert_int_equal(conf->job_retention_count, 0);
 	conf_free(conf);
 	load_fails("script_paths = [ \"/srv/a\", \"lib\" ];\n",
 	    ":1: script_paths.[1]: must be an absolute path");
 	load_fails("stall_timeout = 2;\n",
 	    ":1: stall_timeout: 2 is out of range (0 or 5..604800)");
+	load_fails("job_retention_count = -1;\n",
+	    ":1: job_retention_count: -1 is out of range (0 or 1..100000000)");
 }
 
 /* What a file dropped into the spool may not ask for. */
