@@ -277,11 +277,12 @@ int
 job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 {
 	const struct chunk	*ch = &p->chunks[k];
-	struct timespec		 t0;
+	struct timespec		 t0, cpu0, cpu1;
 	char			*tmp, *path, *failed, *e = NULL;
 	int			 rv;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
 	tmp = chunk_tmp_path(c, k);
 	path = job_plan_chunk_path(c, k);
 	failed = job_chunked_failed_path(c, k);
@@ -291,10 +292,14 @@ job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 	chunk_close(c);
 	if (rv == 0)
 		rv = chunk_keep(c, ch, tmp, path);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
 	if (rv == 0)
-		log_info("chunk %zu of %zu: frames %lld-%lld, %.1fs (%.2f fps)",
-		    k, p->nchunks, (long long)ch->first,
-		    (long long)(ch->first + ch->frames - 1), job_elapsed(&t0),
+		log_info("chunk %zu of %zu: frames %lld-%lld, estimated cost "
+		    "%lld, CPU %.2fs, %.1fs (%.2f fps)", k, p->nchunks,
+		    (long long)ch->first,
+		    (long long)(ch->first + ch->frames - 1), (long long)ch->cost,
+		    (cpu1.tv_sec - cpu0.tv_sec) +
+		    (cpu1.tv_nsec - cpu0.tv_nsec) / 1e9, job_elapsed(&t0),
 		    ch->frames / job_elapsed(&t0));
 	else {
 		if (c->errnum == 0)

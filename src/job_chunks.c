@@ -561,16 +561,6 @@ chunk_run_all(struct chunk_sched *s)
 	return rv;
 }
 
-/* How many chunk encoders run at once. */
-static int
-chunk_parallel(const struct job_ctx *c)
-{
-	const struct profile	*prof = c->job->prof;
-
-	return prof->parallel_encodes > 0 ? prof->parallel_encodes :
-	    c->job->conf->jobs;
-}
-
 /*
  * Seconds between looks at what other hosts hold: soon enough to take a
  * stale claim within a lease and a little.
@@ -611,7 +601,7 @@ job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 	s.p = p;
 	s.run = run;
 	s.order = order;
-	s.n = chunk_parallel(c);
+	s.n = job_plan_encoders(c);
 	s.pool = pool_new(s.n, POOL_ORPHAN, &ops, &s);
 	for (k = 0; k < p->nchunks; k++) {
 		chunk_sub(p, k, sub, sizeof(sub));

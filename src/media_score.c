@@ -8,6 +8,12 @@
  * 100/256 instead: its 11.7 is this 0.3.)  A frame whose score reaches
  * the threshold starts a scene.  Halved, the difference is taken between
  * 2x2 block means, as on frames halved in both directions.
+ *
+ * The same read gives each frame an estimate of what it costs to encode
+ * (score_cost): a base for every frame, plus the mean luma gradient (the
+ * picture's detail, on every second row, or fourth when halved) and the
+ * mean absolute difference to the previous frame (its motion), both on
+ * the 8-bit scale.  Chunks are queued and balanced by its sums (chunk.c).
  */
 #include "config.h"
 
@@ -25,6 +31,11 @@
  * The differences are most of the work after decoding: let GCC vectorise
  * these loops (psadbw and the like), which it does not at -O2.
  */
+/* A frame's cost: the base, and the weights of detail and motion. */
+#define SCORE_COST_BASE		64
+#define SCORE_COST_GRAD		8.0
+#define SCORE_COST_MOTION	8.0
+
 #if defined(__GNUC__) && !defined(__clang__)
 #define SCORE_FAST	__attribute__((optimize("O3")))
 #else
@@ -94,6 +105,62 @@ score_sad16(const AVFrame *fa, const AVFrame *fb, int p, int w, int h,
 	return half ? sum / 4 : sum;
 }
 
+/* Sum of the absolute horizontal and vertical luma gradients of an 8-bit
+ * plane, on every step-th row. */
+static uint64_t SCORE_FAST
+score_grad8(const uint8_t *a, int as, int w, int h, int step)
+{
+	uint64_t	sum = 0;
+	uint32_t	row;
+	int		x, y;
+
+	for (y = 0; y + 1 < h; y += step, a += (size_t)step * as) {
+		for (row = 0, x = 0; x + 1 < w; x++)
+			row += abs(a[x] - a[x + 1]) + abs(a[x] - a[x + as]);
+		sum += row;
+	}
+	return sum;
+}
+
+/* The same for samples of more than 8 bits. */
+static uint64_t SCORE_FAST
+score_grad16(const AVFrame *f, int w, int h, int step)
+{
+	const uint16_t	*a;
+	uint64_t	 sum = 0;
+	int		 x, y, as = f->linesize[0] / 2;
+
+	for (y = 0; y + 1 < h; y += step) {
+		a = (const uint16_t *)f->data[0] + (size_t)y * as;
+		for (x = 0; x + 1 < w; x++)
+			sum += abs(a[x] - a[x + 1]) + abs(a[x] - a[x + as]);
+	}
+	return sum;
+}
+
+/*
+ * The estimated cost of encoding f, whose mean absolute difference to
+ * the previous frame is mafd (8-bit scale): in units where a flat, still
+ * frame costs SCORE_COST_BASE.
+ */
+static uint32_t
+score_cost(const struct scene_score *sc, const AVFrame *f, double mafd)
+{
+	uint64_t	sum;
+	double		grad, rows;
+	int		step = sc->half ? 4 : 2;
+
+	if (f->width < 2 || f->height < 2)
+		return SCORE_COST_BASE;
+	sum = sc->shift == 0 ? score_grad8(f->data[0], f->linesize[0],
+	    f->width, f->height, step) : score_grad16(f, f->width, f->height,
+	    step);
+	rows = (f->height - 1 + step - 1) / step;
+	grad = (double)sum / (rows * (f->width - 1)) / (1 << sc->shift);
+	return SCORE_COST_BASE + (uint32_t)(SCORE_COST_GRAD * grad +
+	    SCORE_COST_MOTION * mafd);
+}
+
 /* Get ready to score pictures of a format; half: on 2x2 block means. */
 int
 score_init(struct scene_score *sc, enum AVPixelFormat fmt, int half,
@@ -140,6 +207,7 @@ score_of(struct scene_score *sc, const AVFrame *f)
 		    (uint64_t)w * h;
 	}
 	mafd = count > 0 ? (double)sad / count / (1 << sc->shift) : 0;
+	sc->mafd = mafd;
 	diff = fabs(mafd - sc->prev_mafd);
 	sc->prev_mafd = mafd;
 	mafd = (mafd < diff ? mafd : diff) / 100.0;
@@ -148,16 +216,20 @@ score_of(struct scene_score *sc, const AVFrame *f)
 
 /*
  * Whether f starts a scene (its score reaches threshold); f is kept, by
- * reference, as the frame the next is scored against.  The first frame,
- * and one of another size than the last, start none.
+ * reference, as the frame the next is scored against, and its cost is in
+ * sc->cost.  The first frame, and one of another size than the last,
+ * start none.
  */
 int
 score_cut(struct scene_score *sc, const AVFrame *f, double threshold)
 {
-	int	cut;
+	int	cut = 0;
 
-	cut = sc->prev != NULL && f->width == sc->prev->width &&
-	    f->height == sc->prev->height && score_of(sc, f) >= threshold;
+	sc->mafd = 0;
+	if (sc->prev != NULL && f->width == sc->prev->width &&
+	    f->height == sc->prev->height)
+		cut = score_of(sc, f) >= threshold;
+	sc->cost = score_cost(sc, f, sc->mafd);
 	av_frame_free(&sc->prev);
 	if ((sc->prev = av_frame_clone(f)) == NULL)
 		fatalx("av_frame_clone");
