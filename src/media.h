@@ -234,7 +234,6 @@ struct audio_loudness {
 struct scene_score {
 	AVFrame	*prev;
 	double	 prev_mafd;
-	double	 mafd;		/* the last frame's, before the score */
 	int	 half;		/* on 2x2 block means */
 	int	 shift;		/* to 8-bit sample scale */
 	int	 planes;

@@ -11,9 +11,13 @@
  *
  * The same read gives each frame an estimate of what it costs to encode
  * (score_cost): a base for every frame, plus the mean luma gradient (the
- * picture's detail, on every second row, or fourth when halved) and the
- * mean absolute difference to the previous frame (its motion), both on
- * the 8-bit scale.  Chunks are queued and balanced by its sums (chunk.c).
+ * picture's detail, on every second row, or fourth when halved) and,
+ * weighed most, what motion does not explain: the mean absolute
+ * difference to the previous frame shifted by the best of -1..1 samples
+ * each way (on every fourth row), both on the 8-bit scale.  A scrolling
+ * pattern costs an encoder little, a picture that changes
+ * unpredictably (grain, crowds, water) much.  Chunks are queued and
+ * balanced by the sums (chunk.c).
  */
 #include "config.h"
 
@@ -32,9 +36,11 @@
  * these loops (psadbw and the like), which it does not at -O2.
  */
 /* A frame's cost: the base, and the weights of detail and motion. */
-#define SCORE_COST_BASE		64
-#define SCORE_COST_GRAD		8.0
-#define SCORE_COST_MOTION	8.0
+#define SCORE_COST_BASE		32
+#define SCORE_COST_GRAD		1.0
+#define SCORE_COST_RESIDUAL	32.0
+#define SCORE_RES_STEP		4	/* rows apart */
+#define SCORE_RES_SHIFT		1	/* samples each way */
 
 #if defined(__GNUC__) && !defined(__clang__)
 #define SCORE_FAST	__attribute__((optimize("O3")))
@@ -138,13 +144,64 @@ score_grad16(const AVFrame *f, int w, int h, int step)
 	return sum;
 }
 
+/* Sum of absolute differences of 16-bit samples, rows given by strides. */
+static uint64_t SCORE_FAST
+score_sad16_rows(const uint16_t *a, ptrdiff_t as, const uint16_t *b,
+    ptrdiff_t bs, int w, int h)
+{
+	uint64_t	sum = 0;
+	int		x, y;
+
+	for (y = 0; y < h; y++, a += as, b += bs)
+		for (x = 0; x < w; x++)
+			sum += abs(a[x] - b[x]);
+	return sum;
+}
+
 /*
- * The estimated cost of encoding f, whose mean absolute difference to
- * the previous frame is mafd (8-bit scale): in units where a flat, still
- * frame costs SCORE_COST_BASE.
+ * The mean absolute difference of f's luma to the previous frame's,
+ * shifted by the best of -SCORE_RES_SHIFT..SCORE_RES_SHIFT samples each
+ * way, on every SCORE_RES_STEP-th row (8-bit scale).
+ */
+static double
+score_residual(const struct scene_score *sc, const AVFrame *f)
+{
+	const AVFrame	*p = sc->prev;
+	const int	 m = SCORE_RES_SHIFT;
+	uint64_t	 sad, best = UINT64_MAX;
+	ptrdiff_t	 as = f->linesize[0], bs = p->linesize[0];
+	int		 dx, dy, w = f->width - 2 * m, h;
+
+	h = (f->height - 2 * m) / SCORE_RES_STEP;
+	if (w <= 0 || h <= 0)
+		return 0;
+	for (dy = -m; dy <= m; dy++)
+		for (dx = -m; dx <= m; dx++) {
+			if (sc->shift == 0)
+				sad = score_sad8(f->data[0] + m * as + m,
+				    (int)(SCORE_RES_STEP * as), p->data[0] +
+				    (m + dy) * bs + m + dx,
+				    (int)(SCORE_RES_STEP * bs), w, h);
+			else
+				sad = score_sad16_rows((const uint16_t *)
+				    f->data[0] + m * (as / 2) + m,
+				    SCORE_RES_STEP * (as / 2),
+				    (const uint16_t *)p->data[0] +
+				    (m + dy) * (bs / 2) + m + dx,
+				    SCORE_RES_STEP * (bs / 2), w, h);
+			if (sad < best)
+				best = sad;
+		}
+	return (double)best / ((double)w * h) / (1 << sc->shift);
+}
+
+/*
+ * The estimated cost of encoding f (res: what motion does not explain of
+ * its difference to the previous frame, 8-bit scale): in units where a
+ * flat, still frame costs SCORE_COST_BASE.
  */
 static uint32_t
-score_cost(const struct scene_score *sc, const AVFrame *f, double mafd)
+score_cost(const struct scene_score *sc, const AVFrame *f, double res)
 {
 	uint64_t	sum;
 	double		grad, rows;
@@ -158,7 +215,7 @@ score_cost(const struct scene_score *sc, const AVFrame *f, double mafd)
 	rows = (f->height - 1 + step - 1) / step;
 	grad = (double)sum / (rows * (f->width - 1)) / (1 << sc->shift);
 	return SCORE_COST_BASE + (uint32_t)(SCORE_COST_GRAD * grad +
-	    SCORE_COST_MOTION * mafd);
+	    SCORE_COST_RESIDUAL * res);
 }
 
 /* Get ready to score pictures of a format; half: on 2x2 block means. */
@@ -207,7 +264,6 @@ score_of(struct scene_score *sc, const AVFrame *f)
 		    (uint64_t)w * h;
 	}
 	mafd = count > 0 ? (double)sad / count / (1 << sc->shift) : 0;
-	sc->mafd = mafd;
 	diff = fabs(mafd - sc->prev_mafd);
 	sc->prev_mafd = mafd;
 	mafd = (mafd < diff ? mafd : diff) / 100.0;
@@ -223,13 +279,15 @@ score_of(struct scene_score *sc, const AVFrame *f)
 int
 score_cut(struct scene_score *sc, const AVFrame *f, double threshold)
 {
+	double	res = 0;
 	int	cut = 0;
 
-	sc->mafd = 0;
 	if (sc->prev != NULL && f->width == sc->prev->width &&
-	    f->height == sc->prev->height)
+	    f->height == sc->prev->height) {
 		cut = score_of(sc, f) >= threshold;
-	sc->cost = score_cost(sc, f, sc->mafd);
+		res = score_residual(sc, f);
+	}
+	sc->cost = score_cost(sc, f, res);
 	av_frame_free(&sc->prev);
 	if ((sc->prev = av_frame_clone(f)) == NULL)
 		fatalx("av_frame_clone");
