@@ -14,11 +14,7 @@ need_tools
 need_distenc
 
 SRC=$T/in/grey.mkv
-mkdir -p "$T/in"
-ffmpeg -nostdin -v error -f lavfi -i "testsrc2=s=320x136:r=25:d=2" \
-    -vf "pad=320:180:0:22:color=0x101010,format=yuv420p,noise=alls=12:allf=t,drawbox=x=0:y=0:w=iw:h=2:color=0xC8C8C8:t=fill,drawbox=x=0:y=ih-1:w=iw:h=1:color=0xB0B0B0:t=fill" \
-    -c:v libx264 -preset veryfast -crf 18 "$SRC" ||
-    bail_rest "cannot make the clip"
+clip greybars "$SRC" 2 || { bail_rest "cannot make the clip"; exit 0; }
 # the bars' level, as a check of the clip itself
 bar=$(ffmpeg -nostdin -v error -i "$SRC" -vf \
     "crop=320:16:0:4,signalstats,metadata=print:file=-" -frames:v 1 \
