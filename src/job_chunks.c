@@ -219,10 +219,15 @@ chunk_start(struct chunk_sched *s, size_t k)
 	const struct plan	*p = s->p;
 	pid_t			 pid;
 
-	log_info("chunk %zu of %zu: encoding frames %lld-%lld (estimated cost "
-	    "%lld)", k, p->nchunks, (long long)p->chunks[k].first,
-	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1),
-	    (long long)p->chunks[k].cost);
+	if (p->chunks[k].cost > 0)
+		log_info("chunk %zu of %zu: encoding frames %lld-%lld "
+		    "(estimated cost %lld)", k, p->nchunks,
+		    (long long)p->chunks[k].first, (long long)(p->chunks[k].first +
+		    p->chunks[k].frames - 1), (long long)p->chunks[k].cost);
+	else
+		log_info("chunk %zu of %zu: encoding frames %lld-%lld", k,
+		    p->nchunks, (long long)p->chunks[k].first,
+		    (long long)(p->chunks[k].first + p->chunks[k].frames - 1));
 	/* The slot's argument is the chunk's number, plus one. */
 	if ((pid = pool_fork(s->pool, chunk_child, &cc,
 	    (void *)(uintptr_t)(k + 1))) == -1)
