@@ -3,7 +3,10 @@
  * starts) become chunks.  A scene shorter than the minimum is merged with
  * the ones after it until the chunk is long enough; the last chunk may be
  * shorter.  With a maximum, a longer chunk is split into equal parts.  The
- * queue runs longest first, with the last chunk at its head.
+ * queue runs the costliest first (the sum of its frames' estimated costs,
+ * or its length when they are not known), with the last chunk at its
+ * head; a chunk that would still run when the others are done is split
+ * (chunk_balance).
  */
 #include "config.h"
 
@@ -16,6 +19,9 @@
 #include "chunk.h"
 #include "xmalloc.h"
 
+#define CHUNK_SLACK	20	/* a chunk may end 1/20 of a share late */
+#define CHUNK_MAX_SPLITS 64
+
 /* Append a chunk of frames starting at first. */
 static void
 chunk_add(struct chunk **c, size_t *n, int64_t first, int64_t frames)
@@ -24,6 +30,8 @@ chunk_add(struct chunk **c, size_t *n, int64_t first, int64_t frames)
 	(*c)[*n].first = first;
 	(*c)[*n].frames = frames;
 	(*c)[*n].pts = 0;
+	(*c)[*n].cost = 0;
+	(*c)[*n].split = 0;
 	(*n)++;
 }
 
@@ -82,24 +90,59 @@ chunk_plan(const int64_t *cuts, size_t ncuts, int64_t frames, int min,
 	return 0;
 }
 
-/* Longest first; equal lengths in film order. */
+/*
+ * Each chunk's cost: the sum of its frames' in cost (one a frame), or 0
+ * (unknown) for all when cost is NULL.
+ */
+void
+chunk_weigh(struct chunk *c, size_t n, const uint32_t *cost)
+{
+	size_t	i;
+	int64_t	f;
+
+	for (i = 0; i < n; i++) {
+		c[i].cost = 0;
+		for (f = 0; cost != NULL && f < c[i].frames; f++)
+			c[i].cost += cost[c[i].first + f];
+	}
+}
+
+/* What the queue orders by: the cost when every chunk has one, else the
+ * length. */
+static int
+chunk_by_cost(const struct chunk *c, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].cost <= 0)
+			return 0;
+	return 1;
+}
+
+/* Costliest (or longest) first; equals in film order. */
 static const struct chunk *chunk_sort_base;
+static int chunk_sort_cost;
 
 static int
 chunk_cmp(const void *a, const void *b)
 {
 	const struct chunk	*ca = &chunk_sort_base[*(const size_t *)a];
 	const struct chunk	*cb = &chunk_sort_base[*(const size_t *)b];
+	int64_t			 wa, wb;
 
-	if (ca->frames != cb->frames)
-		return ca->frames < cb->frames ? 1 : -1;
+	wa = chunk_sort_cost ? ca->cost : ca->frames;
+	wb = chunk_sort_cost ? cb->cost : cb->frames;
+	if (wa != wb)
+		return wa < wb ? 1 : -1;
 	return ca->first < cb->first ? -1 : ca->first > cb->first;
 }
 
 /*
- * The order to encode n chunks in, into order[n]: longest first, and the
- * last chunk of the film at the head, so it is in the first batch however
- * many run at once (batch, kept for callers that place it otherwise).
+ * The order to encode n chunks in, into order[n]: costliest first (the
+ * longest when the costs are not known), and the last chunk of the film
+ * at the head, so it is in the first batch however many run at once
+ * (batch, kept for callers that place it otherwise).
  */
 void
 chunk_queue(const struct chunk *c, size_t n, size_t batch, size_t *order)
@@ -112,12 +155,123 @@ chunk_queue(const struct chunk *c, size_t n, size_t batch, size_t *order)
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	chunk_sort_base = c;
+	chunk_sort_cost = chunk_by_cost(c, n);
 	qsort(order, n, sizeof(*order), chunk_cmp);
 	chunk_sort_base = NULL;
 	for (i = 0; order[i] != last; i++)
 		;
 	memmove(order + 1, order, i * sizeof(*order));
 	order[0] = last;
+}
+
+/* A chunk's weight in the balance: its cost, or its length. */
+static int64_t
+chunk_weight(const struct chunk *c, int by_cost)
+{
+	return by_cost ? c->cost : c->frames;
+}
+
+/*
+ * Play the queue on encoders encoders, each taking the next chunk when it
+ * is free, as the scheduler does: the first chunk that would still run
+ * well after the work left when it starts, shared by the encoders, is done
+ * (more than CHUNK_SLACK of an encoder's share of the whole), and the
+ * weight its first part should have, into *share.  -1 when none.
+ */
+static ssize_t
+chunk_laggard(const struct chunk *c, size_t n, int encoders, int by_cost,
+    int64_t *share)
+{
+	size_t	*order, i, k;
+	int64_t	*busy, total = 0, left, t;
+	ssize_t	 found = -1;
+	int	 e, m;
+
+	order = xcalloc(n, sizeof(*order));
+	busy = xcalloc(encoders, sizeof(*busy));
+	for (i = 0; i < n; i++)
+		total += chunk_weight(&c[i], by_cost);
+	chunk_queue(c, n, encoders, order);
+	for (i = 0, left = total; i < n && found < 0; i++) {
+		for (m = 0, e = 1; e < encoders; e++)
+			if (busy[e] < busy[m])
+				m = e;
+		t = busy[m];
+		*share = left;
+		for (e = 0; e < encoders; e++)
+			*share += busy[e] > t ? busy[e] - t : 0;
+		*share /= encoders;
+		k = order[i];
+		if (chunk_weight(&c[k], by_cost) - *share >
+		    total / encoders / CHUNK_SLACK)
+			found = k;
+		left -= chunk_weight(&c[k], by_cost);
+		busy[m] = t + chunk_weight(&c[k], by_cost);
+	}
+	free(busy);
+	free(order);
+	return found;
+}
+
+/*
+ * Where to split chunk c so that its first part weighs about share, each
+ * part at least minpart frames: the first frame of the second part, or 0
+ * when it cannot be split.
+ */
+static int64_t
+chunk_split_at(const struct chunk *c, const uint32_t *cost, int64_t share,
+    int64_t minpart)
+{
+	int64_t	m, w = 0;
+
+	if (c->frames < 2 * minpart)
+		return 0;
+	for (m = 1; m < c->frames - minpart; m++) {
+		w += cost != NULL ? cost[c->first + m - 1] : 1;
+		if (m >= minpart && w >= share)
+			break;
+	}
+	return c->first + m;
+}
+
+/*
+ * Split the chunks (weighed by chunk_weigh with the same cost) that would
+ * leave encoders idle at the end of the queue, at a frame inside each
+ * (marked split: it starts with a forced keyframe), each part at least
+ * minpart frames (>= 1).  The number of splits made.
+ */
+size_t
+chunk_balance(struct chunk **cp, size_t *np, const uint32_t *cost,
+    int encoders, int64_t minpart)
+{
+	struct chunk	*c;
+	size_t		 splits = 0, n;
+	ssize_t		 k;
+	int64_t		 share, at;
+	int		 by_cost = chunk_by_cost(*cp, *np);
+
+	if (minpart < 1)
+		minpart = 1;
+	while (encoders > 1 && splits < CHUNK_MAX_SPLITS &&
+	    (k = chunk_laggard(*cp, *np, encoders, by_cost, &share)) >= 0) {
+		c = *cp;
+		n = *np;
+		if ((at = chunk_split_at(&c[k], by_cost ? cost : NULL, share,
+		    minpart)) == 0)
+			break;
+		c = xreallocarray(c, n + 1, sizeof(*c));
+		memmove(&c[k + 2], &c[k + 1], (n - k - 1) * sizeof(*c));
+		c[k + 1] = c[k];
+		c[k + 1].first = at;
+		c[k + 1].frames = c[k].first + c[k].frames - at;
+		c[k + 1].split = 1;
+		c[k].frames = at - c[k].first;
+		chunk_weigh(&c[k], 2, by_cost ? cost : NULL);
+		*cp = c;
+		*np = n + 1;
+		splits++;
+	}
+	return splits;
 }
 
 /* The plan as text: one item a line. */
@@ -141,8 +295,9 @@ plan_format(const struct plan *p)
 	}
 	for (i = 0; i < p->nchunks; i++) {
 		xasprintf(&t, "%schunk %zu %" PRId64 " %" PRId64 " %" PRId64
-		    "\n", s, i, p->chunks[i].first, p->chunks[i].frames,
-		    p->chunks[i].pts);
+		    " %" PRId64 "%s\n", s, i, p->chunks[i].first,
+		    p->chunks[i].frames, p->chunks[i].pts, p->chunks[i].cost,
+		    p->chunks[i].split ? " split" : "");
 		free(s);
 		s = t;
 	}
@@ -182,9 +337,37 @@ plan_chunk(const struct chunk *c, size_t k, struct plan *p)
 		return "chunk past the film's last frame";
 	if (prev != NULL && c->pts <= prev->pts)
 		return "chunk timestamps do not increase";
+	if (c->cost < 0 || c->cost > PLAN_MAX_COST)
+		return "chunk cost out of range";
+	if (c->split && k == 0)
+		return "the first chunk cannot be split from one before";
 	p->chunks = xreallocarray(p->chunks, k + 1, sizeof(*c));
 	p->chunks[p->nchunks++] = *c;
 	return NULL;
+}
+
+/*
+ * The rest of a chunk line: its cost and "split" when it was split from
+ * the chunk before; neither in a plan written before chunks had costs.
+ */
+static int
+plan_chunk_rest(const char *rest, struct chunk *c)
+{
+	int	n = 0;
+
+	c->cost = 0;
+	c->split = 0;
+	if (*rest == '\0')
+		return 0;
+	if (sscanf(rest, " %" SCNd64 "%n", &c->cost, &n) != 1 ||
+	    rest[0] != ' ' || rest[1] == ' ')
+		return -1;
+	rest += n;
+	if (strcmp(rest, " split") == 0)
+		c->split = 1;
+	else if (*rest != '\0')
+		return -1;
+	return 0;
 }
 
 /* Read one line of a plan into p: NULL, or why it is refused. */
@@ -196,6 +379,7 @@ plan_line(const char *line, struct plan *p)
 	size_t			k;
 	int			n;
 
+	memset(&c, 0, sizeof(c));	/* its padding too, for comparisons */
 	if (sscanf(line, "key %16s", p->key) == 1)
 		return NULL;
 	if (sscanf(line, "frames %" SCNd64, &p->frames) == 1)
@@ -219,9 +403,10 @@ plan_line(const char *line, struct plan *p)
 		p->audio[p->naudio++] = a;
 		return NULL;
 	}
-	if (sscanf(line, "chunk %zu %" SCNd64 " %" SCNd64 " %" SCNd64, &k,
-	    &c.first, &c.frames, &c.pts) == 4)
-		return plan_chunk(&c, k, p);
+	if (sscanf(line, "chunk %zu %" SCNd64 " %" SCNd64 " %" SCNd64 "%n",
+	    &k, &c.first, &c.frames, &c.pts, &n) == 4)
+		return plan_chunk_rest(line + n, &c) != 0 ? "bad chunk line" :
+		    plan_chunk(&c, k, p);
 	return "bad item";
 }
 

@@ -13,11 +13,14 @@
 #define PLAN_MAX_SIDE	16384		/* the widest or tallest picture */
 #define PLAN_MAX_FRAMES	INT64_C(1000000000)	/* frames in a film */
 #define PLAN_MAX_DURATION INT64_C(3153600000000000)	/* 100 years, us */
+#define PLAN_MAX_COST	(PLAN_MAX_FRAMES * INT64_C(4294967295))
 
 struct chunk {
 	int64_t	first;		/* frame number of its first frame */
 	int64_t	frames;
 	int64_t	pts;		/* of its first frame, source time base */
+	int64_t	cost;		/* estimated encoding cost, 0 unknown */
+	int	split;		/* starts inside a scene (a forced keyframe) */
 };
 
 /* The loudness measured for one audio track, for normalisation. */
@@ -45,7 +48,10 @@ struct plan {
 
 int	 chunk_plan(const int64_t *, size_t, int64_t, int, int,
 	    struct chunk **, size_t *, char **);
+void	 chunk_weigh(struct chunk *, size_t, const uint32_t *);
 void	 chunk_queue(const struct chunk *, size_t, size_t, size_t *);
+size_t	 chunk_balance(struct chunk **, size_t *, const uint32_t *, int,
+	    int64_t);
 char	*plan_format(const struct plan *);
 int	 plan_parse(const char *, struct plan *, char **);
 int	 plan_fits(const struct plan *, int, int, int64_t, char **);

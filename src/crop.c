@@ -13,7 +13,26 @@
  *
  * limit being on the 8-bit scale and shifted left by depth - 8 for deeper
  * samples.  Grain and noise in a bar are tolerated; a subtitle line in a
- * bar is not black.  A frame is CROP_SCAN_DARK when every row (or every
+ * bar is not black.
+ *
+ * Bars that are not black (analogue captures, DVD rips: grey at luma 16
+ * to about 32, with noise, and often a bright line or two at the very
+ * edge of the frame) are found by a second look at each edge, taken when
+ * it finds more border than the first.  A grey bar is at least
+ * CROP_MIN_BAR lines, after at most CROP_EDGE_LINES lines of anything at
+ * the frame's edge, each of them flat (a mean absolute deviation from its
+ * mean of at most CROP_GREY_FLAT) with a mean of at most limit +
+ * CROP_GREY_MARGIN and within CROP_GREY_SPREAD of the bar's first line
+ * (one level: a dark sky's gradient drifts away from it), and ends where
+ * the picture starts with a step of at least CROP_GREY_STEP in the line
+ * mean.  Grey bars come in pairs, as a letterbox's or a pillarbox's: a
+ * bar (grey or black) on both sides of the axis, the smaller at least
+ * half the larger.  Then the picture inside must be clearly brighter than
+ * the bars (its mean at least CROP_GREY_STEP above their level);
+ * otherwise the frame is judged on its black borders alone: a dark or
+ * night scene (a dark sky over a lit street) is not taken for bars.
+ *
+ * A frame is CROP_SCAN_DARK when every row (or every
  * column within the picture rows) is black, or when the mean of what
  * remains inside the borders is <= limit: a dark scene says nothing
  * reliable about its borders.  It is CROP_SCAN_IMPLAUSIBLE when what
@@ -44,6 +63,12 @@
 #define CROP_MIXED_PX		4	/* "clearly less border": > 4 px */
 #define CROP_MIXED_FRAC		4	/* "many frames": >= 1/4 of them */
 #define CROP_MIN_PICTURE	16	/* least picture kept per axis */
+#define CROP_GREY_MARGIN	16	/* grey bar: mean <= limit + this */
+#define CROP_GREY_FLAT		12	/* grey bar: mean abs deviation */
+#define CROP_GREY_SPREAD	6	/* grey bar: lines this near its level */
+#define CROP_GREY_STEP		16	/* the picture's step from the bar */
+#define CROP_EDGE_LINES		2	/* anything at the frame's very edge */
+#define CROP_MIN_BAR		4	/* lines of a grey bar, at least */
 
 enum { EDGE_TOP, EDGE_BOTTOM, EDGE_LEFT, EDGE_RIGHT, EDGE_MAX };
 
@@ -58,8 +83,21 @@ struct scan {
 	int			 bps;		/* bytes per sample */
 	unsigned int		 lim;		/* black: mean <= lim */
 	unsigned int		 bright;	/* bright: sample > bright */
+	unsigned int		 grey;		/* grey bar: mean <= grey */
+	unsigned int		 flat;		/* grey bar: deviation <= */
+	unsigned int		 spread;	/* grey bar: |mean - level| <= */
+	unsigned int		 step;		/* the picture's step */
 };
 
+/* One line of an edge: where its samples are and how many. */
+struct line {
+	const uint8_t	*q;
+	ptrdiff_t	 step;
+	int		 n;
+};
+
+static int	edge_get(const struct crop *, int);
+static void	edge_set(struct crop *, int, int);
 static void	append(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
@@ -113,11 +151,11 @@ col_black(const struct scan *sc, int x, int y0, int y1)
 	return line_black(sc, at(sc, x, y0), sc->p->linesize, y1 - y0);
 }
 
-/* Whether the picture inside borders c has a mean <= the black limit. */
-static int
-inner_dark(const struct scan *sc, const struct crop *c)
+/* The sum of the picture's samples inside borders c, their number in *n. */
+static uint64_t
+inner_sum(const struct scan *sc, const struct crop *c, uint64_t *n)
 {
-	uint64_t	 sum = 0, n;
+	uint64_t	 sum = 0;
 	const uint8_t	*row;
 	int		 x, y, x1, y1;
 
@@ -128,8 +166,26 @@ inner_dark(const struct scan *sc, const struct crop *c)
 		for (x = c->left; x < x1; x++)
 			sum += sample(row + (ptrdiff_t)x * sc->bps, sc->wide);
 	}
-	n = (uint64_t)(y1 - c->top) * (uint64_t)(x1 - c->left);
+	*n = (uint64_t)(y1 - c->top) * (uint64_t)(x1 - c->left);
+	return sum;
+}
+
+/* Whether the picture inside borders c has a mean <= the black limit. */
+static int
+inner_dark(const struct scan *sc, const struct crop *c)
+{
+	uint64_t	n, sum = inner_sum(sc, c, &n);
+
 	return sum <= (uint64_t)sc->lim * n;
+}
+
+/* The mean of the picture inside borders c. */
+static unsigned int
+inner_mean(const struct scan *sc, const struct crop *c)
+{
+	uint64_t	n, sum = inner_sum(sc, c, &n);
+
+	return n > 0 ? (unsigned int)(sum / n) : 0;
 }
 
 /* Check a plane's geometry and set up the scan state; -1 if invalid. */
@@ -155,7 +211,171 @@ scan_init(struct scan *sc, const struct crop_plane *p, int limit)
 	shift = p->depth - 8;
 	sc->lim = (unsigned int)limit << shift;
 	sc->bright = (unsigned int)(limit + CROP_BRIGHT_MARGIN) << shift;
+	sc->grey = (unsigned int)(limit + CROP_GREY_MARGIN) << shift;
+	sc->flat = CROP_GREY_FLAT << shift;
+	sc->spread = CROP_GREY_SPREAD << shift;
+	sc->step = CROP_GREY_STEP << shift;
 	return 0;
+}
+
+/* Line k (0 at the frame's edge) of edge e; columns within rows y0..y1-1. */
+static struct line
+edge_line(const struct scan *sc, int e, int k, int y0, int y1)
+{
+	struct line	l;
+
+	switch (e) {
+	case EDGE_TOP:
+	case EDGE_BOTTOM:
+		l.q = at(sc, 0, e == EDGE_TOP ? k : sc->p->height - 1 - k);
+		l.step = sc->bps;
+		l.n = sc->p->width;
+		break;
+	default:
+		l.q = at(sc, e == EDGE_LEFT ? k : sc->p->width - 1 - k, y0);
+		l.step = sc->p->linesize;
+		l.n = y1 - y0;
+		break;
+	}
+	return l;
+}
+
+/* A line's mean; with flat, whether it is flat enough for a grey bar. */
+static unsigned int
+line_mean(const struct scan *sc, const struct line *l, int *flat)
+{
+	uint64_t	sum = 0, dev = 0;
+	unsigned int	mean, v;
+	int		i;
+
+	for (i = 0; i < l->n; i++)
+		sum += sample(l->q + i * l->step, sc->wide);
+	mean = (unsigned int)(sum / (uint64_t)l->n);
+	if (flat == NULL)
+		return mean;
+	for (i = 0; i < l->n; i++) {
+		v = sample(l->q + i * l->step, sc->wide);
+		dev += v > mean ? v - mean : mean - v;
+	}
+	*flat = dev <= (uint64_t)sc->flat * (uint64_t)l->n;
+	return mean;
+}
+
+/* The distance between two levels. */
+static unsigned int
+level_diff(unsigned int a, unsigned int b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/*
+ * The grey bar at edge e, of at most max lines (columns within rows y0 to
+ * y1 - 1): its size with the lines skipped at the edge, 0 when there is
+ * none; its level in *level.
+ */
+static int
+grey_edge(const struct scan *sc, int e, int y0, int y1, int max,
+    unsigned int *level)
+{
+	struct line	l;
+	unsigned int	m;
+	int		skip, k, flat;
+
+	if (max <= 0 || (e >= EDGE_LEFT && y1 <= y0))
+		return 0;
+	for (skip = 0; skip <= CROP_EDGE_LINES && skip < max; skip++) {
+		l = edge_line(sc, e, skip, y0, y1);
+		*level = line_mean(sc, &l, &flat);
+		if (!flat || *level > sc->grey)
+			continue;
+		for (k = skip + 1; k < max; k++) {
+			l = edge_line(sc, e, k, y0, y1);
+			m = line_mean(sc, &l, &flat);
+			if (!flat || m > sc->grey ||
+			    level_diff(m, *level) > sc->spread)
+				break;
+		}
+		if (k - skip >= CROP_MIN_BAR && k < max &&
+		    level_diff(line_mean(sc, &l, NULL), *level) >= sc->step)
+			return k;
+	}
+	return 0;
+}
+
+/*
+ * Whether borders a and b of an axis, one or both of them grey bars, look
+ * like a letterbox's or pillarbox's: a bar on both sides, the smaller at
+ * least half the larger (a dark sky above a lit street is one-sided).
+ */
+static int
+grey_pair(int a, int b)
+{
+	int	lo = a < b ? a : b, hi = a < b ? b : a;
+
+	return lo >= CROP_MIN_BAR && lo * 2 >= hi;
+}
+
+/*
+ * Grey bars at edges e and e + 1 (top and bottom, or left and right;
+ * columns within rows y0..y1-1) where they are larger than the borders
+ * in c: into c when they pair, their level in *level and the edges
+ * widened returned as bits.
+ */
+static int
+grey_axis(const struct scan *sc, int e, int y0, int y1, struct crop *c,
+    unsigned int *level)
+{
+	unsigned int	lv[2], top = 0;
+	int		dim, n[2], v[2], i, wider = 0;
+
+	dim = e == EDGE_TOP ? sc->p->height : sc->p->width;
+	v[0] = edge_get(c, e);
+	v[1] = edge_get(c, e + 1);
+	n[0] = grey_edge(sc, e, y0, y1, dim - 1 - v[1], &lv[0]);
+	n[1] = grey_edge(sc, e + 1, y0, y1, dim - 1 - (n[0] > v[0] ? n[0] :
+	    v[0]), &lv[1]);
+	for (i = 0; i < 2; i++)
+		if (n[i] > v[i]) {
+			v[i] = n[i];
+			wider |= 1 << (e + i);
+			if (lv[i] > top)
+				top = lv[i];
+		}
+	if (wider == 0 || !grey_pair(v[0], v[1]) || v[0] + v[1] >= dim)
+		return 0;
+	if (top > *level)
+		*level = top;
+	edge_set(c, e, v[0]);
+	edge_set(c, e + 1, v[1]);
+	return wider;
+}
+
+/*
+ * Widen the black borders c with grey bars where they are larger: top and
+ * bottom, then the columns within the rows left (black ones found again
+ * there).  Unchanged when the picture inside is not clearly brighter than
+ * the bars.
+ */
+static void
+grey_widen(const struct scan *sc, struct crop *c)
+{
+	struct crop	g = *c;
+	unsigned int	level = 0;
+	int		w = sc->p->width, y1, wider;
+
+	wider = grey_axis(sc, EDGE_TOP, 0, 0, &g, &level);
+	y1 = sc->p->height - g.bottom;
+	if (wider != 0) {
+		for (g.left = 0; g.left < w && col_black(sc, g.left, g.top,
+		    y1); g.left++)
+			;
+		for (g.right = 0; w - 1 - g.right > g.left &&
+		    col_black(sc, w - 1 - g.right, g.top, y1); g.right++)
+			;
+	}
+	wider |= grey_axis(sc, EDGE_LEFT, g.top, y1, &g, &level);
+	if (wider != 0 && inner_mean(sc, &g) >= level + sc->step)
+		*c = g;
 }
 
 /*
@@ -194,6 +414,7 @@ crop_scan(const struct crop_plane *p, int limit, struct crop *out)
 	for (c.right = 0; w - 1 - c.right > c.left &&
 	    col_black(&sc, w - 1 - c.right, c.top, y1); c.right++)
 		;
+	grey_widen(&sc, &c);
 
 	if ((w - c.left - c.right) * 4 < w || (h - c.top - c.bottom) * 4 < h) {
 		*out = c;

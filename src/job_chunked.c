@@ -268,6 +268,16 @@ chunk_close(struct job_ctx *c)
 	k->pic = NULL;
 }
 
+/* A chunk's estimated cost as a word for the log. */
+static const char *
+chunk_cost_text(const struct chunk *ch, char *buf, size_t len)
+{
+	if (ch->cost <= 0)
+		return "unknown";
+	snprintf(buf, len, "%lld", (long long)ch->cost);
+	return buf;
+}
+
 /*
  * Encode chunk k of plan p into its file, verified; on failure the reason
  * is also left in chunk-NNNN.failed for whoever started this encoder.
@@ -277,11 +287,12 @@ int
 job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 {
 	const struct chunk	*ch = &p->chunks[k];
-	struct timespec		 t0;
-	char			*tmp, *path, *failed, *e = NULL;
+	struct timespec		 t0, cpu0, cpu1;
+	char			*tmp, *path, *failed, *e = NULL, cost[32];
 	int			 rv;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
 	tmp = chunk_tmp_path(c, k);
 	path = job_plan_chunk_path(c, k);
 	failed = job_chunked_failed_path(c, k);
@@ -291,10 +302,14 @@ job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 	chunk_close(c);
 	if (rv == 0)
 		rv = chunk_keep(c, ch, tmp, path);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
 	if (rv == 0)
-		log_info("chunk %zu of %zu: frames %lld-%lld, %.1fs (%.2f fps)",
-		    k, p->nchunks, (long long)ch->first,
-		    (long long)(ch->first + ch->frames - 1), job_elapsed(&t0),
+		log_info("chunk %zu of %zu: frames %lld-%lld, estimated cost "
+		    "%s, CPU %.2fs, %.1fs (%.2f fps)", k, p->nchunks,
+		    (long long)ch->first,
+		    (long long)(ch->first + ch->frames - 1), chunk_cost_text(ch,
+		    cost, sizeof(cost)), (cpu1.tv_sec - cpu0.tv_sec) +
+		    (cpu1.tv_nsec - cpu0.tv_nsec) / 1e9, job_elapsed(&t0),
 		    ch->frames / job_elapsed(&t0));
 	else {
 		if (c->errnum == 0)

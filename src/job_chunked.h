@@ -35,6 +35,7 @@ struct chunked {
 int	 job_plan_workdir(struct job_ctx *);
 int	 job_plan(struct job_ctx *, struct plan *);
 char	*job_plan_chunk_path(const struct job_ctx *, size_t);
+int	 job_plan_encoders(const struct job_ctx *);
 void	 job_plan_empty_dir(const char *, int);
 
 /* job_chunked.c */

@@ -219,9 +219,15 @@ chunk_start(struct chunk_sched *s, size_t k)
 	const struct plan	*p = s->p;
 	pid_t			 pid;
 
-	log_info("chunk %zu of %zu: encoding frames %lld-%lld", k, p->nchunks,
-	    (long long)p->chunks[k].first,
-	    (long long)(p->chunks[k].first + p->chunks[k].frames - 1));
+	if (p->chunks[k].cost > 0)
+		log_info("chunk %zu of %zu: encoding frames %lld-%lld "
+		    "(estimated cost %lld)", k, p->nchunks,
+		    (long long)p->chunks[k].first, (long long)(p->chunks[k].first +
+		    p->chunks[k].frames - 1), (long long)p->chunks[k].cost);
+	else
+		log_info("chunk %zu of %zu: encoding frames %lld-%lld", k,
+		    p->nchunks, (long long)p->chunks[k].first,
+		    (long long)(p->chunks[k].first + p->chunks[k].frames - 1));
 	/* The slot's argument is the chunk's number, plus one. */
 	if ((pid = pool_fork(s->pool, chunk_child, &cc,
 	    (void *)(uintptr_t)(k + 1))) == -1)
@@ -562,16 +568,6 @@ chunk_run_all(struct chunk_sched *s)
 	return rv;
 }
 
-/* How many chunk encoders run at once. */
-static int
-chunk_parallel(const struct job_ctx *c)
-{
-	const struct profile	*prof = c->job->prof;
-
-	return prof->parallel_encodes > 0 ? prof->parallel_encodes :
-	    c->job->conf->jobs;
-}
-
 /*
  * Seconds between looks at what other hosts hold: soon enough to take a
  * stale claim within a lease and a little.
@@ -614,7 +610,7 @@ job_chunks_encode_all(struct job_ctx *c, const struct plan *p)
 	s.p = p;
 	s.run = run;
 	s.order = order;
-	s.n = chunk_parallel(c);
+	s.n = job_plan_encoders(c);
 	s.pool = pool_new(s.n, POOL_ORPHAN, &ops, &s);
 	for (k = 0; k < p->nchunks; k++) {
 		chunk_sub(p, k, sub, sizeof(sub));

@@ -271,6 +271,40 @@ plan_check_pts(struct job_ctx *c, const struct media_scan *scan)
 	return 0;
 }
 
+/* How many chunk encoders run at once. */
+int
+job_plan_encoders(const struct job_ctx *c)
+{
+	const struct profile	*prof = c->job->prof;
+
+	return prof->parallel_encodes > 0 ? prof->parallel_encodes :
+	    c->job->conf->jobs;
+}
+
+/*
+ * Weigh the chunks by their frames' estimated costs, and split those that
+ * would keep one encoder busy after the others are done, into parts of
+ * min_chunk_length or more: each split is noted in the log (and in the
+ * plan, on its chunk's line).
+ */
+static void
+plan_balance(struct job_ctx *c, const struct media_scan *scan,
+    struct plan *p)
+{
+	size_t	i;
+	int	encoders = job_plan_encoders(c);
+
+	chunk_weigh(p->chunks, p->nchunks, scan->cost);
+	chunk_balance(&p->chunks, &p->nchunks, scan->cost, encoders,
+	    c->job->prof->min_chunk_length);
+	for (i = 0; i < p->nchunks; i++)
+		if (p->chunks[i].split)
+			log_info("plan: chunk %zu split from the one before at "
+			    "frame %lld (a forced keyframe), to share the work "
+			    "among %d encoders", i,
+			    (long long)p->chunks[i].first, encoders);
+}
+
 /* Chunks, timestamps and loudness into the plan. */
 static int
 plan_fill(struct job_ctx *c, const struct media_scan *scan, struct plan *p)
@@ -286,6 +320,7 @@ plan_fill(struct job_ctx *c, const struct media_scan *scan, struct plan *p)
 		free(cause);
 		return -1;
 	}
+	plan_balance(c, scan, p);
 	for (i = 0; i < p->nchunks; i++)
 		p->chunks[i].pts = scan->pts[p->chunks[i].first];
 	p->frames = scan->frames;

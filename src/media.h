@@ -248,6 +248,7 @@ struct scene_score {
 	int	 planes;
 	int	 hsub;		/* chroma subsampling, log2 */
 	int	 vsub;
+	uint32_t cost;		/* the last frame's (score_cost) */
 };
 int	 score_init(struct scene_score *, enum AVPixelFormat, int, char **);
 int	 score_cut(struct scene_score *, const AVFrame *, double);
@@ -261,6 +262,7 @@ struct media_scan {
 	int64_t			 frames;
 	int64_t			*cuts;		/* frames starting a scene */
 	size_t			 ncuts;
+	uint32_t		*cost;		/* each frame's, or NULL */
 	int			 naudio;
 	struct audio_loudness	 loud[MEDIA_MAX_AUDIO];
 };

@@ -12,6 +12,8 @@
  * segment reads on two frames into the next one, so the scores of the
  * next segment's first two frames (which need the frames before them) are
  * its own; the audio is measured by one more thread over the whole file.
+ * Every frame is scored, scenes detected or not: its score gives its
+ * estimated encoding cost (media_score.c), kept beside its timestamp.
  */
 #include "config.h"
 
@@ -37,6 +39,7 @@ struct scan_seg {
 	int64_t			 hi;
 	int			 first;		/* the film's first segment */
 	int64_t			*pts;
+	uint32_t		*cost;		/* each frame's, as pts */
 	int64_t			 npts;
 	size_t			 alloc;
 	int64_t			*cuts;		/* as pts */
@@ -64,24 +67,26 @@ scan_frame(struct scan_seg *s, AVFrame *f)
 
 	if (f->pts < s->lo && !s->first)
 		return 0;	/* before the segment's keyframe */
-	if (f->pts >= s->hi) {
-		if (s->past++ >= 2)
-			return 1;
-	} else {
+	if (f->pts >= s->hi && s->past++ >= 2)
+		return 1;
+	/* a threshold above any score when scenes are not detected */
+	cut = score_cut(&s->score, f, s->detect ? s->prof->scd_threshold :
+	    2.0);
+	if (cut && scan_judges(s)) {
+		s->cuts = xreallocarray(s->cuts, s->ncuts + 1,
+		    sizeof(*s->cuts));
+		s->cuts[s->ncuts++] = f->pts;
+	}
+	if (f->pts < s->hi) {
 		if ((size_t)s->npts == s->alloc) {
 			s->alloc = s->alloc ? 2 * s->alloc : 4096;
 			s->pts = xreallocarray(s->pts, s->alloc,
 			    sizeof(*s->pts));
+			s->cost = xreallocarray(s->cost, s->alloc,
+			    sizeof(*s->cost));
 		}
+		s->cost[s->npts] = s->score.cost;
 		s->pts[s->npts++] = f->pts;
-	}
-	if (s->detect) {
-		cut = score_cut(&s->score, f, s->prof->scd_threshold);
-		if (cut && scan_judges(s)) {
-			s->cuts = xreallocarray(s->cuts, s->ncuts + 1,
-			    sizeof(*s->cuts));
-			s->cuts[s->ncuts++] = f->pts;
-		}
 	}
 	if (f->pts < s->hi)
 		s->seen++;
@@ -288,8 +293,12 @@ scan_merge(struct scan_seg *seg, int n, struct media_scan *out)
 	for (k = 0; k < n; k++) {
 		out->pts = xreallocarray(out->pts, out->frames + seg[k].npts + 1,
 		    sizeof(*out->pts));
+		out->cost = xreallocarray(out->cost, out->frames +
+		    seg[k].npts + 1, sizeof(*out->cost));
 		memcpy(out->pts + out->frames, seg[k].pts,
 		    seg[k].npts * sizeof(*out->pts));
+		memcpy(out->cost + out->frames, seg[k].cost,
+		    seg[k].npts * sizeof(*out->cost));
 		out->frames += seg[k].npts;
 	}
 	for (k = 0; k < n; k++)
@@ -380,6 +389,7 @@ scene_scan(const char *path, const struct profile *prof, int detect,
 	rv = scan_run(seg, n + 1, audio ? &aa : NULL, out, cause);
 	for (k = 0; k <= n; k++) {
 		free(seg[k].pts);
+		free(seg[k].cost);
 		free(seg[k].cuts);
 		free(seg[k].err);
 	}
@@ -392,6 +402,8 @@ media_scan_free(struct media_scan *out)
 {
 	free(out->pts);
 	free(out->cuts);
+	free(out->cost);
 	out->pts = NULL;
 	out->cuts = NULL;
+	out->cost = NULL;
 }

@@ -8,6 +8,16 @@
  * 100/256 instead: its 11.7 is this 0.3.)  A frame whose score reaches
  * the threshold starts a scene.  Halved, the difference is taken between
  * 2x2 block means, as on frames halved in both directions.
+ *
+ * The same read gives each frame an estimate of what it costs to encode
+ * (score_cost): a base for every frame, plus the mean luma gradient (the
+ * picture's detail, on every second row, or fourth when halved) and,
+ * weighed most, what motion does not explain: the mean absolute
+ * difference to the previous frame shifted by the best of -1..1 samples
+ * each way (on every fourth row), both on the 8-bit scale.  A scrolling
+ * pattern costs an encoder little, a picture that changes
+ * unpredictably (grain, crowds, water) much.  Chunks are queued and
+ * balanced by the sums (chunk.c).
  */
 #include "config.h"
 
@@ -25,6 +35,13 @@
  * The differences are most of the work after decoding: let GCC vectorise
  * these loops (psadbw and the like), which it does not at -O2.
  */
+/* A frame's cost: the base, and the weights of detail and motion. */
+#define SCORE_COST_BASE		32
+#define SCORE_COST_GRAD		1.0
+#define SCORE_COST_RESIDUAL	32.0
+#define SCORE_RES_STEP		4	/* rows apart */
+#define SCORE_RES_SHIFT		1	/* samples each way */
+
 #if defined(__GNUC__) && !defined(__clang__)
 #define SCORE_FAST	__attribute__((optimize("O3")))
 #else
@@ -94,6 +111,113 @@ score_sad16(const AVFrame *fa, const AVFrame *fb, int p, int w, int h,
 	return half ? sum / 4 : sum;
 }
 
+/* Sum of the absolute horizontal and vertical luma gradients of an 8-bit
+ * plane, on every step-th row. */
+static uint64_t SCORE_FAST
+score_grad8(const uint8_t *a, int as, int w, int h, int step)
+{
+	uint64_t	sum = 0;
+	uint32_t	row;
+	int		x, y;
+
+	for (y = 0; y + 1 < h; y += step, a += (size_t)step * as) {
+		for (row = 0, x = 0; x + 1 < w; x++)
+			row += abs(a[x] - a[x + 1]) + abs(a[x] - a[x + as]);
+		sum += row;
+	}
+	return sum;
+}
+
+/* The same for samples of more than 8 bits. */
+static uint64_t SCORE_FAST
+score_grad16(const AVFrame *f, int w, int h, int step)
+{
+	const uint16_t	*a;
+	uint64_t	 sum = 0;
+	int		 x, y, as = f->linesize[0] / 2;
+
+	for (y = 0; y + 1 < h; y += step) {
+		a = (const uint16_t *)f->data[0] + (size_t)y * as;
+		for (x = 0; x + 1 < w; x++)
+			sum += abs(a[x] - a[x + 1]) + abs(a[x] - a[x + as]);
+	}
+	return sum;
+}
+
+/* Sum of absolute differences of 16-bit samples, rows given by strides. */
+static uint64_t SCORE_FAST
+score_sad16_rows(const uint16_t *a, ptrdiff_t as, const uint16_t *b,
+    ptrdiff_t bs, int w, int h)
+{
+	uint64_t	sum = 0;
+	int		x, y;
+
+	for (y = 0; y < h; y++, a += as, b += bs)
+		for (x = 0; x < w; x++)
+			sum += abs(a[x] - b[x]);
+	return sum;
+}
+
+/*
+ * The mean absolute difference of f's luma to the previous frame's,
+ * shifted by the best of -SCORE_RES_SHIFT..SCORE_RES_SHIFT samples each
+ * way, on every SCORE_RES_STEP-th row (8-bit scale).
+ */
+static double
+score_residual(const struct scene_score *sc, const AVFrame *f)
+{
+	const AVFrame	*p = sc->prev;
+	const int	 m = SCORE_RES_SHIFT;
+	uint64_t	 sad, best = UINT64_MAX;
+	ptrdiff_t	 as = f->linesize[0], bs = p->linesize[0];
+	int		 dx, dy, w = f->width - 2 * m, h;
+
+	h = (f->height - 2 * m) / SCORE_RES_STEP;
+	if (w <= 0 || h <= 0)
+		return 0;
+	for (dy = -m; dy <= m; dy++)
+		for (dx = -m; dx <= m; dx++) {
+			if (sc->shift == 0)
+				sad = score_sad8(f->data[0] + m * as + m,
+				    (int)(SCORE_RES_STEP * as), p->data[0] +
+				    (m + dy) * bs + m + dx,
+				    (int)(SCORE_RES_STEP * bs), w, h);
+			else
+				sad = score_sad16_rows((const uint16_t *)
+				    f->data[0] + m * (as / 2) + m,
+				    SCORE_RES_STEP * (as / 2),
+				    (const uint16_t *)p->data[0] +
+				    (m + dy) * (bs / 2) + m + dx,
+				    SCORE_RES_STEP * (bs / 2), w, h);
+			if (sad < best)
+				best = sad;
+		}
+	return (double)best / ((double)w * h) / (1 << sc->shift);
+}
+
+/*
+ * The estimated cost of encoding f (res: what motion does not explain of
+ * its difference to the previous frame, 8-bit scale): in units where a
+ * flat, still frame costs SCORE_COST_BASE.
+ */
+static uint32_t
+score_cost(const struct scene_score *sc, const AVFrame *f, double res)
+{
+	uint64_t	sum;
+	double		grad, rows;
+	int		step = sc->half ? 4 : 2;
+
+	if (f->width < 2 || f->height < 2)
+		return SCORE_COST_BASE;
+	sum = sc->shift == 0 ? score_grad8(f->data[0], f->linesize[0],
+	    f->width, f->height, step) : score_grad16(f, f->width, f->height,
+	    step);
+	rows = (f->height - 1 + step - 1) / step;
+	grad = (double)sum / (rows * (f->width - 1)) / (1 << sc->shift);
+	return SCORE_COST_BASE + (uint32_t)(SCORE_COST_GRAD * grad +
+	    SCORE_COST_RESIDUAL * res);
+}
+
 /* Get ready to score pictures of a format; half: on 2x2 block means. */
 int
 score_init(struct scene_score *sc, enum AVPixelFormat fmt, int half,
@@ -148,16 +272,22 @@ score_of(struct scene_score *sc, const AVFrame *f)
 
 /*
  * Whether f starts a scene (its score reaches threshold); f is kept, by
- * reference, as the frame the next is scored against.  The first frame,
- * and one of another size than the last, start none.
+ * reference, as the frame the next is scored against, and its cost is in
+ * sc->cost.  The first frame, and one of another size than the last,
+ * start none.
  */
 int
 score_cut(struct scene_score *sc, const AVFrame *f, double threshold)
 {
-	int	cut;
+	double	res = 0;
+	int	cut = 0;
 
-	cut = sc->prev != NULL && f->width == sc->prev->width &&
-	    f->height == sc->prev->height && score_of(sc, f) >= threshold;
+	if (sc->prev != NULL && f->width == sc->prev->width &&
+	    f->height == sc->prev->height) {
+		cut = score_of(sc, f) >= threshold;
+		res = score_residual(sc, f);
+	}
+	sc->cost = score_cost(sc, f, res);
 	av_frame_free(&sc->prev);
 	if ((sc->prev = av_frame_clone(f)) == NULL)
 		fatalx("av_frame_clone");

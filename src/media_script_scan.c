@@ -15,7 +15,10 @@
  * starts two frames early, so the scores of its first frames (which need
  * the two frames before them) are right.  Every opening is made before
  * the threads start: the interpreter keeps what it probed of the sources
- * in one table, unlocked.  The audio is read by one more thread.
+ * in one table, unlocked.  The audio is read by one more thread.  When
+ * the scenes are detected on the script's own frames, each frame's
+ * estimated encoding cost (media_score.c) comes with them; otherwise the
+ * chunks are weighed by their frame counts.
  */
 #include "config.h"
 
@@ -46,6 +49,7 @@ struct sscan_seg {
 	int64_t			 hi;
 	int64_t			*cuts;
 	size_t			 ncuts;
+	uint32_t		*cost;		/* frames lo..hi-1's */
 	char			*err;
 };
 
@@ -90,6 +94,7 @@ sscan_segment(void *arg)
 		fatalx("av_frame_alloc");
 	if (script_seek(g->s, n, &g->err) != 0)
 		ret = -1;
+	g->cost = xcalloc(g->hi - g->lo + 1, sizeof(*g->cost));
 	for (; ret == 1 && n < g->hi; n++) {
 		if (g->stop != NULL && *g->stop) {
 			xasprintf(&g->err, "interrupted");
@@ -102,6 +107,8 @@ sscan_segment(void *arg)
 			    sizeof(*g->cuts));
 			g->cuts[g->ncuts++] = n;
 		}
+		if (n >= g->lo)
+			g->cost[n - g->lo] = sc.cost;
 		av_frame_unref(f);
 	}
 	if (ret == 0)
@@ -359,6 +366,15 @@ sscan_gather(struct sscan *x, struct media_scan *out)
 	}
 	if (x->scd != NULL)
 		sscan_map(x, out);
+	else if (x->nseg > 0 && x->frames == x->info.frames) {
+		/* the costs of the script's own frames */
+		out->cost = xreallocarray(NULL, x->frames + 1,
+		    sizeof(*out->cost));
+		for (k = 0; k < x->nseg; k++)
+			memcpy(out->cost + x->seg[k].lo, x->seg[k].cost,
+			    (x->seg[k].hi - x->seg[k].lo) *
+			    sizeof(*out->cost));
+	}
 	out->frames = x->info.frames;
 	out->pts = xreallocarray(NULL, out->frames, sizeof(*out->pts));
 	for (i = 0; i < out->frames; i++)
@@ -373,6 +389,7 @@ sscan_free(struct sscan *x)
 	for (k = 0; k < SSCAN_MAX_SEGMENTS; k++) {
 		script_close(x->seg[k].s);
 		free(x->seg[k].cuts);
+		free(x->seg[k].cost);
 		free(x->seg[k].err);
 	}
 	for (k = 0; k < MEDIA_MAX_AUDIO; k++)

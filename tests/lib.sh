@@ -340,6 +340,22 @@ frame_count() {
 	    -- "$1" 2>/dev/null
 }
 
+# frame_pts FILE: the video frames' timestamps, one a line.
+frame_pts() {
+	ffprobe -v error -select_streams v:0 -show_entries frame=pts \
+	    -of csv=p=0 "$1" | sed 's/,.*//' | grep .
+}
+
+# min_psnr A B: the lowest frame PSNR (dB) of video A against video B,
+# frame by frame: a frame from the wrong place shows as a low one.
+min_psnr() {
+	ffmpeg -nostdin -hide_banner -i "$1" -i "$2" \
+	    -lavfi "[0:v][1:v]psnr=stats_file=$T/min_psnr.log" -f null - \
+	    >/dev/null 2>&1
+	awk '{ sub("psnr_avg:", "", $6); if (min == "" || $6 + 0 < min)
+	    min = $6 + 0 } END { print min }' "$T/min_psnr.log"
+}
+
 # frame_duration FILE: seconds per frame of the first video stream.
 frame_duration() {
 	probe_stream "$1" v:0 r_frame_rate |

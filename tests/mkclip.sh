@@ -32,6 +32,13 @@
 #              with keyframes at frames 0 and 50 only (no scene-cut
 #              keyframes: chunks must start between keyframes), B-frames,
 #              stereo audio at about -40 LUFS; SECONDS is ignored
+#   greybars   an analogue capture's letterbox: 320x136 picture in 320x180,
+#              bars at luma about 30 (not black), noise over the frame, two
+#              bright rows at its top edge and one at its bottom; no audio
+#   night      320x180 night scene, no bars: a dark sky (luma 26 to 34 with
+#              noise and a star) over a dim street with lights; no audio
+#   greybars720, night720
+#              the same at 1280x720 (bars 88), SECONDS long (default 20)
 #
 # SECONDS defaults to $CLIP_SECONDS, else 3 (20 for long).  All clips are
 # 25 fps and, except hdr10, odd and gray10, H.264 (libx264 when present,
@@ -102,6 +109,38 @@ _mkclip_boxed() {
 	    -filter_complex "[0:v]pad=$_pw:$_ph:$_x:$_y:black,format=yuv420p[v]" \
 	    -map '[v]' -map 1:a $(mkclip_vcodec_args) -c:a flac \
 	    -metadata:s:a:0 language=eng "$_out"
+}
+
+# A letterbox of grey, noisy bars with bright edge rows: OUT D W H BAR.
+_mkclip_greybars() {
+	# shellcheck disable=SC2046
+	_mkclip_ff -f lavfi -i "testsrc2=s=${3}x$(($4 - 2 * $5)):r=$MKCLIP_RATE:d=$2" \
+	    -vf "pad=$3:$4:0:$5:color=0x101010,format=yuv420p,noise=alls=12:allf=t,drawbox=x=0:y=0:w=iw:h=2:color=0xC8C8C8:t=fill,drawbox=x=0:y=ih-1:w=iw:h=1:color=0xB0B0B0:t=fill" \
+	    $(mkclip_vcodec_args) "$1"
+}
+
+# A night scene with no bars: OUT D W H.
+_mkclip_night() {
+	# shellcheck disable=SC2046
+	_mkclip_ff -f lavfi -i "color=c=black:s=${3}x$4:r=$MKCLIP_RATE:d=$2" \
+	    -vf "format=yuv420p,geq=lum='if(lt(Y,H*5/9),26+8*Y/(H*5/9),40+40*gt(mod(X+3*T*25,W/8),W/8*3/4)*gt(Y,H*7/9))':cb=128:cr=128,noise=alls=8:allf=t,drawbox=x=iw*3/16:y=ih*11/18:w=iw/50:h=ih/30:color=0xF0F0C0:t=fill,drawbox=x=iw*5/8:y=ih*2/3:w=iw/40:h=ih/36:color=0xF0E0A0:t=fill,drawbox=x=iw*25/32:y=ih*2/9:w=2:h=2:color=white:t=fill" \
+	    $(mkclip_vcodec_args) "$1"
+}
+
+mkclip_greybars() {
+	_mkclip_greybars "$1" "${2:-${CLIP_SECONDS:-3}}" 320 180 22
+}
+
+mkclip_night() {
+	_mkclip_night "$1" "${2:-${CLIP_SECONDS:-3}}" 320 180
+}
+
+mkclip_greybars720() {
+	_mkclip_greybars "$1" "${2:-20}" 1280 720 88
+}
+
+mkclip_night720() {
+	_mkclip_night "$1" "${2:-20}" 1280 720
 }
 
 mkclip_letterbox() {
@@ -251,7 +290,7 @@ mkclip() {
 	fi
 	case $1 in
 	letterbox|pillarbox|hdr10|streams|odd|gray10|zero|truncated|\
-	notmedia|audioonly|long|scenes)
+	notmedia|audioonly|long|scenes|greybars|night|greybars720|night720)
 		_kind=$1
 		shift
 		"mkclip_$_kind" "$@"

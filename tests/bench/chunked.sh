@@ -4,7 +4,7 @@
 # scene detection against the ffmpeg program's scdet filter, side by side
 # on one generated 720p clip.
 #
-#	tests/bench/chunked.sh [-c CPU_USED] [-j N] [-k] [SECONDS]
+#	tests/bench/chunked.sh [-c CPU_USED] [-j N] [-k] [-n] [SECONDS]
 #
 #   SECONDS  length of the 1280x720 clip of scenes (default 16)
 #   -c       libaom cpu-used for both encodes (default 6)
@@ -12,15 +12,27 @@
 #            N encoders of one thread each, the single run one encoder of
 #            N threads; the same libaom settings otherwise
 #   -k       keep the temporary directory
+#   -n       no scene detection comparison (the encodes only)
 #
 # The clip joins lavfi sources
 # with a scene change every 2 s.  Both encodes are distenc runs of the same
-# chunked profile: the chunked one with min_chunk_length 40 (a chunk per
-# scene), the single one with min_chunk_length larger than the clip (one
-# chunk, so one encoder).  Reported: the wall time of each and their
-# ratio; the CPU use of the encoders (the process group's CPU time, read
-# from /proc every 0.5 s) over the chunk stage, and over the part of it
-# while chunks remained to be started, as a share of the processors.
+# chunked profile: the chunked one with min_chunk_length 25 (a chunk per
+# scene, a chunk split in two when its estimated cost would keep one
+# encoder busy alone at the end), the single one with min_chunk_length
+# larger than the clip (one chunk, so one encoder).  Reported: the wall and
+# CPU time (user + sys of the whole run) of each and their ratios, the
+# quality of each output (PSNR and SSIM against the source, libavfilter's
+# psnr and ssim filters run by the ffmpeg program); the CPU use of the
+# encoders (the process group's CPU time, read from /proc every 0.5 s)
+# over the chunk stage, and over the part of it while chunks remained to
+# be started, as a share of the processors; the chunk stage's makespan
+# against the sum of the chunks' CPU times over the processors (from the
+# chunk log lines: the best a perfect schedule could do), and the rank
+# (Spearman) correlation of each chunk's estimated cost with its encoding
+# time and CPU time.  On a busy machine the encoders get less than the
+# processors, so the makespan is also given against the sum of the
+# chunks' wall times over the encoders: how evenly the queue shared the
+# work, whatever the load.  Needs GNU time (/usr/bin/time).
 # Then scene detection: distenc --scenes-only (threshold 0.3 on the select
 # filter's scene score) against ffmpeg -vf scdet=threshold=11.7 (the same
 # threshold: scdet scales the same difference by 100/256) on the
@@ -36,11 +48,13 @@
 
 cpu=6
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-while getopts c:j:k opt; do
+scd=1
+while getopts c:j:kn opt; do
 	case $opt in
 	c) cpu=$OPTARG ;;
 	j) ncpu=$OPTARG ;;
 	k) KEEP_TMP=1 ;;
+	n) scd= ;;
 	*) sed -n '7,7s/^#//p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -54,6 +68,7 @@ die() {
 }
 
 [ -x "$DISTENC" ] || die "no executable distenc at $DISTENC"
+[ -x /usr/bin/time ] || die "no /usr/bin/time (the time package)"
 command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed"
 
 # --- the clip -------------------------------------------------------------------
@@ -92,7 +107,7 @@ default_profile = "b";
 work_dir = "$T/work";
 EOC
 }
-conf "$T/chunked.conf" 40 "$ncpu" 1
+conf "$T/chunked.conf" 25 "$ncpu" 1
 conf "$T/single.conf" 100000 1 "$ncpu"
 
 # cpu_of PGID: the CPU ticks of a process group, children reaped included.
@@ -111,7 +126,8 @@ run() {
 	echo "encoding: $1..."
 	_t0=$(now)
 	rm -f "$T/$1.pid"
-	setsid sh -c 'echo $$ >"$0"; exec "$@" 2>&1' "$T/$1.pid" "$DISTENC" \
+	setsid sh -c 'echo $$ >"$0"; exec "$@" 2>&1' "$T/$1.pid" \
+	    /usr/bin/time -f "%U %S" -o "$T/$1.time" "$DISTENC" \
 	    -c "$2" -o "$T/out-$1" "$src" </dev/null |
 	    while IFS= read -r _l; do
 		printf '%s %s\n' "$(now)" "$_l"
@@ -148,6 +164,7 @@ window() {
 	}' "$T/$1.cpu"
 }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 run chunked "$T/chunked.conf"
 run single "$T/single.conf"
 
@@ -156,8 +173,81 @@ stage_c=$(window chunked 'encoding frames' 'of [0-9]*: frames')
 remain_c=$(window chunked 'encoding frames' 'encoding frames')
 stage_s=$(window single 'encoding frames' 'of [0-9]*: frames')
 
+# --- the chunks: estimate against real times -------------------------------------
+
+# The chunk lines "chunk K of N: frames A-B, estimated cost C, CPU X s,
+# Y s (F fps)" as "K C X Y".
+sed -n 's/.* chunk \([0-9]*\) of [0-9]*: frames [0-9-]*, estimated cost \([0-9]*\), CPU \([0-9.]*\)s, \([0-9.]*\)s .*/\1 \2 \3 \4/p' \
+    "$T/chunked.log" >"$T/chunks.txt"
+# spearman COLUMN: the rank correlation of the cost with that column.
+spearman() {
+	awk -v col="$1" '
+	function rank(v, r, n,   i, j, less, same) {
+		for (i = 1; i <= n; i++) {
+			less = 0; same = 0
+			for (j = 1; j <= n; j++) {
+				if (v[j] < v[i]) less++
+				else if (v[j] == v[i]) same++
+			}
+			r[i] = less + (same + 1) / 2
+		}
+	}
+	{ n++; a[n] = $2; b[n] = $col }
+	END {
+		if (n < 3) { print "n/a"; exit }
+		rank(a, ra, n); rank(b, rb, n)
+		for (i = 1; i <= n; i++) { ma += ra[i] / n; mb += rb[i] / n }
+		for (i = 1; i <= n; i++) {
+			sab += (ra[i] - ma) * (rb[i] - mb)
+			saa += (ra[i] - ma) ^ 2; sbb += (rb[i] - mb) ^ 2
+		}
+		if (saa == 0 || sbb == 0) print "n/a"
+		else printf "%.3f\n", sab / sqrt(saa * sbb)
+	}' "$T/chunks.txt"
+}
+rho_wall=$(spearman 4)
+rho_cpu=$(spearman 3)
+sum_cpu=$(awk '{ t += $3 } END { printf "%.2f", t }' "$T/chunks.txt")
+sum_wall=$(awk '{ t += $4 } END { printf "%.2f", t }' "$T/chunks.txt")
+splits=$(grep -c 'split from the one before' "$T/chunked.log")
+# the chunk stage's wall time: from the first chunk started to the last done
+span_of() {
+	_a=$(grep -E 'encoding frames' "$T/$1.log" | head -n 1 | cut -d' ' -f1)
+	_b=$(grep -E 'of [0-9]*: frames' "$T/$1.log" | tail -n 1 |
+	    cut -d' ' -f1)
+	awk -v a="$_a" -v b="$_b" 'BEGIN { printf "%.2f", b - a }'
+}
+span_c=$(span_of chunked)
+
+# --- quality ----------------------------------------------------------------------
+
+# quality NAME: "PSNR SSIM" of NAME's output against the source.
+quality() {
+	_o=$(find "$T/out-$1" -name '*.mkv' | head -n 1)
+	[ -n "$_o" ] || die "no output of $1"
+	ffmpeg -nostdin -hide_banner -i "$_o" -i "$src" -lavfi \
+	    "[0:v]setpts=PTS-STARTPTS,split[a][c];[1:v]setpts=PTS-STARTPTS,split[b][d];[a][b]psnr;[c][d]ssim" \
+	    -f null - 2>&1 | awk '
+	    /PSNR/ { for (i = 1; i <= NF; i++) if ($i ~ /^average:/) {
+		sub(/average:/, "", $i); p = $i } }
+	    /SSIM/ { for (i = 1; i <= NF; i++) if ($i ~ /^All:/) {
+		sub(/All:/, "", $i); s = $i } }
+	    END { printf "%s %s\n", p, s }'
+}
+echo "quality: PSNR and SSIM of both outputs..."
+q_c=$(quality chunked)
+q_s=$(quality single)
+# kbps NAME: the output's video bit rate, from its size and the clip's length
+kbps() {
+	_o=$(find "$T/out-$1" -name '*.mkv' | head -n 1)
+	wc -c <"$_o" | awk -v s="$seconds" '{ printf "%.0f", $1 * 8 / s / 1000 }'
+}
+b_c=$(kbps chunked)
+b_s=$(kbps single)
+
 # --- scene detection --------------------------------------------------------------
 
+if [ -n "$scd" ]; then
 long=$T/src/scenes720x4.mkv
 ffmpeg -nostdin -hide_banner -loglevel error -y -stream_loop 3 -i "$src" \
     -map 0:v -c copy "$long" || die "cannot loop the clip"
@@ -184,28 +274,50 @@ list_ff=$(grep -o 'lavfi.scd.time: [0-9.]*' "$T/scd-ffmpeg.out" |
     awk '{ printf "%s%d", (NR > 1 ? " " : ""), $2 * 25 + 0.5 }')
 [ "$list_de" = "$list_ff" ] && same="the same frames" ||
     same="different frames: distenc $list_de; ffmpeg $list_ff"
+fi
 
 # --- report -----------------------------------------------------------------------
 
 wall_c=$(cat "$T/chunked.wall")
 wall_s=$(cat "$T/single.wall")
+cpu_c=$(awk '{ printf "%.2f", $1 + $2 }' "$T/chunked.time")
+cpu_s=$(awk '{ printf "%.2f", $1 + $2 }' "$T/single.time")
 echo
 echo "clip:      $seconds s, 1280x720, 25 fps, a scene every 2 s"
 echo "encoder:   libaom, cq-level 14, cpu-used $cpu, $ncpu processors"
+echo "load:      $load0 (1, 5, 15 min) before the encodes"
 echo "load:      $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the end"
 echo
-printf '%-34s %10s %12s %14s\n' "" "wall (s)" "CPU, stage" "CPU, queued"
-printf '%-34s %10s %11s%% %13s%%\n' \
-    "chunked: $nchunks chunks, $ncpu x 1 thread" "$wall_c" "$stage_c" \
-    "$remain_c"
-printf '%-34s %10s %11s%% %14s\n' "single: 1 encoder, $ncpu threads" \
-    "$wall_s" "$stage_s" "-"
-awk -v c="$wall_c" -v s="$wall_s" 'BEGIN {
-	printf "%-34s %10.2f\n", "ratio chunked/single (wall)", c / s }'
+printf '%-34s %9s %9s %11s %11s %9s %9s %8s\n' "" "wall (s)" "CPU (s)" \
+    "CPU, stage" "CPU, queued" "PSNR" "SSIM" "kbit/s"
+printf '%-34s %9s %9s %10s%% %10s%% %9.3f %9.6f %8s\n' \
+    "chunked: $nchunks chunks, $ncpu x 1 thread" "$wall_c" "$cpu_c" \
+    "$stage_c" "$remain_c" ${q_c} "$b_c"
+printf '%-34s %9s %9s %10s%% %11s %9.3f %9.6f %8s\n' \
+    "single: 1 encoder, $ncpu threads" "$wall_s" "$cpu_s" "$stage_s" "-" \
+    ${q_s} "$b_s"
+awk -v c="$wall_c" -v s="$wall_s" -v cc="$cpu_c" -v cs="$cpu_s" 'BEGIN {
+	printf "%-34s %9.2f (target: 0.9 or less at 16 s, 0.8 at 40 s)\n",
+	    "ratio chunked/single (wall)", c / s
+	printf "%-34s %9.2f\n", "ratio chunked/single (CPU)", cc / cs }'
 echo
 echo "CPU, stage: the encoders' CPU time over the chunk stage, as a share"
 echo "of $ncpu processors; CPU, queued: the same while chunks remained to"
 echo "be started (target: 95% or more)."
+echo
+echo "chunks ($splits split from the one before):"
+printf '%6s %12s %9s %9s\n' chunk "est. cost" "CPU (s)" "wall (s)"
+sort -n "$T/chunks.txt" | awk '{ printf "%6s %12s %9s %9s\n", $1, $2, $3, $4 }'
+awk -v m="$span_c" -v t="$sum_cpu" -v w="$sum_wall" -v n="$ncpu" 'BEGIN {
+	printf "%-44s %9.2f s\n", "chunk stage makespan", m
+	printf "%-44s %9.2f s\n", "sum of chunk CPU times / processors", t / n
+	printf "%-44s %9.2f (target: 1.1 or less)\n",
+	    "makespan / (CPU sum / processors)", m / (t / n)
+	printf "%-44s %9.2f s\n", "sum of chunk wall times / encoders", w / n
+	printf "%-44s %9.2f\n", "makespan / (wall sum / encoders)", m / (w / n) }'
+echo "rank correlation (Spearman) of the estimated cost with the chunk's"
+echo "wall time: $rho_wall; with its CPU time: $rho_cpu"
+[ -n "$scd" ] || exit 0
 echo
 printf '%-34s %10s %12s\n' "scene detection ($((seconds * 4)) s clip)" \
     "wall (s)" "scenes"

@@ -46,7 +46,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p.chunks[k].frames <= 0 || p.chunks[k].first !=
 		    (k == 0 ? 0 : p.chunks[k - 1].first +
 		    p.chunks[k - 1].frames) ||
-		    (k > 0 && p.chunks[k].pts <= p.chunks[k - 1].pts))
+		    (k > 0 && p.chunks[k].pts <= p.chunks[k - 1].pts) ||
+		    p.chunks[k].cost < 0 || p.chunks[k].cost > PLAN_MAX_COST ||
+		    (k == 0 && p.chunks[k].split))
 			abort();
 	if (p.chunks[p.nchunks - 1].first + p.chunks[p.nchunks - 1].frames !=
 	    p.frames)

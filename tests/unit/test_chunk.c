@@ -1,5 +1,6 @@
 /* Unit tests: chunk planning (merging, last chunk, maximum), the queue
- * order, and the plan file. */
+ * order by cost, the split of chunks that would run on alone, and the plan
+ * file. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -148,11 +149,154 @@ test_queue(void **state)
 	assert_int_equal(order[0], 0);
 }
 
+/* Costliest first when every chunk has a cost, the last still at the
+ * head; by length when one is not known. */
+static void
+test_queue_cost(void **state)
+{
+	struct chunk	c[4] = {
+		{ 0, 100, 0, 500, 0 }, { 100, 300, 0, 900, 0 },
+		{ 400, 50, 0, 2000, 0 }, { 450, 80, 0, 100, 0 }
+	};
+	size_t		order[4];
+
+	(void)state;
+	chunk_queue(c, 4, 2, order);
+	assert_int_equal(order[0], 3);	/* the last */
+	assert_int_equal(order[1], 2);	/* 2000, though the shortest */
+	assert_int_equal(order[2], 1);	/* 900 */
+	assert_int_equal(order[3], 0);	/* 500 */
+	c[0].cost = 0;			/* unknown: by length */
+	chunk_queue(c, 4, 2, order);
+	assert_int_equal(order[0], 3);
+	assert_int_equal(order[1], 1);	/* 300 frames */
+	assert_int_equal(order[2], 0);	/* 100 */
+	assert_int_equal(order[3], 2);	/* 50 */
+}
+
+/* Frame costs: four chunks of 100 frames, the second ten times dearer. */
+static uint32_t *
+heavy_costs(void)
+{
+	uint32_t	*cost = calloc(400, sizeof(*cost));
+	int		 i;
+
+	if (cost == NULL)
+		fail();
+	for (i = 0; i < 400; i++)
+		cost[i] = i >= 100 && i < 200 ? 10 : 1;
+	return cost;
+}
+
+/* Weighed chunks of 100 frames at 0, 100, 200, 300. */
+static struct chunk *
+four_chunks(const uint32_t *cost, size_t *n)
+{
+	const int64_t	 cuts[] = { 100, 200, 300 };
+	struct chunk	*c = NULL;
+	char		*cause = NULL;
+
+	assert_int_equal(chunk_plan(cuts, 3, 400, 64, 0, &c, n, &cause), 0);
+	chunk_weigh(c, *n, cost);
+	return c;
+}
+
+/*
+ * A chunk dearer than an encoder's share of the work left when it starts
+ * is split inside, so two encoders end together: the first part weighs
+ * the share (650 of 1300), the second starts with a forced keyframe.
+ */
+static void
+test_balance_split(void **state)
+{
+	uint32_t	*cost = heavy_costs();
+	struct chunk	*c;
+	size_t		 n, order[5];
+
+	(void)state;
+	c = four_chunks(cost, &n);
+	assert_int_equal(c[1].cost, 1000);
+	assert_int_equal(chunk_balance(&c, &n, cost, 2, 32), 1);
+	assert_int_equal(n, 5);
+	assert_int_equal(c[1].first, 100);
+	assert_int_equal(c[1].frames, 65);
+	assert_int_equal(c[1].cost, 650);
+	assert_int_equal(c[1].split, 0);
+	assert_int_equal(c[2].first, 165);
+	assert_int_equal(c[2].frames, 35);
+	assert_int_equal(c[2].cost, 350);
+	assert_int_equal(c[2].split, 1);
+	assert_int_equal(c[3].first, 200);
+	assert_int_equal(c[4].first + c[4].frames, 400);
+	chunk_queue(c, n, 2, order);
+	assert_int_equal(order[0], 4);	/* the last, still first */
+	assert_int_equal(order[1], 1);	/* then the dearest part */
+	free(c);
+	free(cost);
+}
+
+/* No split with one encoder, with even costs, or when the parts would be
+ * shorter than the minimum. */
+static void
+test_balance_none(void **state)
+{
+	uint32_t	*cost = heavy_costs();
+	struct chunk	*c;
+	size_t		 n;
+	int		 i;
+
+	(void)state;
+	c = four_chunks(cost, &n);
+	assert_int_equal(chunk_balance(&c, &n, cost, 1, 32), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(chunk_balance(&c, &n, cost, 2, 51), 0);
+	assert_int_equal(n, 4);
+	free(c);
+	for (i = 0; i < 400; i++)
+		cost[i] = 3;
+	c = four_chunks(cost, &n);
+	assert_int_equal(chunk_balance(&c, &n, cost, 2, 32), 0);
+	assert_int_equal(chunk_balance(&c, &n, cost, 4, 32), 0);
+	assert_int_equal(n, 4);
+	free(c);
+	free(cost);
+}
+
+/* Three encoders and one chunk that is most of the film: split until
+ * no part runs far past the others. */
+static void
+test_balance_three(void **state)
+{
+	uint32_t	*cost = heavy_costs();
+	struct chunk	*c;
+	size_t		 n, i;
+	int64_t		 most = 0;
+
+	(void)state;
+	for (i = 100; i < 200; i++)
+		cost[i] = 30;
+	c = four_chunks(cost, &n);
+	assert_true(chunk_balance(&c, &n, cost, 3, 8) >= 2);
+	for (i = 0; i < n; i++) {
+		if (c[i].cost > most)
+			most = c[i].cost;
+		assert_int_equal(c[i].split, c[i].first > 100 &&
+		    c[i].first < 200);
+		if (i > 0)
+			assert_int_equal(c[i].first,
+			    c[i - 1].first + c[i - 1].frames);
+	}
+	assert_true(most <= 3300 / 3 + 3300 / 3 / 20);
+	free(c);
+	free(cost);
+}
+
 /* A plan survives being written and read back; damage is refused. */
 static void
 test_plan_file(void **state)
 {
-	struct chunk	 c[2] = { { 0, 64, 0 }, { 64, 36, 2560 } };
+	struct chunk	 c[2] = { { 0, 64, 0, 4100, 0 },
+	    { 64, 36, 2560, 1900, 1 } };
 	struct plan	 p, q;
 	char		*text, *cause = NULL;
 
@@ -190,6 +334,10 @@ test_plan_file(void **state)
 	assert_int_equal(q.chunks[1].first, 64);
 	assert_int_equal(q.chunks[1].frames, 36);
 	assert_int_equal(q.chunks[1].pts, 2560);
+	assert_int_equal(q.chunks[0].cost, 4100);
+	assert_int_equal(q.chunks[0].split, 0);
+	assert_int_equal(q.chunks[1].cost, 1900);
+	assert_int_equal(q.chunks[1].split, 1);
 	plan_clear(&q);
 	text[strlen(text) - 4] = '\0';	/* no "end" line */
 	assert_int_equal(plan_parse(text, &q, &cause), -1);
@@ -252,6 +400,17 @@ test_plan_hostile(void **state)
 	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
 	    "chunk 0 0 60 500\nchunk 1 60 40 400\n", "do not increase");
 	expect_refused("frames 100\naudio 0 nan 1 1 1\n", "loudness");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 100 0 -5\n", "cost out of range");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 100 0 99999999999999999999\n", "cost out of range");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 100 0 10 split\n", "first chunk cannot be split");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 60 0 10 splot\nchunk 1 60 40 9 8\n",
+	    "bad chunk line");
+	expect_refused("frames 100\npicture 0 0 0 0 320 180 8\n"
+	    "chunk 0 0 60 0  10\nchunk 1 60 40 9 8\n", "bad chunk line");
 
 	{
 		char	*text;
@@ -262,6 +421,9 @@ test_plan_hostile(void **state)
 		assert_int_equal(plan_parse(text, &q, &cause), 0);
 		free(text);
 	}
+	/* a plan written before chunks had costs: none known */
+	assert_int_equal(q.chunks[1].cost, 0);
+	assert_int_equal(q.chunks[1].split, 0);
 	assert_int_equal(plan_fits(&q, 320, 180, 100, &cause), 0);
 	assert_int_equal(plan_fits(&q, 160, 90, 100, &cause), -1);
 	assert_non_null(strstr(cause, "does not fit"));
@@ -290,6 +452,10 @@ main(void)
 		cmocka_unit_test(test_plan_max_uneven),
 		cmocka_unit_test(test_plan_bad),
 		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_queue_cost),
+		cmocka_unit_test(test_balance_split),
+		cmocka_unit_test(test_balance_none),
+		cmocka_unit_test(test_balance_three),
 		cmocka_unit_test(test_plan_file),
 		cmocka_unit_test(test_plan_hostile),
 	};

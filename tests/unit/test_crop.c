@@ -186,6 +186,44 @@ static const struct scan_case scan_cases[] = {
 	    { 0, 0, 320, 180, 64, 20 }, { 0, 30, 320, 120, 480, 100 },
 	    { 0, 30, 12, 120, 90, 0 } }, 3,
 	    CROP_SCAN_OK, 1, 30, 30, 12, 0 },
+	/* Grey bars (analogue captures): flat at luma 30, above the limit. */
+	{ "scan_grey_bars", 320, 180, 8, {
+	    { 0, 0, 320, 180, 30, 0 }, { 0, 22, 320, 136, 120, 30 } }, 2,
+	    CROP_SCAN_OK, 1, 22, 22, 0, 0 },
+	/* Grey bars at 28 with noise of +/- 12 (a VHS capture). */
+	{ "scan_grey_noisy_bars", 320, 180, 8, {
+	    { 0, 0, 320, 180, 28, 12 }, { 0, 22, 320, 136, 110, 30 } }, 2,
+	    CROP_SCAN_OK, 1, 22, 22, 0, 0 },
+	/* The same with bright lines at the frame's edge: two at the top,
+	 * one at the bottom (head-switching noise, a DVD's edge). */
+	{ "scan_grey_edge_lines", 320, 180, 8, {
+	    { 0, 0, 320, 180, 28, 10 }, { 0, 22, 320, 136, 110, 30 },
+	    { 0, 0, 320, 2, 200, 20 }, { 0, 179, 320, 1, 170, 30 } }, 4,
+	    CROP_SCAN_OK, 1, 22, 22, 0, 0 },
+	/* A black edge line beside grey bars is no bar of its own kind. */
+	{ "scan_grey_pillarbox", 320, 180, 8, {
+	    { 0, 0, 320, 180, 32, 8 }, { 40, 0, 240, 180, 100, 30 },
+	    { 0, 0, 1, 180, 16, 0 } }, 3,
+	    CROP_SCAN_OK, 1, 0, 0, 40, 40 },
+	/* A night sky brightening towards the horizon, with noise: no bars. */
+	{ "scan_night_sky", 320, 180, 8, {
+	    { 0, 0, 320, 30, 26, 6 }, { 0, 30, 320, 30, 30, 6 },
+	    { 0, 60, 320, 30, 34, 6 }, { 0, 90, 320, 30, 38, 6 },
+	    { 0, 120, 320, 60, 44, 8 }, { 150, 100, 20, 10, 200, 0 } }, 6,
+	    CROP_SCAN_OK, 1, 0, 0, 0, 0 },
+	/* A flat dark sky over a lit street: one-sided, not a letterbox. */
+	{ "scan_night_street", 320, 180, 8, {
+	    { 0, 0, 320, 100, 28, 4 }, { 0, 100, 320, 80, 90, 40 } }, 2,
+	    CROP_SCAN_OK, 1, 0, 0, 0, 0 },
+	/* A grey frame (fog, a dim room): bars of its own level everywhere,
+	 * the picture not brighter: no crop. */
+	{ "scan_grey_dim", 320, 180, 8, {
+	    { 0, 0, 320, 180, 34, 6 }, { 0, 30, 320, 120, 44, 10 } }, 2,
+	    CROP_SCAN_OK, 1, 0, 0, 0, 0 },
+	/* 10-bit grey bars at 120 (30 on the 8-bit scale), noise +/- 40. */
+	{ "scan_10bit_grey", 320, 180, 10, {
+	    { 0, 0, 320, 180, 120, 40 }, { 0, 24, 320, 132, 440, 100 } }, 2,
+	    CROP_SCAN_OK, 1, 24, 24, 0, 0 },
 	/* A 10-bit dark frame. */
 	{ "scan_10bit_dark", 320, 180, 10, {
 	    { 0, 0, 320, 180, 64, 24 } }, 1,
