@@ -2,7 +2,9 @@
  * The two-pass pipeline: pass 1 analyses every frame for the encoder's
  * stats file and measures the audio on the same read; pass 2 encodes for
  * real with the audio normalised to what pass 1 measured and every other
- * stream copied, into the job's temporary output.
+ * stream copied, into the job's temporary output.  An encoder at a
+ * constant quality (no bitrate to aim at) takes no stats: its pass 1 only
+ * reads the film and measures the audio.
  */
 #include "config.h"
 
@@ -110,8 +112,8 @@ twopass_picture(void *arg, AVFrame *f)
 	struct job_ctx	*c = t->c;
 	AVFrame		*pic;
 
-	if (picture_convert(t->pic, f, &pic, &c->err) != 0 ||
-	    c->ops->send(t->enc, pic, &c->err) != 0 || twopass_drain(t) != 0)
+	if (t->enc != NULL && (picture_convert(t->pic, f, &pic, &c->err) != 0 ||
+	    c->ops->send(t->enc, pic, &c->err) != 0 || twopass_drain(t) != 0))
 		return -1;
 	c->sent++;
 	job_report(c, 0);
@@ -130,6 +132,8 @@ twopass_video(void *arg, AVFrame *f)
 	    &c->err) != 0)
 		return -1;
 	if (f == NULL) {
+		if (t->enc == NULL)
+			return 0;
 		if (c->ops->send(t->enc, NULL, &c->err) != 0)
 			return -1;
 		return twopass_drain(t);
@@ -188,6 +192,8 @@ twopass_pass_open(struct twopass *t, int pass)
 		return job_fail_err(c);
 	c->ep.pass = pass;
 	c->ep.stats = t->stats;
+	if (pass == 1 && j->res.kbps == 0)
+		return 0;		/* constant quality: no stats */
 	if ((t->enc = c->ops->open(&c->ep, &c->err)) == NULL)
 		return job_fail_err(c);
 	return 0;
@@ -260,6 +266,8 @@ twopass_stats_check(struct twopass *t)
 	struct job_ctx	*c = t->c;
 	int64_t		 lines, frames = c->job->res.frames;
 
+	if (c->job->res.kbps == 0)
+		return 0;		/* constant quality: no stats */
 	lines = twopass_stats_lines(t->stats);
 	if (lines >= frames)
 		return 0;
