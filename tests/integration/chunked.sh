@@ -110,10 +110,7 @@ ok "av1: every frame at the source frame's timestamp" \
     cmp -s "$T/src.pts" "$T/dst.pts"
 # A frame from the wrong side of a cut would be a different picture:
 # the worst frame's PSNR against the source stays high.
-minpsnr=$(ffmpeg -nostdin -hide_banner -i "$DST" -i "$SRC" \
-    -lavfi "[0:v][1:v]psnr=stats_file=$T/psnr.log" -f null - \
-    >/dev/null 2>&1; awk '{ sub("psnr_avg:", "", $6); if (min == "" ||
-    $6 + 0 < min) min = $6 + 0 } END { print min }' "$T/psnr.log")
+minpsnr=$(min_psnr "$DST" "$SRC")
 ok "av1: every frame shows the source's picture (lowest PSNR $minpsnr dB)" \
     awk -v p="$minpsnr" 'BEGIN { exit !(p != "" && p > 25) }'
 is "$(probe_stream "$DST" a:0 codec_name)" opus "av1: audio is Opus"

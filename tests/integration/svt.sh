@@ -4,14 +4,14 @@
 # Matroska with every frame of the source over its duration, 8-bit from an
 # 8-bit source and 10-bit when bit_depth asks for it, a key frame at the
 # start and at most every ten seconds after it, the audio normalised as
-# with x265, no stats left behind.
+# with x265, no stats left behind; pass 1 kept (keep_pass1).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/svt_lib.sh"
 
-plan 16
+plan 17
 need_tools
 need_distenc
 
@@ -40,7 +40,9 @@ near "$(loudness "$dst" 0)" "$TARGET_LUFS" "$LUFS_TOL" \
     "8-bit: audio normalised to $TARGET_LUFS LUFS"
 ok "8-bit: stats directory left empty" tree_is_empty "$T/stats"
 
+# keep_pass1: pass 1 (its figures; the encoder writes no stats) is kept.
 svt_conf "$T/ten.conf" "bit_depth = 10;"
+echo "keep_pass1 = true;" >>"$T/ten.conf"
 short=$T/in/short.mkv
 clip letterbox "$short" 2
 run_distenc -c "$T/ten.conf" -o "$T/out10" "$short"
@@ -50,6 +52,9 @@ is "$(probe_stream "$dst" v:0 codec_name)" av1 "10-bit: video is AV1"
 is "$(probe_stream "$dst" v:0 pix_fmt)" yuv420p10le "10-bit: yuv420p10le"
 is "$(frame_count "$dst")" "$(frame_count "$short")" \
     "10-bit: as many frames as the source"
+ok "10-bit: pass 1 kept, and no warning" \
+    sh -c 'grep -q "pass 1: kept in" "$1" && ! grep -q "cannot keep" "$1"' \
+    sh "$DE_ERR"
 # The picture is the source's: a 10-bit encode of an 8-bit source is close.
 psnr=$(ffmpeg -nostdin -hide_banner -i "$dst" -i "$short" \
     -lavfi "[0:v]format=yuv420p[a];[a][1:v]psnr" -f null - 2>&1 |

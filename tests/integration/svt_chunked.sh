@@ -35,10 +35,7 @@ is "$(key_frames "$dst")" "$starts" \
     "av1-svt: key frames at every chunk's first frame and nowhere else"
 # A frame from the wrong side of a chunk's edge would be another picture:
 # the worst frame's PSNR against the source stays high.
-minpsnr=$(ffmpeg -nostdin -hide_banner -i "$dst" -i "$src" \
-    -lavfi "[0:v][1:v]psnr=stats_file=$T/psnr.log" -f null - \
-    >/dev/null 2>&1; awk '{ sub("psnr_avg:", "", $6); if (min == "" ||
-    $6 + 0 < min) min = $6 + 0 } END { print min }' "$T/psnr.log")
+minpsnr=$(min_psnr "$dst" "$src")
 ok "av1-svt: every frame shows the source's picture (lowest PSNR $minpsnr dB)" \
     awk -v p="$minpsnr" 'BEGIN { exit !(p != "" && p > 25) }'
 ok "av1-svt: the work directory is empty after publication" \
