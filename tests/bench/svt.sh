@@ -4,11 +4,12 @@
 # on the same generated clips, at matched quality; then the peak memory of
 # one chunk encoder of each at 1080p.
 #
-#	tests/bench/svt.sh [-k] [-m] [-s WxH] [SECONDS]
+#	tests/bench/svt.sh [-k] [-m | -t] [-s WxH] [SECONDS]
 #
 #   SECONDS  length of each clip (default 3)
 #   -s       size of the clips (default 640x360)
 #   -m       memory only: skip the speed and bitrate table
+#   -t       the table only: skip the memory
 #   -k       keep the temporary directory
 #
 # Three clips, lossless (FFV1), no audio: "synthetic" (testsrc2), "grain"
@@ -19,8 +20,11 @@
 # cpu_used 4) and av1-fast (cpu_used 6), SVT-AV1 with av1-svt (preset 8)
 # and av1-svt-fast (preset 10).  libaom runs at its profile's q; SVT-AV1's
 # svt_crf is searched (bisection over 1..63) for the highest CRF whose
-# SSIM against the source is at least libaom's, which must then be within
-# 0.001 of it ("matched"; else the row says so).  SSIM (All) and PSNR
+# SSIM against the source is at least libaom's: within 0.001 of it, the
+# ratios are that encode's ("matched").  Where one CRF step moves SSIM by
+# more than that, the ratios are interpolated, linearly in SSIM, between
+# that CRF and the next one up (whose SSIM is below libaom's) to libaom's
+# SSIM ("interpolated"), and both encodes are shown.  SSIM (All) and PSNR
 # (average) come from libavfilter's ssim and psnr filters run by the
 # ffmpeg program; the video bitrate from the output's packet sizes.
 # Reported per clip and pair: both encodes' SSIM, bitrate, CPU time
@@ -41,11 +45,12 @@
 . "$top_srcdir/tests/lib.sh"
 
 size=640x360
-memonly=
-while getopts kms: opt; do
+memonly= tableonly=
+while getopts kmts: opt; do
 	case $opt in
 	k) KEEP_TMP=1 ;;
 	m) memonly=1 ;;
+	t) tableonly=1 ;;
 	s) size=$OPTARG ;;
 	*) sed -n '7,7s/^#//p' "$0" >&2; exit 2 ;;
 	esac
@@ -131,7 +136,8 @@ ge() {
 }
 
 # match CLIP SRC SVTPROFILE WANT: the highest svt_crf whose SSIM is at
-# least WANT, by bisection; sets the encode's figures and CRF.
+# least WANT, by bisection; sets the encode's figures and CRF, and NEXT to
+# the figures "SSIM KBPS CPU WALL" of CRF + 1 (empty at 63).
 match() {
 	_lo=1 _hi=63 _best=
 	while [ "$_lo" -le "$_hi" ]; do
@@ -144,6 +150,13 @@ match() {
 		fi
 	done
 	CRF=${_best:-1}
+	NEXT=
+	if [ "$CRF" -lt 63 ]; then
+		encode "$1-$3-$((CRF + 1))" "$2" "$3" "svt_crf = $((CRF + 1))"
+		NEXT="$SSIM $KBPS $CPU $WALL"
+		row "$1" "$3" "crf $((CRF + 1))" "$SSIM" "$KBPS" "$CPU" \
+		    "$WALL" "$PSNR"
+	fi
 	encode "$1-$3-$CRF" "$2" "$3" "svt_crf = $CRF"
 }
 
@@ -173,9 +186,20 @@ if [ -z "$memonly" ]; then
 			row "$kind" "$s" "crf $CRF" "$SSIM" "$KBPS" "$CPU" "$WALL" "$PSNR"
 			awk -v k="$kind" -v p="$a/$s" -v ac="$ac" -v sc="$CPU" \
 			    -v aw="$aw" -v sw="$WALL" -v ak="$ak" -v sk="$KBPS" \
-			    -v as="$as" -v ss="$SSIM" 'BEGIN {
+			    -v as="$as" -v ss="$SSIM" -v nx="$NEXT" 'BEGIN {
 				d = ss - as
-				m = (d >= 0 && d <= 0.001) ? "matched" : "NOT matched"
+				m = "matched"
+				if (d > 0.001 && split(nx, n, " ") == 4 &&
+				    ss > n[1]) {
+					# to the SSIM of libaom, between CRF and CRF + 1
+					f = (ss - as) / (ss - n[1])
+					sk += f * (n[2] - sk)
+					sc += f * (n[3] - sc)
+					sw += f * (n[4] - sw)
+					d = 0
+					m = "interpolated"
+				} else if (d < 0 || d > 0.001)
+					m = "NOT matched"
 				printf "%-9s %-12s ratio svt/aom: CPU %.2f, wall %.2f, " \
 				    "bitrate %.2f; SSIM %+.4f (%s)\n", k, p,
 				    sc / ac, sw / aw, sk / ak, d, m
@@ -187,6 +211,7 @@ if [ -z "$memonly" ]; then
 	cat "$T/ratios"
 fi
 
+[ -n "$tableonly" ] && exit 0
 echo "== peak memory of one chunk encoder at 1920x1080 ($seconds s," \
     "synthetic, 2 threads) =="
 load
