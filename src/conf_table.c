@@ -239,7 +239,7 @@ const struct conf_entry conf_table[] = {
 	{ .name = "svt_preset", P(svt_preset), .type = CONF_INT,
 	  .minimum = 0, .maximum = 13, .default_num = 8 },
 	{ .name = "svt_crf", P(svt_crf), .type = CONF_INT,
-	  .minimum = 1, .maximum = 63, .default_num = 30 },
+	  .minimum = 1, .maximum = 63, .default_num = 14 },
 	{ .name = "svt_film_grain", P(svt_film_grain), .type = CONF_INT,
 	  .minimum = 0, .maximum = 50, .default_num = 0 },
 	{ .name = "svt_params", P(svt_params), .type = CONF_STRING,

@@ -23,7 +23,7 @@ run_distenc -c "$T/svt.conf" -o "$T/out" "$src"
 dst=$T/out/film.mkv
 is "$DE_RC" 0 "8-bit: distenc exits 0"
 ok "8-bit: the log names the encoder and its settings" \
-    grep -q "video: svt preset 12, crf 30, film grain 0, 8-bit" "$DE_ERR"
+    grep -q "video: svt preset 12, crf 14, film grain 0, 8-bit" "$DE_ERR"
 is "$(ffprobe -v error -show_entries format=format_name -of csv=p=0 \
     -- "$dst" 2>/dev/null | tr -d '"')" "matroska,webm" \
     "8-bit: the output is Matroska"

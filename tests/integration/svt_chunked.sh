@@ -51,4 +51,4 @@ run_distenc -c "$T/fast.conf" -o "$T/outf" "$src"
 is "$DE_RC:$(frame_count "$T/outf/scenes.mkv")" "0:$MKCLIP_SCENE_FRAMES" \
     "av1-svt-fast: exits 0, as many frames as the source"
 ok "av1-svt-fast: SVT-AV1 at preset 10" \
-    grep -q "video: svt preset 10, crf 30" "$DE_ERR"
+    grep -q "video: svt preset 10, crf 14" "$DE_ERR"

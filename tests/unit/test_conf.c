@@ -641,7 +641,7 @@ test_chunk_settings(void **state)
 	assert_string_equal(p->encoder, "svt");
 	assert_int_equal(p->chunked, 1);
 	assert_int_equal(p->svt_preset, 8);
-	assert_int_equal(p->svt_crf, 30);
+	assert_int_equal(p->svt_crf, 14);
 	assert_int_equal(p->svt_film_grain, 0);
 	p = conf_profile(conf, "av1-svt-fast");
 	assert_string_equal(p->encoder, "svt");
