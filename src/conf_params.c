@@ -1,11 +1,11 @@
 /*
  * Encoder options a sidecar may set in x265_params, aom_params and
- * svt_params: an
- * allow-list of options that tune the encode and cannot name a file, start
- * a process or raise the host's thread counts.  Options that name files
- * (stats, csv, analysis-save, qpfile, film-grain-table, ...) get their own
- * message, so that a user learns why.  Profiles in the configuration file
- * are the administrator's and are not checked here.
+ * svt_params: an allow-list of options that tune the encode and cannot
+ * name a file, start a process or raise the host's thread counts.
+ * Options that name files (stats, csv, analysis-save, qpfile,
+ * film-grain-table, ...) get their own message, so that a user learns
+ * why.  Profiles in the configuration file are the administrator's and
+ * are not checked here.
  */
 #include "config.h"
 

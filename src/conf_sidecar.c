@@ -126,7 +126,8 @@ sidecar_trust(const struct config *conf, const struct profile *from,
 	const char	*name = config_setting_name(s);
 	char		*reason = NULL;
 
-	if (strcmp(name, "x265_params") == 0 || strcmp(name, "aom_params") == 0 ||
+	if (strcmp(name, "x265_params") == 0 ||
+	    strcmp(name, "aom_params") == 0 ||
 	    strcmp(name, "svt_params") == 0) {
 		if (conf_params_allowed(config_setting_get_string(s), name,
 		    &reason) == 0)
