@@ -17,7 +17,7 @@ mode=${1:-demo}
 
 PACKAGES="autoconf automake make gcc pkg-config ffmpeg
 libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
-libswscale-dev libswresample-dev libx265-dev libaom-dev libconfig-dev
+libswscale-dev libswresample-dev libx265-dev libaom-dev libsvtav1enc-dev libconfig-dev
 libjansson-dev libcmocka-dev"
 # What the tests use besides: a FUSE file system for the spool, Matroska
 # inspection, JSON reading in the shell tests, and sshd and sshfs for two

@@ -60,7 +60,7 @@ struct profile {
 	char		*name;
 
 	/* video: x265 */
-	char		*encoder;	/* "x265" or "aom" */
+	char		*encoder;	/* "x265", "aom" or "svt" */
 	char		*preset;	/* x265 preset, "slow" */
 	char		*tune;		/* x265 tune, "" for none */
 	char		*x265_params;	/* "key=value:key=value" */
@@ -80,6 +80,12 @@ struct profile {
 	char		*grain_table;	/* film grain table file, "" none */
 	char		*aom_preset;	/* "1080p", "720p" */
 	char		*aom_params;	/* "key=value:key=value" */
+
+	/* video: svt */
+	int		 svt_preset;	/* enc_mode, 0 slowest to 13 */
+	int		 svt_crf;	/* constant rate factor */
+	int		 svt_film_grain;	/* grain synthesis, 0 off */
+	char		*svt_params;	/* "key=value:key=value" */
 
 	/* chunks and scenes */
 	int		 chunked;	/* bool: scene-based parallel chunks */

@@ -98,6 +98,6 @@ void		 conf_free_values(enum conf_scope, void *);
 void		 conf_dup_values(enum conf_scope, void *);
 
 /* conf_params.c */
-int		 conf_params_allowed(const char *, int, char **);
+int		 conf_params_allowed(const char *, const char *, char **);
 
 #endif

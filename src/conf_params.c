@@ -1,10 +1,11 @@
 /*
- * Encoder options a sidecar may set in x265_params and aom_params: an
- * allow-list of options that tune the encode and cannot name a file, start
- * a process or raise the host's thread counts.  Options that name files
- * (stats, csv, analysis-save, qpfile, film-grain-table, ...) get their own
- * message, so that a user learns why.  Profiles in the configuration file
- * are the administrator's and are not checked here.
+ * Encoder options a sidecar may set in x265_params, aom_params and
+ * svt_params: an allow-list of options that tune the encode and cannot
+ * name a file, start a process or raise the host's thread counts.
+ * Options that name files (stats, csv, analysis-save, qpfile,
+ * film-grain-table, ...) get their own message, so that a user learns
+ * why.  Profiles in the configuration file are the administrator's and
+ * are not checked here.
  */
 #include "config.h"
 
@@ -53,10 +54,25 @@ static const char *const params_aom[] = {
 	"undershoot-pct", NULL
 };
 
+/*
+ * SVT-AV1 options (svt_av1_enc_parse_parameter names); not lp, pin or ss,
+ * which place threads on the host's processors.
+ */
+static const char *const params_svt[] = {
+	"aq-mode", "bias-pct", "color-primaries", "crf", "enable-cdef",
+	"enable-dlf", "enable-mfmv", "enable-overlays", "enable-qm",
+	"enable-restoration", "enable-tf", "fast-decode", "film-grain",
+	"film-grain-denoise", "hierarchical-levels", "keyint", "lookahead",
+	"matrix-coefficients", "max-qp", "maxsection-pct", "min-qp",
+	"minsection-pct", "overshoot-pct", "preset", "qm-max", "qm-min",
+	"scd", "tile-columns", "tile-rows", "transfer-characteristics",
+	"tune", "undershoot-pct", NULL
+};
+
 /* Options known to name a file: refused with this reason. */
 static const char *const params_files[] = {
 	"analysis-load", "analysis-reuse-file", "analysis-save", "csv",
-	"dhdr10-info", "dolby-vision-rpu", "film-grain-table",
+	"dhdr10-info", "dolby-vision-rpu", "fgs-table", "film-grain-table",
 	"lambda-file", "partition-info-path", "qpfile", "recon",
 	"scaling-list", "stats", "vmaf-model-path", "zonefile", NULL
 };
@@ -89,19 +105,20 @@ params_key(const char *item, size_t len, int x265, char *out)
 		memmove(out, out + 3, strlen(out + 3) + 1);
 }
 
-/* Check one item; *reason says why it is refused. */
+/* Check one item against list; *reason says why it is refused. */
 static int
-params_item(const char *item, size_t len, int x265, char **reason)
+params_item(const char *item, size_t len, const char *const *list,
+    char **reason)
 {
 	char	key[PARAM_KEY_MAX];
 
-	params_key(item, len, x265, key);
+	params_key(item, len, list == params_x265, key);
 	if (params_listed(params_files, key)) {
 		xasprintf(reason, "option \"%s\" names a file and is not "
 		    "allowed in a sidecar", key);
 		return -1;
 	}
-	if (!params_listed(x265 ? params_x265 : params_aom, key)) {
+	if (!params_listed(list, key)) {
 		xasprintf(reason, "option \"%s\" is not allowed in a sidecar "
 		    "(see distenc.conf(5) for the options that are)", key);
 		return -1;
@@ -111,21 +128,25 @@ params_item(const char *item, size_t len, int x265, char **reason)
 
 /*
  * Check a params string from a sidecar (items split by ':', already
- * checked for shape) against the allow-list of the encoder: x265 if x265
- * is set, else aom.  Return 0, or -1 with *reason set.
+ * checked for shape) against the allow-list of the encoder the setting
+ * is for (x265_params, aom_params, svt_params).  Return 0, or -1 with
+ * *reason set.
  */
 int
-conf_params_allowed(const char *params, int x265, char **reason)
+conf_params_allowed(const char *params, const char *setting, char **reason)
 {
-	const char	*item, *end;
-	size_t		 len;
+	const char *const	*list;
+	const char		*item, *end;
+	size_t			 len;
 
 	if (*params == '\0')
 		return 0;
+	list = strcmp(setting, "x265_params") == 0 ? params_x265 :
+	    strcmp(setting, "svt_params") == 0 ? params_svt : params_aom;
 	for (item = params;; item = end + 1) {
 		end = strchr(item, ':');
 		len = end != NULL ? (size_t)(end - item) : strlen(item);
-		if (params_item(item, len, x265, reason) != 0)
+		if (params_item(item, len, list, reason) != 0)
 			return -1;
 		if (end == NULL)
 			return 0;

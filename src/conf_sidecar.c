@@ -126,9 +126,11 @@ sidecar_trust(const struct config *conf, const struct profile *from,
 	const char	*name = config_setting_name(s);
 	char		*reason = NULL;
 
-	if (strcmp(name, "x265_params") == 0 || strcmp(name, "aom_params") == 0) {
-		if (conf_params_allowed(config_setting_get_string(s),
-		    name[0] == 'x', &reason) == 0)
+	if (strcmp(name, "x265_params") == 0 ||
+	    strcmp(name, "aom_params") == 0 ||
+	    strcmp(name, "svt_params") == 0) {
+		if (conf_params_allowed(config_setting_get_string(s), name,
+		    &reason) == 0)
 			return 0;
 		conf_error(cause, s, "%s", reason);
 		free(reason);

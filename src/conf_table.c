@@ -24,7 +24,7 @@ static int	conf_check_absolute(char *, char **);
 static int	conf_check_hdr(char *, char **);
 
 static const char *const conf_encoders[] = {
-	"x265", "aom", NULL
+	"x265", "aom", "svt", NULL
 };
 static const char *const conf_presets[] = {
 	"ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
@@ -305,6 +305,16 @@ const struct conf_entry conf_table[] = {
 	{ .name = "aom_params", P(aom_params), .type = CONF_STRING,
 	  .check = conf_check_params, .default_str = "" },
 
+	/* Profile settings: svt. */
+	{ .name = "svt_preset", P(svt_preset), .type = CONF_INT,
+	  .minimum = 0, .maximum = 13, .default_num = 8 },
+	{ .name = "svt_crf", P(svt_crf), .type = CONF_INT,
+	  .minimum = 1, .maximum = 63, .default_num = 14 },
+	{ .name = "svt_film_grain", P(svt_film_grain), .type = CONF_INT,
+	  .minimum = 0, .maximum = 50, .default_num = 0 },
+	{ .name = "svt_params", P(svt_params), .type = CONF_STRING,
+	  .check = conf_check_params, .default_str = "" },
+
 	/* Profile settings: scenes and chunks. */
 	{ .name = "chunked", P(chunked), .type = CONF_BOOL,
 	  .default_num = 0 },
@@ -419,6 +429,8 @@ const struct conf_builtin conf_builtins[] = {
 	{ "av1",	"encoder = \"aom\"; chunked = true;" },
 	{ "av1-fast",	"encoder = \"aom\"; chunked = true; cpu_used = 6; "
 			"aom_preset = \"720p\"; lag_in_frames = 35;" },
+	{ "av1-svt",	"encoder = \"svt\"; chunked = true;" },
+	{ "av1-svt-fast", "encoder = \"svt\"; chunked = true; svt_preset = 10;" },
 };
 const size_t conf_nbuiltins = nitems(conf_builtins);
 
@@ -464,7 +476,7 @@ conf_aom_preset(const char *name)
 	return NULL;
 }
 
-/* Check x265_params and aom_params: items split by ':', each "key=value" or "key". */
+/* Check x265_params, aom_params, svt_params: items split by ':', each "key=value" or "key". */
 static int
 conf_check_params(char *s, char **reason)
 {

@@ -1,7 +1,8 @@
 /*
  * One interface for the video encoders: open with parameters, send frames,
  * receive packets, close.  Each backend is one file behind one struct of
- * function pointers: x265 in enc_x265.c, libaom (AV1) in enc_aom.c.
+ * function pointers: x265 in enc_x265.c, libaom (AV1) in enc_aom.c,
+ * SVT-AV1 in enc_svt.c.
  */
 #ifndef ENC_H
 #define ENC_H
@@ -53,6 +54,7 @@ struct enc_ops {
 
 extern const struct enc_ops enc_x265_ops;
 extern const struct enc_ops enc_aom_ops;
+extern const struct enc_ops enc_svt_ops;
 
 const struct enc_ops *enc_find(const char *);
 int	 enc_set_params(struct encoder *, const char *,

@@ -10,7 +10,8 @@
 
 static const struct enc_ops *const enc_backends[] = {
 	&enc_x265_ops,
-	&enc_aom_ops
+	&enc_aom_ops,
+	&enc_svt_ops
 };
 
 /* The encoder for a profile's encoder name. */

@@ -111,7 +111,7 @@ plan_key(struct job_ctx *c, char *key, size_t len)
 		memset(&qb, 0, sizeof(qb));
 	xasprintf(&s, "%lld %lld|%s %lld %lld|%d %d %d %d %d %d %d %d %d|"
 	    "%s %s %s %s %d %d %.6f|%d %d %d %d %d %d %d %s %s %s|"
-	    "%d %d %d %.6f %d %s",
+	    "%d %d %d %.6f %d %s|%d %d %d %s",
 	    (long long)sb.st_size, (long long)sb.st_mtime,
 	    qp != NULL ? qp : "", (long long)qb.st_size,
 	    (long long)qb.st_mtime, p->crop,
@@ -123,7 +123,8 @@ plan_key(struct job_ctx *c, char *key, size_t len)
 	    p->tile_rows, p->row_mt, p->noise_level, p->grain_table,
 	    p->aom_preset, p->aom_params, p->min_chunk_length,
 	    p->max_chunk_length, p->scd, p->scd_threshold, p->scd_downscale,
-	    p->qp_file);
+	    p->qp_file, p->svt_preset, p->svt_crf, p->svt_film_grain,
+	    p->svt_params);
 	snprintf(key, len, "%016" PRIx64, jobid_hash(s, strlen(s), 0));
 	free(s);
 	free(qp);

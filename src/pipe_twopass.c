@@ -2,7 +2,9 @@
  * The two-pass pipeline: pass 1 analyses every frame for the encoder's
  * stats file and measures the audio on the same read; pass 2 encodes for
  * real with the audio normalised to what pass 1 measured and every other
- * stream copied, into the job's temporary output.
+ * stream copied, into the job's temporary output.  An encoder at a
+ * constant quality (no bitrate to aim at) takes no stats: its pass 1 only
+ * reads the film and measures the audio.
  */
 #include "config.h"
 
@@ -59,8 +61,8 @@ twopass_prepare(struct job_ctx *c)
 	struct job	*j = c->job;
 	int64_t		 need, have;
 
-	if (j->prof->rate_control == RC_CRF)
-		return 0;	/* one pass: no stats file */
+	if (j->prof->rate_control == RC_CRF || j->res.kbps == 0)
+		return 0;	/* constant quality: one pass, no stats file */
 	if (fs_mkdirs(dir, &c->err) != 0) {
 		c->errnum = errno;
 		return job_fail_err(c);
@@ -272,6 +274,8 @@ twopass_stats_check(struct twopass *t)
 	struct job_ctx	*c = t->c;
 	int64_t		 lines, frames = c->job->res.frames;
 
+	if (t->stats == NULL)
+		return 0;		/* constant quality: no stats */
 	lines = twopass_stats_lines(t->stats);
 	if (lines >= frames)
 		return 0;

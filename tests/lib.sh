@@ -182,6 +182,16 @@ near() {
 	fi
 }
 
+# min_psnr FILE SRC: the lowest PSNR (dB) of a frame of FILE's video
+# against SRC's, frame by frame.
+min_psnr() {
+	ffmpeg -nostdin -hide_banner -i "$1" -i "$2" \
+	    -lavfi "[0:v][1:v]psnr=stats_file=$T/psnr.log" -f null - \
+	    >/dev/null 2>&1
+	awk '{ sub("psnr_avg:", "", $6); if (min == "" || $6 + 0 < min)
+	    min = $6 + 0 } END { print min }' "$T/psnr.log"
+}
+
 # grep_ok FILE ERE DESC: some line of FILE matches ERE.
 grep_ok() {
 	if [ -f "$1" ] && grep -Eq -- "$2" "$1"; then

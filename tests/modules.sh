@@ -11,7 +11,7 @@
 # its files are in ALLOWED: the AviSynth evaluator and its built-in
 # functions, which evaluate their arguments and so recurse through each
 # other.  The media layer is above the core: no core file may use one of
-# the media layer, nor FFmpeg, x265 or libaom.  The map is printed as
+# the media layer, nor FFmpeg, x265, libaom or SVT-AV1.  The map is printed as
 # diagnostics.  The reading itself is checked first on objects the test
 # compiles: a circle of two and one of three are found, a chain is not.
 
@@ -27,7 +27,7 @@ CORE=libdistenc_core.a
 MEDIA=libdistenc_media.a
 PROGRAMS="distenc distencd distencctl"
 # What only the media layer may use.
-MEDIA_SYMS='^(av_|avcodec_|avformat_|avfilter_|avio_|sws_|swr_|x265_|aom_)'
+MEDIA_SYMS='^(av_|avcodec_|avformat_|avfilter_|avio_|sws_|swr_|x265_|aom_|svt_)'
 
 n=0
 bad=0
@@ -267,7 +267,7 @@ fi
 libs=$(symbols "$CORE" | awk -v re="$MEDIA_SYMS" '$2 == "U" && $3 ~ re {
 	print $1 ":" $3 }' | sort -u | tr '\n' ' ')
 if [ -z "$libs" ]; then
-	ok "no core file uses FFmpeg, x265 or libaom"
+	ok "no core file uses FFmpeg, x265, libaom or SVT-AV1"
 else
 	notok "core files use media libraries: $libs"
 fi

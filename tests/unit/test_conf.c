@@ -226,6 +226,10 @@ assert_profile_equal(const struct profile *a, const struct profile *b)
 	assert_string_equal(a->grain_table, b->grain_table);
 	assert_string_equal(a->aom_preset, b->aom_preset);
 	assert_string_equal(a->aom_params, b->aom_params);
+	assert_int_equal(a->svt_preset, b->svt_preset);
+	assert_int_equal(a->svt_crf, b->svt_crf);
+	assert_int_equal(a->svt_film_grain, b->svt_film_grain);
+	assert_string_equal(a->svt_params, b->svt_params);
 	assert_int_equal(a->chunked, b->chunked);
 	assert_int_equal(a->min_chunk_length, b->min_chunk_length);
 	assert_int_equal(a->max_chunk_length, b->max_chunk_length);
@@ -349,7 +353,7 @@ assert_full(struct config *conf)
 	assert_int_equal(conf->jobs, 4);
 	assert_int_equal(conf->overwrite, 1);
 	assert_string_equal(conf->default_profile, "film");
-	assert_int_equal(conf->nprofiles, 6);
+	assert_int_equal(conf->nprofiles, 8);
 
 	p = conf_profile(conf, NULL);
 	assert_non_null(p);
@@ -412,7 +416,7 @@ test_defaults(void **state)
 	assert_non_null(conf);
 	assert_null(conf->path);
 	assert_default_globals(conf);
-	assert_int_equal(conf->nprofiles, 5);
+	assert_int_equal(conf->nprofiles, 7);
 
 	p = conf_profile(conf, NULL);
 	assert_non_null(p);
@@ -633,6 +637,16 @@ test_chunk_settings(void **state)
 	assert_int_equal(p->chunked, 1);
 	assert_int_equal(p->q, 14);
 	assert_int_equal(conf_profile(conf, "av1-fast")->cpu_used, 6);
+	p = conf_profile(conf, "av1-svt");
+	assert_string_equal(p->encoder, "svt");
+	assert_int_equal(p->chunked, 1);
+	assert_int_equal(p->svt_preset, 8);
+	assert_int_equal(p->svt_crf, 14);
+	assert_int_equal(p->svt_film_grain, 0);
+	p = conf_profile(conf, "av1-svt-fast");
+	assert_string_equal(p->encoder, "svt");
+	assert_int_equal(p->chunked, 1);
+	assert_int_equal(p->svt_preset, 10);
 	p = conf_profile(conf, "hevc-chunked");
 	assert_string_equal(p->encoder, "x265");
 	assert_int_equal(p->chunked, 1);
@@ -643,6 +657,16 @@ test_chunk_settings(void **state)
 	conf_free(conf);
 	load_fails("profiles = { a = { q = 64; }; };\n",
 	    ":1: profiles.a.q: 64 is out of range (0..63)");
+	load_fails("profiles = { a = { encoder = \"svt\";\n"
+	    "svt_preset = 14; }; };\n",
+	    ":2: profiles.a.svt_preset: 14 is out of range (0..13)");
+	load_fails("profiles = { a = { svt_crf = 0; }; };\n",
+	    ":1: profiles.a.svt_crf: 0 is out of range (1..63)");
+	load_fails("profiles = { a = { svt_film_grain = 51; }; };\n",
+	    ":1: profiles.a.svt_film_grain: 51 is out of range (0..50)");
+	load_fails("profiles = { a = { svt_params = \"crf=30::lp=2\"; }; };\n",
+	    ":1: profiles.a.svt_params: bad item \"\" (expected key=value "
+	    "or key)");
 	load_fails("profiles = { a = { scd = \"avs\"; }; };\n",
 	    ":1: profiles.a.scd: \"avs\" is not one of qpfile, source, "
 	    "script");
@@ -697,7 +721,7 @@ test_inherit_file(void **state)
 	    "b = { inherit = \"a\"; bpp = 0.2;\n"
 	    "  x265_params = \"aq-mode=3\"; };\n"
 	    "};\n");
-	assert_int_equal(conf->nprofiles, 8);
+	assert_int_equal(conf->nprofiles, 10);
 	p = conf_profile(conf, "c");
 	assert_non_null(p);
 	assert_string_equal(p->name, "c");
@@ -753,7 +777,7 @@ test_replace_builtin(void **state)
 	    "hevc = { preset = \"medium\"; };\n"
 	    "mine = { inherit = \"hevc\"; };\n"
 	    "};\n");
-	assert_int_equal(conf->nprofiles, 6);
+	assert_int_equal(conf->nprofiles, 8);
 	p = conf_profile(conf, "hevc-fast");
 	assert_string_equal(p->preset, "slow");
 	assert_int_equal(p->threads, 4);
@@ -837,8 +861,10 @@ test_example_file(void **state)
 	    conf_profile(def, "av1"));
 	conf_free(def);
 
-	assert_int_equal(conf->nprofiles, 8);
+	assert_int_equal(conf->nprofiles, 11);
 	assert_int_equal(conf_profile(conf, "av1-grain")->noise_level, 20);
+	assert_int_equal(conf_profile(conf, "av1-svt-grain")->svt_film_grain,
+	    15);
 	assert_string_equal(conf_profile(conf, NULL)->name, "hevc");
 	p = conf_profile(conf, "hevc-hq");
 	assert_non_null(p);
@@ -1572,6 +1598,12 @@ test_sidecar_untrusted(void **state)
 	sidecar_fails(conf, "aom_params = \"film-grain-table=/etc/x\";\n",
 	    ":1: aom_params: option \"film-grain-table\" names a file and is "
 	    "not allowed in a sidecar");
+	sidecar_fails(conf, "svt_params = \"tune=0:lp=64\";\n",
+	    ":1: svt_params: option \"lp\" is not allowed in a sidecar (see "
+	    "distenc.conf(5) for the options that are)");
+	sidecar_fails(conf, "svt_params = \"fgs-table=/etc/x\";\n",
+	    ":1: svt_params: option \"fgs-table\" names a file and is not "
+	    "allowed in a sidecar");
 	sidecar_fails(conf, "qp_file = \"/etc/passwd\";\n",
 	    ":1: qp_file: must name a file beside the source (no absolute "
 	    "path, no \"..\")");
@@ -1589,6 +1621,11 @@ test_sidecar_untrusted(void **state)
 	assert_string_equal(pr->x265_params, "no-sao:crf=18:aq_mode=3");
 	assert_string_equal(pr->qp_file, "film..v2.qp");
 	assert_int_equal(pr->threads, 1);
+	conf_profile_free(pr);
+	pr = sidecar_ok(conf, NULL, "svt_params = \"tune=0:enable-tf=0:"
+	    "film-grain=10\";\nsvt_crf = 35;\n");
+	assert_string_equal(pr->svt_params, "tune=0:enable-tf=0:film-grain=10");
+	assert_int_equal(pr->svt_crf, 35);
 	conf_profile_free(pr);
 	pr = sidecar_ok(conf, NULL, "grain_table = \"grain.tbl\";\n");
 	assert_non_null(strstr(pr->grain_table, "/grain.tbl"));
@@ -2081,7 +2118,7 @@ static const struct fail_case fail_cases[] = {
 	    ":1: profiles.a.tune: \"film\" is not one of \"\", psnr, ssim, "
 	    "grain, zerolatency, fastdecode, animation" },
 	{ "enum", "profiles = { a = { encoder = \"x264\"; }; };\n",
-	    ":1: profiles.a.encoder: \"x264\" is not one of x265, aom" },
+	    ":1: profiles.a.encoder: \"x264\" is not one of x265, aom, svt" },
 	{ "enum", "profiles = { a = { audio_codec = \"aac\"; }; };\n",
 	    ":1: profiles.a.audio_codec: \"aac\" is not one of opus, flac, "
 	    "copy" },
