@@ -36,11 +36,18 @@ start_daemon "$CONF"
 wait_until 15 test -s "$PROM"
 ok "the metrics file is written" test -s "$PROM"
 cp "$T/clips/big.mkv" "$T/stage/a.mkv" && mv "$T/stage/a.mkv" "$DSPOOL/a.mkv"
-# The worker held (SIGSTOP) once it reports frames of a pass: its last
-# figures stay in the metrics, rewritten every poll_interval.
-wait_encoding a.mkv
+# The worker held (SIGSTOP) once its status shows a stage (written as a
+# stage begins, a few seconds before this job can end): its last figures
+# stay in the metrics, rewritten every poll_interval.
+has_stage() {
+	[ "$(job_get a.mkv state)" = running ] &&
+	    [ -n "$(job_get a.mkv stage | grep -v '^null$')" ] && [ -n "$(workers)" ]
+}
+job_wait_state 60 a.mkv running
+wait_until 60 has_stage
 w=$(workers | head -n 1)
 kill -STOP "$w"
+diag "worker $w held at stage '$(job_get a.mkv stage)', frame $(job_get a.mkv frame)"
 wait_until 15 has_fps
 ok "a running job's speed is there, by job id" has_fps
 grep_ok "$PROM" '^distenc_job_progress_ratio\{job="a\.mkv-[0-9a-f]+"\} 0\.[0-9]+$' \
