@@ -17,16 +17,7 @@ CTL=${top_builddir}/distencctl
 SOCK=$T/control
 
 CONF=$T/d.conf
-write_dconf "$CONF" "control_socket = \"$SOCK\";
-rules = ( { name = \"hevc\"; codec = [ \"hevc\" ]; skip = \"already HEVC\"; } );"
-lib_clip libx265 150 "$T/clips/hevc.mkv"
-
-start_daemon "$CONF"
-wait_until 15 test -S "$SOCK"
-mkdir -p "$T/stage"
-cp "$T/clips/hevc.mkv" "$T/stage/hevc.mkv"
-mv "$T/stage/hevc.mkv" "$DSPOOL/hevc.mkv"
-job_wait_state 60 hevc.mkv skipped done failed
+skipped_daemon_start "$CONF"
 is "$(job_get hevc.mkv state)" skipped "the HEVC file is skipped by the rule"
 stop_daemon
 

@@ -30,21 +30,11 @@ rules = ( { name = "hevc"; codec = [ "hevc" ]; skip = "already HEVC"; } );
 EOC
 lib_clip libx265 150 "$T/in/hevc.mkv"
 
-# sdir SOURCE: the input's directory of Slurm files.
-sdir() {
-	grep -lxF -- "$1" "$WORK"/.slurm/*/source 2>/dev/null | head -n 1 |
-	    xargs -r dirname
-}
-# done_or_gone STATE-FILE: the step recorded its outcome, or no job is left.
-done_or_gone() {
-	test -s "$1" || slurm_jobs_gone
-}
-
 run_distenc -c "$CONF" -o "$T/out" --slurm "$T/in/hevc.mkv"
 grep_ok "$DE_OUT" "^submitted: $T/in/hevc\\.mkv: plan job [0-9]+\$" \
     "the chunked input is submitted as a plan job"
-D=$(sdir "$T/in/hevc.mkv")
-ok "the plan job ends within 120 s" wait_until 120 done_or_gone "$D/plan.state"
+D=$(slurm_dir "$T/in/hevc.mkv")
+ok "the plan job ends within 120 s" wait_until 120 slurm_step_over "$D/plan.state"
 grep_ok "$D/plan.state" '^skipped: .*hevc\.mkv: rule 1 \(hevc\): already HEVC$' \
     "its outcome: skipped by the rule, with the reason"
 ok "no job is left in the queue" wait_until 60 slurm_jobs_gone
