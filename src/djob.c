@@ -222,7 +222,7 @@ djob_remember(struct daemon *d)
 	struct dirent	*de;
 	struct djob	*dj;
 	DIR		*dir;
-	char		*path, *id, *state, *cause = NULL;
+	char		*path, *id, *state, *reason, *cause = NULL;
 	size_t		 n;
 	int		 attempts, s, count = 0;
 
@@ -234,7 +234,7 @@ djob_remember(struct daemon *d)
 		    strcmp(de->d_name, "distencd.json") == 0)
 			continue;
 		xasprintf(&path, "%s/%s", d->conf->status_dir, de->d_name);
-		if (status_job_read(path, &id, &state, &attempts,
+		if (status_job_read(path, &id, &state, &attempts, &reason,
 		    &cause) != 0) {
 			log_warnx("%s", cause);
 			free(cause);
@@ -252,8 +252,14 @@ djob_remember(struct daemon *d)
 			    dj->state == DJ_ELSEWHERE)
 				dj->state = DJ_QUEUED;
 			dj->attempts = attempts;
+			/* a skipped job keeps its reason (distencctl retry) */
+			if (dj->state == DJ_SKIPPED && reason != NULL) {
+				dj->summary = reason;
+				reason = NULL;
+			}
 			count++;
 		}
+		free(reason);
 		free(id);
 		free(state);
 		free(path);

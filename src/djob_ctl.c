@@ -126,7 +126,8 @@ djob_ctl_retry(struct daemon *d, char **argv)
 	if ((dj = djob_ctl_job(d, argv[1], &answer)) == NULL)
 		return answer;
 	if (dj->state == DJ_SKIPPED)
-		/* the reason is known unless remembered from an earlier run */
+		/* the reason, also of a job remembered from an earlier run
+		 * (its status file's) */
 		return djob_ctl_say("error job %s is skipped%s%s%s: a skipped "
 		    "job is not retried, its rule or the size guard would skip "
 		    "it again", dj->id, dj->summary != NULL ? " (" : "",

@@ -80,9 +80,10 @@ job_streams(struct job_ctx *c)
 
 /*
  * The source's video bitrate and size: from the container, else measured
- * from its packets (a script has none to measure: left unknown).  The
- * packets are read (the whole file, without decoding) only when the
- * rules (need) or the profile's bounds and size guard use them.
+ * from its packets (a script has none to measure: left unknown), or as
+ * an earlier step of the job measured them (job_rate.c).  The packets
+ * are read (the whole file, without decoding) only when the rules (need)
+ * or the profile's bounds and size guard use them.
  */
 static void
 job_source_rate(struct job_ctx *c, int need)
@@ -93,9 +94,13 @@ job_source_rate(struct job_ctx *c, int need)
 	need = need || prof->max_source_share > 0 ||
 	    prof->max_output_share > 0;
 	if (c->mi.vbitrate == 0 && !c->mi.script && need &&
-	    probe_video_bytes(c->job->source, &c->mi, &cause) != 0) {
-		log_warnx("source video bitrate unknown: %s", cause);
-		free(cause);
+	    job_rate_reuse(c) != 0) {
+		if (probe_video_bytes(c->job->source, &c->mi, &cause) != 0) {
+			log_warnx("source video bitrate unknown: %s", cause);
+			free(cause);
+		} else
+			log_info("probe: video bitrate measured from the "
+			    "packets (the container does not state it)");
 	}
 	if (c->mi.vbitrate > 0)
 		log_info("probe: video %.0f kbps, %lld bytes (from the %s), "

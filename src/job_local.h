@@ -80,6 +80,11 @@ int	 job_remux(struct job_ctx *);
 /* job_ctx.c */
 double	 job_elapsed(const struct timespec *);
 char	*job_work_dir(struct job_ctx *);
+char	*job_work_path(const struct job *);
+
+/* job_rate.c: the source's measured video bitrate kept for later steps. */
+int	 job_rate_reuse(struct job_ctx *);
+void	 job_rate_keep(struct job_ctx *);
 
 /* pass1.c: pass 1 kept in the work directory (keep_pass1). */
 void	 pass1_save(struct job_ctx *, const char *, double);

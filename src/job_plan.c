@@ -32,12 +32,11 @@
 #define PLAN_MAX_BYTES	(64 << 20)
 #define QPFILE_DEPTH	3	/* subfolders searched below the source's */
 
-/* A job's work directory, <work_dir>/<job id>, made if missing; NULL
- * when it cannot be (the job failed). */
+/* A job's work directory's name, <work_dir>/<job id>; NULL with errno
+ * when the source cannot be found. */
 char *
-job_work_dir(struct job_ctx *c)
+job_work_path(const struct job *j)
 {
-	struct job	*j = c->job;
 	struct stat	 sb;
 	char		 id[JOBID_MAX], real[PATH_MAX], *dir;
 
@@ -45,13 +44,27 @@ job_work_dir(struct job_ctx *c)
 		snprintf(id, sizeof(id), "%s", j->id);
 	else {
 		if (stat(j->source, &sb) == -1 ||
-		    realpath(j->source, real) == NULL) {
-			job_fail(c, 0, "%s: %s", j->source, strerror(errno));
+		    realpath(j->source, real) == NULL)
 			return NULL;
-		}
 		jobid_make(real + 1, sb.st_size, sb.st_mtime, id, sizeof(id));
 	}
 	xasprintf(&dir, "%s/%s", j->conf->work_dir, id);
+	return dir;
+}
+
+/* A job's work directory (job_work_path), made if missing; NULL when it
+ * cannot be (the job failed). */
+char *
+job_work_dir(struct job_ctx *c)
+{
+	struct job	*j = c->job;
+	struct stat	 sb;
+	char		*dir;
+
+	if ((dir = job_work_path(j)) == NULL) {
+		job_fail(c, 0, "%s: %s", j->source, strerror(errno));
+		return NULL;
+	}
 	if (fs_mkdirs(dir, &c->err) != 0) {
 		job_fail(c, 1, "work directory: %s", c->err);
 		free(dir);

@@ -150,6 +150,7 @@ chunked_setup(struct job_ctx *c, struct plan *p)
 	job_stage(c, JOB_SCENES);
 	if ((rv = job_plan(c, p)) != 0)
 		return rv;
+	job_rate_keep(c);	/* after the plan, which may empty the dir */
 	if (j->step == JOB_STEP_HELP && !chunked_plan_published(c, p)) {
 		snprintf(j->res.note, sizeof(j->res.note), "the plan in %s is "
 		    "not published (yet) in the token directory", k->workdir);

@@ -99,15 +99,16 @@ status_job_write(const char *path, const struct status_job *s, char **cause)
 }
 
 /*
- * Read back what a restart needs from a job's status file: its id, state
- * and attempts (id and state allocated).
+ * Read back what a restart needs from a job's status file: its id, state,
+ * attempts and the reason it was skipped (id and state allocated, reason
+ * allocated or NULL).
  */
 int
 status_job_read(const char *path, char **id, char **state, int *attempts,
-    char **cause)
+    char **reason, char **cause)
 {
 	json_error_t	 err;
-	json_t		*o, *i, *s, *a;
+	json_t		*o, *i, *s, *a, *r;
 
 	if ((o = json_load_file(path, 0, &err)) == NULL) {
 		xasprintf(cause, "%s:%d: %s", path, err.line, err.text);
@@ -124,6 +125,8 @@ status_job_read(const char *path, char **id, char **state, int *attempts,
 	*id = xstrdup(json_string_value(i));
 	*state = xstrdup(json_string_value(s));
 	*attempts = json_integer_value(a);
+	r = json_object_get(o, "reason");
+	*reason = json_is_string(r) ? xstrdup(json_string_value(r)) : NULL;
 	json_decref(o);
 	return 0;
 }

@@ -59,7 +59,8 @@ struct status_daemon {
 };
 
 int	 status_job_write(const char *, const struct status_job *, char **);
-int	 status_job_read(const char *, char **, char **, int *, char **);
+int	 status_job_read(const char *, char **, char **, int *, char **,
+	    char **);
 int	 status_daemon_write(const char *, const struct status_daemon *,
 	    char **);
 

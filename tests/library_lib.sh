@@ -30,3 +30,18 @@ need_encoder() {
 		exit 0
 	fi
 }
+
+# skipped_daemon_start CONF: a daemon whose rule skips HEVC sources ("hevc",
+# "already HEVC"), with a control socket ($SOCK), started on CONF, and an
+# HEVC clip dropped into its spool as hevc.mkv, waited for until it ends.
+skipped_daemon_start() {
+	write_dconf "$1" "control_socket = \"$SOCK\";
+rules = ( { name = \"hevc\"; codec = [ \"hevc\" ]; skip = \"already HEVC\"; } );"
+	lib_clip libx265 150 "$T/clips/hevc.mkv"
+	start_daemon "$1"
+	wait_until 15 test -S "$SOCK"
+	mkdir -p "$T/stage"
+	cp "$T/clips/hevc.mkv" "$T/stage/hevc.mkv"
+	mv "$T/stage/hevc.mkv" "$DSPOOL/hevc.mkv"
+	job_wait_state 60 hevc.mkv skipped done failed
+}

@@ -13,6 +13,9 @@
 #                   the cluster does not start, every check left skipped
 #   slurm_job_state ID  the state of a job (or a task, ID_K) in squeue
 #   slurm_jobs_gone     no job is pending or running
+#   slurm_dir SOURCE    the input's directory of Slurm files below $WORK
+#   slurm_step_over STATE-FILE  the step recorded its outcome, or no job
+#                       is left
 
 SL=$T/slurm
 
@@ -142,4 +145,16 @@ slurm_job_state() {
 # No job is pending, running or completing.
 slurm_jobs_gone() {
 	[ -z "$(squeue -h -o %i 2>/dev/null)" ]
+}
+
+# slurm_dir SOURCE: the input's directory of Slurm files below $WORK.
+slurm_dir() {
+	grep -lxF -- "$1" "$WORK"/.slurm/*/source 2>/dev/null | head -n 1 |
+	    xargs -r dirname
+}
+
+# slurm_step_over STATE-FILE: the step recorded its outcome, or no job is
+# left.
+slurm_step_over() {
+	test -s "$1" || slurm_jobs_gone
 }

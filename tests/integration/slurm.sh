@@ -32,15 +32,9 @@ slurm = { check_shared = false; time_chunk = "10:00"; };
 EOC
 clip scenes "$T/in/a/scenes.mkv"
 
-# sdir SOURCE: the input's directory of Slurm files.
-sdir() {
-	grep -lxF -- "$1" "$WORK"/.slurm/*/source 2>/dev/null | head -n 1 |
-	    xargs -r dirname
-}
-
 # job_of SOURCE STEP: the Slurm job id of a step of the last submission.
 job_of() {
-	sed -n "s/^$2 //p" "$(sdir "$1")/jobs" 2>/dev/null | tail -n 1
+	sed -n "s/^$2 //p" "$(slurm_dir "$1")/jobs" 2>/dev/null | tail -n 1
 }
 
 # published OUT: the output is there (or the jobs ended without it).
@@ -83,7 +77,7 @@ grep_ok "$DE_OUT" "^submitted: $FILM: plan job [0-9]+$" \
     "chunked: says its plan job"
 ok "chunked: published within 150 s" wait_until 150 published \
     "$T/out/scenes.mkv"
-D=$(sdir "$FILM")
+D=$(slurm_dir "$FILM")
 wait_until 30 test -s "$D/join.state"
 is "$(cat "$D/plan.state" 2>/dev/null | cut -d';' -f1)" "done: 4 chunks" \
     "chunked: the plan job found 4 chunks"
@@ -103,8 +97,8 @@ grep_ok "$DE_OUT" "^submitted: $TP: encode job [0-9]+$" "two-pass: one job"
 ok "two-pass: published within 120 s" wait_until 120 published \
     "$T/out/two.mkv"
 # the output is published before the job records its outcome
-wait_until 30 test -s "$(sdir "$TP")/encode.state"
-is "$(cat "$(sdir "$TP")/encode.state" 2>/dev/null)" done \
+wait_until 30 test -s "$(slurm_dir "$TP")/encode.state"
+is "$(cat "$(slurm_dir "$TP")/encode.state" 2>/dev/null)" done \
     "two-pass: the job is done"
 run_distenc -c "$CONF" -p test -o "$T/local" "$TP"
 is "$(frame_count "$T/out/two.mkv")" "$(frame_count "$T/local/two.mkv")" \
@@ -127,12 +121,12 @@ clip notmedia "$NM"
 run_distenc -c "$CONF" -o "$T/out" --slurm "$NM"
 # plan_state: the plan job has recorded how it went.
 plan_state() {
-	test -f "$(sdir "$NM")/plan.state"
+	test -f "$(slurm_dir "$NM")/plan.state"
 }
 ok "failed plan: recorded within 60 s" wait_until 60 plan_state
-grep_ok "$(sdir "$NM")/plan.state" "^failed: .*notmedia" \
+grep_ok "$(slurm_dir "$NM")/plan.state" "^failed: .*notmedia" \
     "failed plan: the reason in the input's state"
-is "$(wc -l <"$(sdir "$NM")/jobs")" 1 "failed plan: no chunk or join job"
+is "$(wc -l <"$(slurm_dir "$NM")/jobs")" 1 "failed plan: no chunk or join job"
 "${top_builddir}/distencctl" -c "$CONF" slurm >"$T/ctl2.out" 2>&1
 grep_ok "$T/ctl2.out" "^  distenc plan: failed: " \
     "failed plan: distencctl slurm shows why"
@@ -161,7 +155,7 @@ run_distenc -c "$CONF" -p av1s -o "$T/out" --max-parallel-encodes 1 \
     --slurm "$FILM2"
 ok "resubmitted: published within 150 s" wait_until 150 published \
     "$T/out/cancel.mkv"
-D=$(sdir "$FILM2")
+D=$(slurm_dir "$FILM2")
 grep_ok "$D/plan-$(job_of "$FILM2" plan).out" "plan: reusing" \
     "resubmitted: the plan is reused"
 reused=$(cat "$D"/chunk-*.out | grep -c 'already there and verified')
@@ -198,7 +192,7 @@ release() {
 	    scontrol update JobId="$1" StartTime=now >/dev/null 2>&1
 	return 1
 }
-D=$(sdir "$FILM3")
+D=$(slurm_dir "$FILM3")
 # running: the array's running task, K (not 0), has started distenc.
 running() {
 	K=$(squeue -h -r -j "$A" -t RUNNING -o %K 2>/dev/null | grep -vx 0 |
@@ -250,7 +244,7 @@ wait_until 60 has_array
 A=$(job_of "$FILM4" chunk)
 # requeued: the failed task is back in the queue, held by Slurm.
 requeued() {
-	grep -q "requeued" "$(sdir "$FILM4")/chunk-${A}_3.out" 2>/dev/null &&
+	grep -q "requeued" "$(slurm_dir "$FILM4")/chunk-${A}_3.out" 2>/dev/null &&
 	    state_in "${A}_3" PENDING
 }
 if wait_until 60 requeued; then
@@ -261,7 +255,7 @@ else
 fi
 ok "failing chunk: the join job never runs" wait_until 60 state_in \
     "$(job_of "$FILM4" join)" CANCELLED
-D=$(sdir "$FILM4")
+D=$(slurm_dir "$FILM4")
 # The join may be cancelled at the task's first failure already: wait for
 # its second run's last word.
 ok "failing chunk: not requeued again" wait_until 60 grep -q \

@@ -34,16 +34,6 @@ ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc=size=160x90 \
     -frames:v 1 "$L/Film/poster.jpg"
 lib_clip libx265 150 "$L/hevc.mkv"
 
-# sdir SOURCE: the input's directory of Slurm files.
-sdir() {
-	grep -lxF -- "$1" "$WORK"/.slurm/*/source 2>/dev/null | head -n 1 |
-	    xargs -r dirname
-}
-# done_or_gone STATE-FILE: the step recorded its outcome, or no job is left.
-done_or_gone() {
-	test -s "$1" || slurm_jobs_gone
-}
-
 run_distenc -c "$CONF" -o "$T/out" --slurm "$L"
 is "$DE_RC" 0 "the folder is submitted"
 is "$(grep -c '^submitted: ' "$DE_OUT")" 2 "two inputs submitted"
@@ -52,11 +42,11 @@ grep_ok "$DE_OUT" "^submitted: $L/Film/film\\.mkv: encode job [0-9]+\$" \
 ok "the .nfo and the poster are not submitted" \
     sh -c '! grep -q "film\.nfo\|poster\.jpg" "$1"' _ "$DE_OUT"
 
-HS=$(sdir "$L/hevc.mkv")/encode.state
-ok "the HEVC film's step ends within 120 s" wait_until 120 done_or_gone "$HS"
+HS=$(slurm_dir "$L/hevc.mkv")/encode.state
+ok "the HEVC film's step ends within 120 s" wait_until 120 slurm_step_over "$HS"
 grep_ok "$HS" '^skipped: .*hevc\.mkv: rule 1 \(hevc\): already HEVC$' \
     "its outcome: skipped by the rule, with the reason"
-wait_until 120 done_or_gone "$(sdir "$L/Film/film.mkv")/encode.state"
+wait_until 120 slurm_step_over "$(slurm_dir "$L/Film/film.mkv")/encode.state"
 ok "the film is published, the skipped one is not" \
     sh -c 'test -s "$1" && test ! -e "$2"' _ "$T/out/Film/film.mkv" "$T/out/hevc.mkv"
 "${top_builddir}/distencctl" -c "$CONF" slurm >"$T/ctl.out" 2>&1
