@@ -83,14 +83,16 @@ job_interlace(struct job_ctx *c)
 		log_info("interlace: %s", why);
 		return 0;
 	}
-	if (prof->chunked && (c->deint == DEINT_TELECINE ||
-	    prof->deinterlace_fields)) {
-		/* a chunk's frames are counted in the source's rate */
+	/* A chunk's frames are counted in the source's rate. */
+	if (prof->chunked && c->deint == DEINT_TELECINE) {
 		log_warnx("interlace: %s; not undone: chunked encodes "
 		    "deinterlace a frame per frame only", why);
 		c->deint = DEINT_PROGRESSIVE;
 		return 0;
 	}
+	if (prof->chunked && prof->deinterlace_fields)
+		log_warnx("interlace: deinterlace_fields: a frame per frame, "
+		    "not per field: chunked encodes keep the source's rate");
 	c->src_fps = c->mi.fps;
 	c->src_tb = c->mi.tb;
 	if ((d = job_deint(c)) == NULL)

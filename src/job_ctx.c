@@ -209,7 +209,8 @@ job_deint(struct job_ctx *c)
 	*in = c->mi;
 	in->fps = c->src_fps;
 	in->tb = c->src_tb;
-	d = deint_new(in, c->deint, c->job->prof->deinterlace_fields, &c->err);
+	d = deint_new(in, c->deint, c->job->prof->deinterlace_fields &&
+	    !c->job->prof->chunked, &c->err);
 	free(in);
 	return d;
 }
