@@ -22,6 +22,14 @@ enum scd_mode {
 	SCD_SCRIPT		/* detected on the whole script's output */
 };
 
+/* What x265's pass 2 takes from pass 1 besides the stats. */
+enum pass_reuse {
+	PASS_REUSE_NONE,
+	PASS_REUSE_ANALYSIS,	/* mode decisions: multi-pass-opt-analysis */
+	PASS_REUSE_DISTORTION,	/* CTU distortion: multi-pass-opt-distortion */
+	PASS_REUSE_BOTH
+};
+
 /* One named encoding profile. */
 /* What a source with dynamic HDR metadata gets. */
 enum dynamic_hdr {
@@ -48,6 +56,8 @@ struct profile {
 	double		 bpp;		/* bits per pixel per frame */
 	int		 bit_depth;	/* 0 follows the source, or 8, 10 */
 	int		 threads;	/* threads per encoder */
+	int		 fast_firstpass;	/* bool: x265's fast pass 1 */
+	enum pass_reuse	 pass_reuse;	/* pass 1's analysis in pass 2 */
 
 	/* video: aom */
 	int		 q;		/* cq-level */

@@ -106,6 +106,32 @@ x265_set_colour(struct encoder *e, const struct media_info *mi, char **cause)
 	return 0;
 }
 
+/*
+ * Pass 1's depth (x265's fast first pass or its slow one) and what pass 2
+ * reuses of it through the analysis file beside the stats: both passes
+ * must name the same file and the same reuse.
+ */
+static int
+x265_set_passes(struct encoder *e, const struct enc_params *ep, char **cause)
+{
+	enum pass_reuse	r = ep->prof->pass_reuse;
+
+	if (x265_set(e, "slow-firstpass", ep->prof->fast_firstpass ? "0" :
+	    "1", cause) != 0)
+		return -1;
+	if (ep->analysis == NULL || r == PASS_REUSE_NONE)
+		return 0;
+	if (x265_set(e, "analysis-reuse-file", ep->analysis, cause) != 0)
+		return -1;
+	if ((r == PASS_REUSE_ANALYSIS || r == PASS_REUSE_BOTH) &&
+	    x265_set(e, "multi-pass-opt-analysis", "1", cause) != 0)
+		return -1;
+	if ((r == PASS_REUSE_DISTORTION || r == PASS_REUSE_BOTH) &&
+	    x265_set(e, "multi-pass-opt-distortion", "1", cause) != 0)
+		return -1;
+	return 0;
+}
+
 /* Rate control: two-pass ABR with the stats file. */
 static int
 x265_set_rate(struct encoder *e, const struct enc_params *ep, char **cause)
@@ -121,7 +147,7 @@ x265_set_rate(struct encoder *e, const struct enc_params *ep, char **cause)
 	if (x265_set(e, "pass", buf, cause) != 0 ||
 	    x265_set(e, "stats", ep->stats, cause) != 0)
 		return -1;
-	return 0;
+	return x265_set_passes(e, ep, cause);
 }
 
 /* Build the parameter set from the profile and the source. */

@@ -100,6 +100,9 @@ struct job {
 	int			 transient;	/* worth retrying */
 };
 
+/* Pass 1's analysis for pass 2 (pass_reuse): the stats file's name and this. */
+#define JOB_ANALYSIS_SUFFIX	".analysis"
+
 int		 job_run(struct job *);
 const char	*job_stage_name(enum job_stage);
 void		 job_summary(const struct job *, char *, size_t);

@@ -1,0 +1,165 @@
+#!/bin/sh
+#
+# Benchmark (not part of make check): what the x265 first-pass and
+# analysis-reuse options cost and save, through distenc, on three kinds of
+# content made here by the ffmpeg program.
+#
+#	tests/bench/firstpass.sh [-p PRESET] [-b KBPS] [-t THREADS] [-k] [SECONDS]
+#
+#   SECONDS  length of each 1280x720 letterboxed clip (default 6)
+#   -p       x265 preset (default medium)
+#   -b       video bitrate in kbps (default 1500)
+#   -t       x265 thread pool (threads = N in the profile; default 2)
+#   -k       keep the temporary directory
+#
+# Clips (each a 1280x544 picture in 1280x720, bars 88 top and bottom):
+#   test       the test clip (testsrc2, as tests/bench/pipeline.sh)
+#   grain      film-like: rotating soft gradients with strong temporal grain
+#              (noise filter)
+#   animation  flat colours and hard edges in motion: a zooming Mandelbrot
+#              posterised to 6 levels per plane
+# Variants, each given to x265 through the profile (x265_params, or the
+# settings of the two-pass pipeline when the tree has them):
+#   today      x265's own two-pass (its slow first pass)
+#   fast       fast first pass (slow-firstpass=0)
+#   ana        pass 2 reuses pass 1's analysis (multi-pass-opt-analysis)
+#   dist       pass 2 reuses pass 1's distortion (multi-pass-opt-distortion)
+#   ana+dist   both reuses
+#   fast+dist, fast+ana+dist
+# For each: wall and CPU (user + sys) seconds of the whole distenc job, the
+# video bitrate reached, PSNR and SSIM of the output against the cropped
+# source (libavfilter's psnr and ssim, run by the ffmpeg program), and the
+# size of pass 1's files.  Ratios and differences are against "today" on
+# the same clip; the machine's load is printed before and after.
+#
+# Environment: top_srcdir, top_builddir (default: two levels up), DISTENC,
+# FIRSTPASS_VARIANTS (names from the list above, to run fewer).
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+
+preset=medium
+kbps=1500
+threads=2
+while getopts p:b:t:k opt; do
+	case $opt in
+	p) preset=$OPTARG ;;
+	b) kbps=$OPTARG ;;
+	t) threads=$OPTARG ;;
+	k) KEEP_TMP=1 ;;
+	*) sed -n '7,8s/^#//p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+seconds=${1:-6}
+variants=${FIRSTPASS_VARIANTS:-"today fast ana dist ana+dist fast+dist fast+ana+dist"}
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ -x "$DISTENC" ] || die "no executable distenc at $DISTENC"
+command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed"
+
+# bench_clip KIND PATH: a letterboxed 1280x720 clip of that content.
+bench_clip() {
+	case $1 in
+	test)	clip long "$2" "$seconds"; return ;;
+	grain)	g="gradients=s=1280x544:r=25:d=$seconds:speed=0.02:n=4,"
+		g="${g}format=yuv420p,noise=alls=14:allf=t+u" ;;
+	animation)
+		g="mandelbrot=s=1280x544:r=25:end_scale=0.05:end_pts=$((seconds * 25)),"
+		g="${g}trim=duration=$seconds,format=yuv420p,"
+		g="${g}lutyuv=y=floor(val/43)*43:u=floor(val/43)*43:v=floor(val/43)*43" ;;
+	esac
+	# shellcheck disable=SC2046
+	_mkclip_ff -f lavfi -i "$g" \
+	    -f lavfi -i "$(_mkclip_sines "$MKCLIP_AMP_QUIET" "$seconds" stereo 440 660)" \
+	    -filter_complex "[0:v]pad=1280:720:0:88:black,format=yuv420p[v]" \
+	    -map '[v]' -map 1:a $(mkclip_vcodec_args) -c:a flac -shortest "$2"
+}
+
+# The profile's settings for a variant: the pipeline's own settings when
+# this distenc has them, else the same options through x265_params.
+variant_conf() {
+	case $1 in
+	today)	set -- 0 0 0 ;;
+	fast)	set -- 1 0 0 ;;
+	ana)	set -- 0 1 0 ;;
+	dist)	set -- 0 0 1 ;;
+	ana+dist) set -- 0 1 1 ;;
+	fast+dist) set -- 1 0 1 ;;
+	fast+ana+dist) set -- 1 1 1 ;;
+	*)	die "unknown variant $1" ;;
+	esac
+	if [ -n "$native" ]; then
+		reuse=none
+		[ "$2$3" = 10 ] && reuse=analysis
+		[ "$2$3" = 01 ] && reuse=distortion
+		[ "$2$3" = 11 ] && reuse=both
+		echo "fast_firstpass = $([ "$1" = 1 ] && echo true || echo false);" \
+		    "pass_reuse = \"$reuse\";"
+		return
+	fi
+	p=slow-firstpass=$((1 - $1))
+	[ "$2" = 1 ] && p="$p:multi-pass-opt-analysis=1"
+	[ "$3" = 1 ] && p="$p:multi-pass-opt-distortion=1"
+	echo "x265_params = \"$p\";"
+}
+
+# PSNR (average) and SSIM (All) of OUT against the cropped SRC.
+quality() {
+	ffmpeg -nostdin -hide_banner -nostats -i "$1" -i "$2" -lavfi \
+	    "[0:v]split[a][b];[1:v]crop=1280:544:0:88,split[c][d];[a][c]psnr;[b][d]ssim" \
+	    -f null - 2>&1 |
+	    awk '/PSNR y:/ { for (i = 1; i <= NF; i++) if ($i ~ /^average:/)
+			{ sub("average:", "", $i); p = $i } }
+		/SSIM Y:/ { for (i = 1; i <= NF; i++) if ($i ~ /^All:/)
+			{ sub("All:", "", $i); s = $i } }
+		END { print p, s }'
+}
+
+# Video bitrate (kbps) from the packets' sizes and the duration.
+vkbps() {
+	ffprobe -v error -select_streams v:0 -show_entries packet=size \
+	    -of csv=p=0 "$1" | awk -v d="$seconds" \
+	    '{ b += $1 } END { printf "%.0f\n", b * 8 / d / 1000 }'
+}
+
+# Whether this distenc knows the settings (it reads the config first).
+write_conf "$T/probe.conf" "$preset" "$kbps" "fast_firstpass = true;"
+native=
+"$DISTENC" -c "$T/probe.conf" --dump-config >/dev/null 2>&1 && native=1
+
+echo "load before: $(uptime)"
+printf '%-10s %-14s %8s %8s %6s %8s %8s %6s %8s %10s\n' clip variant \
+    "wall(s)" "CPU(s)" kbps "PSNR" "SSIM" "CPU/x" "dPSNR" "dSSIM"
+for kind in test grain animation; do
+	src=$T/src/$kind.mkv
+	bench_clip "$kind" "$src" || die "cannot make the $kind clip"
+	for v in $variants; do
+		d=$T/run/$kind/$v
+		mkdir -p "$d/out" "$d/stats"
+		write_conf "$d/conf" "$preset" "$kbps" \
+		    "threads = $threads; $(variant_conf "$v")"
+		# x265 names its analysis file in the current directory
+		# when it is given none.
+		(cd "$d" && time_cmd "$d/time" \
+		    "$DISTENC" -c "$d/conf" -o "$d/out" -s "$d/stats" \
+		    -i "$src" >"$d/log" 2>&1) ||
+		    { tail -n 20 "$d/log" >&2; die "distenc failed: $kind $v"; }
+		set -- $(cat "$d/time") $(quality "$d/out/$kind.mkv" "$src") \
+		    "$(vkbps "$d/out/$kind.mkv")"
+		echo "$kind $v $1 $(echo "$2 + $3" | bc) $6 $4 $5" >>"$T/rows"
+	done
+done
+awk '{
+	if ($2 == "today") { c0 = $4; p0 = $6; s0 = $7 }
+	printf "%-10s %-14s %8.2f %8.2f %6d %8.3f %8.5f %6.2f %+8.3f %+10.5f\n",
+	    $1, $2, $3, $4, $5, $6, $7, $4 / c0, $6 - p0, $7 - s0
+}' "$T/rows"
+echo "load after: $(uptime)"
+echo "preset $preset, $kbps kbps, threads $threads, ${seconds} s per clip;" \
+    "settings through ${native:+the profile's own keys}${native:-x265_params}"
