@@ -25,7 +25,7 @@
 #   ana        pass 2 reuses pass 1's analysis (multi-pass-opt-analysis)
 #   dist       pass 2 reuses pass 1's distortion (multi-pass-opt-distortion)
 #   ana+dist   both reuses
-#   fast+dist, fast+ana+dist
+#   fast+ana, fast+dist, fast+ana+dist
 # For each: wall and CPU (user + sys) seconds of the whole distenc job, the
 # video bitrate reached, PSNR and SSIM of the output against the cropped
 # source (libavfilter's psnr and ssim, run by the ffmpeg program), and the
@@ -38,6 +38,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/bench/bench_lib.sh"
 
 preset=medium
 kbps=1500
@@ -53,7 +54,7 @@ while getopts p:b:t:k opt; do
 done
 shift $((OPTIND - 1))
 seconds=${1:-6}
-variants=${FIRSTPASS_VARIANTS:-"today fast ana dist ana+dist fast+dist fast+ana+dist"}
+variants=${FIRSTPASS_VARIANTS:-"today fast ana dist ana+dist fast+ana fast+dist fast+ana+dist"}
 
 die() {
 	echo "bench: $*" >&2
@@ -90,6 +91,7 @@ variant_conf() {
 	ana)	set -- 0 1 0 ;;
 	dist)	set -- 0 0 1 ;;
 	ana+dist) set -- 0 1 1 ;;
+	fast+ana) set -- 1 1 0 ;;
 	fast+dist) set -- 1 0 1 ;;
 	fast+ana+dist) set -- 1 1 1 ;;
 	*)	die "unknown variant $1" ;;
@@ -109,31 +111,12 @@ variant_conf() {
 	echo "x265_params = \"$p\";"
 }
 
-# PSNR (average) and SSIM (All) of OUT against the cropped SRC.
-quality() {
-	ffmpeg -nostdin -hide_banner -nostats -i "$1" -i "$2" -lavfi \
-	    "[0:v]split[a][b];[1:v]crop=1280:544:0:88,split[c][d];[a][c]psnr;[b][d]ssim" \
-	    -f null - 2>&1 |
-	    awk '/PSNR y:/ { for (i = 1; i <= NF; i++) if ($i ~ /^average:/)
-			{ sub("average:", "", $i); p = $i } }
-		/SSIM Y:/ { for (i = 1; i <= NF; i++) if ($i ~ /^All:/)
-			{ sub("All:", "", $i); s = $i } }
-		END { print p, s }'
-}
-
-# Video bitrate (kbps) from the packets' sizes and the duration.
-vkbps() {
-	ffprobe -v error -select_streams v:0 -show_entries packet=size \
-	    -of csv=p=0 "$1" | awk -v d="$seconds" \
-	    '{ b += $1 } END { printf "%.0f\n", b * 8 / d / 1000 }'
-}
-
 # Whether this distenc knows the settings (it reads the config first).
 write_conf "$T/probe.conf" "$preset" "$kbps" "fast_firstpass = true;"
 native=
 "$DISTENC" -c "$T/probe.conf" --dump-config >/dev/null 2>&1 && native=1
 
-echo "load before: $(uptime)"
+echo "before: $(bench_load)"
 printf '%-10s %-14s %8s %8s %6s %8s %8s %6s %8s %10s\n' clip variant \
     "wall(s)" "CPU(s)" kbps "PSNR" "SSIM" "CPU/x" "dPSNR" "dSSIM"
 for kind in test grain animation; do
@@ -150,8 +133,9 @@ for kind in test grain animation; do
 		    "$DISTENC" -c "$d/conf" -o "$d/out" -s "$d/stats" \
 		    -i "$src" >"$d/log" 2>&1) ||
 		    { tail -n 20 "$d/log" >&2; die "distenc failed: $kind $v"; }
-		set -- $(cat "$d/time") $(quality "$d/out/$kind.mkv" "$src") \
-		    "$(vkbps "$d/out/$kind.mkv")"
+		set -- $(cat "$d/time") \
+		    $(bench_quality "$d/out/$kind.mkv" "$src" 1280:544:0:88) \
+		    "$(bench_kbps "$d/out/$kind.mkv" "$seconds")"
 		echo "$kind $v $1 $(echo "$2 + $3" | bc) $6 $4 $5" >>"$T/rows"
 	done
 done
@@ -160,6 +144,8 @@ awk '{
 	printf "%-10s %-14s %8.2f %8.2f %6d %8.3f %8.5f %6.2f %+8.3f %+10.5f\n",
 	    $1, $2, $3, $4, $5, $6, $7, $4 / c0, $6 - p0, $7 - s0
 }' "$T/rows"
-echo "load after: $(uptime)"
+echo "after: $(bench_load)"
+how=x265_params
+[ -n "$native" ] && how="the profile's fast_firstpass and pass_reuse"
 echo "preset $preset, $kbps kbps, threads $threads, ${seconds} s per clip;" \
-    "settings through ${native:+the profile's own keys}${native:-x265_params}"
+    "settings through $how"
