@@ -26,11 +26,16 @@
 #   dist       pass 2 reuses pass 1's distortion (multi-pass-opt-distortion)
 #   ana+dist   both reuses
 #   fast+ana, fast+dist, fast+ana+dist
+#   today-10%  today's at 90 % of the bitrate: with today's it gives the
+#              quality at the bitrate each variant reached
 # For each: wall and CPU (user + sys) seconds of the whole distenc job, the
 # video bitrate reached, PSNR and SSIM of the output against the cropped
-# source (libavfilter's psnr and ssim, run by the ffmpeg program), and the
-# size of pass 1's files.  Ratios and differences are against "today" on
-# the same clip; the machine's load is printed before and after.
+# source (libavfilter's psnr and ssim, run by the ffmpeg program).  Ratios
+# and differences are against "today" on the same clip: dPSNR and dSSIM
+# as measured, dPSNR@r and dSSIM@r against today's quality at the
+# variant's own bitrate (interpolated in the log of the rate between
+# today and today-10%), so that a variant that missed the bitrate is
+# judged at equal rate.  The machine's load is printed before and after.
 #
 # Environment: top_srcdir, top_builddir (default: two levels up), DISTENC,
 # FIRSTPASS_VARIANTS (names from the list above, to run fewer).
@@ -56,37 +61,24 @@ shift $((OPTIND - 1))
 seconds=${1:-6}
 variants=${FIRSTPASS_VARIANTS:-"today fast ana dist ana+dist fast+ana fast+dist fast+ana+dist"}
 
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
 [ -x "$DISTENC" ] || die "no executable distenc at $DISTENC"
 command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed"
 
 # bench_clip KIND PATH: a letterboxed 1280x720 clip of that content.
 bench_clip() {
-	case $1 in
-	test)	clip long "$2" "$seconds"; return ;;
-	grain)	g="gradients=s=1280x544:r=25:d=$seconds:speed=0.02:n=4,"
-		g="${g}format=yuv420p,noise=alls=14:allf=t+u" ;;
-	animation)
-		g="mandelbrot=s=1280x544:r=25:end_scale=0.05:end_pts=$((seconds * 25)),"
-		g="${g}trim=duration=$seconds,format=yuv420p,"
-		g="${g}lutyuv=y=floor(val/43)*43:u=floor(val/43)*43:v=floor(val/43)*43" ;;
-	esac
-	# shellcheck disable=SC2046
-	_mkclip_ff -f lavfi -i "$g" \
-	    -f lavfi -i "$(_mkclip_sines "$MKCLIP_AMP_QUIET" "$seconds" stereo 440 660)" \
-	    -filter_complex "[0:v]pad=1280:720:0:88:black,format=yuv420p[v]" \
-	    -map '[v]' -map 1:a $(mkclip_vcodec_args) -c:a flac -shortest "$2"
+	if [ "$1" = test ]; then
+		clip long "$2" "$seconds"
+	else
+		bench_boxed "$2" "$(bench_content "$1" 1280 544 "$seconds")" \
+		    1280 720 88 "$seconds"
+	fi
 }
 
 # The profile's settings for a variant: the pipeline's own settings when
 # this distenc has them, else the same options through x265_params.
 variant_conf() {
 	case $1 in
-	today)	set -- 0 0 0 ;;
+	today|today-10%) set -- 0 0 0 ;;
 	fast)	set -- 1 0 0 ;;
 	ana)	set -- 0 1 0 ;;
 	dist)	set -- 0 0 1 ;;
@@ -117,15 +109,19 @@ native=
 "$DISTENC" -c "$T/probe.conf" --dump-config >/dev/null 2>&1 && native=1
 
 echo "before: $(bench_load)"
-printf '%-10s %-14s %8s %8s %6s %8s %8s %6s %8s %10s\n' clip variant \
-    "wall(s)" "CPU(s)" kbps "PSNR" "SSIM" "CPU/x" "dPSNR" "dSSIM"
+printf '%-10s %-14s %8s %8s %6s %8s %8s %6s %8s %10s %8s %10s\n' clip \
+    variant "wall(s)" "CPU(s)" kbps "PSNR" "SSIM" "CPU/x" "dPSNR" "dSSIM" \
+    "dPSNR@r" "dSSIM@r"
 for kind in test grain animation; do
 	src=$T/src/$kind.mkv
 	bench_clip "$kind" "$src" || die "cannot make the $kind clip"
-	for v in $variants; do
+	for v in today today-10% $variants; do
+		[ "$v" = today ] && [ -s "$T/run/$kind/today/time" ] && continue
+		rate=$kbps
+		[ "$v" = today-10% ] && rate=$((kbps * 9 / 10))
 		d=$T/run/$kind/$v
 		mkdir -p "$d/out" "$d/stats"
-		write_conf "$d/conf" "$preset" "$kbps" \
+		write_conf "$d/conf" "$preset" "$rate" \
 		    "threads = $threads; $(variant_conf "$v")"
 		# x265 names its analysis file in the current directory
 		# when it is given none.
@@ -139,11 +135,21 @@ for kind in test grain animation; do
 		echo "$kind $v $1 $(echo "$2 + $3" | bc) $6 $4 $5" >>"$T/rows"
 	done
 done
-awk '{
-	if ($2 == "today") { c0 = $4; p0 = $6; s0 = $7 }
-	printf "%-10s %-14s %8.2f %8.2f %6d %8.3f %8.5f %6.2f %+8.3f %+10.5f\n",
-	    $1, $2, $3, $4, $5, $6, $7, $4 / c0, $6 - p0, $7 - s0
-}' "$T/rows"
+# dPSNR and dSSIM at equal rate: against today's quality at the variant's
+# bitrate, interpolated (linear in the log of the rate) between today's
+# two runs, at the bitrate asked and 10 % below.
+awk 'NR == FNR {
+	if ($2 == "today") { r0[$1] = log($5); p0[$1] = $6; s0[$1] = $7; c0[$1] = $4 }
+	if ($2 == "today-10%") { r1[$1] = log($5); p1[$1] = $6; s1[$1] = $7 }
+	next
+}
+{
+	k = $1; dr = r0[k] - r1[k]
+	x = dr != 0 ? (log($5) - r0[k]) / dr : 0
+	printf "%-10s %-14s %8.2f %8.2f %6d %8.3f %8.5f %6.2f %+8.3f %+10.5f %+8.3f %+10.5f\n",
+	    $1, $2, $3, $4, $5, $6, $7, $4 / c0[k], $6 - p0[k], $7 - s0[k],
+	    $6 - (p0[k] + x * (p0[k] - p1[k])), $7 - (s0[k] + x * (s0[k] - s1[k]))
+}' "$T/rows" "$T/rows"
 echo "after: $(bench_load)"
 how=x265_params
 [ -n "$native" ] && how="the profile's fast_firstpass and pass_reuse"

@@ -39,28 +39,17 @@ done
 shift $((OPTIND - 1))
 seconds=${1:-4}
 
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
 [ -x "$DISTENC" ] || die "no executable distenc at $DISTENC"
 
 # lib_clip N PATH: the Nth clip of the library.
 lib_clip() {
 	case $(($1 % 3)) in
-	0) g="testsrc2=s=640x272:r=25:d=$seconds" ;;
-	1) g="gradients=s=640x272:r=25:d=$seconds:speed=0.02:n=4:seed=$1,"
-	   g="${g}format=yuv420p,noise=alls=12:allf=t+u" ;;
-	2) g="mandelbrot=s=640x272:r=25:end_scale=0.05:start_x=-0.$1,"
-	   g="${g}trim=duration=$seconds,format=yuv420p,"
-	   g="${g}lutyuv=y=floor(val/43)*43:u=floor(val/43)*43:v=floor(val/43)*43" ;;
+	0) k=test ;;
+	1) k=grain ;;
+	2) k=animation ;;
 	esac
-	# shellcheck disable=SC2046
-	_mkclip_ff -f lavfi -i "$g" \
-	    -f lavfi -i "$(_mkclip_sines "$MKCLIP_AMP_QUIET" "$seconds" stereo 440 660)" \
-	    -filter_complex "[0:v]pad=640:360:0:44:black,format=yuv420p[v]" \
-	    -map '[v]' -map 1:a $(mkclip_vcodec_args) -c:a flac -shortest "$2"
+	bench_boxed "$2" "$(bench_content "$k" 640 272 "$seconds" "$1")" \
+	    640 360 44 "$seconds"
 }
 
 # run_lib NAME JOBS THREADS: the whole library through one distenc.

@@ -47,11 +47,6 @@ seconds=${1:-3}
 variants=${MEMORY_VARIANTS:-"default la20 ft1 la20+ft1"}
 sizes=${MEMORY_SIZES:-"1080 2160"}
 
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
 [ -x "$DISTENC" ] || die "no executable distenc at $DISTENC"
 [ -x /usr/bin/time ] || die "GNU time (/usr/bin/time, package \"time\") is needed"
 

@@ -20,7 +20,9 @@
 # side is: cropdetect over the whole clip (last crop= kept), a loudnorm
 # measuring pass, x265 pass 1 on the cropped video, x265 pass 2 with the
 # audio through loudnorm (measured values, linear) to Opus, into Matroska.
-# Both sides encode audio at 64 kbps per channel.  Each run is timed with
+# Both sides encode audio at 64 kbps per channel.  Both outputs' PSNR and
+# SSIM against the source cropped to the picture (libavfilter's psnr and
+# ssim) are printed beside their bitrates, and the machine's load.  Each run is timed with
 # GNU time; the report gives wall and CPU (user + sys) seconds for both and
 # the ratios distenc / ffmpeg.  Only the ratios mean anything: never
 # compare the absolute numbers across machines or runs.
@@ -30,6 +32,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/bench/bench_lib.sh"
 
 preset=medium
 kbps=1500
@@ -48,17 +51,13 @@ seconds=${1:-20}
 [ "$threads" = 0 ] && threads=
 abitrate=64	# kbps per channel, stereo clip
 
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
 [ -x "$DISTENC" ] || die "no executable distenc at $DISTENC"
 command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed"
 [ -x /usr/bin/time ] ||
     echo "bench: GNU time (/usr/bin/time, package \"time\") missing: wall clock only" >&2
 
 src=$T/src/bench.mkv
+echo "before: $(bench_load)"
 echo "making a ${seconds} s 1280x720 letterboxed clip..."
 clip long "$src" "$seconds" || die "cannot make the clip"
 
@@ -139,6 +138,9 @@ echo "distenc: $(grep -h 'done:' "$T/distenc.log" | head -n 1 | sed 's/^distenc:
 echo "ffmpeg:  crop=$crop"
 echo "outputs: distenc $(desc "$T/out-a/bench.mkv")"
 echo "         ffmpeg  $(desc "$T/out-b/bench.mkv")"
+echo "quality: distenc PSNR, SSIM $(bench_quality "$T/out-a/bench.mkv" "$src" 1280:544:0:88)"
+echo "         ffmpeg  PSNR, SSIM $(bench_quality "$T/out-b/bench.mkv" "$src" 1280:544:0:88)"
+echo "after:   $(bench_load)"
 echo
 awk -v n="$(cat "$T/time.distenc")" -v f="$(cat "$T/time.ffmpeg")" \
     -v c="$(cat "$T/time.crop")" -v m="$(cat "$T/time.measure")" \
