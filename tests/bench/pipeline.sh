@@ -3,7 +3,8 @@
 # Benchmark (not part of make check): distenc against the equivalent
 # pipeline of ffmpeg program runs, side by side on one generated clip.
 #
-#	tests/bench/pipeline.sh [-p PRESET] [-b KBPS] [-t THREADS] [-k] [SECONDS]
+#	tests/bench/pipeline.sh [-p PRESET] [-b KBPS] [-t THREADS] [-x SETTINGS] [-k]
+#	    [SECONDS]
 #
 #   SECONDS  length of the 1280x720 letterboxed clip (default 20)
 #   -p       x265 preset for both sides (default medium)
@@ -14,6 +15,8 @@
 #            ffmpeg "-x265-params pools=N".  0 passes nothing to either
 #            side, leaving each its own default (distenc's is 2, x265's
 #            all CPUs: not a like-for-like comparison).
+#   -x       more profile settings for distenc alone, e.g.
+#            "fast_firstpass = true;"
 #   -k       keep the temporary directory (outputs, logs)
 #
 # distenc runs with a config using that preset and bitrate; the ffmpeg
@@ -37,13 +40,15 @@
 preset=medium
 kbps=1500
 threads=${BENCH_THREADS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 0)}
-while getopts p:b:t:k opt; do
+more=
+while getopts p:b:t:x:k opt; do
 	case $opt in
 	p) preset=$OPTARG ;;
 	b) kbps=$OPTARG ;;
 	t) threads=$OPTARG ;;
+	x) more=$OPTARG ;;
 	k) KEEP_TMP=1 ;;
-	*) sed -n '5,6s/^#//p' "$0" >&2; exit 2 ;;
+	*) sed -n '5,7s/^#//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -64,7 +69,7 @@ clip long "$src" "$seconds" || die "cannot make the clip"
 # --- (a) distenc --------------------------------------------------------------
 
 conf=$T/bench.conf
-extra="audio_bitrate = $abitrate;${threads:+ threads = $threads;}"
+extra="audio_bitrate = $abitrate;${threads:+ threads = $threads;} $more"
 write_conf "$conf" "$preset" "$kbps" "$extra"
 # write_conf points stats_dir at $T/stats; distenc gets its own with -s.
 mkdir -p "$T/stats-a" "$T/out-a"
@@ -134,6 +139,7 @@ desc() {	# FILE: WxH, kbps, LUFS
 echo
 echo "clip:    $seconds s, 1280x720 (1280x544 picture), 25 fps, stereo"
 echo "x265:    preset $preset, $kbps kbps, thread pool ${threads:-"each side's default"}"
+[ -n "$more" ] && echo "distenc: also $more"
 echo "distenc: $(grep -h 'done:' "$T/distenc.log" | head -n 1 | sed 's/^distenc: //')"
 echo "ffmpeg:  crop=$crop"
 echo "outputs: distenc $(desc "$T/out-a/bench.mkv")"
