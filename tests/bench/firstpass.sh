@@ -38,7 +38,8 @@
 # judged at equal rate.  The machine's load is printed before and after.
 #
 # Environment: top_srcdir, top_builddir (default: two levels up), DISTENC,
-# FIRSTPASS_VARIANTS (names from the list above, to run fewer).
+# FIRSTPASS_VARIANTS and FIRSTPASS_CLIPS (names from the lists above, to
+# run fewer).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -66,6 +67,7 @@ command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed"
 
 # bench_clip KIND PATH: a letterboxed 1280x720 clip of that content.
 bench_clip() {
+	mkdir -p "$(dirname "$2")"
 	if [ "$1" = test ]; then
 		clip long "$2" "$seconds"
 	else
@@ -112,7 +114,7 @@ echo "before: $(bench_load)"
 printf '%-10s %-14s %8s %8s %6s %8s %8s %6s %8s %10s %8s %10s\n' clip \
     variant "wall(s)" "CPU(s)" kbps "PSNR" "SSIM" "CPU/x" "dPSNR" "dSSIM" \
     "dPSNR@r" "dSSIM@r"
-for kind in test grain animation; do
+for kind in ${FIRSTPASS_CLIPS:-test grain animation}; do
 	src=$T/src/$kind.mkv
 	bench_clip "$kind" "$src" || die "cannot make the $kind clip"
 	for v in today today-10% $variants; do
