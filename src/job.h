@@ -100,7 +100,7 @@ struct job {
 	int			 transient;	/* worth retrying */
 };
 
-/* Pass 1's analysis for pass 2 (pass_reuse): the stats file's name and this. */
+/* Pass 1's analysis for pass 2 (pass_reuse): the stats' name and this. */
 #define JOB_ANALYSIS_SUFFIX	".analysis"
 
 int		 job_run(struct job *);
