@@ -134,7 +134,7 @@ for kind in ${FIRSTPASS_CLIPS:-test grain animation}; do
 		set -- $(cat "$d/time") \
 		    $(bench_quality "$d/out/$kind.mkv" "$src" 1280:544:0:88) \
 		    "$(bench_kbps "$d/out/$kind.mkv" "$seconds")"
-		echo "$kind $v $1 $(echo "$2 + $3" | bc) $6 $4 $5" >>"$T/rows"
+		echo "$kind $v $1 $(awk "BEGIN { print $2 + $3 }") $6 $4 $5" >>"$T/rows"
 	done
 done
 # dPSNR and dSSIM at equal rate: against today's quality at the variant's

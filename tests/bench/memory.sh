@@ -88,8 +88,8 @@ for h in $sizes; do
 		    $(bench_quality "$r/out/$h.mkv" "$src") \
 		    "$(bench_kbps "$r/out/$h.mkv" "$d")"
 		printf '%-6s %-10s %9.0f %8.2f %8.2f %6d %8.3f %8.5f\n' \
-		    "${h}p" "$v" "$(echo "$4 / 1024" | bc -l)" "$1" \
-		    "$(echo "$2 + $3" | bc)" "$7" "$5" "$6"
+		    "${h}p" "$v" "$(awk "BEGIN { print $4 / 1024 }")" "$1" \
+		    "$(awk "BEGIN { print $2 + $3 }")" "$7" "$5" "$6"
 	done
 done
 echo "after: $(bench_load)"
