@@ -42,6 +42,14 @@ enum rule_tristate {
 	RULE_NO
 };
 
+/* What x265's pass 2 takes from pass 1 besides the stats. */
+enum pass_reuse {
+	PASS_REUSE_NONE,
+	PASS_REUSE_ANALYSIS,	/* mode decisions: multi-pass-opt-analysis */
+	PASS_REUSE_DISTORTION,	/* CTU distortion: multi-pass-opt-distortion */
+	PASS_REUSE_BOTH
+};
+
 /* What a source with dynamic HDR metadata gets. */
 enum dynamic_hdr {
 	DYNAMIC_HDR_FAIL,	/* refused */
@@ -68,6 +76,8 @@ struct profile {
 	double		 bpp;		/* bits per pixel per frame */
 	int		 bit_depth;	/* 0 follows the source, or 8, 10 */
 	int		 threads;	/* threads per encoder */
+	int		 fast_firstpass;	/* bool: x265's fast pass 1 */
+	enum pass_reuse	 pass_reuse;	/* pass 1's analysis in pass 2 */
 
 	/* video: aom */
 	int		 q;		/* cq-level */

@@ -64,6 +64,10 @@ static const char *const conf_tristates[] = {
 	"any", "yes", "no", NULL
 };
 static const int conf_rule_depths[] = { 0, 8, 10, 12 };
+/* In the order of enum pass_reuse. */
+static const char *const conf_pass_reuses[] = {
+	"none", "analysis", "distortion", "both", NULL
+};
 /* In the order of enum scd_mode. */
 static const char *const conf_scd_modes[] = {
 	"qpfile", "source", "script", NULL
@@ -282,6 +286,10 @@ const struct conf_entry conf_table[] = {
 	  .default_num = 0 },
 	{ .name = "threads", P(threads), .type = CONF_INT,
 	  .minimum = 1, .maximum = 256, .default_num = 2 },
+	{ .name = "fast_firstpass", P(fast_firstpass), .type = CONF_BOOL,
+	  .default_num = 0 },
+	{ .name = "pass_reuse", P(pass_reuse), .type = CONF_ENUM,
+	  .choices = conf_pass_reuses, .default_str = "none" },
 
 	/* Profile settings: aom. */
 	{ .name = "q", P(q), .type = CONF_INT,

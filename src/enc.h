@@ -23,6 +23,8 @@ struct enc_params {
 	AVRational		 tb;		/* of the frames' pts */
 	int			 pass;		/* 0 single, 1 or 2 */
 	const char		*stats;		/* two-pass stats file */
+	const char		*analysis;	/* pass 1's analysis for pass
+						 * 2 (pass_reuse), or NULL */
 	int			 kbps;		/* target bitrate */
 	int64_t			 frames;	/* total, 0 unknown */
 	const struct profile	*prof;

@@ -10,6 +10,7 @@
 #include <x265.h>
 
 #include "enc.h"
+#include "errcap.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -127,6 +128,32 @@ x265_set_crf(struct encoder *e, const struct enc_params *ep, char **cause)
 	return x265_set(e, "vbv-bufsize", buf, cause);
 }
 
+/*
+ * Pass 1's depth (x265's fast first pass or its slow one) and what pass 2
+ * reuses of it through the analysis file beside the stats: both passes
+ * must name the same file and the same reuse.
+ */
+static int
+x265_set_passes(struct encoder *e, const struct enc_params *ep, char **cause)
+{
+	enum pass_reuse	r = ep->prof->pass_reuse;
+
+	if (x265_set(e, "slow-firstpass", ep->prof->fast_firstpass ? "0" :
+	    "1", cause) != 0)
+		return -1;
+	if (ep->analysis == NULL || r == PASS_REUSE_NONE)
+		return 0;
+	if (x265_set(e, "analysis-reuse-file", ep->analysis, cause) != 0)
+		return -1;
+	if ((r == PASS_REUSE_ANALYSIS || r == PASS_REUSE_BOTH) &&
+	    x265_set(e, "multi-pass-opt-analysis", "1", cause) != 0)
+		return -1;
+	if ((r == PASS_REUSE_DISTORTION || r == PASS_REUSE_BOTH) &&
+	    x265_set(e, "multi-pass-opt-distortion", "1", cause) != 0)
+		return -1;
+	return 0;
+}
+
 /* Rate control: two-pass ABR with the stats file, or constant quality. */
 static int
 x265_set_rate(struct encoder *e, const struct enc_params *ep, char **cause)
@@ -144,7 +171,7 @@ x265_set_rate(struct encoder *e, const struct enc_params *ep, char **cause)
 	if (x265_set(e, "pass", buf, cause) != 0 ||
 	    x265_set(e, "stats", ep->stats, cause) != 0)
 		return -1;
-	return 0;
+	return x265_set_passes(e, ep, cause);
 }
 
 /* Build the parameter set from the profile and the source. */
@@ -240,6 +267,37 @@ x265_size_check(const struct encoder *e, char **cause)
 	return -1;
 }
 
+/*
+ * Open the encoder.  x265 says why it cannot only on stderr: that line is
+ * caught for the reason (and still reaches stderr).
+ */
+static int
+x265_encoder_start(struct encoder *e, const struct enc_params *ep,
+    char **cause)
+{
+	struct errcap	 ec;
+	const char	*why;
+	char		*said;
+
+	errcap_begin(&ec);
+	e->enc = e->api->encoder_open(e->param);
+	said = errcap_end(&ec, "[error]");
+	if (e->enc != NULL) {
+		free(said);
+		return 0;
+	}
+	why = said != NULL ? said : "no reason given";
+	if (strncmp(why, "x265 [error]: ", 14) == 0)
+		why += 14;
+	if (ep->pass != 0)
+		xasprintf(cause, "x265: cannot open the encoder for pass %d: "
+		    "%s (stats file %s)", ep->pass, why, ep->stats);
+	else
+		xasprintf(cause, "x265: cannot open the encoder: %s", why);
+	free(said);
+	return -1;
+}
+
 static struct encoder *
 x265_open(const struct enc_params *ep, char **cause)
 {
@@ -256,14 +314,8 @@ x265_open(const struct enc_params *ep, char **cause)
 		fatalx("x265 param_alloc");
 	if (x265_setup(e, ep, cause) != 0 || x265_size_check(e, cause) != 0)
 		goto fail;
-	if ((e->enc = e->api->encoder_open(e->param)) == NULL) {
-		if (ep->pass != 0)
-			xasprintf(cause, "x265: cannot open the encoder for "
-			    "pass %d (stats file %s)", ep->pass, ep->stats);
-		else
-			xasprintf(cause, "x265: cannot open the encoder");
+	if (x265_encoder_start(e, ep, cause) != 0)
 		goto fail;
-	}
 	if ((e->pic = e->api->picture_alloc()) == NULL)
 		fatalx("x265 picture_alloc");
 	e->api->picture_init(e->param, e->pic);

@@ -110,6 +110,9 @@ struct job {
 	int			 transient;	/* worth retrying */
 };
 
+/* Pass 1's analysis for pass 2 (pass_reuse): the stats' name and this. */
+#define JOB_ANALYSIS_SUFFIX	".analysis"
+
 int		 job_run(struct job *);
 int		 job_explain(struct job *, FILE *);
 const char	*job_stage_name(enum job_stage);

@@ -90,7 +90,8 @@ void
 job_stats_unlink(const char *stats)
 {
 	static const char	*suffix[] = {
-		"", ".temp", ".cutree", ".cutree.temp"
+		"", ".temp", ".cutree", ".cutree.temp",
+		JOB_ANALYSIS_SUFFIX, JOB_ANALYSIS_SUFFIX ".temp"
 	};
 	char			*p;
 	size_t			 i;

@@ -31,7 +31,10 @@
 
 #define PASS1_INFO_MAX	8192
 
-static const char *const pass1_suffix[] = { "", ".cutree" };
+/* The stats, x265's cutree file, pass 1's analysis (pass_reuse). */
+static const char *const pass1_suffix[] = {
+	"", ".cutree", JOB_ANALYSIS_SUFFIX
+};
 
 /* What the stats depend on, hashed: the source and the settings. */
 static void
@@ -45,12 +48,13 @@ pass1_fingerprint(struct job_ctx *c, char *out, size_t len)
 	if (stat(c->job->source, &sb) == -1)
 		memset(&sb, 0, sizeof(sb));
 	xasprintf(&s, "%lld %lld|%d %d %d %d|%d %d %d %d|%s %s %s %s %d %.6f"
-	    "|%d %d|%d %s",
+	    "|%d %d|%d %s|%d %d",
 	    (long long)sb.st_size, (long long)sb.st_mtime, r->crop.top,
 	    r->crop.bottom, r->crop.left, r->crop.right, r->width, r->height,
 	    r->depth, r->kbps, p->encoder, p->preset, p->tune, p->x265_params,
 	    p->bitrate, p->bpp, p->scale_width, p->bit_depth, p->threads,
-	    c->job->source);
+	    c->job->source, p->fast_firstpass,
+	    c->ep.analysis != NULL ? (int)p->pass_reuse : 0);
 	snprintf(out, len, "%016" PRIx64, jobid_hash(s, strlen(s), 0));
 	free(s);
 }

@@ -30,6 +30,7 @@
 struct twopass {
 	struct job_ctx		*c;
 	char			*stats;
+	char			*analysis;	/* pass_reuse's file, or NULL */
 	struct media_source	 src;
 	struct encoder		*enc;
 	struct media_picture	*pic;
@@ -50,6 +51,34 @@ twopass_open(struct job_ctx *c)
 	t->stereo = -1;
 	c->pipe_state = t;
 	return 0;
+}
+
+/*
+ * Pass 2's reuse of pass 1 (pass_reuse) when its analysis file fits in the
+ * stats directory beside the stats (need bytes); without it when not.
+ */
+static void
+twopass_reuse(struct twopass *t, int64_t need)
+{
+	struct job_ctx	*c = t->c;
+	struct job	*j = c->job;
+	int64_t		 more, have;
+
+	if (j->prof->pass_reuse == PASS_REUSE_NONE)
+		return;
+	more = rate_analysis_bytes(c->mi.frames_est, j->res.width,
+	    j->res.height);
+	have = fs_free_bytes(j->conf->stats_dir);
+	if (have >= 0 && have < need + more) {
+		log_warnx("pass 2 does without pass 1's analysis: it needs "
+		    "about %lld bytes more than the stats, and the stats "
+		    "directory %s has %lld bytes free", (long long)more,
+		    j->conf->stats_dir, (long long)have);
+		return;
+	}
+	xasprintf(&t->analysis, "%s%s", t->stats, JOB_ANALYSIS_SUFFIX);
+	c->ep.analysis = t->analysis;
+	log_info("pass 1's analysis for pass 2: %s", t->analysis);
 }
 
 /* Make the stats file's name and check the room for it. */
@@ -86,6 +115,7 @@ twopass_prepare(struct job_ctx *c)
 		    "free, about %lld needed", dir, (long long)have,
 		    (long long)need);
 	t->stats = job_stats_path(dir, j->source, getpid());
+	twopass_reuse(t, need);
 	return 0;
 }
 
@@ -481,6 +511,7 @@ twopass_close(struct job_ctx *c)
 	if (t->stats != NULL)
 		job_stats_unlink(t->stats);
 	free(t->stats);
+	free(t->analysis);
 	free(t);
 	c->pipe_state = NULL;
 }

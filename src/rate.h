@@ -14,6 +14,7 @@ enum rate_bound {
 int	 rate_kbps(double, int, int, int, int);
 int	 rate_bound(int, int, double, int, enum rate_bound *);
 int64_t	 rate_stats_bytes(int64_t, int, int);
+int64_t	 rate_analysis_bytes(int64_t, int, int);
 double	 rate_eta(int64_t, int64_t, double);
 
 #endif

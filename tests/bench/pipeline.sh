@@ -3,7 +3,8 @@
 # Benchmark (not part of make check): distenc against the equivalent
 # pipeline of ffmpeg program runs, side by side on one generated clip.
 #
-#	tests/bench/pipeline.sh [-p PRESET] [-b KBPS] [-t THREADS] [-k] [SECONDS]
+#	tests/bench/pipeline.sh [-p PRESET] [-b KBPS] [-t THREADS] [-x SETTINGS] [-k]
+#	    [SECONDS]
 #
 #   SECONDS  length of the 1280x720 letterboxed clip (default 20)
 #   -p       x265 preset for both sides (default medium)
@@ -14,13 +15,17 @@
 #            ffmpeg "-x265-params pools=N".  0 passes nothing to either
 #            side, leaving each its own default (distenc's is 2, x265's
 #            all CPUs: not a like-for-like comparison).
+#   -x       more profile settings for distenc alone, e.g.
+#            "fast_firstpass = true;"
 #   -k       keep the temporary directory (outputs, logs)
 #
 # distenc runs with a config using that preset and bitrate; the ffmpeg
 # side is: cropdetect over the whole clip (last crop= kept), a loudnorm
 # measuring pass, x265 pass 1 on the cropped video, x265 pass 2 with the
 # audio through loudnorm (measured values, linear) to Opus, into Matroska.
-# Both sides encode audio at 64 kbps per channel.  Each run is timed with
+# Both sides encode audio at 64 kbps per channel.  Both outputs' PSNR and
+# SSIM against the source cropped to the picture (libavfilter's psnr and
+# ssim) are printed beside their bitrates, and the machine's load.  Each run is timed with
 # GNU time; the report gives wall and CPU (user + sys) seconds for both and
 # the ratios distenc / ffmpeg.  Only the ratios mean anything: never
 # compare the absolute numbers across machines or runs.
@@ -30,17 +35,20 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/bench/bench_lib.sh"
 
 preset=medium
 kbps=1500
 threads=${BENCH_THREADS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 0)}
-while getopts p:b:t:k opt; do
+more=
+while getopts p:b:t:x:k opt; do
 	case $opt in
 	p) preset=$OPTARG ;;
 	b) kbps=$OPTARG ;;
 	t) threads=$OPTARG ;;
+	x) more=$OPTARG ;;
 	k) KEEP_TMP=1 ;;
-	*) sed -n '5,6s/^#//p' "$0" >&2; exit 2 ;;
+	*) sed -n '5,7s/^#//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -48,24 +56,20 @@ seconds=${1:-20}
 [ "$threads" = 0 ] && threads=
 abitrate=64	# kbps per channel, stereo clip
 
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
 [ -x "$DISTENC" ] || die "no executable distenc at $DISTENC"
 command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed"
 [ -x /usr/bin/time ] ||
     echo "bench: GNU time (/usr/bin/time, package \"time\") missing: wall clock only" >&2
 
 src=$T/src/bench.mkv
+echo "before: $(bench_load)"
 echo "making a ${seconds} s 1280x720 letterboxed clip..."
 clip long "$src" "$seconds" || die "cannot make the clip"
 
 # --- (a) distenc --------------------------------------------------------------
 
 conf=$T/bench.conf
-extra="audio_bitrate = $abitrate;${threads:+ threads = $threads;}"
+extra="audio_bitrate = $abitrate;${threads:+ threads = $threads;} $more"
 write_conf "$conf" "$preset" "$kbps" "$extra"
 # write_conf points stats_dir at $T/stats; distenc gets its own with -s.
 mkdir -p "$T/stats-a" "$T/out-a"
@@ -135,10 +139,14 @@ desc() {	# FILE: WxH, kbps, LUFS
 echo
 echo "clip:    $seconds s, 1280x720 (1280x544 picture), 25 fps, stereo"
 echo "x265:    preset $preset, $kbps kbps, thread pool ${threads:-"each side's default"}"
+[ -n "$more" ] && echo "distenc: also $more"
 echo "distenc: $(grep -h 'done:' "$T/distenc.log" | head -n 1 | sed 's/^distenc: //')"
 echo "ffmpeg:  crop=$crop"
 echo "outputs: distenc $(desc "$T/out-a/bench.mkv")"
 echo "         ffmpeg  $(desc "$T/out-b/bench.mkv")"
+echo "quality: distenc PSNR, SSIM $(bench_quality "$T/out-a/bench.mkv" "$src" 1280:544:0:88)"
+echo "         ffmpeg  PSNR, SSIM $(bench_quality "$T/out-b/bench.mkv" "$src" 1280:544:0:88)"
+echo "after:   $(bench_load)"
 echo
 awk -v n="$(cat "$T/time.distenc")" -v f="$(cat "$T/time.ffmpeg")" \
     -v c="$(cat "$T/time.crop")" -v m="$(cat "$T/time.measure")" \

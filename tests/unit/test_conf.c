@@ -133,6 +133,8 @@ assert_default_profile(const struct profile *p)
 	assert_true(p->bpp == 0.06);
 	assert_int_equal(p->bit_depth, 0);
 	assert_int_equal(p->threads, 2);
+	assert_int_equal(p->fast_firstpass, 0);
+	assert_int_equal(p->pass_reuse, PASS_REUSE_NONE);
 	assert_int_equal(p->q, 14);
 	assert_int_equal(p->cpu_used, 4);
 	assert_int_equal(p->lag_in_frames, 48);
@@ -204,6 +206,8 @@ assert_profile_equal(const struct profile *a, const struct profile *b)
 	assert_true(a->bpp == b->bpp);
 	assert_int_equal(a->bit_depth, b->bit_depth);
 	assert_int_equal(a->threads, b->threads);
+	assert_int_equal(a->fast_firstpass, b->fast_firstpass);
+	assert_int_equal(a->pass_reuse, b->pass_reuse);
 	assert_int_equal(a->crop, b->crop);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(a->crop_manual[i], b->crop_manual[i]);
@@ -327,6 +331,8 @@ static const char full_text[] =
 	"		bpp = 0.08;\n"
 	"		bit_depth = 10;\n"
 	"		threads = 8;\n"
+	"		fast_firstpass = true;\n"
+	"		pass_reuse = \"distortion\";\n"
 	"		crop = \"manual\";\n"
 	"		crop_manual = [ 140, 140, 0, 2 ];\n"
 	"		crop_samples = 50;\n"
@@ -367,6 +373,8 @@ assert_full(struct config *conf)
 	assert_true(p->bpp == 0.08);
 	assert_int_equal(p->bit_depth, 10);
 	assert_int_equal(p->threads, 8);
+	assert_int_equal(p->fast_firstpass, 1);
+	assert_int_equal(p->pass_reuse, PASS_REUSE_DISTORTION);
 	assert_int_equal(p->crop, CROP_MANUAL);
 	assert_int_equal(p->crop_manual[0], 140);
 	assert_int_equal(p->crop_manual[1], 140);

@@ -102,6 +102,20 @@ test_stats_hour(void **state)
 	assert_int_equal(rate_stats_bytes(10, 0, 1080), 0);
 }
 
+/* Pass 1's analysis for an hour of 1080p24: 30 x 17 coding tree units. */
+static void
+test_analysis_hour(void **state)
+{
+	int64_t	b;
+
+	(void)state;
+	b = rate_analysis_bytes(86400, 1920, 1080);
+	assert_int_equal(b, (int64_t)86400 * 30 * 17 * 256 * 5 / 4);
+	assert_true(b > rate_stats_bytes(86400, 1920, 1080));
+	assert_int_equal(rate_analysis_bytes(0, 1920, 1080), 0);
+	assert_int_equal(rate_analysis_bytes(10, 1920, 0), 0);
+}
+
 static void
 test_eta(void **state)
 {
@@ -124,6 +138,7 @@ main(void)
 		cmocka_unit_test(test_bound_cap),
 		cmocka_unit_test(test_bound_floor),
 		cmocka_unit_test(test_stats_hour),
+		cmocka_unit_test(test_analysis_hour),
 		cmocka_unit_test(test_eta),
 	};
 
