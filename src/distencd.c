@@ -485,6 +485,7 @@ loop(struct daemon *d)
 			daemon_tokens(d);
 			spool_rescan(d->spool);
 			djob_expire(d);
+			djob_flush(d);
 			d->rescan_seconds = spool_now() - now;
 			next_rescan = now + d->conf->poll_interval;
 			d->dirty = 1;

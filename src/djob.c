@@ -190,7 +190,24 @@ djob_write(struct djob *dj)
 		free(cause);
 	}
 	dj->written = spool_now();
+	dj->unwritten = 0;
 	d->dirty = 1;
+}
+
+/*
+ * Write the status of the running jobs whose worker reported progress
+ * since their status was last written (at most every 2 s as reports come
+ * in): at each poll, so that a worker that went quiet (stopped, or between
+ * reports) has its last figures in its status too.
+ */
+void
+djob_flush(struct daemon *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->njobs; i++)
+		if (d->jobs[i]->state == DJ_RUNNING && d->jobs[i]->unwritten)
+			djob_write(d->jobs[i]);
 }
 
 /* Set a job's state, error and summary, and write its status. */

@@ -52,6 +52,7 @@ struct djob {
 	time_t		 finished;
 	double		 retry_at;	/* waiting until (monotonic) */
 	double		 written;	/* status last written (monotonic) */
+	int		 unwritten;	/* progress since, not yet written */
 	char		*error;
 	char		*summary;
 	int64_t		 size;		/* the file the id was made from */
@@ -122,6 +123,7 @@ void	 djob_set(struct djob *, enum djob_state, const char *, const char *);
 void	 djob_remember(struct daemon *);
 void	 djob_ready(void *, const char *, const struct stat *);
 int	 djob_count(struct daemon *, enum djob_state);
+void	 djob_flush(struct daemon *);
 double	 djob_due(const struct djob *);
 double	 djob_stall_due(const struct djob *);
 void	 djob_retry_due(struct daemon *);

@@ -536,6 +536,8 @@ djob_line(void *ctx, void *arg, const char *line)
 	}
 	if (now || pool_now() - dj->written >= 2)
 		djob_write(dj);
+	else if (w->have_progress)
+		dj->unwritten = 1;
 }
 
 static const struct pool_ops djob_pool_ops = {

@@ -108,11 +108,50 @@ _job_in_pass() {
 	[ "$(json_get "$_jp_f" frame)" -gt 0 ] 2>/dev/null
 }
 
-# wait_encoding REL
+# _job_in_stage REL: its status says pass 1 or 2 (written as a pass
+# begins).
+_job_in_stage() {
+	case $(job_get "$1" stage) in
+	"pass 1"|"pass 2") return 0 ;;
+	esac
+	return 1
+}
+
+# wait_encoding REL: the job's worker seen in pass 1 or 2 with frames done
+# (the status seen in $T/encoding.json), and held there: its processes
+# ($HELD) are stopped (SIGSTOP), so that it cannot end before the
+# caller's signal; the caller sends it, then release_encoding (SIGCONT).
+# A held worker is let run a moment at a time until its status shows
+# frames done: its first frame after a stop is reported at once, and the
+# daemon writes a running job's last report at each poll.
 wait_encoding() {
+	HELD=
 	job_wait_state 60 "$1" running || return 1
 	wait_until 10 _has_worker || { diag "  no worker process"; return 1; }
-	wait_until 20 _job_in_pass "$1" ||
-	    diag "  not seen encoding: stage '$(job_get "$1" stage)', frame '$(job_get "$1" frame)'"
+	wait_until 60 _job_in_stage "$1" ||
+	    { diag "  not seen in a pass: stage '$(job_get "$1" stage)'"; return 1; }
+	HELD=$(proc_descendants "$DPID")
+	# shellcheck disable=SC2086
+	kill -STOP $HELD 2>/dev/null
+	_we_n=0
+	until wait_until 5 _job_in_pass "$1"; do
+		_we_n=$((_we_n + 1))
+		if [ "$_we_n" -gt 20 ] || [ "$(job_get "$1" state)" != running ]; then
+			diag "  not seen encoding: stage '$(job_get "$1" stage)', frame '$(job_get "$1" frame)'"
+			return 0
+		fi
+		# shellcheck disable=SC2086
+		kill -CONT $HELD 2>/dev/null
+		sleep 0.2
+		# shellcheck disable=SC2086
+		kill -STOP $HELD 2>/dev/null
+	done
 	return 0
+}
+
+# release_encoding: the worker held by wait_encoding goes on.
+release_encoding() {
+	# shellcheck disable=SC2086
+	[ -z "$HELD" ] || kill -CONT $HELD 2>/dev/null
+	HELD=
 }

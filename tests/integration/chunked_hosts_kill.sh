@@ -2,7 +2,7 @@
 #
 # A chunked job's chunks spread over hosts through the token directory
 # (tests/chunked_hosts_lib.sh): a host killed outright (daemon, worker and
-# encoders, kill -9) mid-job, and the job finished by another that reuses
+# encoders, kill -9) mid-job, while it encodes a chunk, and the job finished by another that reuses
 # the chunks it finished and takes over the one it was encoding.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -20,8 +20,28 @@ cp "$T/src/film.mkv" "$SPOOL/film2.mkv"
 ID=$(job_id film2.mkv "$SPOOL/film2.mkv")
 start_daemon "$T/A.conf" "$T/A2.log"
 PA=$DPID
-wait_until 60 sh -c '[ "$(ls "$1" 2>/dev/null | grep -c "\.c[0-9]*\.done$")" -ge 3 ]' \
-    _ "$TOK/$ID.d" || diag "node A finished no 3 chunks in $(scaled 60) s"
+# Node A encoding a chunk: one claimed and not done.
+mid_chunk() {
+	for _mc in "$TOK/$ID.d"/*.c[0-9]*.claim; do
+		[ -e "$_mc" ] && [ ! -e "${_mc%.claim}.done" ] && return 0
+	done
+	return 1
+}
+# Once A finished 3 chunks and encodes another, the whole host is held
+# (SIGSTOP) so that it is still encoding it when it is killed.
+held_mid_chunk() {
+	[ "$(ls "$TOK/$ID.d" 2>/dev/null | grep -c '\.c[0-9]*\.done$')" -ge 3 ] &&
+	    mid_chunk || return 1
+	kids=$(proc_descendants "$PA")
+	# shellcheck disable=SC2086
+	kill -STOP "$PA" $kids 2>/dev/null
+	mid_chunk && return 0
+	# shellcheck disable=SC2086
+	kill -CONT "$PA" $kids 2>/dev/null
+	return 1
+}
+wait_until 60 held_mid_chunk ||
+    diag "node A was not seen encoding a chunk after 3 in $(scaled 60) s"
 # The whole host at once: the daemon, its worker and the encoders.
 kids=$(proc_descendants "$PA")
 kill -KILL "$PA" $kids 2>/dev/null

@@ -24,6 +24,7 @@ if wait_encoding slow/segv.mkv; then
 	diag "SIGSEGV to worker(s) $w (stage $(job_get slow/segv.mkv stage), frame $(job_get slow/segv.mkv frame))"
 	# shellcheck disable=SC2086
 	kill -SEGV $w
+	release_encoding	# the SIGSEGV, pending while held, is taken
 else
 	diag "slow/segv.mkv never ran: no worker to kill"
 fi

@@ -26,6 +26,7 @@ drop "$T/clips/big.mkv" slow/segv.mkv
 if wait_encoding slow/segv.mkv; then
 	# shellcheck disable=SC2046
 	kill -SEGV $(workers)
+	release_encoding	# the SIGSEGV, pending while held, is taken
 else
 	diag "slow/segv.mkv never ran: no worker to kill"
 fi
@@ -49,6 +50,9 @@ snapshot >"$T/finished.before"
 dpid1=$DPID
 t0=$(now)
 kill -TERM "$DPID"
+# The daemon passes SIGTERM on to its worker, held until then.
+wait_until 10 grep -q "SIGTERM: stopping" "$DLOG"
+release_encoding
 proc_gone_within 12 "$DPID"
 term_secs=$(elapsed "$t0")
 if proc_alive "$DPID"; then
