@@ -521,7 +521,7 @@ djob_line(void *ctx, void *arg, const char *line)
 	struct djob		*dj = arg;
 	struct worker		*w = dj->w;
 	struct job_progress	 was = w->progress;
-	int			 had = w->have_progress, now = 0;
+	int			 had = w->have_progress, now = 0, report = 0;
 
 	(void)ctx;
 	dj->active = pool_now();	/* any line: the worker is alive */
@@ -530,14 +530,14 @@ djob_line(void *ctx, void *arg, const char *line)
 		log_debug("%s", line);
 		break;
 	case WORKER_PROGRESS:
-		now = w->have_progress && djob_progressed(dj, had ? &was :
-		    NULL);
+		report = w->have_progress;
+		now = report && djob_progressed(dj, had ? &was : NULL);
 		break;
 	}
 	if (now || pool_now() - dj->written >= 2)
 		djob_write(dj);
-	else if (w->have_progress)
-		dj->unwritten = 1;
+	else if (report)
+		dj->unwritten = 1;	/* written at the next poll */
 }
 
 static const struct pool_ops djob_pool_ops = {
