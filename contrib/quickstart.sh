@@ -182,7 +182,12 @@ check() {
 		err=$(sed -n 's/^# ERROR: *//p' test-suite.log)
 		skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
 		for f in $(find tests -name '*.log' ! -name test-suite.log); do
-			grep -h "^not ok" "$f" 2>/dev/null | sed "s|^|$f: |"
+			grep -q "^not ok" "$f" 2>/dev/null || continue
+			# The whole log of a script with a failed check (its
+			# diagnostics say why), at most 300 lines.
+			echo "--- $f"
+			head -n 300 "$f"
+			grep -h "^not ok" "$f" | sed "s|^|$f: |"
 		done
 		echo "tests: ${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
 	fi
