@@ -93,6 +93,7 @@ void	 tok_release(struct tokdir *, const char *);
 void	 tok_release_all(struct tokdir *);
 
 /* The directory (token_dir.c). */
+int		 tok_boot_parse(const char *, char *, size_t);
 struct tokdir	*tok_open(const char *, const char *, int, int, int,
 		    const char *);
 struct tokdir	*tok_attach(const char *, const char *, int, int);

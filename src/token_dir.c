@@ -10,6 +10,7 @@
 #include <sys/inotify.h>
 #endif
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,25 +31,69 @@
 #include "token_local.h"
 #include "xmalloc.h"
 
-/* This boot's id: what tells this host from another of the same name. */
+/*
+ * A boot id as systemd's %b gives it (32 hex digits) or as the kernel
+ * does (the same with dashes, 8-4-4-4-12), written the kernel's way in
+ * out: 0, or -1 when it is neither.
+ */
+int
+tok_boot_parse(const char *s, char *out, size_t len)
+{
+	static const char	 dash[] = { 8, 12, 16, 20 };
+	char			 hex[33];
+	size_t			 i, n = 0, d = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (d < sizeof(dash) && n == (size_t)dash[d] && s[i] == '-' &&
+		    strlen(s) == 36) {
+			d++;
+			continue;
+		}
+		if (n == 32 || !isxdigit((unsigned char)s[i]))
+			return -1;
+		hex[n++] = tolower((unsigned char)s[i]);
+	}
+	if (n != 32 || len < 37)
+		return -1;
+	snprintf(out, len, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
+	    hex + 12, hex + 16, hex + 20);
+	return 0;
+}
+
+/*
+ * This boot's id: what tells this host from another of the same name.
+ * The kernel's, or DISTENC_BOOT_ID where /proc/sys is hidden (systemd's
+ * ProcSubset=pid; distencd.service passes it as %b); the host id when
+ * neither is there.
+ */
 static void
 tok_boot_id(char *out, size_t len)
 {
-	FILE	*fp;
-	char	 buf[64];
-	size_t	 n;
+	FILE		*fp;
+	const char	*env = getenv("DISTENC_BOOT_ID");
+	char		 buf[64];
 
+	if (env != NULL && *env != '\0') {
+		if (tok_boot_parse(env, out, len) == 0)
+			return;
+		log_warnx("DISTENC_BOOT_ID=%.40s is not a boot id (32 hex "
+		    "digits): ignored", env);
+	}
+	if ((fp = fopen("/proc/sys/kernel/random/boot_id", "r")) != NULL) {
+		if (fgets(buf, sizeof(buf), fp) != NULL) {
+			buf[strcspn(buf, "\n")] = '\0';
+			if (tok_boot_parse(buf, out, len) == 0) {
+				fclose(fp);
+				return;
+			}
+		}
+		fclose(fp);
+	} else
+		log_warnx("/proc/sys/kernel/random/boot_id: %s; without "
+		    "DISTENC_BOOT_ID, this host's claims of an earlier boot "
+		    "wait out their lease", strerror(errno));
 	snprintf(out, len, "host-%08lx",
 	    (unsigned long)gethostid() & 0xffffffffUL);
-	if ((fp = fopen("/proc/sys/kernel/random/boot_id", "r")) == NULL)
-		return;
-	if (fgets(buf, sizeof(buf), fp) != NULL) {
-		n = strcspn(buf, "\n");
-		buf[n] = '\0';
-		if (n > 0 && n < len)
-			memcpy(out, buf, n + 1);
-	}
-	fclose(fp);
 }
 
 /* A token directory at dir for this node: nothing is touched yet. */

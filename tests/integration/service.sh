@@ -2,7 +2,8 @@
 #
 # The systemd unit and its directories: systemd-analyze verifies the unit
 # (with the built distencd in ExecStart) and rates its exposure at 1.6 or
-# lower; files are made 0027; other users' processes are hidden; the work
+# lower; files are made 0027; other users' processes are hidden, and
+# /proc/sys (the boot id is passed in the environment); the work
 # directory, which keeps a killed job's chunks, is not under PrivateTmp=;
 # the spool's parent and done/, failed/ cannot be written by spool users;
 # status files and logs are for the group distenc; the shipped drop-ins
@@ -12,7 +13,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 12
+plan 13
 
 unit=$top_builddir/systemd/distencd.service
 tmpfiles=$top_srcdir/systemd/distencd.tmpfiles
@@ -44,8 +45,10 @@ setting() {
 	sed -n "s/^$1=//p" "$T/unit/distencd.service" | tail -n 1
 }
 is "$(setting UMask)" 0027 "UMask=0027"
-is "$(setting ProtectProc)/$(setting RemoveIPC)" invisible/yes \
-    "ProtectProc=invisible, RemoveIPC=yes"
+is "$(setting ProtectProc)/$(setting ProcSubset)/$(setting RemoveIPC)" \
+    invisible/pid/yes "ProtectProc=invisible, ProcSubset=pid, RemoveIPC=yes"
+is "$(setting Environment)" "DISTENC_BOOT_ID=%b" \
+    "the boot id, hidden by ProcSubset=pid, passed as DISTENC_BOOT_ID"
 is "$(setting CacheDirectory)/$(setting PrivateTmp)" distenc/yes \
     "the work directory's CacheDirectory=distenc beside PrivateTmp=yes"
 

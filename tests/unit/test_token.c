@@ -519,6 +519,77 @@ test_node_conflict(void **state)
 	tok_close(td);
 }
 
+/* The "boot" line of node's file in dir (its newline kept), or "". */
+static const char *
+node_boot(const char *dir, const char *node, char *buf, size_t len)
+{
+	FILE	*fp;
+	char	*path;
+
+	assert_int_not_equal(asprintf(&path, "%s/.node.%s", dir, node), -1);
+	fp = fopen(path, "r");
+	free(path);
+	assert_non_null(fp);
+	while (fgets(buf, len, fp) != NULL)
+		if (strncmp(buf, "boot ", 5) == 0) {
+			memmove(buf, buf + 5, strlen(buf + 5) + 1);
+			fclose(fp);
+			return buf;
+		}
+	fclose(fp);
+	return "";
+}
+
+/*
+ * The boot id: systemd's %b (32 hex digits) and the kernel's dashed form
+ * read alike; DISTENC_BOOT_ID, where /proc/sys is hidden, is the one the
+ * node file carries, the same as the kernel's.
+ */
+static void
+test_boot_id(void **state)
+{
+	FILE		*fp;
+	char		 out[TOK_BOOT_MAX], kernel[64], buf[256];
+	char		*dir = newdir();
+
+	(void)state;
+	assert_int_equal(tok_boot_parse("DCD0DCBD5E4C421BA231C5C3BD09AC12",
+	    out, sizeof(out)), 0);
+	assert_string_equal(out, "dcd0dcbd-5e4c-421b-a231-c5c3bd09ac12");
+	assert_int_equal(tok_boot_parse("dcd0dcbd-5e4c-421b-a231-"
+	    "c5c3bd09ac12", out, sizeof(out)), 0);
+	assert_string_equal(out, "dcd0dcbd-5e4c-421b-a231-c5c3bd09ac12");
+	assert_int_equal(tok_boot_parse("", out, sizeof(out)), -1);
+	assert_int_equal(tok_boot_parse("dcd0dcbd5e4c421ba231c5c3bd09ac1",
+	    out, sizeof(out)), -1);
+	assert_int_equal(tok_boot_parse("dcd0dcbd5e4c421ba231c5c3bd09ac123",
+	    out, sizeof(out)), -1);
+	assert_int_equal(tok_boot_parse("dcd0dcbd5e4c421ba231c5c3bd09ac1g",
+	    out, sizeof(out)), -1);
+	assert_int_equal(tok_boot_parse("dcd0dcbd-5e4c421ba231c5c3bd09ac12",
+	    out, sizeof(out)), -1);
+	assert_int_equal(tok_boot_parse("--dcd0dcbd5e4c421ba231c5c3bd09ac1",
+	    out, sizeof(out)), -1);
+
+	/* The kernel's, when readable, is the default; the variable wins. */
+	fp = fopen("/proc/sys/kernel/random/boot_id", "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(kernel, sizeof(kernel), fp));
+	fclose(fp);
+	tok_close(ready(dir, "a"));
+	assert_string_equal(node_boot(dir, "a", buf, sizeof(buf)), kernel);
+	assert_int_equal(setenv("DISTENC_BOOT_ID",
+	    "0123456789abcdef0123456789ABCDEF", 1), 0);
+	tok_close(ready(dir, "b"));
+	assert_string_equal(node_boot(dir, "b", buf, sizeof(buf)),
+	    "01234567-89ab-cdef-0123-456789abcdef\n");
+	/* One that is not a boot id is ignored. */
+	assert_int_equal(setenv("DISTENC_BOOT_ID", "../../etc", 1), 0);
+	tok_close(ready(dir, "c"));
+	unsetenv("DISTENC_BOOT_ID");
+	assert_string_equal(node_boot(dir, "c", buf, sizeof(buf)), kernel);
+}
+
 /* Chunk tasks in a job's subdirectory; a plan published once. */
 static void
 test_chunks(void **state)
@@ -1038,6 +1109,7 @@ main(void)
 		cmocka_unit_test(test_marker),
 		cmocka_unit_test(test_subtasks),
 		cmocka_unit_test(test_node_conflict),
+		cmocka_unit_test(test_boot_id),
 		cmocka_unit_test(test_chunks),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_lease_ns),
