@@ -201,8 +201,11 @@ chunk_write(struct job_ctx *c, const struct chunk *ch, const char *tmp)
 	cf.tb = media_chunk_stream(r)->time_base;
 	k->pic = job_enc_setup(c, ch->frames);
 	c->ep.tb = cf.tb;
-	if ((k->enc = c->ops->open(&c->ep, &c->err)) == NULL ||
-	    chunk_output(c, tmp) != 0)
+	if ((k->enc = c->ops->open(&c->ep, &c->err)) == NULL) {
+		k->refused = 1;
+		goto out;
+	}
+	if (chunk_output(c, tmp) != 0)
 		goto out;
 	if (c->deint != DEINT_PROGRESSIVE) {
 		if ((d = job_deint(c)) == NULL)
@@ -281,7 +284,9 @@ chunk_cost_text(const struct chunk *ch, char *buf, size_t len)
 /*
  * Encode chunk k of plan p into its file, verified; on failure the reason
  * is also left in chunk-NNNN.failed for whoever started this encoder.
- * -1 then, or JOB_CHUNKED_TRANSIENT when a retry later could succeed.
+ * -1 then, JOB_CHUNKED_TRANSIENT when a retry later could succeed, or
+ * JOB_CHUNKED_REFUSED when the encoder would not open with the job's
+ * settings (no retry can succeed, nor any other chunk).
  */
 int
 job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
@@ -316,6 +321,8 @@ job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 			c->errnum = media_errno();
 		if (job_transient(c->errnum))
 			rv = JOB_CHUNKED_TRANSIENT;
+		else if (((struct chunked *)c->pipe_state)->refused)
+			rv = JOB_CHUNKED_REFUSED;
 		unlink(tmp);
 		if (fs_write_atomic(failed, c->err, strlen(c->err), &e) != 0)
 			log_warnx("%s", e);

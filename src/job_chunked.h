@@ -29,6 +29,8 @@ struct chunked {
 	struct encoder		*enc;		/* the chunk being encoded */
 	struct media_picture	*pic;
 	struct media_output	*out;
+	int			 refused;	/* the encoder refused its
+						 * settings */
 };
 
 /* job_plan.c */
@@ -40,6 +42,8 @@ void	 job_plan_empty_dir(const char *, int);
 
 /* job_chunked.c */
 #define JOB_CHUNKED_TRANSIENT	(-2)	/* a retry later could succeed */
+#define JOB_CHUNKED_REFUSED	(-3)	/* the encoder refused its settings:
+					 * so will every chunk's */
 int	 job_chunked_encode(struct job_ctx *, const struct plan *, size_t);
 char	*job_chunked_failed_path(const struct job_ctx *, size_t);
 int	 job_chunked_have(struct job_ctx *, const struct plan *, size_t);

@@ -44,6 +44,8 @@
 
 #define CHUNK_ATTEMPTS	2
 #define CHUNK_EXIT_TRANSIENT 75	/* EX_TEMPFAIL: the failure may pass */
+#define CHUNK_EXIT_REFUSED 78	/* EX_CONFIG: the encoder refused the
+				 * settings, on every chunk */
 #define CHUNK_TICK	0.2	/* seconds between looks at the encoders */
 #define CHUNK_GRACE	10	/* seconds a stopped encoder has to clean up */
 /* How long a chunk marked done may stay unseen: longer than any cache. */
@@ -206,6 +208,8 @@ chunk_child(void *arg)
 		return 0;
 	case JOB_CHUNKED_TRANSIENT:
 		return CHUNK_EXIT_TRANSIENT;
+	case JOB_CHUNKED_REFUSED:
+		return CHUNK_EXIT_REFUSED;
 	default:
 		return 1;
 	}
@@ -308,6 +312,14 @@ chunk_ended(struct chunk_sched *s, size_t k, int status)
 		run->until = chunk_now() + 1;
 		free(why);
 		return 0;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == CHUNK_EXIT_REFUSED) {
+		/* The same settings on every chunk, every try. */
+		job_fail(c, 0, "chunk %zu: the encoder refused the profile's "
+		    "settings: %s", k, why);
+		chunk_mark(s, k, c->job->error, 0);
+		free(why);
+		return -1;
 	}
 	if (run->attempts < CHUNK_ATTEMPTS) {
 		log_warnx("chunk %zu (frames %lld-%lld) failed: %s; trying "

@@ -12,7 +12,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/svt_lib.sh"
 
-plan 12
+plan 13
 need_tools
 need_distenc
 need_distencd
@@ -66,6 +66,8 @@ svt_conf "$T/val.conf" 'svt_params = "enable-tf=7";'
 run_distenc -c "$T/val.conf" -p svtc -o "$T/out" "$src"
 is "$DE_RC" 1 "bad value, in chunks: exits 1"
 ok "bad value, in chunks: the source, the chunk and the option named" \
-    grep -Eq "$src: chunk [0-9]+ \(frames [0-9]+-[0-9]+\) failed [0-9]+ times: svt: bad option enable-tf=7" \
+    grep -Eq "$src: chunk [0-9]+: the encoder refused the profile's settings: svt: bad option enable-tf=7" \
     "$DE_ERR"
+is "$(grep -c "trying again" "$DE_ERR")" 0 \
+    "bad value, in chunks: no chunk tried again"
 ok "bad value, in chunks: no output" tree_is_empty "$T/out"
