@@ -24,9 +24,10 @@ libjansson-dev libcmocka-dev"
 # network mounts of one token directory over 127.0.0.1 (the tests run
 # their own sshd; the system's ssh service is not started, and is
 # disabled when this script installed it), and libfaketime for a host
-# whose clock is an hour off.
+# whose clock is an hour off; the benchmarks (tests/bench/) time with GNU
+# time.
 CHECK_PACKAGES="bindfs fuse3 mkvtoolnix python3 openssh-server sshfs systemd clang
-faketime curl slurm-wlm munge prometheus chromium"
+faketime curl slurm-wlm munge prometheus chromium time"
 
 say() { printf '\n==> %s\n' "$*"; }
 
