@@ -274,6 +274,56 @@ chunk_balance(struct chunk **cp, size_t *np, const uint32_t *cost,
 	return splits;
 }
 
+/*
+ * Move each chunk's start but the first to the nearest multiple of cycle
+ * (frames from the first, > 1), so that a filter working in cycles of
+ * frames from the first it sees (decimate) sees each chunk's as it sees
+ * the whole film's; chunks that vanish are merged into the one before.
+ * Costs are weighed again with cost.
+ */
+void
+chunk_align(struct chunk *c, size_t *np, int64_t frames, int cycle,
+    const uint32_t *cost)
+{
+	size_t	i, n = 0;
+	int64_t	at;
+
+	for (i = 0; i < *np; i++) {
+		at = (c[i].first + cycle / 2) / cycle * cycle;
+		if (i == 0)
+			at = 0;
+		else if (at <= c[n - 1].first || at >= frames)
+			continue;	/* merged into the one before */
+		c[n] = c[i];
+		c[n].first = at;
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		c[i].frames = (i + 1 < n ? c[i + 1].first : frames) -
+		    c[i].first;
+	*np = n;
+	chunk_weigh(c, n, cost);
+}
+
+/*
+ * Whether every chunk of p but the first starts on a multiple of cycle:
+ * 0, or -1 with the reason.
+ */
+int
+plan_aligned(const struct plan *p, int cycle, char **cause)
+{
+	size_t	i;
+
+	for (i = 1; i < p->nchunks; i++)
+		if (p->chunks[i].first % cycle != 0) {
+			xasprintf(cause, "chunk %zu starts at frame %" PRId64
+			    ", not on a cycle of %d frames", i,
+			    p->chunks[i].first, cycle);
+			return -1;
+		}
+	return 0;
+}
+
 /* The plan as text: one item a line. */
 char *
 plan_format(const struct plan *p)

@@ -52,6 +52,8 @@ void	 chunk_weigh(struct chunk *, size_t, const uint32_t *);
 void	 chunk_queue(const struct chunk *, size_t, size_t, size_t *);
 size_t	 chunk_balance(struct chunk **, size_t *, const uint32_t *, int,
 	    int64_t);
+void	 chunk_align(struct chunk *, size_t *, int64_t, int, const uint32_t *);
+int	 plan_aligned(const struct plan *, int, char **);
 char	*plan_format(const struct plan *);
 int	 plan_parse(const char *, struct plan *, char **);
 int	 plan_fits(const struct plan *, int, int, int64_t, char **);

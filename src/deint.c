@@ -78,3 +78,15 @@ deint_kind_name(enum deint_kind kind)
 
 	return names[kind];
 }
+
+/*
+ * The frames that come out of n frames in a row, from the first of a
+ * cycle: one per frame, or, undoing telecine, each whole cycle less one.
+ */
+int64_t
+deint_frames(enum deint_kind kind, int64_t n)
+{
+	if (kind != DEINT_TELECINE || n <= 0)
+		return n;
+	return n - n / DEINT_CYCLE;
+}

@@ -35,5 +35,12 @@ enum deint_kind {
 enum deint_kind deint_decide(const struct deint_counts *, enum deint_mode,
 	    char *, size_t);
 const char *deint_kind_name(enum deint_kind);
+int64_t	 deint_frames(enum deint_kind, int64_t);
+
+/*
+ * decimate's cycle: of each 5 frames in a row from the first it sees it
+ * drops one; the last, shorter cycle is kept whole.
+ */
+#define DEINT_CYCLE	5
 
 #endif

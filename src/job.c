@@ -83,13 +83,6 @@ job_interlace(struct job_ctx *c)
 		log_info("interlace: %s", why);
 		return 0;
 	}
-	/* A chunk's frames are counted in the source's rate. */
-	if (prof->chunked && c->deint == DEINT_TELECINE) {
-		log_warnx("interlace: %s; not undone: chunked encodes "
-		    "deinterlace a frame per frame only", why);
-		c->deint = DEINT_PROGRESSIVE;
-		return 0;
-	}
 	if (prof->chunked && prof->deinterlace_fields)
 		log_warnx("interlace: deinterlace_fields: a frame per frame, "
 		    "not per field: chunked encodes keep the source's rate");
@@ -99,11 +92,13 @@ job_interlace(struct job_ctx *c)
 		return job_fail_err(c);
 	deint_rate(d, &fps, &tb);
 	deint_free(d);
+	c->deint_fps = fps;
 	log_warnx("interlace: %s; %s to %.3f fps", why,
 	    c->deint == DEINT_TELECINE ? "inverse telecine (fieldmatch, "
 	    "decimate)" : "deinterlaced (bwdif)", media_rate(fps));
 	if (prof->chunked)
-		return 0;	/* chunks keep the source's timestamps */
+		return 0;	/* planned in the source's frames; see
+				 * pipe_chunked.c for the rate out */
 	c->mi.frames_est = av_rescale_q(c->mi.frames_est, fps, c->mi.fps);
 	c->mi.fps = fps;
 	c->mi.tb = tb;

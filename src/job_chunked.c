@@ -77,7 +77,7 @@ job_chunked_have(struct job_ctx *c, const struct plan *p, size_t k)
 		return 0;
 	}
 	memset(&ex, 0, sizeof(ex));
-	ex.frames = p->chunks[k].frames;
+	ex.frames = deint_frames(c->deint, p->chunks[k].frames);
 	ex.fps = c->mi.fps;
 	ex.width = c->job->res.width;
 	ex.height = c->job->res.height;
@@ -161,6 +161,8 @@ struct chunk_feed {
 	struct job_ctx	*c;
 	AVRational	 tb;		/* the chunk's */
 	AVRational	 dtb;		/* the deinterlacer's, or 0/1 */
+	int64_t		 drop;		/* frames out of the lead-in, not
+					 * the chunk's */
 };
 
 /* A progressive frame of the chunk: converted and encoded. */
@@ -171,6 +173,10 @@ chunk_picture(void *arg, AVFrame *f)
 	struct chunked		*k = cf->c->pipe_state;
 	AVFrame			*pic;
 
+	if (cf->drop > 0) {
+		cf->drop--;
+		return 0;
+	}
 	if (cf->dtb.num != 0)
 		f->pts = av_rescale_q(f->pts, cf->dtb, cf->tb);
 	if (picture_convert(k->pic, f, &pic, &cf->c->err) != 0)
@@ -179,27 +185,42 @@ chunk_picture(void *arg, AVFrame *f)
 }
 
 /*
- * Decode the chunk's frames from the source and encode them to tmp,
+ * Decode chunk n's frames from the source and encode them to tmp,
  * deinterlaced first when the job's are (a frame per frame: the chunk
- * keeps its count).
+ * keeps its count).  Undoing telecine, chunks start on decimate's cycles
+ * and each but the first is read from the last cycle of the one before:
+ * fieldmatch and decimate see what they see in the whole film (the frame
+ * before, the cycle's frames), and the 4 frames out of that cycle are
+ * dropped; so the chunks' frames are the whole film's, in number and
+ * content.
  */
 static int
-chunk_write(struct job_ctx *c, const struct chunk *ch, const char *tmp)
+chunk_write(struct job_ctx *c, const struct plan *p, size_t n,
+    const char *tmp)
 {
+	const struct chunk	*ch = &p->chunks[n];
 	struct chunked		*k = c->pipe_state;
 	struct job		*j = c->job;
 	struct media_chunk	*r;
 	struct media_deint	*d = NULL;
-	struct chunk_feed	 cf = { c, { 0, 1 }, { 0, 1 } };
+	struct chunk_feed	 cf = { c, { 0, 1 }, { 0, 1 }, 0 };
 	AVFrame			*f;
 	AVRational		 fps;
+	int64_t			 pts = ch->pts, skip = 0, lead = 0;
 	int			 ret, rv = -1;
 
-	if ((r = media_chunk_open(j->source, 1, ch->pts, ch->frames,
+	if (c->deint == DEINT_TELECINE && n > 0 &&
+	    p->chunks[n - 1].frames >= DEINT_CYCLE) {
+		pts = p->chunks[n - 1].pts;
+		skip = p->chunks[n - 1].frames - DEINT_CYCLE;
+		lead = DEINT_CYCLE;
+		cf.drop = deint_frames(c->deint, DEINT_CYCLE);
+	}
+	if ((r = media_chunk_open(j->source, 1, pts, skip, lead + ch->frames,
 	    &c->err)) == NULL)
 		return -1;
 	cf.tb = media_chunk_stream(r)->time_base;
-	k->pic = job_enc_setup(c, ch->frames);
+	k->pic = job_enc_setup(c, deint_frames(c->deint, ch->frames));
 	c->ep.tb = cf.tb;
 	if ((k->enc = c->ops->open(&c->ep, &c->err)) == NULL) {
 		k->refused = 1;
@@ -240,7 +261,7 @@ chunk_keep(struct job_ctx *c, const struct chunk *ch, const char *tmp,
 	struct verify_expect	 ex;
 
 	memset(&ex, 0, sizeof(ex));
-	ex.frames = ch->frames;
+	ex.frames = deint_frames(c->deint, ch->frames);
 	ex.fps = c->mi.fps;
 	ex.width = c->job->res.width;
 	ex.height = c->job->res.height;
@@ -303,7 +324,7 @@ job_chunked_encode(struct job_ctx *c, const struct plan *p, size_t k)
 	failed = job_chunked_failed_path(c, k);
 	unlink(failed);
 	if ((rv = chunk_tmp_create(c, tmp)) == 0)
-		rv = chunk_write(c, ch, tmp);
+		rv = chunk_write(c, p, k, tmp);
 	chunk_close(c);
 	if (rv == 0)
 		rv = chunk_keep(c, ch, tmp, path);
@@ -352,7 +373,7 @@ job_chunked_join(struct job_ctx *c, const struct plan *p)
 	c->vbytes = 0;
 	for (k = 0; k < p->nchunks; k++) {
 		cs.chunks[k] = job_plan_chunk_path(c, k);
-		frames[k] = p->chunks[k].frames;
+		frames[k] = deint_frames(c->deint, p->chunks[k].frames);
 		if (stat(cs.chunks[k], &sb) == 0)
 			c->vbytes += sb.st_size;
 	}
@@ -378,7 +399,8 @@ job_chunked_join(struct job_ctx *c, const struct plan *p)
 	if (rv != 0)
 		return job_fail_err(c);
 	log_info("joined %zu chunks: %lld frames in %.1fs", p->nchunks,
-	    (long long)p->frames, job_elapsed(&c->t0));
+	    (long long)deint_frames(c->deint, p->frames),
+	    job_elapsed(&c->t0));
 	return 0;
 }
 

@@ -250,7 +250,7 @@ chunk_finished(struct chunk_sched *s, size_t k)
 	s->run[k].done = 1;
 	s->ndone++;
 	s->c->chunks_done = s->ndone;
-	s->c->sent += s->p->chunks[k].frames;
+	s->c->sent += deint_frames(s->c->deint, s->p->chunks[k].frames);
 	job_report(s->c, 1);
 }
 

@@ -57,6 +57,7 @@ struct job_ctx {
 	char			 deint_why[512]; /* the verdict, "" unknown */
 	AVRational		 src_fps;	/* the source's, when */
 	AVRational		 src_tb;	/* deinterlacing changes them */
+	AVRational		 deint_fps;	/* the deinterlacer's rate */
 	int64_t			 sent;		/* frames sent to encoder */
 	int64_t			 vspan;		/* video duration, us */
 	int64_t			 vbytes;	/* encoded video bytes */

@@ -107,7 +107,8 @@ static char	*plan_qpfile_path(struct job_ctx *);
 /*
  * The plan's key: what the chunks depend on, hashed: the source's
  * identity, the QP file's when the scenes come from one, and the
- * settings (not the crop found, which the plan keeps).
+ * settings (not the crop found, which the plan keeps) with what the
+ * source was found to be (interlaced, telecined).
  */
 static void
 plan_key(struct job_ctx *c, char *key, size_t len)
@@ -124,7 +125,7 @@ plan_key(struct job_ctx *c, char *key, size_t len)
 		memset(&qb, 0, sizeof(qb));
 	xasprintf(&s, "%lld %lld|%s %lld %lld|%d %d %d %d %d %d %d %d %d|"
 	    "%s %s %s %s %d %d %.6f|%d %d %d %d %d %d %d %s %s %s|"
-	    "%d %d %d %.6f %d %s|%d %d %d %s",
+	    "%d %d %d %.6f %d %s|%d %d %d %s|%d %d %d",
 	    (long long)sb.st_size, (long long)sb.st_mtime,
 	    qp != NULL ? qp : "", (long long)qb.st_size,
 	    (long long)qb.st_mtime, p->crop,
@@ -137,7 +138,7 @@ plan_key(struct job_ctx *c, char *key, size_t len)
 	    p->aom_preset, p->aom_params, p->min_chunk_length,
 	    p->max_chunk_length, p->scd, p->scd_threshold, p->scd_downscale,
 	    p->qp_file, p->svt_preset, p->svt_crf, p->svt_film_grain,
-	    p->svt_params);
+	    p->svt_params, p->deinterlace, p->deinterlace_fields, c->deint);
 	snprintf(key, len, "%016" PRIx64, jobid_hash(s, strlen(s), 0));
 	free(s);
 	free(qp);
@@ -335,6 +336,13 @@ plan_fill(struct job_ctx *c, const struct media_scan *scan, struct plan *p)
 		return -1;
 	}
 	plan_balance(c, scan, p);
+	if (c->deint == DEINT_TELECINE) {
+		/* decimate works in cycles from the first frame it sees */
+		chunk_align(p->chunks, &p->nchunks, scan->frames, DEINT_CYCLE,
+		    scan->cost);
+		log_info("plan: chunks start on cycles of %d frames, where "
+		    "inverse telecine keeps 4 of 5", DEINT_CYCLE);
+	}
 	for (i = 0; i < p->nchunks; i++)
 		p->chunks[i].pts = scan->pts[p->chunks[i].first];
 	p->frames = scan->frames;
@@ -427,7 +435,8 @@ plan_load(struct job_ctx *c, const char *path, const char *key,
 		    "again");
 		plan_clear(p);
 	} else if (plan_fits(p, c->mi.width, c->mi.height, c->mi.frames_est,
-	    &cause) != 0) {
+	    &cause) != 0 || (c->deint == DEINT_TELECINE &&
+	    plan_aligned(p, DEINT_CYCLE, &cause) != 0)) {
 		log_warnx("plan: %s: refused: %s; planning again", path, cause);
 		plan_clear(p);
 	} else

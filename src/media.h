@@ -272,10 +272,11 @@ int	 scene_scan(const char *, const struct profile *, int, int,
 	    const char *, struct media_scan *, volatile int *, char **);
 void	 media_scan_free(struct media_scan *);
 
-/* Frames of a chunk, exactly: from a frame's pts, n frames in order. */
+/* Frames of a chunk, exactly: from a frame's pts, less some skipped, n
+ * frames in order. */
 struct media_chunk;
 struct media_chunk *media_chunk_open(const char *, int, int64_t, int64_t,
-	    char **);
+	    int64_t, char **);
 int	 media_chunk_next(struct media_chunk *, AVFrame **, char **);
 AVStream *media_chunk_stream(const struct media_chunk *);
 void	 media_chunk_close(struct media_chunk *);

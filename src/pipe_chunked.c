@@ -164,7 +164,12 @@ chunked_setup(struct job_ctx *c, struct plan *p)
 		plan_clear(p);
 		return -1;
 	}
-	j->res.frames = p->frames;
+	/* Planned in the source's frames; encoded, joined and verified in
+	 * the deinterlacer's (fewer, at 4/5 the rate, when telecine is
+	 * undone). */
+	j->res.frames = deint_frames(c->deint, p->frames);
+	if (c->deint == DEINT_TELECINE)
+		c->mi.fps = c->deint_fps;
 	c->vspan = p->duration;
 	j->res.naudio = p->naudio;
 	log_info("plan: %zu chunks of %d frames or more, %lld frames",

@@ -133,8 +133,9 @@ static void
 test_queue(void **state)
 {
 	struct chunk	c[5] = {
-		{ 0, 100, 0 }, { 100, 300, 0 }, { 400, 200, 0 },
-		{ 600, 300, 0 }, { 900, 50, 0 }
+		{ 0, 100, 0, 0, 0 }, { 100, 300, 0, 0, 0 },
+		{ 400, 200, 0, 0, 0 }, { 600, 300, 0, 0, 0 },
+		{ 900, 50, 0, 0, 0 }
 	};
 	size_t		order[5];
 
@@ -440,6 +441,69 @@ test_plan_hostile(void **state)
 	plan_clear(&q);
 }
 
+/*
+ * Chunks moved onto cycles of 5 frames: each start to the nearest, one
+ * that vanishes merged into the one before, lengths and costs anew; a
+ * plan with a start off the cycle is refused.
+ */
+static void
+test_align(void **state)
+{
+	struct chunk	c[5] = {
+		{ 0, 12, 0, 0, 0 }, { 12, 2, 0, 0, 0 }, { 14, 9, 0, 0, 0 },
+		{ 23, 10, 0, 0, 1 }, { 33, 4, 0, 0, 0 }
+	};
+	struct plan	p;
+	uint32_t	cost[37];
+	size_t		n = 5, i;
+	char		*cause = NULL;
+
+	(void)state;
+	for (i = 0; i < 37; i++)
+		cost[i] = i;
+	chunk_align(c, &n, 37, 5, cost);
+	/* 12 -> 10; 14 -> 15; 23 -> 25; 33 -> 35 */
+	assert_int_equal(n, 5);
+	assert_int_equal(c[1].first, 10);
+	assert_int_equal(c[2].first, 15);
+	assert_int_equal(c[3].first, 25);
+	assert_true(c[3].split);
+	assert_int_equal(c[4].first, 35);
+	assert_int_equal(c[4].frames, 2);
+	assert_int_equal(c[0].frames, 10);
+	assert_int_equal(c[0].cost, 45);		/* 0 + ... + 9 */
+	assert_int_equal(c[4].cost, 35 + 36);
+	/* 11 and 12 both go to 10: the second is merged. */
+	c[0] = (struct chunk){ 0, 11, 0, 0, 0 };
+	c[1] = (struct chunk){ 11, 1, 0, 0, 0 };
+	c[2] = (struct chunk){ 12, 25, 0, 0, 0 };
+	n = 3;
+	chunk_align(c, &n, 37, 5, NULL);
+	assert_int_equal(n, 2);
+	assert_int_equal(c[1].first, 10);
+	assert_int_equal(c[1].frames, 27);
+	assert_int_equal(c[1].cost, 0);
+	/* One that would start at the end is merged too. */
+	c[0] = (struct chunk){ 0, 38, 0, 0, 0 };
+	c[1] = (struct chunk){ 38, 1, 0, 0, 0 };
+	n = 2;
+	chunk_align(c, &n, 39, 5, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(c[0].frames, 39);
+
+	memset(&p, 0, sizeof(p));
+	c[0] = (struct chunk){ 0, 10, 0, 0, 0 };
+	c[1] = (struct chunk){ 10, 5, 0, 0, 0 };
+	c[2] = (struct chunk){ 15, 3, 0, 0, 0 };
+	p.chunks = c;
+	p.nchunks = 3;
+	assert_int_equal(plan_aligned(&p, 5, &cause), 0);
+	c[2].first = 16;
+	assert_int_equal(plan_aligned(&p, 5, &cause), -1);
+	assert_non_null(strstr(cause, "chunk 2 starts at frame 16"));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -458,6 +522,7 @@ main(void)
 		cmocka_unit_test(test_balance_three),
 		cmocka_unit_test(test_plan_file),
 		cmocka_unit_test(test_plan_hostile),
+		cmocka_unit_test(test_align),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,21 @@ test_telecine(void **state)
 	    DEINT_PROGRESSIVE);
 }
 
+/* Frames out: one per frame, or 4 of each whole cycle of 5. */
+static void
+test_frames(void **state)
+{
+	(void)state;
+	assert_int_equal(deint_frames(DEINT_PROGRESSIVE, 103), 103);
+	assert_int_equal(deint_frames(DEINT_INTERLACED, 103), 103);
+	assert_int_equal(deint_frames(DEINT_TELECINE, 100), 80);
+	assert_int_equal(deint_frames(DEINT_TELECINE, 103), 83);
+	assert_int_equal(deint_frames(DEINT_TELECINE, 104), 84);
+	assert_int_equal(deint_frames(DEINT_TELECINE, 105), 84);
+	assert_int_equal(deint_frames(DEINT_TELECINE, 4), 4);
+	assert_int_equal(deint_frames(DEINT_TELECINE, 0), 0);
+}
+
 int
 main(void)
 {
@@ -101,6 +116,7 @@ main(void)
 		cmocka_unit_test(test_combing_not_flagged),
 		cmocka_unit_test(test_flagged_progressive),
 		cmocka_unit_test(test_telecine),
+		cmocka_unit_test(test_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
