@@ -26,6 +26,7 @@
 struct parser {
 	struct avs_token	*tok;
 	int			 ntok;
+	int			 maxtok;	/* room in tok */
 	int			 pos;
 	int			 depth;
 	char			*cause;
@@ -421,7 +422,13 @@ parse_tokens(struct parser *p, const char *text, size_t len)
 			rv = -1;
 			break;
 		}
-		p->tok = xreallocarray(p->tok, p->ntok + 1, sizeof(*p->tok));
+		if (p->ntok == p->maxtok) {
+			/* doubled: a long script is not copied a token at
+			 * a time */
+			p->maxtok = p->maxtok ? p->maxtok * 2 : 64;
+			p->tok = xreallocarray(p->tok, p->maxtok,
+			    sizeof(*p->tok));
+		}
 		p->tok[p->ntok++] = t;
 	} while (t.type != AVS_T_EOF);
 	avs_lex_free(lx);
