@@ -25,6 +25,8 @@
 #include "pool.h"
 #include "xmalloc.h"
 
+#define STOP_SECONDS	9	/* workers' grace after SIGINT or SIGTERM */
+
 /* An absolute form of path, its directory resolved where it exists. */
 static char *
 input_abs(const char *path)
@@ -193,6 +195,8 @@ batch_ended(void *ctx, void *arg, pid_t pid, int status)
 	struct input	*in = arg;
 
 	(void)pid;
+	if (worker_stopped() && WIFSIGNALED(status))
+		in->w.kind = TASK_TRANSIENT;	/* interrupted */
 	worker_reap(&in->w, status);
 	in->finished = 1;
 	if (b->tokens == NULL || batch_tok_helped(b, in))
@@ -205,6 +209,20 @@ batch_ended(void *ctx, void *arg, pid_t pid, int status)
 		return;
 	}
 	batch_tok_mark(b, in);
+}
+
+/*
+ * A worker killed at the end of the stop's grace period: what it left
+ * removed, its input interrupted.
+ */
+static void
+batch_killed(void *ctx, void *arg, pid_t pid)
+{
+	struct batch	*b = ctx;
+	struct input	*in = arg;
+
+	job_leftovers(in->path, in->output, b->conf->stats_dir, (long)pid);
+	batch_ended(ctx, arg, pid, SIGKILL);	/* as killed by it */
 }
 
 static const struct pool_ops batch_pool_ops = {
@@ -336,13 +354,22 @@ batch_run_all(struct batch *b)
 		if (pool_busy(b->pool) == 0 &&
 		    (worker_stopped() || inputs_left(b) == 0))
 			break;
-		if (worker_stopped() && told < worker_stopped()) {
-			pool_signal(b->pool, SIGTERM);
-			told = worker_stopped();
+		if (worker_stopped() && !told) {
+			pool_stop(b->pool, STOP_SECONDS);
+			told = 1;
+		}
+		if (told && pool_stop_left(b->pool) <= 0) {
+			log_warnx("%d worker%s still running %d s after being "
+			    "told to stop: killing them", pool_busy(b->pool),
+			    pool_busy(b->pool) == 1 ? "" : "s", STOP_SECONDS);
+			pool_kill_all(b->pool, batch_killed);
+			continue;
 		}
 		input_next(b, &wait);
 		if (b->tokens != NULL && tok_renew_due(b->tokens) < wait)
 			wait = tok_renew_due(b->tokens);
+		if (told && pool_stop_left(b->pool) < wait)
+			wait = pool_stop_left(b->pool);
 		batch_poll(b, pool_busy(b->pool) > 0 && wait > 0.5 ? 0.5 :
 		    wait);
 	}
