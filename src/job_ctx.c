@@ -115,17 +115,18 @@ job_warn(struct job_ctx *c, const char *fmt, ...)
 }
 
 /*
- * After the source was read whole, its video ending at vend: whether it
- * was whole (src NULL: read in pieces, its video's length alone).  Damage
+ * After the source was read whole (f: what that read found, filled by
+ * damage_facts), its video ending at vend: whether it was whole.  Damage
  * fails the job, or with allow_damaged is a warning; what a decoder
  * concealed is a warning.
  */
 int
-job_damage(struct job_ctx *c, const struct media_source *src, int64_t vend)
+job_damage(struct job_ctx *c, const struct damage_facts *f, int64_t vend)
 {
 	char	warn[512], *cause = NULL;
 
-	if (damage_check(src, &c->mi, vend, warn, sizeof(warn), &cause) != 0) {
+	if (damage_check_facts(f, &c->mi, vend, warn, sizeof(warn),
+	    &cause) != 0) {
 		if (!c->job->prof->allow_damaged) {
 			job_fail(c, 0, "%s", cause);
 			free(cause);

@@ -102,7 +102,7 @@ struct media_deint *job_deint(struct job_ctx *);
 int	 job_nap(struct job_ctx *, double);
 void	 job_warn(struct job_ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-int	 job_damage(struct job_ctx *, const struct media_source *, int64_t);
+int	 job_damage(struct job_ctx *, const struct damage_facts *, int64_t);
 void	 job_still(struct job_ctx *, int64_t);
 
 #endif

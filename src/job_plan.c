@@ -392,7 +392,7 @@ plan_make(struct job_ctx *c, struct plan *p)
 	else if (plan_qpfile(c, &scan) != 0)
 		goto out;
 	rv = plan_fill(c, &scan, p);
-	if (rv == 0 && job_damage(c, NULL, p->duration) != 0)
+	if (rv == 0 && job_damage(c, &scan.damage, p->duration) != 0)
 		rv = -1;
 	if (rv == 0)
 		job_still(c, p->frames);

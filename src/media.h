@@ -254,6 +254,21 @@ int	 score_init(struct scene_score *, enum AVPixelFormat, int, char **);
 int	 score_cut(struct scene_score *, const AVFrame *, double);
 void	 score_clear(struct scene_score *);
 
+/* What one read of a file found of its damage (media_damage.c), kept for
+ * a check after its source is closed. */
+struct damage_facts {
+	int		known;		/* filled by a read of the file */
+	int64_t		index_last;	/* its video index's last entry, us,
+					 * or INT64_MIN */
+	int64_t		read_end;	/* as media_source's */
+	int64_t		stated;		/* its container's duration, us */
+	int64_t		start;		/* its container's start time, us */
+	int		demux;		/* errors reading it */
+	char		first[256];	/* the first of them */
+	int		decode;		/* errors its decoders concealed */
+	char		dfirst[256];
+};
+
 /* One read of a source: frame list, scene changes, loudness.  media_scan
  * goes through the frame source: scene_scan (media_scene.c) reads a file,
  * script_scan (media_script_scan.c) a script. */
@@ -265,6 +280,7 @@ struct media_scan {
 	uint32_t		*cost;		/* each frame's, or NULL */
 	int			 naudio;
 	struct audio_loudness	 loud[MEDIA_MAX_AUDIO];
+	struct damage_facts	 damage;	/* a file's, read whole */
 };
 int	 media_scan(const char *, const struct profile *, int, int,
 	    const char *, struct media_scan *, volatile int *, char **);
@@ -385,8 +401,10 @@ int	 media_errno(void);
 /* Damage: a file read whole against what it states (media_damage.c). */
 void	 damage_init(void);
 void	 damage_watch(int);
-int	 damage_check(const struct media_source *, const struct media_info *,
-	    int64_t, char *, size_t, char **);
+void	 damage_ignore_thread(void);
+void	 damage_facts(const struct media_source *, struct damage_facts *);
+int	 damage_check_facts(const struct damage_facts *,
+	    const struct media_info *, int64_t, char *, size_t, char **);
 const char *damage_said(void);
 void	 damage_skipped(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));

@@ -31,6 +31,7 @@ static pthread_mutex_t	 damage_lock = PTHREAD_MUTEX_INITIALIZER;
 static int		 damage_watching;
 static struct damage_seen damage_demux;
 static struct damage_seen damage_decode;
+static __thread int	 damage_ignored;	/* this thread's not counted */
 
 /* An error's category: the demuxer's, a decoder's, or another. */
 static AVClassCategory
@@ -72,7 +73,7 @@ damage_log(void *avcl, int level, const char *fmt, va_list ap)
 	AVClassCategory	cat;
 	va_list		copy;
 
-	if (level <= AV_LOG_ERROR && damage_watching) {
+	if (level <= AV_LOG_ERROR && damage_watching && !damage_ignored) {
 		cat = damage_category(avcl);
 		va_copy(copy, ap);
 		pthread_mutex_lock(&damage_lock);
@@ -84,6 +85,16 @@ damage_log(void *avcl, int level, const char *fmt, va_list ap)
 		va_end(copy);
 	}
 	av_log_default_callback(avcl, level, fmt, ap);
+}
+
+/*
+ * What this thread reads is not counted: one that reads a part of a file
+ * (from a seek) beside the thread that reads it whole.
+ */
+void
+damage_ignore_thread(void)
+{
+	damage_ignored = 1;
 }
 
 /* Take FFmpeg's messages through the counter (once, at start-up). */
@@ -152,22 +163,47 @@ damage_short(int64_t got, int64_t start, int64_t stated)
 	    got + start < stated - damage_slack(stated - start);
 }
 
-/* The video's end against its index's last entry; -1 with why. */
-static int
-damage_index(const struct media_source *src, const struct media_info *mi,
-    int64_t vend, char **cause)
+/*
+ * What a read of src found, after it (the counting stopped): its errors,
+ * how far it reached, what the file states (its index's last entry from
+ * the file's own zero).
+ */
+void
+damage_facts(const struct media_source *src, struct damage_facts *f)
 {
 	AVStream		*st = src->fmt->streams[src->vindex];
 	const AVIndexEntry	*e;
-	int64_t			 last;
 	int			 n;
 
-	if ((n = avformat_index_get_entries_count(st)) <= 0 ||
-	    (e = avformat_index_get_entry(st, n - 1)) == NULL ||
-	    e->timestamp == AV_NOPTS_VALUE)
+	memset(f, 0, sizeof(*f));
+	f->known = 1;
+	f->index_last = INT64_MIN;
+	if ((n = avformat_index_get_entries_count(st)) > 0 &&
+	    (e = avformat_index_get_entry(st, n - 1)) != NULL &&
+	    e->timestamp != AV_NOPTS_VALUE)
+		f->index_last = av_rescale_q(e->timestamp, st->time_base,
+		    AV_TIME_BASE_Q);
+	f->read_end = src->read_end;
+	f->stated = src->fmt->duration;
+	f->start = src->fmt->start_time;
+	pthread_mutex_lock(&damage_lock);
+	f->demux = damage_demux.count;
+	snprintf(f->first, sizeof(f->first), "%s", damage_demux.first);
+	f->decode = damage_decode.count;
+	snprintf(f->dfirst, sizeof(f->dfirst), "%s", damage_decode.first);
+	pthread_mutex_unlock(&damage_lock);
+}
+
+/* The video's end against its index's last entry; -1 with why. */
+static int
+damage_index(const struct damage_facts *f, const struct media_info *mi,
+    int64_t vend, char **cause)
+{
+	int64_t	last;
+
+	if (f->index_last == INT64_MIN)
 		return 0;
-	last = av_rescale_q(e->timestamp, st->time_base, AV_TIME_BASE_Q) -
-	    mi->start;
+	last = f->index_last - mi->start;
 	if (last <= vend + damage_slack(last))
 		return 0;
 	xasprintf(cause, "truncated or damaged: its index lists video at "
@@ -175,19 +211,21 @@ damage_index(const struct media_source *src, const struct media_info *mi,
 	return -1;
 }
 
-/* The read's length against what the file states; -1 with why.  No
- * source: the video's alone. */
+/*
+ * The read's length against what the file states; -1 with why.  Nothing
+ * known of the read: the video's alone.  A read that left the video out
+ * reached at least the video's end.
+ */
 static int
-damage_length(const struct media_source *src, const struct media_info *mi,
+damage_length(const struct damage_facts *f, const struct media_info *mi,
     int64_t vend, char **cause)
 {
-	int64_t	stated = src != NULL ? src->fmt->duration : 0;
+	int64_t	reached = f->read_end > vend ? f->read_end : vend;
 
-	if (src != NULL && damage_short(src->read_end, src->fmt->start_time,
-	    stated)) {
+	if (f->known && damage_short(reached, f->start, f->stated)) {
 		xasprintf(cause, "truncated or damaged: the file says it lasts "
-		    "%.2fs, but its streams end at %.2fs", stated / 1e6,
-		    src->read_end / 1e6);
+		    "%.2fs, but its streams end at %.2fs", f->stated / 1e6,
+		    reached / 1e6);
 		return -1;
 	}
 	if (mi->duration_own && damage_short(vend, mi->start, mi->duration)) {
@@ -200,31 +238,30 @@ damage_length(const struct media_source *src, const struct media_info *mi,
 }
 
 /*
- * After a file was read whole (the counting stopped), its video ending at
- * vend: -1 with the reason when it is damaged; 0, with what the decoders
- * said that a user should know in warn (empty: nothing), when it is whole.
- * With no source (a read in pieces), the video's length alone.
+ * After a file was read whole (f, what the read found; not known: a read
+ * in pieces, the video's length alone), its video ending at vend: -1 with
+ * the reason when it is damaged; 0, with what the decoders said that a
+ * user should know in warn (empty: nothing), when it is whole.
  */
 int
-damage_check(const struct media_source *src, const struct media_info *mi,
+damage_check_facts(const struct damage_facts *f, const struct media_info *mi,
     int64_t vend, char *warn, size_t len, char **cause)
 {
 	warn[0] = '\0';
 	if (mi->script)
 		return 0;
-	if (src != NULL && damage_index(src, mi, vend, cause) != 0)
+	if (f->known && damage_index(f, mi, vend, cause) != 0)
 		return -1;
-	if (src != NULL && damage_demux.count > 0) {
+	if (f->known && f->demux > 0) {
 		xasprintf(cause, "truncated or damaged: %d error%s reading it "
-		    "(%s)", damage_demux.count, damage_demux.count == 1 ? "" :
-		    "s", damage_demux.first);
+		    "(%s)", f->demux, f->demux == 1 ? "" : "s", f->first);
 		return -1;
 	}
-	if (damage_length(src, mi, vend, cause) != 0)
+	if (damage_length(f, mi, vend, cause) != 0)
 		return -1;
-	if (src != NULL && damage_decode.count > 0)
+	if (f->known && f->decode > 0)
 		snprintf(warn, len, "damaged: the decoder reported %d "
-		    "error%s, each concealed (%s)", damage_decode.count,
-		    damage_decode.count == 1 ? "" : "s", damage_decode.first);
+		    "error%s, each concealed (%s)", f->decode,
+		    f->decode == 1 ? "" : "s", f->dfirst);
 	return 0;
 }

@@ -266,7 +266,7 @@ file_run(struct media_source *src, const struct media_sink *sink,
  * Read the whole source once: video and audio frames decoded to the sink,
  * packets of other streams passed on.  *stop set by a signal ends it.
  * What the demuxer and decoders report meanwhile is counted for
- * damage_check.
+ * damage_facts and damage_check_facts.
  */
 int
 media_file_run(struct media_source *src, const struct media_sink *sink,

@@ -147,6 +147,8 @@ scan_segment(void *arg)
 	unsigned int		 i;
 	int			 ret;
 
+	/* A part, from a seek: the whole read (scan_audio) counts damage. */
+	damage_ignore_thread();
 	if (media_file_open(&src, s->path, 1, SOURCE_COPY_AUDIO,
 	    &s->err) != 0)
 		return NULL;
@@ -210,10 +212,14 @@ scan_splits(const char *path, int n, int64_t *at, char **cause)
 	return m;
 }
 
-/* The audio measurement's thread. */
+/*
+ * The thread that reads the file whole, the video left out: the audio's
+ * loudness measured (loudness), and what the read found of damage.
+ */
 struct scan_audio_arg {
 	const char		*path;
 	const struct profile	*prof;
+	int			 loudness;
 	volatile int		*stop;
 	struct media_scan	*out;
 	struct audio_meter	*meter[MEDIA_MAX_AUDIO];
@@ -252,24 +258,26 @@ scan_audio(void *arg)
 	char			*err = NULL;
 	int			 i, rv = -1;
 
-	if (media_file_open(&src, a->path, 1, SOURCE_DECODE_AUDIO,
-	    &a->err) != 0)
+	if (media_file_open(&src, a->path, 1, a->loudness ?
+	    SOURCE_DECODE_AUDIO : SOURCE_COPY_AUDIO, &a->err) != 0)
 		return NULL;
 	src.fmt->streams[src.vindex]->discard = AVDISCARD_ALL;
-	a->stereo = src.naudio < MEDIA_MAX_AUDIO ?
+	src.tolerant = a->prof->allow_damaged;
+	a->stereo = a->loudness && src.naudio < MEDIA_MAX_AUDIO ?
 	    media_stereo_slot(&src, a->prof) : -1;
-	a->nslot = src.naudio;
-	a->out->naudio = src.naudio + (a->stereo >= 0);
-	for (i = 0; i < src.naudio; i++)
+	a->nslot = a->loudness ? src.naudio : 0;
+	a->out->naudio = a->nslot + (a->stereo >= 0);
+	for (i = 0; i < a->nslot; i++)
 		if ((a->meter[i] = meter_new(src.adec[i], a->prof,
 		    &a->err)) == NULL)
 			goto out;
 	if (a->stereo >= 0 && (a->meter[a->nslot] = meter_new_downmix(
 	    src.adec[a->stereo], a->prof, &a->err)) == NULL)
 		goto out;
-	if (media_file_run(&src, &sink, a->stop, &err) == 0)
+	if (media_file_run(&src, &sink, a->stop, &err) == 0) {
 		rv = 0;
-	else if (a->err == NULL) {
+		damage_facts(&src, &a->out->damage);
+	} else if (a->err == NULL) {
 		a->err = err;
 		err = NULL;
 	}
@@ -384,9 +392,10 @@ scene_scan(const char *path, const struct profile *prof, int detect,
 	}
 	aa.path = path;
 	aa.prof = prof;
+	aa.loudness = audio;
 	aa.stop = stop;
 	aa.out = out;
-	rv = scan_run(seg, n + 1, audio ? &aa : NULL, out, cause);
+	rv = scan_run(seg, n + 1, &aa, out, cause);
 	for (k = 0; k <= n; k++) {
 		free(seg[k].pts);
 		free(seg[k].cost);

@@ -282,14 +282,18 @@ twopass_stats_lines(const char *path)
 static int
 twopass_pass1_check(struct twopass *t)
 {
-	struct job_ctx	*c = t->c;
-	struct job	*j = c->job;
-	int64_t		 end;
+	struct job_ctx		*c = t->c;
+	struct job		*j = c->job;
+	struct damage_facts	 f;
+	int64_t			 end;
 
 	if (j->res.frames == 0)
 		return job_fail(c, 0, "no video frame could be decoded");
 	end = media_source_end(&t->src, c->mi.fps);
-	if (job_damage(c, &t->src, end) != 0)
+	memset(&f, 0, sizeof(f));
+	if (!c->mi.script)
+		damage_facts(&t->src, &f);
+	if (job_damage(c, &f, end) != 0)
 		return -1;
 	job_still(c, j->res.frames);
 	c->ep.frames = j->res.frames;
