@@ -602,11 +602,14 @@ main(int argc, char *argv[])
 		if (o.slurmjob != NULL && b->ninputs != 1)
 			usage();
 		if (o.slurmjob != NULL)
-			return slurm_job(o.slurmjob, b->inputs[0].path);
-		conf = setup_conf(o.cfile, o.outdir, o.statsdir, o.jobs);
-		setup_tokens(conf, o.tokdir, o.nodename, o.lease);
-		rv = run_mode(&o, b, conf);
-		conf_free(conf);
+			rv = slurm_job(o.slurmjob, b->inputs[0].path);
+		else {
+			conf = setup_conf(o.cfile, o.outdir, o.statsdir,
+			    o.jobs);
+			setup_tokens(conf, o.tokdir, o.nodename, o.lease);
+			rv = run_mode(&o, b, conf);
+			conf_free(conf);
+		}
 	}
 	batch_free(b);
 	free(o.slurmopt);
