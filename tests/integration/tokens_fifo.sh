@@ -42,9 +42,11 @@ ok "a FIFO as the marker: the daemon keeps running and encodes nothing" \
     sh -c 'kill -0 "$1" && ! grep -q "started:" "$2" && [ ! -e "$3/s1.mkv" ]' \
     _ "$DPID" "$F.log" "$F/out"
 rm -f "$F/tok/.distenc-tokens"
-wait_until 60 test -f "$F/out/s1.mkv"
+# The done marker is written after the output is published: waited for.
+done=$F/tok/$(job_id s1.mkv "$F/spool/s1.mkv").done
+wait_until 60 test -f "$done"
 ok "the FIFO gone: the directory is used and the file encoded" \
-    test -f "$F/tok/$(job_id s1.mkv "$F/spool/s1.mkv").done"
+    sh -c 'test -f "$1" && test -f "$2"' _ "$done" "$F/out/s1.mkv"
 ok "the marker is a regular file again" test -f "$F/tok/.distenc-tokens"
 stop_daemon
 is "$DRC" 0 "the daemon stops cleanly"
