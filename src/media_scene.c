@@ -342,18 +342,17 @@ scan_run(struct scan_seg *seg, int n, struct scan_audio_arg *aa,
 	for (k = 0; k < n; k++, started++)
 		if (pthread_create(&tid[k], NULL, scan_segment, &seg[k]) != 0)
 			fatalx("pthread_create");
-	if (aa != NULL && pthread_create(&tid[n], NULL, scan_audio, aa) != 0)
+	if (pthread_create(&tid[n], NULL, scan_audio, aa) != 0)
 		fatalx("pthread_create");
 	for (k = 0; k < started; k++)
 		pthread_join(tid[k], NULL);
-	if (aa != NULL)
-		pthread_join(tid[n], NULL);
+	pthread_join(tid[n], NULL);
 	for (k = 0; k < n && rv == 0; k++)
 		if (seg[k].err != NULL) {
 			*cause = xstrdup(seg[k].err);
 			rv = -1;
 		}
-	if (rv == 0 && aa != NULL && aa->err != NULL) {
+	if (rv == 0 && aa->err != NULL) {
 		*cause = xstrdup(aa->err);
 		rv = -1;
 	}
