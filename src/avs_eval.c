@@ -368,6 +368,31 @@ eval_ternary(struct avs_eval *ev, const struct avs_node *n,
 	return eval_node(ev, n->args[c.num != 0 ? 1 : 2], out);
 }
 
+/* A call's or an operator's clip must be within what a script may make
+ * (AVS_MAX_*): checked as each is made, so that no splice or rate change
+ * builds on one that is not. */
+static int
+eval_bounded(struct avs_eval *ev, const struct avs_node *n, int rv,
+    const struct avs_value *v)
+{
+	const struct avs_clip	*c = v->clip;
+
+	if (rv != 0 || v->type != AVS_V_CLIP)
+		return rv;
+	if (c->frames > AVS_MAX_FRAMES)
+		return avs_error(ev, n, "the clip would have more than %lld "
+		    "frames, the most a script may make", (long long)
+		    AVS_MAX_FRAMES);
+	if (c->naudio > AVS_MAX_PIECES)
+		return avs_error(ev, n, "the clip's audio would be in %d "
+		    "pieces, more than the %d a script may make", c->naudio,
+		    AVS_MAX_PIECES);
+	if (ev->nclips > AVS_MAX_CLIPS)
+		return avs_error(ev, n, "the script makes more than %d clips",
+		    AVS_MAX_CLIPS);
+	return 0;
+}
+
 static int
 eval_node(struct avs_eval *ev, const struct avs_node *n,
     struct avs_value *out)
@@ -388,11 +413,11 @@ eval_node(struct avs_eval *ev, const struct avs_node *n,
 	case AVS_N_NAME:
 		return eval_name(ev, n, out);
 	case AVS_N_CALL:
-		return eval_call(ev, n, out);
+		return eval_bounded(ev, n, eval_call(ev, n, out), out);
 	case AVS_N_UNARY:
 		return eval_unary(ev, n, out);
 	case AVS_N_BINARY:
-		return eval_binary(ev, n, out);
+		return eval_bounded(ev, n, eval_binary(ev, n, out), out);
 	case AVS_N_TERNARY:
 		return eval_ternary(ev, n, out);
 	default:
@@ -437,6 +462,11 @@ eval_file(struct avs_eval *ev, const char *path, struct avs_value *out)
 
 	if (ev->imports >= EVAL_MAX_IMPORT) {
 		xasprintf(&ev->cause, "%s: Import nested too deeply", path);
+		return -1;
+	}
+	if (++ev->files > AVS_MAX_FILES) {
+		xasprintf(&ev->cause, "%s: more than %d scripts read with "
+		    "Import", path, AVS_MAX_FILES);
 		return -1;
 	}
 	if ((text = avs_read_file(path, &len, &ev->cause)) == NULL)

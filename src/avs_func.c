@@ -388,10 +388,13 @@ avs_change_fps(struct avs_eval *ev, struct avs_clip *in, long long num,
 {
 	struct avs_clip	*c;
 	long long	 a, b, n;
+	__int128	 n128;
 
 	a = (long long)in->fps_num * den;
 	b = (long long)in->fps_den * num;
-	n = (int64_t)(((__int128)in->frames * b + a / 2) / a);
+	/* Past what a script may make, the caller refuses the clip. */
+	n128 = ((__int128)in->frames * b + a / 2) / a;
+	n = n128 > AVS_MAX_FRAMES ? AVS_MAX_FRAMES + 1 : (long long)n128;
 	if (n < 1)
 		n = 1;
 	c = avs_clip_filter(ev, in, "settb=expr=%d/%d,setpts=N,"

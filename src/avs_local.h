@@ -105,10 +105,24 @@ struct avs_eval {
 	char		**inputs;
 	int		*video;
 	int		 ninputs;
-	int		 imports;
+	int		 imports;	/* Import depth */
+	int		 files;		/* files read */
 	int		 returned;
 	struct avs_value result;
 };
+
+/*
+ * What one script may make, so that no script can make the reader hold
+ * more than a film needs: a clip's frames (over 150 hours at 120 fps),
+ * its audio pieces (a splice of a clip with itself doubles them), the
+ * clips of the whole evaluation (the graph is written by recursion down
+ * the clips, and 8192 leave room for an edit of 4000 trims) and the
+ * files it reads with Import.
+ */
+#define AVS_MAX_FRAMES	(INT64_C(1) << 26)
+#define AVS_MAX_PIECES	4096
+#define AVS_MAX_CLIPS	8192
+#define AVS_MAX_FILES	256
 
 /* One argument of a call, bound to a function's parameter list. */
 #define AVS_MAX_ARGS	24

@@ -345,6 +345,81 @@ test_syntax(void **state)
 	    "2:3: Splice: the frame rates differ (25/1, 25/2)");
 }
 
+/* Text: head, then line n times. */
+static char *
+repeat(const char *head, const char *line, int n)
+{
+	size_t	 hl = strlen(head), ll = strlen(line);
+	char	*s;
+	int	 i;
+
+	assert_non_null(s = malloc(hl + (size_t)n * ll + 1));
+	memcpy(s, head, hl);
+	for (i = 0; i < n; i++)
+		memcpy(s + hl + (size_t)i * ll, line, ll);
+	s[hl + (size_t)n * ll] = '\0';
+	return s;
+}
+
+/* What one script may make is bounded, with an error that says which
+ * bound: a clip spliced with itself doubles its audio pieces, a rate
+ * change multiplies its frames, and clips and Imports add up. */
+static void
+test_bounds(void **state)
+{
+	struct avs_plan	*p;
+	char		*text, *cause, want[256];
+
+	(void)state;
+	/* 12 doublings of a one-frame clip: 4096 pieces, the most. */
+	text = repeat("FFVideoSource(\"a.mkv\")\nTrim(0, -1)\n",
+	    "last + last\n", 12);
+	p = eval_ok(text);
+	assert_int_equal(p->frames, 4096);
+	assert_int_equal(p->naudio, 4096);
+	avs_plan_free(p);
+	free(text);
+	text = repeat("FFVideoSource(\"a.mkv\")\nTrim(0, -1)\n",
+	    "last + last\n", 13);
+	eval_fails(text, "15:6: the clip's audio would be in 8192 pieces, "
+	    "more than the 4096 a script may make");
+	free(text);
+	/* 100 frames at 25 fps to 4 million, then past 2^26. */
+	assert_int_equal(frames_of("FFVideoSource(\"a.mkv\")\n"
+	    "ChangeFPS(1000000)\n"), 4000000);
+	eval_fails("FFVideoSource(\"a.mkv\")\nChangeFPS(1000000)\n"
+	    "AssumeFPS(1)\nChangeFPS(1000000)\n", "4:1: the clip would have "
+	    "more than 67108864 frames, the most a script may make");
+	eval_fails("FFVideoSource(\"a.mkv\")\nChangeFPS(1000000)\n"
+	    "x = last + last\nx = x + x\nx = x + x\nx = x + x\nx + x\n",
+	    "7:3: the clip would have more than 67108864 frames");
+	/* Each call makes a clip: the source and 8191 flips are the most. */
+	text = repeat("FFVideoSource(\"a.mkv\")\n", "FlipVertical()\n",
+	    8191);
+	p = eval_ok(text);
+	avs_plan_free(p);
+	free(text);
+	text = repeat("FFVideoSource(\"a.mkv\")\n", "FlipVertical()\n",
+	    8192);
+	eval_fails(text, "8193:1: the script makes more than 8192 clips");
+	free(text);
+	/* 256 files read with Import (the script itself the first). */
+	put("one.avs", "FFVideoSource(\"a.mkv\")\n");
+	text = repeat("", "Import(\"one.avs\")\n", 255);
+	p = eval_ok(text);
+	avs_plan_free(p);
+	free(text);
+	text = repeat("", "Import(\"one.avs\")\n", 256);
+	assert_null(eval(text, &cause));
+	snprintf(want, sizeof(want), "%s/one.avs: more than 256 scripts read "
+	    "with Import", dir);
+	assert_non_null(cause);
+	if (strstr(cause, want) == NULL)
+		fail_msg("got \"%s\", want \"%s\"", cause, want);
+	free(cause);
+	free(text);
+}
+
 /* Sources are found from the script's folder; audio from AudioDub. */
 static void
 test_sources(void **state)
@@ -647,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_fps),
 		cmocka_unit_test(test_geometry_format),
 		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_seek_map),
 		cmocka_unit_test(test_segments),
