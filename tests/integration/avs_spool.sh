@@ -3,13 +3,14 @@
 # AviSynth scripts in distencd's spool: a script is a job of its own and is
 # encoded; a change to the file it reads makes no new job (checked once the
 # daemon has rescanned since); a script whose
-# source is missing fails with its line.
+# source is missing fails with its line; one that would make more than a
+# script may (a clip spliced with itself 13 times) fails with the bound.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 6
+plan 8
 need_tools
 need_distencd
 
@@ -57,6 +58,15 @@ is "$(job_get lost.avs state)" failed "a script whose source is missing fails"
 ok "its error names the script's line and the missing file" \
     sh -c 'printf "%s\n" "$1" | grep -q "lost.avs:1:1: FFVideoSource: .*/gone.mkv: cannot open"' \
     _ "$(job_get lost.avs error)"
+
+# 13 doublings: 8192 audio pieces, past the 4096 a script may make.
+drop big.avs "FFVideoSource(\"$T/clips/a.mkv\")
+Trim(0, -1)$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do printf '\nlast + last'; done)"
+job_wait_state 60 big.avs failed done
+is "$(job_get big.avs state)" failed "a script that makes too much fails"
+ok "its error names the line and the bound" \
+    sh -c 'printf "%s\n" "$1" | grep -q "big.avs:15:6: the clip.s audio would be in 8192 pieces, more than the 4096 a script may make"' \
+    _ "$(job_get big.avs error)"
 
 stop_daemon
 is "$DRC" 0 "SIGTERM: the daemon exits 0"
