@@ -153,12 +153,12 @@ struct avs_plan {
 };
 
 struct avs_plan *avs_eval(const char *, avs_probe_fn, char **);
-void	 avs_plus_loaded(int);
+void	 avs_hint_set(const char *);
 void	 avs_plan_free(struct avs_plan *);
 
 /* avs_access.c: the files a script may reach. */
-void	 avs_access_limit(const char *const *, size_t, int);
-int	 avs_access_plus(void);
+void	 avs_access_limit(const char *const *, size_t, const char *);
+const char *avs_access_plus_off(void);
 int	 avs_access_source(const char *, char **);
 int	 avs_access_import(const char *, char **);
 char	*avs_read_file(const char *, size_t *, char **);

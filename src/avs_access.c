@@ -26,32 +26,33 @@
 
 static char	**access_roots;		/* real paths; NULL: no limit */
 static size_t	  access_nroots;
-static int	  access_plus = 1;	/* AviSynth+ may run scripts */
+static char	 *access_plus_off;	/* why AviSynth+ may not run scripts */
 
 /*
  * Limit scripts to files below the directories of roots (n of them); a
  * directory that cannot be resolved is left out.  AviSynth+, which reads
- * files and loads plugins as a script says, runs scripts only if plus is
- * set.  Called once, at start.
+ * files and loads plugins as a script says, runs no script when plus_off
+ * says why it may not.  Called once, at start.
  */
 void
-avs_access_limit(const char *const *roots, size_t n, int plus)
+avs_access_limit(const char *const *roots, size_t n, const char *plus_off)
 {
 	size_t	i;
 	char	*real;
 
-	access_plus = plus;
+	free(access_plus_off);
+	access_plus_off = plus_off != NULL ? xstrdup(plus_off) : NULL;
 	access_roots = xcalloc(n + 1, sizeof(*access_roots));
 	for (i = 0; i < n; i++)
 		if ((real = realpath(roots[i], NULL)) != NULL)
 			access_roots[access_nroots++] = real;
 }
 
-/* Whether AviSynth+ may run scripts. */
-int
-avs_access_plus(void)
+/* Why AviSynth+ may not run scripts, or NULL when it may. */
+const char *
+avs_access_plus_off(void)
 {
-	return access_plus;
+	return access_plus_off;
 }
 
 /* Whether real (a resolved path) is below one of the roots. */

@@ -603,24 +603,24 @@ eval_free(struct avs_eval *ev)
 	free(ev->cause);
 }
 
-/* What a refusal of the built-in interpreter adds (avs_plus_loaded). */
-static const char *eval_hint = "; installing AviSynth+ (libavisynth.so) "
-    "would run it";
+/* What a refusal of the built-in interpreter adds (avs_hint_set). */
+static char	*eval_hint;
 
-/* Tell the interpreter whether AviSynth+ is loaded: then a script it
- * cannot run went to AviSynth+ first, and installing it is no advice. */
+/* Set the advice a refusal of the built-in interpreter ends with: why
+ * AviSynth+ did not run the script, or nothing when it ran it first. */
 void
-avs_plus_loaded(int loaded)
+avs_hint_set(const char *hint)
 {
-	eval_hint = loaded ? "" : "; installing AviSynth+ (libavisynth.so) "
-	    "would run it";
+	free(eval_hint);
+	eval_hint = xstrdup(hint);
 }
 
 /* The advice a refusal ends with (empty when AviSynth+ is loaded). */
 const char *
 avs_hint(void)
 {
-	return eval_hint;
+	return eval_hint != NULL ? eval_hint : "; installing AviSynth+ "
+	    "(libavisynth.so) would run it";
 }
 
 /*

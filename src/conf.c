@@ -20,6 +20,7 @@
 
 #include "conf.h"
 #include "conf_local.h"
+#include "fsutil.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -705,3 +706,22 @@ conf_dir_profile(const struct config *conf, const char *relpath)
 	return best != NULL ? best->profile : conf->default_profile;
 }
 
+/*
+ * The first directory a spool script may reach (spool_dir, then each of
+ * script_paths) on a mount where files may be mapped as code, or NULL
+ * when there is none.  AviSynth+ loads any plugin a script names
+ * (LoadPlugin, or a folder for its autoloading): the daemon lets it run
+ * spool scripts only when none of these could hold one it would load.
+ */
+const char *
+conf_plus_exec_dir(const struct config *conf)
+{
+	size_t	i;
+
+	if (fs_noexec(conf->spool_dir) != 1)
+		return conf->spool_dir;
+	for (i = 0; i < conf->nscript_paths; i++)
+		if (fs_noexec(conf->script_paths[i]) != 1)
+			return conf->script_paths[i];
+	return NULL;
+}

@@ -279,6 +279,7 @@ const char	*conf_aom_preset(const char *);
 void		 conf_dump(const struct config *, FILE *);
 int		 conf_isset(const struct config *, const char *);
 const char	*conf_dir_profile(const struct config *, const char *);
+const char	*conf_plus_exec_dir(const struct config *);
 struct profile	*conf_sidecar(const struct config *, const struct profile *,
 		     const char *, char **);
 void		 conf_profile_free(struct profile *);

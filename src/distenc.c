@@ -209,14 +209,21 @@ struct worker_args {
 static void
 worker_limit(const struct config *conf)
 {
-	const char	**roots;
+	const char	**roots, *dir;
+	char		 *off = NULL;
 	size_t		  i;
 
 	roots = xcalloc(conf->nscript_paths + 1, sizeof(*roots));
 	roots[0] = conf->spool_dir;
 	for (i = 0; i < conf->nscript_paths; i++)
 		roots[i + 1] = conf->script_paths[i];
-	avs_access_limit(roots, conf->nscript_paths + 1, conf->avisynth_plus);
+	if (!conf->avisynth_plus)
+		off = xstrdup("avisynth_plus is off");
+	else if ((dir = conf_plus_exec_dir(conf)) != NULL)
+		xasprintf(&off, "%s is not mounted noexec (avisynth_plus)",
+		    dir);
+	avs_access_limit(roots, conf->nscript_paths + 1, off);
+	free(off);
 	free(roots);
 }
 

@@ -228,6 +228,7 @@ daemon_dirs(const struct config *c, char **cause)
 	const char	*names[] = {
 		"spool_dir", "output_dir", "status_dir", "log_dir", "stats_dir"
 	};
+	const char	*dir;
 	char		*err = NULL;
 	size_t		 i;
 
@@ -242,6 +243,11 @@ daemon_dirs(const struct config *c, char **cause)
 			return -1;
 		}
 	}
+	/* Each worker checks this again before it lets AviSynth+ run. */
+	if (c->avisynth_plus && (dir = conf_plus_exec_dir(c)) != NULL)
+		log_warnx("avisynth_plus: %s is not mounted noexec, so a "
+		    "script could make AviSynth+ load a plugin from it: "
+		    "scripts run in the built-in interpreter", dir);
 	return 0;
 }
 

@@ -120,6 +120,20 @@ fs_free_bytes(const char *path)
 	return (int64_t)sv.f_bavail * sv.f_frsize;
 }
 
+/*
+ * Whether path is on a mount where no file may be executed or mapped as
+ * code (noexec): 1, 0, or -1 with errno set.
+ */
+int
+fs_noexec(const char *path)
+{
+	struct statvfs	sv;
+
+	if (statvfs(path, &sv) == -1)
+		return -1;
+	return (sv.f_flag & ST_NOEXEC) != 0;
+}
+
 /* Bytes the file system of path holds in all, -1 when unknown. */
 int64_t
 fs_total_bytes(const char *path)

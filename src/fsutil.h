@@ -14,6 +14,7 @@ int	 fs_fsync_path(const char *);
 int	 fs_publish(const char *, const char *, int, char **);
 int64_t	 fs_free_bytes(const char *);
 int64_t	 fs_total_bytes(const char *);
+int	 fs_noexec(const char *);
 int	 fs_exists(const char *);
 int	 fs_write_all(int, const void *, size_t);
 int	 fs_write_atomic(const char *, const char *, size_t, char **);

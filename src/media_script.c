@@ -114,16 +114,26 @@ script_open(const char *path, int threads, struct media_script_info *info,
     char **cause)
 {
 	struct media_script	*s;
+	const char		*off;
+	char			*hint;
 	int			 rv;
 
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	s->threads = threads;
-	avs_plus_loaded(avsplus_available());
-	if (avs_access_plus() && avsplus_available())
-		rv = script_open_either(s, cause);
-	else
+	if (!avsplus_available()) {
+		avs_hint_set("; installing AviSynth+ (libavisynth.so) would "
+		    "run it");
 		rv = script_open_own(s, cause);
+	} else if ((off = avs_access_plus_off()) != NULL) {
+		xasprintf(&hint, "; AviSynth+ would run it, but %s", off);
+		avs_hint_set(hint);
+		free(hint);
+		rv = script_open_own(s, cause);
+	} else {
+		avs_hint_set("");
+		rv = script_open_either(s, cause);
+	}
 	if (rv != 0) {
 		script_close(s);
 		return NULL;

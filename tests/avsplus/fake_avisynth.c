@@ -10,6 +10,10 @@
  * 2^BITS, U = 128 - n % 64 and V = 64 + n % 64 (times 2^(BITS-8)); its
  * audio, 16-bit, has sample i of channel c = (i % 100) * 100 + c.
  *
+ * LoadPlugin("NAME.so") loads NAME.so (relative to the script's folder)
+ * with dlopen(3), as AviSynth+ does on Linux, and fails as it does when
+ * that fails; other plugin names are accepted.
+ *
  * Two more lines change the clip, as AviSynth+'s own formats would:
  *	FakeFormat(NAME)	NAME one of YV12 (the default), YUY2 (the same
  *				Y, U and V, 4:2:2, packed), Y8 (the Y alone),
@@ -20,6 +24,7 @@
  *				channel c = 128 + (i % 100) - 50 + c) or
  *				16-bit, FRAMES video frames long
  */
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +141,34 @@ avs_get_error(AVS_ScriptEnvironment *env)
 	return env->error[0] != '\0' ? env->error : NULL;
 }
 
+/* Load each LoadPlugin("NAME.so") of the script; -1 when one fails. */
+static int
+fake_plugins(AVS_ScriptEnvironment *env, const char *path, const char *text)
+{
+	const char	*p = text, *slash;
+	char		 name[1024], file[2048];
+
+	while ((p = strstr(p, "LoadPlugin(\"")) != NULL) {
+		p += strlen("LoadPlugin(\"");
+		if (sscanf(p, "%1023[^\"]", name) != 1 ||
+		    strlen(name) < 3 || strcmp(name + strlen(name) - 3,
+		    ".so") != 0)
+			continue;
+		if (name[0] != '/' && (slash = strrchr(path, '/')) != NULL)
+			snprintf(file, sizeof(file), "%.*s/%s",
+			    (int)(slash - path), path, name);
+		else
+			snprintf(file, sizeof(file), "%s", name);
+		if (dlopen(file, RTLD_NOW | RTLD_LOCAL) == NULL) {
+			snprintf(env->error, sizeof(env->error), "LoadPlugin: "
+			    "unable to load \"%s\", error=%s", file,
+			    dlerror());
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Read the script and make its clip. */
 static AVS_Clip *
 fake_import(AVS_ScriptEnvironment *env, const char *path)
@@ -154,6 +187,8 @@ fake_import(AVS_ScriptEnvironment *env, const char *path)
 	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
 	text[n] = '\0';
+	if (fake_plugins(env, path, text) != 0)
+		return NULL;
 	if (strstr(text, "Error(") != NULL) {
 		snprintf(env->error, sizeof(env->error), "Script error: "
 		    "there is no function named \"Error\"\n(%s, line 1)", path);

@@ -5,6 +5,8 @@
 # lower; files are made 0027; other users' processes are hidden, and
 # /proc/sys (the boot id is passed in the environment); the work
 # directory, which keeps a killed job's chunks, is not under PrivateTmp=;
+# nothing outside /usr and the programs' directories can be run or mapped
+# as code (a plugin in the spool, say);
 # the spool's parent and done/, failed/ cannot be written by spool users;
 # status files and logs are for the group distenc; the shipped drop-ins
 # parse.
@@ -13,7 +15,7 @@
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 
-plan 13
+plan 14
 
 unit=$top_builddir/systemd/distencd.service
 tmpfiles=$top_srcdir/systemd/distencd.tmpfiles
@@ -51,6 +53,8 @@ is "$(setting Environment)" "DISTENC_BOOT_ID=%b" \
     "the boot id, hidden by ProcSubset=pid, passed as DISTENC_BOOT_ID"
 is "$(setting CacheDirectory)/$(setting PrivateTmp)" distenc/yes \
     "the work directory's CacheDirectory=distenc beside PrivateTmp=yes"
+is "$(setting NoExecPaths)|$(setting ExecPaths | cut -d' ' -f1)" "/|/usr" \
+    "NoExecPaths=/ and ExecPaths=/usr: no file elsewhere runs as code"
 
 mode() {
 	awk -v p="$1" '$1 == "d" && $2 == p { print $3 }' "$tmpfiles"
