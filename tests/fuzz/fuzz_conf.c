@@ -53,9 +53,10 @@ check_cause(const char *cause)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config	*c, *def;
-	struct profile	*pr;
-	char		*cause = NULL;
+	static struct config	*def;
+	struct config		*c;
+	struct profile		*pr;
+	char			*cause = NULL;
 
 	/* @include reads other files: what the administrator writes. */
 	if (memmem(data, size, "@include", 8) != NULL ||
@@ -70,7 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(cause);
 	cause = NULL;
 
-	def = conf_default();
+	/* The defaults, made once: a sidecar check only reads them. */
+	if (def == NULL)
+		def = conf_default();
 	if ((pr = conf_sidecar(def, conf_profile(def, NULL), path,
 	    &cause)) == NULL)
 		check_cause(cause);
@@ -78,6 +81,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	conf_profile_free(pr);
 	free(cause);
-	conf_free(def);
 	return 0;
 }
