@@ -607,15 +607,16 @@ eval_free(struct avs_eval *ev)
 static char	*eval_hint;
 
 /* Set the advice a refusal of the built-in interpreter ends with: why
- * AviSynth+ did not run the script, or nothing when it ran it first. */
+ * AviSynth+ did not run the script, nothing when it ran it first, or
+ * (NULL) that installing it would. */
 void
 avs_hint_set(const char *hint)
 {
 	free(eval_hint);
-	eval_hint = xstrdup(hint);
+	eval_hint = hint != NULL ? xstrdup(hint) : NULL;
 }
 
-/* The advice a refusal ends with (empty when AviSynth+ is loaded). */
+/* The advice a refusal ends with (avs_hint_set). */
 const char *
 avs_hint(void)
 {

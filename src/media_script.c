@@ -122,8 +122,7 @@ script_open(const char *path, int threads, struct media_script_info *info,
 	s->path = xstrdup(path);
 	s->threads = threads;
 	if (!avsplus_available()) {
-		avs_hint_set("; installing AviSynth+ (libavisynth.so) would "
-		    "run it");
+		avs_hint_set(NULL);
 		rv = script_open_own(s, cause);
 	} else if ((off = avs_access_plus_off()) != NULL) {
 		xasprintf(&hint, "; AviSynth+ would run it, but %s", off);
