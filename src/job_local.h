@@ -80,7 +80,7 @@ int	 job_remux(struct job_ctx *);
 
 /* job_ctx.c */
 double	 job_elapsed(const struct timespec *);
-char	*job_work_dir(struct job_ctx *);
+char	*job_work_dir(struct job_ctx *, int);
 char	*job_work_path(const struct job *);
 
 /* job_rate.c: the source's measured video bitrate kept for later steps. */

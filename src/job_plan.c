@@ -52,10 +52,11 @@ job_work_path(const struct job *j)
 	return dir;
 }
 
-/* A job's work directory (job_work_path), made if missing; NULL when it
- * cannot be (the job failed). */
+/* A job's work directory (job_work_path), made if missing when make is
+ * set; NULL when it cannot be (the job failed), or when it is missing and
+ * not to be made (errno ENOENT, the job not failed). */
 char *
-job_work_dir(struct job_ctx *c)
+job_work_dir(struct job_ctx *c, int make)
 {
 	struct job	*j = c->job;
 	struct stat	 sb;
@@ -65,7 +66,12 @@ job_work_dir(struct job_ctx *c)
 		job_fail(c, 0, "%s: %s", j->source, strerror(errno));
 		return NULL;
 	}
-	if (fs_mkdirs(dir, &c->err) != 0) {
+	if (!make && lstat(dir, &sb) == -1 && errno == ENOENT) {
+		free(dir);
+		errno = ENOENT;
+		return NULL;
+	}
+	if (make && fs_mkdirs(dir, &c->err) != 0) {
 		job_fail(c, 1, "work directory: %s", c->err);
 		free(dir);
 		return NULL;
@@ -82,13 +88,29 @@ job_work_dir(struct job_ctx *c)
 	return dir;
 }
 
-/* The chunked job's work directory (see job_work_dir). */
+/*
+ * The chunked job's work directory (see job_work_dir): 0, -1, or 1 when a
+ * helper finds none.  A helper never makes it: the job's host made it,
+ * with the plan, and none there means that the job ended after the helper
+ * was started (or that work_dir is not shared); made, it would be left
+ * behind.
+ */
 int
 job_plan_workdir(struct job_ctx *c)
 {
 	struct chunked	*k = c->pipe_state;
+	struct job	*j = c->job;
+	int		 help = j->step == JOB_STEP_HELP;
 
-	return (k->workdir = job_work_dir(c)) != NULL ? 0 : -1;
+	if ((k->workdir = job_work_dir(c, !help)) != NULL)
+		return 0;
+	if (!help || errno != ENOENT || j->error != NULL)
+		return -1;
+	snprintf(j->res.note, sizeof(j->res.note), "no work directory for "
+	    "the job in %s: it has ended (or work_dir is not shared)",
+	    j->conf->work_dir);
+	log_info("plan: %s", j->res.note);
+	return 1;
 }
 
 /* The file of chunk k. */

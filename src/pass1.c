@@ -133,7 +133,7 @@ pass1_save(struct job_ctx *c, const char *stats, double seconds)
 	size_t		 i;
 	int		 ok = 0;
 
-	if (!j->conf->keep_pass1 || (dir = job_work_dir(c)) == NULL)
+	if (!j->conf->keep_pass1 || (dir = job_work_dir(c, 1)) == NULL)
 		return;
 	pass1_fingerprint(c, fp, sizeof(fp));
 	for (i = 0; i < sizeof(pass1_suffix) / sizeof(pass1_suffix[0]) &&
@@ -215,7 +215,7 @@ pass1_resume(struct job_ctx *c, const char *stats)
 	size_t	 len, i;
 	int	 rv = 0;
 
-	if (!c->job->conf->keep_pass1 || (dir = job_work_dir(c)) == NULL)
+	if (!c->job->conf->keep_pass1 || (dir = job_work_dir(c, 1)) == NULL)
 		return 0;
 	path = pass1_path(dir, "pass1.info", "");
 	text = fs_read_small(path, PASS1_INFO_MAX, &len, &cause);
@@ -262,7 +262,7 @@ pass1_forget(struct job_ctx *c)
 {
 	char	*dir;
 
-	if (!c->job->conf->keep_pass1 || (dir = job_work_dir(c)) == NULL)
+	if (!c->job->conf->keep_pass1 || (dir = job_work_dir(c, 1)) == NULL)
 		return;
 	pass1_remove(dir);
 	if (rmdir(dir) == -1 && errno != ENOTEMPTY && errno != EEXIST)

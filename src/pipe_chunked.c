@@ -117,7 +117,8 @@ chunked_plan_published(struct job_ctx *c, const struct plan *p)
 	return tok_has_sub(k->td, c->job->id, suffix);
 }
 
-/* Check the chunk lengths and the grain table; find the work directory. */
+/* Check the chunk lengths and the grain table; find the work directory:
+ * 0, -1, or 1 when a helper finds none (job_plan_workdir). */
 static int
 chunked_check(struct job_ctx *c)
 {
@@ -128,9 +129,9 @@ chunked_check(struct job_ctx *c)
 		return job_fail(c, 0, "max_chunk_length %d is shorter than "
 		    "min_chunk_length %d", prof->max_chunk_length,
 		    prof->min_chunk_length);
-	if (chunked_grain_table(c) != 0 || job_plan_workdir(c) != 0)
+	if (chunked_grain_table(c) != 0)
 		return -1;
-	return 0;
+	return job_plan_workdir(c);
 }
 
 /*
@@ -145,8 +146,8 @@ chunked_setup(struct job_ctx *c, struct plan *p)
 	int		 rv;
 
 	memset(p, 0, sizeof(*p));
-	if (chunked_check(c) != 0)
-		return -1;
+	if ((rv = chunked_check(c)) != 0)
+		return rv;
 	job_stage(c, JOB_SCENES);
 	if ((rv = job_plan(c, p)) != 0)
 		return rv;
