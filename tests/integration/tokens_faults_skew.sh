@@ -4,8 +4,8 @@
 # its own (wrong) times and is renewed by rewriting it, the file system
 # stamping it.  It is left alone for two leases (checked once the daemon
 # has seen it, two leases have passed and the daemon has gone round its
-# loop once more); once it stops renewing, the job is taken over and done
-# within the lease, a poll interval and the encode.
+# loop once more); once it stops renewing, the job is taken over within
+# the lease and a poll interval, and done.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -45,12 +45,16 @@ ok "a live claim from a host an hour behind is left alone (two leases)" \
 touch "$K/stop"
 wait "$renewer"
 t0=$(now)
-wait_until 30 test -f "$K/tok/$id.done"
+wait_until 30 grep -q "taken over from node faraway" "$K.log"
 took=$(elapsed "$t0")
-ok "once it stops renewing, its job is taken over and done (${took} s)" \
+wait_until 60 test -f "$K/tok/$id.done"
+ok "once it stops renewing, its job is taken over and done" \
     test -f "$K/out/s3.mkv"
-# The encode's 10 s are for a quiet machine: they scale.
-ok "...within the lease, a poll interval and the encode (${took} s)" \
-    awk -v t="$took" -v l="$TLEASE" -v p="$TPOLL" -v e="$(scaled 10)" \
+# From the last renewal (at most a second before t0), the lease and a
+# poll interval, then the daemon's turn (3 s, which scale): an hour off,
+# the host's own times would have it wait an hour.  The encode is not
+# counted: on a busy machine it takes what it takes.
+ok "...taken over within the lease and a poll interval (${took} s)" \
+    awk -v t="$took" -v l="$TLEASE" -v p="$TPOLL" -v e="$(scaled 3)" \
     'BEGIN { exit !(t <= l + p + e) }'
 stop_daemon
