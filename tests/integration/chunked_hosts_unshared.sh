@@ -40,7 +40,8 @@ else
 	own=B opid=$PB help=A
 fi
 _stop_encoders "$opid"
-while [ -z "$_st_tree" ] && ! [ -f "$TOK/$ID.done" ]; do
+end=$(deadline 120)
+while [ -z "$_st_tree" ] && ! [ -f "$TOK/$ID.done" ] && ! past "$end"; do
 	sleep 0.01
 	_stop_encoders "$opid"
 done
