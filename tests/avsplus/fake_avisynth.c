@@ -161,7 +161,7 @@ fake_plugins(AVS_ScriptEnvironment *env, const char *path, const char *text)
 			snprintf(file, sizeof(file), "%s", name);
 		if (dlopen(file, RTLD_NOW | RTLD_LOCAL) == NULL) {
 			snprintf(env->error, sizeof(env->error), "LoadPlugin: "
-			    "unable to load \"%s\", error=%s", file,
+			    "unable to load \"%.100s\", error=%s", file,
 			    dlerror());
 			return -1;
 		}
