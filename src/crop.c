@@ -271,10 +271,11 @@ level_diff(unsigned int a, unsigned int b)
 /*
  * The grey bar at edge e, of at most max lines (columns within rows y0 to
  * y1 - 1): its size with the lines skipped at the edge, 0 when there is
- * none; its level in *level.
+ * none or when it cannot be wider than the black border of have lines;
+ * its level in *level.
  */
 static int
-grey_edge(const struct scan *sc, int e, int y0, int y1, int max,
+grey_edge(const struct scan *sc, int e, int y0, int y1, int max, int have,
     unsigned int *level)
 {
 	struct line	l;
@@ -283,6 +284,17 @@ grey_edge(const struct scan *sc, int e, int y0, int y1, int max,
 
 	if (max <= 0 || (e >= EDGE_LEFT && y1 <= y0))
 		return 0;
+	/*
+	 * A bar starts within the first CROP_EDGE_LINES lines and ends at
+	 * the first line brighter than a grey bar: when the line after the
+	 * black border is one, no bar is wider than the border (the common
+	 * black letterbox costs one line here).
+	 */
+	if (have >= CROP_EDGE_LINES && have < max) {
+		l = edge_line(sc, e, have, y0, y1);
+		if (line_mean(sc, &l, NULL) > sc->grey)
+			return 0;
+	}
 	for (skip = 0; skip <= CROP_EDGE_LINES && skip < max; skip++) {
 		l = edge_line(sc, e, skip, y0, y1);
 		*level = line_mean(sc, &l, &flat);
@@ -331,9 +343,9 @@ grey_axis(const struct scan *sc, int e, int y0, int y1, struct crop *c,
 	dim = e == EDGE_TOP ? sc->p->height : sc->p->width;
 	v[0] = edge_get(c, e);
 	v[1] = edge_get(c, e + 1);
-	n[0] = grey_edge(sc, e, y0, y1, dim - 1 - v[1], &lv[0]);
+	n[0] = grey_edge(sc, e, y0, y1, dim - 1 - v[1], v[0], &lv[0]);
 	n[1] = grey_edge(sc, e + 1, y0, y1, dim - 1 - (n[0] > v[0] ? n[0] :
-	    v[0]), &lv[1]);
+	    v[0]), v[1], &lv[1]);
 	for (i = 0; i < 2; i++)
 		if (n[i] > v[i]) {
 			v[i] = n[i];
