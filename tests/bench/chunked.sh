@@ -4,7 +4,7 @@
 # scene detection against the ffmpeg program's scdet filter, side by side
 # on one generated 720p clip.
 #
-#	tests/bench/chunked.sh [-c CPU_USED] [-j N] [-k] [-n] [SECONDS]
+#	tests/bench/chunked.sh [-c CPU_USED] [-j N] [-k] [-m] [-n] [SECONDS]
 #
 #   SECONDS  length of the 1280x720 clip of scenes (default 16)
 #   -c       libaom cpu-used for both encodes (default 6)
@@ -12,6 +12,7 @@
 #            N encoders of one thread each, the single run one encoder of
 #            N threads; the same libaom settings otherwise
 #   -k       keep the temporary directory
+#   -m       no quality matching (the two encodes at the same q only)
 #   -n       no scene detection comparison (the encodes only)
 #
 # The clip joins lavfi sources
@@ -33,6 +34,13 @@
 # processors, so the makespan is also given against the sum of the
 # chunks' wall times over the encoders: how evenly the queue shared the
 # work, whatever the load.  Needs GNU time (/usr/bin/time).
+# At the same q the two outputs differ in quality (chunks start on key
+# frames at the scene changes, where the single encoder places its own),
+# so the ratios are also given at equal quality: the chunked run is
+# repeated at q + 3, q + 6, ... until both its PSNR and its SSIM are at
+# or below the single run's, and its wall time, CPU time and bit rate are
+# interpolated, linearly in PSNR and then in SSIM, between the two q
+# around the single run's value.
 # Then scene detection: distenc --scenes-only (threshold 0.3 on the select
 # filter's scene score) against ffmpeg -vf scdet=threshold=11.7 (the same
 # threshold: scdet scales the same difference by 100/256) on the
@@ -49,11 +57,13 @@
 cpu=6
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 scd=1
-while getopts c:j:kn opt; do
+match=1
+while getopts c:j:kmn opt; do
 	case $opt in
 	c) cpu=$OPTARG ;;
 	j) ncpu=$OPTARG ;;
 	k) KEEP_TMP=1 ;;
+	m) match= ;;
 	n) scd= ;;
 	*) sed -n '7,7s/^#//p' "$0" >&2; exit 2 ;;
 	esac
@@ -98,11 +108,11 @@ ffmpeg -nostdin -hide_banner -loglevel error -y $inputs \
 
 # --- the encodes ----------------------------------------------------------------
 
-# conf FILE MIN PARALLEL THREADS
+# conf FILE MIN PARALLEL THREADS [Q]
 conf() {
 	cat >"$1" <<EOC
 profiles = { b = { inherit = "av1"; cpu_used = $cpu; crop = "off";
-  min_chunk_length = $2; parallel_encodes = $3; threads = $4; }; };
+  min_chunk_length = $2; parallel_encodes = $3; threads = $4; q = ${5:-14}; }; };
 default_profile = "b";
 work_dir = "$T/work";
 EOC
@@ -245,6 +255,53 @@ kbps() {
 b_c=$(kbps chunked)
 b_s=$(kbps single)
 
+# --- equal quality ----------------------------------------------------------------
+
+# The chunked runs as rows "q PSNR SSIM wall CPU kbps" in $T/ladder, from
+# q 14 up (or down) by 3 until the single run's PSNR and SSIM lie between
+# two rows.  A direction of 1: the chunked output is better at q 14.
+cpu_sec() { awk '{ printf "%.2f", $1 + $2 }' "$T/$1.time"; }
+if [ -n "$match" ]; then
+	echo "14 $q_c $(cat "$T/chunked.wall") $(cpu_sec chunked) $b_c" \
+	    >"$T/ladder"
+	dir=$(echo "$q_c $q_s" | awk '{ print ($1 > $3 || $2 > $4) ? 1 : -1 }')
+	qq=14
+	while :; do
+		# done when the last row is on the other side for both measures
+		tail -n 1 "$T/ladder" | awk -v p="${q_s% *}" -v s="${q_s#* }" \
+		    -v d="$dir" '{ if (d > 0) past = $2 <= p && $3 <= s
+		    else past = $2 >= p && $3 >= s
+		    exit !past }' && break
+		qq=$((qq + 3 * dir))
+		[ "$qq" -ge 0 ] && [ "$qq" -le 63 ] || break
+		conf "$T/chunked-q$qq.conf" 25 "$ncpu" 1 "$qq"
+		run "chunked-q$qq" "$T/chunked-q$qq.conf"
+		echo "$qq $(quality "chunked-q$qq") $(cat "$T/chunked-q$qq.wall")" \
+		    "$(cpu_sec "chunked-q$qq") $(kbps "chunked-q$qq")" >>"$T/ladder"
+	done
+	sort -n "$T/ladder" >"$T/ladder.s"
+fi
+# at_equal COLUMN VALUE: "q-range wall CPU kbps" of the chunked runs
+# interpolated to VALUE of the column (2 PSNR, 3 SSIM), or "n/a".
+at_equal() {
+	awk -v c="$1" -v v="$2" '
+	{ n++; for (i = 1; i <= 6; i++) r[n, i] = $i }
+	END {
+		for (k = 1; k < n; k++) {
+			a = r[k, c]; b = r[k + 1, c]
+			if ((a - v) * (b - v) > 0 || a == b)
+				continue
+			f = (a - v) / (a - b)
+			printf "%d-%d %.2f %.2f %.0f\n", r[k, 1], r[k + 1, 1],
+			    r[k, 4] + f * (r[k + 1, 4] - r[k, 4]),
+			    r[k, 5] + f * (r[k + 1, 5] - r[k, 5]),
+			    r[k, 6] + f * (r[k + 1, 6] - r[k, 6])
+			exit
+		}
+		print "n/a"
+	}' "$T/ladder.s"
+}
+
 # --- scene detection --------------------------------------------------------------
 
 if [ -n "$scd" ]; then
@@ -300,6 +357,34 @@ awk -v c="$wall_c" -v s="$wall_s" -v cc="$cpu_c" -v cs="$cpu_s" 'BEGIN {
 	printf "%-34s %9.2f (target: 0.9 or less at 16 s, 0.8 at 40 s)\n",
 	    "ratio chunked/single (wall)", c / s
 	printf "%-34s %9.2f\n", "ratio chunked/single (CPU)", cc / cs }'
+if [ -n "$match" ]; then
+	echo
+	echo "at equal quality: the chunked run at other q, interpolated to the"
+	echo "single run's PSNR, then to its SSIM"
+	printf '%-34s %9s %9s %11s %11s %9s %9s %8s\n' "" "wall (s)" \
+	    "CPU (s)" "" "" "PSNR" "SSIM" "kbit/s"
+	awk '{ printf "%-34s %9.2f %9.2f %11s %11s %9.3f %9.6f %8s\n",
+	    "chunked at q " $1, $4, $5, "", "", $2, $3, $6 }' "$T/ladder.s"
+	for m in "PSNR 2 ${q_s% *}" "SSIM 3 ${q_s#* }"; do
+		set -- $m
+		e=$(at_equal "$2" "$3")
+		if [ "$e" = n/a ]; then
+			echo "equal $1: not bracketed by the runs above"
+			continue
+		fi
+		echo "$e" | awk -v m="$1" -v v="$3" -v ws="$wall_s" -v cs="$cpu_s" \
+		    -v ks="$b_s" '{
+			printf "%-34s %9.2f %9.2f   (q %s)\n",
+			    "chunked at the single " m " " v, $2, $3, $1
+			printf "%-34s %9.2f (target: 0.9 or less at 16 s, " \
+			    "0.8 at 40 s)\n", "  ratio chunked/single (wall)",
+			    $2 / ws
+			printf "%-34s %9.2f\n", "  ratio chunked/single (CPU)",
+			    $3 / cs
+			printf "%-34s %9.2f\n", "  ratio chunked/single (kbit/s)",
+			    $4 / ks }'
+	done
+fi
 echo
 echo "CPU, stage: the encoders' CPU time over the chunk stage, as a share"
 echo "of $ncpu processors; CPU, queued: the same while chunks remained to"
