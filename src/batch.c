@@ -230,6 +230,17 @@ static const struct pool_ops batch_pool_ops = {
 	.ended = batch_ended,
 };
 
+/* Inputs not finished (here or elsewhere). */
+static int
+inputs_left(const struct batch *b)
+{
+	int	n, left = 0;
+
+	for (n = 0; n < b->ninputs; n++)
+		left += !b->inputs[n].finished;
+	return left;
+}
+
 /* Start an input's worker (help: on another host's chunks). */
 static void
 batch_start(struct batch *b, struct input *in, int help)
@@ -240,6 +251,8 @@ batch_start(struct batch *b, struct input *in, int help)
 	in->job.output = in->output;
 	in->job.conf = b->conf;
 	in->job.prof = b->prof;
+	in->job.sharing = inputs_left(b) < conf_jobs(b->conf) ?
+	    inputs_left(b) : conf_jobs(b->conf);
 	in->job.overwrite = b->overwrite;
 	chunkopt_job(&in->job);
 	if (b->tokens != NULL) {
@@ -306,17 +319,6 @@ input_next(const struct batch *b, double *wait)
 			*wait = b->inputs[n].task.until - now;
 	}
 	return -1;
-}
-
-/* Inputs not finished (here or elsewhere). */
-static int
-inputs_left(const struct batch *b)
-{
-	int	n, left = 0;
-
-	for (n = 0; n < b->ninputs; n++)
-		left += !b->inputs[n].finished;
-	return left;
 }
 
 /* Start inputs while slots are free: claimed, or to help with. */
@@ -489,7 +491,7 @@ batch_run(struct batch *b, const struct config *conf,
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	b->tty = isatty(STDERR_FILENO);
-	b->pool = pool_new(conf->jobs, POOL_PIPE | POOL_ORPHAN,
+	b->pool = pool_new(conf_jobs(conf), POOL_PIPE | POOL_ORPHAN,
 	    &batch_pool_ops, b);
 	batch_run_all(b);
 	pool_free(b->pool);

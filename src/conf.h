@@ -75,7 +75,7 @@ struct profile {
 	int		 bitrate;	/* kbps; 0: derive from bpp */
 	double		 bpp;		/* bits per pixel per frame */
 	int		 bit_depth;	/* 0 follows the source, or 8, 10 */
-	int		 threads;	/* threads per encoder */
+	int		 threads;	/* per encoder, 0: a share (conf_share) */
 	int		 fast_firstpass;	/* bool: x265's fast pass 1 */
 	enum pass_reuse	 pass_reuse;	/* pass 1's analysis in pass 2 */
 
@@ -101,7 +101,7 @@ struct profile {
 	int		 chunked;	/* bool: scene-based parallel chunks */
 	int		 min_chunk_length;	/* frames */
 	int		 max_chunk_length;	/* frames, 0 none */
-	int		 parallel_encodes;	/* 0: jobs */
+	int		 parallel_encodes;	/* 0: jobs, or a share */
 	enum scd_mode	 scd;
 	double		 scd_threshold;
 	int		 scd_downscale;	/* bool: on 2x downscaled frames */
@@ -208,7 +208,7 @@ struct config {
 	char		*stats_dir;
 	char		*work_dir;	/* chunks and plans */
 	char		*log_dir;
-	int		 jobs;
+	int		 jobs;		/* 0: one per processor (conf_jobs) */
 	int		 overwrite;	/* bool: replace existing outputs */
 	char		*default_profile;
 	char		*token_dir;	/* "": work alone */
@@ -283,5 +283,10 @@ const char	*conf_plus_exec_dir(const struct config *);
 struct profile	*conf_sidecar(const struct config *, const struct profile *,
 		     const char *, char **);
 void		 conf_profile_free(struct profile *);
+
+/* conf_share.c */
+int		 conf_processors(void);
+int		 conf_jobs(const struct config *);
+void		 conf_share(struct profile *, const struct config *, int);
 
 #endif

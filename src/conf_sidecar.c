@@ -106,11 +106,23 @@ sidecar_rebase(char **file, const config_setting_t *s)
 	*file = path;
 }
 
-/* The chunk encoders a profile runs at once on this host. */
+/*
+ * The most chunk encoders a profile runs at once on this host, and the
+ * most threads of each: 0 (a share of the processors, conf_share.c) is
+ * at most every processor.
+ */
 static int
 sidecar_parallel(const struct config *conf, const struct profile *pr)
 {
-	return pr->parallel_encodes > 0 ? pr->parallel_encodes : conf->jobs;
+	if (pr->parallel_encodes > 0)
+		return pr->parallel_encodes;
+	return conf->jobs > 0 ? conf->jobs : conf_processors();
+}
+
+static int
+sidecar_threads(const struct profile *pr)
+{
+	return pr->threads > 0 ? pr->threads : conf_processors();
 }
 
 /*
@@ -144,9 +156,10 @@ sidecar_trust(const struct config *conf, const struct profile *from,
 	}
 	if (strcmp(name, "grain_table") == 0 && *pr->grain_table != '\0')
 		sidecar_rebase(&pr->grain_table, s);
-	if (strcmp(name, "threads") == 0 && pr->threads > from->threads) {
+	if (strcmp(name, "threads") == 0 &&
+	    sidecar_threads(pr) > sidecar_threads(from)) {
 		conf_error(cause, s, "%d is more than this host allows (%d)",
-		    pr->threads, from->threads);
+		    sidecar_threads(pr), sidecar_threads(from));
 		return -1;
 	}
 	if (strcmp(name, "parallel_encodes") == 0 &&

@@ -28,6 +28,7 @@ enum {
 	OPT_WORKER_TOKENS,
 	OPT_WORKER_NODE,
 	OPT_WORKER_HELP,
+	OPT_WORKER_SHARING,
 	OPT_SLURM,
 	OPT_SLURM_OPT,
 	OPT_SLURM_JOB,
@@ -65,6 +66,7 @@ static const struct option longopts[] = {
 	{ WORKER_OPT_TOKENS, required_argument,	NULL, OPT_WORKER_TOKENS },
 	{ WORKER_OPT_NODE, required_argument,	NULL, OPT_WORKER_NODE },
 	{ WORKER_OPT_HELP, no_argument,		NULL, OPT_WORKER_HELP },
+	{ WORKER_OPT_SHARING, required_argument, NULL, OPT_WORKER_SHARING },
 	CHUNKOPT_LONGOPTS,
 	{ NULL,		0,			NULL, 0 }
 };
@@ -92,8 +94,8 @@ usage_text(FILE *fp)
 "  -o, --output-dir DIR    where finished files go (made if missing)\n"
 "  -s, --stats-dir DIR     x265 two-pass stats; a RAM drive such as\n"
 "                          /dev/shm is best (removed after each encode)\n"
-"  -j, --jobs N            parallel jobs on this host (each about two\n"
-"                          cores and 2 GB)\n"
+"  -j, --jobs N            parallel jobs on this host (default: one per\n"
+"                          processor, at most one per 2 GB of memory)\n"
 "  -c, --config FILE       libconfig file (default: built-in settings)\n"
 "  -p, --profile NAME      encoding profile from the configuration\n"
 "  -f, --overwrite         replace existing outputs (default: skip them)\n"
@@ -124,8 +126,10 @@ usage_text(FILE *fp)
 "      --q N               constant quality, cq-level 0..63 (default 14)\n"
 "      --min-chunk-length N  merge scenes to at least N frames (64)\n"
 "      --max-chunk-length N  split chunks longer than N frames (0: never)\n"
-"      --max-parallel-encodes N  chunk encoders at once (default: --jobs)\n"
-"      --threads N         threads per encoder (any profile)\n"
+"      --max-parallel-encodes N  chunk encoders at once (default: --jobs\n"
+"                          if given, else the job's share of the processors)\n"
+"      --threads N         threads per encoder (any profile; default: the\n"
+"                          job's share of the processors)\n"
 "      --noiselevel N      film grain synthesis strength, 0 off\n"
 "      --graintable FILE   film grain table (the noise level is not used)\n"
 "      --scd MODE          scene changes: qpfile, source or script\n"
@@ -203,6 +207,7 @@ struct worker_args {
 	const char	*tokens;	/* token directory: chunks are shared */
 	const char	*node;
 	int		 help;		/* another host's job: its chunks */
+	int		 sharing;	/* jobs at once on the host */
 };
 
 /* What a script in the daemon's spool may reach. */
@@ -259,6 +264,7 @@ worker_mode(const struct batch *b, const struct worker_args *wa)
 	j.step = wa->help ? JOB_STEP_HELP : JOB_STEP_ALL;
 	j.conf = conf;
 	j.prof = conf_profile(conf, NULL);
+	j.sharing = wa->sharing;
 	j.overwrite = conf->overwrite;
 	if (wa->prefix != NULL)
 		xasprintf(&cause, "%s: ", wa->prefix);
@@ -389,6 +395,11 @@ opt_worker(int ch, struct worker_args *wa)
 		break;
 	case OPT_WORKER_HELP:
 		wa->help = 1;
+		break;
+	case OPT_WORKER_SHARING:
+		if ((wa->sharing = opt_number(WORKER_OPT_SHARING, optarg, 1, 64,
+		    "")) == -1)
+			usage();
 		break;
 	default:
 		return -1;

@@ -57,7 +57,7 @@ daemon_status(struct daemon *d)
 	    "polling";
 	s.pid = getpid();
 	s.started = d->started_at;
-	s.slots = d->conf->jobs;
+	s.slots = conf_jobs(d->conf);
 	s.queued = djob_count(d, DJ_QUEUED);
 	s.running = djob_count(d, DJ_RUNNING);
 	s.waiting = djob_count(d, DJ_WAITING);
@@ -350,7 +350,7 @@ daemon_reload(struct daemon *d, char **cause)
 	conf_free(d->conf);
 	d->conf = nc;
 	djob_hours_load(d);
-	pool_set_slots(d->workers, d->conf->jobs);
+	pool_set_slots(d->workers, conf_jobs(d->conf));
 	if (respool) {
 		spool_close(d->spool);
 		if ((d->spool = spool_open(d->conf->spool_dir,
@@ -360,7 +360,7 @@ daemon_reload(struct daemon *d, char **cause)
 	} else
 		spool_set_settle(d->spool, d->conf->settle_time);
 	log_info("reloaded %s: %d slots", d->conffile ? d->conffile :
-	    "the built-in configuration", d->conf->jobs);
+	    "the built-in configuration", conf_jobs(d->conf));
 	d->dirty = 1;
 	sdn_notify("READY=1");
 	return 0;
@@ -581,7 +581,7 @@ daemon_start(struct daemon *d, int foreground)
 		fatalx("%s", cause);
 	spool_set_known(d->spool, djob_task_orphaned, d);
 	log_info("distencd %s starting: %d slots, node %s, worker %s",
-	    PACKAGE_VERSION, d->conf->jobs, d->node, d->worker_prog);
+	    PACKAGE_VERSION, conf_jobs(d->conf), d->node, d->worker_prog);
 	daemon_spool_mode(d);
 	sdn_notify("READY=1");
 }

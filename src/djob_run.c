@@ -101,12 +101,31 @@ djob_drop(struct djob *dj)
 	dj->d->dirty = 1;
 }
 
+/*
+ * The jobs this host runs at once with this one, which share its
+ * processors (conf_share): those running and those queued, the job among
+ * them, no more than the slots.
+ */
+static int
+djob_sharing(const struct djob *dj)
+{
+	const struct daemon	*d = dj->d;
+	size_t			 i;
+	int			 n, slots = conf_jobs(d->conf);
+
+	n = dj->state != DJ_QUEUED;
+	for (i = 0; i < d->njobs; i++)
+		n += d->jobs[i]->state == DJ_RUNNING ||
+		    d->jobs[i]->state == DJ_QUEUED;
+	return n < slots ? n : slots;
+}
+
 /* Run a worker program for the job (or for its chunks: help). */
 static int
 djob_exec(struct djob *dj, const struct profile *prof, int help)
 {
 	struct daemon	*d = dj->d;
-	char		*text, *argv[20];
+	char		*text, *argv[22], sharing[16];
 	size_t		 len;
 	int		 rv, n = 0;
 
@@ -129,6 +148,9 @@ djob_exec(struct djob *dj, const struct profile *prof, int help)
 	}
 	if (help)
 		argv[n++] = "--" WORKER_OPT_HELP;
+	snprintf(sharing, sizeof(sharing), "%d", djob_sharing(dj));
+	argv[n++] = "--" WORKER_OPT_SHARING;
+	argv[n++] = sharing;
 	argv[n++] = "--";
 	argv[n++] = dj->source;
 	argv[n] = NULL;
@@ -550,7 +572,7 @@ static const struct pool_ops djob_pool_ops = {
 struct pool *
 djob_run_pool(struct daemon *d)
 {
-	return pool_new(d->conf->jobs, POOL_PIPE | POOL_ORPHAN,
+	return pool_new(conf_jobs(d->conf), POOL_PIPE | POOL_ORPHAN,
 	    &djob_pool_ops, d);
 }
 

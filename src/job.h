@@ -100,6 +100,7 @@ struct job {
 	long			 step_chunk;	/* JOB_STEP_CHUNK: which */
 	const struct config	*conf;
 	const struct profile	*prof;
+	int			 sharing;	/* jobs at once here (conf_share) */
 	int			 overwrite;
 	volatile int		*stop;		/* set by a signal */
 	void			(*progress)(void *, const struct job_progress *);

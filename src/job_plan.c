@@ -315,7 +315,7 @@ job_plan_encoders(const struct job_ctx *c)
 	const struct profile	*prof = c->job->prof;
 
 	return prof->parallel_encodes > 0 ? prof->parallel_encodes :
-	    c->job->conf->jobs;
+	    conf_jobs(c->job->conf);
 }
 
 /*

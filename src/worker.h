@@ -28,6 +28,7 @@
 #define WORKER_OPT_TOKENS	"worker-tokens"	/* the token directory */
 #define WORKER_OPT_NODE		"worker-node"	/* this host's node name */
 #define WORKER_OPT_HELP		"worker-help"	/* another host's chunks */
+#define WORKER_OPT_SHARING	"worker-sharing" /* jobs at once on the host */
 
 enum worker_state {
 	WORKER_RUNNING,

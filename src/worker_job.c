@@ -71,6 +71,33 @@ worker_joblog(const struct job *j)
 	return fp;
 }
 
+/*
+ * The job's profile with its automatic threads and chunk encoders
+ * resolved: its share of this host's processors.
+ */
+static void
+worker_share(struct job *j)
+{
+	static struct profile	prof;
+
+	if (j->prof->threads > 0 && (!j->prof->chunked ||
+	    j->prof->parallel_encodes > 0))
+		return;
+	prof = *j->prof;
+	conf_share(&prof, j->conf, j->sharing);
+	j->prof = &prof;
+	if (prof.chunked)
+		log_info("processors: %d, jobs at once: %d; %d chunk encoder%s "
+		    "of %d thread%s", conf_processors(), j->sharing > 0 ?
+		    j->sharing : 1, prof.parallel_encodes,
+		    prof.parallel_encodes == 1 ? "" : "s", prof.threads,
+		    prof.threads == 1 ? "" : "s");
+	else
+		log_info("processors: %d, jobs at once: %d; %d encoder "
+		    "thread%s", conf_processors(), j->sharing > 0 ?
+		    j->sharing : 1, prof.threads, prof.threads == 1 ? "" : "s");
+}
+
 /* The worker process: run the job and report how it ended. */
 void
 worker_run(struct job *j, const char *prefix)
@@ -97,6 +124,7 @@ worker_run(struct job *j, const char *prefix)
 		log_info("job: %s -> %s, profile %s", j->source, j->output,
 		    j->prof->name);
 	}
+	worker_share(j);
 	rv = job_run(j);
 	if (rv == 0 && j->res.skipped)
 		fprintf(stderr, "%cR skipped\n", WORKER_CTL);

@@ -13,11 +13,14 @@
 # The library: 8 clips of 640x360 (a 640x272 picture, bars 44 top and
 # bottom), in turn the test pattern, grainy gradients and a posterised
 # Mandelbrot zoom, each with stereo audio, made here by the ffmpeg program.
-# Both runs are one distenc command over the whole library, with bpp 0.06
+# Each run is one distenc command over the whole library, with bpp 0.06
 # (the built-in profile's):
 #   jobs = 1, threads = 2   distenc -j 1, "threads = 2;" in the profile
 #   jobs = 2, threads = 1   distenc -j 2, "threads = 1;"
-# Reported: wall and CPU (user + sys) seconds of each run, their ratio,
+#   defaults                neither: jobs = 0 and threads = 0, one job per
+#                           processor sharing them (what it came to is
+#                           printed from the log)
+# Reported: wall and CPU (user + sys) seconds of each run, their ratios,
 # and the mean PSNR and SSIM of the outputs against the cropped sources
 # and their total video kbps; the machine's load before and after.
 #
@@ -52,13 +55,19 @@ lib_clip() {
 	    640 360 44 "$seconds"
 }
 
-# run_lib NAME JOBS THREADS: the whole library through one distenc.
+# run_lib NAME JOBS THREADS: the whole library through one distenc; "-"
+# leaves jobs or threads at its default (0: shared, conf_share.c).
 run_lib() {
 	r=$T/run/$1
 	mkdir -p "$r/out" "$r/stats"
-	write_conf "$r/conf" "$preset" 0 "threads = $3;"
+	if [ "$3" = - ]; then
+		write_conf "$r/conf" "$preset" 0
+	else
+		write_conf "$r/conf" "$preset" 0 "threads = $3;"
+	fi
+	if [ "$2" = - ]; then set --; else set -- -j "$2"; fi
 	time_cmd "$r/time" "$DISTENC" -c "$r/conf" -o "$r/out" -s "$r/stats" \
-	    -j "$2" -i "$T"/lib/*.mkv >"$r/log" 2>&1 ||
+	    "$@" -i "$T"/lib/*.mkv >"$r/log" 2>&1 ||
 	    { tail -n 20 "$r/log" >&2; die "distenc failed: $1"; }
 	for f in "$T"/lib/*.mkv; do
 		b=$(basename "$f")
@@ -78,12 +87,18 @@ done
 echo "before: $(bench_load)"
 run_lib "jobs 1, threads 2" 1 2
 run_lib "jobs 2, threads 1" 2 1
+run_lib "defaults" - -
 printf '%-22s %8s %8s %8s %8s %6s\n' "" "wall(s)" "CPU(s)" PSNR SSIM kbps
-cat "$T/run/jobs 1, threads 2/row" "$T/run/jobs 2, threads 1/row"
+cat "$T/run/jobs 1, threads 2/row" "$T/run/jobs 2, threads 1/row" \
+    "$T/run/defaults/row"
 awk '{ w[NR] = $(NF - 4); c[NR] = $(NF - 3) }
     END { printf "%-22s %8.2f %8.2f\n", "ratio 2x1 / 1x2",
-	w[2] / w[1], c[2] / c[1] }' \
-    "$T/run/jobs 1, threads 2/row" "$T/run/jobs 2, threads 1/row"
+	w[2] / w[1], c[2] / c[1]
+	printf "%-22s %8.2f %8.2f\n", "ratio defaults / 1x2",
+	w[3] / w[1], c[3] / c[1] }' \
+    "$T/run/jobs 1, threads 2/row" "$T/run/jobs 2, threads 1/row" \
+    "$T/run/defaults/row"
+echo "defaults: $(grep -m 1 -o 'processors: .*' "$T/run/defaults/log")"
 echo "after: $(bench_load)"
 echo "8 clips of $seconds s, 640x360, preset $preset, bpp 0.06," \
     "$(getconf _NPROCESSORS_ONLN) CPUs"

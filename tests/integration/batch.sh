@@ -88,15 +88,15 @@ is "$DE_RC" 2 "an unknown profile exits 2"
 ok "nothing written by the refused runs" \
     sh -c 'test ! -e "$1" && test ! -e "$2"' _ "$T/out-x" "$T/tokens"
 
-# A config error: line 3 says jobs = 0.
+# A config error: line 3 says jobs = 65.
 badconf=$T/bad.conf
 {
 	echo 'default_profile = "test";'
 	echo 'profiles = { test = { preset = "ultrafast"; }; };'
-	echo 'jobs = 0;'
+	echo 'jobs = 65;'
 } >"$badconf"
 run_distenc -c "$badconf" -o "$T/out-bad" -i "$T/in3/letterbox.mkv"
-is "$DE_RC" 2 "a bad config file (jobs = 0) exits 2"
+is "$DE_RC" 2 "a bad config file (jobs = 65) exits 2"
 ok "the config error reads \"$badconf:3: jobs: ...\"" \
     grep -qF "$badconf:3: jobs:" "$DE_ERR"
 ok "nothing written after the config error" test ! -e "$T/out-bad"

@@ -1,7 +1,7 @@
 #!/bin/sh
 #
 # distencd's one-shot options, no daemon started: -V, a bad option, -n
-# with a good config and with bad ones (jobs = 0; two errors, both
+# with a good config and with bad ones (jobs = 65; two errors, both
 # reported as FILE:LINE: KEY: REASON).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -28,21 +28,21 @@ is "$DE_RC" 0 "-n with a good config exits 0"
 ok "-n with a good config prints \"configuration OK\"" \
     grep -q 'configuration OK' "$DE_OUT"
 
-DCONF_JOBS=0 write_dconf "$T/bad.conf"
-badline=$(grep -n '^jobs = 0;' "$T/bad.conf" | cut -d: -f1)
+DCONF_JOBS=65 write_dconf "$T/bad.conf"
+badline=$(grep -n '^jobs = 65;' "$T/bad.conf" | cut -d: -f1)
 run_distencd -n -c "$T/bad.conf"
-is "$DE_RC" 1 "-n with jobs = 0 exits 1"
-ok "-n with jobs = 0 says \"$T/bad.conf:$badline: jobs: REASON\"" \
+is "$DE_RC" 1 "-n with jobs = 65 exits 1"
+ok "-n with jobs = 65 says \"$T/bad.conf:$badline: jobs: REASON\"" \
     grep -Eq "^(distencd: )?$T/bad.conf:$badline: jobs: ." "$DE_ERR"
 
 # Two errors: -n reports every one.
-DCONF_JOBS=0 DCONF_POLL=0 write_dconf "$T/bad2.conf"
+DCONF_JOBS=65 DCONF_POLL=0 write_dconf "$T/bad2.conf"
 pline=$(grep -n '^poll_interval = 0;' "$T/bad2.conf" | cut -d: -f1)
 run_distencd -n -c "$T/bad2.conf"
 if [ "$DE_RC" = 1 ] &&
     grep -Eq "$T/bad2.conf:$pline: poll_interval: ." "$DE_ERR" &&
     grep -Eq "$T/bad2.conf:$badline: jobs: ." "$DE_ERR"; then
-	pass "-n reports every error (poll_interval = 0 and jobs = 0), exit 1"
+	pass "-n reports every error (poll_interval = 0 and jobs = 65), exit 1"
 else
-	fail "-n reports every error (poll_interval = 0 and jobs = 0), exit 1"
+	fail "-n reports every error (poll_interval = 0 and jobs = 65), exit 1"
 fi

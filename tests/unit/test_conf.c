@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,7 +133,7 @@ assert_default_profile(const struct profile *p)
 	assert_int_equal(p->bitrate, 0);
 	assert_true(p->bpp == 0.06);
 	assert_int_equal(p->bit_depth, 0);
-	assert_int_equal(p->threads, 2);
+	assert_int_equal(p->threads, 0);
 	assert_int_equal(p->fast_firstpass, 0);
 	assert_int_equal(p->pass_reuse, PASS_REUSE_NONE);
 	assert_int_equal(p->q, 14);
@@ -172,7 +173,7 @@ assert_default_globals(const struct config *conf)
 	assert_string_equal(conf->stats_dir, "/dev/shm/distenc");
 	assert_string_equal(conf->work_dir, "/var/tmp/distenc");
 	assert_string_equal(conf->log_dir, "");
-	assert_int_equal(conf->jobs, 1);
+	assert_int_equal(conf->jobs, 0);
 	assert_int_equal(conf->overwrite, 0);
 	assert_string_equal(conf->default_profile, "hevc");
 	assert_string_equal(conf->spool_dir, "/var/spool/distenc/incoming");
@@ -436,7 +437,7 @@ test_defaults(void **state)
 	assert_non_null(p);
 	assert_string_equal(p->preset, "fast");
 	assert_string_equal(p->tune, "");
-	assert_int_equal(p->threads, 2);
+	assert_int_equal(p->threads, 0);
 
 	assert_null(conf_profile(conf, "nonesuch"));
 	conf_free(conf);
@@ -482,7 +483,7 @@ test_int64_literal(void **state)
 	assert_true(conf_profile(conf, "a")->loudness == -18.0);
 	conf_free(conf);
 	load_fails("jobs = 5000000000L;\n",
-	    ":1: jobs: 5000000000 is out of range (1..64)");
+	    ":1: jobs: 5000000000 is out of range (0..64)");
 }
 
 static void
@@ -740,7 +741,7 @@ test_inherit_file(void **state)
 	assert_int_equal(p->threads, 6);
 	p = conf_profile(conf, "b");
 	assert_string_equal(p->name, "b");
-	assert_int_equal(p->threads, 2);
+	assert_int_equal(p->threads, 0);
 	assert_true(p->bpp == 0.2);
 	p = conf_profile(conf, "a");
 	assert_true(p->bpp == 0.1);
@@ -910,7 +911,7 @@ test_daemon_example_file(void **state)
 	assert_int_equal(conf_isset(conf, "output_dir"), 1);
 	assert_int_equal(conf_isset(conf, "status_dir"), 1);
 	assert_int_equal(conf_isset(conf, "log_dir"), 1);
-	assert_int_equal(conf->jobs, 1);
+	assert_int_equal(conf->jobs, 0);
 	assert_int_equal(conf->overwrite, 0);
 	assert_string_equal(conf->default_profile, "hevc");
 	assert_int_equal(conf->poll_interval, 60);
@@ -985,7 +986,7 @@ test_dump_text(void **state)
 	assert_non_null(fp);
 	conf_dump(conf, fp);
 	assert_int_equal(fclose(fp), 0);
-	assert_non_null(strstr(text, "\njobs = 1;\n"));
+	assert_non_null(strstr(text, "\njobs = 0;\n"));
 	assert_non_null(strstr(text, "\ndefault_profile = \"hevc\";\n"));
 	assert_non_null(strstr(text, "\t\tbpp = 0.06;\n"));
 	assert_non_null(strstr(text, "\t\tloudness = -23.0;\n"));
@@ -1066,10 +1067,10 @@ test_include(void **state)
 	 * directive spells it (that is what libconfig 1.5 records).
 	 */
 	free(write_in(dir, "main.conf", "@include \"extra.conf\"\n"));
-	free(write_in(dir, "extra.conf", "\njobs = 0;\n"));
+	free(write_in(dir, "extra.conf", "\njobs = 65;\n"));
 	assert_null(conf_load(main_path, &cause));
 	assert_string_equal(cause,
-	    "extra.conf:2: jobs: 0 is out of range (1..64)");
+	    "extra.conf:2: jobs: 65 is out of range (0..64)");
 	free(cause);
 	free(write_in(dir, "extra.conf", "jobs = 2;\noverwrite = ;\n"));
 	assert_null(conf_load(main_path, &cause));
@@ -1417,9 +1418,9 @@ test_dir_profile(void **state)
 static struct config *
 sidecar_conf(void)
 {
-	return load_ok("default_profile = \"film\";\n"
+	return load_ok("default_profile = \"film\";\njobs = 1;\n"
 	    "profiles = {\n"
-	    "  film = { preset = \"slower\"; bpp = 0.08; };\n"
+	    "  film = { preset = \"slower\"; bpp = 0.08; threads = 2; };\n"
 	    "  anime = { tune = \"animation\"; threads = 4; };\n"
 	    "};\n");
 }
@@ -1519,8 +1520,8 @@ test_sidecar_errors(void **state)
 	conf = sidecar_conf();
 	sidecar_fails(conf, "crop = \"off\";\ncolour = 1;\n",
 	    ":2: colour: unknown setting");
-	sidecar_fails(conf, "\n\nthreads = 0;\n",
-	    ":3: threads: 0 is out of range (1..256)");
+	sidecar_fails(conf, "\n\nthreads = 257;\n",
+	    ":3: threads: 257 is out of range (0..256)");
 	sidecar_fails(conf, "preset = \"turbo\";\n",
 	    ":1: preset: \"turbo\" is not one of ultrafast, superfast, "
 	    "veryfast, faster, fast, medium, slow, slower, veryslow, "
@@ -1642,6 +1643,148 @@ test_sidecar_untrusted(void **state)
 	conf_free(conf);
 }
 
+/*
+ * Run on the first n processors this process may use (sched_setaffinity,
+ * as a taskset would): 0 when done, -1 when it has fewer.
+ */
+static int
+share_cpus(const cpu_set_t *all, int n)
+{
+	cpu_set_t	set;
+	int		i, got = 0;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE && got < n; i++)
+		if (CPU_ISSET(i, all)) {
+			CPU_SET(i, &set);
+			got++;
+		}
+	if (got < n)
+		return -1;
+	if (sched_setaffinity(0, sizeof(set), &set) != 0)
+		fail_msg("sched_setaffinity: %s", strerror(errno));
+	assert_int_equal(conf_processors(), n);
+	return 0;
+}
+
+/* A copy of a profile with its shares resolved for n jobs at once. */
+static struct profile
+share_of(const struct config *conf, const char *name, int n)
+{
+	struct profile	p = *conf_get_profile(conf, name);
+
+	conf_share(&p, conf, n);
+	return p;
+}
+
+/*
+ * jobs = 0 and threads = 0: one job per processor, each job's share the
+ * processors over the jobs at once, on one processor and on two.
+ */
+static void
+test_share(void **state)
+{
+	struct config	*conf, *set;
+	struct profile	 p;
+	cpu_set_t	 all;
+
+	(void)state;
+	CPU_ZERO(&all);
+	if (sched_getaffinity(0, sizeof(all), &all) != 0)
+		fail_msg("sched_getaffinity: %s", strerror(errno));
+	conf = load_ok("profiles = {\n"
+	    "  c = { chunked = true; };\n"
+	    "  e = { chunked = true; threads = 3; parallel_encodes = 2; };\n"
+	    "  t = { threads = 5; };\n"
+	    "};\n");
+	set = load_ok("jobs = 3;\nprofiles = { c = { chunked = true; }; };\n");
+	assert_int_equal(conf_jobs(set), 3);
+
+	share_cpus(&all, 1);
+	assert_int_equal(conf_jobs(conf), 1);
+	p = share_of(conf, "hevc", 1);
+	assert_int_equal(p.threads, 1);
+	p = share_of(conf, "c", 1);
+	assert_int_equal(p.parallel_encodes, 1);
+	assert_int_equal(p.threads, 1);
+
+	if (share_cpus(&all, 2) == 0) {
+		/* no more jobs than processors, nor than memory allows */
+		assert_in_range(conf_jobs(conf), 1, 2);
+		/* a job alone: every processor */
+		p = share_of(conf, "hevc", 1);
+		assert_int_equal(p.threads, 2);
+		/* two at once, or more: one thread each */
+		p = share_of(conf, "hevc", 2);
+		assert_int_equal(p.threads, 1);
+		p = share_of(conf, "hevc", 7);
+		assert_int_equal(p.threads, 1);
+		p = share_of(conf, "hevc", 0);	/* not known: alone */
+		assert_int_equal(p.threads, 2);
+		/* chunked alone: an encoder per processor, of one thread */
+		p = share_of(conf, "c", 1);
+		assert_int_equal(p.parallel_encodes, 2);
+		assert_int_equal(p.threads, 1);
+		p = share_of(conf, "c", 2);
+		assert_int_equal(p.parallel_encodes, 1);
+		assert_int_equal(p.threads, 1);
+		/* what a profile sets stays */
+		p = share_of(conf, "e", 1);
+		assert_int_equal(p.parallel_encodes, 2);
+		assert_int_equal(p.threads, 3);
+		p = share_of(conf, "t", 2);
+		assert_int_equal(p.threads, 5);
+		/* jobs set: the chunk encoders are jobs, as before */
+		p = share_of(set, "c", 1);
+		assert_int_equal(p.parallel_encodes, 3);
+		assert_int_equal(p.threads, 1);
+	}
+	if (sched_setaffinity(0, sizeof(all), &all) != 0)
+		fail_msg("sched_setaffinity: %s", strerror(errno));
+	conf_free(set);
+	conf_free(conf);
+}
+
+/*
+ * A sidecar over a profile of threads = 0 may ask for up to every
+ * processor; over a profile of 1, not for 0 (a share) on two processors.
+ */
+static void
+test_share_sidecar(void **state)
+{
+	struct config	*conf;
+	struct profile	*pr;
+	cpu_set_t	 all;
+
+	(void)state;
+	CPU_ZERO(&all);
+	if (sched_getaffinity(0, sizeof(all), &all) != 0)
+		fail_msg("sched_getaffinity: %s", strerror(errno));
+	conf = load_ok("profiles = { one = { threads = 1; }; };\n");
+	share_cpus(&all, 1);
+	pr = sidecar_ok(conf, NULL, "threads = 1;\n");
+	assert_int_equal(pr->threads, 1);
+	conf_profile_free(pr);
+	sidecar_fails(conf, "threads = 2;\n",
+	    ":1: threads: 2 is more than this host allows (1)");
+	sidecar_fails(conf, "parallel_encodes = 2;\n",
+	    ":1: parallel_encodes: 2 is more than this host allows (1)");
+	pr = sidecar_ok(conf, conf_get_profile(conf, "one"), "threads = 0;\n");
+	assert_int_equal(pr->threads, 0);
+	conf_profile_free(pr);
+	if (share_cpus(&all, 2) == 0) {
+		pr = sidecar_ok(conf, NULL, "threads = 2;\n"
+		    "parallel_encodes = 2;\n");
+		assert_int_equal(pr->threads, 2);
+		conf_profile_free(pr);
+		sidecar_fails(conf, "profile = \"one\";\nthreads = 0;\n",
+		    ":2: threads: 2 is more than this host allows (1)");
+	}
+	if (sched_setaffinity(0, sizeof(all), &all) != 0)
+		fail_msg("sched_setaffinity: %s", strerror(errno));
+	conf_free(conf);
+}
+
 /* Read text as a sidecar, which must fail with these lines (join_lines). */
 static void __attribute__((sentinel))
 sidecar_fails_lines(const struct config *conf, const char *text, ...)
@@ -1666,8 +1809,8 @@ static void
 test_errors_globals(void **state)
 {
 	(void)state;
-	load_fails_lines("jobs = 0;\npoll_interval = 0;\n",
-	    ":1: jobs: 0 is out of range (1..64)",
+	load_fails_lines("jobs = 65;\npoll_interval = 0;\n",
+	    ":1: jobs: 65 is out of range (0..64)",
 	    ":2: poll_interval: 0 is out of range (1..86400)", NULL);
 	/* One error a setting, whatever its kind, in file order. */
 	load_fails_lines("colour = 1;\noutput_dir = 3;\njobs = 2;\n"
@@ -1684,7 +1827,7 @@ test_errors_globals(void **state)
 	    "like \"Mon-Fri 19:00-07:00\" or \"Sat-Sun 00:00-24:00\"",
 	    ":3: outside_hours: \"nap\" is not one of finish, pause", NULL);
 	/* A syntax error is the only one. */
-	load_fails_lines("jobs = 0;\nnice = 99;\nthreads = ;\n",
+	load_fails_lines("jobs = 65;\nnice = 99;\nthreads = ;\n",
 	    ":3: syntax error", NULL);
 }
 
@@ -1693,22 +1836,22 @@ test_errors_profiles(void **state)
 {
 	(void)state;
 	load_fails_lines("profiles = {\n"
-	    "  a = { threads = 0; };\n"
+	    "  a = { threads = 257; };\n"
 	    "  b = { preset = \"turbo\";\n"
 	    "    crop = 1; };\n"
 	    "  c = [ 1 ];\n"
 	    "};\n",
-	    ":2: profiles.a.threads: 0 is out of range (1..256)",
+	    ":2: profiles.a.threads: 257 is out of range (0..256)",
 	    ":3: profiles.b.preset: \"turbo\" is not one of ultrafast, "
 	    "superfast, veryfast, faster, fast, medium, slow, slower, "
 	    "veryslow, placebo",
 	    ":4: profiles.b.crop: expected a string, got an integer",
 	    ":5: profiles.c: expected a group, got an array", NULL);
 	/* Globals around the profiles, in file order. */
-	load_fails_lines("jobs = 0;\n"
+	load_fails_lines("jobs = 65;\n"
 	    "profiles = { a = { bpp = 0.0; }; };\n"
 	    "nice = 20;\n",
-	    ":1: jobs: 0 is out of range (1..64)",
+	    ":1: jobs: 65 is out of range (0..64)",
 	    ":2: profiles.a.bpp: 0.0 is out of range (0.001..10.0)",
 	    ":3: nice: 20 is out of range (-20..19)", NULL);
 }
@@ -1719,17 +1862,17 @@ test_errors_default_profile(void **state)
 	(void)state;
 	/* default_profile is checked after the settings. */
 	load_fails_lines("default_profile = \"nonesuch\";\n"
-	    "profiles = { a = { threads = 0; }; };\n",
-	    ":2: profiles.a.threads: 0 is out of range (1..256)",
+	    "profiles = { a = { threads = 257; }; };\n",
+	    ":2: profiles.a.threads: 257 is out of range (0..256)",
 	    ":1: default_profile: unknown profile \"nonesuch\"", NULL);
-	load_fails_lines("profiles = { a = { threads = 0; }; };\n"
+	load_fails_lines("profiles = { a = { threads = 257; }; };\n"
 	    "default_profile = \"nonesuch\";\n",
-	    ":1: profiles.a.threads: 0 is out of range (1..256)",
+	    ":1: profiles.a.threads: 257 is out of range (0..256)",
 	    ":2: default_profile: unknown profile \"nonesuch\"", NULL);
 	/* A profile with errors is still a profile to name. */
 	load_fails_lines("default_profile = \"a\";\n"
-	    "profiles = { a = { threads = 0; }; };\n",
-	    ":2: profiles.a.threads: 0 is out of range (1..256)", NULL);
+	    "profiles = { a = { threads = 257; }; };\n",
+	    ":2: profiles.a.threads: 257 is out of range (0..256)", NULL);
 	load_fails_lines("default_profile = \"a\";\n"
 	    "profiles = { a = 1; };\n",
 	    ":2: profiles.a: expected a group, got an integer", NULL);
@@ -1751,28 +1894,28 @@ test_errors_inherit(void **state)
 	 * unknown profiles inherited come after the settings' errors.
 	 */
 	load_fails_lines("profiles = {\n"
-	    "  a = { threads = 0; };\n"
+	    "  a = { threads = 257; };\n"
 	    "  b = { inherit = \"a\"; };\n"
 	    "  c = { inherit = \"b\"; bpp = 0.0; };\n"
-	    "  d = { inherit = \"nonesuch\"; threads = 0; };\n"
+	    "  d = { inherit = \"nonesuch\"; threads = 257; };\n"
 	    "  e = { inherit = \"d\"; };\n"
 	    "  f = { inherit = 1; };\n"
 	    "  g = { inherit = \"f\"; };\n"
 	    "};\n",
-	    ":2: profiles.a.threads: 0 is out of range (1..256)",
+	    ":2: profiles.a.threads: 257 is out of range (0..256)",
 	    ":4: profiles.c.bpp: 0.0 is out of range (0.001..10.0)",
-	    ":5: profiles.d.threads: 0 is out of range (1..256)",
+	    ":5: profiles.d.threads: 257 is out of range (0..256)",
 	    ":7: profiles.f.inherit: expected a string, got an integer",
 	    ":5: profiles.d.inherit: unknown profile \"nonesuch\"", NULL);
 	/* A cycle is reported once, even through a profile with errors. */
 	load_fails_lines("profiles = {\n"
 	    "  x = { inherit = \"a\"; };\n"
-	    "  a = { inherit = \"b\"; threads = 0; };\n"
+	    "  a = { inherit = \"b\"; threads = 257; };\n"
 	    "  b = { inherit = \"a\"; };\n"
 	    "  y = { inherit = \"y\"; };\n"
 	    "  z = { inherit = \"nonesuch\"; };\n"
 	    "};\n",
-	    ":3: profiles.a.threads: 0 is out of range (1..256)",
+	    ":3: profiles.a.threads: 257 is out of range (0..256)",
 	    ":3: profiles.a.inherit: inheritance cycle: a -> b -> a",
 	    ":5: profiles.y.inherit: inheritance cycle: y -> y",
 	    ":6: profiles.z.inherit: unknown profile \"nonesuch\"", NULL);
@@ -1789,7 +1932,7 @@ static void
 test_errors_directories(void **state)
 {
 	(void)state;
-	load_fails_lines("jobs = 0;\n"
+	load_fails_lines("jobs = 65;\n"
 	    "directories = (\n"
 	    "  { path = \"/a\"; profile = \"hevc\"; },\n"
 	    "  { path = \"b\"; profile = \"nonesuch\"; },\n"
@@ -1799,7 +1942,7 @@ test_errors_directories(void **state)
 	    "  { colour = 1; }\n"
 	    ");\n"
 	    "nice = 99;\n",
-	    ":1: jobs: 0 is out of range (1..64)",
+	    ":1: jobs: 65 is out of range (0..64)",
 	    ":3: directories.[0].path: must be relative",
 	    ":5: directories.[2].profile: expected a string, got an integer",
 	    ":6: directories.[3]: missing setting \"path\"",
@@ -1818,11 +1961,11 @@ test_errors_directories(void **state)
 	    "  { path = \"a\"; profile = \"p\"; },\n"
 	    "  { path = \"a/\"; profile = \"hevc\"; }\n"
 	    ");\n"
-	    "profiles = { p = { threads = 0; }; };\n",
+	    "profiles = { p = { threads = 257; }; };\n",
 	    ":2: directories.[0].profile: expected a string, got an integer",
 	    ":4: directories.[2].path: \"a\" is already listed as "
 	    "directories.[1].path",
-	    ":6: profiles.p.threads: 0 is out of range (1..256)", NULL);
+	    ":6: profiles.p.threads: 257 is out of range (0..256)", NULL);
 }
 
 static void
@@ -1833,13 +1976,13 @@ test_errors_sidecar(void **state)
 	(void)state;
 	conf = sidecar_conf();
 	sidecar_fails_lines(conf,
-	    "threads = 0;\ncrop = \"off\";\ncolour = 1;\n",
-	    ":1: threads: 0 is out of range (1..256)",
+	    "threads = 257;\ncrop = \"off\";\ncolour = 1;\n",
+	    ":1: threads: 257 is out of range (0..256)",
 	    ":3: colour: unknown setting", NULL);
 	/* An unknown profile in file order, the settings checked anyway. */
-	sidecar_fails_lines(conf, "profile = \"nonesuch\";\nthreads = 0;\n",
+	sidecar_fails_lines(conf, "profile = \"nonesuch\";\nthreads = 257;\n",
 	    ":1: profile: unknown profile \"nonesuch\"",
-	    ":2: threads: 0 is out of range (1..256)", NULL);
+	    ":2: threads: 257 is out of range (0..256)", NULL);
 	sidecar_fails_lines(conf, "jobs = 2;\nbitrate = -1;\nprofile = 3;\n",
 	    ":1: jobs: global setting, not allowed in a sidecar",
 	    ":2: bitrate: -1 is out of range (0..1000000)",
@@ -2064,10 +2207,10 @@ static const struct fail_case fail_cases[] = {
 	    ":1: profiles.a.inherit: expected a string, got a boolean" },
 	{ "wrong_type", "profiles = { a = {\nthreads = 2.5; }; };\n",
 	    ":2: profiles.a.threads: expected an integer, got a float" },
-	{ "int_range", "\njobs = 0;\n", ":2: jobs: 0 is out of range (1..64)" },
-	{ "int_range", "jobs = 65;\n", ":1: jobs: 65 is out of range (1..64)" },
+	{ "int_range", "\njobs = -1;\n", ":2: jobs: -1 is out of range (0..64)" },
+	{ "int_range", "jobs = 65;\n", ":1: jobs: 65 is out of range (0..64)" },
 	{ "int_range", "profiles = { a = { threads = 257; }; };\n",
-	    ":1: profiles.a.threads: 257 is out of range (1..256)" },
+	    ":1: profiles.a.threads: 257 is out of range (0..256)" },
 	{ "int_range", "profiles = { a = { bitrate = -1; }; };\n",
 	    ":1: profiles.a.bitrate: -1 is out of range (0..1000000)" },
 	{ "int_range", "profiles = { a = { audio_bitrate = 4; }; };\n",
@@ -2258,6 +2401,8 @@ main(void)
 		cmocka_unit_test(test_dir_profile),
 		cmocka_unit_test(test_sidecar),
 		cmocka_unit_test(test_sidecar_errors),
+		cmocka_unit_test(test_share),
+		cmocka_unit_test(test_share_sidecar),
 		cmocka_unit_test(test_sidecar_untrusted),
 		cmocka_unit_test(test_spool_limits),
 		cmocka_unit_test(test_sidecar_files),
