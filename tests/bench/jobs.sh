@@ -58,6 +58,7 @@ lib_clip() {
 # run_lib NAME JOBS THREADS: the whole library through one distenc; "-"
 # leaves jobs or threads at its default (0: shared, conf_share.c).
 run_lib() {
+	name=$1
 	r=$T/run/$1
 	mkdir -p "$r/out" "$r/stats"
 	if [ "$3" = - ]; then
@@ -73,7 +74,7 @@ run_lib() {
 		b=$(basename "$f")
 		echo "$(bench_quality "$r/out/$b" "$f" 640:272:0:44)" \
 		    "$(bench_kbps "$r/out/$b" "$seconds")"
-	done | awk -v t="$(cat "$r/time")" -v n="$1" '
+	done | awk -v t="$(cat "$r/time")" -v n="$name" '
 		{ p += $1; s += $2; k += $3; c++ }
 		END { split(t, a, " ")
 		      printf "%-22s %8.2f %8.2f %8.3f %8.5f %6d\n", n, a[1],
