@@ -576,6 +576,8 @@ run_mode(const struct opts *o, struct batch *b, struct config *conf)
 	}
 	if (chunkopt_apply(prof) != 0)
 		return 2;
+	if (o->crop || o->explain || o->scenes)
+		conf_share(prof, conf, 1);	/* an input at a time, alone */
 	if (o->crop)
 		return crop_only(b, prof);
 	if (o->explain)
