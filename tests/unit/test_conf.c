@@ -1678,15 +1678,40 @@ share_of(const struct config *conf, const char *name, int n)
 }
 
 /*
+ * Shares on two processors: the configuration (1: with jobs = 3), the
+ * profile, the jobs at once, and the chunk encoders (-1: not checked) and
+ * threads each gets.
+ */
+static const struct share_case {
+	int		 set;
+	const char	*profile;
+	int		 n;
+	int		 parallel;
+	int		 threads;
+} share_cases[] = {
+	{ 0, "hevc", 1, -1, 2 },	/* a job alone: every processor */
+	{ 0, "hevc", 2, -1, 1 },	/* two at once, or more: one each */
+	{ 0, "hevc", 7, -1, 1 },
+	{ 0, "hevc", 0, -1, 2 },	/* not known: alone */
+	{ 0, "c", 1, 2, 1 },		/* chunked alone: an encoder each */
+	{ 0, "c", 2, 1, 1 },
+	{ 0, "e", 1, 2, 3 },		/* what a profile sets stays */
+	{ 0, "t", 2, -1, 5 },
+	{ 1, "c", 1, 3, 1 },		/* jobs set: the encoders are jobs */
+};
+
+/*
  * jobs = 0 and threads = 0: one job per processor, each job's share the
  * processors over the jobs at once, on one processor and on two.
  */
 static void
 test_share(void **state)
 {
-	struct config	*conf, *set;
-	struct profile	 p;
-	cpu_set_t	 all;
+	const struct share_case	*sc;
+	struct config		*conf, *set;
+	struct profile		 p;
+	cpu_set_t		 all;
+	size_t			 i, ncases;
 
 	(void)state;
 	CPU_ZERO(&all);
@@ -1699,6 +1724,7 @@ test_share(void **state)
 	    "};\n");
 	set = load_ok("jobs = 3;\nprofiles = { c = { chunked = true; }; };\n");
 	assert_int_equal(conf_jobs(set), 3);
+	ncases = sizeof(share_cases) / sizeof(share_cases[0]);
 
 	share_cpus(&all, 1);
 	assert_int_equal(conf_jobs(conf), 1);
@@ -1711,33 +1737,17 @@ test_share(void **state)
 	if (share_cpus(&all, 2) == 0) {
 		/* no more jobs than processors, nor than memory allows */
 		assert_in_range(conf_jobs(conf), 1, 2);
-		/* a job alone: every processor */
-		p = share_of(conf, "hevc", 1);
-		assert_int_equal(p.threads, 2);
-		/* two at once, or more: one thread each */
-		p = share_of(conf, "hevc", 2);
-		assert_int_equal(p.threads, 1);
-		p = share_of(conf, "hevc", 7);
-		assert_int_equal(p.threads, 1);
-		p = share_of(conf, "hevc", 0);	/* not known: alone */
-		assert_int_equal(p.threads, 2);
-		/* chunked alone: an encoder per processor, of one thread */
-		p = share_of(conf, "c", 1);
-		assert_int_equal(p.parallel_encodes, 2);
-		assert_int_equal(p.threads, 1);
-		p = share_of(conf, "c", 2);
-		assert_int_equal(p.parallel_encodes, 1);
-		assert_int_equal(p.threads, 1);
-		/* what a profile sets stays */
-		p = share_of(conf, "e", 1);
-		assert_int_equal(p.parallel_encodes, 2);
-		assert_int_equal(p.threads, 3);
-		p = share_of(conf, "t", 2);
-		assert_int_equal(p.threads, 5);
-		/* jobs set: the chunk encoders are jobs, as before */
-		p = share_of(set, "c", 1);
-		assert_int_equal(p.parallel_encodes, 3);
-		assert_int_equal(p.threads, 1);
+		for (i = 0; i < ncases; i++) {
+			sc = &share_cases[i];
+			p = share_of(sc->set ? set : conf, sc->profile, sc->n);
+			if ((sc->parallel != -1 &&
+			    p.parallel_encodes != sc->parallel) ||
+			    p.threads != sc->threads)
+				fail_msg("case %zu (%s, %d at once): %d encoders "
+				    "of %d threads, want %d of %d", i,
+				    sc->profile, sc->n, p.parallel_encodes,
+				    p.threads, sc->parallel, sc->threads);
+		}
 	}
 	if (sched_setaffinity(0, sizeof(all), &all) != 0)
 		fail_msg("sched_setaffinity: %s", strerror(errno));
