@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "djob.h"
+#include "fsutil.h"
 #include "log.h"
 #include "rules.h"
 #include "spool.h"
@@ -331,6 +332,7 @@ djob_ready(void *arg, const char *rel, const struct stat *sb)
 	free(dj->profile);
 	xasprintf(&dj->source, "%s/%s", d->conf->spool_dir, rel);
 	dj->output = djob_output(d, rel);
+	dj->output_found = fs_exists(dj->output);
 	dj->profile = xstrdup(conf_dir_profile(d->conf, rel));
 	dj->created = time(NULL);
 	djob_log(dj, 0, "queued: %s (id %s, profile %s)", dj->source, dj->id,

@@ -66,6 +66,7 @@ struct djob {
 	struct worker	*w;		/* while running */
 	double		 active;	/* last sign of progress (monotonic) */
 	int		 stalled;	/* stopped for want of progress */
+	int		 output_found;	/* its output was there when queued */
 	struct task	 task;		/* in the token directory */
 };
 

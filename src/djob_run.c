@@ -20,6 +20,7 @@
 
 #include "conf.h"
 #include "djob.h"
+#include "fsutil.h"
 #include "log.h"
 #include "pool.h"
 #include "spool.h"
@@ -228,6 +229,35 @@ djob_output_holder(const struct djob *dj)
 	return NULL;
 }
 
+/* A job done here counts its frames and bytes in and out. */
+static void
+djob_counted(struct djob *dj)
+{
+	struct daemon	*d = dj->d;
+	struct stat	 sb;
+
+	d->totals.done++;
+	d->totals.frames += dj->frames;
+	d->totals.media_seconds += dj->duration;
+	d->totals.bytes_in += dj->size;
+	if (stat(dj->output, &sb) == 0)
+		d->totals.bytes_out += sb.st_size;
+}
+
+/* A job done: its marker, counts, status, on_done hook and source. */
+static void
+djob_done(struct djob *dj, const char *text)
+{
+	struct daemon	*d = dj->d;
+
+	djob_task_mark(dj, 1, text, TASK_FINAL);
+	djob_counted(dj);
+	djob_log(dj, 0, "done: %s (%s)", dj->output, text);
+	djob_set(dj, DJ_DONE, NULL, text);
+	hook_run(dj, d->conf->on_done, d->conf->non_done);
+	move_source(dj, "done");
+}
+
 /* Start a queued job in a worker. */
 static void
 djob_start(struct djob *dj)
@@ -235,14 +265,27 @@ djob_start(struct djob *dj)
 	struct daemon		*d = dj->d;
 	const struct profile	*prof;
 	const struct djob	*holder;
-	char			*cause = NULL;
+	char			*cause = NULL, was[TOK_NODE_MAX];
 
 	if (!djob_current(dj)) {
 		djob_drop(dj);
 		return;
 	}
+	snprintf(was, sizeof(was), "%s", dj->task.holder);
 	if (d->tokens != NULL && djob_task_claim(dj) != 0)
 		return;
+	if (*was != '\0' && !dj->output_found && fs_exists(dj->output)) {
+		/*
+		 * Taken over from a host that published the output (whole
+		 * and verified, as every output) and stopped before its
+		 * done marker: done, not encoded again.
+		 */
+		xasprintf(&cause, "published by node %s, which stopped before "
+		    "marking it done", was);
+		djob_done(dj, cause);
+		free(cause);
+		return;
+	}
 	dj->attempts++;
 	dj->started = time(NULL);
 	if ((holder = djob_output_holder(dj)) != NULL) {
@@ -408,21 +451,6 @@ djob_cancelled(struct djob *dj)
 	djob_set(dj, DJ_CANCELLED, "cancelled", NULL);
 }
 
-/* A job done here counts its frames and bytes in and out. */
-static void
-djob_counted(struct djob *dj)
-{
-	struct daemon	*d = dj->d;
-	struct stat	 sb;
-
-	d->totals.done++;
-	d->totals.frames += dj->frames;
-	d->totals.media_seconds += dj->duration;
-	d->totals.bytes_in += dj->size;
-	if (stat(dj->output, &sb) == 0)
-		d->totals.bytes_out += sb.st_size;
-}
-
 /*
  * A worker declined its job (a rule, or the size guard): skipped for
  * good, here and on the other hosts; its source stays, or goes to done/
@@ -485,12 +513,7 @@ djob_ended(struct djob *dj, struct worker *w, int status)
 		djob_log(dj, 0, "finished after its claim was lost: %s (%s)",
 		    dj->output, w->text);
 	dj->task.lost = 0;
-	djob_task_mark(dj, 1, w->text, TASK_FINAL);
-	djob_counted(dj);
-	djob_log(dj, 0, "done: %s (%s)", dj->output, w->text);
-	djob_set(dj, DJ_DONE, NULL, w->text);
-	hook_run(dj, d->conf->on_done, d->conf->non_done);
-	move_source(dj, "done");
+	djob_done(dj, w->text);
 }
 
 /* A worker ended (the pool reaped it): take its result. */
