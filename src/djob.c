@@ -265,6 +265,7 @@ djob_remember(struct daemon *d)
 			for (s = 0; s < DJ_STATES; s++)
 				if (strcmp(state, djob_state_names[s]) == 0)
 					dj->state = s;
+			dj->was_running = dj->state == DJ_RUNNING;
 			if (dj->state == DJ_RUNNING ||
 			    dj->state == DJ_WAITING ||
 			    dj->state == DJ_ELSEWHERE)

@@ -67,6 +67,7 @@ struct djob {
 	double		 active;	/* last sign of progress (monotonic) */
 	int		 stalled;	/* stopped for want of progress */
 	int		 output_found;	/* its output was there when queued */
+	int		 was_running;	/* when an earlier run stopped */
 	struct task	 task;		/* in the token directory */
 };
 

@@ -274,18 +274,24 @@ djob_start(struct djob *dj)
 	snprintf(was, sizeof(was), "%s", dj->task.holder);
 	if (d->tokens != NULL && djob_task_claim(dj) != 0)
 		return;
-	if (*was != '\0' && !dj->output_found && fs_exists(dj->output)) {
+	if (((*was != '\0' && !dj->output_found) || dj->was_running) &&
+	    fs_exists(dj->output)) {
 		/*
-		 * Taken over from a host that published the output (whole
-		 * and verified, as every output) and stopped before its
-		 * done marker: done, not encoded again.
+		 * Taken over from a host, or from this host's earlier run,
+		 * that published the output (whole and verified, as every
+		 * output) and stopped before marking the job done: done, not
+		 * encoded again.  An output there before could not have let
+		 * the job run: it would have failed at its start.
 		 */
-		xasprintf(&cause, "published by node %s, which stopped before "
-		    "marking it done", was);
+		xasprintf(&cause, "published by %s%s, which stopped before "
+		    "marking it done", *was != '\0' ? "node " : "this host's "
+		    "earlier run", was);
+		dj->was_running = 0;
 		djob_done(dj, cause);
 		free(cause);
 		return;
 	}
+	dj->was_running = 0;
 	dj->attempts++;
 	dj->started = time(NULL);
 	if ((holder = djob_output_holder(dj)) != NULL) {
