@@ -39,7 +39,11 @@ start_daemon "$T/one.conf" "$T/one.log"
 pid1=$DPID
 start_daemon "$T/two.conf" "$T/two.log"
 pid2=$DPID
-cp "$T/src/film.mkv" "$S/spool/film.mkv"
+# Whole, by rename: a file being copied is seen through sshfs's attribute
+# cache, and a size and mtime of the copy in progress would give the job
+# another id than the finished file's.
+cp "$T/src/film.mkv" "$S/spool/.film.mkv.part"
+mv "$S/spool/.film.mkv.part" "$S/spool/film.mkv"
 ID=$(job_id film.mkv "$S/spool/film.mkv")
 # Whichever host holds the film waits, once its plan is out, until the
 # other has claimed a chunk: "both hosts encoded chunks" is then no race.
