@@ -29,6 +29,15 @@
 #                                daemons share whole jobs for sure: the
 #                                first to claim one has its worker stopped
 #                                until another holds or has done one
+#   published_start              node alpha ($P-a.conf over $P, $P being
+#                                $T/pub) started ($apid), a 2 s clip
+#                                a.mkv dropped into its spool, and its
+#                                worker ($held) stopped once it is there
+#   published_done NODE LOG BY WHAT
+#                                five checks that NODE (its log LOG) marked
+#                                a.mkv done as "published by BY, which
+#                                stopped ...", encoding nothing; WHAT
+#                                begins each check's name
 
 # tiny PATH [SECONDS [SIZE]]
 tiny() {
@@ -281,4 +290,40 @@ hold_until_shared() {
 	[ $_hs_rc = 0 ] && return 0
 	diag "hold_until_shared: no other node took a job in $(scaled "$_hs_s") s"
 	return 1
+}
+
+# published_start
+published_start() {
+	P=$T/pub
+	tiny "$T/src/a.mkv" 2 320x180
+	node_conf "$P-a.conf" alpha "$P/spool" "$P/tok" "$P/out"
+	start_daemon "$P-a.conf" "$P-alpha.log"
+	apid=$DPID
+	mkdir -p "$T/tmp"
+	cp "$T/src/a.mkv" "$T/tmp/x" && mv "$T/tmp/x" "$P/spool/a.mkv"
+	wait_until 30 sh -c '[ -n "$(pgrep -P "$1")" ]' _ "$apid" ||
+	    diag "no worker of alpha after $(scaled 30) s"
+	held=$(proc_descendants "$apid")
+	# shellcheck disable=SC2086
+	kill -STOP $held
+	diag "alpha's worker stopped:$held"
+}
+
+# published_done NODE LOG BY WHAT
+published_done() {
+	wait_until 60 sh -c 'ls "$1"/*.done >/dev/null 2>&1 ||
+	    ls "$1"/*.failed >/dev/null 2>&1' _ "$P/tok" ||
+	    diag "no marker after $(scaled 60) s"
+	is "$(count_files "$P/tok" .done)/$(count_files "$P/tok" .failed)" \
+	    1/0 "$4: the job is marked done, not failed"
+	ok "$4: the log says $3 published it" grep -q \
+	    "a.mkv: done: .*published by $3, which stopped before marking it done" \
+	    "$2"
+	is "$(encodes_of a.mkv "$2")" 0 "$4: nothing encoded again"
+	ok "$4: the output is whole and verified" \
+	    outputs_verified "$P/out" 1 50
+	wait_until 15 sh -c '[ "$(json_get "$1" counts.done)" = 1 ]' _ \
+	    "$(node_status "$1")"
+	is "$(json_get "$(node_status "$1")" counts.done)" 1 \
+	    "$4: the status counts it done"
 }
