@@ -274,14 +274,17 @@ djob_start(struct djob *dj)
 	snprintf(was, sizeof(was), "%s", dj->task.holder);
 	if (d->tokens != NULL && djob_task_claim(dj) != 0)
 		return;
-	if (((*was != '\0' && !dj->output_found) || dj->was_running) &&
+	if (((*was != '\0' && !dj->output_found) ||
+	    (dj->was_running && !d->conf->overwrite)) &&
 	    fs_exists(dj->output)) {
 		/*
 		 * Taken over from a host, or from this host's earlier run,
 		 * that published the output (whole and verified, as every
 		 * output) and stopped before marking the job done: done, not
-		 * encoded again.  An output there before could not have let
-		 * the job run: it would have failed at its start.
+		 * encoded again.  Another host's job: the output came after
+		 * this host queued it.  The earlier run's: with overwrite
+		 * off, an output there before would have failed the job at
+		 * its start, not left it running.
 		 */
 		xasprintf(&cause, "published by %s%s, which stopped before "
 		    "marking it done", *was != '\0' ? "node " : "this host's "

@@ -29,10 +29,11 @@
 #                                daemons share whole jobs for sure: the
 #                                first to claim one has its worker stopped
 #                                until another holds or has done one
-#   published_start              node alpha ($P-a.conf over $P, $P being
-#                                $T/pub) started ($apid), a 2 s clip
-#                                a.mkv dropped into its spool, and its
-#                                worker ($held) stopped once it is there
+#   published_start [EXTRA]      node alpha ($P-a.conf over $P, $P being
+#                                $T/pub, EXTRA its more settings) started
+#                                ($apid), a 2 s clip a.mkv dropped into
+#                                its spool, and its worker ($held)
+#                                stopped once it is there
 #   published_done NODE LOG BY WHAT
 #                                five checks that NODE (its log LOG) marked
 #                                a.mkv done as "published by BY, which
@@ -292,11 +293,11 @@ hold_until_shared() {
 	return 1
 }
 
-# published_start
+# published_start [EXTRA]
 published_start() {
 	P=$T/pub
 	tiny "$T/src/a.mkv" 2 320x180
-	node_conf "$P-a.conf" alpha "$P/spool" "$P/tok" "$P/out"
+	node_conf "$P-a.conf" alpha "$P/spool" "$P/tok" "$P/out" "${1:-}"
 	start_daemon "$P-a.conf" "$P-alpha.log"
 	apid=$DPID
 	mkdir -p "$T/tmp"
