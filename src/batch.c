@@ -245,14 +245,17 @@ inputs_left(const struct batch *b)
 static void
 batch_start(struct batch *b, struct input *in, int help)
 {
+	int	left, slots;
+
 	in->started = 1;
 	in->job.source = in->path;
 	in->job.rel = in->rel;
 	in->job.output = in->output;
 	in->job.conf = b->conf;
 	in->job.prof = b->prof;
-	in->job.sharing = inputs_left(b) < conf_jobs(b->conf) ?
-	    inputs_left(b) : conf_jobs(b->conf);
+	left = inputs_left(b);
+	slots = conf_jobs(b->conf);
+	in->job.sharing = left < slots ? left : slots;
 	in->job.overwrite = b->overwrite;
 	chunkopt_job(&in->job);
 	if (b->tokens != NULL) {

@@ -79,23 +79,23 @@ static void
 worker_share(struct job *j)
 {
 	static struct profile	prof;
+	int			n = j->sharing > 0 ? j->sharing : 1;
 
 	if (j->prof->threads > 0 && (!j->prof->chunked ||
 	    j->prof->parallel_encodes > 0))
 		return;
 	prof = *j->prof;
-	conf_share(&prof, j->conf, j->sharing);
+	conf_share(&prof, j->conf, n);
 	j->prof = &prof;
 	if (prof.chunked)
 		log_info("processors: %d, jobs at once: %d; %d chunk encoder%s "
-		    "of %d thread%s", conf_processors(), j->sharing > 0 ?
-		    j->sharing : 1, prof.parallel_encodes,
-		    prof.parallel_encodes == 1 ? "" : "s", prof.threads,
-		    prof.threads == 1 ? "" : "s");
+		    "of %d thread%s", conf_processors(), n,
+		    prof.parallel_encodes, prof.parallel_encodes == 1 ? "" : "s",
+		    prof.threads, prof.threads == 1 ? "" : "s");
 	else
 		log_info("processors: %d, jobs at once: %d; %d encoder "
-		    "thread%s", conf_processors(), j->sharing > 0 ?
-		    j->sharing : 1, prof.threads, prof.threads == 1 ? "" : "s");
+		    "thread%s", conf_processors(), n, prof.threads,
+		    prof.threads == 1 ? "" : "s");
 }
 
 /* The worker process: run the job and report how it ended. */

@@ -34,6 +34,10 @@
 #                                ($apid), a 2 s clip a.mkv dropped into
 #                                its spool, and its worker ($held)
 #                                stopped once it is there
+#   published_killed [PID...]   alpha's daemon (and the PIDs) stopped, its
+#                                worker let go to publish a.mkv, alpha
+#                                killed: its job is never marked done
+#   published_marker             wait for a.mkv's done or failed marker
 #   published_done NODE LOG BY WHAT
 #                                five checks that NODE (its log LOG) marked
 #                                a.mkv done as "published by BY, which
@@ -310,11 +314,27 @@ published_start() {
 	diag "alpha's worker stopped:$held"
 }
 
-# published_done NODE LOG BY WHAT
-published_done() {
+# published_killed [PID...]
+published_killed() {
+	kill -STOP "$apid" "$@"
+	# shellcheck disable=SC2086
+	kill -CONT $held
+	wait_until 60 test -f "$P/out/a.mkv" ||
+	    diag "no output from alpha's worker after $(scaled 60) s"
+	kill -KILL "$apid"
+	wait "$apid" 2>/dev/null
+}
+
+# published_marker
+published_marker() {
 	wait_until 60 sh -c 'ls "$1"/*.done >/dev/null 2>&1 ||
 	    ls "$1"/*.failed >/dev/null 2>&1' _ "$P/tok" ||
 	    diag "no marker after $(scaled 60) s"
+}
+
+# published_done NODE LOG BY WHAT
+published_done() {
+	published_marker
 	is "$(count_files "$P/tok" .done)/$(count_files "$P/tok" .failed)" \
 	    1/0 "$4: the job is marked done, not failed"
 	ok "$4: the log says $3 published it" grep -q \

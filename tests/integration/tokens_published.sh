@@ -27,13 +27,7 @@ wait_until 30 grep -q 'a.mkv: claimed by node alpha' "$P-beta.log" ||
     diag "beta did not see alpha's claim after $(scaled 30) s"
 
 # alpha's worker publishes; alpha's daemon never marks the job done
-kill -STOP "$bpid" "$apid"
-# shellcheck disable=SC2086
-kill -CONT $held
-wait_until 60 test -f "$P/out/a.mkv" ||
-    diag "no output from alpha's worker after $(scaled 60) s"
-kill -KILL "$apid"
-wait "$apid" 2>/dev/null
+published_killed "$bpid"
 kill -CONT "$bpid"
 
 published_done beta "$P-beta.log" "node alpha" "taken over by beta"

@@ -14,18 +14,10 @@ need_tools
 need_distencd
 
 published_start "overwrite = true;"
-kill -STOP "$apid"
-# shellcheck disable=SC2086
-kill -CONT $held
-wait_until 60 test -f "$P/out/a.mkv" ||
-    diag "no output from the worker after $(scaled 60) s"
-kill -KILL "$apid"
-wait "$apid" 2>/dev/null
+published_killed
 
 start_daemon "$P-a.conf" "$P-alpha2.log"
-wait_until 60 sh -c 'ls "$1"/*.done >/dev/null 2>&1 ||
-    ls "$1"/*.failed >/dev/null 2>&1' _ "$P/tok" ||
-    diag "no marker after $(scaled 60) s"
+published_marker
 is "$(encodes_of a.mkv "$P-alpha2.log")" 1 \
     "overwrite on: started again, the job is encoded again"
 is "$(count_files "$P/tok" .done)/$(count_files "$P/tok" .failed)" 1/0 \

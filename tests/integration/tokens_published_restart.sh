@@ -18,13 +18,7 @@ need_distencd
 
 # the worker publishes while the daemon is stopped
 published_start
-kill -STOP "$apid"
-# shellcheck disable=SC2086
-kill -CONT $held
-wait_until 60 test -f "$P/out/a.mkv" ||
-    diag "no output from the worker after $(scaled 60) s"
-kill -KILL "$apid"
-wait "$apid" 2>/dev/null
+published_killed
 diag "claims left: $(count_files "$P/tok" .claim), markers: $(count_files "$P/tok" .done)"
 
 start_daemon "$P-a.conf" "$P-alpha2.log"
